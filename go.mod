@@ -1,0 +1,3 @@
+module nasbook
+
+go 1.26.8
