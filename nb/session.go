@@ -1,0 +1,57 @@
+package nb
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// Output is one rich output of a cell: its representations keyed by MIME type,
+// as the data of an nbformat display_data output. Every Output carries
+// "text/plain", so a text-only host can show it.
+type Output map[string]any
+
+// Session is where a notebook's outputs go.
+type Session struct {
+	stdout  io.Writer
+	display func(Output)
+}
+
+// NewSession returns a session that prints text to stdout and hands rich outputs
+// to display. A nil display prints their "text/plain" form to stdout.
+func NewSession(stdout io.Writer, display func(Output)) *Session {
+	s := &Session{stdout: stdout, display: display}
+	if display == nil {
+		s.display = func(o Output) {
+			if t, ok := o["text/plain"].(string); ok {
+				fmt.Fprintln(stdout, t)
+			}
+		}
+	}
+	return s
+}
+
+// Default is the session of the package-level functions when a program is
+// compiled rather than run in a notebook: text goes to standard output.
+var Default = NewSession(os.Stdout, nil)
+
+// Display hands o to the notebook.
+func (s *Session) Display(o Output) { s.display(o) }
+
+// Error is a mistake in a call to this package, reported by panic so that the
+// notebook shows it on the cell at the line of the call.
+type Error struct {
+	Func string // the function called, e.g. "Show"
+	Err  error
+}
+
+func (e *Error) Error() string { return "nb." + e.Func + ": " + e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+func fail(fn string, err error) {
+	panic(&Error{Func: fn, Err: err})
+}
+
+func failf(fn, format string, args ...any) {
+	fail(fn, fmt.Errorf(format, args...))
+}
