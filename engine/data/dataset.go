@@ -29,6 +29,10 @@ type Dataset struct {
 	ClassNames []string // len Classes, or nil
 }
 
+// MaxClasses bounds the class count of a dataset read from a file, so that
+// a stray label in a file cannot ask for millions of classes.
+const MaxClasses = 10000
+
 // Len returns the number of examples N.
 func (d *Dataset) Len() int { return len(d.Y) }
 
