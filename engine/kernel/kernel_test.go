@@ -1,0 +1,256 @@
+package kernel
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"testing"
+)
+
+func randSlice(r *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = 2*r.Float32() - 1
+	}
+	return s
+}
+
+// closeEnough compares a fast result with the reference: |got-want| must be
+// within tol·(1+max|want|), a float32-rounding budget relative to the scale
+// of the result.
+func closeEnough(t *testing.T, name string, got, want []float32, tol float64) {
+	t.Helper()
+	scale := 0.0
+	for _, v := range want {
+		scale = math.Max(scale, math.Abs(float64(v)))
+	}
+	for i := range want {
+		if d := math.Abs(float64(got[i]) - float64(want[i])); !(d <= tol*(1+scale)) {
+			t.Fatalf("%s: element %d = %v, reference %v (scale %v)", name, i, got[i], want[i], scale)
+		}
+	}
+}
+
+func TestGemmMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	fast := Go()
+	sizes := [][3]int{{1, 1, 1}, {3, 5, 2}, {4, 3, 7}, {17, 13, 29}, {64, 65, 66}, {130, 7, 300}, {5, 1600, 3}, {33, 1601, 259}}
+	for _, sz := range sizes {
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+			for _, ab := range [][2]float32{{1, 0}, {0.5, 1}, {-2, 0.25}} {
+				m, n, k := sz[0], sz[1], sz[2]
+				lda, ldb, ldc := k+1, n+2, n+3
+				if tr[0] {
+					lda = m + 1
+				}
+				if tr[1] {
+					ldb = k + 2
+				}
+				a := randSlice(r, max(m, k)*lda)
+				b := randSlice(r, max(n, k)*ldb)
+				c := randSlice(r, m*ldc)
+				c2 := append([]float32(nil), c...)
+				fast.Gemm(tr[0], tr[1], m, n, k, ab[0], a, lda, b, ldb, ab[1], c, ldc)
+				GemmRef(tr[0], tr[1], m, n, k, ab[0], a, lda, b, ldb, ab[1], c2, ldc)
+				closeEnough(t, fmt.Sprintf("gemm %v trans=%v alpha,beta=%v", sz, tr, ab), c, c2, 1e-5*math.Sqrt(float64(k)))
+			}
+		}
+	}
+}
+
+func TestGemmBetaZeroIgnoresNaN(t *testing.T) {
+	c := []float32{float32(math.NaN()), float32(math.NaN())}
+	Go().Gemm(false, false, 1, 2, 1, 1, []float32{2}, 1, []float32{3, 4}, 2, 0, c, 2)
+	if c[0] != 6 || c[1] != 8 {
+		t.Fatalf("beta=0 must overwrite C, got %v", c)
+	}
+}
+
+// randConvs returns ragged convolution problems: odd sizes, strides,
+// dilations, asymmetric padding and groups.
+func randConvs(r *rand.Rand, depthwise bool) []Conv {
+	var ps []Conv
+	for len(ps) < 40 {
+		g := 1 + r.Intn(3)
+		p := Conv{
+			N: 1 + r.Intn(3), C: g * (1 + r.Intn(3)), H: 1 + r.Intn(9), W: 1 + r.Intn(9),
+			K: g * (1 + r.Intn(3)), R: 1 + r.Intn(3), S: 1 + r.Intn(4),
+			StrideH: 1 + r.Intn(2), StrideW: 1 + r.Intn(3), PadH: r.Intn(3), PadW: r.Intn(2),
+			DilH: 1 + r.Intn(2), DilW: 1 + r.Intn(2), Groups: g,
+		}
+		if depthwise {
+			p.Groups, p.K = p.C, p.C
+		}
+		if r.Intn(4) == 0 {
+			p.R, p.S, p.StrideH, p.StrideW, p.PadH, p.PadW = 1, 1, 1, 1, 0, 0
+		}
+		if p.OutH() > 0 && p.OutW() > 0 {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+func testConv(t *testing.T, depthwise bool) {
+	r := rand.New(rand.NewSource(2))
+	fast, ref := Go(), Reference()
+	fwd, bwdD, bwdF := fast.Conv2D, fast.Conv2DBackwardData, fast.Conv2DBackwardFilter
+	if depthwise {
+		fwd, bwdD, bwdF = fast.DepthwiseConv2D, fast.DepthwiseConv2DBackwardData, fast.DepthwiseConv2DBackwardFilter
+	}
+	for _, p := range randConvs(r, depthwise) {
+		nx, nw, ny := p.Sizes()
+		x, w, dy := randSlice(r, nx), randSlice(r, nw), randSlice(r, ny)
+		y1, y2 := make([]float32, ny), make([]float32, ny)
+		fwd(p, x, w, y1)
+		ref.Conv2D(p, x, w, y2)
+		closeEnough(t, fmt.Sprintf("forward %+v", p), y1, y2, 1e-5)
+
+		dx1, dx2 := randSlice(r, nx), make([]float32, nx) // accumulate onto a non-zero start
+		copy(dx2, dx1)
+		bwdD(p, dy, w, dx1)
+		ref.Conv2DBackwardData(p, dy, w, dx2)
+		closeEnough(t, fmt.Sprintf("backward-data %+v", p), dx1, dx2, 1e-5)
+
+		dw1, dw2 := randSlice(r, nw), make([]float32, nw)
+		copy(dw2, dw1)
+		bwdF(p, x, dy, dw1)
+		ref.Conv2DBackwardFilter(p, x, dy, dw2)
+		closeEnough(t, fmt.Sprintf("backward-filter %+v", p), dw1, dw2, 1e-5)
+	}
+}
+
+func TestConvMatchesReference(t *testing.T)      { testConv(t, false) }
+func TestDepthwiseMatchesReference(t *testing.T) { testConv(t, true) }
+
+func TestConvRefKnownValue(t *testing.T) {
+	// 3×3 input 1..9, 2×2 all-ones kernel, stride 1, no padding: each output is
+	// the sum of a 2×2 block: 1+2+4+5=12, 2+3+5+6=16, 4+5+7+8=24, 5+6+8+9=28.
+	x := []float32{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	y := make([]float32, 4)
+	Conv2DRef(Conv{N: 1, C: 1, H: 3, W: 3, K: 1, R: 2, S: 2}, x, []float32{1, 1, 1, 1}, y)
+	if fmt.Sprint(y) != "[12 16 24 28]" {
+		t.Fatalf("got %v", y)
+	}
+}
+
+func TestPoolMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	fast, ref := Go(), Reference()
+	for i := 0; i < 60; i++ {
+		k := 1 + r.Intn(3)
+		p := Pool{N: 1 + r.Intn(2), C: 1 + r.Intn(3), H: k + r.Intn(7), W: k + r.Intn(7), KH: k, KW: k,
+			StrideH: 1 + r.Intn(2), StrideW: 1 + r.Intn(3), PadH: r.Intn(k/2 + 1), PadW: r.Intn(k/2 + 1)}
+		nx, ny := p.N*p.C*p.H*p.W, p.N*p.C*p.OutH()*p.OutW()
+		x, dy := randSlice(r, nx), randSlice(r, ny)
+		y1, y2 := make([]float32, ny), make([]float32, ny)
+		fast.MaxPool2D(p, x, y1)
+		ref.MaxPool2D(p, x, y2)
+		closeEnough(t, fmt.Sprintf("maxpool %+v", p), y1, y2, 0)
+		fast.AvgPool2D(p, x, y1)
+		ref.AvgPool2D(p, x, y2)
+		closeEnough(t, fmt.Sprintf("avgpool %+v", p), y1, y2, 1e-6)
+		dx1, dx2 := make([]float32, nx), make([]float32, nx)
+		fast.MaxPool2DBackward(p, x, dy, dx1)
+		ref.MaxPool2DBackward(p, x, dy, dx2)
+		closeEnough(t, fmt.Sprintf("maxpool backward %+v", p), dx1, dx2, 1e-6)
+		clear(dx1)
+		clear(dx2)
+		fast.AvgPool2DBackward(p, dy, dx1)
+		ref.AvgPool2DBackward(p, dy, dx2)
+		closeEnough(t, fmt.Sprintf("avgpool backward %+v", p), dx1, dx2, 1e-6)
+	}
+}
+
+func TestAvgPoolExcludesPadding(t *testing.T) {
+	// 2×2 image, 3×3 window, padding 1, stride 2: one output averaging the
+	// four real pixels only (PyTorch count_include_pad=False) = 2.5.
+	y := make([]float32, 1)
+	for _, ks := range []*Set{Go(), Reference()} {
+		ks.AvgPool2D(Pool{N: 1, C: 1, H: 2, W: 2, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}, []float32{1, 2, 3, 4}, y)
+		if y[0] != 2.5 {
+			t.Fatalf("%s: got %v, want 2.5", ks.Name, y[0])
+		}
+	}
+}
+
+func TestBatchNormMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	fast, ref := Go(), Reference()
+	for i := 0; i < 30; i++ {
+		p := BatchNorm{N: 1 + r.Intn(4), C: 1 + r.Intn(5), HW: 1 + r.Intn(20)}
+		n := p.N * p.C * p.HW
+		x, dy := randSlice(r, n), randSlice(r, n)
+		for j := range x {
+			x[j] = 3 + 2*x[j] // offset mean to exercise the centred variance
+		}
+		var gamma, beta []float32
+		if i%2 == 0 {
+			gamma, beta = randSlice(r, p.C), randSlice(r, p.C)
+		}
+		type out struct{ y, mean, vr, is, dx, dg, db []float32 }
+		run := func(ks *Set) out {
+			o := out{make([]float32, n), make([]float32, p.C), make([]float32, p.C), make([]float32, p.C), make([]float32, n), make([]float32, p.C), make([]float32, p.C)}
+			ks.BatchNormTrain(p, x, gamma, beta, o.y, o.mean, o.vr, o.is)
+			ks.BatchNormBackward(p, x, gamma, o.mean, o.is, dy, o.dx, o.dg, o.db)
+			return o
+		}
+		a, b := run(fast), run(ref)
+		name := fmt.Sprintf("bn %+v", p)
+		closeEnough(t, name+" y", a.y, b.y, 1e-5)
+		closeEnough(t, name+" mean", a.mean, b.mean, 1e-6)
+		closeEnough(t, name+" var", a.vr, b.vr, 1e-5)
+		closeEnough(t, name+" dx", a.dx, b.dx, 1e-4)
+		closeEnough(t, name+" dgamma", a.dg, b.dg, 1e-5)
+		closeEnough(t, name+" dbeta", a.db, b.db, 1e-5)
+		y1, y2 := make([]float32, n), make([]float32, n)
+		fast.BatchNormInfer(p, x, gamma, beta, a.mean, a.vr, y1)
+		ref.BatchNormInfer(p, x, gamma, beta, a.mean, a.vr, y2)
+		closeEnough(t, name+" infer", y1, y2, 1e-5)
+	}
+}
+
+func BenchmarkGemm(b *testing.B) {
+	for _, n := range []int{32, 64, 128, 256, 512} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			r := rand.New(rand.NewSource(1))
+			a, bb, c := randSlice(r, n*n), randSlice(r, n*n), make([]float32, n*n)
+			ks := Go()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				ks.Gemm(false, false, n, n, n, 1, a, n, bb, n, 0, c, n)
+			}
+			b.ReportMetric(2*float64(n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+func BenchmarkConv(b *testing.B) {
+	// conv2 of W1: 64×16×14×14, 3×3, 16→32, pad 1.
+	p := Conv{N: 64, C: 16, H: 14, W: 14, K: 32, R: 3, S: 3, PadH: 1, PadW: 1}
+	r := rand.New(rand.NewSource(1))
+	nx, nw, ny := p.Sizes()
+	x, w, y := randSlice(r, nx), randSlice(r, nw), randSlice(r, ny)
+	ks := Go()
+	flop := 2 * float64(p.MACs())
+	b.Run("forward", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			ks.Conv2D(p, x, w, y)
+		}
+		b.ReportMetric(flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	})
+	b.Run("data", func(b *testing.B) {
+		dx := make([]float32, nx)
+		for i := 0; i < b.N; i++ {
+			ks.Conv2DBackwardData(p, y, w, dx)
+		}
+		b.ReportMetric(flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	})
+	b.Run("filter", func(b *testing.B) {
+		dw := make([]float32, nw)
+		for i := 0; i < b.N; i++ {
+			ks.Conv2DBackwardFilter(p, x, y, dw)
+		}
+		b.ReportMetric(flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	})
+}

@@ -1,0 +1,5 @@
+//go:build !js
+
+package kernel
+
+func platformSet() *Set { return Go() }
