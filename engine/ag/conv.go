@@ -1,0 +1,178 @@
+package ag
+
+import (
+	"fmt"
+
+	"nasbook/engine/kernel"
+)
+
+// ConvOpts configures Conv2D. The zero value is stride 1, no padding,
+// dilation 1, one group.
+type ConvOpts struct {
+	Stride   int // 0 means 1
+	Padding  int
+	Dilation int // 0 means 1
+	Groups   int // 0 means 1
+}
+
+// Conv2D returns the 2-D convolution of x with w, plus b per output channel.
+//
+//	x [N, C, H, W], w [K, C/Groups, R, S], b [K] or nil  ->  y [N, K, OH, OW]
+//
+// Depthwise convolutions (Groups == C == K) run on the depthwise kernels.
+func (t *Tape) Conv2D(x, w, b *Var, o ConvOpts) *Var {
+	mustShape("Conv2D input", x, 4)
+	mustShape("Conv2D weight", w, 4)
+	xs, ws := x.Shape(), w.Shape()
+	p := kernel.Conv{N: xs[0], C: xs[1], H: xs[2], W: xs[3], K: ws[0], R: ws[2], S: ws[3],
+		StrideH: o.Stride, StrideW: o.Stride, PadH: o.Padding, PadW: o.Padding,
+		DilH: o.Dilation, DilW: o.Dilation, Groups: max(o.Groups, 1)}
+	if xs[1] != ws[1]*p.Groups || (b != nil && b.Value.Len() != ws[0]) || p.OutH() <= 0 || p.OutW() <= 0 {
+		panic(fmt.Sprintf("ag: Conv2D: x %v, w %v, b %v, %+v", xs, ws, shapeOf(b), o))
+	}
+	fwd, bwdData, bwdFilter := t.K.Conv2D, t.K.Conv2DBackwardData, t.K.Conv2DBackwardFilter
+	if p.Depthwise() {
+		fwd, bwdData, bwdFilter = t.K.DepthwiseConv2D, t.K.DepthwiseConv2DBackwardData, t.K.DepthwiseConv2DBackwardFilter
+	}
+	oh, ow := p.OutH(), p.OutW()
+	y := t.out([]int{p.N, p.K, oh, ow}, x, w, b)
+	fwd(p, x.Value.Data, w.Value.Data, y.Value.Data)
+	if b != nil {
+		addChannelBias(y.Value.Data, b.Value.Data, p.N, p.K, oh*ow)
+	}
+	t.record(y, func() {
+		dy := y.Grad.Data
+		if x.Grad != nil {
+			bwdData(p, dy, w.Value.Data, x.Grad.Data)
+		}
+		if w.Grad != nil {
+			bwdFilter(p, x.Value.Data, dy, w.Grad.Data)
+		}
+		if b != nil && b.Grad != nil {
+			sumChannels(b.Grad.Data, dy, p.N, p.K, oh*ow)
+		}
+	})
+	return y
+}
+
+func addChannelBias(y, b []float32, n, c, hw int) {
+	for i := 0; i < n; i++ {
+		for j, bv := range b[:c] {
+			row := y[(i*c+j)*hw : (i*c+j+1)*hw]
+			for k := range row {
+				row[k] += bv
+			}
+		}
+	}
+}
+
+// sumChannels adds Σ over n and hw of x [n, c, hw] into dst [c].
+func sumChannels(dst, x []float32, n, c, hw int) {
+	for i := 0; i < n; i++ {
+		for j := 0; j < c; j++ {
+			var s float32
+			for _, v := range x[(i*c+j)*hw : (i*c+j+1)*hw] {
+				s += v
+			}
+			dst[j] += s
+		}
+	}
+}
+
+func (t *Tape) pool(x *Var, k, stride, pad int, max bool) *Var {
+	mustShape("pool input", x, 4)
+	xs := x.Shape()
+	p := kernel.Pool{N: xs[0], C: xs[1], H: xs[2], W: xs[3], KH: k, KW: k, StrideH: stride, StrideW: stride, PadH: pad, PadW: pad}
+	if k <= 0 || p.OutH() <= 0 || p.OutW() <= 0 || 2*pad > k {
+		panic(fmt.Sprintf("ag: pool %d×%d stride %d pad %d of %v", k, k, stride, pad, xs))
+	}
+	y := t.out([]int{p.N, p.C, p.OutH(), p.OutW()}, x)
+	if max {
+		t.K.MaxPool2D(p, x.Value.Data, y.Value.Data)
+	} else {
+		t.K.AvgPool2D(p, x.Value.Data, y.Value.Data)
+	}
+	t.record(y, func() {
+		if max {
+			t.K.MaxPool2DBackward(p, x.Value.Data, y.Grad.Data, x.Grad.Data)
+		} else {
+			t.K.AvgPool2DBackward(p, y.Grad.Data, x.Grad.Data)
+		}
+	})
+	return y
+}
+
+// MaxPool2D returns the k×k max pool of x [N,C,H,W] with the given stride (0
+// means k) and padding (which never wins the max); floor output size.
+func (t *Tape) MaxPool2D(x *Var, k, stride, pad int) *Var { return t.pool(x, k, stride, pad, true) }
+
+// AvgPool2D returns the k×k average pool of x [N,C,H,W], averaging only the
+// in-bounds part of each window (PyTorch count_include_pad=False, as the
+// DARTS and NAS-Bench-201 pooling operations use).
+func (t *Tape) AvgPool2D(x *Var, k, stride, pad int) *Var { return t.pool(x, k, stride, pad, false) }
+
+// GlobalAvgPool returns the mean over H and W.
+//
+//	x [N, C, H, W]  ->  y [N, C]
+func (t *Tape) GlobalAvgPool(x *Var) *Var {
+	mustShape("GlobalAvgPool", x, 4)
+	xs := x.Shape()
+	n, c, hw := xs[0], xs[1], xs[2]*xs[3]
+	y := t.out([]int{n, c}, x)
+	xd, yd := x.Value.Data, y.Value.Data
+	inv := 1 / float32(hw)
+	for i := range yd {
+		var s float32
+		for _, v := range xd[i*hw : (i+1)*hw] {
+			s += v
+		}
+		yd[i] = s * inv
+	}
+	t.record(y, func() {
+		dx := x.Grad.Data
+		for i, g := range y.Grad.Data {
+			g *= inv
+			row := dx[i*hw : (i+1)*hw]
+			for j := range row {
+				row[j] += g
+			}
+		}
+	})
+	return y
+}
+
+// Shift returns x moved up and left by one pixel with a zero last row and
+// column: y[n,c,i,j] = x[n,c,i+1,j+1]. It is the x[:, :, 1:, 1:] branch of
+// FactorizedReduce, padded back to the input size as NAS-Bench-201 does, so
+// odd sizes work.
+//
+//	x [N, C, H, W]  ->  y [N, C, H, W]
+func (t *Tape) Shift(x *Var) *Var {
+	mustShape("Shift", x, 4)
+	xs := x.Shape()
+	nc, h, w := xs[0]*xs[1], xs[2], xs[3]
+	y := t.out(xs, x)
+	xd, yd := x.Value.Data, y.Value.Data
+	clear(yd)
+	for p := 0; p < nc; p++ {
+		for i := 0; i+1 < h; i++ {
+			copy(yd[(p*h+i)*w:(p*h+i)*w+w-1], xd[(p*h+i+1)*w+1:(p*h+i+2)*w])
+		}
+	}
+	t.record(y, func() {
+		dx, dy := x.Grad.Data, y.Grad.Data
+		for p := 0; p < nc; p++ {
+			for i := 0; i+1 < h; i++ {
+				d := dx[(p*h+i+1)*w+1 : (p*h+i+2)*w]
+				for j, g := range dy[(p*h+i)*w : (p*h+i)*w+w-1] {
+					d[j] += g
+				}
+			}
+		}
+	})
+	return y
+}
+
+// Zeros returns a zero tensor that takes no gradient, for the "none" (Zero)
+// operation of cell search spaces.
+func (t *Tape) Zeros(shape ...int) *Var { return &Var{Value: t.tensor(true, shape...)} }

@@ -1,0 +1,38 @@
+// Package ag is the engine's reverse-mode automatic differentiation.
+//
+// A Tape records operations as they run. Each operation computes its output
+// immediately (eager forward) and appends a backward closure to the tape;
+// Tape.Backward runs those closures in reverse order. Forward and backward of
+// every op sit next to each other in this package, with the shapes in a
+// comment, and the forward pass keeps what the backward pass needs.
+//
+// # Values and gradients
+//
+// A Var pairs a value tensor with its gradient tensor. Grad is nil when no
+// gradient flows to the value: inputs created with Const, and anything
+// computed only from such values. Backward closures skip nil gradients, so a
+// network's input batch costs no input-gradient work. Every backward
+// accumulates into gradients with +=, so a value used twice collects both
+// contributions; parameter gradients therefore have to be zeroed between steps
+// (Params.ZeroGrad).
+//
+// # Memory
+//
+// Intermediate values and gradients come from a pool owned by the tape. They
+// stay valid until Tape.Reset, which forgets the recorded operations and takes
+// every pooled buffer back for the next step, so a training loop that calls
+// Reset once per step allocates its activations only on the first step. Copy
+// anything (a loss, a prediction) you need past Reset.
+//
+// Parameters live elsewhere: Params keeps all parameter values in one flat
+// slice and all gradients in another, and hands out Vars whose tensors are
+// named views into them, so an optimizer is one loop over two slices.
+//
+// # Kernels and modes
+//
+// The tape computes through a kernel.Set chosen when it is made, and carries
+// the train/eval switch (Train) that batch norm and dropout read. A Tape is not
+// safe for concurrent use; build one per goroutine or worker.
+//
+// Shape mistakes panic with an "ag:" prefix.
+package ag

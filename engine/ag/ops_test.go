@@ -1,0 +1,161 @@
+package ag
+
+import (
+	"math/rand"
+	"testing"
+
+	"nasbook/engine/kernel"
+	"nasbook/engine/tensor"
+)
+
+// leaf returns a Leaf with values uniform in [-1, 1).
+func leaf(r *rand.Rand, shape ...int) *Var {
+	return Leaf(tensor.New(shape...).Uniform(r, -1, 1))
+}
+
+// spread returns a Leaf whose values are distinct and at least 0.02 apart and
+// at least 0.005 from zero, so that no ReLU kink or max-pool tie lies within a
+// central-difference step (h = 1e-3) of an input.
+func spread(r *rand.Rand, shape ...int) *Var {
+	x := tensor.New(shape...)
+	for i, p := range r.Perm(len(x.Data)) {
+		x.Data[i] = (float32(p) - float32(len(x.Data))/2 + 0.25) * 0.02
+	}
+	return Leaf(x)
+}
+
+func check(t *testing.T, name string, gc GradCheck, build func(tp *Tape) *Var, vars ...*Var) {
+	t.Helper()
+	for _, ks := range []*kernel.Set{kernel.Reference(), kernel.Go()} {
+		gc.Kernels = ks
+		if err := gc.Check(build, vars...); err != nil {
+			t.Errorf("%s (%s kernels): %v", name, ks.Name, err)
+		}
+	}
+}
+
+func TestGradLinear(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	x, w, b := leaf(r, 2, 3, 5), leaf(r, 4, 5), leaf(r, 4)
+	check(t, "linear", GradCheck{}, func(tp *Tape) *Var { return tp.Linear(x, w, b) }, x, w, b)
+	check(t, "linear no bias", GradCheck{}, func(tp *Tape) *Var { return tp.Linear(x, w, nil) }, x, w)
+}
+
+func TestGradConv2D(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	cases := []struct {
+		c, k, cg int
+		o        ConvOpts
+		bias     bool
+	}{
+		{3, 4, 3, ConvOpts{Padding: 1}, true},
+		{4, 6, 2, ConvOpts{Stride: 2, Padding: 1, Dilation: 2, Groups: 2}, true},
+		{4, 4, 1, ConvOpts{Stride: 2, Padding: 2, Dilation: 2, Groups: 4}, false}, // depthwise, DilConv-like
+		{3, 5, 3, ConvOpts{}, false},                                              // pointwise
+	}
+	for _, c := range cases {
+		x := leaf(r, 2, c.c, 7, 6)
+		w := leaf(r, c.k, c.cg, 3, 3)
+		if c.o == (ConvOpts{}) {
+			w = leaf(r, c.k, c.cg, 1, 1)
+		}
+		var b *Var
+		vars := []*Var{x, w}
+		if c.bias {
+			b = leaf(r, c.k)
+			vars = append(vars, b)
+		}
+		check(t, "conv", GradCheck{}, func(tp *Tape) *Var { return tp.Conv2D(x, w, b, c.o) }, vars...)
+	}
+}
+
+func TestGradActivations(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	x := spread(r, 3, 7)
+	check(t, "relu", GradCheck{H: 1e-3}, func(tp *Tape) *Var { return tp.ReLU(x) }, x)
+	y := leaf(r, 3, 7)
+	check(t, "gelu", GradCheck{}, func(tp *Tape) *Var { return tp.GELU(y) }, y)
+	check(t, "scale", GradCheck{}, func(tp *Tape) *Var { return tp.Scale(y, -1.5) }, y)
+	check(t, "softmax", GradCheck{}, func(tp *Tape) *Var { return tp.Softmax(y) }, y)
+}
+
+func TestGradPooling(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	x := spread(r, 2, 3, 7, 6)
+	check(t, "maxpool 3x3 s2 p1", GradCheck{H: 1e-3}, func(tp *Tape) *Var { return tp.MaxPool2D(x, 3, 2, 1) }, x)
+	check(t, "maxpool 2x2", GradCheck{H: 1e-3}, func(tp *Tape) *Var { return tp.MaxPool2D(x, 2, 0, 0) }, x)
+	check(t, "avgpool 3x3 s1 p1", GradCheck{}, func(tp *Tape) *Var { return tp.AvgPool2D(x, 3, 1, 1) }, x)
+	check(t, "avgpool 2x2 s2", GradCheck{}, func(tp *Tape) *Var { return tp.AvgPool2D(x, 2, 2, 0) }, x)
+	check(t, "global avg pool", GradCheck{}, func(tp *Tape) *Var { return tp.GlobalAvgPool(x) }, x)
+	check(t, "shift", GradCheck{}, func(tp *Tape) *Var { return tp.Shift(x) }, x)
+}
+
+func TestGradBatchNorm(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	x, g, b := leaf(r, 4, 3, 3, 2), leaf(r, 3), leaf(r, 3)
+	check(t, "bn train affine", GradCheck{Train: true}, func(tp *Tape) *Var { return tp.BatchNorm(x, g, b, nil, 0) }, x, g, b)
+	check(t, "bn train plain", GradCheck{Train: true}, func(tp *Tape) *Var { return tp.BatchNorm(x, nil, nil, nil, 0) }, x)
+	run := NewRunningStats(3)
+	for i := range run.Mean {
+		run.Mean[i], run.Var[i] = 0.3*float32(i), 0.5+float32(i)
+	}
+	check(t, "bn eval", GradCheck{}, func(tp *Tape) *Var { return tp.BatchNorm(x, g, b, run, 0) }, x, g, b)
+	x2 := leaf(r, 5, 4)
+	check(t, "bn 1d", GradCheck{Train: true}, func(tp *Tape) *Var { return tp.BatchNorm(x2, nil, nil, nil, 0) }, x2)
+}
+
+func TestGradLayerNorm(t *testing.T) {
+	r := rand.New(rand.NewSource(6))
+	x, g, b := leaf(r, 2, 3, 6), leaf(r, 6), leaf(r, 6)
+	check(t, "layernorm", GradCheck{}, func(tp *Tape) *Var { return tp.LayerNorm(x, g, b, 0) }, x, g, b)
+	check(t, "layernorm plain", GradCheck{}, func(tp *Tape) *Var { return tp.LayerNorm(x, nil, nil, 0) }, x)
+}
+
+func TestGradCombinators(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	a, b, c := leaf(r, 2, 3, 2, 2), leaf(r, 2, 3, 2, 2), leaf(r, 2, 1, 2, 2)
+	check(t, "add", GradCheck{}, func(tp *Tape) *Var { return tp.Add(a, a) }, a)
+	check(t, "sum", GradCheck{}, func(tp *Tape) *Var { return tp.Sum(a, b, a) }, a, b)
+	check(t, "concat", GradCheck{}, func(tp *Tape) *Var { return tp.Concat(a, c, b) }, a, b, c)
+	w := leaf(r, 2)
+	check(t, "weighted sum", GradCheck{}, func(tp *Tape) *Var { return tp.WeightedSum([]*Var{a, b}, w) }, a, b, w)
+	check(t, "reshape", GradCheck{}, func(tp *Tape) *Var { return tp.Scale(tp.Flatten(a), 2) }, a)
+	dr := leaf(r, 4, 5)
+	check(t, "dropout", GradCheck{Train: true}, func(tp *Tape) *Var {
+		return tp.Dropout(dr, 0.3, rand.New(rand.NewSource(9)))
+	}, dr)
+}
+
+func TestGradSoftmaxCrossEntropy(t *testing.T) {
+	r := rand.New(rand.NewSource(8))
+	x := leaf(r, 5, 4)
+	labels := []int{0, 3, 1, 1, 2}
+	check(t, "softmax cross-entropy", GradCheck{}, func(tp *Tape) *Var { return tp.SoftmaxCrossEntropy(x, labels) }, x)
+}
+
+func TestGradAttention(t *testing.T) {
+	r := rand.New(rand.NewSource(9))
+	qkv := leaf(r, 2, 5, 3*6)
+	check(t, "attention", GradCheck{}, func(tp *Tape) *Var { return tp.Attention(qkv, 2, false) }, qkv)
+	check(t, "causal attention", GradCheck{}, func(tp *Tape) *Var { return tp.Attention(qkv, 3, true) }, qkv)
+}
+
+// TestGradCheckCatchesWrongGradient makes sure the checker can fail: an op
+// whose backward is off by 10% must be reported.
+func TestGradCheckCatchesWrongGradient(t *testing.T) {
+	r := rand.New(rand.NewSource(10))
+	x := leaf(r, 3, 4)
+	wrong := func(tp *Tape) *Var {
+		y := tp.out(x.Shape(), x)
+		copy(y.Value.Data, x.Value.Data)
+		tp.record(y, func() {
+			for i, g := range y.Grad.Data {
+				x.Grad.Data[i] += 1.1 * g
+			}
+		})
+		return y
+	}
+	if err := (GradCheck{}).Check(wrong, x); err == nil {
+		t.Fatal("a backward off by 10% passed the gradient check")
+	}
+}
