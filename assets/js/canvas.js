@@ -1,0 +1,69 @@
+// Bridge to the canvas iframe (assets/canvas.html, an ebiten program).
+//
+// The canvas posts {type:"canvas-ready"} when it can take scenes (and in answer to
+// {type:"ping"}), and {type:"canvas-drawn", kind, title} after drawing one. Scenes sent before it
+// is ready are not lost: the last one is kept and sent on canvas-ready, also after the iframe
+// reloads.
+
+const PING_EVERY_MS = 500;
+const PING_FOR_MS = 120_000;
+
+export class CanvasBridge {
+  /** @param {HTMLIFrameElement} iframe  @param {{onReady?, onDrawn?}} hooks */
+  constructor(iframe, hooks = {}) {
+    this.iframe = iframe;
+    this.hooks = hooks;
+    this.ready = false;
+    this.lastScene = null;
+    this.pending = false;
+    this._pinger = null;
+    window.addEventListener("message", (e) => this._onMessage(e));
+    iframe.addEventListener("load", () => {
+      this.ready = false;
+      this.pending = !!this.lastScene;
+      this._startPinging();
+    });
+    this._startPinging();
+  }
+
+  _post(msg) {
+    const win = this.iframe.contentWindow;
+    if (win) win.postMessage(msg, "*");
+  }
+
+  _startPinging() {
+    clearInterval(this._pinger);
+    const until = Date.now() + PING_FOR_MS;
+    this._pinger = setInterval(() => {
+      if (this.ready || Date.now() > until) clearInterval(this._pinger);
+      else this._post({ type: "ping" });
+    }, PING_EVERY_MS);
+    this._post({ type: "ping" });
+  }
+
+  _onMessage(e) {
+    if (e.source !== this.iframe.contentWindow) return;
+    const msg = e.data || {};
+    if (msg.type === "canvas-ready") {
+      const first = !this.ready;
+      this.ready = true;
+      clearInterval(this._pinger);
+      if (this.pending && this.lastScene) this._flush();
+      if (first && this.hooks.onReady) this.hooks.onReady();
+    } else if (msg.type === "canvas-drawn") {
+      if (this.hooks.onDrawn) this.hooks.onDrawn(msg.kind, msg.title);
+    }
+  }
+
+  _flush() {
+    this.pending = false;
+    this._post({ type: "scene", scene: this.lastScene });
+  }
+
+  /** Shows a scene (the JSON object of a scene output), now or once the canvas is ready. */
+  send(scene) {
+    this.lastScene = scene;
+    this.pending = true;
+    if (this.ready) this._flush();
+  }
+}

@@ -1,0 +1,823 @@
+// nasbook page: wires the notebook model, the cell views, the kernel worker, the canvas iframe,
+// storage and the toolbar, and exposes window.nasbook.
+//
+// ---------------------------------------------------------------------------------------------
+// window.nasbook: for end-to-end tests and presenter scripts
+//
+//   nasbook.ready() -> Promise<void>
+//       Resolves when the kernel can take cells (rejects if it failed to load).
+//   nasbook.runCell(source) -> Promise<{text, error}>
+//       Appends a code cell with `source` at the end, runs it after anything already queued, and
+//       resolves when it finishes: `text` is the cell's stream output plus the text/plain of its
+//       rich outputs (each ending in "\n"), in order, as shown (carriage returns applied);
+//       `error` is "ename: evalue" followed by the traceback lines, joined by "\n", or null.
+//       A cell that never ran (queue cleared by Stop) resolves with text "" and error "not run: ...".
+//   nasbook.runAll() -> Promise<void>
+//       Runs every code cell in order (an error does not stop the rest, as in Jupyter) and
+//       resolves when all have finished. Markdown cells being edited are rendered.
+//   nasbook.stop() -> Promise<void>
+//       Same as the Stop button: if anything runs or waits, terminates the kernel, marks the
+//       running cell as an error, returns queued cells to idle and starts a fresh kernel.
+//       Resolves when the new kernel is ready (at once if nothing was running).
+//   nasbook.restart() -> Promise<void>
+//       Same as the Restart kernel button (always restarts).
+//   nasbook.notebook() -> object
+//       The current notebook as nbformat 4 JSON, with outputs.
+//   nasbook.cells() -> [{type, source, state, text, error}]
+//       type "code"|"markdown"|"raw"; state "idle"|"queued"|"running"|"done"|"error";
+//       text and error as for runCell (for non-code cells: "" and null).
+//   nasbook.load(notebookJSON, name?) -> void
+//       Replaces the notebook (object or JSON text; throws on a malformed one). The replaced
+//       notebook can be restored from the banner.
+//   nasbook.shareLink() -> Promise<string>
+//       A URL that opens the current notebook's sources.
+// ---------------------------------------------------------------------------------------------
+
+import { Notebook, NotebookError, newCell, importOutput, notebookLanguage, SCENE_MIME } from "./notebook.js";
+import { Kernel } from "./kernel.js";
+import { CellView, autosize } from "./cells.js";
+import { addOutput, outputsText, outputsError } from "./outputs.js";
+import { CanvasBridge } from "./canvas.js";
+import * as storage from "./storage.js";
+
+const DEFAULT_NOTEBOOK = new URL("../notebooks/intro.ipynb", import.meta.url);
+const DEFAULT_NAME = "intro.ipynb";
+const SAVE_DELAY_MS = 400;
+
+const STOPPED = {
+  ename: "Stopped",
+  evalue: "the kernel was restarted, so variables from earlier cells are gone; run them again",
+  traceback: [],
+};
+
+const STATUS_TEXT = {
+  loading: "Loading kernel…",
+  ready: "Kernel ready",
+  busy: "Kernel busy",
+  restarting: "Restarting kernel…",
+  error: "Kernel unavailable",
+};
+
+const $ = (sel) => document.querySelector(sel);
+
+function formatBytes(n) {
+  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.round(n / 1024)} kB`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Banners: notices and errors above the notebook.
+
+class Banners {
+  constructor(container) {
+    this.el = container;
+    this.byKey = new Map();
+  }
+
+  /**
+   * kind "error" | "notice" | "info"; message: string or Node; actions: [{label, run, keep?}]
+   * Returns {close}. A banner with the same key replaces the earlier one.
+   */
+  show(kind, message, { key = null, actions = [], timeout = 0 } = {}) {
+    if (key && this.byKey.has(key)) this.byKey.get(key).close();
+    const box = document.createElement("div");
+    box.className = `banner banner-${kind}`;
+    box.setAttribute("role", kind === "error" ? "alert" : "status");
+    if (key) box.dataset.key = key;
+    const text = document.createElement("div");
+    text.className = "banner-text";
+    text.append(message);
+    box.append(text);
+    const handle = {
+      close: () => {
+        clearTimeout(timer);
+        box.remove();
+        if (key && this.byKey.get(key) === handle) this.byKey.delete(key);
+      },
+      el: box,
+    };
+    if (actions.length) {
+      const span = document.createElement("div");
+      span.className = "banner-actions";
+      for (const a of actions) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.textContent = a.label;
+        b.addEventListener("click", () => {
+          if (!a.keep) handle.close();
+          a.run();
+        });
+        span.append(b);
+      }
+      box.append(span);
+    }
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "banner-close";
+    close.setAttribute("aria-label", "Dismiss");
+    close.textContent = "✕";
+    close.addEventListener("click", () => handle.close());
+    box.append(close);
+    this.el.append(box);
+    const timer = timeout ? setTimeout(() => handle.close(), timeout) : 0;
+    if (key) this.byKey.set(key, handle);
+    return handle;
+  }
+
+  close(key) {
+    if (this.byKey.has(key)) this.byKey.get(key).close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class App {
+  constructor() {
+    this.notebook = new Notebook();
+    this.views = new Map(); // cell id -> CellView
+    this.pending = new Map(); // cell id -> {job, promise} while queued or running
+    this.name = DEFAULT_NAME;
+    this.active = null;
+    this.loaded = false;
+    this.dirty = new Set();
+    this.raf = 0;
+    this.saveTimer = 0;
+
+    this.cellsEl = $("#cells");
+    this.topBar = $("#insert-top");
+    this.banners = new Banners($("#banners"));
+    this.kernel = new Kernel({
+      onStatus: (status, detail) => this.onKernelStatus(status, detail),
+      onCrash: (message) => this.onKernelCrash(message),
+      onLoadError: (message) => this.onKernelLoadError(message),
+    });
+    this.canvas = new CanvasBridge($("#canvas"), {
+      onReady: () => ($("#canvas-panel").dataset.ready = "true"),
+      onDrawn: (kind, title) => ($("#canvas-caption").textContent = title || kind || ""),
+    });
+    this.notebook.on((kind, cell) => this.onModel(kind, cell));
+  }
+
+  // --- model -> view -------------------------------------------------------------------------
+
+  onModel(kind, cell) {
+    if (kind === "structure") this.syncViews();
+    else if (kind === "type") this.replaceView(cell);
+    else if (cell) this.markDirty(cell);
+    if (kind === "state" || kind === "structure") this.updateToolbar();
+    this.scheduleSave();
+  }
+
+  markDirty(cell) {
+    this.dirty.add(cell.id);
+    if (!this.raf) {
+      this.raf = requestAnimationFrame(() => {
+        this.raf = 0;
+        for (const id of this.dirty) {
+          const v = this.views.get(id);
+          if (v) v.update();
+        }
+        this.dirty.clear();
+      });
+    }
+  }
+
+  syncViews() {
+    const cells = this.notebook.cells;
+    const ids = new Set(cells.map((c) => c.id));
+    for (const [id, v] of this.views) {
+      if (!ids.has(id)) {
+        v.el.remove();
+        this.views.delete(id);
+      }
+    }
+    const fresh = [];
+    let prev = this.topBar;
+    cells.forEach((cell, i) => {
+      let v = this.views.get(cell.id);
+      if (!v || v.cell !== cell) {
+        if (v) v.el.remove();
+        v = new CellView(cell, this);
+        this.views.set(cell.id, v);
+        fresh.push(v);
+      }
+      if (prev.nextElementSibling !== v.el) prev.after(v.el);
+      prev = v.el;
+      v.setIndex(i);
+    });
+    for (const v of fresh) v.layout();
+    this.cellsEl.dataset.empty = cells.length ? "false" : "true";
+  }
+
+  replaceView(cell) {
+    const old = this.views.get(cell.id);
+    const v = new CellView(cell, this);
+    this.views.set(cell.id, v);
+    if (old) old.el.replaceWith(v.el);
+    this.syncViews();
+    v.layout();
+    return v;
+  }
+
+  relayout() {
+    for (const v of this.views.values()) v.layout();
+  }
+
+  // --- cell actions (also called by CellView) ------------------------------------------------
+
+  setActive(cell) {
+    if (this.active === cell) return;
+    const old = this.active && this.views.get(this.active.id);
+    if (old) old.el.classList.remove("active");
+    this.active = cell;
+    const v = this.views.get(cell.id);
+    if (v) v.el.classList.add("active");
+  }
+
+  insert(type, index, focus = true, source = "") {
+    const cell = this.notebook.insert(newCell(type, source), index);
+    const v = this.views.get(cell.id);
+    if (v && type === "markdown") v.setEditing(true);
+    if (v && focus) {
+      v.focusEditor();
+      v.el.scrollIntoView({ block: "nearest" });
+    }
+    return cell;
+  }
+
+  insertNear(cell, type, offset) {
+    const i = cell ? this.notebook.indexOf(cell.id) : -1;
+    return this.insert(type, i < 0 ? this.notebook.cells.length : i + offset);
+  }
+
+  remove(cell) {
+    this.cancelPending(cell);
+    const removed = this.notebook.remove(cell.id);
+    if (!removed) return;
+    const next = this.notebook.cells[Math.min(removed.index, this.notebook.cells.length - 1)];
+    if (next) this.views.get(next.id).el.focus();
+    else this.topBar.querySelector("button").focus();
+    this.banners.show("info", "Deleted a cell.", {
+      key: "undo-delete",
+      timeout: 10_000,
+      actions: [
+        {
+          label: "Undo",
+          run: () => {
+            const c = removed.cell;
+            if (c.state === "queued") c.state = "idle";
+            this.notebook.insert(c, removed.index);
+            this.views.get(c.id).focus();
+          },
+        },
+      ],
+    });
+  }
+
+  move(cell, delta) {
+    const focused = document.activeElement;
+    if (!this.notebook.move(cell.id, delta)) return;
+    if (focused && focused !== document.activeElement && focused.isConnected) focused.focus();
+    this.views.get(cell.id).el.scrollIntoView({ block: "nearest" });
+  }
+
+  setType(cell, type) {
+    this.cancelPending(cell);
+    this.notebook.setType(cell, type);
+    const v = this.views.get(cell.id);
+    if (v) {
+      if (type === "markdown") v.setEditing(true);
+      v.typeSelect.focus();
+    }
+  }
+
+  focusSibling(cell, delta) {
+    const i = this.notebook.indexOf(cell.id) + delta;
+    const next = this.notebook.cells[i];
+    if (next) this.views.get(next.id).focus();
+  }
+
+  onScene(scene) {
+    this.canvas.send(scene);
+  }
+
+  /** Runs (code) or renders (markdown) a cell; `after` is "stay", "advance" or "insert". */
+  run(cell, after = "stay") {
+    const v = this.views.get(cell.id);
+    let result;
+    if (cell.type === "code") result = this.execute(cell);
+    else {
+      if (cell.type === "markdown" && v) v.setEditing(false);
+      result = Promise.resolve({ text: "", error: null });
+    }
+    const i = this.notebook.indexOf(cell.id);
+    if (after === "advance") {
+      const next = this.notebook.cells[i + 1];
+      if (next) this.views.get(next.id).focus();
+      else this.insert("code", i + 1);
+    } else if (after === "insert") {
+      this.insert("code", i + 1);
+    } else if (after === "stay" && cell.type === "markdown" && v) {
+      v.el.focus();
+    }
+    return result;
+  }
+
+  cancelPending(cell) {
+    const p = this.pending.get(cell.id);
+    if (p && cell.state === "queued") this.kernel.cancel(p.job, "not run: the cell was removed from the queue");
+  }
+
+  /** Queues a code cell on the kernel. Resolves with {text, error} when it has finished. */
+  execute(cell) {
+    const existing = this.pending.get(cell.id);
+    if (existing && cell.state === "queued") return existing.promise;
+    const nb = this.notebook;
+    let resolve;
+    const promise = new Promise((r) => (resolve = r));
+    const countBefore = cell.executionCount;
+    nb.setState(cell, "queued");
+    const entry = { job: null, promise };
+    this.pending.set(cell.id, entry);
+    entry.job = this.kernel.run(cell.source, {
+      onStart: () => {
+        cell.timing = { start: performance.now() };
+        nb.setOutputs(cell, []);
+        nb.setState(cell, "running");
+      },
+      onOutput: (raw) => {
+        let out;
+        try {
+          out = importOutput(raw, "kernel output");
+        } catch (e) {
+          out = { output_type: "error", ename: "ProtocolError", evalue: e.message, traceback: [] };
+        }
+        if (out.data && out.data[SCENE_MIME] && typeof out.data[SCENE_MIME] === "object") this.canvas.send(out.data[SCENE_MIME]);
+        nb.setOutputs(cell, addOutput(cell.outputs, out));
+      },
+      onFinish: (o) => {
+        if (this.pending.get(cell.id) === entry) this.pending.delete(cell.id);
+        if (cell.timing && !cell.timing.end) cell.timing.end = performance.now();
+        let error = null;
+        if (o.status === "cancelled") {
+          cell.executionCount = countBefore;
+          nb.setState(cell, "idle");
+          this.markDirty(cell);
+          resolve({ text: "", error: o.reason });
+          return;
+        }
+        if (o.status === "killed") {
+          nb.setOutputs(cell, addOutput(cell.outputs, { output_type: "error", ...o.error }));
+        } else if (o.status === "error" && o.reason) {
+          // The kernel never took it (it failed to start).
+          nb.setOutputs(cell, addOutput(cell.outputs, { output_type: "error", ename: "KernelError", evalue: o.reason, traceback: [] }));
+        } else if (o.status === "error" && !cell.outputs.some((x) => x.output_type === "error")) {
+          nb.setOutputs(cell, addOutput(cell.outputs, { output_type: "error", ename: "Error", evalue: "the cell failed", traceback: [] }));
+        }
+        if (o.executionCount != null) cell.executionCount = o.executionCount;
+        nb.setState(cell, o.status === "ok" ? "done" : "error");
+        this.markDirty(cell);
+        error = outputsError(cell.outputs);
+        resolve({ text: outputsText(cell.outputs), error });
+      },
+    });
+    return promise;
+  }
+
+  runAll() {
+    const runs = [];
+    for (const cell of this.notebook.cells) {
+      if (cell.type === "code") runs.push(this.execute(cell));
+      else if (cell.type === "markdown") {
+        const v = this.views.get(cell.id);
+        if (v && v.editing) v.setEditing(false);
+      }
+    }
+    return Promise.all(runs).then(() => undefined);
+  }
+
+  // --- kernel --------------------------------------------------------------------------------
+
+  onKernelStatus(status, detail) {
+    const el = $("#kernel-status");
+    el.dataset.status = status;
+    let text = STATUS_TEXT[status] || status;
+    if ((status === "loading" || status === "restarting") && detail.loaded) text += ` ${formatBytes(detail.loaded)}`;
+    el.querySelector(".status-text").textContent = text;
+    el.title = status === "error" && detail.message ? detail.message : text;
+    if (status === "ready" || status === "busy") $("#kernel-info").textContent = this.kernel.version ? `Go kernel ${this.kernel.version}` : "Go kernel";
+    if (status === "ready") this.banners.close("kernel-error");
+    this.updateToolbar();
+  }
+
+  onKernelCrash(message) {
+    const first = String(message).split("\n")[0];
+    this.banners.show("error", `The kernel crashed (${first}) and was restarted. Variables from earlier cells are gone; run them again.`, {
+      key: "kernel-reset",
+      actions: [{ label: "Run all", run: () => this.runAll() }],
+    });
+  }
+
+  onKernelLoadError(message) {
+    this.banners.show("error", `The kernel could not start: ${message}. Cells cannot run until it does.`, {
+      key: "kernel-error",
+      actions: [{ label: "Try again", run: () => this.restart(false).catch(() => {}) }],
+    });
+  }
+
+  /** Stop button: kills a running cell by restarting the kernel. */
+  stop() {
+    if (!this.kernel.busy) return this.kernel.ready().catch(() => {});
+    const ready = this.kernel.restart(STOPPED);
+    this.banners.show("notice", "Stopped. The kernel was restarted, so its state was reset: variables from earlier cells are gone. Run those cells again.", {
+      key: "kernel-reset",
+      actions: [{ label: "Run all", run: () => this.runAll() }],
+    });
+    return ready.catch(() => {});
+  }
+
+  restart(notify = true) {
+    const ready = this.kernel.restart(STOPPED);
+    if (notify) {
+      this.banners.show("notice", "Kernel restarted: its state was reset, so variables from earlier cells are gone.", {
+        key: "kernel-reset",
+        timeout: 15_000,
+        actions: [{ label: "Run all", run: () => this.runAll() }],
+      });
+    }
+    return ready;
+  }
+
+  updateToolbar() {
+    $("#stop").disabled = !this.kernel.busy;
+  }
+
+  // --- notebook files, storage, sharing --------------------------------------------------------
+
+  setName(name) {
+    this.name = name || DEFAULT_NAME;
+    $("#notebook-name").value = this.name;
+    document.title = `${this.name.replace(/\.ipynb$/, "")} · nasbook`;
+  }
+
+  /** Replaces the notebook. With keepPrevious, the replaced one can be restored from a banner. */
+  replaceNotebook(nb, name, { keepPrevious = false, message = "" } = {}) {
+    for (const [id, p] of this.pending) {
+      const cell = this.notebook.get(id);
+      if (cell && cell.state === "queued") this.kernel.cancel(p.job, "not run: another notebook was opened");
+    }
+    let kept = false;
+    if (keepPrevious && this.loaded) {
+      this.saveNow();
+      kept = storage.keepPrevious();
+    } else if (keepPrevious) {
+      kept = storage.keepPrevious();
+    }
+    this.active = null;
+    this.notebook.replaceWith(nb);
+    this.setName(name);
+    this.saveNow(true);
+    // Show the architecture the notebook's outputs last drew.
+    let scene = null;
+    for (const c of nb.cells) for (const o of c.outputs) if (o.data && o.data[SCENE_MIME]) scene = o.data[SCENE_MIME];
+    if (scene) this.canvas.send(scene);
+    const lang = notebookLanguage(nb);
+    if (lang && lang !== "go") {
+      this.banners.show("notice", `This notebook is written for ${lang}; its code cells will run as Go.`, { key: "language" });
+    }
+    if (message || kept) {
+      const actions = kept ? [{ label: "Restore the previous notebook", run: () => this.restorePrevious() }] : [];
+      this.banners.show("info", message || "Notebook replaced.", { key: "replaced", actions, timeout: kept ? 0 : 8000 });
+    }
+    window.scrollTo(0, 0);
+  }
+
+  restorePrevious() {
+    this.saveNow();
+    const record = storage.swapPrevious();
+    if (!record) {
+      this.banners.show("error", "There is no previous notebook to restore.", { key: "replaced" });
+      return;
+    }
+    try {
+      const nb = Notebook.parse(record.notebook);
+      this.replaceNotebook(nb, record.name);
+      this.banners.show("info", "Restored the previous notebook.", {
+        key: "replaced",
+        actions: [{ label: "Switch back", run: () => this.restorePrevious() }],
+      });
+    } catch (e) {
+      this.banners.show("error", `The previous notebook could not be read: ${e.message}`, { key: "replaced" });
+    }
+  }
+
+  scheduleSave() {
+    if (!this.loaded) return;
+    clearTimeout(this.saveTimer);
+    $("#save-status").textContent = "Saving…";
+    this.saveTimer = setTimeout(() => this.saveNow(), SAVE_DELAY_MS);
+  }
+
+  saveNow(force = false) {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = 0;
+    if (!this.loaded && !force) return;
+    const problem = storage.save(this.name, this.notebook.toJSON(), () => this.notebook.toJSON({ outputs: false }));
+    const status = $("#save-status");
+    if (problem === null) {
+      status.textContent = "Saved in this browser";
+      status.dataset.state = "saved";
+      this.banners.close("storage");
+    } else if (problem === "no-outputs") {
+      status.textContent = "Saved (sources only)";
+      status.dataset.state = "partial";
+      if (!this.warnedStorage) {
+        this.warnedStorage = true;
+        this.banners.show("notice", "The outputs are too large to keep in this browser, so only the cells' sources are saved. Download the notebook to keep its outputs.", { key: "storage" });
+      }
+    } else {
+      status.textContent = "Not saved";
+      status.dataset.state = "failed";
+      if (!this.warnedStorage) {
+        this.warnedStorage = true;
+        this.banners.show("error", `This browser did not let the notebook be saved (${problem}). Download it to keep your work.`, { key: "storage" });
+      }
+    }
+  }
+
+  download() {
+    const json = JSON.stringify(this.notebook.toJSON(), null, 1) + "\n";
+    const blob = new Blob([json], { type: "application/x-ipynb+json" });
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = /\.ipynb$/i.test(this.name) ? this.name : `${this.name}.ipynb`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  }
+
+  async openFile(file) {
+    let nb;
+    try {
+      if (file.size > 50 * 1024 * 1024) throw new NotebookError("it is larger than 50 MB");
+      nb = Notebook.parse(await file.text());
+    } catch (e) {
+      const why = e instanceof NotebookError ? e.message : `it could not be read (${e.message})`;
+      this.banners.show("error", `Could not open "${file.name}": ${why}. Your notebook was not changed.`, { key: "open" });
+      return false;
+    }
+    this.banners.close("open");
+    this.replaceNotebook(nb, file.name, { keepPrevious: true, message: `Opened "${file.name}".` });
+    return true;
+  }
+
+  async fetchDefault() {
+    const resp = await fetch(DEFAULT_NOTEBOOK, { cache: "no-cache" });
+    if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
+    return Notebook.parse(await resp.text());
+  }
+
+  async resetToDefault() {
+    const ok = window.confirm("Replace this notebook with the default lesson notebook?\n\nYour current notebook is kept once and can be restored from the banner that follows.");
+    if (!ok) return;
+    try {
+      const nb = await this.fetchDefault();
+      this.replaceNotebook(nb, DEFAULT_NAME, { keepPrevious: true, message: "Loaded the default notebook." });
+    } catch (e) {
+      this.banners.show("error", `Could not load the default notebook (${e.message}). Your notebook was not changed.`, { key: "open" });
+    }
+  }
+
+  /** The share link's notebook: sources and metadata only. */
+  shareJSON() {
+    const full = this.notebook.toJSON({ outputs: false });
+    return {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: full.metadata.kernelspec, nasbook: { name: this.name } },
+      cells: this.notebook.cells.map((c) => (c.type === "code" ? { cell_type: c.type, source: c.source, metadata: {}, outputs: [], execution_count: null } : { cell_type: c.type, source: c.source, metadata: {} })),
+    };
+  }
+
+  async shareLink() {
+    const frag = await storage.encodeShare(this.shareJSON());
+    const url = new URL(location.href);
+    url.hash = frag;
+    return url.href;
+  }
+
+  async share() {
+    let link;
+    try {
+      link = await this.shareLink();
+    } catch (e) {
+      this.banners.show("error", `Could not make a link: ${e.message}`, { key: "share" });
+      return;
+    }
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(link);
+      copied = true;
+    } catch {
+      copied = false;
+    }
+    const wrap = document.createElement("span");
+    wrap.className = "share-box";
+    const label = document.createElement("label");
+    label.textContent = copied ? "Link copied. It holds the cells' sources (not outputs): " : "Copy this link. It holds the cells' sources (not outputs): ";
+    const input = document.createElement("input");
+    input.type = "text";
+    input.readOnly = true;
+    input.value = link;
+    input.className = "share-link";
+    input.setAttribute("aria-label", "Share link");
+    label.append(input);
+    wrap.append(label);
+    if (link.length > 32_000) wrap.append(" (This link is long; some chat tools cut long links. Download the notebook instead if it does not open.)");
+    this.banners.show("info", wrap, {
+      key: "share",
+      actions: [
+        {
+          label: "Copy",
+          keep: true,
+          run: () => {
+            input.select();
+            navigator.clipboard.writeText(link).catch(() => document.execCommand("copy"));
+          },
+        },
+      ],
+    });
+    input.focus();
+    input.select();
+  }
+
+  /** Opens a notebook from a share-link hash. Returns true if it did. */
+  async openShared(hash) {
+    let nb;
+    try {
+      nb = Notebook.parse(await storage.decodeShare(hash));
+    } catch (e) {
+      const why = e instanceof NotebookError ? `it is not a valid notebook (${e.message})` : e.message;
+      this.banners.show("error", `The notebook in this link could not be opened: ${why}.`, { key: "share-open" });
+      history.replaceState(null, "", location.pathname + location.search);
+      return false;
+    }
+    history.replaceState(null, "", location.pathname + location.search);
+    const name = (nb.metadata && nb.metadata.nasbook && nb.metadata.nasbook.name) || "shared.ipynb";
+    this.replaceNotebook(nb, name, { keepPrevious: true, message: "Opened the notebook from the link." });
+    return true;
+  }
+
+  // --- start ---------------------------------------------------------------------------------
+
+  wireToolbar() {
+    $("#run-all").addEventListener("click", () => this.runAll());
+    $("#stop").addEventListener("click", () => this.stop());
+    $("#restart").addEventListener("click", () => this.restart());
+    $("#add-code").addEventListener("click", () => this.insertNear(this.active, "code", +1));
+    $("#add-markdown").addEventListener("click", () => this.insertNear(this.active, "markdown", +1));
+    this.topBar.querySelector(".add-code").addEventListener("click", () => this.insert("code", 0));
+    this.topBar.querySelector(".add-markdown").addEventListener("click", () => this.insert("markdown", 0));
+    $("#download").addEventListener("click", () => this.download());
+    $("#share").addEventListener("click", () => this.share());
+    $("#reset").addEventListener("click", () => this.resetToDefault());
+    const open = $("#open");
+    open.addEventListener("change", async () => {
+      const file = open.files && open.files[0];
+      open.value = "";
+      if (file) await this.openFile(file);
+    });
+    const name = $("#notebook-name");
+    name.addEventListener("change", () => {
+      this.setName(name.value.trim());
+      this.scheduleSave();
+    });
+
+    const prefs = storage.loadPrefs();
+    const presentation = $("#presentation");
+    const setPresentation = (on) => {
+      document.documentElement.classList.toggle("presentation", on);
+      presentation.setAttribute("aria-pressed", String(on));
+      requestAnimationFrame(() => this.relayout());
+    };
+    setPresentation(!!prefs.presentation);
+    presentation.addEventListener("click", () => {
+      prefs.presentation = presentation.getAttribute("aria-pressed") !== "true";
+      setPresentation(prefs.presentation);
+      storage.savePrefs(prefs);
+    });
+    const canvasToggle = $("#toggle-canvas");
+    const setCanvas = (hidden) => {
+      $("#layout").dataset.canvas = hidden ? "hidden" : "shown";
+      canvasToggle.setAttribute("aria-pressed", String(!hidden));
+      requestAnimationFrame(() => this.relayout());
+    };
+    setCanvas(!!prefs.canvasHidden);
+    canvasToggle.addEventListener("click", () => {
+      prefs.canvasHidden = !prefs.canvasHidden;
+      setCanvas(prefs.canvasHidden);
+      storage.savePrefs(prefs);
+    });
+
+    document.addEventListener("keydown", (e) => {
+      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "s") {
+        e.preventDefault();
+        this.saveNow();
+      }
+    });
+    window.addEventListener("pagehide", () => this.saveNow());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") this.saveNow();
+    });
+    window.addEventListener("hashchange", () => {
+      if (storage.isShareHash(location.hash)) this.openShared(location.hash);
+    });
+    const topbar = document.querySelector(".topbar");
+    new ResizeObserver(() => document.documentElement.style.setProperty("--topbar-h", `${topbar.offsetHeight}px`)).observe(topbar);
+    let resizeTimer = 0;
+    window.addEventListener("resize", () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => this.relayout(), 100);
+    });
+  }
+
+  async boot() {
+    this.wireToolbar();
+    this.kernel.start();
+    let done = false;
+    if (storage.isShareHash(location.hash)) done = await this.openShared(location.hash);
+    if (!done) {
+      const { record, error } = storage.loadSaved();
+      if (record) {
+        try {
+          this.replaceNotebook(Notebook.parse(record.notebook), record.name || DEFAULT_NAME);
+          done = true;
+        } catch (e) {
+          this.banners.show("notice", `The notebook saved in this browser could not be read (${e.message}); the default notebook was loaded instead.`, { key: "restore" });
+        }
+      } else if (error) {
+        this.banners.show("notice", `The notebook saved in this browser could not be read (${error}); the default notebook was loaded instead.`, { key: "restore" });
+      }
+    }
+    if (!done) {
+      try {
+        this.replaceNotebook(await this.fetchDefault(), DEFAULT_NAME);
+      } catch (e) {
+        this.banners.show("error", `The default notebook could not be loaded (${e.message}). You can still write cells, or open a notebook file.`, { key: "default" });
+        const nb = new Notebook();
+        nb.cells = [newCell("code")];
+        this.replaceNotebook(nb, "untitled.ipynb");
+      }
+    }
+    this.loaded = true;
+    this.saveNow();
+    document.documentElement.dataset.loaded = "true";
+  }
+
+  // --- API -----------------------------------------------------------------------------------
+
+  cellSummary(cell) {
+    const code = cell.type === "code";
+    return {
+      type: cell.type,
+      source: cell.source,
+      state: cell.state,
+      text: code ? outputsText(cell.outputs) : "",
+      error: code ? outputsError(cell.outputs) : null,
+    };
+  }
+
+  api() {
+    const booted = this.booted;
+    return Object.freeze({
+      ready: async () => {
+        await booted;
+        await this.kernel.ready();
+      },
+      runCell: async (source) => {
+        await booted;
+        const cell = this.insert("code", this.notebook.cells.length, false, String(source));
+        const v = this.views.get(cell.id);
+        if (v) v.el.scrollIntoView({ block: "nearest" });
+        return this.execute(cell);
+      },
+      runAll: async () => {
+        await booted;
+        return this.runAll();
+      },
+      stop: () => this.stop(),
+      restart: () => this.restart(),
+      notebook: () => this.notebook.toJSON(),
+      cells: () => this.notebook.cells.map((c) => this.cellSummary(c)),
+      load: (json, name = "notebook.ipynb") => this.replaceNotebook(Notebook.parse(json), name, { keepPrevious: true, message: `Opened "${name}".` }),
+      shareLink: () => this.shareLink(),
+    });
+  }
+}
+
+const app = new App();
+app.booted = app.boot().catch((e) => {
+  console.error(e);
+  app.banners.show("error", `The notebook could not start: ${e.message}`);
+});
+window.nasbook = app.api();
