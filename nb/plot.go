@@ -2,7 +2,9 @@ package nb
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/stat"
 
@@ -14,11 +16,7 @@ func Histogram(title string, values []float64) { Default.Histogram(title, values
 
 // Histogram shows a histogram; see the package-level Histogram.
 func (s *Session) Histogram(title string, values []float64) {
-	svg, err := figure.Histogram(figure.Labels{Title: title}, values, 0)
-	if err != nil {
-		fail("Histogram", err)
-	}
-	s.figure(title, svg)
+	s.figure("Histogram", &figure.Spec{Kind: figure.KindHistogram, Title: title, Series: []figure.Series{{Y: values}}})
 }
 
 // Line shows one or more series against x as a line plot, e.g.
@@ -28,11 +26,11 @@ func Line(title string, x []float64, series map[string][]float64) { Default.Line
 
 // Line shows a line plot; see the package-level Line.
 func (s *Session) Line(title string, x []float64, series map[string][]float64) {
-	svg, err := figure.Line(figure.Labels{Title: title}, x, series)
-	if err != nil {
-		fail("Line", err)
+	spec := &figure.Spec{Kind: figure.KindLine, Title: title}
+	for _, name := range slices.Sorted(maps.Keys(series)) {
+		spec.Series = append(spec.Series, figure.Series{Name: name, X: x, Y: series[name]})
 	}
-	s.figure(title, svg)
+	s.figure("Line", spec)
 }
 
 // Scatter shows the points (x[i], y[i]).
@@ -40,15 +38,14 @@ func Scatter(title string, x, y []float64) { Default.Scatter(title, x, y) }
 
 // Scatter shows a scatter plot; see the package-level Scatter.
 func (s *Session) Scatter(title string, x, y []float64) {
-	svg, err := figure.Scatter(figure.Labels{Title: title}, x, y)
-	if err != nil {
-		fail("Scatter", err)
-	}
-	s.figure(title, svg)
+	s.figure("Scatter", &figure.Spec{Kind: figure.KindScatter, Title: title, Series: []figure.Series{{X: x, Y: y}}})
 }
 
-func (s *Session) figure(title string, svg []byte) {
-	s.Display(Output{"image/svg+xml": string(svg), "text/plain": "[figure: " + title + "]"})
+func (s *Session) figure(fn string, spec *figure.Spec) {
+	if err := spec.Validate(); err != nil {
+		fail(fn, err)
+	}
+	s.Display(Output{figure.MIMEType: spec, "text/plain": "[figure: " + spec.Title + "]"})
 }
 
 // Summary describes a sample of numbers.

@@ -1,10 +1,13 @@
-package figure
+package render
 
 import (
 	"bytes"
 	"encoding/xml"
+	"io"
 	"strings"
 	"testing"
+
+	"nasbook/viz/figure"
 )
 
 // checkSVG asserts that b is well-formed XML with an <svg> root that contains want.
@@ -14,10 +17,10 @@ func checkSVG(t *testing.T, b []byte, want ...string) {
 	root := ""
 	for {
 		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
 		if err != nil {
-			if err.Error() == "EOF" {
-				break
-			}
 			t.Fatalf("SVG does not parse: %v", err)
 		}
 		if se, ok := tok.(xml.StartElement); ok && root == "" {
@@ -34,35 +37,36 @@ func checkSVG(t *testing.T, b []byte, want ...string) {
 	}
 }
 
-func TestHistogram(t *testing.T) {
-	b, err := Histogram(Labels{Title: "convs per cell", X: "convs"}, []float64{0, 1, 1, 2, 2, 2, 6}, 0)
-	if err != nil {
-		t.Fatal(err)
+func TestKinds(t *testing.T) {
+	for _, s := range []*figure.Spec{
+		{Kind: figure.KindHistogram, Title: "convs per cell", Series: []figure.Series{{Y: []float64{0, 1, 1, 2, 2, 2, 6}}}},
+		{Kind: figure.KindHistogram, Title: "accuracy", Bins: 5, Series: []figure.Series{{Y: []float64{0.5, 0.7, 0.71, 0.9}}}},
+		{Kind: figure.KindLine, Title: "loss", Series: []figure.Series{{Name: "train", X: []float64{1, 2, 3}, Y: []float64{3, 2, 1}}, {Name: "valid", X: []float64{1, 2, 3}, Y: []float64{3, 2.5, 2}}}},
+		{Kind: figure.KindScatter, Title: "proxy vs accuracy", Series: []figure.Series{{X: []float64{1, 2}, Y: []float64{2, 1}}}},
+	} {
+		b, err := SVG(s)
+		if err != nil {
+			t.Fatalf("%s: %v", s.Title, err)
+		}
+		want := []string{s.Title}
+		if len(s.Series) > 1 {
+			want = append(want, s.Series[0].Name, s.Series[1].Name)
+		}
+		checkSVG(t, b, want...)
 	}
-	checkSVG(t, b, "convs per cell")
 }
 
-func TestLineAndScatter(t *testing.T) {
-	b, err := Line(Labels{Title: "loss"}, []float64{1, 2, 3}, map[string][]float64{"train": {3, 2, 1}, "valid": {3, 2.5, 2}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkSVG(t, b, "loss", "train", "valid")
-	b, err = Scatter(Labels{Title: "proxy vs accuracy"}, []float64{1, 2}, []float64{2, 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkSVG(t, b, "proxy vs accuracy")
-}
-
-func TestErrors(t *testing.T) {
-	if _, err := Histogram(Labels{}, nil, 0); err == nil || !strings.Contains(err.Error(), "no values") {
-		t.Errorf("empty histogram: err = %v", err)
-	}
-	if _, err := Line(Labels{}, []float64{1, 2}, map[string][]float64{"a": {1}}); err == nil || !strings.Contains(err.Error(), `series "a" has 1 points for 2`) {
-		t.Errorf("ragged line: err = %v", err)
-	}
-	if _, err := Scatter(Labels{}, []float64{1}, nil); err == nil {
-		t.Error("ragged scatter: no error")
+func TestInvalidSpecs(t *testing.T) {
+	for _, c := range []struct {
+		s    figure.Spec
+		want string
+	}{
+		{figure.Spec{Kind: "pie"}, `unknown kind "pie"`},
+		{figure.Spec{Kind: figure.KindHistogram, Title: "h"}, `histogram "h" has no series`},
+		{figure.Spec{Kind: figure.KindLine, Title: "l", Series: []figure.Series{{Name: "a", X: []float64{1, 2}, Y: []float64{1}}}}, `series "a" has 1 y values for 2 x values`},
+	} {
+		if _, err := SVG(&c.s); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: err = %v, want %q", c.s, err, c.want)
+		}
 	}
 }

@@ -1,0 +1,84 @@
+// Package figure describes notebook figures (histograms, line and scatter
+// plots) as plain data. A Spec crosses from the kernel to whatever renders it
+// (package render, with gonum/plot) as JSON under MIMEType; keeping the
+// renderer out of the kernel keeps plotting's fonts out of the first download.
+package figure
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+)
+
+// MIMEType is the key of a figure spec inside a notebook display_data output.
+const MIMEType = "application/vnd.nasbook.figure+json"
+
+// Kind names the type of plot.
+type Kind string
+
+const (
+	KindHistogram Kind = "histogram" // Series[0].Y binned; X unused
+	KindLine      Kind = "line"      // one line per series through (X[i], Y[i])
+	KindScatter   Kind = "scatter"   // one point set per series
+)
+
+// Spec is one figure.
+type Spec struct {
+	Kind   Kind     `json:"kind"`
+	Title  string   `json:"title,omitempty"`
+	XLabel string   `json:"xlabel,omitempty"`
+	YLabel string   `json:"ylabel,omitempty"`
+	Bins   int      `json:"bins,omitempty"` // histogram; 0 chooses
+	Series []Series `json:"series"`
+}
+
+// Series is one named set of points; Name labels it in the legend when there
+// is more than one.
+type Series struct {
+	Name string    `json:"name,omitempty"`
+	X    []float64 `json:"x,omitempty"`
+	Y    []float64 `json:"y"`
+}
+
+// Validate reports the first problem of s that would make it undrawable.
+func (s *Spec) Validate() error {
+	switch s.Kind {
+	case KindHistogram, KindLine, KindScatter:
+	default:
+		return fmt.Errorf("figure: unknown kind %q", s.Kind)
+	}
+	if len(s.Series) == 0 {
+		return fmt.Errorf("figure: %s %q has no series", s.Kind, s.Title)
+	}
+	for _, se := range s.Series {
+		if len(se.Y) == 0 {
+			return fmt.Errorf("figure: %s %q: series %q has no values", s.Kind, s.Title, se.Name)
+		}
+		if s.Kind != KindHistogram && len(se.X) != len(se.Y) {
+			return fmt.Errorf("figure: %s %q: series %q has %d y values for %d x values", s.Kind, s.Title, se.Name, len(se.Y), len(se.X))
+		}
+		for i, v := range se.Y {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("figure: %s %q: series %q value %d is %v", s.Kind, s.Title, se.Name, i, v)
+			}
+		}
+		for i, v := range se.X {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("figure: %s %q: series %q x value %d is %v", s.Kind, s.Title, se.Name, i, v)
+			}
+		}
+	}
+	return nil
+}
+
+// Decode parses and validates a spec from JSON.
+func Decode(data []byte) (*Spec, error) {
+	var s Spec
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("figure: %w", err)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}

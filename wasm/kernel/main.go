@@ -1,0 +1,86 @@
+//go:build js && wasm
+
+// Command kernel is the notebook's kernel worker: it runs Go cells with
+// yaegi inside a Web Worker.
+//
+// Protocol (the worker script assets/js/kernel-worker.js is the other side):
+// the worker defines self.nasbookEmit(json) before starting this program; the
+// program defines self.nasbookRun(id, source), which returns at once and runs
+// the cell in turn, and emits, as JSON strings through nasbookEmit:
+//
+//	{"type":"ready","version":V,"kernels":"go","packages":[...]}  once, when cells can run
+//	{"type":"output","id":ID,"output":OUT}  OUT an nbformat 4 output, as the cell makes it
+//	{"type":"done","id":ID,"status":"ok"|"error","execution_count":N}
+//
+// A cell that never ends is stopped by the page terminating the worker.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"syscall/js"
+
+	"nasbook/notebook"
+)
+
+// version is set by the build (-ldflags "-X main.version=...").
+var version = "dev"
+
+type message struct {
+	Type           string           `json:"type"`
+	ID             any              `json:"id,omitempty"`
+	Output         *notebook.Output `json:"output,omitempty"`
+	Status         string           `json:"status,omitempty"`
+	ExecutionCount int              `json:"execution_count,omitempty"`
+	Version        string           `json:"version,omitempty"`
+	Kernels        string           `json:"kernels,omitempty"`
+	Packages       []string         `json:"packages,omitempty"`
+	Error          string           `json:"error,omitempty"`
+}
+
+func emit(m message) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		b, _ = json.Marshal(message{Type: "output", ID: m.ID, Output: &notebook.Output{
+			OutputType: "error", EName: "output error", EValue: err.Error()}})
+	}
+	js.Global().Call("nasbookEmit", string(b))
+}
+
+type job struct {
+	id     any
+	source string
+}
+
+func main() {
+	var current any
+	k, err := notebook.NewKernel(func(o notebook.Output) {
+		emit(message{Type: "output", ID: current, Output: &o})
+	})
+	if err != nil {
+		emit(message{Type: "fatal", Error: err.Error()})
+		return
+	}
+	jobs := make(chan job, 64)
+	js.Global().Set("nasbookRun", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		jobs <- job{id: jsID(args[0]), source: args[1].String()}
+		return nil
+	}))
+	emit(message{Type: "ready", Version: version, Kernels: "go", Packages: k.Packages()})
+	for j := range jobs {
+		current = j.id
+		status := "ok"
+		if err := k.Run(context.Background(), j.source); err != nil {
+			status = "error"
+		}
+		emit(message{Type: "done", ID: j.id, Status: status, ExecutionCount: k.ExecutionCount()})
+	}
+}
+
+// jsID keeps a cell id as the page sent it: a number or a string.
+func jsID(v js.Value) any {
+	if v.Type() == js.TypeNumber {
+		return v.Float()
+	}
+	return v.String()
+}
