@@ -92,13 +92,28 @@ func ReadMNIST(images, labels io.Reader, cfg MNISTConfig) (*Dataset, error) {
 			return nil, fmt.Errorf("data: mnist: label %d is %d, want 0 to 9", i, y)
 		}
 	}
-	d, err := IDXDataset(name, img, lbl)
-	if err != nil {
-		return nil, err
+	if img.Dims[0] != lbl.Dims[0] {
+		return nil, fmt.Errorf("data: mnist: %d images but %d labels", img.Dims[0], lbl.Dims[0])
 	}
-	d.Classes, d.ClassNames = 10, append([]string(nil), names...)
-	if k > 1 {
-		d = d.Pool(k)
+	// Pool straight from the bytes, so a 7×7 set never holds 28×28 floats.
+	n, s := img.Dims[0], 28/k
+	d := &Dataset{Name: name, C: 1, H: s, W: s, Classes: 10, ClassNames: append([]string(nil), names...),
+		X: make([]float32, n*s*s), Y: make([]int, n)}
+	scale := float32(k * k * 255)
+	for i := 0; i < n; i++ {
+		d.Y[i] = int(lbl.Data[i])
+		src, dst := img.Data[i*784:(i+1)*784], d.X[i*s*s:(i+1)*s*s]
+		for y := 0; y < s; y++ {
+			for x := 0; x < s; x++ {
+				sum := 0
+				for dy := 0; dy < k; dy++ {
+					for _, p := range src[(k*y+dy)*28+k*x : (k*y+dy)*28+k*x+k] {
+						sum += int(p)
+					}
+				}
+				dst[y*s+x] = float32(sum) / scale
+			}
+		}
 	}
 	if cfg.Standardize {
 		m, s := MNISTStats(d.H)

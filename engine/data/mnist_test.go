@@ -231,7 +231,7 @@ func TestReadMNISTErrors(t *testing.T) {
 		{"image size", img(2, 32, 32), img(2), MNISTConfig{}, "data: mnist: images are unsigned byte [2 32 32], want unsigned byte [N 28 28]"},
 		{"label dims", img(2, 28, 28), img(2, 1), MNISTConfig{}, "data: mnist: labels are unsigned byte [2 1], want unsigned byte [N]"},
 		{"label value", img(2, 28, 28), bad, MNISTConfig{}, "data: mnist: label 1 is 10, want 0 to 9"},
-		{"count", img(2, 28, 28), img(3), MNISTConfig{}, "data: idx: mnist: 2 examples but 3 labels"},
+		{"count", img(2, 28, 28), img(3), MNISTConfig{}, "data: mnist: 2 images but 3 labels"},
 		{"bad image file", []byte("GIF89a"), img(2), MNISTConfig{}, "data: mnist images: data: idx: magic bytes 0x47 0x49 at offset 0, want 0x00 0x00 (not an IDX file)"},
 		{"cut label file", img(2, 28, 28), img(2)[:9], MNISTConfig{}, "data: mnist labels: data: idx: header says 2 labels but file holds 1"},
 	} {
