@@ -61,7 +61,8 @@ type Batcher struct {
 }
 
 // NewBatcher returns a Batcher over d with batches of size examples whose
-// order is shuffled by rng each epoch (nil rng: no shuffling).
+// order is shuffled by rng each epoch (nil rng: no shuffling). The Batcher
+// keeps one index per example, so d must not change length afterwards.
 func NewBatcher(d *Dataset, size int, rng *rand.Rand) *Batcher {
 	if size < 1 {
 		panic(fmt.Sprintf("data: NewBatcher: batch size %d < 1", size))

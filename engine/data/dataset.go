@@ -152,6 +152,7 @@ type Splits struct {
 // given fractions of each class (a stratified split); train gets the rest.
 // Within each class the examples are shuffled by rng, and every part is in a
 // random order. The parts are copies. A fraction of 0 gives an empty part.
+// Splitting the same dataset with generators seeded alike gives the same parts.
 func (d *Dataset) Split(valid, test float64, rng *rand.Rand) Splits {
 	if !(valid >= 0 && test >= 0 && valid+test <= 1) {
 		panic(fmt.Sprintf("data: Split(%g, %g): fractions must be ≥ 0 with a sum ≤ 1", valid, test))
