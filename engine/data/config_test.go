@@ -16,6 +16,7 @@ func TestBadConfigsPanicWithAMessage(t *testing.T) {
 		{XOR{Margin: 1}, "data: XOR.Margin = 1, want [0, 1)"},
 		{Shapes{Classes: 8}, "data: Shapes.Classes = 8, want 1 to 7 (the number of shape kinds)"},
 		{Shapes{Kinds: []ShapeKind{Circle, 9}}, "data: Shapes.Kinds holds ShapeKind(9)"},
+		{Shapes{Kinds: []ShapeKind{Ring, Cross, Ring}}, "data: Shapes.Kinds lists ring twice"},
 		{Shapes{Size: 3}, "data: Shapes.Size = 3 < 4"},
 		{Stripes{Noise: -1}, "data: Stripes.Noise = -1 < 0"},
 	} {

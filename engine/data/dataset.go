@@ -237,10 +237,9 @@ func (d *Dataset) Pool(k int) *Dataset {
 	if k < 1 || d.H%k != 0 || d.W%k != 0 {
 		panic(fmt.Sprintf("data: Pool(%d) of %d×%d images: size must be a multiple of k", k, d.H, d.W))
 	}
-	s := d.like(d.Len())
-	s.H, s.W = d.H/k, d.W/k
-	s.X = make([]float32, d.Len()*d.C*s.H*s.W)
-	copy(s.Y, d.Y)
+	s := &Dataset{Name: d.Name, C: d.C, H: d.H / k, W: d.W / k, Classes: d.Classes, ClassNames: d.ClassNames,
+		Y: append([]int(nil), d.Y...)}
+	s.X = make([]float32, d.Len()*s.Features())
 	inv := 1 / float32(k*k)
 	planes := d.Len() * d.C
 	for p := 0; p < planes; p++ {

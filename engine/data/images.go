@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
 	"strconv"
 )
 
@@ -100,9 +101,12 @@ func (c Shapes) Generate() *Dataset {
 			kinds[i] = ShapeKind(i)
 		}
 	}
-	for _, k := range kinds {
+	for i, k := range kinds {
 		if k < 0 || int(k) >= NumShapeKinds {
 			panic(fmt.Sprintf("data: Shapes.Kinds holds %v", k))
+		}
+		if slices.Contains(kinds[:i], k) {
+			panic(fmt.Sprintf("data: Shapes.Kinds lists %v twice", k))
 		}
 	}
 	checkImageConfig("Shapes", n, size, len(kinds), c.Noise)
