@@ -1,0 +1,166 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand"
+	"testing"
+
+	"nasbook/engine/ag"
+	"nasbook/engine/kernel"
+	"nasbook/engine/tensor"
+)
+
+// gradCheckModule checks the gradients of m with respect to its input and
+// every parameter in ps by central differences. It runs in evaluation mode:
+// batch norm with training statistics couples every value of a channel, which
+// puts some value within h of a ReLU kink for most perturbations of a small
+// batch; in evaluation each op is piecewise smooth with few kinks. The
+// training-mode batch-norm backward is checked on its own in package ag, and
+// the wiring checked here is the same in both modes.
+func gradCheckModule(t *testing.T, name string, ps *ag.Params, m Module, shape ...int) {
+	t.Helper()
+	r := rand.New(rand.NewSource(42))
+	x := ag.Leaf(tensor.New(shape...).Uniform(r, -1, 1))
+	vars := []*ag.Var{x}
+	for _, p := range ps.List() {
+		vars = append(vars, p.Var)
+	}
+	// h = 1e-3 keeps central differences from straddling ReLU kinks; float32
+	// forward noise then needs atol 5e-3.
+	gc := ag.GradCheck{Kernels: kernel.Go(), H: 1e-3, Atol: 5e-3, Rtol: 2e-2, Samples: 12, SkipKinks: true}
+	if err := gc.Check(func(tp *ag.Tape) *ag.Var { return m.Forward(tp, x) }, vars...); err != nil {
+		t.Errorf("%s: %v", name, err)
+	}
+}
+
+func TestGradCellOps(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	base := OpConfig{In: 4, Out: 6, Kernel: 3, Padding: 1, Affine: true}
+	cases := []struct {
+		name string
+		mk   func(ps *ag.Params) Module
+	}{
+		{"ReLUConvBN", func(ps *ag.Params) Module { return NewReLUConvBN(ps, "op", r, base) }},
+		{"ReLUConvBN nb201 bias", func(ps *ag.Params) Module {
+			c := base
+			c.Affine, c.Bias, c.Stride = false, true, 2
+			return NewReLUConvBN(ps, "op", r, c)
+		}},
+		{"SepConv stride 2", func(ps *ag.Params) Module {
+			c := base
+			c.Stride = 2
+			return NewSepConv(ps, "op", r, c)
+		}},
+		{"DilConv", func(ps *ag.Params) Module {
+			c := base
+			c.Padding, c.Dilation = 2, 2
+			return NewDilConv(ps, "op", r, c)
+		}},
+		{"FactorizedReduce", func(ps *ag.Params) Module { return NewFactorizedReduce(ps, "op", r, base) }},
+		{"ResNetBasicBlock stride 2", func(ps *ag.Params) Module {
+			c := base
+			c.Stride = 2
+			return NewResNetBasicBlock(ps, "blk", r, c)
+		}},
+		{"ResNetBasicBlock channels", func(ps *ag.Params) Module { return NewResNetBasicBlock(ps, "blk", r, base) }},
+		{"ResNetBasicBlock identity", func(ps *ag.Params) Module {
+			c := base
+			c.Out = 4
+			return NewResNetBasicBlock(ps, "blk", r, c)
+		}},
+	}
+	for _, c := range cases {
+		var ps ag.Params
+		m := c.mk(&ps)
+		gradCheckModule(t, c.name, &ps, m, 3, 4, 6, 6)
+	}
+}
+
+func TestGradTransformer(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	var ps ag.Params
+	gradCheckModule(t, "MHSA", &ps, NewMHSA(&ps, "attn", r, 8, 2), 2, 3, 8)
+	var ps2 ag.Params
+	gradCheckModule(t, "MLP", &ps2, NewMLP(&ps2, "mlp", r, 8, 12), 2, 3, 8)
+	var ps3 ag.Params
+	gradCheckModule(t, "TransformerBlock", &ps3, NewTransformerBlock(&ps3, "blk", r, 8, 2, 2), 2, 3, 8)
+}
+
+func TestGradSmallCNN(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	var ps ag.Params
+	m := Sequential{
+		NewConv2D(&ps, "c1", r, Conv2DConfig{In: 2, Out: 3, Kernel: 3, Padding: 1, Bias: true}),
+		ReLU{}, MaxPool{Kernel: 2},
+		NewBatchNorm(&ps, "bn", 3, true, false),
+		AvgPool{Kernel: 3, Stride: 1, Padding: 1}, GELU{},
+		Flatten{}, NewLinear(&ps, "fc", r, 3*3*3, 4, true),
+	}
+	gradCheckModule(t, "small CNN", &ps, m, 2, 2, 6, 6)
+}
+
+func TestShapesAndParamCounts(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	tp := ag.NewTape(nil)
+	tp.Train = true
+	x := ag.Const(tensor.New(2, 16, 10, 10).Uniform(r, -1, 1))
+	cases := []struct {
+		name   string
+		build  func(ps *ag.Params) Module
+		params int
+		shape  string
+	}{
+		// DARTS sep_conv_3x3, C=16, affine: 2·(16·9 + 16·16 + 2·16) = 864.
+		{"sep_conv_3x3", func(ps *ag.Params) Module {
+			return NewSepConv(ps, "s", r, OpConfig{In: 16, Out: 16, Kernel: 3, Padding: 1, Affine: true})
+		}, 864, "[2 16 10 10]"},
+		// DARTS dil_conv_5x5 stride 2, affine=False: 16·25 + 16·16 = 656.
+		{"dil_conv_5x5 reduce", func(ps *ag.Params) Module {
+			return NewDilConv(ps, "d", r, OpConfig{In: 16, Out: 16, Kernel: 5, Stride: 2, Padding: 4, Dilation: 2})
+		}, 656, "[2 16 5 5]"},
+		// FactorizedReduce 16→32: 2·16·16 + 2·32 = 576.
+		{"factorized_reduce", func(ps *ag.Params) Module {
+			return NewFactorizedReduce(ps, "f", r, OpConfig{In: 16, Out: 32, Affine: true})
+		}, 576, "[2 32 5 5]"},
+		{"none stride 2", func(ps *ag.Params) Module { return Zero{Stride: 2} }, 0, "[2 16 5 5]"},
+		// NB201 ResNet block 16→32 stride 2: 16·32·9 + 32·32·9 + 16·32 + 4·32 = 14464.
+		{"resnet block", func(ps *ag.Params) Module {
+			return NewResNetBasicBlock(ps, "r", r, OpConfig{In: 16, Out: 32, Stride: 2, Affine: true})
+		}, 14464, "[2 32 5 5]"},
+	}
+	for _, c := range cases {
+		var ps ag.Params
+		y := c.build(&ps).Forward(tp, x)
+		if c.name == "factorized_reduce" { // odd sizes work too (NAS-Bench-201 padding): 9 → 5
+			odd := ag.Const(tensor.New(2, 16, 9, 9))
+			if s := c.build(&ag.Params{}).Forward(tp, odd).Shape(); fmt.Sprint(s) != "[2 32 5 5]" {
+				t.Errorf("factorized_reduce of 9×9: shape %v", s)
+			}
+		}
+		if ps.Len() != c.params || fmt.Sprint(y.Shape()) != c.shape {
+			t.Errorf("%s: %d params, shape %v; want %d, %s", c.name, ps.Len(), y.Shape(), c.params, c.shape)
+		}
+	}
+}
+
+// Example builds a small CNN, runs one SGD step and prints the parameter count.
+func Example() {
+	r := rand.New(rand.NewSource(1))
+	var ps ag.Params
+	model := Sequential{
+		NewConv2D(&ps, "conv", r, Conv2DConfig{In: 1, Out: 4, Kernel: 3, Padding: 1, Bias: true}),
+		ReLU{}, MaxPool{Kernel: 2}, Flatten{},
+		NewLinear(&ps, "fc", r, 4*4*4, 10, true),
+	}
+	tp := ag.NewTape(kernel.Default())
+	tp.Train = true
+	x := ag.Const(tensor.New(2, 1, 8, 8).Uniform(r, 0, 1))
+	loss := tp.SoftmaxCrossEntropy(model.Forward(tp, x), []int{3, 7})
+	ps.ZeroGrad()
+	tp.Backward(loss)
+	for i, g := range ps.Grad { // the whole optimizer step is one loop
+		ps.Data[i] -= 0.01 * g
+	}
+	fmt.Println(ps.Len(), "parameters")
+	// Output: 690 parameters
+}
