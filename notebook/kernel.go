@@ -140,11 +140,13 @@ func (k *Kernel) Run(ctx context.Context, source string) (err error) {
 	if err != nil {
 		return &CellError{Name: "syntax error", Value: err.Error()}
 	}
-	// Evaluate runs of units of one kind together, in source order.
-	var last reflect.Value
-	for i := 0; i < len(units); {
+	// Evaluate runs of units of one kind together, in source order. A final
+	// bare expression is evaluated on its own, to show its value.
+	n := len(units)
+	showLast := n > 0 && units[n-1].exprStmt
+	for i := 0; i < n; {
 		j := i + 1
-		for j < len(units) && units[j].kind == units[i].kind && units[i].kind != importUnit {
+		for j < n && units[j].kind == units[i].kind && units[i].kind != importUnit && !(showLast && j == n-1) {
 			j++
 		}
 		chunk := source[units[i].start:units[j-1].end]
@@ -158,30 +160,68 @@ func (k *Kernel) Run(ctx context.Context, source string) (err error) {
 				continue
 			}
 		}
-		// Pad with newlines so the interpreter's line numbers are the cell's.
-		padded := strings.Repeat("\n", units[i].line-1) + chunk
-		k.stderr.Reset()
-		v, err := k.in.EvalWithContext(ctx, padded)
-		if err != nil {
-			return k.cellError(err)
+		if showLast && i == n-1 && k.hasOneValue(ctx, units[i].callee) {
+			return k.evalLast(ctx, units[i].line, chunk)
+		}
+		if err := k.eval(ctx, units[i].line, chunk); err != nil {
+			return err
 		}
 		if units[i].kind == importUnit {
 			for _, s := range units[i].imports {
 				k.imported[s.path] = s.name
 			}
 		}
-		last = v
 		i = j
-	}
-	if n := len(units); n > 0 && units[n-1].exprStmt && units[n-1].callPkg != "fmt" && last.IsValid() {
-		if !last.CanInterface() || last.Interface() == nil || last.Kind() == reflect.Func {
-			return nil // a call without results, or a function
-		}
-		k.emit(Output{OutputType: "execute_result", ExecutionCount: k.count,
-			Data: map[string]any{"text/plain": fmt.Sprintf("%v", last.Interface())}})
 	}
 	return nil
 }
+
+// eval evaluates a chunk of the cell that starts at line.
+func (k *Kernel) eval(ctx context.Context, line int, chunk string) error {
+	// Pad with newlines so the interpreter's line numbers are the cell's.
+	k.stderr.Reset()
+	if _, err := k.in.EvalWithContext(ctx, strings.Repeat("\n", line-1)+chunk); err != nil {
+		return k.cellError(err)
+	}
+	return nil
+}
+
+// hasOneValue reports whether a cell's final expression has a value to show:
+// any expression but a call, and a call of a function with exactly one result
+// other than fmt's printers. callee is as unit.callee: the function's type is
+// looked up by evaluating its name, which has no side effects.
+func (k *Kernel) hasOneValue(ctx context.Context, callee string) bool {
+	switch {
+	case callee == "":
+		return true
+	case callee == "()" || strings.HasPrefix(callee, "fmt."):
+		return false
+	}
+	f, err := k.in.EvalWithContext(ctx, callee)
+	if err != nil || !f.IsValid() || f.Kind() != reflect.Func {
+		return false
+	}
+	return f.Type().NumOut() == 1
+}
+
+// evalLast evaluates the cell's final bare expression, which has one value,
+// and shows that value as the cell's result.
+func (k *Kernel) evalLast(ctx context.Context, line int, expr string) error {
+	k.stderr.Reset()
+	v, err := k.in.EvalWithContext(ctx, strings.Repeat("\n", line-1)+resultVar+" := "+expr)
+	if err != nil {
+		return k.cellError(err)
+	}
+	if !v.IsValid() || !v.CanInterface() || v.Kind() == reflect.Func {
+		return nil
+	}
+	k.emit(Output{OutputType: "execute_result", ExecutionCount: k.count,
+		Data: map[string]any{"text/plain": fmt.Sprintf("%v", v.Interface())}})
+	return nil
+}
+
+// resultVar holds the value of a cell's final expression.
+const resultVar = "_nbResult"
 
 // checkImports refuses packages outside the curated set, naming them, and drops
 // imports that an earlier cell already made in the same way (Go would call

@@ -153,3 +153,26 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestResultValue(t *testing.T) {
+	k, r := newKernel(t)
+	for _, c := range []struct{ src, want string }{
+		{"import \"strings\"\nimport \"nasbook/nb\"\nfunc none() {}\nfunc two() (int, int) { return 1, 2 }\nfunc one() int { return 7 }\ntype T struct{ v int }\nfunc (t T) Get() int { return t.v }\nfunc (T) Nothing() {}\nt := T{5}", ""},
+		{"one()", "7\n"},
+		{"none()", ""},
+		{"two()", ""},
+		{"t.Get()", "5\n"},
+		{"t.Nothing()", ""},
+		{"strings.ToUpper(\"x\")", "X\n"},
+		{"nb.Describe([]float64{1, 3})", "n=2 mean=2 std=1.414 min=1 max=3\n"},
+		{"t", "{5}\n"},
+		{"t.v + 1", "6\n"},
+	} {
+		if err := run(t, k, c.src); err != nil {
+			t.Fatalf("%q: %v", c.src, err)
+		}
+		if got := r.text(); got != c.want {
+			t.Errorf("%q shows %q, want %q", c.src, got, c.want)
+		}
+	}
+}

@@ -24,9 +24,10 @@ type unit struct {
 	start, end int
 	line       int
 	// For a statement unit: whether it is a bare expression, and when that
-	// expression is a call pkg.Fn(...), the name pkg.
+	// expression is a call, its callee if it is a name or a selector of names
+	// (f, pkg.Fn, x.y.M), which evaluate without side effects; "()" otherwise.
 	exprStmt bool
-	callPkg  string
+	callee   string
 	imports  []importSpec // for an import unit
 }
 
@@ -122,7 +123,7 @@ func newUnit(src string, file *token.File, body []tok, end int) unit {
 		}
 	}
 	if u.kind == stmtUnit {
-		u.exprStmt, u.callPkg = exprStatement(src[u.start:u.end])
+		u.exprStmt, u.callee = exprStatement(src[u.start:u.end])
 	}
 	return u
 }
@@ -149,8 +150,8 @@ func isMethodDecl(body []tok) bool {
 	return false
 }
 
-// exprStatement reports whether stmt is a bare expression and, for a call
-// pkg.Fn(...), returns pkg.
+// exprStatement reports whether stmt is a bare expression and, for a call,
+// returns its callee as unit.callee describes.
 func exprStatement(stmt string) (bool, string) {
 	f, err := parser.ParseFile(token.NewFileSet(), "", "package p; func _() {\n"+stmt+"\n}", 0)
 	if err != nil {
@@ -164,15 +165,28 @@ func exprStatement(stmt string) (bool, string) {
 	if !ok {
 		return false, ""
 	}
-	if call, ok := es.X.(*ast.CallExpr); ok {
-		if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
-			if id, ok := sel.X.(*ast.Ident); ok {
-				return true, id.Name
-			}
-		}
-		return true, "()"
+	call, ok := es.X.(*ast.CallExpr)
+	if !ok {
+		return true, ""
 	}
-	return true, ""
+	if name := selectorChain(call.Fun); name != "" {
+		return true, name
+	}
+	return true, "()"
+}
+
+// selectorChain returns "a.b.c" for an identifier or a selector of
+// identifiers, and "" for anything else.
+func selectorChain(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name
+	case *ast.SelectorExpr:
+		if x := selectorChain(e.X); x != "" {
+			return x + "." + e.Sel.Name
+		}
+	}
+	return ""
 }
 
 // lineError is an error at a line of the cell.

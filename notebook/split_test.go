@@ -32,11 +32,11 @@ x
 		line    int
 		text    string
 		expr    bool
-		callPkg string
+		callee  string
 	}
 	var gs []got
 	for _, u := range units {
-		gs = append(gs, got{u.kind, u.line, src[u.start:u.end], u.exprStmt, u.callPkg})
+		gs = append(gs, got{u.kind, u.line, src[u.start:u.end], u.exprStmt, u.callee})
 	}
 	want := []got{
 		{importUnit, 1, `import "fmt"`, false, ""},
@@ -46,7 +46,7 @@ x
 		{declUnit, 8, "type T struct {\n\tA int\n}", false, ""},
 		{declUnit, 11, "func (t T) M() int { return t.A }", false, ""},
 		{stmtUnit, 12, "func(v int) int { return v }(2)", true, "()"},
-		{stmtUnit, 13, "fmt.Println(f(), m.Pi,\n\tstrings.ToUpper(\"a\"))", true, "fmt"},
+		{stmtUnit, 13, "fmt.Println(f(), m.Pi,\n\tstrings.ToUpper(\"a\"))", true, "fmt.Println"},
 		{declUnit, 15, "var y = 2", false, ""},
 		{stmtUnit, 15, "y++", false, ""},
 		{stmtUnit, 16, "x", true, ""},
