@@ -28,11 +28,11 @@ x
 		t.Fatal(err)
 	}
 	type got struct {
-		kind    unitKind
-		line    int
-		text    string
-		expr    bool
-		callee  string
+		kind   unitKind
+		line   int
+		text   string
+		expr   bool
+		callee string
 	}
 	var gs []got
 	for _, u := range units {

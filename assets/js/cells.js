@@ -83,6 +83,19 @@ function newline(ta) {
   insertText(ta, "\n" + lead);
 }
 
+// A closing bracket typed on a line of only indentation takes one level off, as gofmt would.
+function closeBracket(ta, key) {
+  const text = ta.value;
+  const s = ta.selectionStart;
+  if (s !== ta.selectionEnd) return false;
+  const before = text.slice(lineStart(text, s), s);
+  if (!/^[\t ]+$/.test(before)) return false;
+  const cut = before.endsWith("\t") ? 1 : Math.min(4, before.length);
+  ta.setSelectionRange(s - cut, s);
+  insertText(ta, key);
+  return true;
+}
+
 export function autosize(ta) {
   if (ta.hidden || !ta.isConnected) return;
   ta.style.height = "auto";
@@ -218,6 +231,8 @@ export class CellView {
     } else if (e.key === "Enter" && cell.type === "code") {
       e.preventDefault();
       newline(editor);
+    } else if ((e.key === "}" || e.key === ")" || e.key === "]") && cell.type === "code" && closeBracket(editor, e.key)) {
+      e.preventDefault();
     }
   }
 

@@ -118,6 +118,13 @@ class Banners {
     close.addEventListener("click", () => handle.close());
     box.append(close);
     this.el.append(box);
+    // Keep the stack short: the oldest banners give way.
+    while (this.el.children.length > 3) {
+      const oldest = this.el.firstElementChild;
+      const k = oldest.dataset.key;
+      if (k && this.byKey.has(k)) this.byKey.get(k).close();
+      else oldest.remove();
+    }
     const timer = timeout ? setTimeout(() => handle.close(), timeout) : 0;
     if (key) this.byKey.set(key, handle);
     return handle;
@@ -460,7 +467,7 @@ class App {
   }
 
   /** Replaces the notebook. With keepPrevious, the replaced one can be restored from a banner. */
-  replaceNotebook(nb, name, { keepPrevious = false, message = "" } = {}) {
+  replaceNotebook(nb, name, { keepPrevious = false, message = "", save = true } = {}) {
     for (const [id, p] of this.pending) {
       const cell = this.notebook.get(id);
       if (cell && cell.state === "queued") this.kernel.cancel(p.job, "not run: another notebook was opened");
@@ -475,11 +482,12 @@ class App {
     this.active = null;
     this.notebook.replaceWith(nb);
     this.setName(name);
-    this.saveNow(true);
+    if (save) this.saveNow(true);
     // Show the architecture the notebook's outputs last drew.
     let scene = null;
     for (const c of nb.cells) for (const o of c.outputs) if (o.data && o.data[SCENE_MIME]) scene = o.data[SCENE_MIME];
     if (scene) this.canvas.send(scene);
+    this.banners.close("language");
     const lang = notebookLanguage(nb);
     if (lang && lang !== "go") {
       this.banners.show("notice", `This notebook is written for ${lang}; its code cells will run as Go.`, { key: "language" });
@@ -513,7 +521,11 @@ class App {
   scheduleSave() {
     if (!this.loaded) return;
     clearTimeout(this.saveTimer);
-    $("#save-status").textContent = "Saving…";
+    const status = $("#save-status");
+    if (status.dataset.state !== "saving") {
+      status.dataset.state = "saving";
+      status.textContent = "Saving…";
+    }
     this.saveTimer = setTimeout(() => this.saveNow(), SAVE_DELAY_MS);
   }
 
@@ -764,14 +776,17 @@ class App {
         this.replaceNotebook(await this.fetchDefault(), DEFAULT_NAME);
       } catch (e) {
         this.banners.show("error", `The default notebook could not be loaded (${e.message}). You can still write cells, or open a notebook file.`, { key: "default" });
+        // Not saved until the reader edits it, so that a failed first load (a reload while
+        // the default notebook was still downloading) does not replace the saved notebook.
         const nb = new Notebook();
         nb.cells = [newCell("code")];
-        this.replaceNotebook(nb, "untitled.ipynb");
+        this.replaceNotebook(nb, "untitled.ipynb", { save: false });
+        this.loaded = true;
+        return;
       }
     }
     this.loaded = true;
     this.saveNow();
-    document.documentElement.dataset.loaded = "true";
   }
 
   // --- API -----------------------------------------------------------------------------------
@@ -816,8 +831,11 @@ class App {
 }
 
 const app = new App();
-app.booted = app.boot().catch((e) => {
-  console.error(e);
-  app.banners.show("error", `The notebook could not start: ${e.message}`);
-});
+app.booted = app
+  .boot()
+  .catch((e) => {
+    console.error(e);
+    app.banners.show("error", `The notebook could not start: ${e.message}`);
+  })
+  .finally(() => (document.documentElement.dataset.loaded = "true"));
 window.nasbook = app.api();

@@ -31,11 +31,19 @@ function collapseCR(text) {
     .join("\n");
 }
 
-function appendStreamText(prev, chunk) {
-  const cut = prev.lastIndexOf("\n") + 1;
-  let tail = prev.slice(cut) + chunk;
-  if (tail.includes("\r")) tail = collapseCR(tail);
-  let text = prev.slice(0, cut) + tail;
+// Set on a stream output whose text ends in "\r" (the next chunk overwrites its last line).
+// Tracked beside the text because asking the text would flatten it on every chunk.
+const PENDING_CR = Symbol("pendingCR");
+
+function appendStream(prev, chunk) {
+  const prevText = prev ? prev.text : "";
+  let text;
+  if (!chunk.includes("\r") && !(prev && prev[PENDING_CR])) {
+    text = prevText + chunk; // the common case, O(1): nothing before is scanned
+  } else {
+    const cut = prevText.lastIndexOf("\n") + 1;
+    text = prevText.slice(0, cut) + collapseCR(prevText.slice(cut) + chunk);
+  }
   if (text.length > STREAM_MAX) {
     if (text.startsWith(TRIMMED)) text = text.slice(TRIMMED.length);
     text = TRIMMED + text.slice(text.length - STREAM_MAX);
@@ -61,11 +69,11 @@ export function addOutput(outputs, out) {
   const list = outputs.slice();
   const last = list[list.length - 1];
   if (out.output_type === "stream") {
-    if (last && last.output_type === "stream" && last.name === out.name) {
-      list[list.length - 1] = { ...last, text: appendStreamText(last.text, out.text) };
-    } else {
-      list.push({ ...out, text: appendStreamText("", out.text) });
-    }
+    const merge = last && last.output_type === "stream" && last.name === out.name;
+    const next = { output_type: "stream", name: out.name, text: appendStream(merge ? last : null, out.text) };
+    next[PENDING_CR] = out.text.endsWith("\r") || (merge && last[PENDING_CR] && out.text === "");
+    if (merge) list[list.length - 1] = next;
+    else list.push(next);
     return list;
   }
   const pid = out.output_type !== "error" ? progressId(out) : null;
@@ -110,10 +118,13 @@ function renderStream(o) {
   return pre;
 }
 
-function updateStream(pre, o) {
+function updateStream(pre, o, prev) {
   // Follow the end while the reader is there, as a terminal does.
   const atEnd = pre.scrollHeight - pre.scrollTop - pre.clientHeight < 8;
-  pre.textContent = streamText(o);
+  const was = streamText(prev);
+  const now = streamText(o);
+  if (now.length > was.length && now.startsWith(was)) pre.append(now.slice(was.length));
+  else pre.textContent = now;
   if (atEnd) pre.scrollTop = pre.scrollHeight;
 }
 
@@ -277,7 +288,7 @@ export class OutputArea {
       const item = this.items[i];
       if (item && item.out === out) return;
       if (item && item.out.output_type === "stream" && out.output_type === "stream" && item.out.name === out.name) {
-        updateStream(item.node, out);
+        updateStream(item.node, out, item.out);
         item.out = out;
         return;
       }
