@@ -125,7 +125,7 @@ export class CellView {
     this.count = el("span", { class: "exec-count", "aria-hidden": "true" });
     const gutter = el("div", { class: "cell-gutter" }, this.runButton, this.count);
 
-    this.badge = el("span", { class: "state-badge", role: "status" });
+    this.badge = el("span", { class: "state-badge" });
     this.timing = el("span", { class: "cell-timing" });
     this.typeSelect = el(
       "select",
@@ -165,7 +165,7 @@ export class CellView {
       body.append(this.rendered);
     }
     if (code) {
-      this.outputEl = el("div", { class: "output", "aria-live": "polite" });
+      this.outputEl = el("div", { class: "output" });
       this.outputs = new OutputArea(this.outputEl, {
         onScene: (scene) => this.app.onScene(scene),
         onLine: (n) => this.goToLine(n),

@@ -382,6 +382,8 @@ class App {
         }
         if (o.executionCount != null) cell.executionCount = o.executionCount;
         nb.setState(cell, o.status === "ok" ? "done" : "error");
+        const index = nb.indexOf(cell.id);
+        if (index >= 0) this.announce(`Cell ${index + 1} ${o.status === "ok" ? "finished" : "failed"}.`);
         this.markDirty(cell);
         error = outputsError(cell.outputs);
         resolve({ text: outputsText(cell.outputs), error });
@@ -400,6 +402,14 @@ class App {
       }
     }
     return Promise.all(runs).then(() => undefined);
+  }
+
+  /** Tells screen-reader users what happened out of their sight. */
+  announce(text) {
+    const el = $("#announcer");
+    el.textContent = "";
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => (el.textContent = text), 50);
   }
 
   // --- kernel --------------------------------------------------------------------------------
@@ -740,6 +750,10 @@ class App {
     window.addEventListener("pagehide", () => this.saveNow());
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") this.saveNow();
+    });
+    window.addEventListener("storage", (e) => {
+      if (e.key !== storage.NOTEBOOK_KEY || !this.loaded) return;
+      this.banners.show("notice", "This notebook was changed in another tab of this browser. Both tabs save to the same place, so the one that saves last wins: keep working in one tab.", { key: "other-tab" });
     });
     window.addEventListener("hashchange", () => {
       if (storage.isShareHash(location.hash)) this.openShared(location.hash);

@@ -9,6 +9,7 @@
 // CompressionStream is missing, "#nbj=" + base64url(JSON).
 
 const KEY = "nasbook.notebook.v1";
+export const NOTEBOOK_KEY = KEY;
 const PREVIOUS = "nasbook.previous.v1";
 const PREFS = "nasbook.prefs.v1";
 
