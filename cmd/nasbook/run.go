@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -36,7 +35,10 @@ func runCmd(args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	failed := RunNotebook(nb, os.Stdout, *timeout, *keepGoing)
+	failed, err := notebook.Execute(nb, notebook.ExecOptions{Timeout: *timeout, KeepGoing: *keepGoing, OnOutput: printOutputs(os.Stdout)})
+	if err != nil {
+		return err
+	}
 	if *out != "" {
 		w, err := os.Create(*out)
 		if err != nil {
@@ -56,42 +58,15 @@ func runCmd(args []string) error {
 	return nil
 }
 
-// RunNotebook runs nb's code cells in order, storing their outputs in nb and
-// printing their text to w as it comes; a figure also gets its SVG, as the
-// browser's figure worker adds it. It returns the number of failed cells, and
-// stops at the first unless keepGoing.
-func RunNotebook(nb *notebook.Notebook, w io.Writer, timeout time.Duration, keepGoing bool) (failed int) {
-	var cell *notebook.Cell
-	k, err := notebook.NewKernel(func(o notebook.Output) {
+// printOutputs prints each output's text to w as it comes and adds the SVG of
+// figures, as the browser's figure worker does.
+func printOutputs(w io.Writer) func(int, *notebook.Output) {
+	return func(_ int, o *notebook.Output) {
 		if spec, ok := o.Data[figure.MIMEType].(*figure.Spec); ok {
 			if svg, err := render.SVG(spec); err == nil {
 				o.Data["image/svg+xml"] = string(svg)
 			}
 		}
-		cell.Outputs = append(cell.Outputs, o)
 		io.WriteString(w, o.PlainText())
-	})
-	if err != nil {
-		fmt.Fprintln(w, err)
-		return 1
 	}
-	for i := range nb.Cells {
-		cell = &nb.Cells[i]
-		if cell.CellType != "code" {
-			continue
-		}
-		cell.Outputs = nil
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		err := k.Run(ctx, string(cell.Source))
-		cancel()
-		n := k.ExecutionCount()
-		cell.ExecutionCount = &n
-		if err != nil {
-			failed++
-			if !keepGoing {
-				return failed
-			}
-		}
-	}
-	return failed
 }

@@ -1,0 +1,381 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/png"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"nasbook/internal/site"
+	"nasbook/notebook"
+)
+
+var (
+	setupOnce sync.Once
+	baseURL   string
+	setupErr  error
+)
+
+// root is the project root, one level above this package.
+func root(t *testing.T) string {
+	t.Helper()
+	r, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("NASBOOK_REQUIRE_BROWSER") != "" {
+		t.Fatal("no Chromium found (install Debian's chromium package, or set CHROMIUM)")
+	}
+	t.Skip("no Chromium found; set NASBOOK_REQUIRE_BROWSER=1 to make this a failure")
+	return ""
+}
+
+// serve builds the page once and serves it on a free loopback port.
+func serve(t *testing.T) string {
+	t.Helper()
+	setupOnce.Do(func() {
+		if _, setupErr = site.Build(root(t), site.Options{}); setupErr != nil {
+			return
+		}
+		var ln net.Listener
+		if ln, setupErr = net.Listen("tcp", "127.0.0.1:0"); setupErr != nil {
+			return
+		}
+		go http.Serve(ln, site.Handler(root(t)))
+		baseURL = "http://" + ln.Addr().String() + "/"
+	})
+	if setupErr != nil {
+		t.Fatal(setupErr)
+	}
+	return baseURL
+}
+
+// page opens a fresh browser on the playground and waits for the kernel.
+func page(t *testing.T) context.Context {
+	t.Helper()
+	exe := chromiumPath(t)
+	url := serve(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		// WebGL for the ebiten canvas, in software.
+		chromedp.Flag("use-angle", "swiftshader"),
+		chromedp.Flag("enable-unsafe-swiftshader", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1400, 1000),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	eval[any](t, ctx, `window.nasbook.ready()`, 60*time.Second)
+	return ctx
+}
+
+// eval evaluates a JavaScript expression (awaiting a promise) within d.
+func eval[T any](t *testing.T, ctx context.Context, js string, d time.Duration) T {
+	t.Helper()
+	v, err := evalErr[T](ctx, js, d)
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
+func evalErr[T any](ctx context.Context, js string, d time.Duration) (T, error) {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	// Wrap so that an expression that is not a promise works too.
+	return chromedp.Run(ctx, chromedp.Evaluate[T](`(async () => (`+js+`))()`, chromedp.EvalAwaitPromise))
+}
+
+type cellResult struct {
+	Text  string  `json:"text"`
+	Error *string `json:"error"`
+}
+
+type cellState struct {
+	Type   string  `json:"type"`
+	Source string  `json:"source"`
+	State  string  `json:"state"`
+	Text   string  `json:"text"`
+	Error  *string `json:"error"`
+}
+
+func runCell(t *testing.T, ctx context.Context, src string) cellResult {
+	t.Helper()
+	b, _ := json.Marshal(src)
+	return eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 60*time.Second)
+}
+
+// TestDefaultNotebook runs the default notebook with Run all and holds each
+// code cell's text to what the native run prints for the same notebook.
+func TestDefaultNotebook(t *testing.T) {
+	ctx := page(t)
+	eval[any](t, ctx, `window.nasbook.runAll()`, 120*time.Second)
+	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, 5*time.Second)
+
+	f, err := os.Open(filepath.Join(root(t), "assets/notebooks/intro.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, err := notebook.Read(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed, err := notebook.Execute(nb, notebook.ExecOptions{}); err != nil || failed != 0 {
+		t.Fatalf("the native run failed: %d cells, %v", failed, err)
+	}
+	if len(cells) != len(nb.Cells) {
+		t.Fatalf("page has %d cells, the default notebook %d", len(cells), len(nb.Cells))
+	}
+	for i, c := range cells {
+		want := nb.Cells[i]
+		if c.Type != want.CellType || c.Source != string(want.Source) {
+			t.Errorf("cell %d: page has a %s cell %.40q, notebook a %s cell %.40q", i+1, c.Type, c.Source, want.CellType, want.Source)
+			continue
+		}
+		if c.Type != "code" {
+			continue
+		}
+		if c.State != "done" || c.Error != nil {
+			t.Errorf("cell %d: state %s, error %v", i+1, c.State, deref(c.Error))
+		}
+		var wantText strings.Builder
+		for _, o := range want.Outputs {
+			wantText.WriteString(o.PlainText())
+		}
+		if strings.TrimSpace(c.Text) != strings.TrimSpace(wantText.String()) {
+			t.Errorf("cell %d: browser printed\n%s\nnative printed\n%s", i+1, c.Text, wantText.String())
+		}
+	}
+	// The histogram cell's figure is drawn as SVG by the figure worker.
+	n := eval[int](t, ctx, `new Promise(resolve => {
+		const deadline = Date.now() + 60000;
+		(function poll() {
+			const n = document.querySelectorAll('.output img[src^="data:image/svg"], .output img[src^="blob:"], .output svg').length;
+			if (n > 0 || Date.now() > deadline) resolve(n); else setTimeout(poll, 100);
+		})();
+	})`, 70*time.Second)
+	if n == 0 {
+		t.Error("no SVG figure in the page after running the default notebook")
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "<nil>"
+	}
+	return *s
+}
+
+// TestStopEndsARunawayCell: a `for {}` cell is ended by the Stop button, the
+// user is told the state was reset, and the next cell runs.
+func TestStopEndsARunawayCell(t *testing.T) {
+	ctx := page(t)
+	runCell(t, ctx, "kept := 41")
+	// Start the runaway cell without waiting for it.
+	eval[any](t, ctx, `(window.__loop = window.nasbook.runCell("for {\n}"), true)`, 5*time.Second)
+	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
+		const c = window.nasbook.cells(); if (c[c.length-1].state === "running") resolve(true); else setTimeout(poll, 20); })(); })`, 30*time.Second)
+	time.Sleep(300 * time.Millisecond) // it is spinning now
+	// Click Stop and time how long the page takes to mark the cell stopped.
+	ms := eval[float64](t, ctx, `new Promise(resolve => {
+		const t0 = performance.now();
+		document.querySelector('#stop').click();
+		(function poll() {
+			const c = window.nasbook.cells(); const last = c[c.length-1];
+			if (last.state === "error") resolve(performance.now() - t0); else setTimeout(poll, 5);
+		})();
+	})`, 10*time.Second)
+	t.Logf("Stop ended the runaway cell after %.0f ms", ms)
+	if ms > 1000 {
+		t.Errorf("Stop took %.0f ms to end the cell, want under 1 s", ms)
+	}
+	loop := eval[cellResult](t, ctx, `window.__loop`, 10*time.Second)
+	if loop.Error == nil || !strings.Contains(*loop.Error, "Stopped") {
+		t.Errorf("the stopped cell's error is %v, want it to say it was stopped", deref(loop.Error))
+	}
+	banner := eval[string](t, ctx, `document.querySelector('#banners').innerText`, 5*time.Second)
+	if !strings.Contains(strings.ToLower(banner), "reset") && !strings.Contains(strings.ToLower(banner), "restart") {
+		t.Errorf("no notice that the state was reset; banners say %q", banner)
+	}
+	eval[any](t, ctx, `window.nasbook.ready()`, 60*time.Second)
+	got := runCell(t, ctx, "import \"fmt\"\nfmt.Println(\"after stop\")")
+	if got.Error != nil || got.Text != "after stop\n" {
+		t.Errorf("cell after Stop: text %q error %v", got.Text, deref(got.Error))
+	}
+	// The state was reset: kept is gone, and the sources are still there.
+	got = runCell(t, ctx, "kept")
+	if got.Error == nil {
+		t.Errorf("a variable survived the reset: %q", got.Text)
+	}
+	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, 5*time.Second)
+	found := false
+	for _, c := range cells {
+		found = found || c.Source == "kept := 41"
+	}
+	if !found {
+		t.Error("Stop lost the source of an earlier cell")
+	}
+}
+
+// TestPanicShowsErrorAndLine: a panic is an error on its cell, naming the
+// line, and the kernel goes on.
+func TestPanicShowsErrorAndLine(t *testing.T) {
+	ctx := page(t)
+	got := runCell(t, ctx, "func explode() {\n\tpanic(\"kaboom\")\n}\n\nexplode()")
+	if got.Error == nil {
+		t.Fatalf("no error; text %q", got.Text)
+	}
+	for _, want := range []string{"kaboom", "line 2"} {
+		if !strings.Contains(*got.Error, want) {
+			t.Errorf("error %q lacks %q", *got.Error, want)
+		}
+	}
+	state := eval[string](t, ctx, `(() => { const c = window.nasbook.cells(); return c[c.length-1].state })()`, 5*time.Second)
+	if state != "error" {
+		t.Errorf("panicking cell state %q, want error", state)
+	}
+	got = runCell(t, ctx, "1 + 1")
+	if got.Error != nil || got.Text != "2\n" {
+		t.Errorf("after a panic: text %q error %v", got.Text, deref(got.Error))
+	}
+}
+
+// TestShowDrawsOnCanvas: nb.Show of a NAS-Bench-201 string makes the canvas
+// draw the cell.
+func TestShowDrawsOnCanvas(t *testing.T) {
+	ctx := page(t)
+	// Wait for the canvas to be ready, then take a picture of it empty.
+	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
+		if (document.querySelector('#canvas-panel').dataset.ready === "true") resolve(true); else setTimeout(poll, 50); })(); })`, 60*time.Second)
+	before := screenshot(t, ctx)
+	eval[any](t, ctx, `(window.__drawn = new Promise(resolve => window.addEventListener('message', e => {
+		if (e.data && e.data.type === 'canvas-drawn') resolve(e.data); })), true)`, 5*time.Second)
+	got := runCell(t, ctx, "import \"nasbook/nb\"\nnb.Show(\"|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|\")")
+	if got.Error != nil {
+		t.Fatal(*got.Error)
+	}
+	drawn := eval[map[string]any](t, ctx, `window.__drawn`, 30*time.Second)
+	if drawn["kind"] != "cell" {
+		t.Errorf("canvas drew %v, want a cell", drawn)
+	}
+	time.Sleep(200 * time.Millisecond) // let the frame reach the compositor
+	after := screenshot(t, ctx)
+	ink := inkFraction(after)
+	changed := changedFraction(before, after)
+	t.Logf("canvas after Show: %.1f%% ink, %.1f%% of pixels changed", 100*ink, 100*changed)
+	if ink < 0.01 || changed < 0.01 {
+		t.Errorf("the canvas looks blank after Show: %.2f%% ink, %.2f%% changed", 100*ink, 100*changed)
+		os.WriteFile(filepath.Join(t.TempDir(), "canvas.png"), encodePNG(after), 0o644)
+	}
+}
+
+func screenshot(t *testing.T, ctx context.Context) image.Image {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	b, err := chromedp.Run(c, chromedp.Screenshot(chromedp.CSS("#canvas")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// inkFraction is the share of pixels that differ clearly from the image's
+// most common colour (its background).
+func inkFraction(img image.Image) float64 {
+	counts := map[[3]uint32]int{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bb, _ := img.At(x, y).RGBA()
+			counts[[3]uint32{r >> 8, g >> 8, bb >> 8}]++
+		}
+	}
+	var bg [3]uint32
+	best := 0
+	for c, n := range counts {
+		if n > best {
+			bg, best = c, n
+		}
+	}
+	ink := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bb, _ := img.At(x, y).RGBA()
+			if diff(r>>8, bg[0])+diff(g>>8, bg[1])+diff(bb>>8, bg[2]) > 60 {
+				ink++
+			}
+		}
+	}
+	return float64(ink) / float64(b.Dx()*b.Dy())
+}
+
+func changedFraction(a, b image.Image) float64 {
+	if a.Bounds() != b.Bounds() {
+		return 1
+	}
+	n, changed := 0, 0
+	r := a.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			r1, g1, b1, _ := a.At(x, y).RGBA()
+			r2, g2, b2, _ := b.At(x, y).RGBA()
+			n++
+			if diff(r1>>8, r2>>8)+diff(g1>>8, g2>>8)+diff(b1>>8, b2>>8) > 60 {
+				changed++
+			}
+		}
+	}
+	return float64(changed) / float64(n)
+}
+
+func diff(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}
+
+func encodePNG(img image.Image) []byte {
+	var b bytes.Buffer
+	png.Encode(&b, img)
+	return b.Bytes()
+}

@@ -1,0 +1,55 @@
+package notebook
+
+import (
+	"context"
+	"time"
+)
+
+// ExecOptions tune Execute. The zero value runs every cell without a time
+// limit and stops at the first failure.
+type ExecOptions struct {
+	Timeout   time.Duration // per cell; 0 means none
+	KeepGoing bool          // run the remaining cells after a failure
+	// OnOutput sees each output as it happens, before it is stored in the
+	// cell, and may add representations to it (the SVG of a figure, say).
+	OnOutput func(cell int, o *Output)
+}
+
+// Execute runs nb's code cells in order with a new kernel, replacing their
+// outputs and execution counts, as Jupyter's "Run all" does. It returns the
+// number of cells that failed.
+func Execute(nb *Notebook, opt ExecOptions) (failed int, err error) {
+	current := -1
+	k, err := NewKernel(func(o Output) {
+		if opt.OnOutput != nil {
+			opt.OnOutput(current, &o)
+		}
+		nb.Cells[current].Outputs = append(nb.Cells[current].Outputs, o)
+	})
+	if err != nil {
+		return 0, err
+	}
+	for i := range nb.Cells {
+		cell := &nb.Cells[i]
+		if cell.CellType != "code" {
+			continue
+		}
+		current = i
+		cell.Outputs = nil
+		ctx, cancel := context.Background(), context.CancelFunc(func() {})
+		if opt.Timeout > 0 {
+			ctx, cancel = context.WithTimeout(ctx, opt.Timeout)
+		}
+		err := k.Run(ctx, string(cell.Source))
+		cancel()
+		n := k.ExecutionCount()
+		cell.ExecutionCount = &n
+		if err != nil {
+			failed++
+			if !opt.KeepGoing {
+				break
+			}
+		}
+	}
+	return failed, nil
+}
