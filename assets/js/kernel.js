@@ -78,6 +78,7 @@ export class Kernel {
       case "ready":
         this.everReady = true;
         this.version = msg.version || "";
+        this.packages = Array.isArray(msg.packages) ? msg.packages : [];
         this._setStatus("ready", { version: this.version, kernels: msg.kernels });
         for (const w of this._readyWaiters.splice(0)) w.resolve();
         this._pump();
@@ -100,8 +101,9 @@ export class Kernel {
         }
         break;
       }
+      case "fatal": // the Go kernel could not set itself up
       case "load-error":
-        this._failStart(msg.message || "the kernel could not be loaded");
+        this._failStart(msg.message || msg.error || "the kernel could not be loaded");
         break;
       case "exit": {
         const code = msg.code != null ? ` (exit code ${msg.code})` : "";

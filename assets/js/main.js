@@ -33,11 +33,12 @@
 //       A URL that opens the current notebook's sources.
 // ---------------------------------------------------------------------------------------------
 
-import { Notebook, NotebookError, newCell, importOutput, notebookLanguage, SCENE_MIME } from "./notebook.js";
+import { Notebook, NotebookError, newCell, importOutput, notebookLanguage, SCENE_MIME, FIGURE_MIME } from "./notebook.js";
 import { Kernel } from "./kernel.js";
 import { CellView, autosize } from "./cells.js";
 import { addOutput, outputsText, outputsError } from "./outputs.js";
 import { CanvasBridge } from "./canvas.js";
+import { Figures, needsDrawing, withDrawing } from "./figures.js";
 import * as storage from "./storage.js";
 
 const DEFAULT_NOTEBOOK = new URL("../notebooks/intro.ipynb", import.meta.url);
@@ -161,6 +162,7 @@ class App {
       onReady: () => ($("#canvas-panel").dataset.ready = "true"),
       onDrawn: (kind, title) => ($("#canvas-caption").textContent = title || kind || ""),
     });
+    this.figures = new Figures();
     this.notebook.on((kind, cell) => this.onModel(kind, cell));
   }
 
@@ -360,6 +362,7 @@ class App {
         }
         if (out.data && out.data[SCENE_MIME] && typeof out.data[SCENE_MIME] === "object") this.canvas.send(out.data[SCENE_MIME]);
         nb.setOutputs(cell, addOutput(cell.outputs, out));
+        if (needsDrawing(out)) this.drawFigure(cell, out);
       },
       onFinish: (o) => {
         if (this.pending.get(cell.id) === entry) this.pending.delete(cell.id);
@@ -392,6 +395,21 @@ class App {
     return promise;
   }
 
+  /** Has the figure worker draw a figure output, then puts the SVG into the output itself. */
+  drawFigure(cell, out) {
+    const settle = (svg, error) => {
+      const i = cell.outputs.indexOf(out);
+      if (i < 0) return; // the cell ran again or was cleared meanwhile
+      const list = cell.outputs.slice();
+      list[i] = withDrawing(out, svg, error);
+      this.notebook.setOutputs(cell, list);
+    };
+    this.figures.render(out.data[FIGURE_MIME]).then(
+      (svg) => settle(svg, null),
+      (e) => settle(null, e.message || String(e)),
+    );
+  }
+
   runAll() {
     const runs = [];
     for (const cell of this.notebook.cells) {
@@ -421,7 +439,12 @@ class App {
     if ((status === "loading" || status === "restarting") && detail.loaded) text += ` ${formatBytes(detail.loaded)}`;
     el.querySelector(".status-text").textContent = text;
     el.title = status === "error" && detail.message ? detail.message : text;
-    if (status === "ready" || status === "busy") $("#kernel-info").textContent = this.kernel.version ? `Go kernel ${this.kernel.version}` : "Go kernel";
+    if (status === "ready" || status === "busy") {
+      const info = $("#kernel-info");
+      info.textContent = this.kernel.version ? `Go kernel ${this.kernel.version}` : "Go kernel";
+      const pkgs = this.kernel.packages || [];
+      info.title = pkgs.length ? `Packages a cell can import:\n${pkgs.join("\n")}` : "";
+    }
     if (status === "ready") this.banners.close("kernel-error");
     this.updateToolbar();
   }
@@ -493,9 +516,14 @@ class App {
     this.notebook.replaceWith(nb);
     this.setName(name);
     if (save) this.saveNow(true);
-    // Show the architecture the notebook's outputs last drew.
+    // Show the architecture the notebook's outputs last drew, and draw figures saved as specs.
     let scene = null;
-    for (const c of nb.cells) for (const o of c.outputs) if (o.data && o.data[SCENE_MIME]) scene = o.data[SCENE_MIME];
+    for (const c of nb.cells) {
+      for (const o of c.outputs) {
+        if (o.data && o.data[SCENE_MIME]) scene = o.data[SCENE_MIME];
+        if (needsDrawing(o)) this.drawFigure(c, o);
+      }
+    }
     if (scene) this.canvas.send(scene);
     this.banners.close("language");
     const lang = notebookLanguage(nb);

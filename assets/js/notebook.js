@@ -14,6 +14,7 @@
 export const CELL_TYPES = ["code", "markdown", "raw"];
 export const PROGRESS_MIME = "application/vnd.nasbook.progress+json";
 export const SCENE_MIME = "application/vnd.nasbook.scene+json";
+export const FIGURE_MIME = "application/vnd.nasbook.figure+json";
 
 export class NotebookError extends Error {}
 

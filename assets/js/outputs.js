@@ -1,7 +1,7 @@
 // Cell outputs: merging kernel messages into a cell's output list, rendering them, and the
 // plain-text views the JS API returns.
 import { sanitizeHTML, renderMarkdown } from "./markdown.js";
-import { PROGRESS_MIME, SCENE_MIME } from "./notebook.js";
+import { PROGRESS_MIME, SCENE_MIME, FIGURE_MIME } from "./notebook.js";
 
 // Richest first. Scene and progress outputs are handled before this list is consulted.
 const MIME_ORDER = ["image/svg+xml", "image/png", "image/jpeg", "image/gif", "text/html", "text/markdown", "application/json", "text/plain"];
@@ -222,6 +222,13 @@ function renderData(o, ctx) {
     b.title = "Show this scene in the canvas again";
     b.addEventListener("click", () => ctx.onScene && ctx.onScene(data[SCENE_MIME]));
     return b;
+  }
+  if (data[FIGURE_MIME] && data["image/svg+xml"] == null) {
+    // Drawn by the figure worker; the output is replaced when the drawing arrives.
+    const failed = o.metadata && o.metadata.nasbook && o.metadata.nasbook.figure_error;
+    const box = el("div", failed ? "output-figure output-figure-error" : "output-figure output-figure-pending");
+    box.textContent = failed ? `Could not draw ${plain || "the figure"}: ${failed}` : `Drawing ${plain || "figure"}…`;
+    return box;
   }
   const mime = MIME_ORDER.find((m) => data[m] != null);
   const alt = plain.slice(0, 200);
