@@ -136,7 +136,14 @@ func outputsExist(out string) bool {
 
 func buildProgram(root, out string, p Program, version string, quality int) error {
 	dst := filepath.Join(out, p.Name+".wasm")
-	tmp := dst + ".tmp"
+	// A unique name, so that two builds at once do not trip over each other.
+	f, err := os.CreateTemp(out, p.Name+"-*.wasm.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	f.Close()
+	defer os.Remove(tmp)
 	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version="+version, "-o", tmp, p.Pkg)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
