@@ -321,7 +321,7 @@ export function outputsText(outputs) {
     if (o.output_type === "stream") text += streamText(o);
     else if (o.output_type !== "error" && !isProgress(o) && o.data && typeof o.data["text/plain"] === "string") {
       const plain = stripAnsi(o.data["text/plain"]);
-      text += plain.endsWith("\n") ? plain : plain + "\n";
+      if (plain) text += plain.endsWith("\n") ? plain : plain + "\n";
     }
   }
   return text;
