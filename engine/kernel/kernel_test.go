@@ -137,12 +137,21 @@ func TestConvRefKnownValue(t *testing.T) {
 func TestPoolMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewSource(3))
 	fast, ref := Go(), Reference()
-	for i := 0; i < 60; i++ {
+	for i := 0; i < 80; i++ {
 		k := 1 + r.Intn(3)
 		p := Pool{N: 1 + r.Intn(2), C: 1 + r.Intn(3), H: k + r.Intn(7), W: k + r.Intn(7), KH: k, KW: k,
 			StrideH: 1 + r.Intn(2), StrideW: 1 + r.Intn(3), PadH: r.Intn(k/2 + 1), PadW: r.Intn(k/2 + 1)}
+		if i%4 == 0 { // the 2×2/2 fast path, odd sizes included
+			p.KH, p.KW, p.StrideH, p.StrideW, p.PadH, p.PadW = 2, 2, 2, 2, 0, 0
+			p.H, p.W = 2+r.Intn(6), 2+r.Intn(6)
+		}
 		nx, ny := p.N*p.C*p.H*p.W, p.N*p.C*p.OutH()*p.OutW()
 		x, dy := randSlice(r, nx), randSlice(r, ny)
+		if i%8 == 0 { // ties: the gradient goes to the first maximum
+			for j := range x {
+				x[j] = float32(r.Intn(3))
+			}
+		}
 		y1, y2 := make([]float32, ny), make([]float32, ny)
 		fast.MaxPool2D(p, x, y1)
 		ref.MaxPool2D(p, x, y2)
