@@ -7,18 +7,20 @@
 //
 // Nodes sit on one line in the order the cell lists them (a topological
 // order), left to right, or top to bottom when a tall viewport allows larger
-// labels that way. An edge between neighbours on the line is a straight
-// segment; every other edge (a skip, or a second edge between the same pair) is
-// a cubic arc beside the line, on whichever side it crosses fewer other arcs.
-// Arcs nest: an arc rises above every arc it encloses, and each arc meets its
-// nodes at its own port, outermost arcs nearest the node's middle, so nested
-// arcs never cross. For the four-node, six-edge NAS-Bench-201 cell no two edges
-// meet at all.
+// labels that way. Edges joining the same two nodes form a bundle of parallel
+// curves (one edge, or every candidate op of a relaxed edge). A bundle between
+// neighbours on the line is straight; every other bundle (a skip) is a cubic
+// arc beside the line, on whichever side it crosses fewer other arcs. Arcs
+// nest: an arc rises above every arc it encloses, and each curve meets its
+// nodes at its own port, outermost nearest the node's middle, so nested arcs
+// never cross. For the NAS-Bench-201 cell (four nodes, an edge or a bundle for
+// every pair) no two curves meet at all.
 //
-// Each edge's label sits on a pill on its curve: at the middle of a straight
-// edge, over a gap between nodes for an arc (never above a node, where it would
-// block other arcs' ports). An arc is raised until its pill and curve are clear
-// of every node, pill and curve already placed.
+// A lone edge's label sits on a pill on its curve; a bundle's labels are rows
+// of one stack, each with a swatch of its op's colour. Labels go at the middle
+// of a straight bundle, and over a gap between nodes for an arc (never above a
+// node, where they would block other arcs' ports). An arc is raised until its
+// labels and curves are clear of every node, label and curve already placed.
 //
 // # Size
 //

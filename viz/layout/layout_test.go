@@ -102,15 +102,18 @@ func check(t *testing.T, c *scene.Cell, l *Layout, noCrossings bool) {
 			t.Errorf("edge %d (%s) label %v outside the view %v", i, e.Op, e.Pill, view)
 		}
 		flat[i] = append(e.Curve.Flatten(nil, 64), e.Arrow[0])
+		if !within(e.Pill, e.Stack) || !within(e.Label.Box, e.Pill) || e.Swatch != (Rect{}) && !within(e.Swatch, e.Pill) {
+			t.Errorf("edge %d (%s): label %v, swatch %v, pill %v and stack %v do not nest", i, e.Op, e.Label.Box, e.Swatch, e.Pill, e.Stack)
+		}
 		for _, n := range l.Nodes {
-			if e.Pill.Overlaps(n.Box) {
+			if e.Stack.Overlaps(n.Box) {
 				t.Errorf("edge %d (%s) label overlaps node %d", i, e.Op, n.ID)
 			}
 			if n.ID != ce.From && n.ID != ce.To && polylineHits(flat[i], n.Box) {
 				t.Errorf("edge %d (%s) runs through node %d", i, e.Op, n.ID)
 			}
 		}
-		if l.Title.S != "" && e.Pill.Overlaps(l.Title.Box) {
+		if l.Title.S != "" && e.Stack.Overlaps(l.Title.Box) {
 			t.Errorf("edge %d (%s) label overlaps the title", i, e.Op)
 		}
 	}
@@ -119,10 +122,13 @@ func check(t *testing.T, c *scene.Cell, l *Layout, noCrossings bool) {
 			if i == j {
 				continue
 			}
-			if j < i && e.Pill.Overlaps(f.Pill) {
+			if j < i && e.Pill.Inset(1e-6).Overlaps(f.Pill) {
 				t.Errorf("labels of edges %d (%s) and %d (%s) overlap", i, e.Op, j, f.Op)
 			}
-			if polylineHits(flat[i], f.Pill) {
+			if e.Stack == f.Stack {
+				continue // a bundle's curves run under its own labels
+			}
+			if polylineHits(flat[i], f.Stack) {
 				t.Errorf("edge %d (%s) runs through the label of edge %d (%s)", i, e.Op, j, f.Op)
 			}
 			if noCrossings && j < i && PolylinesCross(flat[i], flat[j]) {
@@ -188,7 +194,7 @@ func TestSupernet(t *testing.T) {
 	c := supernet()
 	for _, v := range views {
 		t.Run(fmt.Sprintf("%gx%g@%g", v.w, v.h, v.scale), func(t *testing.T) {
-			check(t, c, Compute("", c, v.w, v.h, monospace{}, Options{Scale: v.scale}), false)
+			check(t, c, Compute("", c, v.w, v.h, monospace{}, Options{Scale: v.scale}), true)
 		})
 	}
 }
@@ -332,5 +338,25 @@ func BenchmarkCompute(b *testing.B) {
 				Compute("title", c.cell, 1000, 800, monospace{}, Options{})
 			}
 		})
+	}
+}
+
+// within reports whether r lies in s, up to rounding.
+func within(r, s Rect) bool {
+	const eps = 1e-6
+	return r.Min.X >= s.Min.X-eps && r.Min.Y >= s.Min.Y-eps && r.Max.X <= s.Max.X+eps && r.Max.Y <= s.Max.Y+eps
+}
+
+func TestBundle(t *testing.T) {
+	// The five candidate ops of each NB201 edge share one stack of labels.
+	l := Compute("", supernet(), 1200, 900, monospace{}, Options{})
+	for i, e := range l.Edges {
+		first := l.Edges[i/5*5]
+		if e.Bundle != 5 || e.Stack != first.Stack || e.Swatch == (Rect{}) {
+			t.Errorf("edge %d (%s): bundle %d, stack %v, want 5 edges in the stack %v", i, e.Op, e.Bundle, e.Stack, first.Stack)
+		}
+	}
+	if l.Edges[0].Label.Size < 16 {
+		t.Errorf("labels at %g px, want at least 16", l.Edges[0].Label.Size)
 	}
 }
