@@ -338,8 +338,10 @@ class App {
 
   /** Queues a code cell on the kernel. Resolves with {text, error} when it has finished. */
   execute(cell) {
+    // Running or waiting already: one run at a time per cell (a second Shift+Enter is not a
+    // second run).
     const existing = this.pending.get(cell.id);
-    if (existing && cell.state === "queued") return existing.promise;
+    if (existing) return existing.promise;
     const nb = this.notebook;
     let resolve;
     const promise = new Promise((r) => (resolve = r));
@@ -778,6 +780,19 @@ class App {
     window.addEventListener("pagehide", () => this.saveNow());
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") this.saveNow();
+    });
+    // Dropping a .ipynb anywhere on the page opens it.
+    document.addEventListener("dragover", (e) => {
+      if (e.dataTransfer && Array.from(e.dataTransfer.types).includes("Files")) {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = "copy";
+      }
+    });
+    document.addEventListener("drop", (e) => {
+      const file = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+      if (!file) return;
+      e.preventDefault();
+      this.openFile(file);
     });
     window.addEventListener("storage", (e) => {
       if (e.key !== storage.NOTEBOOK_KEY || !this.loaded) return;

@@ -10,8 +10,9 @@ const PURIFY = {
   RETURN_DOM_FRAGMENT: true,
 };
 
-// Links open in a new tab so that following one does not unload the notebook.
-DOMPurify.addHook("afterSanitizeAttributes", (node) => {
+// Links open in a new tab so that following one does not unload the notebook. (The guard lets
+// the module load where there is no DOM, e.g. in unit checks under Node.)
+DOMPurify.addHook?.("afterSanitizeAttributes", (node) => {
   if (node.tagName === "A" && node.hasAttribute("href") && !node.getAttribute("href").startsWith("#")) {
     node.setAttribute("target", "_blank");
     node.setAttribute("rel", "noopener noreferrer");
