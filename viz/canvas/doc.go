@@ -1,0 +1,17 @@
+// Package canvas draws scenes with ebiten: the Game of the canvas iframe.
+//
+// Game is a thin adapter in the manner of ebiten's examples: package
+// viz/layout decides where everything goes, and Game only paints a
+// layout.Layout with vector paths and text/v2 (Go Regular, sized to the
+// device's pixels). Scenes arrive through SetScene from any goroutine (the
+// wasm main feeds it postMessage data); Run sets ebiten to run frames only on
+// demand and not to clear the screen, so the canvas repaints when a scene or
+// the viewport size changes and is idle otherwise. OnDrawn tells the host
+// page when a new scene is on screen.
+//
+// The package builds for js/wasm only (this file aside): ebiten's desktop
+// backend needs cgo and X11 headers, which a plain go build ./... should not.
+//
+// Until the first scene, the canvas shows Placeholder; a scene that cannot be
+// drawn shows its error instead, never a blank canvas.
+package canvas

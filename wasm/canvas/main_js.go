@@ -1,0 +1,35 @@
+// Command canvas is the architecture canvas beside the notebook: an ebiten
+// game (package viz/canvas) in its own iframe, assets/canvas.html, that draws
+// the scenes the page posts to it. It builds for js/wasm only.
+//
+// Messages from the page (window "message" events):
+//
+//	{type: "scene", scene: <scene.Scene as an object or a JSON string>}  draw it; null clears to the placeholder
+//	{type: "ping"}                                                      ask for a canvas-ready reply
+//
+// Messages to the page (parent.postMessage(..., "*")):
+//
+//	{type: "canvas-ready"}                                  once at start, and in reply to each ping
+//	{type: "canvas-drawn", kind: "cell", title: "..."}      a new scene is on screen
+//	{type: "canvas-drawn", kind: "error", title: "", error: "..."}  a bad scene; its error is on screen
+//	{type: "canvas-drawn", kind: "", title: ""}             the placeholder is back
+package main
+
+import (
+	"syscall/js"
+
+	"nasbook/viz/canvas"
+)
+
+func main() {
+	g := canvas.NewGame()
+	g.OnDrawn = drawn
+	js.Global().Call("addEventListener", "message", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		receive(g, args[0].Get("data"))
+		return nil
+	}))
+	post(map[string]any{"type": "canvas-ready"})
+	if err := canvas.Run(g); err != nil {
+		js.Global().Get("console").Call("error", "canvas: "+err.Error())
+	}
+}
