@@ -781,6 +781,17 @@ class App {
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") this.saveNow();
     });
+    // The shortcut list closes like a menu: Escape, or a click elsewhere.
+    const help = document.querySelector(".help");
+    document.addEventListener("click", (e) => {
+      if (help.open && !help.contains(e.target)) help.open = false;
+    });
+    help.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && help.open) {
+        help.open = false;
+        help.querySelector("summary").focus();
+      }
+    });
     // Dropping a .ipynb anywhere on the page opens it.
     document.addEventListener("dragover", (e) => {
       if (e.dataTransfer && Array.from(e.dataTransfer.types).includes("Files")) {
