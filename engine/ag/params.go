@@ -52,6 +52,7 @@ func (ps *Params) Add(name string, shape ...int) *Var {
 	}
 	ps.Data = ps.Data[:off+n]
 	ps.Grad = ps.Grad[:off+n]
+	shape = append([]int(nil), shape...)
 	p := Param{Name: name, Offset: off, Var: &Var{Value: &tensor.Tensor{Shape: shape}, Grad: &tensor.Tensor{Shape: shape}}}
 	ps.point(p)
 	ps.index[name] = len(ps.list)
