@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"nasbook/internal/browser"
 	"nasbook/internal/site"
 	"nasbook/notebook"
 )
@@ -40,16 +40,12 @@ func root(t *testing.T) string {
 
 func chromiumPath(t *testing.T) string {
 	t.Helper()
-	if p := os.Getenv("CHROMIUM"); p != "" {
+	p, err := browser.Path()
+	if err == nil {
 		return p
 	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
 	if os.Getenv("NASBOOK_REQUIRE_BROWSER") != "" {
-		t.Fatal("no Chromium found (install Debian's chromium package, or set CHROMIUM)")
+		t.Fatal(err)
 	}
 	t.Skip("no Chromium found; set NASBOOK_REQUIRE_BROWSER=1 to make this a failure")
 	return ""
@@ -80,21 +76,8 @@ func page(t *testing.T) context.Context {
 	t.Helper()
 	exe := chromiumPath(t)
 	url := serve(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		// WebGL for the ebiten canvas, in software.
-		chromedp.Flag("use-angle", "swiftshader"),
-		chromedp.Flag("enable-unsafe-swiftshader", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(1400, 1000),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
+	ctx, cancel := browser.New(exe, t.TempDir())
+	t.Cleanup(cancel)
 	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
 	}
@@ -115,8 +98,7 @@ func eval[T any](t *testing.T, ctx context.Context, js string, d time.Duration) 
 func evalErr[T any](ctx context.Context, js string, d time.Duration) (T, error) {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
-	// Wrap so that an expression that is not a promise works too.
-	return chromedp.Run(ctx, chromedp.Evaluate[T](`(async () => (`+js+`))()`, chromedp.EvalAwaitPromise))
+	return browser.Eval[T](ctx, js)
 }
 
 type cellResult struct {
