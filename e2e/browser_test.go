@@ -173,6 +173,18 @@ func TestDefaultNotebook(t *testing.T) {
 	if n == 0 {
 		t.Error("no SVG figure in the page after running the default notebook")
 	}
+	// NASBOOK_SCREENSHOT=docs/screenshot.png refreshes the README's picture.
+	if out := os.Getenv("NASBOOK_SCREENSHOT"); out != "" {
+		eval[any](t, ctx, `(document.querySelectorAll('.cell')[1].scrollIntoView(), true)`, 5*time.Second)
+		time.Sleep(500 * time.Millisecond)
+		b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root(t), out), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func deref(s *string) string {
