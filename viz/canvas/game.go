@@ -97,6 +97,9 @@ func (g *Game) Update() error {
 func (g *Game) Draw(screen *ebiten.Image) {
 	gen, s, err := g.current()
 	b := screen.Bounds()
+	if g.painted != g.announced {
+		ebiten.ScheduleFrame() // Update has yet to report the last paint
+	}
 	if gen == g.painted && b.Dx() == g.paintedW && b.Dy() == g.paintedH {
 		return
 	}
@@ -139,5 +142,9 @@ func Run(g *Game) error {
 	ebiten.SetScreenClearedEveryFrame(false)
 	//lint:ignore SA1019 the only mode in which frames run on demand (ScheduleFrame)
 	ebiten.SetFPSMode(ebiten.FPSModeVsyncOffMinimum)
+	// One Update per frame. ebiten's docs say this mode implies it, but v2.8
+	// keeps counting ticks at 60 TPS, so an on-demand frame that comes soon
+	// after another would skip Update and never report its scene.
+	ebiten.SetTPS(ebiten.SyncWithFPS)
 	return ebiten.RunGame(g)
 }
