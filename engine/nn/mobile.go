@@ -1,0 +1,164 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand"
+
+	"nasbook/engine/ag"
+)
+
+// The MobileNet layers below are compositions of ag ops. ReLU6 and the hard
+// functions are built from ReLU, Sum and Scale (ReLU6(z) = ReLU(z) −
+// ReLU(z−6)); an elementwise or per-channel product is a depthwise 1×1
+// convolution whose weight is the other factor, so its gradient flows to both
+// factors through Conv2D's backward. They are exact, and checked by central
+// differences; a fused kernel would be faster.
+
+// fill returns a constant (no gradient) tensor of x's shape filled with v,
+// valid until the tape's Reset.
+func fill(t *ag.Tape, x *ag.Var, v float32) *ag.Var {
+	c := t.Zeros(x.Shape()...)
+	c.Value.Fill(v)
+	return c
+}
+
+// relu6Shift returns ReLU6(x + shift).
+func relu6Shift(t *ag.Tape, x *ag.Var, shift float32) *ag.Var {
+	a := t.ReLU(t.Add(x, fill(t, x, shift)))
+	b := t.ReLU(t.Add(x, fill(t, x, shift-6)))
+	return t.Add(a, t.Scale(b, -1))
+}
+
+// mul returns the elementwise product of a and b (same shapes).
+func mul(t *ag.Tape, a, b *ag.Var) *ag.Var {
+	n := a.Value.Len()
+	if b.Value.Len() != n {
+		panic(fmt.Sprintf("nn: product of shapes %v and %v", a.Shape(), b.Shape()))
+	}
+	y := t.Conv2D(t.Reshape(a, 1, n, 1, 1), t.Reshape(b, n, 1, 1, 1), nil, ag.ConvOpts{Groups: n})
+	return t.Reshape(y, a.Shape()...)
+}
+
+// ScaleChannels returns x [N,C,H,W] with each channel multiplied by s [N,C]
+// (or [N,C,1,1]), per example, as squeeze-excitation does.
+func ScaleChannels(t *ag.Tape, x, s *ag.Var) *ag.Var {
+	xs := x.Shape()
+	if len(xs) != 4 || s.Value.Len() != xs[0]*xs[1] {
+		panic(fmt.Sprintf("nn: ScaleChannels of %v by %v", xs, s.Shape()))
+	}
+	nc := xs[0] * xs[1]
+	y := t.Conv2D(t.Reshape(x, 1, nc, xs[2], xs[3]), t.Reshape(s, nc, 1, 1, 1), nil, ag.ConvOpts{Groups: nc})
+	return t.Reshape(y, xs...)
+}
+
+// ReLU6 is min(max(x, 0), 6).
+type ReLU6 struct{}
+
+// Forward implements Module.
+func (ReLU6) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return relu6Shift(t, x, 0) }
+
+// HSigmoid is the hard sigmoid ReLU6(x+3)/6 (MobileNetV3).
+type HSigmoid struct{}
+
+// Forward implements Module.
+func (HSigmoid) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return t.Scale(relu6Shift(t, x, 3), 1.0/6) }
+
+// HSwish is the hard swish x·ReLU6(x+3)/6 (MobileNetV3).
+type HSwish struct{}
+
+// Forward implements Module.
+func (HSwish) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return mul(t, x, HSigmoid{}.Forward(t, x)) }
+
+// SqueezeExcite is MobileNetV3's squeeze-excitation on [N,C,H,W]:
+//
+//	s = HSigmoid(FC2(ReLU(FC1(GlobalAvgPool(x)))));  y = x·s per channel
+//
+// with FC1 C→Squeeze and FC2 Squeeze→C as 1×1 convolutions with bias (as
+// torchvision's SqueezeExcitation).
+type SqueezeExcite struct {
+	FC1, FC2 *Conv2D
+}
+
+// NewSqueezeExcite adds a squeeze-excitation over c channels to ps.
+func NewSqueezeExcite(ps *ag.Params, name string, r *rand.Rand, c, squeeze int) *SqueezeExcite {
+	return &SqueezeExcite{
+		FC1: NewConv2D(ps, name+".fc1", r, Conv2DConfig{In: c, Out: squeeze, Kernel: 1, Bias: true}),
+		FC2: NewConv2D(ps, name+".fc2", r, Conv2DConfig{In: squeeze, Out: c, Kernel: 1, Bias: true}),
+	}
+}
+
+// Forward implements Module.
+func (o *SqueezeExcite) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
+	xs := x.Shape()
+	s := t.Reshape(t.GlobalAvgPool(x), xs[0], xs[1], 1, 1)
+	s = HSigmoid{}.Forward(t, o.FC2.Forward(t, t.ReLU(o.FC1.Forward(t, s))))
+	return ScaleChannels(t, x, s)
+}
+
+// InvertedResidualConfig configures an inverted residual block (MobileNetV2's
+// bottleneck, MobileNetV3's and Once-for-All's MBConv).
+type InvertedResidualConfig struct {
+	In, Out int
+	Hidden  int // expanded channels; equal to In means no expansion convolution
+	Kernel  int // depthwise kernel, odd
+	Stride  int // 1 or 2; zero means 1
+	Squeeze int // squeeze-excitation channels; zero means none
+	Act     Module
+}
+
+// InvertedResidual is
+//
+//	[Conv1×1 In→Hidden, BN, Act]  (omitted when Hidden == In)
+//	dw Conv k×k Stride, BN, Act
+//	[SqueezeExcite(Hidden, Squeeze)]
+//	Conv1×1 Hidden→Out, BN
+//	+ x  when Stride is 1 and In == Out
+//
+// with convolutions without bias and affine, tracked batch norms, as
+// torchvision builds MobileNetV2 and MobileNetV3.
+type InvertedResidual struct {
+	Expand    *Conv2D // nil without expansion
+	ExpandBN  *BatchNorm
+	Depthwise *Conv2D
+	DepthBN   *BatchNorm
+	SE        *SqueezeExcite // nil without
+	Project   *Conv2D
+	ProjectBN *BatchNorm
+	Act       Module
+	Residual  bool
+}
+
+// NewInvertedResidual adds a block to ps.
+func NewInvertedResidual(ps *ag.Params, name string, r *rand.Rand, c InvertedResidualConfig) *InvertedResidual {
+	st := max(c.Stride, 1)
+	b := &InvertedResidual{Act: c.Act, Residual: st == 1 && c.In == c.Out}
+	if c.Hidden != c.In {
+		b.Expand = NewConv2D(ps, name+".expand.conv", r, Conv2DConfig{In: c.In, Out: c.Hidden, Kernel: 1})
+		b.ExpandBN = NewBatchNorm(ps, name+".expand.bn", c.Hidden, true, true)
+	}
+	b.Depthwise = NewConv2D(ps, name+".dw.conv", r, Conv2DConfig{In: c.Hidden, Out: c.Hidden, Kernel: c.Kernel, Stride: st, Padding: c.Kernel / 2, Groups: c.Hidden})
+	b.DepthBN = NewBatchNorm(ps, name+".dw.bn", c.Hidden, true, true)
+	if c.Squeeze > 0 {
+		b.SE = NewSqueezeExcite(ps, name+".se", r, c.Hidden, c.Squeeze)
+	}
+	b.Project = NewConv2D(ps, name+".project.conv", r, Conv2DConfig{In: c.Hidden, Out: c.Out, Kernel: 1})
+	b.ProjectBN = NewBatchNorm(ps, name+".project.bn", c.Out, true, true)
+	return b
+}
+
+// Forward implements Module.
+func (b *InvertedResidual) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
+	y := x
+	if b.Expand != nil {
+		y = b.Act.Forward(t, b.ExpandBN.Forward(t, b.Expand.Forward(t, y)))
+	}
+	y = b.Act.Forward(t, b.DepthBN.Forward(t, b.Depthwise.Forward(t, y)))
+	if b.SE != nil {
+		y = b.SE.Forward(t, y)
+	}
+	y = b.ProjectBN.Forward(t, b.Project.Forward(t, y))
+	if b.Residual {
+		y = t.Add(x, y)
+	}
+	return y
+}
