@@ -24,9 +24,9 @@ function post(msg) {
 }
 
 try {
-  importScripts("../build/wasm_exec.js");
+  importScripts("../build/wasm_exec.js", "simd.js");
 } catch (e) {
-  post({ type: "load-error", message: "could not load the Go runtime glue (assets/build/wasm_exec.js): " + e.message });
+  post({ type: "load-error", message: "could not load the Go runtime glue (assets/build/wasm_exec.js, simd.js): " + e.message });
   throw e;
 }
 
@@ -102,7 +102,12 @@ function countingResponse(resp) {
   });
 }
 
+// The WebAssembly SIMD kernels the Go program imports (simd.js); without SIMD they report
+// unavailable and the Go kernels run.
+const simdReady = nasbookSimd.load(new URL("../build/simd.wasm", self.location.href).href);
+
 async function instantiate() {
+  Object.assign(go.importObject, (await simdReady).importObject);
   const url = new URL("../build/kernel.wasm", self.location.href);
   const resp = await fetch(url);
   if (!resp.ok) throw new Error(`could not fetch ${url.pathname}: HTTP ${resp.status} ${resp.statusText}`);
@@ -119,6 +124,7 @@ async function instantiate() {
   let result;
   try {
     result = await instantiate();
+    await (await simdReady).attach(result.instance);
   } catch (e) {
     post({ type: "load-error", message: e.message || String(e) });
     return;

@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"nasbook/engine/bench"
+	"nasbook/engine/kernel/wasmsimd"
 	"nasbook/internal/browser"
 	"nasbook/internal/site"
 )
@@ -98,6 +99,8 @@ func buildBench(dir string) (string, error) {
 	return out, nil
 }
 
+// benchNode runs the workloads in node twice: with the WebAssembly SIMD
+// kernels (nasbook-wasm-node-simd) and with the Go kernels (nasbook-wasm-node).
 func benchNode(dir string, env map[string]string) ([]string, error) {
 	wasm, err := buildBench(dir)
 	if err != nil {
@@ -107,18 +110,24 @@ func benchNode(dir string, env map[string]string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("node not found: %w", err)
 	}
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		return nil, err
+	var lines []string
+	for _, simd := range []bool{true, false} {
+		cmd := exec.Command(node, filepath.Join(dir, "assets/js/run-node.mjs"), wasm)
+		cmd.Env = append(os.Environ(), "BENCH_PREFIX=nasbook-wasm-node-simd", "NASBOOK_SIMD_WASM="+filepath.Join(dir, site.BuildDir, wasmsimd.FileName))
+		if !simd {
+			cmd.Env = append(cmd.Env, "BENCH_PREFIX=nasbook-wasm-node", "NASBOOK_SIMD=0")
+		}
+		for k, v := range env {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+		cmd.Stderr = os.Stderr
+		b, err := cmd.Output()
+		lines = append(lines, strings.Split(strings.TrimSpace(string(b)), "\n")...)
+		if err != nil {
+			return lines, err
+		}
 	}
-	cmd := exec.Command(node, filepath.Join(strings.TrimSpace(string(goroot)), "lib/wasm/wasm_exec_node.js"), wasm)
-	cmd.Env = append(os.Environ(), "BENCH_PREFIX=nasbook-wasm-node")
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	cmd.Stderr = os.Stderr
-	b, err := cmd.Output()
-	return strings.Split(strings.TrimSpace(string(b)), "\n"), err
+	return lines, nil
 }
 
 func benchChromium(dir string, env map[string]string) ([]string, error) {
@@ -142,16 +151,30 @@ func benchChromium(dir string, env map[string]string) ([]string, error) {
 	defer os.RemoveAll(profile)
 	ctx, cancel := browser.New(exe, profile)
 	defer cancel()
-	q := url.Values{}
-	for k, v := range env {
-		q.Set(k, v)
+	// With the WebAssembly SIMD kernels, then with the Go kernels only.
+	var lines []string
+	for _, simd := range []bool{true, false} {
+		q := url.Values{}
+		for k, v := range env {
+			q.Set(k, v)
+		}
+		q.Set("BENCH_PREFIX", "nasbook-wasm-chromium-simd")
+		if !simd {
+			q.Set("BENCH_PREFIX", "nasbook-wasm-chromium")
+			q.Set("SIMD", "0")
+		}
+		page := "http://" + ln.Addr().String() + "/assets/bench.html?" + q.Encode()
+		if _, err := chromedp.Run(ctx, chromedp.Navigate(page)); err != nil {
+			return lines, err
+		}
+		tctx, tcancel := context.WithTimeout(ctx, 30*time.Minute)
+		l, err := browser.Eval[[]string](tctx, `new Promise(resolve => { (function poll() {
+			if (window.benchDone) window.benchDone.then(() => resolve(window.benchLines)); else setTimeout(poll, 50); })(); })`)
+		tcancel()
+		lines = append(lines, l...)
+		if err != nil {
+			return lines, err
+		}
 	}
-	page := "http://" + ln.Addr().String() + "/assets/bench.html?" + q.Encode()
-	if _, err := chromedp.Run(ctx, chromedp.Navigate(page)); err != nil {
-		return nil, err
-	}
-	tctx, tcancel := context.WithTimeout(ctx, 30*time.Minute)
-	defer tcancel()
-	return browser.Eval[[]string](tctx, `new Promise(resolve => { (function poll() {
-		if (window.benchDone) window.benchDone.then(() => resolve(window.benchLines)); else setTimeout(poll, 50); })(); })`)
+	return lines, nil
 }

@@ -109,7 +109,7 @@ func (ws *workspace) conv2D(p Conv, x, w, y []float32) {
 				im2col(p, cg, xg, col)
 			}
 			yg := y[(n*p.K+g*kg)*ohw : (n*p.K+(g+1)*kg)*ohw]
-			ws.gemm(false, false, kg, ohw, ckk, 1, w[g*kg*ckk:(g+1)*kg*ckk], ckk, col, ohw, 0, yg, ohw)
+			ws.mm(false, false, kg, ohw, ckk, 1, w[g*kg*ckk:(g+1)*kg*ckk], ckk, col, ohw, 0, yg, ohw)
 		}
 	}
 }
@@ -124,11 +124,11 @@ func (ws *workspace) conv2DBackwardData(p Conv, dy, w, dx []float32) {
 			dyg := dy[(n*p.K+g*kg)*ohw : (n*p.K+(g+1)*kg)*ohw]
 			wg := w[g*kg*ckk : (g+1)*kg*ckk]
 			if p.pointwise() {
-				ws.gemm(true, false, ckk, ohw, kg, 1, wg, ckk, dyg, ohw, 1, dxg, ohw)
+				ws.mm(true, false, ckk, ohw, kg, 1, wg, ckk, dyg, ohw, 1, dxg, ohw)
 				continue
 			}
 			col := grow(&ws.col, ckk*ohw)
-			ws.gemm(true, false, ckk, ohw, kg, 1, wg, ckk, dyg, ohw, 0, col, ohw)
+			ws.mm(true, false, ckk, ohw, kg, 1, wg, ckk, dyg, ohw, 0, col, ohw)
 			col2im(p, cg, col, dxg)
 		}
 	}
@@ -147,7 +147,7 @@ func (ws *workspace) conv2DBackwardFilter(p Conv, x, dy, dw []float32) {
 				im2col(p, cg, xg, col)
 			}
 			dyg := dy[(n*p.K+g*kg)*ohw : (n*p.K+(g+1)*kg)*ohw]
-			ws.gemm(false, true, kg, ckk, ohw, 1, dyg, ohw, col, ohw, 1, dw[g*kg*ckk:(g+1)*kg*ckk], ckk)
+			ws.mm(false, true, kg, ckk, ohw, 1, dyg, ohw, col, ohw, 1, dw[g*kg*ckk:(g+1)*kg*ckk], ckk)
 		}
 	}
 }

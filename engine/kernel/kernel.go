@@ -219,6 +219,7 @@ func Reference() *Set {
 // package comment.
 func Go() *Set {
 	ws := &workspace{}
+	ws.mm = ws.gemm
 	return &Set{
 		Name:                          "go",
 		Gemm:                          ws.gemm,
@@ -238,10 +239,12 @@ func Go() *Set {
 	}
 }
 
-// workspace is the scratch memory of a Go Set.
+// workspace is the scratch memory of a Go Set, and the GEMM its
+// convolutions run on (the Go GEMM, or a platform's).
 type workspace struct {
 	packA, packB []float32
 	col          []float32
+	mm           GemmFunc
 }
 
 func grow(buf *[]float32, n int) []float32 {

@@ -4,8 +4,18 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"os"
 	"testing"
 )
+
+// fastSets are the Sets the tests hold to the reference: the Go kernels and,
+// under js/wasm with a loader that links them, the WebAssembly SIMD kernels.
+func fastSets() []*Set {
+	if s := SIMD(); s != nil {
+		return []*Set{Go(), s}
+	}
+	return []*Set{Go()}
+}
 
 func randSlice(r *rand.Rand, n int) []float32 {
 	s := make([]float32, n)
@@ -32,8 +42,13 @@ func closeEnough(t *testing.T, name string, got, want []float32, tol float64) {
 }
 
 func TestGemmMatchesReference(t *testing.T) {
+	for _, fast := range fastSets() {
+		testGemm(t, fast)
+	}
+}
+
+func testGemm(t *testing.T, fast *Set) {
 	r := rand.New(rand.NewSource(1))
-	fast := Go()
 	sizes := [][3]int{{1, 1, 1}, {3, 5, 2}, {4, 3, 7}, {17, 13, 29}, {64, 65, 66}, {130, 7, 300}, {5, 1600, 3}, {33, 1601, 259}}
 	for _, sz := range sizes {
 		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
@@ -52,17 +67,19 @@ func TestGemmMatchesReference(t *testing.T) {
 				c2 := append([]float32(nil), c...)
 				fast.Gemm(tr[0], tr[1], m, n, k, ab[0], a, lda, b, ldb, ab[1], c, ldc)
 				GemmRef(tr[0], tr[1], m, n, k, ab[0], a, lda, b, ldb, ab[1], c2, ldc)
-				closeEnough(t, fmt.Sprintf("gemm %v trans=%v alpha,beta=%v", sz, tr, ab), c, c2, 1e-5*math.Sqrt(float64(k)))
+				closeEnough(t, fmt.Sprintf("%s gemm %v trans=%v alpha,beta=%v", fast.Name, sz, tr, ab), c, c2, 1e-5*math.Sqrt(float64(k)))
 			}
 		}
 	}
 }
 
 func TestGemmBetaZeroIgnoresNaN(t *testing.T) {
-	c := []float32{float32(math.NaN()), float32(math.NaN())}
-	Go().Gemm(false, false, 1, 2, 1, 1, []float32{2}, 1, []float32{3, 4}, 2, 0, c, 2)
-	if c[0] != 6 || c[1] != 8 {
-		t.Fatalf("beta=0 must overwrite C, got %v", c)
+	for _, ks := range fastSets() {
+		c := []float32{float32(math.NaN()), float32(math.NaN())}
+		ks.Gemm(false, false, 1, 2, 1, 1, []float32{2}, 1, []float32{3, 4}, 2, 0, c, 2)
+		if c[0] != 6 || c[1] != 8 {
+			t.Fatalf("%s: beta=0 must overwrite C, got %v", ks.Name, c)
+		}
 	}
 }
 
@@ -92,8 +109,14 @@ func randConvs(r *rand.Rand, depthwise bool) []Conv {
 }
 
 func testConv(t *testing.T, depthwise bool) {
+	for _, fast := range fastSets() {
+		testConvSet(t, fast, depthwise)
+	}
+}
+
+func testConvSet(t *testing.T, fast *Set, depthwise bool) {
 	r := rand.New(rand.NewSource(2))
-	fast, ref := Go(), Reference()
+	ref := Reference()
 	fwd, bwdD, bwdF := fast.Conv2D, fast.Conv2DBackwardData, fast.Conv2DBackwardFilter
 	if depthwise {
 		fwd, bwdD, bwdF = fast.DepthwiseConv2D, fast.DepthwiseConv2DBackwardData, fast.DepthwiseConv2DBackwardFilter
@@ -104,19 +127,19 @@ func testConv(t *testing.T, depthwise bool) {
 		y1, y2 := make([]float32, ny), make([]float32, ny)
 		fwd(p, x, w, y1)
 		ref.Conv2D(p, x, w, y2)
-		closeEnough(t, fmt.Sprintf("forward %+v", p), y1, y2, 1e-5)
+		closeEnough(t, fmt.Sprintf("%s forward %+v", fast.Name, p), y1, y2, 1e-5)
 
 		dx1, dx2 := randSlice(r, nx), make([]float32, nx) // accumulate onto a non-zero start
 		copy(dx2, dx1)
 		bwdD(p, dy, w, dx1)
 		ref.Conv2DBackwardData(p, dy, w, dx2)
-		closeEnough(t, fmt.Sprintf("backward-data %+v", p), dx1, dx2, 1e-5)
+		closeEnough(t, fmt.Sprintf("%s backward-data %+v", fast.Name, p), dx1, dx2, 1e-5)
 
 		dw1, dw2 := randSlice(r, nw), make([]float32, nw)
 		copy(dw2, dw1)
 		bwdF(p, x, dy, dw1)
 		ref.Conv2DBackwardFilter(p, x, dy, dw2)
-		closeEnough(t, fmt.Sprintf("backward-filter %+v", p), dw1, dw2, 1e-5)
+		closeEnough(t, fmt.Sprintf("%s backward-filter %+v", fast.Name, p), dw1, dw2, 1e-5)
 	}
 }
 
@@ -135,8 +158,14 @@ func TestConvRefKnownValue(t *testing.T) {
 }
 
 func TestPoolMatchesReference(t *testing.T) {
+	for _, fast := range fastSets() {
+		testPool(t, fast)
+	}
+}
+
+func testPool(t *testing.T, fast *Set) {
 	r := rand.New(rand.NewSource(3))
-	fast, ref := Go(), Reference()
+	ref := Reference()
 	for i := 0; i < 80; i++ {
 		k := 1 + r.Intn(3)
 		p := Pool{N: 1 + r.Intn(2), C: 1 + r.Intn(3), H: k + r.Intn(7), W: k + r.Intn(7), KH: k, KW: k,
@@ -155,19 +184,19 @@ func TestPoolMatchesReference(t *testing.T) {
 		y1, y2 := make([]float32, ny), make([]float32, ny)
 		fast.MaxPool2D(p, x, y1)
 		ref.MaxPool2D(p, x, y2)
-		closeEnough(t, fmt.Sprintf("maxpool %+v", p), y1, y2, 0)
+		closeEnough(t, fmt.Sprintf("%s maxpool %+v", fast.Name, p), y1, y2, 0)
 		fast.AvgPool2D(p, x, y1)
 		ref.AvgPool2D(p, x, y2)
-		closeEnough(t, fmt.Sprintf("avgpool %+v", p), y1, y2, 1e-6)
+		closeEnough(t, fmt.Sprintf("%s avgpool %+v", fast.Name, p), y1, y2, 1e-6)
 		dx1, dx2 := make([]float32, nx), make([]float32, nx)
 		fast.MaxPool2DBackward(p, x, dy, dx1)
 		ref.MaxPool2DBackward(p, x, dy, dx2)
-		closeEnough(t, fmt.Sprintf("maxpool backward %+v", p), dx1, dx2, 1e-6)
+		closeEnough(t, fmt.Sprintf("%s maxpool backward %+v", fast.Name, p), dx1, dx2, 1e-6)
 		clear(dx1)
 		clear(dx2)
 		fast.AvgPool2DBackward(p, dy, dx1)
 		ref.AvgPool2DBackward(p, dy, dx2)
-		closeEnough(t, fmt.Sprintf("avgpool backward %+v", p), dx1, dx2, 1e-6)
+		closeEnough(t, fmt.Sprintf("%s avgpool backward %+v", fast.Name, p), dx1, dx2, 1e-6)
 	}
 }
 
@@ -175,7 +204,7 @@ func TestAvgPoolExcludesPadding(t *testing.T) {
 	// 2×2 image, 3×3 window, padding 1, stride 2: one output averaging the
 	// four real pixels only (PyTorch count_include_pad=False) = 2.5.
 	y := make([]float32, 1)
-	for _, ks := range []*Set{Go(), Reference()} {
+	for _, ks := range append(fastSets(), Reference()) {
 		ks.AvgPool2D(Pool{N: 1, C: 1, H: 2, W: 2, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}, []float32{1, 2, 3, 4}, y)
 		if y[0] != 2.5 {
 			t.Fatalf("%s: got %v, want 2.5", ks.Name, y[0])
@@ -184,8 +213,14 @@ func TestAvgPoolExcludesPadding(t *testing.T) {
 }
 
 func TestBatchNormMatchesReference(t *testing.T) {
+	for _, fast := range fastSets() {
+		testBatchNorm(t, fast)
+	}
+}
+
+func testBatchNorm(t *testing.T, fast *Set) {
 	r := rand.New(rand.NewSource(4))
-	fast, ref := Go(), Reference()
+	ref := Reference()
 	for i := 0; i < 30; i++ {
 		p := BatchNorm{N: 1 + r.Intn(4), C: 1 + r.Intn(5), HW: 1 + r.Intn(20)}
 		n := p.N * p.C * p.HW
@@ -205,7 +240,7 @@ func TestBatchNormMatchesReference(t *testing.T) {
 			return o
 		}
 		a, b := run(fast), run(ref)
-		name := fmt.Sprintf("bn %+v", p)
+		name := fmt.Sprintf("%s bn %+v", fast.Name, p)
 		closeEnough(t, name+" y", a.y, b.y, 1e-5)
 		closeEnough(t, name+" mean", a.mean, b.mean, 1e-6)
 		closeEnough(t, name+" var", a.vr, b.vr, 1e-5)
@@ -262,4 +297,19 @@ func BenchmarkConv(b *testing.B) {
 		}
 		b.ReportMetric(flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	})
+}
+
+// TestSIMDLinked fails when NASBOOK_REQUIRE_SIMD is set and the SIMD kernels
+// are not linked, so a run meant to test them cannot pass without them.
+func TestSIMDLinked(t *testing.T) {
+	s := SIMD()
+	if s == nil {
+		if os.Getenv("NASBOOK_REQUIRE_SIMD") != "" {
+			t.Fatal("NASBOOK_REQUIRE_SIMD is set but the WebAssembly SIMD kernels are not linked")
+		}
+		t.Skip("no WebAssembly SIMD kernels on this platform")
+	}
+	if d := Default(); d.Name != s.Name {
+		t.Errorf("Default() is %q with SIMD kernels linked, want %q", d.Name, s.Name)
+	}
 }

@@ -2,6 +2,11 @@
 
 package kernel
 
-// platformSet is the hook where WebAssembly SIMD kernels replace Go ones;
-// until they exist the portable Go kernels are used.
-func platformSet() *Set { return Go() }
+// platformSet prefers the WebAssembly SIMD kernels and falls back to the
+// portable Go ones where the JavaScript engine lacks SIMD.
+func platformSet() *Set {
+	if s := SIMD(); s != nil {
+		return s
+	}
+	return Go()
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/andybalholm/brotli"
 
 	"nasbook/engine/data"
+	"nasbook/engine/kernel/wasmsimd"
 )
 
 // Program is one js/wasm program of the page.
@@ -70,6 +71,9 @@ func Build(root string, opt Options) (rebuilt bool, err error) {
 		return false, nil
 	}
 	if err := copyWasmExec(root, out); err != nil {
+		return false, err
+	}
+	if err := writeSIMD(out); err != nil {
 		return false, err
 	}
 	version := stamp[:12]
@@ -130,8 +134,35 @@ func outputsExist(out string) bool {
 			}
 		}
 	}
-	_, err := os.Stat(filepath.Join(out, "wasm_exec.js"))
-	return err == nil
+	for _, f := range []string{"wasm_exec.js", wasmsimd.FileName} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// writeSIMD assembles the WebAssembly SIMD kernels that the loaders link into
+// every Go program (assets/js/simd.js).
+func writeSIMD(out string) error {
+	b, err := wasmsimd.Module()
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(out, "simd-*.wasm.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(out, wasmsimd.FileName))
 }
 
 func buildProgram(root, out string, p Program, version string, quality int) error {
@@ -211,7 +242,8 @@ func goEnv(root, key string) (string, error) {
 }
 
 // sourceHash hashes everything the wasm programs are built from: the
-// toolchain version, go.mod, go.sum and every non-test Go file of the module.
+// toolchain version, go.mod, go.sum, every non-test Go file of the module and
+// the WebAssembly text of the SIMD kernels.
 func sourceHash(root, goVersion string) (string, error) {
 	var files []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -226,7 +258,7 @@ func sourceHash(root, goVersion string) (string, error) {
 			return nil
 		}
 		name := d.Name()
-		if (strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go")) || name == "go.mod" || name == "go.sum" {
+		if (strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go")) || strings.HasSuffix(name, ".wat") || name == "go.mod" || name == "go.sum" {
 			files = append(files, path)
 		}
 		return nil
