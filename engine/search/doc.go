@@ -1,0 +1,40 @@
+// Package search runs neural architecture search: one loop in which a
+// Strategy proposes architectures of a space.Space, an Estimator scores them
+// on one or more objectives, and a Budget ends the run.
+//
+// # The loop
+//
+// New makes a Search from a Config; Step proposes, scores and observes one
+// architecture, Run steps until the budget (evaluations, simulated seconds
+// from the estimator, or wall time) is spent. Every random choice draws from
+// the search's one stream, a counter-based Source seeded by Config.Seed, so a
+// seed fixes the whole run. The search keeps the history of evaluations, the
+// incumbent (best on the first objective) and the Pareto front of all
+// evaluations, and reports them as typed events (Evaluated, Incumbent,
+// PopulationChanged, FrontChanged, Finished) to Config.OnEvent, which a
+// notebook's progress output or the canvas consumes.
+//
+// A Search marshals to JSON between steps (history, budget used, the
+// position of its random stream, the strategy's state) and Resume continues
+// it to exactly the result of an uninterrupted run.
+//
+// # Strategies
+//
+// A Strategy proposes and observes; it sees fitness (values oriented so that
+// larger is better) and uses only the generic operations of package space,
+// so it works on every space. Extra abilities are interfaces found by type
+// assertion: Stateful (save and restore), Populator (report a population).
+//
+//	Random       random search, uniform with replacement (space.Sample)
+//	Exhaustive   every valid architecture once, for small spaces
+//	Evolution    regularized evolution: aging, tournament, mutation (Real et al. 2019)
+//	Reinforce    REINFORCE with a softmax per choice and a moving-average baseline
+//	BO           Bayesian optimisation, expected improvement over a Surrogate:
+//	             GP (default) or Ensemble of MLPs (BANANAS, NewBananas)
+//	LocalSearch  hill climbing over space.Neighbours with restarts
+//	NSGA2        NSGA-II for two or more objectives
+//
+// Single-objective strategies maximise the first objective; NSGA2 uses all.
+// Package tabular provides an Estimator that looks architectures up in a
+// benchmark table.
+package search

@@ -1,0 +1,364 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand"
+	"slices"
+	"time"
+
+	"nasbook/space"
+)
+
+// Budget limits a search. A search stops before an evaluation once any limit
+// that is set is reached, so the last evaluation may overshoot Seconds or
+// Wall. At least one limit must be set.
+type Budget struct {
+	Evaluations int           // number of estimates; 0: no limit
+	Seconds     float64       // simulated seconds, the sum of Score.Seconds; 0: no limit
+	Wall        time.Duration // wall time spent in Step; 0: no limit
+}
+
+// Config sets up a search.
+type Config struct {
+	Space     space.Space
+	Strategy  Strategy
+	Estimator Estimator
+	Budget    Budget
+	Seed      int64 // seeds the one random stream of the search
+
+	// OnEvent, if set, receives every event of the search (see Event).
+	OnEvent func(Event)
+}
+
+// Search is one run of a strategy against an estimator. It is not safe for
+// concurrent use.
+type Search struct {
+	cfg     Config
+	prob    Problem
+	src     *Source
+	rng     *rand.Rand
+	history []Evaluation
+	seconds float64
+	wall    time.Duration
+	best    int   // index in history of the best on objective 0; -1 before any
+	front   []int // indices in history of the non-dominated evaluations
+	reason  string
+}
+
+// New starts a search.
+func New(cfg Config) (*Search, error) {
+	if cfg.Space == nil || cfg.Strategy == nil || cfg.Estimator == nil {
+		return nil, errors.New("search: Config needs a Space, a Strategy and an Estimator")
+	}
+	b := cfg.Budget
+	if b.Evaluations < 0 || b.Seconds < 0 || b.Wall < 0 || math.IsNaN(b.Seconds) {
+		return nil, fmt.Errorf("search: negative budget %+v", b)
+	}
+	if b.Evaluations == 0 && b.Seconds == 0 && b.Wall == 0 {
+		return nil, errors.New("search: the budget sets no limit (evaluations, seconds or wall time)")
+	}
+	objs := cfg.Estimator.Objectives()
+	if len(objs) == 0 {
+		return nil, errors.New("search: the estimator has no objectives")
+	}
+	s := &Search{cfg: cfg, prob: Problem{Space: cfg.Space, Objectives: objs}, src: NewSource(cfg.Seed), best: -1}
+	s.rng = rand.New(s.src)
+	return s, nil
+}
+
+// Problem returns the problem the search solves.
+func (s *Search) Problem() *Problem { return &s.prob }
+
+// Step proposes, scores and observes one architecture. It returns false when
+// the search is over (budget spent, or the strategy exhausted), and an error
+// if the strategy or the estimator failed; the search can go on after an
+// error only if its cause is fixed.
+func (s *Search) Step() (bool, error) {
+	if s.reason != "" {
+		return false, nil
+	}
+	if s.spent() {
+		s.finish("budget")
+		return false, nil
+	}
+	start := time.Now()
+	defer func() { s.wall += time.Since(start) }()
+	a, err := s.cfg.Strategy.Propose(&s.prob, s.rng)
+	if errors.Is(err, ErrExhausted) {
+		s.finish("exhausted")
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("search: %T: %w", s.cfg.Strategy, err)
+	}
+	if err := space.Valid(s.cfg.Space, a); err != nil {
+		panic(fmt.Sprintf("search: %T proposed an invalid architecture: %v", s.cfg.Strategy, err))
+	}
+	a = a.Clone()
+	sc, err := s.cfg.Estimator.Estimate(a)
+	if err != nil {
+		return false, fmt.Errorf("search: estimate %s: %w", s.cfg.Space.Format(a), err)
+	}
+	if err := s.checkScore(sc); err != nil {
+		return false, fmt.Errorf("search: estimate %s: %w", s.cfg.Space.Format(a), err)
+	}
+	e := Evaluation{N: len(s.history) + 1, Arch: a, Values: slices.Clone(sc.Values), Fitness: s.prob.Fitness(sc.Values), Seconds: sc.Seconds}
+	s.cfg.Strategy.Observe(&s.prob, e)
+	improved, frontChanged := s.record(e)
+	s.emit(&Evaluated{Evaluation: e, Used: s.Used()})
+	if improved {
+		s.emit(&Incumbent{Evaluation: e})
+	}
+	if p, ok := s.cfg.Strategy.(Populator); ok {
+		s.emit(&PopulationChanged{N: e.N, Members: p.Population()})
+	}
+	if frontChanged {
+		s.emit(&FrontChanged{N: e.N, Front: s.Front()})
+	}
+	return true, nil
+}
+
+func (s *Search) checkScore(sc Score) error {
+	if len(sc.Values) != len(s.prob.Objectives) {
+		return fmt.Errorf("%d values for %d objectives", len(sc.Values), len(s.prob.Objectives))
+	}
+	for i, v := range sc.Values {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("objective %s is %v", s.prob.Objectives[i].Name, v)
+		}
+	}
+	if sc.Seconds < 0 || math.IsNaN(sc.Seconds) || math.IsInf(sc.Seconds, 0) {
+		return fmt.Errorf("cost %v seconds", sc.Seconds)
+	}
+	return nil
+}
+
+// record adds e to the history, the incumbent and the front.
+func (s *Search) record(e Evaluation) (improved, frontChanged bool) {
+	s.history = append(s.history, e)
+	s.seconds += e.Seconds
+	i := len(s.history) - 1
+	if s.best < 0 || e.Fitness[0] > s.history[s.best].Fitness[0] {
+		s.best, improved = i, true
+	}
+	for _, j := range s.front {
+		f := s.history[j]
+		if Dominates(f.Fitness, e.Fitness) || (slices.Equal(f.Fitness, e.Fitness) && slices.Equal(f.Arch, e.Arch)) {
+			return improved, false
+		}
+	}
+	kept := s.front[:0]
+	for _, j := range s.front {
+		if !Dominates(e.Fitness, s.history[j].Fitness) {
+			kept = append(kept, j)
+		}
+	}
+	s.front = append(kept, i)
+	return improved, true
+}
+
+func (s *Search) finish(reason string) {
+	s.reason = reason
+	s.emit(&Finished{Reason: reason, Used: s.Used()})
+}
+
+func (s *Search) emit(e Event) {
+	if s.cfg.OnEvent != nil {
+		s.cfg.OnEvent(e)
+	}
+}
+
+func (s *Search) spent() bool {
+	b := s.cfg.Budget
+	return (b.Evaluations > 0 && len(s.history) >= b.Evaluations) ||
+		(b.Seconds > 0 && s.seconds >= b.Seconds) ||
+		(b.Wall > 0 && s.wall >= b.Wall)
+}
+
+// Run steps until the search is over or ctx is done.
+func (s *Search) Run(ctx context.Context) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		more, err := s.Step()
+		if err != nil || !more {
+			return err
+		}
+	}
+}
+
+// Done reports whether the search is over, and why ("budget" or
+// "exhausted"; "" while it runs).
+func (s *Search) Done() (bool, string) { return s.reason != "", s.reason }
+
+// Used returns how much of the budget is spent.
+func (s *Search) Used() Usage {
+	u := Usage{Evaluations: len(s.history), Seconds: s.seconds, WallSeconds: s.wall.Seconds()}
+	b := s.cfg.Budget
+	if b.Evaluations > 0 {
+		u.Fraction = max(u.Fraction, float64(u.Evaluations)/float64(b.Evaluations))
+	}
+	if b.Seconds > 0 {
+		u.Fraction = max(u.Fraction, u.Seconds/b.Seconds)
+	}
+	if b.Wall > 0 {
+		u.Fraction = max(u.Fraction, float64(s.wall)/float64(b.Wall))
+	}
+	u.Fraction = min(u.Fraction, 1)
+	return u
+}
+
+// History returns every evaluation so far, in order. The caller must not
+// modify it.
+func (s *Search) History() []Evaluation { return s.history }
+
+// Best returns the best evaluation so far on the first objective (the
+// earliest of ties), and false before the first evaluation.
+func (s *Search) Best() (Evaluation, bool) {
+	if s.best < 0 {
+		return Evaluation{}, false
+	}
+	return s.history[s.best], true
+}
+
+// Front returns the Pareto front of all evaluations so far (on fitness:
+// every objective in its direction), sorted by the first objective, best
+// first.
+func (s *Search) Front() []Evaluation {
+	f := make([]Evaluation, len(s.front))
+	for i, j := range s.front {
+		f[i] = s.history[j]
+	}
+	slices.SortStableFunc(f, func(a, b Evaluation) int {
+		if c := cmpDesc(a.Fitness[0], b.Fitness[0]); c != 0 {
+			return c
+		}
+		return a.N - b.N
+	})
+	return f
+}
+
+func cmpDesc(a, b float64) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
+}
+
+// BestSoFar returns, for each evaluation of history, the best value of
+// objective obj seen up to and including it (in the objective's direction).
+func BestSoFar(p *Problem, history []Evaluation, obj int) []float64 {
+	out := make([]float64, len(history))
+	for i, e := range history {
+		v := e.Values[obj]
+		if i > 0 {
+			prev := out[i-1]
+			if (p.Objectives[obj].Minimize && prev < v) || (!p.Objectives[obj].Minimize && prev > v) {
+				v = prev
+			}
+		}
+		out[i] = v
+	}
+	return out
+}
+
+// checkpoint is the JSON form of a search in progress.
+type checkpoint struct {
+	Version    int             `json:"version"`
+	Space      string          `json:"space"`
+	Strategy   string          `json:"strategy"`
+	Objectives []Objective     `json:"objectives"`
+	Seed       int64           `json:"seed"`
+	RNG        uint64          `json:"rng"`
+	Seconds    float64         `json:"seconds"`
+	WallNanos  int64           `json:"wall_ns"`
+	Reason     string          `json:"done,omitempty"`
+	History    []savedEval     `json:"history"`
+	State      json.RawMessage `json:"strategy_state"`
+}
+
+type savedEval struct {
+	Arch    space.Arch `json:"arch"`
+	Values  []float64  `json:"values"`
+	Seconds float64    `json:"seconds,omitempty"`
+}
+
+// MarshalJSON saves the search: its history, budget used, random stream and
+// strategy state. Resume continues it. The strategy must be Stateful.
+func (s *Search) MarshalJSON() ([]byte, error) {
+	st, ok := s.cfg.Strategy.(Stateful)
+	if !ok {
+		return nil, fmt.Errorf("search: %T cannot save its state", s.cfg.Strategy)
+	}
+	state, err := st.MarshalState()
+	if err != nil {
+		return nil, fmt.Errorf("search: save %T: %w", s.cfg.Strategy, err)
+	}
+	c := checkpoint{Version: 1, Space: s.cfg.Space.Name(), Strategy: fmt.Sprintf("%T", s.cfg.Strategy),
+		Objectives: s.prob.Objectives, Seed: s.cfg.Seed, RNG: s.src.State, Seconds: s.seconds,
+		WallNanos: int64(s.wall), Reason: s.reason, State: state}
+	c.History = make([]savedEval, len(s.history))
+	for i, e := range s.history {
+		c.History[i] = savedEval{Arch: e.Arch, Values: e.Values, Seconds: e.Seconds}
+	}
+	return json.Marshal(c)
+}
+
+// Resume continues a search saved by MarshalJSON. cfg must describe the same
+// problem (space, objectives) with a new strategy of the same type; the
+// budget may differ (to extend a search). The seed is the saved one. Events
+// resume with the next evaluation.
+func Resume(cfg Config, data []byte) (*Search, error) {
+	var c checkpoint
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("search: resume: %w", err)
+	}
+	if c.Version != 1 {
+		return nil, fmt.Errorf("search: resume: checkpoint version %d, want 1", c.Version)
+	}
+	cfg.Seed = c.Seed
+	s, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if c.Space != cfg.Space.Name() {
+		return nil, fmt.Errorf("search: resume: checkpoint of space %q, not %q", c.Space, cfg.Space.Name())
+	}
+	if got := fmt.Sprintf("%T", cfg.Strategy); got != c.Strategy {
+		return nil, fmt.Errorf("search: resume: checkpoint of strategy %s, not %s", c.Strategy, got)
+	}
+	if !slices.Equal(c.Objectives, s.prob.Objectives) {
+		return nil, fmt.Errorf("search: resume: checkpoint objectives %v, estimator's %v", c.Objectives, s.prob.Objectives)
+	}
+	st, ok := cfg.Strategy.(Stateful)
+	if !ok {
+		return nil, fmt.Errorf("search: resume: %T cannot restore its state", cfg.Strategy)
+	}
+	for i, h := range c.History {
+		if err := space.Valid(cfg.Space, h.Arch); err != nil {
+			return nil, fmt.Errorf("search: resume: evaluation %d: %w", i+1, err)
+		}
+		if len(h.Values) != len(s.prob.Objectives) {
+			return nil, fmt.Errorf("search: resume: evaluation %d has %d values for %d objectives", i+1, len(h.Values), len(s.prob.Objectives))
+		}
+		s.record(Evaluation{N: i + 1, Arch: h.Arch, Values: h.Values, Fitness: s.prob.Fitness(h.Values), Seconds: h.Seconds})
+	}
+	s.seconds = c.Seconds // the saved sum, bit for bit
+	s.wall = time.Duration(c.WallNanos)
+	s.src.State = c.RNG
+	if c.Reason == "exhausted" {
+		s.reason = c.Reason // a search over budget may go on with a larger one
+	}
+	if err := st.UnmarshalState(&s.prob, c.State); err != nil {
+		return nil, fmt.Errorf("search: resume: %w", err)
+	}
+	return s, nil
+}
