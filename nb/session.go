@@ -3,6 +3,7 @@ package nb
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -11,10 +12,16 @@ import (
 // "text/plain", so a text-only host can show it.
 type Output map[string]any
 
-// Session is where a notebook's outputs go.
+// Session is where a notebook's outputs go, and where its built-in data
+// comes from.
 type Session struct {
 	stdout  io.Writer
 	display func(Output)
+
+	// Files holds the built-in data files (the MNIST subset, named as
+	// engine/data.MNISTSubsetFiles). The browser's kernel reads them over
+	// the network on first use; natively they come from the Go module cache.
+	Files fs.FS
 }
 
 // NewSession returns a session that prints text to stdout and hands rich outputs
@@ -33,7 +40,11 @@ func NewSession(stdout io.Writer, display func(Output)) *Session {
 
 // Default is the session of the package-level functions when a program is
 // compiled rather than run in a notebook: text goes to standard output.
-var Default = NewSession(os.Stdout, nil)
+var Default = func() *Session {
+	s := NewSession(os.Stdout, nil)
+	s.Files = NativeFiles()
+	return s
+}()
 
 // Display hands o to the notebook.
 func (s *Session) Display(o Output) { s.display(o) }

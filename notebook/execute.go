@@ -2,6 +2,7 @@ package notebook
 
 import (
 	"context"
+	"io/fs"
 	"time"
 )
 
@@ -10,6 +11,7 @@ import (
 type ExecOptions struct {
 	Timeout   time.Duration // per cell; 0 means none
 	KeepGoing bool          // run the remaining cells after a failure
+	Files     fs.FS         // built-in data files; nil means nb.NativeFiles()
 	// OnOutput sees each output as it happens, before it is stored in the
 	// cell, and may add representations to it (the SVG of a figure, say).
 	OnOutput func(cell int, o *Output)
@@ -24,8 +26,18 @@ func Execute(nb *Notebook, opt ExecOptions) (failed int, err error) {
 		if opt.OnOutput != nil {
 			opt.OnOutput(current, &o)
 		}
-		nb.Cells[current].Outputs = append(nb.Cells[current].Outputs, o)
-	})
+		c := &nb.Cells[current]
+		// A progress bar's update replaces its last state, as on the page.
+		if id := o.ProgressID(); id != "" {
+			for i := range c.Outputs {
+				if c.Outputs[i].ProgressID() == id {
+					c.Outputs[i] = o
+					return
+				}
+			}
+		}
+		c.Outputs = append(c.Outputs, o)
+	}, opt.Files)
 	if err != nil {
 		return 0, err
 	}

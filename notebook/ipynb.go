@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"nasbook/nb"
 )
 
 // Notebook is an nbformat 4 notebook.
@@ -149,6 +151,18 @@ func (o *Output) UnmarshalJSON(b []byte) error {
 		}
 	}
 	return nil
+}
+
+// ProgressID returns the id of the progress bar that o shows, or "".
+func (o Output) ProgressID() string {
+	switch p := o.Data[nb.ProgressMIMEType].(type) {
+	case nb.Progress:
+		return p.ID
+	case map[string]any: // read from a file
+		id, _ := p["id"].(string)
+		return id
+	}
+	return ""
 }
 
 // PlainText is what a text-only reader sees of the output: the stream text,

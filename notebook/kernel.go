@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"reflect"
 	"regexp"
 	"runtime/debug"
@@ -40,13 +41,18 @@ var genericPackages = []string{"cmp", "maps", "slices"}
 // NewKernel returns a kernel that hands every output of a cell to emit as it
 // happens: printed text as "stream" outputs, rich outputs of package nb as
 // "display_data", the value of a cell's last expression as "execute_result",
-// and failures as "error".
-func NewKernel(emit func(Output)) (*Kernel, error) {
+// and failures as "error". files holds the built-in data files that cells
+// may load (nb.MNIST); nil means nb.NativeFiles().
+func NewKernel(emit func(Output), files fs.FS) (*Kernel, error) {
 	k := &Kernel{emit: emit, allowed: map[string]bool{}, imported: map[string]string{}}
 	stdout := &streamWriter{k: k, name: "stdout"}
 	k.session = nb.NewSession(stdout, func(o nb.Output) {
 		k.emit(Output{OutputType: "display_data", Data: o})
 	})
+	k.session.Files = files
+	if files == nil {
+		k.session.Files = nb.NativeFiles()
+	}
 	k.in = interp.New(interp.Options{
 		Stdin:                strings.NewReader(""),
 		Stdout:               stdout,

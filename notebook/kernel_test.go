@@ -26,7 +26,7 @@ func (r *recorder) text() string {
 func newKernel(t *testing.T) (*Kernel, *recorder) {
 	t.Helper()
 	r := &recorder{}
-	k, err := NewKernel(r.emit)
+	k, err := NewKernel(r.emit, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

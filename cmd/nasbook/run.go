@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"nasbook/nb"
 	"nasbook/notebook"
 	"nasbook/viz/figure"
 	"nasbook/viz/figure/render"
@@ -67,6 +68,20 @@ func printOutputs(w io.Writer) func(int, *notebook.Output) {
 				o.Data["image/svg+xml"] = string(svg)
 			}
 		}
+		if id := o.ProgressID(); id != "" {
+			if p, ok := o.Data[nb.ProgressMIMEType].(nb.Progress); ok && isTerminal(os.Stderr) {
+				fmt.Fprintf(os.Stderr, "\r\033[K%s %d/%d", p.Label, p.Done, p.Total)
+				if p.Done >= p.Total {
+					fmt.Fprintln(os.Stderr)
+				}
+			}
+			return
+		}
 		io.WriteString(w, o.PlainText())
 	}
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

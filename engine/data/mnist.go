@@ -147,9 +147,12 @@ type MNISTSubsetConfig struct {
 	Test  int // test images; 0 means 2,000
 }
 
-// subsetIDX returns the first n examples of images and labels with classes
-// balanced: class c (of 10) gets n/10 examples, plus one if c < n%10, taken
-// in file order, and the chosen examples keep their file order.
+// subsetIDX returns n examples of images and labels with classes balanced:
+// class c (of 10) gets n/10 examples, plus one if c < n%10, spaced evenly
+// through that class's examples in the file (the j-th of k picks is the
+// floor(j·m/k)-th of the class's m examples), so the subset samples every
+// part of the file alike — MNIST's test file, for one, is harder in its first
+// half than in its second. The chosen examples keep their file order.
 func subsetIDX(images, labels *IDX, n int) (*IDX, *IDX, error) {
 	want := make([]int, 10)
 	for c := range want {
@@ -158,12 +161,31 @@ func subsetIDX(images, labels *IDX, n int) (*IDX, *IDX, error) {
 			want[c]++
 		}
 	}
-	var idx []int
-	for i, y := range labels.Data {
-		if int(y) < len(want) && want[y] > 0 {
-			want[y]--
-			idx = append(idx, i)
+	count := make([]int, 10)
+	for _, y := range labels.Data {
+		if int(y) < len(count) {
+			count[y]++
 		}
+	}
+	for c := range want {
+		if count[c] < want[c] {
+			return nil, nil, fmt.Errorf("data: mnist: %d images hold %d of digit %d, too few for a balanced subset of %d", len(labels.Data), count[c], c, n)
+		}
+	}
+	var idx []int
+	seen := make([]int, 10) // examples of each class passed so far
+	taken := make([]int, 10)
+	for i, y := range labels.Data {
+		c := int(y)
+		if c >= len(want) {
+			continue
+		}
+		// Take this example if it is the next evenly spaced pick.
+		if taken[c] < want[c] && seen[c] == taken[c]*count[c]/want[c] {
+			idx = append(idx, i)
+			taken[c]++
+		}
+		seen[c]++
 	}
 	if len(idx) < n {
 		return nil, nil, fmt.Errorf("data: mnist: %d images hold too few of some digit for a balanced subset of %d", len(labels.Data), n)

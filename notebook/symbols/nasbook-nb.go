@@ -6,6 +6,8 @@
 package symbols
 
 import (
+	"go/constant"
+	"go/token"
 	"nasbook/nb"
 	"reflect"
 )
@@ -13,19 +15,44 @@ import (
 func init() {
 	Symbols["nasbook/nb/nb"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Default":    reflect.ValueOf(&nb.Default).Elem(),
-		"Describe":   reflect.ValueOf(nb.Describe),
-		"Histogram":  reflect.ValueOf(nb.Histogram),
-		"Line":       reflect.ValueOf(nb.Line),
-		"NB201":      reflect.ValueOf(nb.NB201),
-		"NewSession": reflect.ValueOf(nb.NewSession),
-		"Scatter":    reflect.ValueOf(nb.Scatter),
-		"Show":       reflect.ValueOf(nb.Show),
+		"AvgPool":          reflect.ValueOf(nb.AvgPool),
+		"BatchNorm":        reflect.ValueOf(nb.BatchNorm),
+		"Conv":             reflect.ValueOf(nb.Conv),
+		"Default":          reflect.ValueOf(&nb.Default).Elem(),
+		"Dense":            reflect.ValueOf(nb.Dense),
+		"Describe":         reflect.ValueOf(nb.Describe),
+		"Dropout":          reflect.ValueOf(nb.Dropout),
+		"Flatten":          reflect.ValueOf(nb.Flatten),
+		"GELU":             reflect.ValueOf(nb.GELU),
+		"GlobalAvgPool":    reflect.ValueOf(nb.GlobalAvgPool),
+		"Histogram":        reflect.ValueOf(nb.Histogram),
+		"Line":             reflect.ValueOf(nb.Line),
+		"MLP":              reflect.ValueOf(nb.MLP),
+		"MNIST":            reflect.ValueOf(nb.MNIST),
+		"MaxPool":          reflect.ValueOf(nb.MaxPool),
+		"NB201":            reflect.ValueOf(nb.NB201),
+		"NativeFiles":      reflect.ValueOf(nb.NativeFiles),
+		"NewSession":       reflect.ValueOf(nb.NewSession),
+		"ProgressMIMEType": reflect.ValueOf(constant.MakeFromLiteral("\"application/vnd.nasbook.progress+json\"", token.STRING, 0)),
+		"ReLU":             reflect.ValueOf(nb.ReLU),
+		"Scatter":          reflect.ValueOf(nb.Scatter),
+		"Sequential":       reflect.ValueOf(nb.Sequential),
+		"Shapes":           reflect.ValueOf(nb.Shapes),
+		"Show":             reflect.ValueOf(nb.Show),
+		"Spirals":          reflect.ValueOf(nb.Spirals),
+		"Train":            reflect.ValueOf(nb.Train),
 
 		// type definitions
-		"Error":   reflect.ValueOf((*nb.Error)(nil)),
-		"Output":  reflect.ValueOf((*nb.Output)(nil)),
-		"Session": reflect.ValueOf((*nb.Session)(nil)),
-		"Summary": reflect.ValueOf((*nb.Summary)(nil)),
+		"Data":        reflect.ValueOf((*nb.Data)(nil)),
+		"EpochResult": reflect.ValueOf((*nb.EpochResult)(nil)),
+		"Error":       reflect.ValueOf((*nb.Error)(nil)),
+		"Layer":       reflect.ValueOf((*nb.Layer)(nil)),
+		"Model":       reflect.ValueOf((*nb.Model)(nil)),
+		"Output":      reflect.ValueOf((*nb.Output)(nil)),
+		"Progress":    reflect.ValueOf((*nb.Progress)(nil)),
+		"Session":     reflect.ValueOf((*nb.Session)(nil)),
+		"Summary":     reflect.ValueOf((*nb.Summary)(nil)),
+		"TrainConfig": reflect.ValueOf((*nb.TrainConfig)(nil)),
+		"TrainResult": reflect.ValueOf((*nb.TrainResult)(nil)),
 	}
 }

@@ -15,23 +15,27 @@ import (
 func init() {
 	Symbols["nasbook/space/nb201/nb201"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"AvgPool3x3": reflect.ValueOf(nb201.AvgPool3x3),
-		"Conv1x1":    reflect.ValueOf(nb201.Conv1x1),
-		"Conv3x3":    reflect.ValueOf(nb201.Conv3x3),
-		"Edges":      reflect.ValueOf(&nb201.Edges).Elem(),
-		"FromIndex":  reflect.ValueOf(nb201.FromIndex),
-		"None":       reflect.ValueOf(nb201.None),
-		"NumEdges":   reflect.ValueOf(constant.MakeFromLiteral("6", token.INT, 0)),
-		"NumNodes":   reflect.ValueOf(constant.MakeFromLiteral("4", token.INT, 0)),
-		"NumOps":     reflect.ValueOf(constant.MakeFromLiteral("5", token.INT, 0)),
-		"Parse":      reflect.ValueOf(nb201.Parse),
-		"ParseOp":    reflect.ValueOf(nb201.ParseOp),
-		"Size":       reflect.ValueOf(constant.MakeFromLiteral("15625", token.INT, 0)),
-		"Skip":       reflect.ValueOf(nb201.Skip),
+		"AvgPool3x3":  reflect.ValueOf(nb201.AvgPool3x3),
+		"Conv1x1":     reflect.ValueOf(nb201.Conv1x1),
+		"Conv3x3":     reflect.ValueOf(nb201.Conv3x3),
+		"Edges":       reflect.ValueOf(&nb201.Edges).Elem(),
+		"FromChoices": reflect.ValueOf(nb201.FromChoices),
+		"FromIndex":   reflect.ValueOf(nb201.FromIndex),
+		"FromSpec":    reflect.ValueOf(nb201.FromSpec),
+		"None":        reflect.ValueOf(nb201.None),
+		"NumEdges":    reflect.ValueOf(constant.MakeFromLiteral("6", token.INT, 0)),
+		"NumNodes":    reflect.ValueOf(constant.MakeFromLiteral("4", token.INT, 0)),
+		"NumOps":      reflect.ValueOf(constant.MakeFromLiteral("5", token.INT, 0)),
+		"Parse":       reflect.ValueOf(nb201.Parse),
+		"ParseOp":     reflect.ValueOf(nb201.ParseOp),
+		"Size":        reflect.ValueOf(constant.MakeFromLiteral("15625", token.INT, 0)),
+		"Skip":        reflect.ValueOf(nb201.Skip),
 
 		// type definitions
-		"Arch": reflect.ValueOf((*nb201.Arch)(nil)),
-		"Edge": reflect.ValueOf((*nb201.Edge)(nil)),
-		"Op":   reflect.ValueOf((*nb201.Op)(nil)),
+		"Arch":  reflect.ValueOf((*nb201.Arch)(nil)),
+		"Edge":  reflect.ValueOf((*nb201.Edge)(nil)),
+		"Macro": reflect.ValueOf((*nb201.Macro)(nil)),
+		"Op":    reflect.ValueOf((*nb201.Op)(nil)),
+		"Space": reflect.ValueOf((*nb201.Space)(nil)),
 	}
 }

@@ -56,7 +56,7 @@ func main() {
 	var current any
 	k, err := notebook.NewKernel(func(o notebook.Output) {
 		emit(message{Type: "output", ID: current, Output: &o})
-	})
+	}, newFetchFS())
 	if err != nil {
 		emit(message{Type: "fatal", Error: err.Error()})
 		return

@@ -1,0 +1,201 @@
+package nb
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"nasbook/engine/data"
+	"nasbook/engine/optim"
+	"nasbook/engine/tensor"
+	"nasbook/engine/train"
+)
+
+// ProgressMIMEType is the key of a progress bar inside a display_data output.
+// A later output with the same id replaces the bar in place.
+const ProgressMIMEType = "application/vnd.nasbook.progress+json"
+
+// Progress is a progress bar's state.
+type Progress struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	Done  int    `json:"done"`
+	Total int    `json:"total"`
+}
+
+// ShowProgress shows or updates the progress bar p.ID.
+func (s *Session) ShowProgress(p Progress) {
+	s.Display(Output{ProgressMIMEType: p})
+}
+
+// TrainConfig sets up a training run. The zero value trains one epoch with
+// batches of 64, Adam at learning rate 0.001 and seed 0.
+type TrainConfig struct {
+	Epochs    int
+	Batch     int
+	Optimizer string  // "adam" (default), "adamw" or "sgd"
+	LR        float64 // 0 means 0.001 for Adam and AdamW, 0.05 for SGD
+	Momentum  float64 // SGD; 0 means 0.9
+	// WeightDecay is L2 regularisation (decoupled for AdamW).
+	WeightDecay float64
+	// Schedule is "cosine" (default: decay to 0 over the run) or "constant".
+	Schedule string
+	Seed     int64
+	// Quiet leaves out the per-epoch lines; the progress bar remains.
+	Quiet bool
+}
+
+// EpochResult is one epoch's metrics; accuracies are fractions.
+type EpochResult struct {
+	Epoch               int
+	TrainLoss, TrainAcc float64
+	ValidLoss, ValidAcc float64
+	Seconds             float64
+}
+
+// TrainResult is what a training run reports.
+type TrainResult struct {
+	Model             string
+	Params            int
+	Epochs            []EpochResult
+	TestLoss, TestAcc float64
+	Seconds           float64
+}
+
+func (r *TrainResult) String() string {
+	return fmt.Sprintf("%s, %d parameters: test accuracy %.2f%% after %d epochs", r.Model, r.Params, 100*r.TestAcc, len(r.Epochs))
+}
+
+// Train trains model on d's training part, reports each epoch's loss and
+// accuracy on the training and validation parts, and finally the test
+// accuracy. A progress bar moves while it runs.
+func Train(model Model, d *Data, cfg TrainConfig) *TrainResult { return Default.Train(model, d, cfg) }
+
+// Train trains a model; see the package-level Train.
+func (s *Session) Train(model Model, d *Data, cfg TrainConfig) *TrainResult {
+	if d == nil || d.Train == nil {
+		failf("Train", "no data")
+	}
+	if cfg.Epochs == 0 {
+		cfg.Epochs = 1
+	}
+	if cfg.Batch == 0 {
+		cfg.Batch = 64
+	}
+	if cfg.Epochs < 0 || cfg.Batch < 0 {
+		failf("Train", "epochs %d and batch %d, want positive numbers", cfg.Epochs, cfg.Batch)
+	}
+	opt, lr, err := optimizer(cfg)
+	if err != nil {
+		fail("Train", err)
+	}
+	tr := d.Train
+	rng := data.NewRand(cfg.Seed)
+	net, ps, err := model.build(tr.C, tr.H, tr.W, tr.Classes, rng)
+	if err != nil {
+		fail("Train", err)
+	}
+	stepsPerEpoch := (tr.Len() + cfg.Batch - 1) / cfg.Batch
+	var sched optim.Schedule = optim.Constant(lr)
+	switch cfg.Schedule {
+	case "", "cosine":
+		sched = optim.Cosine{Base: lr, Steps: cfg.Epochs * stepsPerEpoch}
+	case "constant":
+	default:
+		failf("Train", "schedule %q, want cosine or constant", cfg.Schedule)
+	}
+	res := &TrainResult{Model: model.String(), Params: ps.Len()}
+	id := fmt.Sprintf("train-%p", res)
+	total := cfg.Epochs * stepsPerEpoch
+	start := time.Now()
+	lastShown := time.Time{}
+	show := func(done int, label string) {
+		s.ShowProgress(Progress{ID: id, Label: label, Done: done, Total: total})
+	}
+	show(0, "starting")
+	hist, err := train.Fit(context.Background(), net, ps,
+		&batches{it: data.NewBatcher(tr, cfg.Batch, data.NewRand(cfg.Seed+1))},
+		&batches{it: data.NewBatcher(d.Valid, 256, nil)},
+		train.Config{
+			Epochs: cfg.Epochs, Optimizer: opt, Schedule: sched, ScheduleSteps: true,
+			OnStep: func(st train.StepInfo) {
+				// A few updates a second are enough for the eye.
+				if now := time.Now(); now.Sub(lastShown) > 150*time.Millisecond {
+					lastShown = now
+					show(st.GlobalStep+1, fmt.Sprintf("epoch %d/%d · loss %.3f", st.Epoch+1, cfg.Epochs, st.Loss))
+				}
+			},
+			OnEpoch: func(e train.EpochStats) {
+				er := EpochResult{Epoch: e.Epoch + 1, TrainLoss: e.TrainLoss, TrainAcc: e.TrainAcc,
+					ValidLoss: e.ValLoss, ValidAcc: e.ValAcc, Seconds: e.Duration.Seconds()}
+				res.Epochs = append(res.Epochs, er)
+				if !cfg.Quiet {
+					fmt.Fprintf(s.stdout, "epoch %d/%d: train loss %.4f, accuracy %.2f%% · valid loss %.4f, accuracy %.2f%%\n",
+						er.Epoch, cfg.Epochs, er.TrainLoss, 100*er.TrainAcc, er.ValidLoss, 100*er.ValidAcc)
+				}
+			},
+		})
+	_ = hist
+	if err != nil {
+		show(len(res.Epochs)*stepsPerEpoch, "failed")
+		fail("Train", err)
+	}
+	res.TestLoss, res.TestAcc, err = train.Evaluate(context.Background(), net, &batches{it: data.NewBatcher(d.Test, 256, nil)}, nil)
+	if err != nil {
+		fail("Train", err)
+	}
+	res.Seconds = time.Since(start).Seconds()
+	show(total, fmt.Sprintf("done in %.1f s · %.0f images/s", res.Seconds, float64(cfg.Epochs*tr.Len())/res.Seconds))
+	if !cfg.Quiet {
+		fmt.Fprintf(s.stdout, "test accuracy %.2f%% (loss %.4f)\n", 100*res.TestAcc, res.TestLoss)
+	}
+	return res
+}
+
+func optimizer(cfg TrainConfig) (optim.Optimizer, float32, error) {
+	lr := float32(cfg.LR)
+	if cfg.LR < 0 || math.IsNaN(cfg.LR) {
+		return nil, 0, fmt.Errorf("learning rate %g, want a positive number", cfg.LR)
+	}
+	switch strings.ToLower(cfg.Optimizer) {
+	case "", "adam":
+		if lr == 0 {
+			lr = 0.001
+		}
+		return &optim.Adam{WeightDecay: float32(cfg.WeightDecay)}, lr, nil
+	case "adamw":
+		if lr == 0 {
+			lr = 0.001
+		}
+		o := optim.NewAdamW()
+		if cfg.WeightDecay != 0 {
+			o.WeightDecay = float32(cfg.WeightDecay)
+		}
+		return o, lr, nil
+	case "sgd":
+		if lr == 0 {
+			lr = 0.05
+		}
+		m := float32(cfg.Momentum)
+		if m == 0 {
+			m = 0.9
+		}
+		return &optim.SGD{Momentum: m, WeightDecay: float32(cfg.WeightDecay)}, lr, nil
+	}
+	return nil, 0, fmt.Errorf("optimizer %q, want adam, adamw or sgd", cfg.Optimizer)
+}
+
+// batches adapts a data.Batcher to train.Batches: one pass per epoch.
+type batches struct {
+	it *data.Batcher
+	b  data.Batch
+}
+
+func (s *batches) Next() (*tensor.Tensor, []int, bool) {
+	if !s.it.Next(&s.b) {
+		return nil, nil, false
+	}
+	return tensor.FromData(s.b.X, s.b.N, s.b.C, s.b.H, s.b.W), s.b.Y, true
+}
