@@ -106,7 +106,7 @@ func (ws *workspace) conv2D(p Conv, x, w, y []float32) {
 			col := xg
 			if !p.pointwise() {
 				col = grow(&ws.col, ckk*ohw)
-				im2col(p, cg, xg, col)
+				ws.i2c(p, cg, xg, col)
 			}
 			yg := y[(n*p.K+g*kg)*ohw : (n*p.K+(g+1)*kg)*ohw]
 			ws.mm(false, false, kg, ohw, ckk, 1, w[g*kg*ckk:(g+1)*kg*ckk], ckk, col, ohw, 0, yg, ohw)
@@ -129,7 +129,7 @@ func (ws *workspace) conv2DBackwardData(p Conv, dy, w, dx []float32) {
 			}
 			col := grow(&ws.col, ckk*ohw)
 			ws.mm(true, false, ckk, ohw, kg, 1, wg, ckk, dyg, ohw, 0, col, ohw)
-			col2im(p, cg, col, dxg)
+			ws.c2i(p, cg, col, dxg)
 		}
 	}
 }
@@ -144,7 +144,7 @@ func (ws *workspace) conv2DBackwardFilter(p Conv, x, dy, dw []float32) {
 			col := xg
 			if !p.pointwise() {
 				col = grow(&ws.col, ckk*ohw)
-				im2col(p, cg, xg, col)
+				ws.i2c(p, cg, xg, col)
 			}
 			dyg := dy[(n*p.K+g*kg)*ohw : (n*p.K+(g+1)*kg)*ohw]
 			ws.mm(false, true, kg, ckk, ohw, 1, dyg, ohw, col, ohw, 1, dw[g*kg*ckk:(g+1)*kg*ckk], ckk)

@@ -218,7 +218,7 @@ func Reference() *Set {
 // single-pass pooling and batch-norm. The Set owns scratch buffers; see the
 // package comment.
 func Go() *Set {
-	ws := &workspace{}
+	ws := &workspace{i2c: im2col, c2i: col2im}
 	ws.mm = ws.gemm
 	return &Set{
 		Name:                          "go",
@@ -239,12 +239,13 @@ func Go() *Set {
 	}
 }
 
-// workspace is the scratch memory of a Go Set, and the GEMM its
-// convolutions run on (the Go GEMM, or a platform's).
+// workspace is the scratch memory of a Go Set, and the GEMM and patch
+// copies its convolutions run on (the Go ones, or a platform's).
 type workspace struct {
 	packA, packB []float32
 	col          []float32
 	mm           GemmFunc
+	i2c, c2i     func(p Conv, cg int, src, dst []float32) // im2col, col2im
 }
 
 func grow(buf *[]float32, n int) []float32 {

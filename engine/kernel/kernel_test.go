@@ -313,3 +313,64 @@ func TestSIMDLinked(t *testing.T) {
 		t.Errorf("Default() is %q with SIMD kernels linked, want %q", d.Name, s.Name)
 	}
 }
+
+// TestWiderShapesMatchReference covers rows wide enough for the vector loops
+// of the SIMD kernels (several f32x4 per row and a ragged tail) on the paths
+// the workloads take: 2×2/2 max pooling, stride-1 depthwise and 3×3 convs.
+func TestWiderShapesMatchReference(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	ref := Reference()
+	for _, fast := range fastSets() {
+		for _, hw := range [][2]int{{10, 19}, {9, 8}, {28, 28}, {5, 33}} {
+			p := Pool{N: 2, C: 3, H: hw[0], W: hw[1], KH: 2, KW: 2}
+			nx, ny := p.N*p.C*p.H*p.W, p.N*p.C*p.OutH()*p.OutW()
+			x, dy := randSlice(r, nx), randSlice(r, ny)
+			for j := 0; j < nx; j += 3 {
+				x[j] = float32(r.Intn(2)) // ties
+			}
+			y1, y2 := make([]float32, ny), make([]float32, ny)
+			fast.MaxPool2D(p, x, y1)
+			ref.MaxPool2D(p, x, y2)
+			closeEnough(t, fmt.Sprintf("%s maxpool %+v", fast.Name, p), y1, y2, 0)
+			dx1, dx2 := randSlice(r, nx), make([]float32, nx)
+			copy(dx2, dx1)
+			fast.MaxPool2DBackward(p, x, dy, dx1)
+			ref.MaxPool2DBackward(p, x, dy, dx2)
+			closeEnough(t, fmt.Sprintf("%s maxpool backward %+v", fast.Name, p), dx1, dx2, 1e-6)
+		}
+		var convs []Conv
+		for i := 0; i < 12; i++ {
+			c := 1 + r.Intn(3)
+			k := 3 + 2*r.Intn(2)
+			convs = append(convs, Conv{N: 2, C: c, K: c, Groups: c, H: 3 + r.Intn(14), W: 3 + r.Intn(14), R: k, S: k - 2*r.Intn(2),
+				PadH: r.Intn(k), PadW: r.Intn(k), DilH: 1 + r.Intn(2), DilW: 1 + r.Intn(2)})
+			convs = append(convs, Conv{N: 2, C: c, K: 1 + r.Intn(9), H: 5 + r.Intn(14), W: 5 + r.Intn(14), R: 3, S: 3, PadH: 1, PadW: 1,
+				StrideW: 1 + r.Intn(2)})
+		}
+		for _, p := range convs {
+			if p.OutH() <= 0 || p.OutW() <= 0 {
+				continue
+			}
+			fwd, bwdD, bwdF := fast.Conv2D, fast.Conv2DBackwardData, fast.Conv2DBackwardFilter
+			if p.Depthwise() {
+				fwd, bwdD, bwdF = fast.DepthwiseConv2D, fast.DepthwiseConv2DBackwardData, fast.DepthwiseConv2DBackwardFilter
+			}
+			nx, nw, ny := p.Sizes()
+			x, w, dy := randSlice(r, nx), randSlice(r, nw), randSlice(r, ny)
+			y1, y2 := make([]float32, ny), make([]float32, ny)
+			fwd(p, x, w, y1)
+			ref.Conv2D(p, x, w, y2)
+			closeEnough(t, fmt.Sprintf("%s forward %+v", fast.Name, p), y1, y2, 1e-5)
+			dx1, dx2 := randSlice(r, nx), make([]float32, nx)
+			copy(dx2, dx1)
+			bwdD(p, dy, w, dx1)
+			ref.Conv2DBackwardData(p, dy, w, dx2)
+			closeEnough(t, fmt.Sprintf("%s backward-data %+v", fast.Name, p), dx1, dx2, 1e-5)
+			dw1, dw2 := randSlice(r, nw), make([]float32, nw)
+			copy(dw2, dw1)
+			bwdF(p, x, dy, dw1)
+			ref.Conv2DBackwardFilter(p, x, dy, dw2)
+			closeEnough(t, fmt.Sprintf("%s backward-filter %+v", fast.Name, p), dw1, dw2, 1e-5)
+		}
+	}
+}

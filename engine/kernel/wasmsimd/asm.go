@@ -372,6 +372,8 @@ func init() {
 	simd(0x5c, immMem, 2, "v128.load32_zero")
 	simd(0x5d, immMem, 3, "v128.load64_zero")
 	simd(0xae, immNone, 0, "i32x4.add")
+	simd(0x5e, immNone, 0, "f32x4.demote_f64x2_zero")
+	simd(0x5f, immNone, 0, "f64x2.promote_low_f32x4")
 	for i, n := range []string{"f32x4.abs", "f32x4.neg", "", "f32x4.sqrt", "f32x4.add", "f32x4.sub", "f32x4.mul",
 		"f32x4.div", "f32x4.min", "f32x4.max", "f32x4.pmin", "f32x4.pmax"} {
 		if n != "" {

@@ -257,4 +257,657 @@
     (local.set $c (i32.add (local.get $c) (local.get $ld4)))
     (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c30)))
     (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c31))))
+
+  ;; --- helpers ------------------------------------------------------------------------------
+
+  ;; copy moves n floats from src to dst (the ranges do not overlap).
+  (func $copy (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (block $vdone (loop $v
+      (br_if $vdone (i32.gt_s (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
+      (v128.store (local.get $dst) (v128.load (local.get $src)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (br $v)))
+    (block $done (loop $s
+      (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+      (f32.store (local.get $dst) (f32.load (local.get $src)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+      (local.set $src (i32.add (local.get $src) (i32.const 4)))
+      (br $s))))
+
+  ;; add_to adds n floats at src into dst.
+  (func $add_to (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (block $vdone (loop $v
+      (br_if $vdone (i32.gt_s (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
+      (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (br $v)))
+    (block $done (loop $s
+      (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+      (f32.store (local.get $dst) (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+      (local.set $src (i32.add (local.get $src) (i32.const 4)))
+      (br $s))))
+
+  ;; hsum is the sum of the four lanes of v.
+  (func $hsum (param $v v128) (result f32)
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+      (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+  ;; pad_plane zeroes the ph×pws buffer at dst and copies the h×w plane at src
+  ;; into it at row oh, column ow.
+  (func $pad_plane (param $src i32) (param $h i32) (param $w i32) (param $dst i32) (param $ph i32)
+    (param $pws i32) (param $oh i32) (param $ow i32)
+    (local $d i32)
+    (memory.fill (local.get $dst) (i32.const 0) (i32.shl (i32.mul (local.get $ph) (local.get $pws)) (i32.const 2)))
+    (local.set $d (i32.add (local.get $dst)
+      (i32.shl (i32.add (i32.mul (local.get $oh) (local.get $pws)) (local.get $ow)) (i32.const 2))))
+    (loop $rows
+      (call $copy (local.get $d) (local.get $src) (local.get $w))
+      (local.set $d (i32.add (local.get $d) (i32.shl (local.get $pws) (i32.const 2))))
+      (local.set $src (i32.add (local.get $src) (i32.shl (local.get $w) (i32.const 2))))
+      (br_if $rows (local.tee $h (i32.sub (local.get $h) (i32.const 1))))))
+
+  ;; --- im2col / col2im -----------------------------------------------------------------------
+
+  ;; valid_lo and valid_hi bound the output columns o whose input column
+  ;; o·stride + off lies in [0, size), as validRange in conv.go.
+  (func $valid_lo (param $off i32) (param $stride i32) (param $out i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get $off) (i32.const 0))
+      (then (call $min (local.get $out)
+        (i32.div_s (i32.sub (i32.add (i32.sub (i32.const 0) (local.get $off)) (local.get $stride)) (i32.const 1))
+          (local.get $stride))))
+      (else (i32.const 0))))
+
+  (func $valid_hi (param $off i32) (param $stride i32) (param $size i32) (param $out i32) (param $lo i32) (result i32)
+    (local $hi i32)
+    (if (i32.ge_s (i32.sub (i32.sub (local.get $size) (i32.const 1)) (local.get $off)) (i32.const 0))
+      (then (local.set $hi (i32.add (i32.div_s (i32.sub (i32.sub (local.get $size) (i32.const 1)) (local.get $off))
+        (local.get $stride)) (i32.const 1)))))
+    (local.set $hi (call $min (local.get $hi) (local.get $out)))
+    (select (local.get $lo) (local.get $hi) (i32.gt_s (local.get $lo) (local.get $hi))))
+
+  ;; im2col writes the patch matrix [cg·r·s, oh·ow] of one group's input x
+  ;; [cg, h, w] at col (see im2col in conv.go).
+  (func $im2col (export "im2col") (param $x i32) (param $col i32) (param $cg i32) (param $h i32) (param $w i32)
+    (param $oh i32) (param $ow i32) (param $r i32) (param $s i32) (param $sh i32) (param $sw i32)
+    (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
+    (local $c i32) (local $tr i32) (local $ts i32) (local $y i32) (local $off i32) (local $lo i32) (local $hi i32)
+    (local $ih i32) (local $dst i32) (local $src i32) (local $o i32) (local $plane i32)
+    (local.set $dst (local.get $col))
+    (local.set $c (i32.const 0))
+    (loop $cl
+      (local.set $plane (i32.add (local.get $x) (i32.shl (i32.mul (local.get $c) (i32.mul (local.get $h) (local.get $w))) (i32.const 2))))
+      (local.set $tr (i32.const 0))
+      (loop $rl
+        (local.set $ts (i32.const 0))
+        (loop $sl
+          (local.set $off (i32.sub (i32.mul (local.get $ts) (local.get $dw)) (local.get $pw)))
+          (local.set $lo (call $valid_lo (local.get $off) (local.get $sw) (local.get $ow)))
+          (local.set $hi (call $valid_hi (local.get $off) (local.get $sw) (local.get $w) (local.get $ow) (local.get $lo)))
+          (local.set $y (i32.const 0))
+          (loop $yl
+            (local.set $ih (i32.add (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $ph))
+              (i32.mul (local.get $tr) (local.get $dh))))
+            (if (i32.or (i32.lt_s (local.get $ih) (i32.const 0)) (i32.ge_s (local.get $ih) (local.get $h)))
+              (then (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $ow) (i32.const 2))))
+              (else
+                (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $lo) (i32.const 2)))
+                (memory.fill (i32.add (local.get $dst) (i32.shl (local.get $hi) (i32.const 2))) (i32.const 0)
+                  (i32.shl (i32.sub (local.get $ow) (local.get $hi)) (i32.const 2)))
+                (local.set $src (i32.add (local.get $plane) (i32.shl (i32.mul (local.get $ih) (local.get $w)) (i32.const 2))))
+                (if (i32.eq (local.get $sw) (i32.const 1))
+                  (then (call $copy (i32.add (local.get $dst) (i32.shl (local.get $lo) (i32.const 2)))
+                    (i32.add (local.get $src) (i32.shl (i32.add (local.get $lo) (local.get $off)) (i32.const 2)))
+                    (i32.sub (local.get $hi) (local.get $lo))))
+                  (else
+                    (local.set $o (local.get $lo))
+                    (block $gd (loop $gl
+                      (br_if $gd (i32.ge_s (local.get $o) (local.get $hi)))
+                      (f32.store (i32.add (local.get $dst) (i32.shl (local.get $o) (i32.const 2)))
+                        (f32.load (i32.add (local.get $src) (i32.shl
+                          (i32.add (i32.mul (local.get $o) (local.get $sw)) (local.get $off)) (i32.const 2)))))
+                      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                      (br $gl)))))))
+            (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $ow) (i32.const 2))))
+            (br_if $yl (i32.lt_s (local.tee $y (i32.add (local.get $y) (i32.const 1))) (local.get $oh))))
+          (br_if $sl (i32.lt_s (local.tee $ts (i32.add (local.get $ts) (i32.const 1))) (local.get $s))))
+        (br_if $rl (i32.lt_s (local.tee $tr (i32.add (local.get $tr) (i32.const 1))) (local.get $r))))
+      (br_if $cl (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $cg)))))
+
+  ;; col2im adds the patch-matrix gradient at col into dx [cg, h, w].
+  (func $col2im (export "col2im") (param $col i32) (param $dx i32) (param $cg i32) (param $h i32) (param $w i32)
+    (param $oh i32) (param $ow i32) (param $r i32) (param $s i32) (param $sh i32) (param $sw i32)
+    (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
+    (local $c i32) (local $tr i32) (local $ts i32) (local $y i32) (local $off i32) (local $lo i32) (local $hi i32)
+    (local $ih i32) (local $src i32) (local $dst i32) (local $o i32) (local $plane i32) (local $a i32)
+    (local.set $src (local.get $col))
+    (local.set $c (i32.const 0))
+    (loop $cl
+      (local.set $plane (i32.add (local.get $dx) (i32.shl (i32.mul (local.get $c) (i32.mul (local.get $h) (local.get $w))) (i32.const 2))))
+      (local.set $tr (i32.const 0))
+      (loop $rl
+        (local.set $ts (i32.const 0))
+        (loop $sl
+          (local.set $off (i32.sub (i32.mul (local.get $ts) (local.get $dw)) (local.get $pw)))
+          (local.set $lo (call $valid_lo (local.get $off) (local.get $sw) (local.get $ow)))
+          (local.set $hi (call $valid_hi (local.get $off) (local.get $sw) (local.get $w) (local.get $ow) (local.get $lo)))
+          (local.set $y (i32.const 0))
+          (loop $yl
+            (local.set $ih (i32.add (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $ph))
+              (i32.mul (local.get $tr) (local.get $dh))))
+            (if (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $h)))
+              (then
+                (local.set $dst (i32.add (local.get $plane) (i32.shl (i32.mul (local.get $ih) (local.get $w)) (i32.const 2))))
+                (if (i32.eq (local.get $sw) (i32.const 1))
+                  (then (call $add_to (i32.add (local.get $dst) (i32.shl (i32.add (local.get $lo) (local.get $off)) (i32.const 2)))
+                    (i32.add (local.get $src) (i32.shl (local.get $lo) (i32.const 2)))
+                    (i32.sub (local.get $hi) (local.get $lo))))
+                  (else
+                    (local.set $o (local.get $lo))
+                    (block $gd (loop $gl
+                      (br_if $gd (i32.ge_s (local.get $o) (local.get $hi)))
+                      (local.set $a (i32.add (local.get $dst) (i32.shl
+                        (i32.add (i32.mul (local.get $o) (local.get $sw)) (local.get $off)) (i32.const 2))))
+                      (f32.store (local.get $a) (f32.add (f32.load (local.get $a))
+                        (f32.load (i32.add (local.get $src) (i32.shl (local.get $o) (i32.const 2))))))
+                      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                      (br $gl)))))))
+            (local.set $src (i32.add (local.get $src) (i32.shl (local.get $ow) (i32.const 2))))
+            (br_if $yl (i32.lt_s (local.tee $y (i32.add (local.get $y) (i32.const 1))) (local.get $oh))))
+          (br_if $sl (i32.lt_s (local.tee $ts (i32.add (local.get $ts) (i32.const 1))) (local.get $s))))
+        (br_if $rl (i32.lt_s (local.tee $tr (i32.add (local.get $tr) (i32.const 1))) (local.get $r))))
+      (br_if $cl (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $cg)))))
+
+  ;; --- depthwise convolution, stride 1 -----------------------------------------------------------
+  ;; Each plane is first copied into a zero-padded buffer whose rows are 3
+  ;; floats wider than needed, so that every output row is a sum over taps of
+  ;; whole f32x4 loads with no bounds tests; the last, partial vector of a row
+  ;; stores only its valid lanes.
+
+  ;; taps computes out[oy, ox] (op)= Σ_{tr,ts} w[tr·s+ts] · buf[base + oy·pws +
+  ;; ox + tr·rstep + ts·sstep] for oy < oh, ox < ow; rstep and sstep are
+  ;; element offsets (negative for the flipped taps of backward-data);
+  ;; accumulate adds into out instead of overwriting it.
+  (func $taps (param $base i32) (param $pws i32) (param $w i32) (param $r i32) (param $s i32)
+    (param $rstep i32) (param $sstep i32) (param $out i32) (param $oh i32) (param $ow i32) (param $accumulate i32)
+    (local $oy i32) (local $ox i32) (local $row i32) (local $rp i32) (local $cp i32) (local $wp i32)
+    (local $tr i32) (local $ts i32) (local $acc v128) (local $o i32) (local $left i32)
+    (local.set $rstep (i32.shl (local.get $rstep) (i32.const 2)))
+    (local.set $sstep (i32.shl (local.get $sstep) (i32.const 2)))
+    (local.set $oy (i32.const 0))
+    (loop $yl
+      (local.set $row (i32.add (local.get $base) (i32.shl (i32.mul (local.get $oy) (local.get $pws)) (i32.const 2))))
+      (local.set $ox (i32.const 0))
+      (loop $xl
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $wp (local.get $w))
+        (local.set $rp (i32.add (local.get $row) (i32.shl (local.get $ox) (i32.const 2))))
+        (local.set $tr (local.get $r))
+        (loop $rl
+          (local.set $cp (local.get $rp))
+          (local.set $ts (local.get $s))
+          (loop $sl
+            (local.set $acc (f32x4.add (local.get $acc)
+              (f32x4.mul (v128.load32_splat (local.get $wp)) (v128.load (local.get $cp)))))
+            (local.set $wp (i32.add (local.get $wp) (i32.const 4)))
+            (local.set $cp (i32.add (local.get $cp) (local.get $sstep)))
+            (br_if $sl (local.tee $ts (i32.sub (local.get $ts) (i32.const 1)))))
+          (local.set $rp (i32.add (local.get $rp) (local.get $rstep)))
+          (br_if $rl (local.tee $tr (i32.sub (local.get $tr) (i32.const 1)))))
+        (local.set $o (i32.add (local.get $out)
+          (i32.shl (i32.add (i32.mul (local.get $oy) (local.get $ow)) (local.get $ox)) (i32.const 2))))
+        (local.set $left (i32.sub (local.get $ow) (local.get $ox)))
+        (if (i32.ge_s (local.get $left) (i32.const 4))
+          (then
+            (if (local.get $accumulate)
+              (then (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $o))))))
+            (v128.store (local.get $o) (local.get $acc)))
+          (else
+            (if (local.get $accumulate)
+              (then (local.set $acc (f32x4.add (local.get $acc)
+                (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load (local.get $o)))
+                  (if (result f32) (i32.gt_s (local.get $left) (i32.const 1))
+                    (then (f32.load offset=4 (local.get $o))) (else (f32.const 0))))
+                  (if (result f32) (i32.gt_s (local.get $left) (i32.const 2))
+                    (then (f32.load offset=8 (local.get $o))) (else (f32.const 0))))))))
+            (f32.store (local.get $o) (f32x4.extract_lane 0 (local.get $acc)))
+            (if (i32.gt_s (local.get $left) (i32.const 1))
+              (then (f32.store offset=4 (local.get $o) (f32x4.extract_lane 1 (local.get $acc)))))
+            (if (i32.gt_s (local.get $left) (i32.const 2))
+              (then (f32.store offset=8 (local.get $o) (f32x4.extract_lane 2 (local.get $acc)))))))
+        (br_if $xl (i32.lt_s (local.tee $ox (i32.add (local.get $ox) (i32.const 4))) (local.get $ow))))
+      (br_if $yl (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $oh)))))
+
+  ;; depthwise_fwd: y = depthwise conv(x, w) for planes = N·C planes of h×w
+  ;; (channel = plane mod c), stride 1. buf holds (h+2ph)·(w+2pw+3) floats.
+  (func $depthwise_fwd (export "depthwise_fwd") (param $x i32) (param $wt i32) (param $y i32)
+    (param $planes i32) (param $c i32) (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
+    (param $r i32) (param $s i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32) (param $buf i32)
+    (local $pl i32) (local $hp i32) (local $pws i32)
+    (local.set $hp (i32.add (local.get $h) (i32.shl (local.get $ph) (i32.const 1))))
+    (local.set $pws (i32.add (i32.add (local.get $w) (i32.shl (local.get $pw) (i32.const 1))) (i32.const 3)))
+    (local.set $pl (i32.const 0))
+    (loop $pls
+      (call $pad_plane
+        (i32.add (local.get $x) (i32.shl (i32.mul (local.get $pl) (i32.mul (local.get $h) (local.get $w))) (i32.const 2)))
+        (local.get $h) (local.get $w) (local.get $buf) (local.get $hp) (local.get $pws) (local.get $ph) (local.get $pw))
+      (call $taps (local.get $buf) (local.get $pws)
+        (i32.add (local.get $wt) (i32.shl (i32.mul (i32.rem_u (local.get $pl) (local.get $c)) (i32.mul (local.get $r) (local.get $s))) (i32.const 2)))
+        (local.get $r) (local.get $s)
+        (i32.mul (local.get $dh) (local.get $pws)) (local.get $dw)
+        (i32.add (local.get $y) (i32.shl (i32.mul (local.get $pl) (i32.mul (local.get $oh) (local.get $ow))) (i32.const 2)))
+        (local.get $oh) (local.get $ow) (i32.const 0))
+      (br_if $pls (i32.lt_s (local.tee $pl (i32.add (local.get $pl) (i32.const 1))) (local.get $planes)))))
+
+  ;; depthwise_bwd_data: dx += ∂/∂x for stride 1 and ph ≤ (r-1)·dh, pw ≤
+  ;; (s-1)·dw. dy is padded to (h+(r-1)dh)×(w+(s-1)dw+3) in buf and correlated
+  ;; with the flipped filter.
+  (func $depthwise_bwd_data (export "depthwise_bwd_data") (param $dy i32) (param $wt i32) (param $dx i32)
+    (param $planes i32) (param $c i32) (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
+    (param $r i32) (param $s i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32) (param $buf i32)
+    (local $pl i32) (local $hp i32) (local $pws i32) (local $eh i32) (local $ew i32)
+    (local.set $eh (i32.mul (i32.sub (local.get $r) (i32.const 1)) (local.get $dh)))
+    (local.set $ew (i32.mul (i32.sub (local.get $s) (i32.const 1)) (local.get $dw)))
+    (local.set $hp (i32.add (local.get $h) (local.get $eh)))
+    (local.set $pws (i32.add (i32.add (local.get $w) (local.get $ew)) (i32.const 3)))
+    (local.set $pl (i32.const 0))
+    (loop $pls
+      (call $pad_plane
+        (i32.add (local.get $dy) (i32.shl (i32.mul (local.get $pl) (i32.mul (local.get $oh) (local.get $ow))) (i32.const 2)))
+        (local.get $oh) (local.get $ow) (local.get $buf) (local.get $hp) (local.get $pws)
+        (i32.sub (local.get $eh) (local.get $ph)) (i32.sub (local.get $ew) (local.get $pw)))
+      (call $taps
+        (i32.add (local.get $buf) (i32.shl (i32.add (i32.mul (local.get $eh) (local.get $pws)) (local.get $ew)) (i32.const 2)))
+        (local.get $pws)
+        (i32.add (local.get $wt) (i32.shl (i32.mul (i32.rem_u (local.get $pl) (local.get $c)) (i32.mul (local.get $r) (local.get $s))) (i32.const 2)))
+        (local.get $r) (local.get $s)
+        (i32.sub (i32.const 0) (i32.mul (local.get $dh) (local.get $pws))) (i32.sub (i32.const 0) (local.get $dw))
+        (i32.add (local.get $dx) (i32.shl (i32.mul (local.get $pl) (i32.mul (local.get $h) (local.get $w))) (i32.const 2)))
+        (local.get $h) (local.get $w) (i32.const 1))
+      (br_if $pls (i32.lt_s (local.tee $pl (i32.add (local.get $pl) (i32.const 1))) (local.get $planes)))))
+
+  ;; depthwise_bwd_filter: dw += ∂/∂w for stride 1. x is padded into buf
+  ;; ((h+2ph)×(w+2pw+3)) and dy copied into buf2 with rows rounded up to 4
+  ;; floats (zeros past ow), so every tap is a dot product of whole vectors.
+  (func $depthwise_bwd_filter (export "depthwise_bwd_filter") (param $x i32) (param $dy i32) (param $dwt i32)
+    (param $planes i32) (param $c i32) (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
+    (param $r i32) (param $s i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
+    (param $buf i32) (param $buf2 i32)
+    (local $pl i32) (local $hp i32) (local $pws i32) (local $ow4 i32) (local $tr i32) (local $ts i32)
+    (local $oy i32) (local $ox i32) (local $acc v128) (local $gp i32) (local $xp i32) (local $wp i32) (local $tap i32)
+    (local.set $hp (i32.add (local.get $h) (i32.shl (local.get $ph) (i32.const 1))))
+    (local.set $pws (i32.add (i32.add (local.get $w) (i32.shl (local.get $pw) (i32.const 1))) (i32.const 3)))
+    (local.set $ow4 (i32.and (i32.add (local.get $ow) (i32.const 3)) (i32.const -4)))
+    (local.set $pl (i32.const 0))
+    (loop $pls
+      (call $pad_plane
+        (i32.add (local.get $x) (i32.shl (i32.mul (local.get $pl) (i32.mul (local.get $h) (local.get $w))) (i32.const 2)))
+        (local.get $h) (local.get $w) (local.get $buf) (local.get $hp) (local.get $pws) (local.get $ph) (local.get $pw))
+      (call $pad_plane
+        (i32.add (local.get $dy) (i32.shl (i32.mul (local.get $pl) (i32.mul (local.get $oh) (local.get $ow))) (i32.const 2)))
+        (local.get $oh) (local.get $ow) (local.get $buf2) (local.get $oh) (local.get $ow4) (i32.const 0) (i32.const 0))
+      (local.set $wp (i32.add (local.get $dwt)
+        (i32.shl (i32.mul (i32.rem_u (local.get $pl) (local.get $c)) (i32.mul (local.get $r) (local.get $s))) (i32.const 2))))
+      (local.set $tr (i32.const 0))
+      (loop $rl
+        (local.set $ts (i32.const 0))
+        (loop $sl
+          (local.set $acc (v128.const i32x4 0 0 0 0))
+          (local.set $tap (i32.add (i32.mul (i32.mul (local.get $tr) (local.get $dh)) (local.get $pws))
+            (i32.mul (local.get $ts) (local.get $dw))))
+          (local.set $gp (local.get $buf2))
+          (local.set $oy (i32.const 0))
+          (loop $yl
+            (local.set $xp (i32.add (local.get $buf) (i32.shl
+              (i32.add (i32.mul (local.get $oy) (local.get $pws)) (local.get $tap)) (i32.const 2))))
+            (local.set $ox (local.get $ow4))
+            (loop $xl
+              (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (local.get $gp)) (v128.load (local.get $xp)))))
+              (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
+              (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+              (br_if $xl (local.tee $ox (i32.sub (local.get $ox) (i32.const 4)))))
+            (br_if $yl (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $oh))))
+          (f32.store (local.get $wp) (f32.add (f32.load (local.get $wp)) (call $hsum (local.get $acc))))
+          (local.set $wp (i32.add (local.get $wp) (i32.const 4)))
+          (br_if $sl (i32.lt_s (local.tee $ts (i32.add (local.get $ts) (i32.const 1))) (local.get $s))))
+        (br_if $rl (i32.lt_s (local.tee $tr (i32.add (local.get $tr) (i32.const 1))) (local.get $r))))
+      (br_if $pls (i32.lt_s (local.tee $pl (i32.add (local.get $pl) (i32.const 1))) (local.get $planes)))))
+
+  ;; --- 2×2, stride 2 max pooling ------------------------------------------------------------
+  ;; Four outputs at a time: the even and odd columns of the two input rows
+  ;; are separated by shuffles and compared in row-major window order with
+  ;; f32x4.pmax / f32x4.gt (b > a), so the first maximum wins as in the
+  ;; reference.
+
+  ;; maxpool2_fwd: y [planes, oh, ow] from x [planes, h, w].
+  (func $maxpool2_fwd (export "maxpool2_fwd") (param $x i32) (param $y i32) (param $planes i32)
+    (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
+    (local $pl i32) (local $oy i32) (local $ox i32) (local $r0 i32) (local $r1 i32) (local $o i32)
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $m f32)
+    (local.set $o (local.get $y))
+    (local.set $pl (i32.const 0))
+    (loop $pls
+      (local.set $oy (i32.const 0))
+      (loop $yl
+        (local.set $r0 (i32.add (local.get $x) (i32.shl (i32.add
+          (i32.mul (local.get $pl) (i32.mul (local.get $h) (local.get $w)))
+          (i32.mul (i32.shl (local.get $oy) (i32.const 1)) (local.get $w))) (i32.const 2))))
+        (local.set $r1 (i32.add (local.get $r0) (i32.shl (local.get $w) (i32.const 2))))
+        (local.set $ox (i32.const 0))
+        (block $vd (loop $vl
+          (br_if $vd (i32.gt_s (i32.add (local.get $ox) (i32.const 4)) (local.get $ow)))
+          (local.set $a (v128.load (local.get $r0)))
+          (local.set $b (v128.load offset=16 (local.get $r0)))
+          (local.set $c (v128.load (local.get $r1)))
+          (local.set $d (v128.load offset=16 (local.get $r1)))
+          (v128.store (local.get $o)
+            (f32x4.pmax
+              (f32x4.pmax
+                (f32x4.pmax
+                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $b))
+                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
+                (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $c) (local.get $d)))
+              (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $c) (local.get $d))))
+          (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
+          (local.set $r1 (i32.add (local.get $r1) (i32.const 32)))
+          (local.set $o (i32.add (local.get $o) (i32.const 16)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 4)))
+          (br $vl)))
+        (block $sd (loop $sl
+          (br_if $sd (i32.ge_s (local.get $ox) (local.get $ow)))
+          (local.set $m (f32.load (local.get $r0)))
+          (local.set $m (call $fmax (local.get $m) (f32.load offset=4 (local.get $r0))))
+          (local.set $m (call $fmax (local.get $m) (f32.load (local.get $r1))))
+          (f32.store (local.get $o) (call $fmax (local.get $m) (f32.load offset=4 (local.get $r1))))
+          (local.set $r0 (i32.add (local.get $r0) (i32.const 8)))
+          (local.set $r1 (i32.add (local.get $r1) (i32.const 8)))
+          (local.set $o (i32.add (local.get $o) (i32.const 4)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $sl)))
+        (br_if $yl (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $oh))))
+      (br_if $pls (i32.lt_s (local.tee $pl (i32.add (local.get $pl) (i32.const 1))) (local.get $planes)))))
+
+  ;; fmax is b if b > a, else a (what pmax does per lane).
+  (func $fmax (param $a f32) (param $b f32) (result f32)
+    (select (local.get $b) (local.get $a) (f32.gt (local.get $b) (local.get $a))))
+
+  ;; maxpool2_bwd: dx += dy routed to the first maximum of each window of x.
+  (func $maxpool2_bwd (export "maxpool2_bwd") (param $x i32) (param $dy i32) (param $dx i32) (param $planes i32)
+    (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
+    (local $pl i32) (local $oy i32) (local $ox i32) (local $r0 i32) (local $r1 i32) (local $g i32)
+    (local $d0 i32) (local $d1 i32) (local $at i32)
+    (local $a v128) (local $b v128) (local $m v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $o0 v128) (local $e1 v128) (local $o1 v128) (local $gv v128)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $fm f32) (local $v f32) (local $off i32)
+    (local.set $g (local.get $dy))
+    (local.set $pl (i32.const 0))
+    (loop $pls
+      (local.set $oy (i32.const 0))
+      (loop $yl
+        (local.set $off (i32.shl (i32.add
+          (i32.mul (local.get $pl) (i32.mul (local.get $h) (local.get $w)))
+          (i32.mul (i32.shl (local.get $oy) (i32.const 1)) (local.get $w))) (i32.const 2)))
+        (local.set $r0 (i32.add (local.get $x) (local.get $off)))
+        (local.set $r1 (i32.add (local.get $r0) (i32.shl (local.get $w) (i32.const 2))))
+        (local.set $d0 (i32.add (local.get $dx) (local.get $off)))
+        (local.set $d1 (i32.add (local.get $d0) (i32.shl (local.get $w) (i32.const 2))))
+        (local.set $ox (i32.const 0))
+        (block $vd (loop $vl
+          (br_if $vd (i32.gt_s (i32.add (local.get $ox) (i32.const 4)) (local.get $ow)))
+          (local.set $a (v128.load (local.get $r0)))
+          (local.set $b (v128.load offset=16 (local.get $r0)))
+          (local.set $m (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $b)))
+          (local.set $o0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
+          (local.set $a (v128.load (local.get $r1)))
+          (local.set $b (v128.load offset=16 (local.get $r1)))
+          (local.set $e1 (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $b)))
+          (local.set $o1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
+          (local.set $c1 (f32x4.gt (local.get $o0) (local.get $m)))
+          (local.set $m (v128.bitselect (local.get $o0) (local.get $m) (local.get $c1)))
+          (local.set $c2 (f32x4.gt (local.get $e1) (local.get $m)))
+          (local.set $m (v128.bitselect (local.get $e1) (local.get $m) (local.get $c2)))
+          (local.set $c3 (f32x4.gt (local.get $o1) (local.get $m)))
+          ;; Winners: o1 if c3; else e1 if c2; else o0 if c1; else e0.
+          (local.set $w2 (v128.andnot (local.get $c2) (local.get $c3)))
+          (local.set $w1 (v128.andnot (v128.andnot (local.get $c1) (local.get $c2)) (local.get $c3)))
+          (local.set $w0 (v128.not (v128.or (v128.or (local.get $c1) (local.get $c2)) (local.get $c3))))
+          (local.set $gv (v128.load (local.get $g)))
+          (local.set $a (v128.and (local.get $gv) (local.get $w0)))
+          (local.set $b (v128.and (local.get $gv) (local.get $w1)))
+          (v128.store (local.get $d0) (f32x4.add (v128.load (local.get $d0))
+            (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b))))
+          (v128.store offset=16 (local.get $d0) (f32x4.add (v128.load offset=16 (local.get $d0))
+            (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b))))
+          (local.set $a (v128.and (local.get $gv) (local.get $w2)))
+          (local.set $b (v128.and (local.get $gv) (local.get $c3)))
+          (v128.store (local.get $d1) (f32x4.add (v128.load (local.get $d1))
+            (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b))))
+          (v128.store offset=16 (local.get $d1) (f32x4.add (v128.load offset=16 (local.get $d1))
+            (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b))))
+          (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
+          (local.set $r1 (i32.add (local.get $r1) (i32.const 32)))
+          (local.set $d0 (i32.add (local.get $d0) (i32.const 32)))
+          (local.set $d1 (i32.add (local.get $d1) (i32.const 32)))
+          (local.set $g (i32.add (local.get $g) (i32.const 16)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 4)))
+          (br $vl)))
+        (block $sd (loop $sl
+          (br_if $sd (i32.ge_s (local.get $ox) (local.get $ow)))
+          (local.set $fm (f32.load (local.get $r0)))
+          (local.set $at (local.get $d0))
+          (if (f32.gt (local.tee $v (f32.load offset=4 (local.get $r0))) (local.get $fm))
+            (then (local.set $fm (local.get $v)) (local.set $at (i32.add (local.get $d0) (i32.const 4)))))
+          (if (f32.gt (local.tee $v (f32.load (local.get $r1))) (local.get $fm))
+            (then (local.set $fm (local.get $v)) (local.set $at (local.get $d1))))
+          (if (f32.gt (f32.load offset=4 (local.get $r1)) (local.get $fm))
+            (then (local.set $at (i32.add (local.get $d1) (i32.const 4)))))
+          (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (f32.load (local.get $g))))
+          (local.set $r0 (i32.add (local.get $r0) (i32.const 8)))
+          (local.set $r1 (i32.add (local.get $r1) (i32.const 8)))
+          (local.set $d0 (i32.add (local.get $d0) (i32.const 8)))
+          (local.set $d1 (i32.add (local.get $d1) (i32.const 8)))
+          (local.set $g (i32.add (local.get $g) (i32.const 4)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $sl)))
+        (br_if $yl (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $oh))))
+      (br_if $pls (i32.lt_s (local.tee $pl (i32.add (local.get $pl) (i32.const 1))) (local.get $planes)))))
+
+  ;; --- batch norm ----------------------------------------------------------------------------
+  ;; Per channel, planes are summed as f32x4 and the planes' sums combined in
+  ;; float64, as the Go kernels do row by row. Pointers of absent (nil)
+  ;; slices are 0.
+
+  ;; sum is Σ p[i] over n floats.
+  (func $sum (param $p i32) (param $n i32) (result f32)
+    (local $acc v128) (local $end i32) (local $t f32)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $vd (loop $vl
+      (br_if $vd (i32.gt_s (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+      (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $vl)))
+    (local.set $t (call $hsum (local.get $acc)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $t (f32.add (local.get $t) (f32.load (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $sl)))
+    (local.get $t))
+
+  ;; sumsq is Σ (p[i]-mu)² over n floats.
+  (func $sumsq (param $p i32) (param $n i32) (param $mu f32) (result f32)
+    (local $acc v128) (local $end i32) (local $t f32) (local $vm v128) (local $d v128) (local $s f32)
+    (local.set $vm (f32x4.splat (local.get $mu)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $vd (loop $vl
+      (br_if $vd (i32.gt_s (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+      (local.set $d (f32x4.sub (v128.load (local.get $p)) (local.get $vm)))
+      (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $d) (local.get $d))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $vl)))
+    (local.set $t (call $hsum (local.get $acc)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $s (f32.sub (f32.load (local.get $p)) (local.get $mu)))
+      (local.set $t (f32.add (local.get $t) (f32.mul (local.get $s) (local.get $s))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $sl)))
+    (local.get $t))
+
+  ;; bn_train: see kernel.Set.BatchNormTrain; x is [n, c, hw].
+  (func $bn_train (export "bn_train") (param $x i32) (param $gamma i32) (param $beta i32) (param $y i32)
+    (param $mean i32) (param $var i32) (param $invstd i32) (param $n i32) (param $c i32) (param $hw i32) (param $eps f32)
+    (local $ch i32) (local $i i32) (local $s f64) (local $m f64) (local $mu f32) (local $is f32)
+    (local $scale f32) (local $shift f32) (local $plane i32) (local $cs i32) (local $src i32) (local $dst i32)
+    (local $end i32) (local $vs v128) (local $vh v128)
+    (local.set $m (f64.convert_i32_s (i32.mul (local.get $n) (local.get $hw))))
+    (local.set $cs (i32.shl (i32.mul (local.get $c) (local.get $hw)) (i32.const 2)))
+    (local.set $ch (i32.const 0))
+    (loop $chs
+      (local.set $plane (i32.add (local.get $x) (i32.shl (i32.mul (local.get $ch) (local.get $hw)) (i32.const 2))))
+      (local.set $s (f64.const 0))
+      (local.set $i (i32.const 0))
+      (loop $a
+        (local.set $s (f64.add (local.get $s) (f64.promote_f32
+          (call $sum (i32.add (local.get $plane) (i32.mul (local.get $i) (local.get $cs))) (local.get $hw)))))
+        (br_if $a (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (local.set $mu (f32.demote_f64 (f64.div (local.get $s) (local.get $m))))
+      (local.set $s (f64.const 0))
+      (local.set $i (i32.const 0))
+      (loop $b
+        (local.set $s (f64.add (local.get $s) (f64.promote_f32
+          (call $sumsq (i32.add (local.get $plane) (i32.mul (local.get $i) (local.get $cs))) (local.get $hw) (local.get $mu)))))
+        (br_if $b (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (f32.store (i32.add (local.get $mean) (i32.shl (local.get $ch) (i32.const 2))) (local.get $mu))
+      (f32.store (i32.add (local.get $var) (i32.shl (local.get $ch) (i32.const 2)))
+        (f32.demote_f64 (f64.div (local.get $s) (local.get $m))))
+      (local.set $is (f32.demote_f64 (f64.div (f64.const 1)
+        (f64.sqrt (f64.add (f64.div (local.get $s) (local.get $m)) (f64.promote_f32 (local.get $eps)))))))
+      (f32.store (i32.add (local.get $invstd) (i32.shl (local.get $ch) (i32.const 2))) (local.get $is))
+      ;; y = x·scale + shift, scale = invstd·gamma, shift = beta − mean·scale
+      ;; (as bnApply in bn.go).
+      (local.set $scale (local.get $is))
+      (local.set $shift (f32.mul (f32.neg (local.get $mu)) (local.get $is)))
+      (if (local.get $gamma) (then
+        (local.set $scale (f32.mul (local.get $scale) (f32.load (i32.add (local.get $gamma) (i32.shl (local.get $ch) (i32.const 2))))))
+        (local.set $shift (f32.mul (local.get $shift) (f32.load (i32.add (local.get $gamma) (i32.shl (local.get $ch) (i32.const 2))))))))
+      (if (local.get $beta) (then
+        (local.set $shift (f32.add (local.get $shift) (f32.load (i32.add (local.get $beta) (i32.shl (local.get $ch) (i32.const 2))))))))
+      (local.set $vs (f32x4.splat (local.get $scale)))
+      (local.set $vh (f32x4.splat (local.get $shift)))
+      (local.set $i (i32.const 0))
+      (loop $ap
+        (local.set $src (i32.add (local.get $plane) (i32.mul (local.get $i) (local.get $cs))))
+        (local.set $dst (i32.add (i32.sub (local.get $src) (local.get $x)) (local.get $y)))
+        (local.set $end (i32.add (local.get $src) (i32.shl (local.get $hw) (i32.const 2))))
+        (block $vd (loop $vl
+          (br_if $vd (i32.gt_s (i32.add (local.get $src) (i32.const 16)) (local.get $end)))
+          (v128.store (local.get $dst) (f32x4.add (f32x4.mul (v128.load (local.get $src)) (local.get $vs)) (local.get $vh)))
+          (local.set $src (i32.add (local.get $src) (i32.const 16)))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+          (br $vl)))
+        (block $sd (loop $sl
+          (br_if $sd (i32.ge_u (local.get $src) (local.get $end)))
+          (f32.store (local.get $dst) (f32.add (f32.mul (f32.load (local.get $src)) (local.get $scale)) (local.get $shift)))
+          (local.set $src (i32.add (local.get $src) (i32.const 4)))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+          (br $sl)))
+        (br_if $ap (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (br_if $chs (i32.lt_s (local.tee $ch (i32.add (local.get $ch) (i32.const 1))) (local.get $c)))))
+
+  ;; bn_bwd: see kernel.Set.BatchNormBackward and bn.go:
+  ;; dx += k·(dy − a − (x−mu)·b), k = gamma·invstd, a = Σdy/M, b = Σdy·(x−mu)·invstd²/M.
+  (func $bn_bwd (export "bn_bwd") (param $x i32) (param $gamma i32) (param $mean i32) (param $invstd i32)
+    (param $dy i32) (param $dx i32) (param $dgamma i32) (param $dbeta i32) (param $n i32) (param $c i32) (param $hw i32)
+    (local $ch i32) (local $i i32) (local $sdy f64) (local $sdyx f64) (local $mu f32) (local $is f32)
+    (local $plane i32) (local $cs i32) (local $xp i32) (local $gp i32) (local $dp i32) (local $end i32)
+    (local $va v128) (local $vb v128) (local $vm v128) (local $vk v128) (local $gv v128)
+    (local $ta f32) (local $tb f32) (local $g f32) (local $k f32) (local $fa f32) (local $fb f32) (local $mf f32) (local $at i32)
+    (local.set $mf (f32.convert_i32_s (i32.mul (local.get $n) (local.get $hw))))
+    (local.set $cs (i32.shl (i32.mul (local.get $c) (local.get $hw)) (i32.const 2)))
+    (local.set $ch (i32.const 0))
+    (loop $chs
+      (local.set $plane (i32.shl (i32.mul (local.get $ch) (local.get $hw)) (i32.const 2)))
+      (local.set $mu (f32.load (i32.add (local.get $mean) (i32.shl (local.get $ch) (i32.const 2)))))
+      (local.set $is (f32.load (i32.add (local.get $invstd) (i32.shl (local.get $ch) (i32.const 2)))))
+      (local.set $vm (f32x4.splat (local.get $mu)))
+      (local.set $sdy (f64.const 0))
+      (local.set $sdyx (f64.const 0))
+      (local.set $i (i32.const 0))
+      (loop $sums
+        (local.set $xp (i32.add (local.get $x) (i32.add (local.get $plane) (i32.mul (local.get $i) (local.get $cs)))))
+        (local.set $gp (i32.add (local.get $dy) (i32.add (local.get $plane) (i32.mul (local.get $i) (local.get $cs)))))
+        (local.set $end (i32.add (local.get $xp) (i32.shl (local.get $hw) (i32.const 2))))
+        (local.set $va (v128.const i32x4 0 0 0 0))
+        (local.set $vb (v128.const i32x4 0 0 0 0))
+        (block $vd (loop $vl
+          (br_if $vd (i32.gt_s (i32.add (local.get $xp) (i32.const 16)) (local.get $end)))
+          (local.set $gv (v128.load (local.get $gp)))
+          (local.set $va (f32x4.add (local.get $va) (local.get $gv)))
+          (local.set $vb (f32x4.add (local.get $vb) (f32x4.mul (local.get $gv) (f32x4.sub (v128.load (local.get $xp)) (local.get $vm)))))
+          (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+          (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
+          (br $vl)))
+        (local.set $ta (call $hsum (local.get $va)))
+        (local.set $tb (call $hsum (local.get $vb)))
+        (block $sd (loop $sl
+          (br_if $sd (i32.ge_u (local.get $xp) (local.get $end)))
+          (local.set $ta (f32.add (local.get $ta) (f32.load (local.get $gp))))
+          (local.set $tb (f32.add (local.get $tb) (f32.mul (f32.load (local.get $gp)) (f32.sub (f32.load (local.get $xp)) (local.get $mu)))))
+          (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+          (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
+          (br $sl)))
+        (local.set $sdy (f64.add (local.get $sdy) (f64.promote_f32 (local.get $ta))))
+        (local.set $sdyx (f64.add (local.get $sdyx) (f64.promote_f32 (local.get $tb))))
+        (br_if $sums (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (local.set $sdyx (f64.mul (local.get $sdyx) (f64.promote_f32 (local.get $is))))
+      (if (local.get $dgamma) (then
+        (local.set $at (i32.add (local.get $dgamma) (i32.shl (local.get $ch) (i32.const 2))))
+        (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (f32.demote_f64 (local.get $sdyx))))))
+      (if (local.get $dbeta) (then
+        (local.set $at (i32.add (local.get $dbeta) (i32.shl (local.get $ch) (i32.const 2))))
+        (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (f32.demote_f64 (local.get $sdy))))))
+      (if (local.get $dx) (then
+        (local.set $g (f32.const 1))
+        (if (local.get $gamma) (then
+          (local.set $g (f32.load (i32.add (local.get $gamma) (i32.shl (local.get $ch) (i32.const 2)))))))
+        (local.set $k (f32.mul (local.get $g) (local.get $is)))
+        (local.set $fa (f32.div (f32.demote_f64 (local.get $sdy)) (local.get $mf)))
+        (local.set $fb (f32.div (f32.mul (f32.demote_f64 (local.get $sdyx)) (local.get $is)) (local.get $mf)))
+        (local.set $va (f32x4.splat (local.get $fa)))
+        (local.set $vb (f32x4.splat (local.get $fb)))
+        (local.set $vk (f32x4.splat (local.get $k)))
+        (local.set $i (i32.const 0))
+        (loop $dxs
+          (local.set $xp (i32.add (local.get $x) (i32.add (local.get $plane) (i32.mul (local.get $i) (local.get $cs)))))
+          (local.set $gp (i32.add (local.get $dy) (i32.add (local.get $plane) (i32.mul (local.get $i) (local.get $cs)))))
+          (local.set $dp (i32.add (local.get $dx) (i32.add (local.get $plane) (i32.mul (local.get $i) (local.get $cs)))))
+          (local.set $end (i32.add (local.get $xp) (i32.shl (local.get $hw) (i32.const 2))))
+          (block $vd2 (loop $vl2
+            (br_if $vd2 (i32.gt_s (i32.add (local.get $xp) (i32.const 16)) (local.get $end)))
+            (v128.store (local.get $dp) (f32x4.add (v128.load (local.get $dp))
+              (f32x4.mul (local.get $vk) (f32x4.sub (f32x4.sub (v128.load (local.get $gp)) (local.get $va))
+                (f32x4.mul (f32x4.sub (v128.load (local.get $xp)) (local.get $vm)) (local.get $vb))))))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+            (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 16)))
+            (br $vl2)))
+          (block $sd2 (loop $sl2
+            (br_if $sd2 (i32.ge_u (local.get $xp) (local.get $end)))
+            (f32.store (local.get $dp) (f32.add (f32.load (local.get $dp))
+              (f32.mul (local.get $k) (f32.sub (f32.sub (f32.load (local.get $gp)) (local.get $fa))
+                (f32.mul (f32.sub (f32.load (local.get $xp)) (local.get $mu)) (local.get $fb))))))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+            (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+            (br $sl2)))
+          (br_if $dxs (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))))
+      (br_if $chs (i32.lt_s (local.tee $ch (i32.add (local.get $ch) (i32.const 1))) (local.get $c)))))
 )
