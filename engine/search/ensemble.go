@@ -76,6 +76,10 @@ func (e *Ensemble) Fit(x [][]float64, y []float64, r *rand.Rand) error {
 			e.Nets[i] = newMLP(in, hidden, r)
 		}
 	}
+	xs := make([]sparse, len(x))
+	for i, xi := range x {
+		xs[i] = toSparse(xi)
+	}
 	g := make([]float64, len(e.Nets[0].P))
 	h := make([]float64, hidden)
 	for i := range e.Nets {
@@ -85,7 +89,7 @@ func (e *Ensemble) Fit(x [][]float64, y []float64, r *rand.Rand) error {
 			k *= 10
 		}
 		for range k {
-			n.grad(g, h, x, ys)
+			n.grad(g, h, xs, ys)
 			n.adam(g, lr)
 		}
 	}
@@ -112,15 +116,32 @@ func (n *MLP) views(p []float64) (w1, b1, w2, b2 []float64) {
 	return p[:h*in], p[h*in : h*in+h], p[h*in+h : h*in+2*h], p[h*in+2*h:]
 }
 
+// sparse is an input vector as its non-zero entries: encodings are mostly
+// one-hot, and skipping the zeros makes the nets several times faster.
+type sparse struct {
+	idx []int
+	val []float64
+}
+
+func toSparse(x []float64) sparse {
+	var s sparse
+	for i, v := range x {
+		if v != 0 {
+			s.idx, s.val = append(s.idx, i), append(s.val, v)
+		}
+	}
+	return s
+}
+
 // forward returns the output for x, leaving the hidden activations in h.
-func (n *MLP) forward(h, x []float64) float64 {
+func (n *MLP) forward(h []float64, x sparse) float64 {
 	w1, b1, w2, b2 := n.views(n.P)
 	out := b2[0]
 	for j := range n.Hidden {
 		a := b1[j]
 		row := w1[j*n.In : (j+1)*n.In]
-		for i, xi := range x {
-			a += row[i] * xi
+		for k, i := range x.idx {
+			a += row[i] * x.val[k]
 		}
 		h[j] = max(a, 0)
 		out += w2[j] * h[j]
@@ -129,7 +150,7 @@ func (n *MLP) forward(h, x []float64) float64 {
 }
 
 // grad writes the gradient of the mean squared error over (x, y) into g.
-func (n *MLP) grad(g, h []float64, x [][]float64, y []float64) {
+func (n *MLP) grad(g, h []float64, x []sparse, y []float64) {
 	clear(g)
 	gw1, gb1, gw2, gb2 := n.views(g)
 	_, _, w2, _ := n.views(n.P)
@@ -145,8 +166,8 @@ func (n *MLP) grad(g, h []float64, x [][]float64, y []float64) {
 			dh := d * w2[j]
 			gb1[j] += dh
 			row := gw1[j*n.In : (j+1)*n.In]
-			for i, xi := range xs {
-				row[i] += dh * xi
+			for k, i := range xs.idx {
+				row[i] += dh * xs.val[k]
 			}
 		}
 	}
@@ -172,8 +193,9 @@ func (e *Ensemble) Predict(x [][]float64, mean, std []float64) {
 	h := make([]float64, e.Nets[0].Hidden)
 	out := make([]float64, len(e.Nets))
 	for j, xj := range x {
+		xs := toSparse(xj)
 		for i := range e.Nets {
-			out[i] = e.mu + e.sigma*e.Nets[i].forward(h, xj)
+			out[i] = e.mu + e.sigma*e.Nets[i].forward(h, xs)
 		}
 		m, s := stat.MeanStdDev(out, nil)
 		mean[j], std[j] = m, max(s, 1e-9*e.sigma)

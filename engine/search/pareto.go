@@ -116,3 +116,35 @@ func Hypervolume2D(points [][]float64, ref []float64) float64 {
 	}
 	return area
 }
+
+// ParetoFront returns the indices of the non-dominated points of fs, in
+// increasing order: NonDominatedSort(fs)[0], in O(n log n + n f) time for a
+// front of f points rather than O(n^2).
+func ParetoFront(fs [][]float64) []int {
+	// In lexicographically decreasing order a point can be dominated only by
+	// an earlier one, and then by an earlier front member.
+	order := make([]int, len(fs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		for m := range fs[a] {
+			if c := cmpDesc(fs[a][m], fs[b][m]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	var front []int
+next:
+	for _, i := range order {
+		for _, j := range front {
+			if Dominates(fs[j], fs[i]) {
+				continue next
+			}
+		}
+		front = append(front, i)
+	}
+	slices.Sort(front)
+	return front
+}

@@ -21,7 +21,7 @@ import (
 // step does not depend on the objective's units. It maximises the first
 // objective.
 type Reinforce struct {
-	// LearningRate of the logits; 0 means 0.5.
+	// LearningRate of the logits; 0 means 0.1.
 	LearningRate float64
 	// Decay of the moving averages of the baseline and scale; 0 means 0.9.
 	Decay float64
@@ -104,7 +104,7 @@ func sampleIndex(p []float64, u float64) int {
 func (rf *Reinforce) Observe(p *Problem, e Evaluation) {
 	lr, decay := rf.LearningRate, rf.Decay
 	if lr == 0 {
-		lr = 0.5
+		lr = 0.1
 	}
 	if decay == 0 {
 		decay = 0.9

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand"
 	"reflect"
 	"strings"
 	"testing"
@@ -331,6 +332,16 @@ func TestParetoHelpers(t *testing.T) {
 	d := search.Crowding(fs, []int{0, 1, 2, 4, 5})
 	if !math.IsInf(d[3], 1) || !math.IsInf(d[4], 1) || math.Abs(d[0]-(2.0/3+2.0/5)) > 1e-12 {
 		t.Errorf("Crowding = %v", d)
+	}
+	r := rand.New(search.NewSource(1))
+	for range 20 {
+		ps := make([][]float64, 200)
+		for i := range ps {
+			ps[i] = []float64{float64(r.Intn(20)), float64(r.Intn(20)), float64(r.Intn(5))}
+		}
+		if got, want := search.ParetoFront(ps), search.NonDominatedSort(ps)[0]; !reflect.DeepEqual(got, want) {
+			t.Fatalf("ParetoFront = %v, NonDominatedSort's first front %v", got, want)
+		}
 	}
 	// Boxes from (0,0): (3,1) area 3, (2,4) adds 2*3, (1,5) adds 1, (0,6) adds 0.
 	if hv := search.Hypervolume2D(fs, []float64{0, 0}); hv != 10 {
