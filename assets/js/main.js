@@ -43,6 +43,7 @@ import * as storage from "./storage.js";
 import { Banners } from "./banners.js";
 
 const DEFAULT_NOTEBOOK = new URL("../notebooks/intro.ipynb", import.meta.url);
+const LESSONS = new URL("../notebooks/lessons.json", import.meta.url);
 const DEFAULT_NAME = "intro.ipynb";
 const SAVE_DELAY_MS = 400;
 
@@ -373,7 +374,8 @@ class App {
     el.title = status === "error" && detail.message ? detail.message : text;
     if (status === "ready" || status === "busy") {
       const info = $("#kernel-info");
-      info.textContent = this.kernel.version ? `Go kernel ${this.kernel.version}` : "Go kernel";
+      info.textContent = (this.kernel.version ? `Go kernel ${this.kernel.version}` : "Go kernel") +
+        (this.kernel.kernels ? ` · kernels: ${this.kernel.kernels}` : "");
       const pkgs = this.kernel.packages || [];
       info.title = pkgs.length ? `Packages a cell can import:\n${pkgs.join("\n")}` : "";
     }
@@ -570,6 +572,44 @@ class App {
     }
   }
 
+  /** Fills the Lessons menu from assets/notebooks/lessons.json. */
+  async wireLessons() {
+    const select = $("#lessons");
+    let lessons = [];
+    try {
+      const resp = await fetch(LESSONS, { cache: "no-cache" });
+      if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
+      lessons = await resp.json();
+    } catch (e) {
+      select.disabled = true;
+      select.title = `No lessons: ${e.message}`;
+      return;
+    }
+    for (const l of lessons) {
+      const o = document.createElement("option");
+      o.value = l.file;
+      o.textContent = l.title;
+      select.append(o);
+    }
+    select.addEventListener("change", async () => {
+      const file = select.value;
+      select.value = "";
+      if (file) await this.openLesson(file);
+    });
+  }
+
+  /** Replaces the notebook with a lesson; the current one stays restorable from the banner. */
+  async openLesson(file) {
+    try {
+      const resp = await fetch(new URL(file, LESSONS), { cache: "no-cache" });
+      if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
+      const nb = Notebook.parse(await resp.text());
+      this.replaceNotebook(nb, file, { keepPrevious: true, message: `Opened the lesson ${file}.` });
+    } catch (e) {
+      this.banners.show("error", `Could not open the lesson ${file} (${e.message}). Your notebook was not changed.`, { key: "open" });
+    }
+  }
+
   /** The share link's notebook: sources and metadata only. */
   shareJSON() {
     const full = this.notebook.toJSON({ outputs: false });
@@ -663,6 +703,7 @@ class App {
     $("#download").addEventListener("click", () => this.download());
     $("#share").addEventListener("click", () => this.share());
     $("#reset").addEventListener("click", () => this.resetToDefault());
+    this.wireLessons();
     const open = $("#open");
     open.addEventListener("change", async () => {
       const file = open.files && open.files[0];
