@@ -6,6 +6,8 @@ import (
 	"math/rand"
 	"strconv"
 	"strings"
+
+	"nasbook/space/spec"
 )
 
 // Dim is one choice of a space.
@@ -48,6 +50,26 @@ type Space interface {
 	// genotype, ...); Parse reads it back.
 	Format(a Arch) string
 	Parse(s string) (Arch, error)
+}
+
+// Specifier is a space whose architectures are networks: Spec describes one
+// as an architecture spec (the data a pool worker builds and trains), and
+// FromSpec reads it back.
+type Specifier interface {
+	Spec(a Arch) (*spec.Spec, error)
+	FromSpec(s *spec.Spec) (Arch, error)
+}
+
+// ToSpec returns the spec of a in s, or an error if s has no networks.
+func ToSpec(s Space, a Arch) (*spec.Spec, error) {
+	sp, ok := s.(Specifier)
+	if !ok {
+		return nil, fmt.Errorf("space %s: its architectures have no network spec", s.Name())
+	}
+	if err := Valid(s, a); err != nil {
+		return nil, err
+	}
+	return sp.Spec(a)
 }
 
 // Canonicalizer is a space whose different Archs can be the same network

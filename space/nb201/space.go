@@ -4,11 +4,13 @@ import (
 	"math/rand"
 
 	"nasbook/space"
+	"nasbook/space/spec"
 )
 
 // Space is the NAS-Bench-201 cell space as a space.Space: one choice per edge,
-// in string order, with the five operations as options.
-type Space struct{}
+// in string order, with the five operations as options. Macro sets the
+// network of its specs; the zero value is the benchmark's CIFAR-10 network.
+type Space struct{ Macro Macro }
 
 var _ space.Space = Space{}
 
@@ -44,6 +46,18 @@ func (Space) Sample(r *rand.Rand) space.Arch {
 		a[k] = r.Intn(NumOps)
 	}
 	return a
+}
+
+// Spec returns the network of the architecture (space.Specifier).
+func (s Space) Spec(c space.Arch) (*spec.Spec, error) { return FromChoices(c).Spec(s.Macro), nil }
+
+// FromSpec reads an architecture from a spec (space.Specifier).
+func (Space) FromSpec(sp *spec.Spec) (space.Arch, error) {
+	a, err := FromSpec(sp)
+	if err != nil {
+		return nil, err
+	}
+	return a.Choices(), nil
 }
 
 // Choices returns a as a space.Arch.

@@ -1,0 +1,1068 @@
+package spec
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"strings"
+
+	"nasbook/engine/ag"
+	"nasbook/engine/cost"
+	"nasbook/engine/nn"
+)
+
+// Network is a built spec: a Module from an input batch [N, Input...] to
+// logits [N, Classes], with its parameters and its cost layers.
+type Network struct {
+	Spec   *Spec
+	Params *ag.Params
+	Cost   *cost.Net
+	// AuxLogits is set by Forward in training mode when the spec has an
+	// auxiliary head (DARTS): the head's logits [N, Classes], for a loss
+	// term weighted as the caller chooses (DARTS uses 0.4). Nil otherwise.
+	AuxLogits *ag.Var
+
+	body nn.Module
+	aux  *auxTap
+}
+
+// Forward implements nn.Module.
+func (n *Network) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
+	if n.aux != nil {
+		n.aux.train, n.aux.logits = t.Train, nil
+	}
+	y := n.body.Forward(t, x)
+	if n.aux != nil {
+		n.AuxLogits = n.aux.logits
+	}
+	return y
+}
+
+// Build builds s into a trainable network, initialising its weights from r.
+func Build(s *Spec, r *rand.Rand) (*Network, error) {
+	b := &builder{ps: &ag.Params{}, r: r, spec: s}
+	body, err := b.network()
+	if err != nil {
+		return nil, err
+	}
+	return &Network{Spec: s, Params: b.ps, Cost: &b.net, body: body, aux: b.auxTap}, nil
+}
+
+// Lower returns the layers of s for the cost model, without allocating
+// weights. It accepts exactly the specs that Build accepts.
+func Lower(s *Spec) (*cost.Net, error) {
+	b := &builder{spec: s}
+	if _, err := b.network(); err != nil {
+		return nil, err
+	}
+	return &b.net, nil
+}
+
+// Cost returns the cost report of s; batch sets the batch size of the peak
+// training memory (zero means 1).
+func Cost(s *Spec, batch int) (cost.Report, error) {
+	n, err := Lower(s)
+	if err != nil {
+		return cost.Report{}, err
+	}
+	return n.Count(batch), nil
+}
+
+// builder walks a spec once; with ps nil it only records cost layers.
+type builder struct {
+	ps     *ag.Params
+	r      *rand.Rand
+	spec   *Spec
+	net    cost.Net
+	aux    bool // recording an auxiliary head
+	auxTap *auxTap
+	quiet  int // inside a composite that constructs itself: record only
+}
+
+// building reports whether modules are to be constructed now: when building,
+// outside a composite operation whose own constructor makes its parts.
+func (b *builder) building() bool { return b.ps != nil && b.quiet == 0 }
+
+// record runs f with construction off, for a composite whose parts are
+// recorded one by one and constructed by its nn constructor.
+func (b *builder) record(f func() ([]int, error)) ([]int, error) {
+	b.quiet++
+	defer func() { b.quiet-- }()
+	return f()
+}
+
+// add records a cost layer and returns its output shape.
+func (b *builder) add(l cost.Layer) ([]int, error) {
+	l.Aux = b.aux
+	return b.net.Add(l)
+}
+
+func (b *builder) network() (nn.Module, error) {
+	s := b.spec
+	if len(s.Input) == 0 {
+		return nil, fmt.Errorf("spec: no input shape")
+	}
+	for _, d := range s.Input {
+		if d <= 0 {
+			return nil, fmt.Errorf("spec: input shape %v has an empty dimension", s.Input)
+		}
+	}
+	if s.Classes <= 0 {
+		return nil, fmt.Errorf("spec: %d classes", s.Classes)
+	}
+	b.net.Input = append([]int(nil), s.Input...)
+	switch s.Kind {
+	case KindCell:
+		if s.Cells == nil {
+			return nil, fmt.Errorf("spec: kind %q without cells", s.Kind)
+		}
+		return b.cellNetwork(s.Cells)
+	case KindSequential:
+		m, out, err := b.sequence("layers", s.Layers, s.Input)
+		if err != nil {
+			return nil, err
+		}
+		if len(out) != 1 || out[0] != s.Classes {
+			return nil, fmt.Errorf("spec: the layers end in shape %v, want [%d] (the classes); end with gap and linear", out, s.Classes)
+		}
+		return m, nil
+	default:
+		return nil, fmt.Errorf("spec: unknown kind %q (want %q or %q)", s.Kind, KindCell, KindSequential)
+	}
+}
+
+// --- primitive layers: record, then construct when building ---
+
+func (b *builder) conv(name string, in []int, c nn.Conv2DConfig) (nn.Module, []int, error) {
+	out, err := b.add(cost.Layer{Kind: cost.Conv, Name: name, In: in, Width: c.Out, KH: c.Kernel, KW: c.Kernel,
+		SH: c.Stride, SW: c.Stride, PH: c.Padding, PW: c.Padding, Dilation: c.Dilation, Groups: c.Groups, Bias: c.Bias})
+	if err != nil || !b.building() {
+		return nil, out, err
+	}
+	c.In = in[0]
+	return nn.NewConv2D(b.ps, name, b.r, c), out, nil
+}
+
+func (b *builder) bn(name string, in []int) (nn.Module, []int, error) {
+	out, err := b.add(cost.Layer{Kind: cost.BatchNorm, Name: name, In: in, Affine: true})
+	if err != nil || !b.building() {
+		return nil, out, err
+	}
+	return nn.NewBatchNorm(b.ps, name, in[0], true, true), out, nil
+}
+
+func (b *builder) act(name string, in []int, a cost.Activation) (nn.Module, []int, error) {
+	m, err := actModule(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := b.add(cost.Layer{Kind: cost.Act, Act: a, Name: name, In: in})
+	return m, out, err
+}
+
+func actModule(a cost.Activation) (nn.Module, error) {
+	switch a {
+	case cost.ReLU:
+		return nn.ReLU{}, nil
+	case cost.ReLU6:
+		return nn.ReLU6{}, nil
+	case cost.HSwish:
+		return nn.HSwish{}, nil
+	case cost.HSigmoid:
+		return nn.HSigmoid{}, nil
+	case cost.GELU:
+		return nn.GELU{}, nil
+	}
+	return nil, fmt.Errorf("activation %s cannot be built", a)
+}
+
+func (b *builder) linear(name string, in []int, out int, bias bool) (nn.Module, []int, error) {
+	o, err := b.add(cost.Layer{Kind: cost.Linear, Name: name, In: in, Width: out, Bias: bias})
+	if err != nil || !b.building() {
+		return nil, o, err
+	}
+	return nn.NewLinear(b.ps, name, b.r, in[len(in)-1], out, bias), o, nil
+}
+
+func (b *builder) gap(name string, in []int) (nn.Module, []int, error) {
+	out, err := b.add(cost.Layer{Kind: cost.GlobalPool, Name: name, In: in})
+	if len(in) == 2 {
+		return nn.MeanTokens{}, out, err
+	}
+	return nn.GlobalAvgPool{}, out, err
+}
+
+func (b *builder) pool(name string, in []int, max bool, k, stride, pad int) (nn.Module, []int, error) {
+	kind := cost.AvgPool
+	if max {
+		kind = cost.MaxPool
+	}
+	out, err := b.add(cost.Layer{Kind: kind, Name: name, In: in, KH: k, KW: k, SH: stride, SW: stride, PH: pad, PW: pad})
+	if err != nil {
+		return nil, nil, err
+	}
+	if 2*pad > k {
+		return nil, nil, fmt.Errorf("spec: %s: padding %d exceeds half the %dx%d window", name, pad, k, k)
+	}
+	if max {
+		return nn.MaxPool{Kernel: k, Stride: stride, Padding: pad}, out, nil
+	}
+	return nn.AvgPool{Kernel: k, Stride: stride, Padding: pad}, out, nil
+}
+
+// sum records the sum of n tensors of shape in.
+func (b *builder) sum(name string, in []int, n int) error {
+	if n < 2 {
+		return nil
+	}
+	_, err := b.add(cost.Layer{Kind: cost.Add, Name: name, In: in, Inputs: n})
+	return err
+}
+
+// --- composite operations of the reference code ---
+
+func opConfig(in []int, out, k, stride, pad, dil int) nn.OpConfig {
+	return nn.OpConfig{In: in[0], Out: out, Kernel: k, Stride: stride, Padding: pad, Dilation: dil, Affine: true}
+}
+
+// reluConvBN is ReLU → Conv → BN, as nn.ReLUConvBN.
+func (b *builder) reluConvBN(name string, in []int, c nn.OpConfig) (nn.Module, []int, error) {
+	out, err := b.record(func() ([]int, error) {
+		if _, _, err := b.act(name+".op.0", in, cost.ReLU); err != nil {
+			return nil, err
+		}
+		_, mid, err := b.conv(name+".op.1", in, nn.Conv2DConfig{Out: c.Out, Kernel: c.Kernel, Stride: c.Stride, Padding: c.Padding, Dilation: c.Dilation, Bias: c.Bias})
+		if err != nil {
+			return nil, err
+		}
+		_, out, err := b.bn(name+".op.2", mid)
+		return out, err
+	})
+	if err != nil || !b.building() {
+		return nil, out, err
+	}
+	return nn.NewReLUConvBN(b.ps, name, b.r, c), out, nil
+}
+
+// dilConvCost records ReLU → depthwise → pointwise → BN.
+func (b *builder) dilConvCost(name string, in []int, c nn.OpConfig, idx int) ([]int, error) {
+	if _, _, err := b.act(fmt.Sprintf("%s.op.%d", name, idx), in, cost.ReLU); err != nil {
+		return nil, err
+	}
+	_, mid, err := b.conv(fmt.Sprintf("%s.op.%d", name, idx+1), in, nn.Conv2DConfig{Out: in[0], Kernel: c.Kernel, Stride: c.Stride, Padding: c.Padding, Dilation: c.Dilation, Groups: in[0]})
+	if err != nil {
+		return nil, err
+	}
+	_, mid, err = b.conv(fmt.Sprintf("%s.op.%d", name, idx+2), mid, nn.Conv2DConfig{Out: c.Out, Kernel: 1})
+	if err != nil {
+		return nil, err
+	}
+	_, out, err := b.bn(fmt.Sprintf("%s.op.%d", name, idx+3), mid)
+	return out, err
+}
+
+func (b *builder) dilConv(name string, in []int, c nn.OpConfig) (nn.Module, []int, error) {
+	out, err := b.record(func() ([]int, error) { return b.dilConvCost(name, in, c, 0) })
+	if err != nil || !b.building() {
+		return nil, out, err
+	}
+	return nn.NewDilConv(b.ps, name, b.r, c), out, nil
+}
+
+func (b *builder) sepConv(name string, in []int, c nn.OpConfig) (nn.Module, []int, error) {
+	out, err := b.record(func() ([]int, error) {
+		first := c
+		first.Out, first.Dilation = in[0], 1
+		mid, err := b.dilConvCost(name, in, first, 0)
+		if err != nil {
+			return nil, err
+		}
+		second := c
+		second.Stride, second.Dilation = 1, 1
+		return b.dilConvCost(name, mid, second, 4)
+	})
+	if err != nil || !b.building() {
+		return nil, out, err
+	}
+	return nn.NewSepConv(b.ps, name, b.r, c), out, nil
+}
+
+func (b *builder) factorizedReduce(name string, in []int, out int) (nn.Module, []int, error) {
+	h := out / 2
+	if h == 0 {
+		return nil, nil, fmt.Errorf("spec: %s: FactorizedReduce to %d channels, want at least 2", name, out)
+	}
+	y, err := b.record(func() ([]int, error) {
+		if _, _, err := b.act(name+".relu", in, cost.ReLU); err != nil {
+			return nil, err
+		}
+		_, a, err := b.conv(name+".convs.0", in, nn.Conv2DConfig{Out: h, Kernel: 1, Stride: 2})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := b.add(cost.Layer{Kind: cost.Rearrange, Name: name + ".shift", In: in, Out: in}); err != nil {
+			return nil, err
+		}
+		if _, _, err := b.conv(name+".convs.1", in, nn.Conv2DConfig{Out: out - h, Kernel: 1, Stride: 2}); err != nil {
+			return nil, err
+		}
+		cat, err := b.add(cost.Layer{Kind: cost.Concat, Name: name + ".cat", In: a, Inputs: 2, Width: out})
+		if err != nil {
+			return nil, err
+		}
+		_, y, err := b.bn(name+".bn", cat)
+		return y, err
+	})
+	if err != nil || !b.building() {
+		return nil, y, err
+	}
+	return nn.NewFactorizedReduce(b.ps, name, b.r, nn.OpConfig{In: in[0], Out: out, Affine: true}), y, nil
+}
+
+func (b *builder) resBlock(name string, in []int, out, stride int) (nn.Module, []int, error) {
+	if stride != 1 && stride != 2 {
+		return nil, nil, fmt.Errorf("spec: %s: residual block stride %d, want 1 or 2", name, stride)
+	}
+	y, err := b.record(func() ([]int, error) {
+		_, mid, err := b.reluConvBN(name+".conv_a", in, opConfig(in, out, 3, stride, 1, 1))
+		if err != nil {
+			return nil, err
+		}
+		_, y, err := b.reluConvBN(name+".conv_b", mid, opConfig(mid, out, 3, 1, 1, 1))
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case stride == 2:
+			_, p, err := b.pool(name+".downsample.0", in, false, 2, 2, 0)
+			if err != nil {
+				return nil, err
+			}
+			if _, _, err := b.conv(name+".downsample.1", p, nn.Conv2DConfig{Out: out, Kernel: 1}); err != nil {
+				return nil, err
+			}
+		case in[0] != out:
+			if _, _, err := b.reluConvBN(name+".downsample", in, opConfig(in, out, 1, 1, 0, 1)); err != nil {
+				return nil, err
+			}
+		}
+		return y, b.sum(name+".add", y, 2)
+	})
+	if err != nil || !b.building() {
+		return nil, y, err
+	}
+	return nn.NewResNetBasicBlock(b.ps, name, b.r, nn.OpConfig{In: in[0], Out: out, Stride: stride, Affine: true}), y, nil
+}
+
+// --- cells ---
+
+// edgeOp builds the operation called op on an edge from a [C,H,W] input
+// to C channels with stride 1 or 2.
+func (b *builder) edgeOp(name, op string, in []int, c, stride int) (nn.Module, []int, error) {
+	if def, ok := b.spec.Ops[op]; ok {
+		return b.customOp(name, op, def, in, c, stride)
+	}
+	o, ok := builtinOps[op]
+	if !ok {
+		return nil, nil, fmt.Errorf("unknown operation %q (known: %s)", op, strings.Join(b.spec.OpNames(), ", "))
+	}
+	k := o.Kernel
+	switch o.Kind {
+	case OpNone:
+		out, err := b.add(cost.Layer{Kind: cost.Zero, Name: name, In: in, Width: c, SH: stride, SW: stride})
+		return nn.Zero{Out: c, Stride: stride}, out, err
+	case OpSkip:
+		if stride == 1 {
+			if in[0] != c {
+				return nil, nil, fmt.Errorf("%s: identity from %d to %d channels", op, in[0], c)
+			}
+			return nn.Identity{}, in, nil
+		}
+		return b.factorizedReduce(name, in, c)
+	case OpConv:
+		return b.reluConvBN(name, in, opConfig(in, c, k, stride, k/2, 1))
+	case OpSepConv:
+		return b.sepConv(name, in, opConfig(in, c, k, stride, k/2, 1))
+	case OpDilConv:
+		return b.dilConv(name, in, opConfig(in, c, k, stride, k-1, 2))
+	case OpMaxPool, OpAvgPool:
+		if in[0] != c {
+			return nil, nil, fmt.Errorf("%s: pooling from %d to %d channels", op, in[0], c)
+		}
+		return b.pool(name, in, o.Kind == OpMaxPool, k, stride, k/2)
+	case OpConv7x1:
+		if _, _, err := b.act(name+".op.0", in, cost.ReLU); err != nil {
+			return nil, nil, err
+		}
+		mid, err := b.add(cost.Layer{Kind: cost.Conv, Name: name + ".op.1", In: in, Width: c, KH: 1, KW: 7, SH: 1, SW: stride, PW: 3})
+		if err != nil {
+			return nil, nil, err
+		}
+		mid, err = b.add(cost.Layer{Kind: cost.Conv, Name: name + ".op.2", In: mid, Width: c, KH: 7, KW: 1, SH: stride, SW: 1, PH: 3})
+		if err != nil {
+			return nil, nil, err
+		}
+		_, out, err := b.bn(name+".op.3", mid)
+		if err == nil && b.building() {
+			err = fmt.Errorf("%s: the engine has no asymmetric convolutions yet; it can be costed but not built", op)
+		}
+		return nil, out, err
+	default:
+		return nil, nil, fmt.Errorf("%s: operation kind %s has no builder", op, o.Kind)
+	}
+}
+
+func (b *builder) customOp(name, op string, def []Layer, in []int, c, stride int) (nn.Module, []int, error) {
+	ls := append([]Layer(nil), def...)
+	strided := stride == 1
+	for i := range ls {
+		l := &ls[i]
+		if (l.Op == Conv || l.Op == MBConv) && l.Out == 0 {
+			l.Out = c
+		}
+		if !strided && (l.Op == Conv || l.Op == MBConv || l.Op == MaxPool || l.Op == AvgPool) && l.Stride == 0 {
+			l.Stride, strided = stride, true
+		}
+	}
+	if !strided {
+		return nil, nil, fmt.Errorf("%s: has no convolution or pool to take stride %d", op, stride)
+	}
+	m, out, err := b.sequence(name, ls, in)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", op, err)
+	}
+	want := []int{c, (in[1] + stride - 1) / stride, (in[2] + stride - 1) / stride}
+	if fmt.Sprint(out) != fmt.Sprint(want) {
+		return nil, nil, fmt.Errorf("%s: gives shape %v where the cell needs %v", op, out, want)
+	}
+	return m, out, nil
+}
+
+// cellMod is a built cell.
+type cellMod struct {
+	pre    []nn.Module // per input; nil is the identity
+	nodes  [][]edgeMod
+	concat []int
+}
+
+type edgeMod struct {
+	from int
+	op   nn.Module
+}
+
+func (c *cellMod) forward(t *ag.Tape, ins ...*ag.Var) *ag.Var {
+	states := make([]*ag.Var, 0, len(ins)+len(c.nodes))
+	for i, x := range ins {
+		if c.pre[i] != nil {
+			x = c.pre[i].Forward(t, x)
+		}
+		states = append(states, x)
+	}
+	for _, node := range c.nodes {
+		terms := make([]*ag.Var, len(node))
+		for i, e := range node {
+			terms[i] = e.op.Forward(t, states[e.from])
+		}
+		s := terms[0]
+		if len(terms) > 1 {
+			s = t.Sum(terms...)
+		}
+		states = append(states, s)
+	}
+	if len(c.concat) == 1 {
+		return states[c.concat[0]]
+	}
+	xs := make([]*ag.Var, len(c.concat))
+	for i, k := range c.concat {
+		xs[i] = states[k]
+	}
+	return t.Concat(xs...)
+}
+
+// cell builds cell def on inputs of the given shapes (already preprocessed
+// to c channels), with stride 2 on edges from the inputs when reduce.
+func (b *builder) cell(name, what string, def *Cell, ins [][]int, c int, reduce bool) (*cellMod, []int, error) {
+	if def.Inputs != len(ins) {
+		return nil, nil, fmt.Errorf("spec: %s cell: %d inputs, this network gives %d", what, def.Inputs, len(ins))
+	}
+	if len(def.Nodes) == 0 {
+		return nil, nil, fmt.Errorf("spec: %s cell: no nodes", what)
+	}
+	m := &cellMod{pre: make([]nn.Module, len(ins))}
+	shapes := append([][]int(nil), ins...)
+	for i, node := range def.Nodes {
+		id := def.Inputs + i
+		if len(node) == 0 {
+			return nil, nil, fmt.Errorf("spec: %s cell, node %d: no edges", what, id)
+		}
+		var mods []edgeMod
+		var out []int
+		for j, e := range node {
+			where := fmt.Sprintf("spec: %s cell, node %d, edge %d (%s from %d)", what, id, j, e.Op, e.From)
+			if e.From < 0 || e.From >= id {
+				return nil, nil, fmt.Errorf("%s: node %d is not an earlier node", where, e.From)
+			}
+			stride := 1
+			if reduce && e.From < def.Inputs {
+				stride = 2
+			}
+			op, o, err := b.edgeOp(fmt.Sprintf("%s.edges.%d-%d.%d", name, e.From, id, j), e.Op, shapes[e.From], c, stride)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", where, err)
+			}
+			if out != nil && fmt.Sprint(out) != fmt.Sprint(o) {
+				return nil, nil, fmt.Errorf("%s: gives shape %v, other edges of the node %v", where, o, out)
+			}
+			out = o
+			mods = append(mods, edgeMod{from: e.From, op: op})
+		}
+		if err := b.sum(fmt.Sprintf("%s.node%d", name, id), out, len(node)); err != nil {
+			return nil, nil, err
+		}
+		m.nodes = append(m.nodes, mods)
+		shapes = append(shapes, out)
+	}
+	if len(def.Concat) == 0 {
+		return nil, nil, fmt.Errorf("spec: %s cell: no output nodes (concat)", what)
+	}
+	total := 0
+	for _, k := range def.Concat {
+		if k < 0 || k >= len(shapes) {
+			return nil, nil, fmt.Errorf("spec: %s cell: output node %d does not exist", what, k)
+		}
+		if fmt.Sprint(shapes[k][1:]) != fmt.Sprint(shapes[def.Concat[0]][1:]) {
+			return nil, nil, fmt.Errorf("spec: %s cell: output nodes %d and %d differ in size (%v, %v)", what, def.Concat[0], k, shapes[def.Concat[0]], shapes[k])
+		}
+		total += shapes[k][0]
+	}
+	m.concat = def.Concat
+	out := shapes[def.Concat[0]]
+	if len(def.Concat) > 1 {
+		var err error
+		out, err = b.add(cost.Layer{Kind: cost.Concat, Name: name + ".concat", In: shapes[def.Concat[0]], Inputs: len(def.Concat), Width: total})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return m, out, nil
+}
+
+func (b *builder) cellNetwork(cs *Cells) (nn.Module, error) {
+	in := b.spec.Input
+	if len(in) != 3 {
+		return nil, fmt.Errorf("spec: cell networks take [C,H,W] images, not input %v", in)
+	}
+	if cs.C <= 0 {
+		return nil, fmt.Errorf("spec: cells: C = %d", cs.C)
+	}
+	switch cs.Macro {
+	case MacroNB201:
+		return b.nb201Network(cs)
+	case MacroDARTS, MacroDARTSImageNet:
+		return b.dartsNetwork(cs)
+	default:
+		return nil, fmt.Errorf("spec: unknown macro %q (want %q, %q or %q)", cs.Macro, MacroNB201, MacroDARTS, MacroDARTSImageNet)
+	}
+}
+
+// seqMod is a Sequential written as a closure list.
+type funcMod func(t *ag.Tape, x *ag.Var) *ag.Var
+
+func (f funcMod) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return f(t, x) }
+
+func (b *builder) nb201Network(cs *Cells) (nn.Module, error) {
+	if cs.N <= 0 {
+		return nil, fmt.Errorf("spec: nb201: N = %d cells per stage", cs.N)
+	}
+	if cs.Reduce != nil {
+		return nil, fmt.Errorf("spec: nb201: reductions are residual blocks, not a reduce cell")
+	}
+	var seq nn.Sequential
+	push := func(m nn.Module, out []int, err error) ([]int, error) {
+		if err == nil && b.building() {
+			seq = append(seq, m)
+		}
+		return out, err
+	}
+	x, err := push(b.conv("stem.0", b.spec.Input, nn.Conv2DConfig{Out: cs.C, Kernel: 3, Padding: 1}))
+	if err != nil {
+		return nil, err
+	}
+	if x, err = push(b.bn("stem.1", x)); err != nil {
+		return nil, err
+	}
+	c, k := cs.C, 0
+	for stage := 0; stage < 3; stage++ {
+		if stage > 0 {
+			c *= 2
+			if x, err = push(b.resBlock(fmt.Sprintf("cells.%d", k), x, c, 2)); err != nil {
+				return nil, err
+			}
+			k++
+		}
+		for i := 0; i < cs.N; i++ {
+			cm, out, err := b.cell(fmt.Sprintf("cells.%d", k), "normal", &cs.Normal, [][]int{x}, c, false)
+			if err != nil {
+				return nil, err
+			}
+			if fmt.Sprint(out) != fmt.Sprint(x) {
+				return nil, fmt.Errorf("spec: nb201: the cell maps %v to %v; its output must keep the shape", x, out)
+			}
+			if b.building() {
+				seq = append(seq, funcMod(func(t *ag.Tape, x *ag.Var) *ag.Var { return cm.forward(t, x) }))
+			}
+			k++
+		}
+	}
+	if x, err = push(b.bn("lastact.0", x)); err != nil {
+		return nil, err
+	}
+	if x, err = push(b.act("lastact.1", x, cost.ReLU)); err != nil {
+		return nil, err
+	}
+	if x, err = push(b.gap("global_pooling", x)); err != nil {
+		return nil, err
+	}
+	if _, err = push(b.linear("classifier", x, b.spec.Classes, true)); err != nil {
+		return nil, err
+	}
+	return seq, nil
+}
+
+// auxTap carries the auxiliary logits out of a forward pass.
+type auxTap struct {
+	train  bool
+	logits *ag.Var
+}
+
+func (b *builder) dartsNetwork(cs *Cells) (nn.Module, error) {
+	if cs.Layers < 3 {
+		return nil, fmt.Errorf("spec: darts: %d layers, want at least 3", cs.Layers)
+	}
+	if cs.Reduce == nil {
+		return nil, fmt.Errorf("spec: darts: no reduce cell")
+	}
+	var stem nn.Sequential
+	push := func(m nn.Module, out []int, err error) ([]int, error) {
+		if err == nil && b.building() {
+			stem = append(stem, m)
+		}
+		return out, err
+	}
+	var s0, s1 []int
+	var stem1 nn.Sequential
+	var err error
+	imagenet := cs.Macro == MacroDARTSImageNet
+	if imagenet {
+		x := b.spec.Input
+		steps := []func() ([]int, error){
+			func() ([]int, error) {
+				return push(b.conv("stem0.0", x, nn.Conv2DConfig{Out: cs.C / 2, Kernel: 3, Stride: 2, Padding: 1}))
+			},
+			func() ([]int, error) { return push(b.bn("stem0.1", x)) },
+			func() ([]int, error) { return push(b.act("stem0.2", x, cost.ReLU)) },
+			func() ([]int, error) {
+				return push(b.conv("stem0.3", x, nn.Conv2DConfig{Out: cs.C, Kernel: 3, Stride: 2, Padding: 1}))
+			},
+			func() ([]int, error) { return push(b.bn("stem0.4", x)) },
+		}
+		for _, f := range steps {
+			if x, err = f(); err != nil {
+				return nil, err
+			}
+		}
+		s0 = x
+		stem0 := stem
+		stem = nil
+		steps = []func() ([]int, error){
+			func() ([]int, error) { return push(b.act("stem1.0", x, cost.ReLU)) },
+			func() ([]int, error) {
+				return push(b.conv("stem1.1", x, nn.Conv2DConfig{Out: cs.C, Kernel: 3, Stride: 2, Padding: 1}))
+			},
+			func() ([]int, error) { return push(b.bn("stem1.2", x)) },
+		}
+		for _, f := range steps {
+			if x, err = f(); err != nil {
+				return nil, err
+			}
+		}
+		s1, stem1, stem = x, stem, stem0
+	} else {
+		x, err := push(b.conv("stem.0", b.spec.Input, nn.Conv2DConfig{Out: 3 * cs.C, Kernel: 3, Padding: 1}))
+		if err != nil {
+			return nil, err
+		}
+		if x, err = push(b.bn("stem.1", x)); err != nil {
+			return nil, err
+		}
+		s0, s1 = x, x
+	}
+	type builtCell struct {
+		pre0, pre1 nn.Module
+		cell       *cellMod
+	}
+	var cells []builtCell
+	c := cs.C
+	reducePrev := imagenet
+	auxAt := 2 * cs.Layers / 3
+	var auxHead nn.Module
+	for i := 0; i < cs.Layers; i++ {
+		reduce := i == cs.Layers/3 || i == 2*cs.Layers/3
+		def, what := &cs.Normal, "normal"
+		if reduce {
+			c *= 2
+			def, what = cs.Reduce, "reduce"
+		}
+		name := fmt.Sprintf("cells.%d", i)
+		var bc builtCell
+		var p0, p1 []int
+		if reducePrev {
+			bc.pre0, p0, err = b.factorizedReduce(name+".preprocess0", s0, c)
+		} else {
+			bc.pre0, p0, err = b.reluConvBN(name+".preprocess0", s0, opConfig(s0, c, 1, 1, 0, 1))
+		}
+		if err != nil {
+			return nil, err
+		}
+		if bc.pre1, p1, err = b.reluConvBN(name+".preprocess1", s1, opConfig(s1, c, 1, 1, 0, 1)); err != nil {
+			return nil, err
+		}
+		if fmt.Sprint(p0) != fmt.Sprint(p1) {
+			return nil, fmt.Errorf("spec: darts: cell %d: inputs of shapes %v and %v (odd image sizes do not halve evenly)", i, p0, p1)
+		}
+		cm, out, err := b.cell(name, what, def, [][]int{p0, p1}, c, reduce)
+		if err != nil {
+			return nil, fmt.Errorf("%w (cell %d)", err, i)
+		}
+		bc.cell = cm
+		cells = append(cells, bc)
+		s0, s1 = s1, out
+		reducePrev = reduce
+		if i == auxAt && cs.Auxiliary {
+			if auxHead, err = b.auxiliaryHead(s1, imagenet); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var head nn.Sequential
+	_, x, err := b.gap("global_pooling", s1)
+	if err != nil {
+		return nil, err
+	}
+	lin, _, err := b.linear("classifier", x, b.spec.Classes, true)
+	if err != nil {
+		return nil, err
+	}
+	if !b.building() {
+		return nil, nil
+	}
+	head = nn.Sequential{nn.GlobalAvgPool{}, lin}
+	tap := &auxTap{}
+	if auxHead != nil {
+		b.auxTap = tap
+	}
+	return funcMod(func(t *ag.Tape, x *ag.Var) *ag.Var {
+		var a, bb *ag.Var
+		if imagenet {
+			a = stem.Forward(t, x)
+			bb = stem1.Forward(t, a)
+		} else {
+			a = stem.Forward(t, x)
+			bb = a
+		}
+		for i, bc := range cells {
+			a, bb = bb, bc.cell.forward(t, bc.pre0.Forward(t, a), bc.pre1.Forward(t, bb))
+			if i == auxAt && auxHead != nil && tap.train {
+				tap.logits = auxHead.Forward(t, bb)
+			}
+		}
+		return head.Forward(t, bb)
+	}), nil
+}
+
+// auxiliaryHead is DARTS's AuxiliaryHeadCIFAR (or ImageNet, which has no
+// batch norm after its second convolution, as in the code the paper used).
+func (b *builder) auxiliaryHead(in []int, imagenet bool) (nn.Module, error) {
+	b.aux = true
+	defer func() { b.aux = false }()
+	var seq nn.Sequential
+	x := in
+	var err error
+	add := func(m nn.Module, out []int, e error) {
+		if err != nil {
+			return
+		}
+		if err = e; err == nil {
+			x = out
+			if b.building() {
+				seq = append(seq, m)
+			}
+		}
+	}
+	stride := 3
+	if imagenet {
+		stride = 2
+	}
+	add(b.act("auxiliary_head.features.0", x, cost.ReLU))
+	add(b.pool("auxiliary_head.features.1", x, false, 5, stride, 0))
+	add(b.conv("auxiliary_head.features.2", x, nn.Conv2DConfig{Out: 128, Kernel: 1}))
+	add(b.bn("auxiliary_head.features.3", x))
+	add(b.act("auxiliary_head.features.4", x, cost.ReLU))
+	add(b.conv("auxiliary_head.features.5", x, nn.Conv2DConfig{Out: 768, Kernel: 2}))
+	if !imagenet {
+		add(b.bn("auxiliary_head.features.6", x))
+	}
+	add(b.act("auxiliary_head.features.7", x, cost.ReLU))
+	if err != nil {
+		return nil, fmt.Errorf("spec: darts auxiliary head: %w", err)
+	}
+	if len(x) != 3 || x[1] != 1 || x[2] != 1 {
+		return nil, fmt.Errorf("spec: darts auxiliary head: features of shape %v, want [768 1 1] (the head assumes 8x8 CIFAR or 7x7 ImageNet maps)", x)
+	}
+	add(nn.Flatten{}, []int{768}, nil)
+	add(b.linear("auxiliary_head.classifier", x, b.spec.Classes, true))
+	return seq, err
+}
+
+// --- generic layers ---
+
+// sequence builds layers on input in.
+func (b *builder) sequence(name string, ls []Layer, in []int) (nn.Module, []int, error) {
+	var seq nn.Sequential
+	x := in
+	for i, l := range ls {
+		m, out, err := b.layer(fmt.Sprintf("%s.%d", name, i), l, x, i)
+		if err != nil {
+			return nil, nil, fmt.Errorf("spec: %s %d (%s): %w", name, i, l.Op, err)
+		}
+		if m != nil && b.building() {
+			seq = append(seq, m)
+		}
+		x = out
+	}
+	return seq, x, nil
+}
+
+func (b *builder) layer(name string, l Layer, in []int, index int) (nn.Module, []int, error) {
+	pad := l.Padding
+	if l.Same {
+		pad = max(l.Dilation, 1) * (l.Kernel - 1) / 2
+	}
+	switch l.Op {
+	case Conv:
+		if len(in) != 3 {
+			return nil, nil, fmt.Errorf("input %v is not [C,H,W]", in)
+		}
+		out, g := l.Out, l.Groups
+		if out == 0 {
+			out = in[0]
+		}
+		if l.Depthwise {
+			g = in[0]
+		}
+		return b.conv(name, in, nn.Conv2DConfig{Out: out, Kernel: l.Kernel, Stride: l.Stride, Padding: pad, Dilation: l.Dilation, Groups: g, Bias: l.Bias})
+	case BatchNorm:
+		if len(in) != 3 {
+			return nil, nil, fmt.Errorf("input %v is not [C,H,W]; use ln on sequences", in)
+		}
+		return b.bn(name, in)
+	case LayerNorm:
+		out, err := b.add(cost.Layer{Kind: cost.LayerNorm, Name: name, In: in, Affine: true})
+		if err != nil || !b.building() {
+			return nil, out, err
+		}
+		return nn.NewLayerNorm(b.ps, name, in[len(in)-1]), out, nil
+	case ReLU, ReLU6, HSwish, HSigmoid, GELU:
+		a := map[LayerOp]cost.Activation{ReLU: cost.ReLU, ReLU6: cost.ReLU6, HSwish: cost.HSwish, HSigmoid: cost.HSigmoid, GELU: cost.GELU}[l.Op]
+		return b.act(name, in, a)
+	case MaxPool, AvgPool:
+		if len(in) != 3 {
+			return nil, nil, fmt.Errorf("input %v is not [C,H,W]", in)
+		}
+		st := l.Stride
+		if st == 0 {
+			st = l.Kernel
+		}
+		return b.pool(name, in, l.Op == MaxPool, l.Kernel, st, pad)
+	case GlobalPool:
+		if len(in) != 3 && len(in) != 2 {
+			return nil, nil, fmt.Errorf("input %v is neither [C,H,W] nor [T,D]", in)
+		}
+		return b.gap(name, in)
+	case Flatten:
+		n := 1
+		for _, d := range in {
+			n *= d
+		}
+		return nn.Flatten{}, []int{n}, nil
+	case Linear:
+		return b.linear(name, in, l.Out, l.Bias)
+	case Dropout:
+		if l.P < 0 || l.P >= 1 {
+			return nil, nil, fmt.Errorf("probability %g outside [0, 1)", l.P)
+		}
+		out, err := b.add(cost.Layer{Kind: cost.Dropout, Name: name, In: in})
+		var r *rand.Rand
+		if b.building() {
+			r = rand.New(rand.NewSource(b.r.Int63()))
+		}
+		return nn.Dropout{P: float32(l.P), Rand: r}, out, err
+	case MBConv:
+		return b.mbconv(name, l, in)
+	case Patches:
+		if index != 0 || fmt.Sprint(in) != fmt.Sprint(b.spec.Input) {
+			return nil, nil, fmt.Errorf("patches must be the first layer of the network")
+		}
+		if len(in) != 3 || l.Kernel <= 0 || in[1]%l.Kernel != 0 || in[2]%l.Kernel != 0 {
+			return nil, nil, fmt.Errorf("%d-pixel patches do not tile input %v", l.Kernel, in)
+		}
+		p := l.Kernel
+		out := []int{in[1] / p * (in[2] / p), in[0] * p * p}
+		o, err := b.add(cost.Layer{Kind: cost.Rearrange, Name: name, In: in, Out: out})
+		return nn.Patches{P: p}, o, err
+	case Embed:
+		onInput := index == 0 || (index == 1 && b.net.Layers[len(b.net.Layers)-1].Kind == cost.Rearrange)
+		if len(in) != 2 || (l.Positions && !onInput) {
+			return nil, nil, fmt.Errorf("embed takes [T,F] tokens (the input or patches), not %v", in)
+		}
+		if l.Out <= 0 {
+			return nil, nil, fmt.Errorf("embed needs out > 0")
+		}
+		out, err := b.add(cost.Layer{Kind: cost.Linear, Name: name + ".proj", In: in, Width: l.Out, Bias: true})
+		if err != nil {
+			return nil, nil, err
+		}
+		if l.Positions {
+			if out, err = b.add(cost.Layer{Kind: cost.PosEmbed, Name: name + ".pos", In: out}); err != nil {
+				return nil, nil, err
+			}
+		}
+		if !b.building() {
+			return nil, out, nil
+		}
+		return nn.NewEmbed(b.ps, name, b.r, in[1], l.Out, in[0], l.Positions), out, nil
+	case Transformer:
+		return b.transformer(name, l, in)
+	default:
+		return nil, nil, fmt.Errorf("unknown layer op %d", l.Op)
+	}
+}
+
+func (b *builder) mbconv(name string, l Layer, in []int) (nn.Module, []int, error) {
+	if len(in) != 3 {
+		return nil, nil, fmt.Errorf("input %v is not [C,H,W]", in)
+	}
+	if l.Kernel <= 0 || l.Kernel%2 == 0 {
+		return nil, nil, fmt.Errorf("depthwise kernel %d, want odd and positive", l.Kernel)
+	}
+	st := max(l.Stride, 1)
+	out := l.Out
+	if out == 0 {
+		out = in[0]
+	}
+	hidden := l.Hidden
+	if hidden == 0 {
+		hidden = int(math.Round(l.Expand * float64(in[0])))
+		if l.Expand == 0 {
+			hidden = in[0]
+		}
+	}
+	if hidden <= 0 {
+		return nil, nil, fmt.Errorf("%d expanded channels", hidden)
+	}
+	a := cost.ReLU
+	if l.Act != "" {
+		var err error
+		if a, err = cost.ParseActivation(l.Act); err != nil {
+			return nil, nil, err
+		}
+	}
+	act, err := actModule(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	b.quiet++
+	defer func() { b.quiet-- }()
+	x := in
+	step := func(_ nn.Module, o []int, e error) {
+		if err == nil {
+			x, err = o, e
+		}
+	}
+	if hidden != in[0] {
+		step(b.conv(name+".expand.conv", x, nn.Conv2DConfig{Out: hidden, Kernel: 1}))
+		step(b.bn(name+".expand.bn", x))
+		step(b.act(name+".expand.act", x, a))
+	}
+	step(b.conv(name+".dw.conv", x, nn.Conv2DConfig{Out: hidden, Kernel: l.Kernel, Stride: st, Padding: l.Kernel / 2, Groups: hidden}))
+	step(b.bn(name+".dw.bn", x))
+	step(b.act(name+".dw.act", x, a))
+	squeeze := 0
+	if l.SE && err == nil {
+		squeeze = MakeDivisible(float64(hidden/4), 8)
+		y := x
+		step(b.gap(name+".se.pool", x))
+		step(b.conv(name+".se.fc1", []int{hidden, 1, 1}, nn.Conv2DConfig{Out: squeeze, Kernel: 1, Bias: true}))
+		step(b.act(name+".se.act", x, cost.ReLU))
+		step(b.conv(name+".se.fc2", x, nn.Conv2DConfig{Out: hidden, Kernel: 1, Bias: true}))
+		step(b.act(name+".se.gate", x, cost.HSigmoid))
+		if err == nil {
+			x, err = b.add(cost.Layer{Kind: cost.Scale, Name: name + ".se.scale", In: y})
+		}
+	}
+	step(b.conv(name+".project.conv", x, nn.Conv2DConfig{Out: out, Kernel: 1}))
+	step(b.bn(name+".project.bn", x))
+	if err != nil {
+		return nil, nil, err
+	}
+	if st == 1 && in[0] == out {
+		if err := b.sum(name+".add", x, 2); err != nil {
+			return nil, nil, err
+		}
+	}
+	b.quiet--
+	defer func() { b.quiet++ }()
+	if !b.building() {
+		return nil, x, nil
+	}
+	return nn.NewInvertedResidual(b.ps, name, b.r, nn.InvertedResidualConfig{In: in[0], Out: out, Hidden: hidden,
+		Kernel: l.Kernel, Stride: st, Squeeze: squeeze, Act: act}), x, nil
+}
+
+func (b *builder) transformer(name string, l Layer, in []int) (nn.Module, []int, error) {
+	if len(in) != 2 {
+		return nil, nil, fmt.Errorf("input %v is not [T,D] tokens", in)
+	}
+	d, heads, ratio := in[1], l.Heads, l.MLPRatio
+	if ratio == 0 {
+		ratio = 4
+	}
+	if heads <= 0 || d%heads != 0 {
+		return nil, nil, fmt.Errorf("%d heads do not divide width %d", heads, d)
+	}
+	if ratio < 0 {
+		return nil, nil, fmt.Errorf("mlp ratio %d", ratio)
+	}
+	var err error
+	x := in
+	step := func(l cost.Layer) {
+		if err == nil {
+			l.Name = name + l.Name
+			x, err = b.add(l)
+		}
+	}
+	step(cost.Layer{Kind: cost.LayerNorm, Name: ".norm1", In: x, Affine: true})
+	step(cost.Layer{Kind: cost.Linear, Name: ".attn.qkv", In: x, Width: 3 * d, Bias: true})
+	step(cost.Layer{Kind: cost.Attention, Name: ".attn", In: x, Heads: heads})
+	step(cost.Layer{Kind: cost.Linear, Name: ".attn.proj", In: x, Width: d, Bias: true})
+	step(cost.Layer{Kind: cost.Add, Name: ".add1", In: x, Inputs: 2})
+	step(cost.Layer{Kind: cost.LayerNorm, Name: ".norm2", In: x, Affine: true})
+	step(cost.Layer{Kind: cost.Linear, Name: ".mlp.fc1", In: x, Width: ratio * d, Bias: true})
+	step(cost.Layer{Kind: cost.Act, Act: cost.GELU, Name: ".mlp.act", In: x})
+	step(cost.Layer{Kind: cost.Linear, Name: ".mlp.fc2", In: x, Width: d, Bias: true})
+	step(cost.Layer{Kind: cost.Add, Name: ".add2", In: x, Inputs: 2})
+	if err != nil || !b.building() {
+		return nil, x, err
+	}
+	return nn.NewTransformerBlock(b.ps, name, b.r, d, heads, ratio), x, nil
+}

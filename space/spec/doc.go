@@ -1,0 +1,35 @@
+// Package spec describes a network as data — an architecture spec — and
+// builds it: into a trainable nn.Module with its ag.Params (Build), or into
+// the layer list that package engine/cost counts (Lower).
+//
+// A Spec crosses process boundaries as JSON: a pool worker receives a spec
+// and builds it without running the script that defined its space. Every
+// space converts its architectures to specs (NAS-Bench-201 and DARTS cells,
+// MobileNet stages, transformers), and a space that a notebook defines
+// writes specs of the same two kinds:
+//
+//   - Kind "cell": a cell-based network. Cells describes the macro skeleton
+//     (Macro "nb201": a stem, three stages of N cells with residual
+//     reductions; Macro "darts" and "darts-imagenet": cells on the two
+//     previous outputs with reductions at 1/3 and 2/3 of the depth) and the
+//     cells as DAGs of named operations. Operation names resolve against the
+//     built-in operations (BuiltinOps: the NAS-Bench-201 and DARTS sets) and
+//     the spec's own Ops, each a sequence of generic layers.
+//   - Kind "sequential": a list of generic Layers (convolutions, norms,
+//     activations, pooling, inverted residual blocks, patches, embeddings,
+//     transformer blocks, linear layers).
+//
+// Example (a two-layer classifier of 3×32×32 images):
+//
+//	{"kind": "sequential", "input": [3, 32, 32], "classes": 10,
+//	 "layers": [{"op": "conv", "out": 16, "kernel": 3, "same": true},
+//	            {"op": "bn"}, {"op": "relu"}, {"op": "gap"},
+//	            {"op": "linear", "out": 10, "bias": true}]}
+//
+// Build and Lower walk a spec once, in the same code: every layer is first
+// shape-checked and recorded for the cost model, then (when building)
+// constructed. So a spec that lowers also builds, and the costs describe the
+// network that trains. Mistakes a user can make in a spec — an unknown
+// operation, a shape that does not fit, a tensor of size zero — are errors
+// naming the layer, cell, node or edge; they never panic.
+package spec
