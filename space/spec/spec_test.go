@@ -60,7 +60,7 @@ func TestBuildCellAndSequential(t *testing.T) {
 
 func TestParseRoundTrip(t *testing.T) {
 	s := &Spec{Space: "nb201", Kind: KindCell, Input: []int{3, 32, 32}, Classes: 10,
-		Cells: &Cells{Macro: MacroNB201, C: 16, N: 5, Normal: nb201Cell()},
+		Cells:  &Cells{Macro: MacroNB201, C: 16, N: 5, Normal: nb201Cell()},
 		Layers: []Layer{{Op: Transformer, Heads: 2}}}
 	b := s.JSON()
 	if !strings.Contains(string(b), `"op": "transformer"`) {
