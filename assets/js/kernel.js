@@ -78,6 +78,7 @@ export class Kernel {
       case "ready":
         this.everReady = true;
         this.version = msg.version || "";
+        this.kernels = msg.kernels || "";
         this.packages = Array.isArray(msg.packages) ? msg.packages : [];
         this._setStatus("ready", { version: this.version, kernels: msg.kernels });
         for (const w of this._readyWaiters.splice(0)) w.resolve();

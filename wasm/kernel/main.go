@@ -8,7 +8,8 @@
 // program defines self.nasbookRun(id, source), which returns at once and runs
 // the cell in turn, and emits, as JSON strings through nasbookEmit:
 //
-//	{"type":"ready","version":V,"kernels":"go","packages":[...]}  once, when cells can run
+//	{"type":"ready","version":V,"kernels":K,"packages":[...]}  once, when cells can run;
+//	                                        K names the compute kernels ("wasm-simd" or "go")
 //	{"type":"output","id":ID,"output":OUT}  OUT an nbformat 4 output, as the cell makes it
 //	{"type":"done","id":ID,"status":"ok"|"error","execution_count":N}
 //
@@ -20,6 +21,7 @@ import (
 	"encoding/json"
 	"syscall/js"
 
+	"nasbook/engine/kernel"
 	"nasbook/notebook"
 )
 
@@ -66,7 +68,7 @@ func main() {
 		jobs <- job{id: jsID(args[0]), source: args[1].String()}
 		return nil
 	}))
-	emit(message{Type: "ready", Version: version, Kernels: "go", Packages: k.Packages()})
+	emit(message{Type: "ready", Version: version, Kernels: kernel.Default().Name, Packages: k.Packages()})
 	for j := range jobs {
 		current = j.id
 		status := "ok"
