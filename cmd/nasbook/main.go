@@ -4,6 +4,7 @@
 //	nasbook serve [-addr host:port]   build stale wasm, serve the playground
 //	nasbook build [-force]            build the page's assets only
 //	nasbook run [-o out.ipynb] FILE   run a notebook headless, print its outputs
+//	nasbook search -table FILE ...    search a tabular benchmark (NAS-Bench-201's CSVs)
 //	nasbook bench [-targets ...]      measure workloads W1-W3 natively and in js/wasm
 package main
 
@@ -21,6 +22,7 @@ var commands = []command{
 	{"serve", "build stale wasm binaries and serve the playground", serveCmd},
 	{"build", "build the page's wasm binaries and data into assets/build", buildCmd},
 	{"run", "run a notebook (.ipynb) headless and print each cell's output", runCmd},
+	{"search", "search a benchmark table's space with a strategy over seeds", searchCmd},
 	{"bench", "measure the engine's workloads W1-W3 natively, in node and in Chromium", benchCmd},
 }
 

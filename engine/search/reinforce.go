@@ -19,7 +19,9 @@ import (
 // with advantage A = (R - b) / s: the reward R (the first fitness) less a
 // moving-average baseline b, divided by a moving average s of |R - b| so the
 // step does not depend on the objective's units. It maximises the first
-// objective.
+// objective. On a space whose Check rejects nearly every combination (a
+// table that lists a few architectures) the controller's rejection sampling
+// fails with an error wrapping space.ErrNoArch.
 type Reinforce struct {
 	// LearningRate of the logits; 0 means 0.1.
 	LearningRate float64

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand"
 	"slices"
 	"strconv"
 	"strings"
@@ -309,3 +310,34 @@ func (e *Estimator) Estimate(a space.Arch) (search.Score, error) {
 // Entries returns every architecture of the table with its values, in the
 // table's order. The caller must not modify them.
 func (e *Estimator) Entries() []Entry { return e.entries }
+
+// Space returns the estimator's space narrowed to the architectures the
+// table lists: its Check also rejects the others, so that every strategy
+// searches only what the table can score. A table that lists a whole space
+// (NAS-Bench-201's 15,625) changes nothing but the cost of Check; one that
+// lists a sample (a proxy table of some hundred architectures) needs it.
+// It samples uniformly over the table's architectures (for NAS-Bench-201's
+// full table, the same distribution as nb201.Space's uniform choices); the
+// space's own sampling, mutation and encoding are not used.
+func (e *Estimator) Space() space.Space { return listed{e.space, e} }
+
+var _ space.Sampler = listed{}
+
+type listed struct {
+	space.Space
+	e *Estimator
+}
+
+func (l listed) Sample(r *rand.Rand) space.Arch {
+	return l.e.entries[r.Intn(len(l.e.entries))].Arch.Clone()
+}
+
+func (l listed) Check(a space.Arch) error {
+	if err := l.Space.Check(a); err != nil {
+		return err
+	}
+	if _, ok := l.e.rows[l.Space.Format(a)]; !ok {
+		return fmt.Errorf("tabular: %s is not in the table", l.Space.Format(a))
+	}
+	return nil
+}
