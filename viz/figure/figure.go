@@ -33,11 +33,14 @@ type Spec struct {
 }
 
 // Series is one named set of points; Name labels it in the legend when there
-// is more than one.
+// is more than one. A line series may carry a band, Lower[i] to Upper[i] at
+// X[i] (a spread over seeds, a confidence interval), shaded in its colour.
 type Series struct {
-	Name string    `json:"name,omitempty"`
-	X    []float64 `json:"x,omitempty"`
-	Y    []float64 `json:"y"`
+	Name  string    `json:"name,omitempty"`
+	X     []float64 `json:"x,omitempty"`
+	Y     []float64 `json:"y"`
+	Lower []float64 `json:"lower,omitempty"` // band; with Upper, as long as X
+	Upper []float64 `json:"upper,omitempty"`
 }
 
 // Validate reports the first problem of s that would make it undrawable.
@@ -65,6 +68,20 @@ func (s *Spec) Validate() error {
 		for i, v := range se.X {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return fmt.Errorf("figure: %s %q: series %q x value %d is %v", s.Kind, s.Title, se.Name, i, v)
+			}
+		}
+		if se.Lower == nil && se.Upper == nil {
+			continue
+		}
+		if s.Kind != KindLine {
+			return fmt.Errorf("figure: %s %q: series %q has a band; only line series do", s.Kind, s.Title, se.Name)
+		}
+		if len(se.Lower) != len(se.X) || len(se.Upper) != len(se.X) {
+			return fmt.Errorf("figure: %s %q: series %q has a band of %d lower and %d upper values for %d x values", s.Kind, s.Title, se.Name, len(se.Lower), len(se.Upper), len(se.X))
+		}
+		for i := range se.Lower {
+			if lo, hi := se.Lower[i], se.Upper[i]; math.IsNaN(lo) || math.IsInf(lo, 0) || math.IsNaN(hi) || math.IsInf(hi, 0) || lo > hi {
+				return fmt.Errorf("figure: %s %q: series %q band value %d is [%v, %v]", s.Kind, s.Title, se.Name, i, lo, hi)
 			}
 		}
 	}

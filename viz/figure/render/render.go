@@ -7,6 +7,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"image/color"
 	"math"
 
 	"gonum.org/v1/plot"
@@ -54,7 +55,10 @@ func SVG(s *figure.Spec) ([]byte, error) {
 			args = append(args, name, pts)
 		}
 		if s.Kind == figure.KindLine {
-			err = plotutil.AddLines(p, args...)
+			err = addBands(p, s.Series)
+			if err == nil {
+				err = plotutil.AddLines(p, args...)
+			}
 		} else {
 			err = plotutil.AddScatters(p, args...)
 		}
@@ -74,6 +78,32 @@ func SVG(s *figure.Spec) ([]byte, error) {
 		return nil, fmt.Errorf("figure: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// addBands shades the band of each series that has one, in the colour
+// plotutil.AddLines gives its line, under the lines.
+func addBands(p *plot.Plot, series []figure.Series) error {
+	for i, se := range series {
+		if se.Lower == nil {
+			continue
+		}
+		pts := make(plotter.XYs, 0, 2*len(se.X))
+		for j := range se.X {
+			pts = append(pts, plotter.XY{X: se.X[j], Y: se.Lower[j]})
+		}
+		for j := len(se.X) - 1; j >= 0; j-- {
+			pts = append(pts, plotter.XY{X: se.X[j], Y: se.Upper[j]})
+		}
+		poly, err := plotter.NewPolygon(pts)
+		if err != nil {
+			return err
+		}
+		r, g, b, _ := plotutil.Color(i).RGBA()
+		poly.Color = color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0x40}
+		poly.LineStyle.Width = 0
+		p.Add(poly)
+	}
+	return nil
 }
 
 // histogram bins values in bins equal-width bins; bins <= 0 chooses one bin

@@ -70,3 +70,21 @@ func TestInvalidSpecs(t *testing.T) {
 		}
 	}
 }
+
+// A line's band is shaded, translucent, under it.
+func TestBand(t *testing.T) {
+	x := []float64{1, 2, 3}
+	s := &figure.Spec{Kind: figure.KindLine, Title: "mean best accuracy", Series: []figure.Series{
+		{Name: "RE", X: x, Y: []float64{90, 92, 93}, Lower: []float64{89, 91, 92.5}, Upper: []float64{91, 93, 93.5}},
+		{Name: "RS", X: x, Y: []float64{90, 91, 92}},
+	}}
+	b, err := SVG(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSVG(t, b, "RE", "RS", "fill-opacity")
+	s.Series[1].Lower = []float64{1}
+	if _, err := SVG(s); err == nil || !strings.Contains(err.Error(), "band of 1 lower and 0 upper values for 3 x values") {
+		t.Errorf("a band of the wrong length: %v", err)
+	}
+}
