@@ -196,4 +196,3 @@ func (s Space) FromSpec(sp *spec.Spec) (space.Arch, error) {
 	}
 	return s.Parse(sp.Arch)
 }
-
