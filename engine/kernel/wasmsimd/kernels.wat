@@ -60,7 +60,7 @@
     (loop $rows
       (local.set $end (i32.add (local.get $row) (i32.shl (local.get $n) (i32.const 2))))
       (if (f32.eq (local.get $beta) (f32.const 0))
-        (then (memory.fill (local.get $row) (i32.const 0) (i32.shl (local.get $n) (i32.const 2))))
+        (then (call $zero (local.get $row) (local.get $n)))
         (else
           (local.set $p (local.get $row))
           (local.set $vend (i32.sub (local.get $end) (i32.const 12)))
@@ -90,7 +90,20 @@
       (then (local.set $step (i32.shl (local.get $lda) (i32.const 2))) (local.set $rowstep (i32.const 4)))
       (else (local.set $step (i32.const 4)) (local.set $rowstep (i32.shl (local.get $lda) (i32.const 2)))))
     (local.set $q (i32.const 0))
-    (loop $panels
+    (loop $panels (block $next
+      ;; A whole panel of a transposed A: the 4 values of each p are adjacent.
+      (if (i32.and (local.get $ta) (i32.le_s (i32.add (local.get $q) (i32.const 4)) (local.get $mc)))
+        (then
+          (local.set $src (i32.add (local.get $a) (i32.shl
+            (i32.add (i32.mul (local.get $pc) (local.get $lda)) (i32.add (local.get $ic) (local.get $q))) (i32.const 2))))
+          (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $q) (local.get $kc)) (i32.const 2))))
+          (local.set $p (local.get $kc))
+          (loop $tp
+            (v128.store (local.get $d) (f32x4.mul (f32x4.splat (local.get $alpha)) (v128.load (local.get $src))))
+            (local.set $src (i32.add (local.get $src) (local.get $step)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br_if $tp (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
+          (br $next)))
       (local.set $r (i32.const 0))
       (loop $rows
         (local.set $d (i32.add (local.get $dst)
@@ -113,7 +126,7 @@
               (f32.store (local.get $d) (f32.const 0))
               (local.set $d (i32.add (local.get $d) (i32.const 16)))
               (br_if $zs (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))))
-        (br_if $rows (i32.lt_s (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 4))))
+        (br_if $rows (i32.lt_s (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 4)))))
       (br_if $panels (i32.lt_s (local.tee $q (i32.add (local.get $q) (i32.const 4))) (local.get $mc)))))
 
   ;; pack_b writes op(B)[pc:pc+kc, jc:jc+nc] at dst as column panels of 8:
@@ -277,6 +290,22 @@
       (local.set $src (i32.add (local.get $src) (i32.const 4)))
       (br $s))))
 
+  ;; zero clears n floats at dst (memory.fill costs a call into the
+  ;; engine, too much for the few floats of a row's padding).
+  (func $zero (param $dst i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (block $vdone (loop $v
+      (br_if $vdone (i32.gt_s (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
+      (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (br $v)))
+    (block $done (loop $s
+      (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+      (f32.store (local.get $dst) (f32.const 0))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+      (br $s))))
+
   ;; add_to adds n floats at src into dst.
   (func $add_to (param $dst i32) (param $src i32) (param $n i32)
     (local $end i32)
@@ -305,7 +334,7 @@
   (func $pad_plane (param $src i32) (param $h i32) (param $w i32) (param $dst i32) (param $ph i32)
     (param $pws i32) (param $oh i32) (param $ow i32)
     (local $d i32)
-    (memory.fill (local.get $dst) (i32.const 0) (i32.shl (i32.mul (local.get $ph) (local.get $pws)) (i32.const 2)))
+    (call $zero (local.get $dst) (i32.mul (local.get $ph) (local.get $pws)))
     (local.set $d (i32.add (local.get $dst)
       (i32.shl (i32.add (i32.mul (local.get $oh) (local.get $pws)) (local.get $ow)) (i32.const 2))))
     (loop $rows
@@ -356,11 +385,11 @@
             (local.set $ih (i32.add (i32.sub (i32.mul (local.get $y) (local.get $sh)) (local.get $ph))
               (i32.mul (local.get $tr) (local.get $dh))))
             (if (i32.or (i32.lt_s (local.get $ih) (i32.const 0)) (i32.ge_s (local.get $ih) (local.get $h)))
-              (then (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $ow) (i32.const 2))))
+              (then (call $zero (local.get $dst) (local.get $ow)))
               (else
-                (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $lo) (i32.const 2)))
-                (memory.fill (i32.add (local.get $dst) (i32.shl (local.get $hi) (i32.const 2))) (i32.const 0)
-                  (i32.shl (i32.sub (local.get $ow) (local.get $hi)) (i32.const 2)))
+                (call $zero (local.get $dst) (local.get $lo))
+                (call $zero (i32.add (local.get $dst) (i32.shl (local.get $hi) (i32.const 2)))
+                  (i32.sub (local.get $ow) (local.get $hi)))
                 (local.set $src (i32.add (local.get $plane) (i32.shl (i32.mul (local.get $ih) (local.get $w)) (i32.const 2))))
                 (if (i32.eq (local.get $sw) (i32.const 1))
                   (then (call $copy (i32.add (local.get $dst) (i32.shl (local.get $lo) (i32.const 2)))
