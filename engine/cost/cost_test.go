@@ -1,0 +1,94 @@
+package cost
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestInfer(t *testing.T) {
+	for _, c := range []struct {
+		l            Layer
+		out          string
+		params, macs int64
+	}{
+		// 3×3 conv 16→32, stride 2, padding 1 on 32×32: 16·32·9 weights, 16·16 outputs of 16·9·32 MACs.
+		{Layer{Kind: Conv, In: []int{16, 32, 32}, Width: 32, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1}, "[32 16 16]", 4608, 16 * 16 * 32 * 144},
+		// Depthwise 5×5, dilation 2, padding 4: C·25 weights.
+		{Layer{Kind: Conv, In: []int{8, 10, 10}, Width: 8, KH: 5, KW: 5, PH: 4, PW: 4, Dilation: 2, Groups: 8}, "[8 10 10]", 200, 100 * 8 * 25},
+		{Layer{Kind: Linear, In: []int{5, 6}, Width: 4, Bias: true}, "[5 4]", 28, 120},
+		{Layer{Kind: Attention, In: []int{10, 24}, Heads: 2}, "[10 8]", 0, 2 * 10 * 10 * 8},
+		{Layer{Kind: Zero, In: []int{4, 7, 7}, Width: 8, SH: 2, SW: 2}, "[8 4 4]", 0, 0},
+		{Layer{Kind: BatchNorm, In: []int{4, 7, 7}, Affine: true}, "[4 7 7]", 8, 0},
+	} {
+		if err := c.l.Infer(); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(c.l.Out) != c.out || c.l.Params != c.params || c.l.MACs != c.macs {
+			t.Errorf("%s: out %v params %d MACs %d; want %s %d %d", c.l.Key(), c.l.Out, c.l.Params, c.l.MACs, c.out, c.params, c.macs)
+		}
+	}
+	bad := Layer{Kind: Conv, Name: "c", In: []int{3, 2, 2}, Width: 4, KH: 5, KW: 5}
+	if err := bad.Infer(); err == nil || !strings.Contains(err.Error(), "conv c on input [3 2 2]: a 5x5 window leaves no output") {
+		t.Errorf("error %v", err)
+	}
+}
+
+func smallNet(t *testing.T) *Net {
+	n := &Net{Input: []int{3, 8, 8}}
+	x := n.Input
+	for _, l := range []Layer{
+		{Kind: Conv, In: x, Width: 8, KH: 3, KW: 3, PH: 1, PW: 1},
+		{Kind: BatchNorm, Affine: true}, {Kind: Act, Act: ReLU},
+		{Kind: MaxPool, KH: 2, KW: 2, SH: 2, SW: 2},
+		{Kind: GlobalPool}, {Kind: Linear, Width: 10, Bias: true},
+		{Kind: Linear, Width: 10, Aux: true},
+	} {
+		l.In = x
+		var err error
+		if x, err = n.Add(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return n
+}
+
+func TestCount(t *testing.T) {
+	r := smallNet(t).Count(4)
+	// conv 216 + bn 16 + linear 90 = 322; aux linear 100.
+	if r.Params != 322 || r.AuxParams != 100 || r.MACs != 64*8*27+80 || r.FLOPs != 2*r.MACs {
+		t.Errorf("%+v", r)
+	}
+	acts := int64(4 * (512 + 512 + 512 + 128 + 8 + 10 + 10))
+	if r.ActivationBytes != acts || r.PeakTrainBytes != 12*422+4*2*acts {
+		t.Errorf("memory %+v, want activations %d", r, acts)
+	}
+}
+
+func TestLatency(t *testing.T) {
+	n := smallNet(t)
+	var tab LatencyTable
+	tab.Repeats = 3
+	ms := tab.Latency(n, true)
+	if ms <= 0 || len(tab.Entries) != 6 {
+		t.Fatalf("latency %g ms, %d entries", ms, len(tab.Entries))
+	}
+	if again := tab.Latency(n, false); again != ms {
+		t.Errorf("cached latency %g, first %g", again, ms)
+	}
+	// An unmeasured, larger convolution is predicted from the measured one.
+	big := Layer{Kind: Conv, In: []int{3, 16, 16}, Width: 8, KH: 3, KW: 3, PH: 1, PW: 1}
+	if err := big.Infer(); err != nil {
+		t.Fatal(err)
+	}
+	small := tab.Entries[n.Layers[0].Key()].MS
+	if p := tab.Predict(&big); p < 3*small || p > 5*small {
+		t.Errorf("predicted %g ms for 4x the MACs of a %g ms layer", p, small)
+	}
+	b, _ := json.Marshal(&tab)
+	back, err := LoadLatencyTable(b)
+	if err != nil || back.Latency(n, false) != ms {
+		t.Errorf("reloaded table: %v", err)
+	}
+}
