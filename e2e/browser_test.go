@@ -427,3 +427,19 @@ func TestMNISTLessonTrainsInTheBrowser(t *testing.T) {
 		t.Errorf("test accuracy %.2f%% in the browser, want about 97%%", acc)
 	}
 }
+
+// TestGoroutinePanicRestartsTheKernel: a panic in a goroutine a cell started
+// ends the whole Go program; the page reports it on the cell and starts a
+// fresh kernel, so the page lives on.
+func TestGoroutinePanicRestartsTheKernel(t *testing.T) {
+	ctx := page(t)
+	got := runCell(t, ctx, "import \"time\"\ngo func() { panic(\"in a goroutine\") }()\ntime.Sleep(500 * time.Millisecond)")
+	if got.Error == nil || !strings.Contains(*got.Error, "in a goroutine") {
+		t.Errorf("error %v, want it to carry the goroutine's panic", deref(got.Error))
+	}
+	eval[any](t, ctx, `window.nasbook.ready()`, 60*time.Second)
+	got = runCell(t, ctx, "40 + 2")
+	if got.Error != nil || got.Text != "42\n" {
+		t.Errorf("after the crash: text %q error %v", got.Text, deref(got.Error))
+	}
+}
