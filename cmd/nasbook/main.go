@@ -24,6 +24,7 @@ var commands = []command{
 	{"run", "run a notebook (.ipynb) headless and print each cell's output", runCmd},
 	{"search", "search a benchmark table's space with a strategy over seeds", searchCmd},
 	{"bench", "measure the engine's workloads W1-W3 natively, in node and in Chromium", benchCmd},
+	{"cost", "print params, MACs, FLOPs, memory and latency of architectures as JSON", costCmd},
 }
 
 func main() {

@@ -207,6 +207,15 @@ func (s *Spec) Clone() *Spec {
 	return c
 }
 
+// SetClasses sets the number of classes, and in a sequential spec the
+// width of the final linear layer (the classifier) with it.
+func (s *Spec) SetClasses(n int) {
+	s.Classes = n
+	if k := len(s.Layers); s.Kind == KindSequential && k > 0 && s.Layers[k-1].Op == Linear {
+		s.Layers[k-1].Out = n
+	}
+}
+
 // OpNames lists the built-in cell operations and the spec's own, sorted.
 func (s *Spec) OpNames() []string {
 	var ns []string
