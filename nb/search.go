@@ -1,0 +1,358 @@
+package nb
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"gonum.org/v1/gonum/stat"
+
+	"nasbook/engine/search"
+	"nasbook/engine/search/tabular"
+	"nasbook/space"
+	"nasbook/space/nb201"
+	"nasbook/viz/figure"
+)
+
+// Table is a benchmark table: CSV with an index and an arch column and
+// columns of results, as NAS-Bench-201's tables (the page uploads a file and
+// hands its text to LoadTable).
+type Table struct{ t *tabular.Table }
+
+// LoadTable reads a benchmark table from its CSV text, e.g.
+//
+//	acc := nb.LoadTable(csvText)
+//	fmt.Println(acc.Columns())
+func LoadTable(csvText string) *Table { return Default.LoadTable(csvText) }
+
+// LoadTable reads a table; see the package-level LoadTable.
+func (*Session) LoadTable(csvText string) *Table {
+	t, err := tabular.Read("table", strings.NewReader(csvText))
+	if err != nil {
+		fail("LoadTable", err)
+	}
+	return &Table{t}
+}
+
+// Columns lists the table's columns other than index and arch.
+func (t *Table) Columns() []string { return slices.Clone(t.t.Columns) }
+
+// Len is the number of rows.
+func (t *Table) Len() int { return len(t.t.Rows) }
+
+// Join returns the rows whose index is in both tables, with the columns of
+// both: accuracy from one table and latency from another, say.
+func (t *Table) Join(o *Table) *Table {
+	j, err := tabular.Join(t.t, o.t)
+	if err != nil {
+		fail("Table.Join", err)
+	}
+	return &Table{j}
+}
+
+// Where returns the rows whose column has the given text, e.g.
+// zc.Where("dataset", "cifar10").
+func (t *Table) Where(column, value string) *Table {
+	w, err := t.t.Where(column, value)
+	if err != nil {
+		fail("Table.Where", err)
+	}
+	return &Table{w}
+}
+
+// SearchConfig sets up Search. Zero fields take the defaults in their
+// comments.
+type SearchConfig struct {
+	Space    string // the search space: "nb201" (default)
+	Strategy string // rs, re (default), reinforce, bo, bananas, ls, nsga2, exhaustive
+	Budget   int    // evaluations per run; 0 means 100
+	Seed     int64  // the first run's seed; runs use Seed, Seed+1, ...
+	Seeds    int    // number of runs; 0 means 1
+	Table    *Table // scores architectures by lookup
+	// Metric is the column to maximise; Objectives lists several columns
+	// for a multi-objective search (nsga2), the first being the metric.
+	Metric     string
+	Objectives []string
+	Minimize   []string // columns to minimise rather than maximise
+	Quiet      bool     // print no summary line
+}
+
+// SearchResult is what Search found over its runs.
+type SearchResult struct {
+	Strategy   string
+	Objectives []string
+	Mean, Std  float64     // of the runs' best first objective
+	Runs       []SearchRun // one per seed
+	// Curve[i] is the mean over runs of the best first objective after i+1
+	// evaluations; Lower and Upper are Curve less and plus one standard
+	// deviation over runs.
+	Curve, Lower, Upper []float64
+	Front               []FrontMember // Pareto front of all runs together (several objectives)
+}
+
+// SearchRun is one run of a search.
+type SearchRun struct {
+	Seed  int64
+	Arch  string  // the best architecture on the first objective
+	Value float64 // its first objective
+	Front []FrontMember
+}
+
+// FrontMember is an architecture of a Pareto front with its objectives.
+type FrontMember struct {
+	Arch   string
+	Values map[string]float64 // by column
+}
+
+func (r SearchResult) String() string {
+	return fmt.Sprintf("%s: best %s %.4g ± %.2g over %d runs", r.Strategy, r.Objectives[0], r.Mean, r.Std, len(r.Runs))
+}
+
+// Search runs a search strategy over seeds on a benchmark table, e.g.
+//
+//	acc := nb.LoadTable(csvText)
+//	r := nb.Search(nb.SearchConfig{Strategy: "re", Budget: 100, Seeds: 10, Table: acc, Metric: "cifar10_test"})
+//	nb.Show(r.Runs[0].Arch)
+func Search(cfg SearchConfig) SearchResult { return Default.Search(cfg) }
+
+// Search runs a search; see the package-level Search.
+func (s *Session) Search(cfg SearchConfig) SearchResult {
+	r, err := s.runSearch(cfg)
+	if err != nil {
+		fail("Search", err)
+	}
+	if !cfg.Quiet {
+		fmt.Fprintln(s.stdout, r)
+	}
+	return r
+}
+
+// CompareSearch runs Search with each strategy and plots the mean best
+// metric against the number of queries, with a band of one standard
+// deviation over seeds.
+func CompareSearch(cfg SearchConfig, strategies ...string) []SearchResult {
+	return Default.CompareSearch(cfg, strategies...)
+}
+
+// CompareSearch compares strategies; see the package-level CompareSearch.
+func (s *Session) CompareSearch(cfg SearchConfig, strategies ...string) []SearchResult {
+	if len(strategies) == 0 {
+		failf("CompareSearch", "no strategies")
+	}
+	var rs []SearchResult
+	for _, name := range strategies {
+		c := cfg
+		c.Strategy = name
+		r, err := s.runSearch(c)
+		if err != nil {
+			fail("CompareSearch", err)
+		}
+		if !cfg.Quiet {
+			fmt.Fprintln(s.stdout, r)
+		}
+		rs = append(rs, r)
+	}
+	s.plotSearch("CompareSearch", rs)
+	return rs
+}
+
+// PlotSearch plots the mean best metric of search results against the
+// number of queries, each with its band over seeds.
+func PlotSearch(results ...SearchResult) { Default.PlotSearch(results...) }
+
+// PlotSearch plots results; see the package-level PlotSearch.
+func (s *Session) PlotSearch(results ...SearchResult) { s.plotSearch("PlotSearch", results) }
+
+func (s *Session) plotSearch(fn string, rs []SearchResult) {
+	if len(rs) == 0 {
+		failf(fn, "no results")
+	}
+	metric := rs[0].Objectives[0]
+	spec := &figure.Spec{Kind: figure.KindLine, Title: "mean best " + metric + " against queries",
+		XLabel: "queries", YLabel: "best " + metric}
+	for _, r := range rs {
+		x := make([]float64, len(r.Curve))
+		for i := range x {
+			x[i] = float64(i + 1)
+		}
+		se := figure.Series{Name: r.Strategy, X: x, Y: r.Curve}
+		if len(r.Runs) > 1 {
+			se.Lower, se.Upper = r.Lower, r.Upper
+		}
+		spec.Series = append(spec.Series, se)
+	}
+	s.figure(fn, spec)
+}
+
+func spaceNamed(name string) (space.Space, error) {
+	switch name {
+	case "", "nb201":
+		return nb201.Space{}, nil
+	}
+	return nil, fmt.Errorf("unknown space %q (want nb201)", name)
+}
+
+// runSearch runs cfg's seeds, showing a progress bar over all their
+// evaluations unless cfg.Quiet.
+func (sess *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
+	var res SearchResult
+	sp, err := spaceNamed(cfg.Space)
+	if err != nil {
+		return res, err
+	}
+	if cfg.Table == nil {
+		return res, fmt.Errorf("no Table to score architectures with")
+	}
+	cols := slices.Clone(cfg.Objectives)
+	switch {
+	case cfg.Metric != "" && len(cols) == 0:
+		cols = []string{cfg.Metric}
+	case cfg.Metric != "" && cols[0] != cfg.Metric:
+		return res, fmt.Errorf("Metric %q is not the first of Objectives %v", cfg.Metric, cols)
+	case len(cols) == 0:
+		return res, fmt.Errorf("no Metric (a column of the table: %s)", strings.Join(cfg.Table.t.Columns, ", "))
+	}
+	for _, m := range cfg.Minimize {
+		if !slices.Contains(cols, m) {
+			return res, fmt.Errorf("Minimize %q is not an objective (%s)", m, strings.Join(cols, ", "))
+		}
+	}
+	objs := make([]search.Objective, len(cols))
+	for i, c := range cols {
+		objs[i] = search.Objective{Name: c, Minimize: slices.Contains(cfg.Minimize, c)}
+	}
+	if cfg.Strategy == "" {
+		cfg.Strategy = "re"
+	}
+	if _, err := search.NewStrategy(cfg.Strategy); err != nil {
+		return res, err
+	}
+	if strings.EqualFold(cfg.Strategy, "nsga2") && len(objs) < 2 {
+		return res, fmt.Errorf("nsga2 needs two or more Objectives")
+	}
+	budget, seeds := cfg.Budget, cfg.Seeds
+	if budget <= 0 {
+		budget = 100
+	}
+	if seeds <= 0 {
+		seeds = 1
+	}
+	est, err := tabular.NewEstimator(cfg.Table.t, sp, objs, "")
+	if err != nil {
+		return res, err
+	}
+	sp = est.Space()
+
+	res = SearchResult{Strategy: cfg.Strategy, Objectives: cols}
+	id := fmt.Sprintf("search-%p", &res)
+	lastShown := time.Time{}
+	progress := func(done int, label string, force bool) {
+		// A few updates a second are enough for the eye.
+		if now := time.Now(); !cfg.Quiet && (force || now.Sub(lastShown) > 150*time.Millisecond) {
+			lastShown = now
+			sess.ShowProgress(Progress{ID: id, Label: label, Done: done, Total: seeds * budget})
+		}
+	}
+	progress(0, cfg.Strategy+": starting", true)
+	var curves [][]float64
+	var bests []float64
+	var pooled []search.Evaluation
+	for k := range seeds {
+		seed := cfg.Seed + int64(k)
+		st, _ := search.NewStrategy(cfg.Strategy)
+		onEvent := func(e search.Event) {
+			if ev, ok := e.(*search.Evaluated); ok {
+				progress(k*budget+ev.N, fmt.Sprintf("%s: seed %d, evaluation %d of %d", cfg.Strategy, seed, ev.N, budget), false)
+			}
+		}
+		s, err := search.New(search.Config{Space: sp, Strategy: st, Estimator: est, Seed: seed, Budget: search.Budget{Evaluations: budget}, OnEvent: onEvent})
+		if err != nil {
+			return res, err
+		}
+		if err := s.Run(context.Background()); err != nil {
+			return res, fmt.Errorf("seed %d: %w", seed, err)
+		}
+		best, ok := s.Best()
+		if !ok {
+			return res, fmt.Errorf("seed %d: nothing evaluated", seed)
+		}
+		run := SearchRun{Seed: seed, Arch: sp.Format(best.Arch), Value: best.Values[0]}
+		if len(objs) > 1 {
+			run.Front = members(sp, cols, s.Front())
+			pooled = append(pooled, s.Front()...)
+		}
+		res.Runs = append(res.Runs, run)
+		bests = append(bests, run.Value)
+		curves = append(curves, search.BestSoFar(s.Problem(), s.History(), 0))
+	}
+	progress(seeds*budget, fmt.Sprintf("%s: %d runs of %d evaluations", cfg.Strategy, seeds, budget), true)
+	res.Mean, res.Std = stat.MeanStdDev(bests, nil)
+	if seeds == 1 {
+		res.Std = 0
+	}
+	res.Curve, res.Lower, res.Upper = band(curves)
+	if len(objs) > 1 {
+		fs := make([][]float64, len(pooled))
+		for i, e := range pooled {
+			fs[i] = e.Fitness
+		}
+		var front []search.Evaluation
+		seen := map[string]bool{}
+		for _, i := range search.ParetoFront(fs) {
+			if key := pooled[i].Arch.Key(); !seen[key] {
+				seen[key] = true
+				front = append(front, pooled[i])
+			}
+		}
+		slices.SortStableFunc(front, func(a, b search.Evaluation) int { return -cmpFloat(a.Fitness[0], b.Fitness[0]) })
+		res.Front = members(sp, cols, front)
+	}
+	return res, nil
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func members(sp space.Space, cols []string, es []search.Evaluation) []FrontMember {
+	out := make([]FrontMember, len(es))
+	for i, e := range es {
+		m := FrontMember{Arch: sp.Format(e.Arch), Values: map[string]float64{}}
+		for k, c := range cols {
+			m.Values[c] = e.Values[k]
+		}
+		out[i] = m
+	}
+	return out
+}
+
+// band returns the mean of curves at each step, less and plus one standard
+// deviation. A run that ended early (an exhausted strategy) holds its last
+// value.
+func band(curves [][]float64) (mean, lo, hi []float64) {
+	n := 0
+	for _, c := range curves {
+		n = max(n, len(c))
+	}
+	col := make([]float64, len(curves))
+	for i := range n {
+		for k, c := range curves {
+			col[k] = c[min(i, len(c)-1)]
+		}
+		m, s := stat.MeanStdDev(col, nil)
+		if len(col) < 2 || math.IsNaN(s) {
+			s = 0
+		}
+		mean, lo, hi = append(mean, m), append(lo, m-s), append(hi, m+s)
+	}
+	return mean, lo, hi
+}
