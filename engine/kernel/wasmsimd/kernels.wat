@@ -104,6 +104,34 @@
             (local.set $d (i32.add (local.get $d) (i32.const 16)))
             (br_if $tp (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
           (br $next)))
+      ;; A whole panel of a row-major A: 4×4 blocks transposed in registers.
+      (if (i32.and (i32.eqz (local.get $ta)) (i32.le_s (i32.add (local.get $q) (i32.const 4)) (local.get $mc)))
+        (then
+          (local.set $src (i32.add (local.get $a) (i32.shl
+            (i32.add (i32.mul (i32.add (local.get $ic) (local.get $q)) (local.get $lda)) (local.get $pc)) (i32.const 2))))
+          (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $q) (local.get $kc)) (i32.const 2))))
+          (local.set $p (local.get $kc))
+          (block $td (loop $tl
+            (br_if $td (i32.lt_s (local.get $p) (i32.const 4)))
+            (call $tr4 (local.get $d) (i32.const 16) (local.get $src) (local.get $rowstep) (local.get $alpha))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (local.set $d (i32.add (local.get $d) (i32.const 64)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 4)))
+            (br $tl)))
+          (block $rd (loop $rl
+            (br_if $rd (i32.eqz (local.get $p)))
+            (f32.store (local.get $d) (f32.mul (local.get $alpha) (f32.load (local.get $src))))
+            (f32.store offset=4 (local.get $d) (f32.mul (local.get $alpha)
+              (f32.load (i32.add (local.get $src) (local.get $rowstep)))))
+            (f32.store offset=8 (local.get $d) (f32.mul (local.get $alpha)
+              (f32.load (i32.add (local.get $src) (i32.shl (local.get $rowstep) (i32.const 1))))))
+            (f32.store offset=12 (local.get $d) (f32.mul (local.get $alpha)
+              (f32.load (i32.add (local.get $src) (i32.mul (local.get $rowstep) (i32.const 3))))))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br $rl)))
+          (br $next)))
       (local.set $r (i32.const 0))
       (loop $rows
         (local.set $d (i32.add (local.get $dst)
@@ -138,6 +166,7 @@
     (local.set $ld4 (i32.shl (local.get $ldb) (i32.const 2)))
     (local.set $q (i32.const 0))
     (loop $panels
+      block $done
       (if (i32.and (i32.eqz (local.get $tb)) (i32.le_s (i32.add (local.get $q) (i32.const 8)) (local.get $nc)))
         (then
           ;; A whole panel of a row-major B: two vector copies per p.
@@ -151,7 +180,34 @@
             (local.set $src (i32.add (local.get $src) (local.get $ld4)))
             (local.set $d (i32.add (local.get $d) (i32.const 32)))
             (br_if $ps (local.tee $p (i32.sub (local.get $p) (i32.const 1))))))
-        (else
+        (else (block $slow
+          ;; A whole panel of a transposed B: two 4×4 transposes per 4 p.
+          (br_if $slow (i32.or (i32.eqz (local.get $tb)) (i32.gt_s (i32.add (local.get $q) (i32.const 8)) (local.get $nc))))
+          (local.set $src (i32.add (local.get $b) (i32.shl
+            (i32.add (i32.mul (i32.add (local.get $jc) (local.get $q)) (local.get $ldb)) (local.get $pc)) (i32.const 2))))
+          (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $q) (local.get $kc)) (i32.const 2))))
+          (local.set $p (local.get $kc))
+          (block $td (loop $tl
+            (br_if $td (i32.lt_s (local.get $p) (i32.const 4)))
+            (call $tr4 (local.get $d) (i32.const 32) (local.get $src) (local.get $ld4) (f32.const 1))
+            (call $tr4 (i32.add (local.get $d) (i32.const 16)) (i32.const 32)
+              (i32.add (local.get $src) (i32.shl (local.get $ld4) (i32.const 2))) (local.get $ld4) (f32.const 1))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (local.set $d (i32.add (local.get $d) (i32.const 128)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 4)))
+            (br $tl)))
+          (block $rd (loop $rl
+            (br_if $rd (i32.eqz (local.get $p)))
+            (local.set $j (i32.const 0))
+            (loop $jl
+              (f32.store (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 2)))
+                (f32.load (i32.add (local.get $src) (i32.mul (local.get $j) (local.get $ld4)))))
+              (br_if $jl (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 8))))
+            (local.set $src (i32.add (local.get $src) (i32.const 4)))
+            (local.set $d (i32.add (local.get $d) (i32.const 32)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br $rl)))
+          (br $done))
           (local.set $j (i32.const 0))
           (loop $cols
             (local.set $d (i32.add (local.get $dst)
@@ -185,9 +241,37 @@
                   (local.set $d (i32.add (local.get $d) (i32.const 32)))
                   (br_if $zs (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))))
             (br_if $cols (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 8))))))
+      end ;; $done
       (br_if $panels (i32.lt_s (local.tee $q (i32.add (local.get $q) (i32.const 8))) (local.get $nc)))))
 
-  ;; macro adds the product of packed A (mc×kc at pa) and packed B (kc×nc at
+;; tr4 stores the transpose of the 4×4 block whose rows start at src, src+ld,
+  ;; src+2ld, src+3ld (bytes), times alpha, as four vectors dstride bytes apart
+  ;; from dst: vector p holds element p of each row.
+  (func $tr4 (param $dst i32) (param $dstride i32) (param $src i32) (param $ld i32) (param $alpha f32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $va v128)
+    (local.set $va (f32x4.splat (local.get $alpha)))
+    (local.set $r0 (v128.load (local.get $src)))
+    (local.set $r1 (v128.load (i32.add (local.get $src) (local.get $ld))))
+    (local.set $r2 (v128.load (i32.add (local.get $src) (i32.shl (local.get $ld) (i32.const 1)))))
+    (local.set $r3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $ld) (i32.const 3)))))
+    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+    (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+    (local.set $t2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+    (v128.store (local.get $dst) (f32x4.mul (local.get $va)
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1))))
+    (local.set $dst (i32.add (local.get $dst) (local.get $dstride)))
+    (v128.store (local.get $dst) (f32x4.mul (local.get $va)
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1))))
+    (local.set $dst (i32.add (local.get $dst) (local.get $dstride)))
+    (v128.store (local.get $dst) (f32x4.mul (local.get $va)
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t2) (local.get $t3))))
+    (local.set $dst (i32.add (local.get $dst) (local.get $dstride)))
+    (v128.store (local.get $dst) (f32x4.mul (local.get $va)
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t2) (local.get $t3)))))
+
+    ;; macro adds the product of packed A (mc×kc at pa) and packed B (kc×nc at
   ;; pb) into C (byte offset c, row stride ldc elements). Edge tiles go
   ;; through the 4×8 tile at ws.
   (func $macro (param $mc i32) (param $nc i32) (param $kc i32) (param $pa i32) (param $pb i32)
