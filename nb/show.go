@@ -2,36 +2,57 @@ package nb
 
 import (
 	"fmt"
+	"strings"
 
 	"nasbook/space/nb201"
 	"nasbook/viz/scene"
 )
 
-// Show draws an architecture on the canvas beside the notebook. x is an
-// nb201.Arch or its NAS-Bench-201 string, e.g.
+// Show draws an architecture on the canvas beside the notebook: the cell of
+// an NAS-Bench-201 architecture, the normal and reduction cells of a DARTS
+// genotype, the chain of blocks of a MobileNet or transformer. x is an
+// nb.Arch, an nb201.Arch, or a string in any built-in notation, e.g.
 //
 //	nb.Show("|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|")
+//	nb.Show("DARTS_V2")
+//	nb.Show(nb.Sample(nb.Space("mobilenet"), 1))
 func Show(x any) { Default.Show(x) }
 
 // Show draws an architecture on the canvas; see the package-level Show.
 func (s *Session) Show(x any) {
-	var sc *scene.Scene
+	var scs []*scene.Scene
 	switch v := x.(type) {
 	case nb201.Arch:
-		sc = nb201Scene(v)
+		scs = []*scene.Scene{nb201Scene(v)}
 	case string:
-		a, err := nb201.Parse(v)
-		if err != nil {
-			fail("Show", err)
+		if strings.HasPrefix(strings.TrimSpace(v), "|") {
+			a, err := nb201.Parse(v)
+			if err != nil {
+				fail("Show", err)
+			}
+			scs = []*scene.Scene{nb201Scene(a)}
+			break
 		}
-		sc = nb201Scene(a)
+		scs = s.scenes(x)
+	case Arch:
+		scs = s.scenes(x)
 	default:
-		failf("Show", "cannot draw a %T; pass an nb201.Arch or a NAS-Bench-201 string", x)
+		failf("Show", "cannot draw a %T; pass an nb.Arch, an nb201.Arch or an architecture string", x)
 	}
-	s.Display(Output{
-		scene.MIMEType: sc,
-		"text/plain":   sc.Title,
-	})
+	for _, sc := range scs {
+		s.Display(Output{
+			scene.MIMEType: sc,
+			"text/plain":   sc.Title,
+		})
+	}
+}
+
+func (s *Session) scenes(x any) []*scene.Scene {
+	scs, err := scenesOf(s.specOf("Show", x))
+	if err != nil {
+		fail("Show", err)
+	}
+	return scs
 }
 
 // NB201 parses an architecture in NAS-Bench-201's string form.

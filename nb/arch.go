@@ -1,0 +1,196 @@
+package nb
+
+import (
+	"fmt"
+	"math/rand"
+	"strings"
+
+	"nasbook/space"
+	"nasbook/space/nb201"
+	"nasbook/space/spaces"
+	"nasbook/space/spec"
+)
+
+// SearchSpace is a built-in search space, as Space returns it.
+type SearchSpace struct {
+	Name string
+	s    space.Space
+}
+
+// String names the space and its size.
+func (sp *SearchSpace) String() string {
+	n := space.Size(sp.s)
+	if n < 0 {
+		return fmt.Sprintf("%s: %d choices, more than 2^62 combinations", sp.Name, len(sp.s.Dims()))
+	}
+	return fmt.Sprintf("%s: %d choices, %d combinations", sp.Name, len(sp.s.Dims()), n)
+}
+
+// Choices lists the space's choices, one line each with its options.
+func (sp *SearchSpace) Choices() []string {
+	var out []string
+	for _, d := range sp.s.Dims() {
+		out = append(out, d.Name+": "+strings.Join(d.Options, " "))
+	}
+	return out
+}
+
+// Arch is one architecture of a built-in space: the index of the chosen
+// option of each choice, and the architecture in the space's notation.
+type Arch struct {
+	Space   string
+	Choices []int
+	Text    string // an NB201 string, a DARTS genotype, ...
+}
+
+func (a Arch) String() string { return a.Text }
+
+// Space returns a built-in space: "nb201", "darts", "mobilenet" or
+// "transformer".
+//
+//	sp := nb.Space("darts")
+//	a := nb.Sample(sp, 1)
+func Space(name string) *SearchSpace { return Default.Space(name) }
+
+// Space returns a built-in space; see the package-level Space.
+func (*Session) Space(name string) *SearchSpace {
+	s, err := spaces.ByName(name)
+	if err != nil {
+		fail("Space", err)
+	}
+	return &SearchSpace{Name: s.Name(), s: s}
+}
+
+func (sp *SearchSpace) arch(c space.Arch) Arch {
+	return Arch{Space: sp.Name, Choices: c, Text: sp.s.Format(c)}
+}
+
+// Sample draws an architecture of sp, the same one for the same seed.
+func Sample(sp *SearchSpace, seed int64) Arch { return Default.Sample(sp, seed) }
+
+// Sample draws an architecture; see the package-level Sample.
+func (*Session) Sample(sp *SearchSpace, seed int64) Arch {
+	if sp == nil {
+		failf("Sample", "no space (use nb.Space(\"nb201\"))")
+	}
+	a, err := space.Sample(sp.s, rand.New(rand.NewSource(seed)))
+	if err != nil {
+		fail("Sample", err)
+	}
+	return sp.arch(a)
+}
+
+// Mutate returns a with one choice changed, the same change for the same
+// seed.
+func Mutate(a Arch, seed int64) Arch { return Default.Mutate(a, seed) }
+
+// Mutate changes one choice; see the package-level Mutate.
+func (s *Session) Mutate(a Arch, seed int64) Arch {
+	sp := s.spaceOf("Mutate", a)
+	return sp.arch(space.Mutate(sp.s, a.Choices, rand.New(rand.NewSource(seed))))
+}
+
+// Parse reads an architecture of a space from its notation (for DARTS also
+// a published genotype's name, such as "DARTS_V2").
+func Parse(spaceName, text string) Arch { return Default.Parse(spaceName, text) }
+
+// Parse reads an architecture; see the package-level Parse.
+func (s *Session) Parse(spaceName, text string) Arch {
+	sp := s.Space(spaceName)
+	c, err := sp.s.Parse(text)
+	if err != nil {
+		fail("Parse", err)
+	}
+	return sp.arch(c)
+}
+
+func (s *Session) spaceOf(fn string, a Arch) *SearchSpace {
+	sp, err := spaces.ByName(a.Space)
+	if err != nil {
+		fail(fn, err)
+	}
+	if err := space.Valid(sp, a.Choices); err != nil {
+		fail(fn, err)
+	}
+	return &SearchSpace{Name: sp.Name(), s: sp}
+}
+
+// Hash returns a key under which architectures of the same network are
+// equal (isomorphic NAS-Bench-201 cells, DARTS nodes with their two edges
+// swapped).
+func Hash(a Arch) string { return Default.Hash(a) }
+
+// Hash returns the canonical key; see the package-level Hash.
+func (s *Session) Hash(a Arch) string {
+	sp := s.spaceOf("Hash", a)
+	return space.Hash(sp.s, a.Choices)
+}
+
+// specOf returns the spec of x: an Arch, an nb201.Arch, a *spec.Spec, or a
+// string in any notation that `nasbook cost` reads.
+func (s *Session) specOf(fn string, x any) *spec.Spec {
+	var sp *spec.Spec
+	var err error
+	switch v := x.(type) {
+	case Arch:
+		sp, err = space.ToSpec(s.spaceOf(fn, v).s, v.Choices)
+	case nb201.Arch:
+		sp = v.Spec(nb201.Macro{})
+	case *spec.Spec:
+		sp = v
+	case string:
+		sp, err = spaces.Spec(v, spaces.Settings{})
+	default:
+		failf(fn, "cannot read a %T as an architecture; pass an nb.Arch, an nb201.Arch or an architecture string", x)
+	}
+	if err != nil {
+		fail(fn, err)
+	}
+	return sp
+}
+
+// Costs is what an architecture costs, per example.
+type Costs struct {
+	Params          int64 // of the inference network
+	AuxParams       int64 // of auxiliary heads (DARTS), used in training only
+	MACs            int64 // multiply-accumulates
+	FLOPs           int64 // 2 x MACs
+	ActivationBytes int64 // what training keeps for backward
+	PeakTrainBytes  int64 // at batch 64
+	LatencyMS       float64
+}
+
+func (c Costs) String() string {
+	s := fmt.Sprintf("%.3fM params, %.1fM MACs, %.1fM FLOPs, %.1f MB activations, %.1f MB peak training memory at batch 64",
+		float64(c.Params)/1e6, float64(c.MACs)/1e6, float64(c.FLOPs)/1e6, float64(c.ActivationBytes)/1e6, float64(c.PeakTrainBytes)/1e6)
+	if c.AuxParams > 0 {
+		s += fmt.Sprintf(" (+%.3fM auxiliary params)", float64(c.AuxParams)/1e6)
+	}
+	if c.LatencyMS > 0 {
+		s += fmt.Sprintf(", %.2f ms", c.LatencyMS)
+	}
+	return s
+}
+
+// Cost counts an architecture's parameters, MACs, FLOPs and memory. x is an
+// nb.Arch, an nb201.Arch or a string in any built-in notation, e.g.
+//
+//	fmt.Println(nb.Cost("DARTS_V2"))
+func Cost(x any) Costs { return Default.Cost(x) }
+
+// Cost counts an architecture's costs; see the package-level Cost.
+func (s *Session) Cost(x any) Costs {
+	r, err := spec.Cost(s.specOf("Cost", x), 64)
+	if err != nil {
+		fail("Cost", err)
+	}
+	return Costs{Params: r.Params, AuxParams: r.AuxParams, MACs: r.MACs, FLOPs: r.FLOPs,
+		ActivationBytes: r.ActivationBytes, PeakTrainBytes: r.PeakTrainBytes}
+}
+
+// Spec returns an architecture's spec as JSON: the network as data, as a
+// pool worker receives it.
+func Spec(x any) string { return Default.Spec(x) }
+
+// Spec returns the JSON spec; see the package-level Spec.
+func (s *Session) Spec(x any) string { return string(s.specOf("Spec", x).JSON()) }
