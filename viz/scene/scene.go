@@ -8,6 +8,7 @@ package scene
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 )
 
 // MIMEType is the key of a scene inside a notebook display_data output.
@@ -19,6 +20,14 @@ type Kind string
 const (
 	// KindCell is one architecture cell: a DAG of nodes joined by operation edges.
 	KindCell Kind = "cell"
+	// KindPoints is the progress of a search: a scatter of evaluated
+	// architectures (x an evaluation number or any metric, y a metric) with
+	// the points of each named group highlighted and the incumbent, the best
+	// point on y, marked.
+	KindPoints Kind = "points"
+	// KindPareto is a trade-off between two objectives: every point faint and
+	// the non-dominated ones (the Pareto front) joined by a step line.
+	KindPareto Kind = "pareto"
 )
 
 // Scene is one complete picture for the canvas. A new scene replaces the old one.
@@ -26,6 +35,44 @@ type Scene struct {
 	Kind  Kind   `json:"kind"`
 	Title string `json:"title,omitempty"`
 	Cell  *Cell  `json:"cell,omitempty"` // set when Kind == KindCell
+	Plot  *Plot  `json:"plot,omitempty"` // set when Kind is KindPoints or KindPareto
+}
+
+// Plot is a scatter of architectures against two metrics, for KindPoints and
+// KindPareto. Which point is the incumbent (KindPoints) and which points form
+// the front (KindPareto) follows from the points and the axes' directions;
+// the canvas computes it.
+type Plot struct {
+	X Axis `json:"x"`
+	Y Axis `json:"y"`
+	// Points in the order they were evaluated; later points are drawn on top.
+	Points []Point `json:"points"`
+	// Cells are the architectures that points refer to by Point.Cell; clicking
+	// such a point on the canvas draws its cell.
+	Cells []Cell `json:"cells,omitempty"`
+}
+
+// Axis names a metric and its direction.
+type Axis struct {
+	Label string `json:"label"` // e.g. "accuracy (%)", "latency (ms)"
+	// Minimize is true when lower values are better (latency, parameters,
+	// error). It decides the incumbent and the front, never the axis's
+	// direction on screen: values grow rightwards and upwards.
+	Minimize bool `json:"minimize,omitempty"`
+}
+
+// Point is one evaluated architecture.
+type Point struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+	// Label names the architecture in its tooltip, e.g. its NAS-Bench-201 string.
+	Label string `json:"label,omitempty"`
+	// Group sets the point apart: points of one named group share a colour and
+	// a legend entry (e.g. "population" for the current population of an
+	// evolution). Ungrouped points are drawn faint.
+	Group string `json:"group,omitempty"`
+	// Cell, if set, is the index in Plot.Cells of the point's architecture.
+	Cell *int `json:"cell,omitempty"`
 }
 
 // Cell is a directed acyclic graph of feature maps (nodes) joined by operations
@@ -59,25 +106,60 @@ func (s *Scene) Validate() error {
 		if s.Cell == nil {
 			return fmt.Errorf("scene: kind %q without a cell", s.Kind)
 		}
-		ids := make(map[int]bool, len(s.Cell.Nodes))
-		for _, n := range s.Cell.Nodes {
-			if ids[n.ID] {
-				return fmt.Errorf("scene: node %d listed twice", n.ID)
-			}
-			ids[n.ID] = true
+		return s.Cell.validate("")
+	case KindPoints, KindPareto:
+		if s.Plot == nil {
+			return fmt.Errorf("scene: kind %q without a plot", s.Kind)
 		}
-		for i, e := range s.Cell.Edges {
-			if !ids[e.From] || !ids[e.To] {
-				return fmt.Errorf("scene: edge %d (%s) joins unknown node %d->%d", i, e.Op, e.From, e.To)
-			}
-			if e.Weight < 0 || e.Weight > 1 {
-				return fmt.Errorf("scene: edge %d (%s) has weight %g outside [0, 1]", i, e.Op, e.Weight)
-			}
-		}
-		return nil
+		return s.Plot.validate()
 	default:
 		return fmt.Errorf("scene: unknown kind %q", s.Kind)
 	}
+}
+
+// validate checks c; where names the cell in errors ("" for a scene's own
+// cell, "cells[2]: " for a plot's).
+func (c *Cell) validate(where string) error {
+	ids := make(map[int]bool, len(c.Nodes))
+	for _, n := range c.Nodes {
+		if ids[n.ID] {
+			return fmt.Errorf("scene: %snode %d listed twice", where, n.ID)
+		}
+		ids[n.ID] = true
+	}
+	for i, e := range c.Edges {
+		if !ids[e.From] || !ids[e.To] {
+			return fmt.Errorf("scene: %sedge %d (%s) joins unknown node %d->%d", where, i, e.Op, e.From, e.To)
+		}
+		if e.Weight < 0 || e.Weight > 1 {
+			return fmt.Errorf("scene: %sedge %d (%s) has weight %g outside [0, 1]", where, i, e.Op, e.Weight)
+		}
+	}
+	return nil
+}
+
+func (p *Plot) validate() error {
+	for i, c := range p.Cells {
+		if err := c.validate(fmt.Sprintf("plot cells[%d]: ", i)); err != nil {
+			return err
+		}
+	}
+	for i, q := range p.Points {
+		name := fmt.Sprintf("point %d", i)
+		if q.Label != "" {
+			name += " (" + q.Label + ")"
+		}
+		if math.IsNaN(q.X) || math.IsInf(q.X, 0) {
+			return fmt.Errorf("scene: plot %s has x = %g; want a finite number", name, q.X)
+		}
+		if math.IsNaN(q.Y) || math.IsInf(q.Y, 0) {
+			return fmt.Errorf("scene: plot %s has y = %g; want a finite number", name, q.Y)
+		}
+		if q.Cell != nil && (*q.Cell < 0 || *q.Cell >= len(p.Cells)) {
+			return fmt.Errorf("scene: plot %s refers to cell %d of %d", name, *q.Cell, len(p.Cells))
+		}
+	}
+	return nil
 }
 
 // Decode parses and validates a scene from JSON.
