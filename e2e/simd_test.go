@@ -85,6 +85,25 @@ func TestSIMDKernelsInNode(t *testing.T) {
 	}
 }
 
+// TestGoKernelsWithoutSIMD: a loader that leaves the SIMD kernels out (as on
+// an engine without SIMD) still runs the program, on the Go kernels.
+func TestGoKernelsWithoutSIMD(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("NASBOOK_REQUIRE_BROWSER") != "" {
+			t.Fatal("node not found")
+		}
+		t.Skip("node not found; set NASBOOK_REQUIRE_BROWSER=1 to make this a failure")
+	}
+	testWasm, _ := kernelTestBinary(t)
+	cmd := exec.Command(node, filepath.Join(root(t), "assets/js/run-node.mjs"), testWasm, "-test.v", "-test.run", "TestSIMDLinked|TestGemm")
+	cmd.Env = append(os.Environ(), "NASBOOK_SIMD=0")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- SKIP: TestSIMDLinked") {
+		t.Fatalf("engine/kernel's tests in node without the SIMD kernels: %v\n%s", err, out)
+	}
+}
+
 // kernelTestPage runs the test binary in a page the way bench.html runs
 // bench.wasm, with its output collected from the runtime's writes.
 const kernelTestPage = `<!doctype html>

@@ -12,7 +12,23 @@
 //
 // There is no mutable package-level state: whoever builds the model picks the
 // Set. Default returns the best Set for the platform the binary was built for
-// (platform_js.go / platform_other.go).
+// (platform_js.go / platform_other.go): under js/wasm the WebAssembly SIMD
+// kernels (SIMD, "wasm-simd") when they are linked, else the Go kernels.
+//
+// # WebAssembly SIMD kernels
+//
+// Go's wasm backend emits scalar code, so under js/wasm GEMM, the patch copies
+// of the convolutions (im2col/col2im), stride-1 depthwise convolution, 2×2/2
+// max pooling and training batch norm have hand-written f32x4 versions
+// (wasmsimd/kernels.wat). They are a separate WebAssembly module that shares
+// this program's memory; simd_js.go imports each of them with
+// //go:wasmimport nasbook_simd <name> and passes slices as byte offsets, with
+// no copies. A js/wasm program that links this package therefore needs the
+// nasbook_simd imports at instantiation: assets/js/simd.js supplies them (the
+// page's workers, assets/bench.html, and assets/js/run-node.mjs for node,
+// which also serves as go test -exec; Go's own go_js_wasm_exec lacks them).
+// Where the engine has no SIMD the imports report unavailable and SIMD
+// returns nil.
 //
 // Every fast kernel has a plain reference implementation beside it (the *Ref
 // functions, gathered by Reference) that follows the defining formula with
