@@ -15,6 +15,7 @@ import (
 	"nasbook/space"
 	"nasbook/space/nb201"
 	"nasbook/viz/figure"
+	"nasbook/viz/scene"
 )
 
 // Table is a benchmark table: CSV with an index and an arch column and
@@ -263,9 +264,16 @@ func (sess *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 	for k := range seeds {
 		seed := cfg.Seed + int64(k)
 		st, _ := search.NewStrategy(cfg.Strategy)
+		var canvas *searchScene
+		if k == 0 && !cfg.Quiet { // the first run stands for the others
+			canvas = &searchScene{sess: sess, sp: sp, objs: objs, title: fmt.Sprintf("%s, seed %d", cfg.Strategy, seed), shown: time.Now()}
+		}
 		onEvent := func(e search.Event) {
 			if ev, ok := e.(*search.Evaluated); ok {
 				progress(k*budget+ev.N, fmt.Sprintf("%s: seed %d, evaluation %d of %d", cfg.Strategy, seed, ev.N, budget), false)
+			}
+			if canvas != nil {
+				canvas.event(e)
 			}
 		}
 		s, err := search.New(search.Config{Space: sp, Strategy: st, Estimator: est, Seed: seed, Budget: search.Budget{Evaluations: budget}, OnEvent: onEvent})
@@ -311,6 +319,63 @@ func (sess *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 		res.Front = members(sp, cols, front)
 	}
 	return res, nil
+}
+
+// searchScene draws a run on the canvas as it goes: every evaluation against
+// its number (one objective) or the first objective against the second (a
+// Pareto scene), with the strategy's population highlighted and, for
+// NAS-Bench-201, each point's cell a click away.
+type searchScene struct {
+	sess   *Session
+	sp     space.Space
+	objs   []search.Objective
+	title  string
+	points []scene.Point
+	cells  []scene.Cell
+	pop    []int // evaluation numbers of the population
+	shown  time.Time
+}
+
+func (c *searchScene) event(e search.Event) {
+	switch e := e.(type) {
+	case *search.Evaluated:
+		p := scene.Point{X: float64(e.N), Y: e.Values[0], Label: c.sp.Format(e.Arch)}
+		if len(c.objs) > 1 {
+			p.X = e.Values[1]
+		}
+		if c.sp.Name() == "nb201" {
+			i := len(c.cells)
+			c.cells = append(c.cells, *nb201Scene(nb201.FromChoices(e.Arch)).Cell)
+			p.Cell = &i
+		}
+		c.points = append(c.points, p)
+	case *search.PopulationChanged:
+		c.pop = c.pop[:0]
+		for _, m := range e.Members {
+			c.pop = append(c.pop, m.N)
+		}
+	case *search.Finished:
+		c.show()
+		return
+	}
+	if now := time.Now(); now.Sub(c.shown) > 500*time.Millisecond {
+		c.shown = now
+		c.show()
+	}
+}
+
+func (c *searchScene) show() {
+	pts := slices.Clone(c.points)
+	for _, n := range c.pop {
+		pts[n-1].Group = "population"
+	}
+	pl := &scene.Plot{X: scene.Axis{Label: "evaluation"}, Y: scene.Axis{Label: c.objs[0].Name, Minimize: c.objs[0].Minimize}, Points: pts, Cells: c.cells}
+	sc := &scene.Scene{Kind: scene.KindPoints, Title: c.title, Plot: pl}
+	if len(c.objs) > 1 {
+		sc.Kind = scene.KindPareto
+		pl.X = scene.Axis{Label: c.objs[1].Name, Minimize: c.objs[1].Minimize}
+	}
+	c.sess.Display(Output{scene.MIMEType: sc, "text/plain": fmt.Sprintf("[%s: %d evaluations]", c.title, len(pts))})
 }
 
 func cmpFloat(a, b float64) int {

@@ -10,6 +10,7 @@ import (
 
 	"nasbook/nb"
 	"nasbook/viz/figure"
+	"nasbook/viz/scene"
 )
 
 const tiny = `index,arch,acc,latency
@@ -36,7 +37,7 @@ func ExampleSearch() {
 }
 
 func TestSearchFront(t *testing.T) {
-	s, _, _ := session()
+	s, _, shown := session()
 	r := s.Search(nb.SearchConfig{Strategy: "nsga2", Budget: 30, Seeds: 2, Table: s.LoadTable(tiny),
 		Objectives: []string{"acc", "latency"}, Minimize: []string{"latency"}, Quiet: true})
 	// Every architecture of the table is on the front but the pooling cell
@@ -46,6 +47,21 @@ func TestSearchFront(t *testing.T) {
 	}
 	if len(r.Curve) != 30 || r.Curve[29] != 94 {
 		t.Errorf("curve %v", r.Curve)
+	}
+	// Quiet: no progress, no scenes.
+	if len(*shown) != 0 {
+		t.Errorf("a quiet search showed %d outputs", len(*shown))
+	}
+	r = s.Search(nb.SearchConfig{Strategy: "nsga2", Budget: 30, Table: s.LoadTable(tiny),
+		Objectives: []string{"acc", "latency"}, Minimize: []string{"latency"}})
+	var sc *scene.Scene
+	for _, o := range *shown {
+		if s, ok := o[scene.MIMEType].(*scene.Scene); ok {
+			sc = s
+		}
+	}
+	if sc == nil || sc.Kind != scene.KindPareto || sc.Validate() != nil || sc.Plot.X.Label != "latency" || !sc.Plot.X.Minimize || len(sc.Plot.Points) != 30 {
+		t.Errorf("the last scene of a two-objective search is %+v, want its Pareto scene of 30 points", sc)
 	}
 }
 
@@ -86,7 +102,11 @@ func TestCompareSearchOnNB201(t *testing.T) {
 	rs := s.CompareSearch(nb.SearchConfig{Budget: 50, Seeds: 4, Seed: 1, Table: s.LoadTable(string(csv)), Metric: "cifar10_test"}, "rs", "re", "reinforce", "bo")
 	var specs []*figure.Spec
 	bars := 0
+	lastScene := map[string]*scene.Scene{} // by title
 	for _, o := range *shown {
+		if sc, ok := o[scene.MIMEType].(*scene.Scene); ok {
+			lastScene[sc.Title] = sc
+		}
 		if sp, ok := o[figure.MIMEType].(*figure.Spec); ok {
 			specs = append(specs, sp)
 		}
@@ -97,8 +117,13 @@ func TestCompareSearchOnNB201(t *testing.T) {
 			}
 		}
 	}
-	if len(rs) != 4 || len(specs) != 1 || bars < 8 {
-		t.Fatalf("%d results, %d figures, %d progress updates", len(rs), len(specs), bars)
+	if len(rs) != 4 || len(specs) != 1 || bars < 8 || len(lastScene) != 4 {
+		t.Fatalf("%d results, %d figures, %d progress updates, %d scenes", len(rs), len(specs), bars, len(lastScene))
+	}
+	for _, sc := range lastScene { // the first seed of each strategy, drawn whole
+		if err := sc.Validate(); err != nil || sc.Kind != scene.KindPoints || len(sc.Plot.Points) != 50 || len(sc.Plot.Cells) != 50 {
+			t.Errorf("scene %q: %v, %d points", sc.Title, err, len(sc.Plot.Points))
+		}
 	}
 	spec := specs[0]
 	if len(spec.Series) != 4 || spec.Series[1].Name != "re" || len(spec.Series[1].Upper) != 50 {
