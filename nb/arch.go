@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"strings"
 
+	"nasbook/engine/cost"
 	"nasbook/space"
 	"nasbook/space/nb201"
 	"nasbook/space/spaces"
@@ -186,6 +187,21 @@ func (s *Session) Cost(x any) Costs {
 	}
 	return Costs{Params: r.Params, AuxParams: r.AuxParams, MACs: r.MACs, FLOPs: r.FLOPs,
 		ActivationBytes: r.ActivationBytes, PeakTrainBytes: r.PeakTrainBytes}
+}
+
+// Latency measures an architecture's forward time in milliseconds at batch
+// 1 on the machine the notebook runs on (the browser's worker, or natively):
+// each distinct layer is timed once and the times are summed.
+func Latency(x any) float64 { return Default.Latency(x) }
+
+// Latency measures forward time; see the package-level Latency.
+func (s *Session) Latency(x any) float64 {
+	n, err := spec.Lower(s.specOf("Latency", x))
+	if err != nil {
+		fail("Latency", err)
+	}
+	var t cost.LatencyTable
+	return t.Latency(n, true)
 }
 
 // Spec returns an architecture's spec as JSON: the network as data, as a

@@ -29,6 +29,7 @@ func init() {
 		"GlobalAvgPool":    reflect.ValueOf(nb.GlobalAvgPool),
 		"Hash":             reflect.ValueOf(nb.Hash),
 		"Histogram":        reflect.ValueOf(nb.Histogram),
+		"Latency":          reflect.ValueOf(nb.Latency),
 		"Line":             reflect.ValueOf(nb.Line),
 		"LoadTable":        reflect.ValueOf(nb.LoadTable),
 		"MLP":              reflect.ValueOf(nb.MLP),
