@@ -14,6 +14,7 @@ import (
 	"nasbook/engine/search/tabular"
 	"nasbook/space"
 	"nasbook/space/nb201"
+	"nasbook/space/spaces"
 	"nasbook/viz/figure"
 	"nasbook/viz/scene"
 )
@@ -67,7 +68,7 @@ func (t *Table) Where(column, value string) *Table {
 // SearchConfig sets up Search. Zero fields take the defaults in their
 // comments.
 type SearchConfig struct {
-	Space    string // the search space: "nb201" (default)
+	Space    string // the space of the table's arch column: "nb201" (default), "darts", ...
 	Strategy string // rs, re (default), reinforce, bo, bananas, ls, nsga2, exhaustive
 	Budget   int    // evaluations per run; 0 means 100
 	Seed     int64  // the first run's seed; runs use Seed, Seed+1, ...
@@ -188,19 +189,14 @@ func (s *Session) plotSearch(fn string, rs []SearchResult) {
 	s.figure(fn, spec)
 }
 
-func spaceNamed(name string) (space.Space, error) {
-	switch name {
-	case "", "nb201":
-		return nb201.Space{}, nil
-	}
-	return nil, fmt.Errorf("unknown space %q (want nb201)", name)
-}
-
 // runSearch runs cfg's seeds, showing a progress bar over all their
 // evaluations unless cfg.Quiet.
 func (sess *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 	var res SearchResult
-	sp, err := spaceNamed(cfg.Space)
+	if cfg.Space == "" {
+		cfg.Space = "nb201"
+	}
+	sp, err := spaces.ByName(cfg.Space)
 	if err != nil {
 		return res, err
 	}

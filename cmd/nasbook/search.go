@@ -17,7 +17,7 @@ import (
 	"nasbook/engine/search"
 	"nasbook/engine/search/tabular"
 	"nasbook/space"
-	"nasbook/space/nb201"
+	"nasbook/space/spaces"
 )
 
 // listFlag is a flag that may be repeated.
@@ -33,7 +33,7 @@ func runSearch(args []string, stdout io.Writer) error {
 	var tables, where listFlag
 	fs.Var(&tables, "table", "benchmark table `file` (CSV with index and arch columns); repeat to join tables on index")
 	fs.Var(&where, "where", "keep the rows whose `column=value` (e.g. dataset=cifar10); may be repeated")
-	spaceName := fs.String("space", "nb201", "search `space`: nb201")
+	spaceName := fs.String("space", "nb201", "search `space` whose notation the tables' arch column uses: "+strings.Join(spaces.Names(), ", "))
 	metric := fs.String("metric", "", "table `column` to maximise (see -minimize)")
 	objectives := fs.String("objectives", "", "comma-separated table `columns` to optimise together (NSGA-II)")
 	minimize := fs.String("minimize", "", "comma-separated `columns` to minimise rather than maximise")
@@ -56,7 +56,7 @@ func runSearch(args []string, stdout io.Writer) error {
 	if len(tables) == 0 {
 		return errors.New("no -table given")
 	}
-	sp, err := spaceNamed(*spaceName)
+	sp, err := spaces.ByName(*spaceName)
 	if err != nil {
 		return err
 	}
@@ -158,14 +158,6 @@ func runSearch(args []string, stdout io.Writer) error {
 	}
 	out.print(stdout)
 	return nil
-}
-
-func spaceNamed(name string) (space.Space, error) {
-	switch name {
-	case "nb201":
-		return nb201.Space{}, nil
-	}
-	return nil, fmt.Errorf("unknown -space %q (want nb201)", name)
 }
 
 func splitList(s string) []string {
