@@ -5,8 +5,7 @@ import (
 	"math/rand"
 	"strings"
 
-	"nasbook/engine/ag"
-	"nasbook/engine/nn"
+	"nasbook/space/spec"
 )
 
 // layerKind is the type of a Layer.
@@ -133,86 +132,98 @@ func (m Model) String() string {
 	return "Sequential(" + strings.Join(parts, ", ") + ")"
 }
 
-// build makes the network for inputs of shape c x h x w and classes outputs,
-// checking every size on the way, so that a layer that does not fit names
-// itself.
-func (m Model) build(c, h, w, classes int, r *rand.Rand) (nn.Module, *ag.Params, error) {
-	ps := &ag.Params{}
-	var seq nn.Sequential
-	flat := false // the activation is [N, c]
+// Spec returns the architecture spec of m for inputs of shape c x h x w and
+// classes outputs: m's layers, with Flatten where a Dense layer meets images
+// and a final Dense to the class count when the layers do not end in one.
+// Layers that cannot fit their input are errors naming them as written.
+func (m Model) Spec(c, h, w, classes int) (*spec.Spec, error) {
+	sp := &spec.Spec{Kind: spec.KindSequential, Input: []int{c, h, w}, Classes: classes}
+	add := func(l spec.Layer) { sp.Layers = append(sp.Layers, l) }
+	flat := false // the activation is [c] rather than [c, h, w]
+	flatten := func() {
+		if !flat {
+			add(spec.Layer{Op: spec.Flatten})
+			c, h, w, flat = c*h*w, 1, 1, true
+		}
+	}
 	for i, l := range m.Layers {
-		name := fmt.Sprintf("%d.%s", i, strings.ToLower(l.kind.String()))
 		where := func(format string, args ...any) error {
 			return fmt.Errorf("layer %d, %s: %s", i+1, l, fmt.Sprintf(format, args...))
 		}
+		needImages := func() error {
+			if flat {
+				return where("needs images, but the layers before it made vectors")
+			}
+			return nil
+		}
 		switch l.kind {
 		case convLayer:
-			if flat {
-				return nil, nil, where("needs images, but the layers before it made vectors")
+			if err := needImages(); err != nil {
+				return nil, err
 			}
 			if l.out < 1 || l.kernel < 1 || l.kernel%2 == 0 {
-				return nil, nil, where("want at least one channel and an odd kernel size")
+				return nil, where("want at least one channel and an odd kernel size")
 			}
-			seq = append(seq, nn.NewConv2D(ps, name, r, nn.Conv2DConfig{In: c, Out: l.out, Kernel: l.kernel, Padding: l.kernel / 2, Bias: true}))
+			add(spec.Layer{Op: spec.Conv, Out: l.out, Kernel: l.kernel, Same: true, Bias: true})
 			c = l.out
 		case denseLayer:
 			if l.out < 1 {
-				return nil, nil, where("want at least one unit")
+				return nil, where("want at least one unit")
 			}
-			if !flat {
-				seq = append(seq, nn.Flatten{})
-				c, h, w, flat = c*h*w, 1, 1, true
-			}
-			seq = append(seq, nn.NewLinear(ps, name, r, c, l.out, true))
+			flatten()
+			add(spec.Layer{Op: spec.Linear, Out: l.out, Bias: true})
 			c = l.out
 		case reluLayer:
-			seq = append(seq, nn.ReLU{})
+			add(spec.Layer{Op: spec.ReLU})
 		case geluLayer:
-			seq = append(seq, nn.GELU{})
+			add(spec.Layer{Op: spec.GELU})
 		case maxPoolLayer, avgPoolLayer:
-			if flat {
-				return nil, nil, where("needs images, but the layers before it made vectors")
+			if err := needImages(); err != nil {
+				return nil, err
 			}
 			if l.kernel < 1 || h/l.kernel < 1 || w/l.kernel < 1 {
-				return nil, nil, where("a %dx%d window does not fit the %dx%d image it gets", l.kernel, l.kernel, h, w)
+				return nil, where("a %dx%d window does not fit the %dx%d image it gets", l.kernel, l.kernel, h, w)
 			}
-			if l.kind == maxPoolLayer {
-				seq = append(seq, nn.MaxPool{Kernel: l.kernel})
-			} else {
-				seq = append(seq, nn.AvgPool{Kernel: l.kernel})
+			op := spec.MaxPool
+			if l.kind == avgPoolLayer {
+				op = spec.AvgPool
 			}
+			add(spec.Layer{Op: op, Kernel: l.kernel})
 			h, w = h/l.kernel, w/l.kernel
 		case globalPoolLayer:
-			if flat {
-				return nil, nil, where("needs images, but the layers before it made vectors")
+			if err := needImages(); err != nil {
+				return nil, err
 			}
-			seq = append(seq, nn.GlobalAvgPool{})
+			add(spec.Layer{Op: spec.GlobalPool})
 			h, w, flat = 1, 1, true
 		case batchNormLayer:
 			if flat {
-				return nil, nil, where("works on images here; put it before Flatten or Dense")
+				return nil, where("works on images here; put it before Flatten or Dense")
 			}
-			seq = append(seq, nn.NewBatchNorm(ps, name, c, true, true))
+			add(spec.Layer{Op: spec.BatchNorm})
 		case dropoutLayer:
 			if l.p < 0 || l.p >= 1 {
-				return nil, nil, where("probability %g, want 0 <= p < 1", l.p)
+				return nil, where("probability %g, want 0 <= p < 1", l.p)
 			}
-			seq = append(seq, nn.Dropout{P: float32(l.p), Rand: rand.New(rand.NewSource(r.Int63()))})
+			add(spec.Layer{Op: spec.Dropout, P: l.p})
 		case flattenLayer:
-			if !flat {
-				seq = append(seq, nn.Flatten{})
-				c, h, w, flat = c*h*w, 1, 1, true
-			}
+			flatten()
 		default:
-			return nil, nil, where("unknown layer")
+			return nil, where("unknown layer")
 		}
 	}
 	if !flat || c != classes {
-		if !flat {
-			seq = append(seq, nn.Flatten{})
-			c = c * h * w
-		}
-		seq = append(seq, nn.NewLinear(ps, fmt.Sprintf("%d.classifier", len(m.Layers)), r, c, classes, true))
+		flatten()
+		add(spec.Layer{Op: spec.Linear, Out: classes, Bias: true})
 	}
-	return seq, ps, nil
+	return sp, nil
+}
+
+// build makes the network of m for a dataset of c x h x w examples.
+func (m Model) build(c, h, w, classes int, r *rand.Rand) (*spec.Network, error) {
+	sp, err := m.Spec(c, h, w, classes)
+	if err != nil {
+		return nil, err
+	}
+	return spec.Build(sp, r)
 }

@@ -93,10 +93,11 @@ func (s *Session) Train(model Model, d *Data, cfg TrainConfig) *TrainResult {
 	}
 	tr := d.Train
 	rng := data.NewRand(cfg.Seed)
-	net, ps, err := model.build(tr.C, tr.H, tr.W, tr.Classes, rng)
+	net, err := model.build(tr.C, tr.H, tr.W, tr.Classes, rng)
 	if err != nil {
 		fail("Train", err)
 	}
+	ps := net.Params
 	stepsPerEpoch := (tr.Len() + cfg.Batch - 1) / cfg.Batch
 	var sched optim.Schedule = optim.Constant(lr)
 	switch cfg.Schedule {
