@@ -49,9 +49,6 @@ func init() {
 		"Sequential":       reflect.ValueOf(nb.Sequential),
 		"Shapes":           reflect.ValueOf(nb.Shapes),
 		"Show":             reflect.ValueOf(nb.Show),
-		"ShowChart":        reflect.ValueOf(nb.ShowChart),
-		"ShowPareto":       reflect.ValueOf(nb.ShowPareto),
-		"ShowPoints":       reflect.ValueOf(nb.ShowPoints),
 		"Space":            reflect.ValueOf(nb.Space),
 		"Spec":             reflect.ValueOf(nb.Spec),
 		"Spirals":          reflect.ValueOf(nb.Spirals),
@@ -59,8 +56,6 @@ func init() {
 
 		// type definitions
 		"Arch":         reflect.ValueOf((*nb.Arch)(nil)),
-		"Axis":         reflect.ValueOf((*nb.Axis)(nil)),
-		"Chart":        reflect.ValueOf((*nb.Chart)(nil)),
 		"Costs":        reflect.ValueOf((*nb.Costs)(nil)),
 		"Data":         reflect.ValueOf((*nb.Data)(nil)),
 		"EpochResult":  reflect.ValueOf((*nb.EpochResult)(nil)),
@@ -69,7 +64,6 @@ func init() {
 		"Layer":        reflect.ValueOf((*nb.Layer)(nil)),
 		"Model":        reflect.ValueOf((*nb.Model)(nil)),
 		"Output":       reflect.ValueOf((*nb.Output)(nil)),
-		"Point":        reflect.ValueOf((*nb.Point)(nil)),
 		"Progress":     reflect.ValueOf((*nb.Progress)(nil)),
 		"SearchConfig": reflect.ValueOf((*nb.SearchConfig)(nil)),
 		"SearchResult": reflect.ValueOf((*nb.SearchResult)(nil)),
