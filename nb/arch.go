@@ -14,8 +14,9 @@ import (
 
 // SearchSpace is a built-in search space, as Space returns it.
 type SearchSpace struct {
-	Name string
-	s    space.Space
+	Name    string
+	s       space.Space
+	defined bool // by a notebook (DefineSpace, DefineCellSpace)
 }
 
 // String names the space and its size.
@@ -42,6 +43,8 @@ type Arch struct {
 	Space   string
 	Choices []int
 	Text    string // an NB201 string, a DARTS genotype, ...
+
+	sp space.Space // the space, when it is not built in
 }
 
 func (a Arch) String() string { return a.Text }
@@ -63,7 +66,11 @@ func (*Session) Space(name string) *SearchSpace {
 }
 
 func (sp *SearchSpace) arch(c space.Arch) Arch {
-	return Arch{Space: sp.Name, Choices: c, Text: sp.s.Format(c)}
+	a := Arch{Space: sp.Name, Choices: c, Text: sp.s.Format(c)}
+	if sp.defined {
+		a.sp = sp.s
+	}
+	return a
 }
 
 // Sample draws an architecture of sp, the same one for the same seed.
@@ -106,6 +113,12 @@ func (s *Session) Parse(spaceName, text string) Arch {
 }
 
 func (s *Session) spaceOf(fn string, a Arch) *SearchSpace {
+	if a.sp != nil {
+		if err := space.Valid(a.sp, a.Choices); err != nil {
+			fail(fn, err)
+		}
+		return &SearchSpace{Name: a.sp.Name(), s: a.sp, defined: true}
+	}
 	sp, err := spaces.ByName(a.Space)
 	if err != nil {
 		fail(fn, err)
