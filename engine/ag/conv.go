@@ -52,6 +52,9 @@ func (t *Tape) Conv2D(x, w, b *Var, o ConvOpts) *Var {
 			sumChannels(b.Grad.Data, dy, p.N, p.K, oh*ow)
 		}
 	})
+	if t.Hooks != nil && t.Hooks.Layer != nil {
+		t.Hooks.Layer(w, y)
+	}
 	return y
 }
 

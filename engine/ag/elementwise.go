@@ -8,6 +8,9 @@ import (
 
 // ReLU returns max(x, 0).
 func (t *Tape) ReLU(x *Var) *Var {
+	if t.Hooks != nil && t.Hooks.ReLU != nil {
+		t.Hooks.ReLU(x)
+	}
 	y := t.out(x.Shape(), x)
 	xd, yd := x.Value.Data, y.Value.Data
 	for i, v := range xd[:len(yd)] {

@@ -45,6 +45,9 @@ func (t *Tape) Linear(x, w, b *Var) *Var {
 			}
 		}
 	})
+	if t.Hooks != nil && t.Hooks.Layer != nil {
+		t.Hooks.Layer(w, y)
+	}
 	return y
 }
 

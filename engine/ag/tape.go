@@ -33,10 +33,26 @@ type Tape struct {
 	// Train selects training behaviour: batch norm uses batch statistics and
 	// updates running ones, dropout drops. The zero value is evaluation.
 	Train bool
+	// Hooks, if set, lets a caller watch layer outputs and activations and
+	// switch batch norm off (zero-cost proxies need all three).
+	Hooks *Hooks
 
 	backward []func()
 	free     map[int][][]float32
 	used     [][]float32
+}
+
+// Hooks are optional callbacks of a Tape's ops. They see the op's Vars as
+// recorded: a Var's gradient is filled by Backward and valid until Reset.
+type Hooks struct {
+	// Layer is called after every Conv2D and Linear with the weight and the
+	// output (bias added).
+	Layer func(w, y *Var)
+	// ReLU is called with the input of every ReLU.
+	ReLU func(x *Var)
+	// NoBatchNorm makes BatchNorm return its input: the network as if its
+	// batch norms were removed (SynFlow's reference drops them).
+	NoBatchNorm bool
 }
 
 // NewTape returns a tape computing with ks; a nil ks means kernel.Default().
