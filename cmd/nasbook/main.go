@@ -5,6 +5,7 @@
 //	nasbook build [-force]            build the page's assets only
 //	nasbook run [-o out.ipynb] FILE   run a notebook headless, print its outputs
 //	nasbook search -table FILE ...    search a tabular benchmark (NAS-Bench-201's CSVs)
+//	nasbook score -proxy synflow,...  score architectures (stdin) with zero-cost proxies
 //	nasbook bench [-targets ...]      measure workloads W1-W3 natively and in js/wasm
 package main
 
@@ -24,6 +25,7 @@ var commands = []command{
 	{"run", "run a notebook (.ipynb) headless and print each cell's output", runCmd},
 	{"search", "search a benchmark table's space with a strategy over seeds", searchCmd},
 	{"bench", "measure the engine's workloads W1-W3 natively, in node and in Chromium", benchCmd},
+	{"score", "score architectures from stdin with zero-cost proxies, one JSON line each", scoreCmd},
 	{"cost", "print params, MACs, FLOPs, memory and latency of architectures as JSON", costCmd},
 }
 

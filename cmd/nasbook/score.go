@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"nasbook/engine/data"
+	"nasbook/engine/proxy"
+	"nasbook/space/spaces"
+	"nasbook/space/spec"
+)
+
+func scoreCmd(args []string) error { return runScore(args, os.Stdin, os.Stdout) }
+
+func runScore(args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("score", flag.ExitOnError)
+	spaceName := fs.String("space", "nb201", "the `space` of the architectures ("+strings.Join(spaces.Names(), ", ")+"); any notation spaces.Spec reads is accepted")
+	proxies := fs.String("proxy", "synflow", "comma-separated proxies: synflow, snip, grasp, fisher, grad_norm, jacob_cov, naswot, params, flops (or all)")
+	input := fs.String("input", "", "input shape CxHxW, overriding the network's (NB201: 3x32x32)")
+	classes := fs.Int("classes", 0, "classifier outputs, overriding the network's (NB201: 10)")
+	dataName := fs.String("data", "noise", "the batch of the data-dependent proxies: noise (Gaussian) or shapes (the built-in shapes images, one channel, at the input's size)")
+	batch := fs.Int("batch", 64, "examples in the batch of the data-dependent proxies")
+	seed := fs.Int64("seed", 0, "seed of the weights and the batch")
+	workers := fs.Int("workers", 0, "parallel workers (0: one per CPU)")
+	c := fs.Int("C", 0, "channels: NB201 C (default 16) or DARTS C (default 36)")
+	layers := fs.Int("layers", 0, "NB201 cells per stage (default 5) or DARTS cells (default 20)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: nasbook score [flags] < architectures\n\nReads architectures from standard input, one per line, and prints one JSON object\nper architecture, in input order: \"arch\" and one field per proxy (null when not finite).")
+		fs.PrintDefaults()
+	}
+	fs.Parse(args)
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if _, err := spaces.ByName(*spaceName); err != nil {
+		return err
+	}
+	var ps []proxy.Proxy
+	if *proxies == "all" {
+		ps = proxy.All()
+	} else {
+		var err error
+		if ps, err = proxy.ParseList(*proxies); err != nil {
+			return err
+		}
+	}
+	var shape []int
+	if *input != "" {
+		for _, p := range strings.Split(*input, "x") {
+			d, err := strconv.Atoi(p)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("-input %q: want positive sizes joined by x, such as 3x32x32", *input)
+			}
+			shape = append(shape, d)
+		}
+	}
+	cfg := proxy.Config{Batch: *batch, Seed: *seed}
+	set := spaces.Settings{C: *c, Layers: *layers}
+
+	var lines []string
+	var specs []*spec.Spec
+	var errs []error
+	if err := eachLine(stdin, func(l string) {
+		s, err := spaces.Spec(l, set)
+		if err == nil {
+			if shape != nil {
+				s.Input = append([]int(nil), shape...)
+			}
+			if *classes > 0 {
+				s.SetClasses(*classes)
+			}
+		}
+		lines, specs, errs = append(lines, l), append(specs, s), append(errs, err)
+	}); err != nil {
+		return err
+	}
+	switch *dataName {
+	case "noise", "":
+	case "shapes":
+		if len(specs) > 0 && specs[0] != nil {
+			in := specs[0].Input
+			if len(in) != 3 || in[0] != 1 || in[1] != in[2] {
+				return fmt.Errorf("-data shapes: the network takes %v; shapes are 1xSxS images (pass -input 1x%dx%d)", in, in[len(in)-1], in[len(in)-1])
+			}
+			cfg.Data = data.Shapes{N: max(*batch, 64) * 4, Size: in[1], Classes: specs[0].Classes, Noise: 0.1, Seed: *seed}.Generate()
+		}
+	default:
+		return fmt.Errorf("-data %q: want noise or shapes", *dataName)
+	}
+
+	var jobs []proxy.Job
+	var at []int // jobs[k] scores lines[at[k]]
+	for i, s := range specs {
+		if errs[i] == nil {
+			jobs = append(jobs, proxy.Job{Spec: s, Proxies: ps, Config: cfg})
+			at = append(at, i)
+		}
+	}
+	results := make([]*proxy.Result, len(lines))
+	next, failed := 0, 0
+	flush := func() {
+		for next < len(lines) && (errs[next] != nil || results[next] != nil) {
+			var r proxy.Result
+			if errs[next] != nil {
+				r.Err = errs[next].Error()
+			} else {
+				r = *results[next]
+			}
+			if r.Err != "" {
+				failed++
+			}
+			stdout.Write(scoreLine(lines[next], ps, r))
+			next++
+		}
+	}
+	flush()
+	err := proxy.Local{Workers: *workers}.Evaluate(context.Background(), jobs, func(k int, r proxy.Result) {
+		results[at[k]] = &r
+		flush()
+	})
+	if err != nil {
+		return err
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d architecture(s) could not be scored", failed)
+	}
+	return nil
+}
+
+// scoreLine writes {"arch": ..., "<proxy>": score, ...} with the proxies in
+// the order asked.
+func scoreLine(arch string, ps []proxy.Proxy, r proxy.Result) []byte {
+	var b bytes.Buffer
+	a, _ := json.Marshal(arch)
+	b.WriteString(`{"arch":`)
+	b.Write(a)
+	if r.Err != "" {
+		e, _ := json.Marshal(r.Err)
+		b.WriteString(`,"error":`)
+		b.Write(e)
+	} else {
+		for i, p := range ps {
+			fmt.Fprintf(&b, ",%q:", p.String())
+			if v := r.Scores[i]; math.IsNaN(v) || math.IsInf(v, 0) {
+				b.WriteString("null")
+			} else {
+				b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
+			}
+		}
+	}
+	b.WriteString("}\n")
+	return b.Bytes()
+}

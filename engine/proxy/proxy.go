@@ -1,0 +1,406 @@
+package proxy
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"strings"
+
+	"nasbook/engine/ag"
+	"nasbook/engine/data"
+	"nasbook/engine/kernel"
+	"nasbook/engine/tensor"
+	"nasbook/space/spec"
+)
+
+// Proxy is one zero-cost proxy. Higher scores predict higher accuracy for
+// every proxy (the reference's signs).
+type Proxy uint8
+
+// The proxies.
+const (
+	// Synflow (Tanaka et al., NeurIPS 2020, "Pruning neural networks
+	// without any data by iteratively conserving synaptic flow"): with
+	// every parameter replaced by its absolute value, batch norm removed
+	// and a single all-ones input, R = sum of the logits; the score is
+	// sum over layer weights of |w · ∂R/∂w|. No data. Reported as ln of
+	// the sum (0 when the sum is 0), as NASLib's ZeroCost does. The
+	// reference runs in float64 to avoid overflow (NAS-Bench-201 scores
+	// reach e^115, beyond float32); we scale the input and the biases by
+	// one power of two and the backward seed by another, chosen from a
+	// probe pass, which is exact because the linearised network is
+	// positively homogeneous in (input, biases).
+	Synflow Proxy = iota
+	// SNIP (Lee et al., ICLR 2019, "SNIP: Single-shot network pruning based
+	// on connection sensitivity"): sum over layer weights of |w · ∂L/∂w|,
+	// L the cross-entropy of one batch.
+	SNIP
+	// GraSP (Wang et al., ICLR 2020, "Picking winning tickets before
+	// training by preserving gradient flow"): sum over layer weights of
+	// -w · (Hg), g = ∂L/∂w and H the Hessian of L in the layer weights.
+	// The reference differentiates twice; we take Hg by central
+	// differences of the gradient along g: Hg ≈ (∇L(w+εg) - ∇L(w-εg))/2ε,
+	// with ε·‖g‖ = 1e-3·‖w‖ (error O(ε²)).
+	GraSP
+	// Fisher (Turner et al., ICLR 2020, "BlockSwap", after Theis et al.
+	// 2018): for each layer output channel k, Δ_k = ½·mean over the batch
+	// of (Σ_spatial a·∂L/∂a)², a the layer's output; the reference spreads
+	// Δ_k over the channel's weights, so a layer adds Σ_k Δ_k times the
+	// weights per output channel.
+	Fisher
+	// GradNorm: the sum over layers of the Euclidean norm of ∂L/∂w
+	// (Abdelfattah et al. 2021).
+	GradNorm
+	// JacobCov (Mellor et al., "Neural architecture search without
+	// training", 2020, first version): J = ∂(Σ logits)/∂x per example,
+	// C its correlation matrix across the batch, eigenvalues λ; the score
+	// is -Σ ln(λ+k) + 1/(λ+k), k = 1e-5.
+	JacobCov
+	// NASWOT (Mellor et al., ICML 2021, second version): the binary codes
+	// c (input > 0) of every ReLU over the batch give the kernel
+	// K_ij = Σ_ReLUs (number of units where c_i and c_j agree); the score
+	// is ln |det K|.
+	NASWOT
+	// Params is the number of parameters of the inference network, in
+	// millions (NASLib's "params").
+	Params
+	// FLOPs is the forward FLOPs per example, in millions (NASLib's
+	// "flops"): for NAS-Bench-201 networks as the benchmark counts them
+	// (cost.Net.NB201FLOPs), otherwise 2 × multiply-accumulates.
+	FLOPs
+
+	numProxies
+)
+
+var names = [numProxies]string{"synflow", "snip", "grasp", "fisher", "grad_norm", "jacob_cov", "naswot", "params", "flops"}
+
+// All returns every proxy in order.
+func All() []Proxy {
+	ps := make([]Proxy, numProxies)
+	for i := range ps {
+		ps[i] = Proxy(i)
+	}
+	return ps
+}
+
+func (p Proxy) String() string {
+	if p < numProxies {
+		return names[p]
+	}
+	return fmt.Sprintf("Proxy(%d)", uint8(p))
+}
+
+// Parse returns the proxy called name; it also takes NASLib's column names
+// "jacov" and "nwot".
+func Parse(name string) (Proxy, error) {
+	switch n := strings.ToLower(strings.TrimSpace(name)); n {
+	case "jacov":
+		return JacobCov, nil
+	case "nwot":
+		return NASWOT, nil
+	default:
+		for i, s := range names {
+			if s == n {
+				return Proxy(i), nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("proxy: unknown proxy %q (want one of %s)", name, strings.Join(names[:], ", "))
+}
+
+// ParseList parses a comma-separated list of proxy names.
+func ParseList(s string) ([]Proxy, error) {
+	var ps []Proxy
+	for _, f := range strings.Split(s, ",") {
+		if strings.TrimSpace(f) == "" {
+			continue
+		}
+		p, err := Parse(f)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	if len(ps) == 0 {
+		return nil, fmt.Errorf("proxy: no proxies in %q", s)
+	}
+	return ps, nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (p Proxy) MarshalText() ([]byte, error) {
+	if p >= numProxies {
+		return nil, fmt.Errorf("proxy: unknown proxy %d", p)
+	}
+	return []byte(p.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (p *Proxy) UnmarshalText(b []byte) error {
+	q, err := Parse(string(b))
+	*p = q
+	return err
+}
+
+// needsNetwork reports whether p builds the network (not only costs it).
+func (p Proxy) needsNetwork() bool { return p != Params && p != FLOPs }
+
+// Init is how the network's weights are initialised.
+type Init uint8
+
+const (
+	// InitTorch rescales the convolution and linear weights of spec.Build
+	// to PyTorch's default U(±1/sqrt(fan_in)), the reference networks'
+	// initialisation. Biases stay 0.
+	InitTorch Init = iota
+	// InitBuild keeps spec.Build's He-uniform weights.
+	InitBuild
+)
+
+// Config configures scoring. The zero value is the reference setting with a
+// Gaussian batch of 64.
+type Config struct {
+	// Batch is the number of examples of the data-dependent proxies; zero
+	// means 64.
+	Batch int `json:"batch,omitempty"`
+	// Seed seeds the weights and the batch.
+	Seed int64 `json:"seed,omitempty"`
+	Init Init  `json:"init,omitempty"`
+	// Data, if set, gives the batch: Batch examples drawn with Seed. Its
+	// examples must have the spec's input shape. Nil means N(0,1) noise.
+	Data *data.Dataset `json:"-"`
+	// Kernels computes; nil means kernel.Default().
+	Kernels *kernel.Set `json:"-"`
+}
+
+func (c Config) batch() int {
+	if c.Batch <= 0 {
+		return 64
+	}
+	return c.Batch
+}
+
+// Score returns the scores of the network s describes, one per proxy in ps.
+// A proxy whose value is not finite scores NaN (NASLib stores -1e8). Errors
+// come from specs that do not build or data that does not fit.
+func Score(s *spec.Spec, ps []Proxy, cfg Config) ([]float64, error) {
+	out := make([]float64, len(ps))
+	var sc *scorer
+	for i, p := range ps {
+		var v float64
+		var err error
+		switch p {
+		case Params, FLOPs:
+			v, err = costProxy(s, p)
+		default:
+			if p >= numProxies {
+				return nil, fmt.Errorf("proxy: unknown proxy %d", p)
+			}
+			if sc == nil {
+				if sc, err = newScorer(s, cfg); err != nil {
+					return nil, err
+				}
+			}
+			v, err = sc.score(p)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("proxy: %s of %s: %w", p, name(s), err)
+		}
+		if math.IsInf(v, 0) {
+			v = math.NaN()
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func name(s *spec.Spec) string {
+	if s.Arch != "" {
+		return s.Arch
+	}
+	return "the spec"
+}
+
+func costProxy(s *spec.Spec, p Proxy) (float64, error) {
+	n, err := spec.Lower(s)
+	if err != nil {
+		return 0, err
+	}
+	r := n.Count(1)
+	if p == Params {
+		return float64(r.Params) / 1e6, nil
+	}
+	if s.Cells != nil && s.Cells.Macro == spec.MacroNB201 {
+		return float64(n.NB201FLOPs()) / 1e6, nil
+	}
+	return float64(r.FLOPs) / 1e6, nil
+}
+
+// scorer holds one built network, its initial weights and the batch.
+type scorer struct {
+	s      *spec.Spec
+	cfg    Config
+	net    *spec.Network
+	init   []float32 // the initial Params.Data
+	x      *tensor.Tensor
+	labels []int
+	tape   *ag.Tape
+	ce     *cePass // SNIP, GradNorm and Fisher share one backward pass
+}
+
+type cePass struct{ snip, gradNorm, fisher float64 }
+
+// cePass computes the proxies of one cross-entropy gradient, once.
+func (sc *scorer) cePass() (*cePass, error) {
+	if sc.ce != nil {
+		return sc.ce, nil
+	}
+	var l layers
+	if _, err := sc.lossGrad(&l); err != nil {
+		return nil, err
+	}
+	ce := &cePass{fisher: fisherOf(&l)}
+	for _, w := range unique(l.w) {
+		var q float64
+		for i, v := range w.Value.Data {
+			g := float64(w.Grad.Data[i])
+			ce.snip += math.Abs(float64(v) * g)
+			q += g * g
+		}
+		ce.gradNorm += math.Sqrt(q)
+	}
+	sc.ce = ce
+	return ce, nil
+}
+
+func newScorer(s *spec.Spec, cfg Config) (*scorer, error) {
+	net, err := spec.Build(s, rand.New(rand.NewSource(cfg.Seed)))
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Init == InitTorch {
+		k := float32(1 / math.Sqrt(6))
+		for _, p := range net.Params.List() {
+			if len(p.Var.Shape()) >= 2 && strings.HasSuffix(p.Name, "weight") {
+				for i := range p.Var.Value.Data {
+					p.Var.Value.Data[i] *= k
+				}
+			}
+		}
+	}
+	sc := &scorer{s: s, cfg: cfg, net: net, init: append([]float32(nil), net.Params.Data...), tape: ag.NewTape(cfg.Kernels)}
+	return sc, nil
+}
+
+// restore puts the initial weights back and clears the gradients.
+func (sc *scorer) restore() {
+	copy(sc.net.Params.Data, sc.init)
+	sc.net.Params.ZeroGrad()
+	sc.tape.Reset()
+	sc.tape.Hooks = nil
+}
+
+// batch returns the data batch, drawn on first use.
+func (sc *scorer) batch() (*tensor.Tensor, []int, error) {
+	if sc.x != nil {
+		return sc.x, sc.labels, nil
+	}
+	n := sc.cfg.batch()
+	in := sc.s.Input
+	shape := append([]int{n}, in...)
+	r := rand.New(rand.NewSource(sc.cfg.Seed ^ 0x5eed))
+	x := tensor.New(shape...)
+	labels := make([]int, n)
+	if d := sc.cfg.Data; d != nil {
+		if len(in) != 3 || in[0] != d.C || in[1] != d.H || in[2] != d.W {
+			return nil, nil, fmt.Errorf("data %s has examples %dx%dx%d, the network takes %v", d.Name, d.C, d.H, d.W, in)
+		}
+		if d.Len() < n {
+			return nil, nil, fmt.Errorf("data %s has %d examples, the batch needs %d", d.Name, d.Len(), n)
+		}
+		idx := r.Perm(d.Len())[:n]
+		f := d.Features()
+		for i, j := range idx {
+			copy(x.Data[i*f:(i+1)*f], d.Example(j))
+			labels[i] = d.Y[j]
+		}
+	} else {
+		for i := range x.Data {
+			x.Data[i] = float32(r.NormFloat64())
+		}
+		for i := range labels {
+			labels[i] = r.Intn(max(sc.s.Classes, 1))
+		}
+	}
+	sc.x, sc.labels = x, labels
+	return x, labels, nil
+}
+
+// sumAll returns the sum of every element of y as a scalar Var.
+func sumAll(t *ag.Tape, y *ag.Var) *ag.Var {
+	n := y.Value.Len()
+	m := t.GlobalAvgPool(t.Reshape(y, 1, 1, n, 1))
+	return t.Scale(m, float32(n))
+}
+
+// layers records the weights and outputs of the layers a forward pass runs.
+type layers struct {
+	w, y []*ag.Var
+}
+
+func (l *layers) hooks() *ag.Hooks {
+	return &ag.Hooks{Layer: func(w, y *ag.Var) { l.w = append(l.w, w); l.y = append(l.y, y) }}
+}
+
+// lossGrad runs one training-mode forward and backward of the batch's
+// cross-entropy, recording the layers.
+func (sc *scorer) lossGrad(l *layers) (float32, error) {
+	x, labels, err := sc.batch()
+	if err != nil {
+		return 0, err
+	}
+	sc.net.Params.ZeroGrad()
+	sc.tape.Reset()
+	sc.tape.Train = true
+	if l != nil {
+		*l = layers{}
+		sc.tape.Hooks = l.hooks()
+	}
+	loss := sc.tape.SoftmaxCrossEntropy(sc.net.Forward(sc.tape, ag.Const(x)), labels)
+	sc.tape.Backward(loss)
+	return loss.Value.Data[0], nil
+}
+
+func (sc *scorer) score(p Proxy) (float64, error) {
+	defer sc.restore()
+	switch p {
+	case Synflow:
+		return sc.synflow()
+	case SNIP, GradNorm, Fisher:
+		ce, err := sc.cePass()
+		if err != nil {
+			return 0, err
+		}
+		return map[Proxy]float64{SNIP: ce.snip, GradNorm: ce.gradNorm, Fisher: ce.fisher}[p], nil
+	case GraSP:
+		return sc.grasp()
+	case JacobCov:
+		return sc.jacobCov()
+	case NASWOT:
+		return sc.naswot()
+	}
+	return 0, fmt.Errorf("no such proxy")
+}
+
+// unique returns ws without repeats (a layer run twice has one weight).
+func unique(ws []*ag.Var) []*ag.Var {
+	seen := map[*ag.Var]bool{}
+	var out []*ag.Var
+	for _, w := range ws {
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}

@@ -1,0 +1,280 @@
+package proxy
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"nasbook/space/nb201"
+	"nasbook/space/spec"
+)
+
+// sharedData returns ../shared/data/<name> beside the repository root, or
+// skips the test when it is absent.
+func sharedData(t testing.TB, name string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "..", "shared", "data", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("reference data %s absent", p)
+	}
+	return p
+}
+
+// readCSV returns the rows of a shared CSV as maps from column to value.
+func readCSV(t testing.TB, name string) []map[string]string {
+	f, err := os.Open(filepath.Join(sharedData(t, "nb201"), name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, r := range rows[1:] {
+		m := map[string]string{}
+		for i, h := range rows[0] {
+			m[h] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func num(t testing.TB, s string) float64 {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// naslibRows returns the CIFAR-10 rows of zero-cost-naslib.csv with their
+// 200-epoch CIFAR-10 test accuracy from accuracy-200ep.csv (joined on index).
+func naslibRows(t testing.TB) (rows []map[string]string, acc []float64) {
+	accByIndex := map[string]string{}
+	for _, r := range readCSV(t, "accuracy-200ep.csv") {
+		accByIndex[r["index"]] = r["cifar10_test"]
+	}
+	for _, r := range readCSV(t, "zero-cost-naslib.csv") {
+		if r["dataset"] == "cifar10" {
+			rows = append(rows, r)
+			acc = append(acc, num(t, accByIndex[r["index"]]))
+		}
+	}
+	return rows, acc
+}
+
+// NASLib's synflow scores (zero-cost-naslib.csv, from NAS-Bench-Suite-Zero)
+// on NAS-Bench-201's CIFAR-10 network. Synflow needs no data, so ours must
+// rank the architectures as NASLib's do: the issue asks Spearman's rho above
+// 0.9 with NASLib and above 0.7 with 200-epoch CIFAR-10 test accuracy (the
+// paper reports 0.737 over the whole space). The file has 724 CIFAR-10
+// rows; scoring them all takes about two minutes on one core, so the test
+// scores a seeded random subset of 300 (set NASBOOK_FULL=1 for all). Over
+// all 724: rho 0.998 with NASLib, 0.777 with accuracy (NASLib's own column:
+// 0.777).
+func TestSynflowMatchesNASLib(t *testing.T) {
+	rows, acc := naslibRows(t)
+	idx := rand.New(rand.NewSource(1)).Perm(len(rows))
+	if os.Getenv("NASBOOK_FULL") == "" && !testing.Short() {
+		idx = idx[:300]
+	} else if testing.Short() {
+		idx = idx[:40]
+	}
+	specs := make([]*spec.Spec, len(idx))
+	ref, accs := make([]float64, len(idx)), make([]float64, len(idx))
+	for k, i := range idx {
+		a, err := nb201.Parse(rows[i]["arch"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs[k] = a.Spec(nb201.Macro{})
+		ref[k], accs[k] = num(t, rows[i]["synflow"]), acc[i]
+	}
+	scores, err := ScoreAll(context.Background(), Local{}, specs, []Proxy{Synflow}, Config{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := make([]float64, len(scores))
+	for i, s := range scores {
+		ours[i] = s[0]
+	}
+	rhoRef, rhoAcc := Spearman(ours, ref), Spearman(ours, accs)
+	t.Logf("%d archs: rho %.4f with NASLib's synflow, %.4f with test accuracy (NASLib's: %.4f)", len(idx), rhoRef, rhoAcc, Spearman(ref, accs))
+	if rhoRef <= 0.9 || (rhoAcc <= 0.7 && !testing.Short()) {
+		t.Errorf("rho %.4f with NASLib (want > 0.9), %.4f with accuracy (want > 0.7)", rhoRef, rhoAcc)
+	}
+}
+
+// The params and flops proxies are NASLib's columns of zero-cost-naslib.csv
+// (NAS-Bench-201's own counts, in millions, six significant digits): params
+// exactly (to the file's rounding, 1e-5 relative) and FLOPs to the cost
+// model's 2e-4 (see space/nb201's TestPublishedCosts: NB201FLOPs misses the
+// benchmark's count by a constant of about 1,100 FLOPs).
+func TestCostProxiesMatchNASLib(t *testing.T) {
+	rows, _ := naslibRows(t)
+	for _, r := range rows {
+		a, err := nb201.Parse(r["arch"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Score(a.Spec(nb201.Macro{}), []Proxy{Params, FLOPs}, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantP, wantF := num(t, r["params"]), num(t, r["flops"])
+		if math.Abs(got[0]-wantP) > 1e-5*wantP || math.Abs(got[1]-wantF) > 2e-4*wantF {
+			t.Fatalf("%s: params %.6f flops %.4f, NASLib %.6f %.4f", a, got[0], got[1], wantP, wantF)
+		}
+	}
+}
+
+// smallSpecs are NB201 networks small enough to score every proxy quickly.
+func smallSpecs(n int) []*spec.Spec {
+	r := rand.New(rand.NewSource(3))
+	var out []*spec.Spec
+	for len(out) < n {
+		var a nb201.Arch
+		for i := range a {
+			a[i] = nb201.Op(r.Intn(nb201.NumOps))
+		}
+		out = append(out, a.Spec(nb201.Macro{C: 4, N: 1, Size: 8}))
+	}
+	return out
+}
+
+// Scores do not depend on the number of workers: each job builds its
+// network and batch from its own seed.
+func TestWorkersGiveIdenticalScores(t *testing.T) {
+	specs := smallSpecs(8)
+	cfg := Config{Batch: 8, Seed: 5}
+	one, err := ScoreAll(context.Background(), Local{Workers: 1}, specs, All(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	four, err := ScoreAll(context.Background(), Local{Workers: 4}, specs, All(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range one {
+		for j := range one[i] {
+			a, b := one[i][j], four[i][j]
+			if math.Float64bits(a) != math.Float64bits(b) && !(math.IsNaN(a) && math.IsNaN(b)) {
+				t.Errorf("%s %s: %v with 1 worker, %v with 4", specs[i].Arch, All()[j], a, b)
+			}
+		}
+	}
+	t.Logf("%s: %v", specs[0].Arch, one[0])
+}
+
+// A job survives the trip through JSON that a browser pool worker makes.
+func TestJobJSON(t *testing.T) {
+	s := smallSpecs(1)[0]
+	j := Job{Spec: s, Proxies: []Proxy{Synflow, NASWOT, Params}, Config: Config{Batch: 4, Seed: 2}}
+	b, err := json.Marshal(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k Job
+	if err := json.Unmarshal(b, &k); err != nil {
+		t.Fatal(err)
+	}
+	want, got := j.Run(), k.Run()
+	rb, _ := json.Marshal(got)
+	var back Result
+	if err := json.Unmarshal(rb, &back); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(want.Scores) != fmt.Sprint(back.Scores) || want.Err != "" {
+		t.Fatalf("direct %v (%s), through JSON %v", want.Scores, want.Err, back.Scores)
+	}
+}
+
+// GraSP restores the weights it perturbs: scoring it twice on one network
+// gives the same number.
+func TestGraSPIsRepeatable(t *testing.T) {
+	s := smallSpecs(1)[0]
+	v, err := Score(s, []Proxy{GraSP, GraSP}, Config{Batch: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v[0] != v[1] || math.IsNaN(v[0]) {
+		t.Fatalf("grasp %v then %v", v[0], v[1])
+	}
+}
+
+func TestSpearman(t *testing.T) {
+	// Ties share their mean rank: ranks of x are 1, 2.5, 2.5, 4.
+	x := []float64{1, 2, 2, 3}
+	y := []float64{10, 20, 30, 40}
+	if got, want := Spearman(x, y), 0.9486832980505138; math.Abs(got-want) > 1e-12 {
+		t.Errorf("Spearman = %v, want %v (scipy.stats.spearmanr)", got, want)
+	}
+	if got := Spearman([]float64{1, 2, 3}, []float64{3, 2, 1}); got != -1 {
+		t.Errorf("reversed: %v", got)
+	}
+}
+
+func TestParse(t *testing.T) {
+	for _, p := range All() {
+		q, err := Parse(p.String())
+		if err != nil || q != p {
+			t.Errorf("Parse(%q) = %v, %v", p, q, err)
+		}
+	}
+	if p, _ := Parse("jacov"); p != JacobCov {
+		t.Error("jacov")
+	}
+	if _, err := Parse("zen"); err == nil {
+		t.Error("zen parsed")
+	}
+}
+
+// BenchmarkSynflow measures synflow throughput (architectures per second)
+// on NAS-Bench-201's CIFAR-10 network, with 1 and 2 workers.
+func BenchmarkSynflow(b *testing.B) {
+	rows, _ := naslibRows(b)
+	specs := make([]*spec.Spec, 16)
+	for i := range specs {
+		a, err := nb201.Parse(rows[i]["arch"])
+		if err != nil {
+			b.Fatal(err)
+		}
+		specs[i] = a.Spec(nb201.Macro{})
+	}
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			n := 0
+			for b.Loop() {
+				if _, err := ScoreAll(context.Background(), Local{Workers: w}, specs, []Proxy{Synflow}, Config{}, nil); err != nil {
+					b.Fatal(err)
+				}
+				n += len(specs)
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "archs/s")
+		})
+	}
+}
