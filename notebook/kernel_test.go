@@ -176,3 +176,52 @@ func TestResultValue(t *testing.T) {
 		}
 	}
 }
+
+// A space defined by a cell's own functions: yaegi hands the interpreted
+// closures to compiled code, which samples, checks and builds with them.
+func TestCellDefinesASpace(t *testing.T) {
+	k, r := newKernel(t)
+	src := `import (
+	"fmt"
+	"nasbook/nb"
+)
+sp := nb.DefineSpace(nb.SpaceDef{
+	Name:    "stack",
+	Choices: []nb.Choice{nb.IntRange("depth", 1, 3, 1), nb.Options("width", "8", "16")},
+	Check: func(p nb.Picked) error {
+		if p.Int("depth") == 3 && p.Int("width") == 16 {
+			return fmt.Errorf("too big")
+		}
+		return nil
+	},
+	Build: func(p nb.Picked) nb.Model {
+		var ls []nb.Layer
+		for i := 0; i < p.Int("depth"); i++ {
+			ls = append(ls, nb.Conv(p.Int("width"), 3), nb.ReLU(), nb.MaxPool(2))
+		}
+		return nb.Sequential(ls...)
+	},
+})
+n := 0
+for seed := int64(0); seed < 30; seed++ {
+	a := nb.Sample(sp, seed)
+	if a.Text == "depth=3,width=16" {
+		panic("the constraint was ignored")
+	}
+	if nb.Cost(a).Params > 0 {
+		n++
+	}
+}
+fmt.Println(sp, n)`
+	if err := run(t, k, src); err != nil {
+		t.Fatalf("%v\n%s", err, r.text())
+	}
+	if got := r.text(); got != "stack: 2 choices, 6 combinations 30\n" {
+		t.Errorf("printed %q", got)
+	}
+	// A mistake in the cell's build function names the choice.
+	err := run(t, k, "bad := nb.DefineSpace(nb.SpaceDef{Name: \"bad\", Choices: []nb.Choice{nb.IntRange(\"depth\", 1, 2, 1)},\n\tBuild: func(p nb.Picked) nb.Model { return nb.Sequential(nb.Conv(p.Int(\"width\"), 3)) }})\nnb.Cost(nb.Sample(bad, 1))")
+	if err == nil || !strings.Contains(err.Error(), `no choice "width"`) || !strings.Contains(err.Error(), "line 2") { // the build function
+		t.Errorf("err = %v", err)
+	}
+}
