@@ -121,3 +121,27 @@ func TestDefineErrors(t *testing.T) {
 		}()
 	}
 }
+
+func TestTransformerModel(t *testing.T) {
+	s, _ := quiet()
+	d := s.Shapes(200, 8, 3, 1)
+	m := Sequential(Patches(2), Embed(16), Transformer(2, 2), Transformer(2, 2), LayerNorm(), GlobalAvgPool())
+	res := s.Train(m, d, TrainConfig{Epochs: 2, Quiet: true})
+	if res.Params <= 0 || len(res.Epochs) != 2 {
+		t.Errorf("%v", res)
+	}
+	for _, c := range []struct {
+		m    Model
+		want string
+	}{
+		{Sequential(Conv(4, 3), Patches(2)), "must be the first layer"},
+		{Sequential(Patches(3)), "tile the 8x8 image"},
+		{Sequential(Patches(2), Embed(10), Transformer(3, 2)), "3 heads do not divide the token width 10"},
+		{Sequential(Transformer(2, 2)), "needs tokens"},
+		{Sequential(Patches(2), Embed(8), BatchNorm()), "use LayerNorm on tokens"},
+	} {
+		if _, err := c.m.Spec(1, 8, 8, 3); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.m, err, c.want)
+		}
+	}
+}

@@ -22,6 +22,10 @@ const (
 	batchNormLayer
 	dropoutLayer
 	flattenLayer
+	patchesLayer
+	embedLayer
+	transformerLayer
+	layerNormLayer
 )
 
 func (k layerKind) String() string {
@@ -46,6 +50,14 @@ func (k layerKind) String() string {
 		return "Dropout"
 	case flattenLayer:
 		return "Flatten"
+	case patchesLayer:
+		return "Patches"
+	case embedLayer:
+		return "Embed"
+	case transformerLayer:
+		return "Transformer"
+	case layerNormLayer:
+		return "LayerNorm"
 	}
 	return fmt.Sprintf("layer(%d)", int(k))
 }
@@ -54,8 +66,8 @@ func (k layerKind) String() string {
 // sizes are inferred when the model is built for a dataset.
 type Layer struct {
 	kind   layerKind
-	out    int     // Conv channels, Dense units
-	kernel int     // Conv and pooling window
+	out    int     // Conv channels, Dense units, Embed width, Transformer heads
+	kernel int     // Conv and pooling window, patch size, Transformer MLP ratio
 	p      float64 // Dropout probability
 }
 
@@ -69,6 +81,12 @@ func (l Layer) String() string {
 		return fmt.Sprintf("%s(%d)", l.kind, l.kernel)
 	case dropoutLayer:
 		return fmt.Sprintf("Dropout(%g)", l.p)
+	case patchesLayer:
+		return fmt.Sprintf("Patches(%d)", l.kernel)
+	case embedLayer:
+		return fmt.Sprintf("Embed(%d)", l.out)
+	case transformerLayer:
+		return fmt.Sprintf("Transformer(%d, %d)", l.out, l.kernel)
 	}
 	return l.kind.String() + "()"
 }
@@ -103,6 +121,23 @@ func Dropout(p float64) Layer { return Layer{kind: dropoutLayer, p: p} }
 
 // Flatten turns images into vectors.
 func Flatten() Layer { return Layer{kind: flattenLayer} }
+
+// Patches cuts an image into k x k patches, one token each (as a vision
+// transformer does); it must be the first layer.
+func Patches(k int) Layer { return Layer{kind: patchesLayer, kernel: k} }
+
+// Embed maps each token to width features and adds a learned position
+// embedding; it comes right after Patches (or first, on sequences).
+func Embed(width int) Layer { return Layer{kind: embedLayer, out: width} }
+
+// Transformer is a pre-norm transformer block on tokens: multi-head
+// self-attention with heads heads, then an MLP mlpRatio times as wide.
+func Transformer(heads, mlpRatio int) Layer {
+	return Layer{kind: transformerLayer, out: heads, kernel: mlpRatio}
+}
+
+// LayerNorm normalises each token (or vector) over its features.
+func LayerNorm() Layer { return Layer{kind: layerNormLayer} }
 
 // Model is a stack of layers, built for a dataset's input shape and class
 // count when it is trained; a final Dense to the class count is added when
@@ -139,11 +174,13 @@ func (m Model) String() string {
 func (m Model) Spec(c, h, w, classes int) (*spec.Spec, error) {
 	sp := &spec.Spec{Kind: spec.KindSequential, Input: []int{c, h, w}, Classes: classes}
 	add := func(l spec.Layer) { sp.Layers = append(sp.Layers, l) }
-	flat := false // the activation is [c] rather than [c, h, w]
+	// The activation is [c, h, w] (images), [h, c] tokens of width c
+	// (tokens), or [c] (flat).
+	flat, tokens := false, false
 	flatten := func() {
 		if !flat {
 			add(spec.Layer{Op: spec.Flatten})
-			c, h, w, flat = c*h*w, 1, 1, true
+			c, h, w, flat, tokens = c*h*w, 1, 1, true, false
 		}
 	}
 	for i, l := range m.Layers {
@@ -151,8 +188,17 @@ func (m Model) Spec(c, h, w, classes int) (*spec.Spec, error) {
 			return fmt.Errorf("layer %d, %s: %s", i+1, l, fmt.Sprintf(format, args...))
 		}
 		needImages := func() error {
-			if flat {
+			switch {
+			case flat:
 				return where("needs images, but the layers before it made vectors")
+			case tokens:
+				return where("needs images, but the layers before it made tokens")
+			}
+			return nil
+		}
+		needTokens := func() error {
+			if !tokens {
+				return where("needs tokens: put Patches and Embed before it")
 			}
 			return nil
 		}
@@ -191,14 +237,45 @@ func (m Model) Spec(c, h, w, classes int) (*spec.Spec, error) {
 			add(spec.Layer{Op: op, Kernel: l.kernel})
 			h, w = h/l.kernel, w/l.kernel
 		case globalPoolLayer:
+			if flat {
+				return nil, where("needs images or tokens, but the layers before it made vectors")
+			}
+			add(spec.Layer{Op: spec.GlobalPool})
+			h, w, flat, tokens = 1, 1, true, false
+		case patchesLayer:
 			if err := needImages(); err != nil {
 				return nil, err
 			}
-			add(spec.Layer{Op: spec.GlobalPool})
-			h, w, flat = 1, 1, true
+			if i != 0 || l.kernel < 1 || h%l.kernel != 0 || w%l.kernel != 0 {
+				return nil, where("must be the first layer and tile the %dx%d image", h, w)
+			}
+			add(spec.Layer{Op: spec.Patches, Kernel: l.kernel})
+			c, h, w, tokens = c*l.kernel*l.kernel, (h/l.kernel)*(w/l.kernel), 1, true
+		case embedLayer:
+			if err := needTokens(); err != nil {
+				return nil, err
+			}
+			if l.out < 1 {
+				return nil, where("want a width of at least 1")
+			}
+			add(spec.Layer{Op: spec.Embed, Out: l.out, Positions: true})
+			c = l.out
+		case transformerLayer:
+			if err := needTokens(); err != nil {
+				return nil, err
+			}
+			if l.out < 1 || c%l.out != 0 || l.kernel < 1 {
+				return nil, where("%d heads do not divide the token width %d", l.out, c)
+			}
+			add(spec.Layer{Op: spec.Transformer, Heads: l.out, MLPRatio: l.kernel})
+		case layerNormLayer:
+			if !flat && !tokens {
+				return nil, where("works on tokens or vectors; use BatchNorm on images")
+			}
+			add(spec.Layer{Op: spec.LayerNorm})
 		case batchNormLayer:
-			if flat {
-				return nil, where("works on images here; put it before Flatten or Dense")
+			if flat || tokens {
+				return nil, where("works on images; use LayerNorm on tokens and vectors")
 			}
 			add(spec.Layer{Op: spec.BatchNorm})
 		case dropoutLayer:
