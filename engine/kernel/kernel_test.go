@@ -374,3 +374,24 @@ func TestWiderShapesMatchReference(t *testing.T) {
 		}
 	}
 }
+
+// TestSIMDAfterMemoryGrowth: the SIMD kernels share the Go program's memory
+// object, so they must see memory it gained after they were linked. A 64 MB
+// allocation grows it; the product of matrices at its far end must be right.
+func TestSIMDAfterMemoryGrowth(t *testing.T) {
+	s := SIMD()
+	if s == nil {
+		t.Skip("no WebAssembly SIMD kernels on this platform")
+	}
+	big := make([]float32, 16<<20)
+	r := rand.New(rand.NewSource(6))
+	const m, n, k = 19, 23, 37
+	tail := big[len(big)-(m*k+k*n+m*n):]
+	a, b, c := tail[:m*k], tail[m*k:m*k+k*n], tail[m*k+k*n:]
+	copy(a, randSlice(r, m*k))
+	copy(b, randSlice(r, k*n))
+	want := make([]float32, m*n)
+	GemmRef(false, false, m, n, k, 1, a, k, b, n, 0, want, n)
+	s.Gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
+	closeEnough(t, "gemm in grown memory", c, want, 1e-5*math.Sqrt(k))
+}
