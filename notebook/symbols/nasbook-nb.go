@@ -26,6 +26,7 @@ func init() {
 		"Dense":            reflect.ValueOf(nb.Dense),
 		"Describe":         reflect.ValueOf(nb.Describe),
 		"Dropout":          reflect.ValueOf(nb.Dropout),
+		"Embed":            reflect.ValueOf(nb.Embed),
 		"Flatten":          reflect.ValueOf(nb.Flatten),
 		"FloatGrid":        reflect.ValueOf(nb.FloatGrid),
 		"GELU":             reflect.ValueOf(nb.GELU),
@@ -34,6 +35,7 @@ func init() {
 		"Histogram":        reflect.ValueOf(nb.Histogram),
 		"IntRange":         reflect.ValueOf(nb.IntRange),
 		"Latency":          reflect.ValueOf(nb.Latency),
+		"LayerNorm":        reflect.ValueOf(nb.LayerNorm),
 		"Line":             reflect.ValueOf(nb.Line),
 		"LoadTable":        reflect.ValueOf(nb.LoadTable),
 		"MLP":              reflect.ValueOf(nb.MLP),
@@ -45,6 +47,7 @@ func init() {
 		"NewSession":       reflect.ValueOf(nb.NewSession),
 		"Options":          reflect.ValueOf(nb.Options),
 		"Parse":            reflect.ValueOf(nb.Parse),
+		"Patches":          reflect.ValueOf(nb.Patches),
 		"PlotSearch":       reflect.ValueOf(nb.PlotSearch),
 		"ProgressMIMEType": reflect.ValueOf(constant.MakeFromLiteral("\"application/vnd.nasbook.progress+json\"", token.STRING, 0)),
 		"ReLU":             reflect.ValueOf(nb.ReLU),
@@ -58,6 +61,7 @@ func init() {
 		"Spec":             reflect.ValueOf(nb.Spec),
 		"Spirals":          reflect.ValueOf(nb.Spirals),
 		"Train":            reflect.ValueOf(nb.Train),
+		"Transformer":      reflect.ValueOf(nb.Transformer),
 
 		// type definitions
 		"Arch":         reflect.ValueOf((*nb.Arch)(nil)),
