@@ -362,7 +362,7 @@
     (local $end i32)
     (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
     (block $vdone (loop $v
-      (br_if $vdone (i32.gt_s (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
+      (br_if $vdone (i32.gt_u (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
       (v128.store (local.get $dst) (v128.load (local.get $src)))
       (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
       (local.set $src (i32.add (local.get $src) (i32.const 16)))
@@ -380,7 +380,7 @@
     (local $end i32)
     (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
     (block $vdone (loop $v
-      (br_if $vdone (i32.gt_s (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
+      (br_if $vdone (i32.gt_u (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
       (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
       (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
       (br $v)))
@@ -395,7 +395,7 @@
     (local $end i32)
     (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
     (block $vdone (loop $v
-      (br_if $vdone (i32.gt_s (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
+      (br_if $vdone (i32.gt_u (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
       (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
       (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
       (local.set $src (i32.add (local.get $src) (i32.const 16)))
@@ -842,7 +842,7 @@
     (local $acc v128) (local $end i32) (local $t f32)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
     (block $vd (loop $vl
-      (br_if $vd (i32.gt_s (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+      (br_if $vd (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
       (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $p))))
       (local.set $p (i32.add (local.get $p) (i32.const 16)))
       (br $vl)))
@@ -860,7 +860,7 @@
     (local.set $vm (f32x4.splat (local.get $mu)))
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
     (block $vd (loop $vl
-      (br_if $vd (i32.gt_s (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+      (br_if $vd (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
       (local.set $d (f32x4.sub (v128.load (local.get $p)) (local.get $vm)))
       (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $d) (local.get $d))))
       (local.set $p (i32.add (local.get $p) (i32.const 16)))
@@ -921,7 +921,7 @@
         (local.set $dst (i32.add (i32.sub (local.get $src) (local.get $x)) (local.get $y)))
         (local.set $end (i32.add (local.get $src) (i32.shl (local.get $hw) (i32.const 2))))
         (block $vd (loop $vl
-          (br_if $vd (i32.gt_s (i32.add (local.get $src) (i32.const 16)) (local.get $end)))
+          (br_if $vd (i32.gt_u (i32.add (local.get $src) (i32.const 16)) (local.get $end)))
           (v128.store (local.get $dst) (f32x4.add (f32x4.mul (v128.load (local.get $src)) (local.get $vs)) (local.get $vh)))
           (local.set $src (i32.add (local.get $src) (i32.const 16)))
           (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
@@ -961,7 +961,7 @@
         (local.set $va (v128.const i32x4 0 0 0 0))
         (local.set $vb (v128.const i32x4 0 0 0 0))
         (block $vd (loop $vl
-          (br_if $vd (i32.gt_s (i32.add (local.get $xp) (i32.const 16)) (local.get $end)))
+          (br_if $vd (i32.gt_u (i32.add (local.get $xp) (i32.const 16)) (local.get $end)))
           (local.set $gv (v128.load (local.get $gp)))
           (local.set $va (f32x4.add (local.get $va) (local.get $gv)))
           (local.set $vb (f32x4.add (local.get $vb) (f32x4.mul (local.get $gv) (f32x4.sub (v128.load (local.get $xp)) (local.get $vm)))))
@@ -1004,7 +1004,7 @@
           (local.set $dp (i32.add (local.get $dx) (i32.add (local.get $plane) (i32.mul (local.get $i) (local.get $cs)))))
           (local.set $end (i32.add (local.get $xp) (i32.shl (local.get $hw) (i32.const 2))))
           (block $vd2 (loop $vl2
-            (br_if $vd2 (i32.gt_s (i32.add (local.get $xp) (i32.const 16)) (local.get $end)))
+            (br_if $vd2 (i32.gt_u (i32.add (local.get $xp) (i32.const 16)) (local.get $end)))
             (v128.store (local.get $dp) (f32x4.add (v128.load (local.get $dp))
               (f32x4.mul (local.get $vk) (f32x4.sub (f32x4.sub (v128.load (local.get $gp)) (local.get $va))
                 (f32x4.mul (f32x4.sub (v128.load (local.get $xp)) (local.get $vm)) (local.get $vb))))))
