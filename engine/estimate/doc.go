@@ -1,0 +1,17 @@
+// Package estimate measures how good an architecture is by training it: from
+// scratch with a given budget (Train), with early stopping (Config.Patience),
+// over a set of candidates by successive halving and Hyperband (Halving,
+// Hyperband), and once more from a fresh initialisation for the architecture a
+// search picked (Retrain), reported apart from the score the search saw.
+//
+// Every run is deterministic: weights, data order and subset come from
+// Config.Seed combined with the candidate's position, never from a global
+// generator, so a rung trained on 1 or 8 goroutines gives the same numbers.
+// Learning curves stream through Config.OnEpoch as each epoch ends, so a
+// notebook can draw them live.
+//
+// Successive halving here trains each survivor of a rung again from scratch
+// with the next rung's budget (Li et al.'s Hyperband with restarts) rather
+// than resuming it; that keeps every run a plain, reproducible Train at the
+// cost of repeating the lower rungs' epochs.
+package estimate

@@ -1,0 +1,375 @@
+package estimate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand"
+	"runtime"
+	"sort"
+	"sync"
+
+	"nasbook/engine/data"
+	"nasbook/engine/kernel"
+	"nasbook/engine/optim"
+	"nasbook/engine/tensor"
+	"nasbook/engine/train"
+	"nasbook/space/spec"
+)
+
+// Optimizer names the optimizer of a training run.
+type Optimizer uint8
+
+const (
+	// SGD is SGD with Nesterov momentum 0.9 and weight decay 5e-4, as
+	// NAS-Bench-201 trains its networks.
+	SGD Optimizer = iota
+	// Adam is Adam with PyTorch's defaults and no weight decay.
+	Adam
+)
+
+func (o Optimizer) String() string {
+	switch o {
+	case SGD:
+		return "sgd"
+	case Adam:
+		return "adam"
+	}
+	return fmt.Sprintf("Optimizer(%d)", uint8(o))
+}
+
+// Schedule names the learning-rate schedule.
+type Schedule uint8
+
+const (
+	// Cosine anneals the rate to 0 over the run's epochs (NAS-Bench-201).
+	Cosine Schedule = iota
+	// Constant keeps the rate.
+	Constant
+)
+
+// Data is what a run trains and evaluates on. Valid picks the best epoch
+// and drives early stopping; Test, if set, is evaluated once at the end.
+type Data struct {
+	Train, Valid, Test *data.Dataset
+}
+
+// Config is a training budget. The zero value trains one epoch at batch 64
+// with SGD at 0.05, cosine schedule, on all training examples.
+type Config struct {
+	Epochs      int       // zero means 1
+	Batch       int       // zero means 64
+	LR          float32   // zero means 0.05 (SGD) or 1e-3 (Adam)
+	Optimizer   Optimizer //
+	Schedule    Schedule  //
+	WeightDecay float32   // SGD; zero means 5e-4, negative means none
+	// Subset, if positive, trains on that many training examples, drawn
+	// with Seed.
+	Subset int
+	// Patience, if positive, stops a run after that many epochs without a
+	// better validation accuracy.
+	Patience int
+	Seed     int64
+	Kernels  *kernel.Set // nil means kernel.Default()
+
+	// OnEpoch, if set, is called after every epoch of every run with the
+	// run's candidate index (see Halving) and the epoch's stats. Calls may
+	// come from several goroutines, one at a time.
+	OnEpoch func(candidate int, st train.EpochStats)
+	// Stop, if set, is polled between steps.
+	Stop func() bool
+}
+
+// Result is one training run.
+type Result struct {
+	Candidate int                // index among the candidates, or 0
+	Epochs    int                // epochs trained (fewer than asked when stopped early)
+	Curve     []train.EpochStats // one entry per epoch
+	ValAcc    float64            // best validation accuracy (NaN without Valid)
+	BestEpoch int                // epoch of ValAcc
+	TestAcc   float64            // after the last epoch (NaN without Test)
+	Early     bool               // stopped by Patience
+	Params    int                // parameters of the network
+}
+
+func (c Config) orDefault() Config {
+	if c.Epochs <= 0 {
+		c.Epochs = 1
+	}
+	if c.Batch <= 0 {
+		c.Batch = 64
+	}
+	if c.LR == 0 {
+		c.LR = 0.05
+		if c.Optimizer == Adam {
+			c.LR = 1e-3
+		}
+	}
+	if c.WeightDecay == 0 {
+		c.WeightDecay = 5e-4
+	}
+	return c
+}
+
+// Train trains the network s describes from a fresh initialisation drawn
+// from cfg.Seed and returns its curve and accuracies.
+func Train(ctx context.Context, s *spec.Spec, d Data, cfg Config) (Result, error) {
+	return run(ctx, s, d, cfg, 0)
+}
+
+func run(ctx context.Context, s *spec.Spec, d Data, cfg Config, candidate int) (Result, error) {
+	cfg = cfg.orDefault()
+	res := Result{Candidate: candidate, ValAcc: math.NaN(), TestAcc: math.NaN(), BestEpoch: -1}
+	if d.Train == nil || d.Train.Len() == 0 {
+		return res, fmt.Errorf("estimate: no training data")
+	}
+	if in := s.Input; len(in) != 3 || in[0] != d.Train.C || in[1] != d.Train.H || in[2] != d.Train.W {
+		return res, fmt.Errorf("estimate: the network takes %v, the data has %dx%dx%d examples", s.Input, d.Train.C, d.Train.H, d.Train.W)
+	}
+	r := rand.New(rand.NewSource(cfg.Seed))
+	net, err := spec.Build(s, r)
+	if err != nil {
+		return res, err
+	}
+	res.Params = net.Params.Len()
+	tr := d.Train
+	if cfg.Subset > 0 && cfg.Subset < tr.Len() {
+		tr = tr.Subset(r.Perm(tr.Len())[:cfg.Subset])
+	}
+	var opt optim.Optimizer = &optim.SGD{Momentum: 0.9, Nesterov: true, WeightDecay: max(cfg.WeightDecay, 0)}
+	if cfg.Optimizer == Adam {
+		opt = &optim.Adam{}
+	}
+	var sched optim.Schedule = optim.Cosine{Base: cfg.LR, Steps: cfg.Epochs}
+	if cfg.Schedule == Constant {
+		sched = optim.Constant(cfg.LR)
+	}
+	var valData train.Batches
+	if d.Valid != nil {
+		valData = batches(d.Valid, cfg.Batch, nil)
+	}
+	since := 0
+	tc := train.Config{
+		Epochs: cfg.Epochs, Optimizer: opt, Schedule: sched, Kernels: cfg.Kernels, Stop: cfg.Stop,
+		OnEpoch: func(st train.EpochStats) {
+			res.Curve = append(res.Curve, st)
+			if !math.IsNaN(st.ValAcc) && (math.IsNaN(res.ValAcc) || st.ValAcc > res.ValAcc) {
+				res.ValAcc, res.BestEpoch, since = st.ValAcc, st.Epoch, 0
+			} else {
+				since++
+			}
+			if cfg.OnEpoch != nil {
+				cfg.OnEpoch(candidate, st)
+			}
+		},
+	}
+	if cfg.Patience > 0 && d.Valid != nil {
+		user := tc.Stop
+		tc.Stop = func() bool { return since >= cfg.Patience || (user != nil && user()) }
+	}
+	_, err = train.Fit(ctx, net, net.Params, batches(tr, cfg.Batch, rand.New(rand.NewSource(cfg.Seed+1))), valData, tc)
+	res.Epochs = len(res.Curve)
+	if err != nil {
+		if cfg.Patience > 0 && since >= cfg.Patience && errors.Is(err, train.ErrStopped) {
+			res.Early = true
+		} else {
+			return res, err
+		}
+	}
+	if d.Test != nil {
+		_, acc, err := train.Evaluate(ctx, net, batches(d.Test, cfg.Batch, nil), cfg.Kernels)
+		if err != nil {
+			return res, err
+		}
+		res.TestAcc = acc
+	}
+	return res, nil
+}
+
+// batches adapts a dataset to train.Batches.
+func batches(d *data.Dataset, size int, r *rand.Rand) train.Batches {
+	return &batcher{it: data.NewBatcher(d, size, r)}
+}
+
+type batcher struct {
+	it *data.Batcher
+	b  data.Batch
+}
+
+func (s *batcher) Next() (*tensor.Tensor, []int, bool) {
+	if !s.it.Next(&s.b) {
+		return nil, nil, false
+	}
+	return tensor.FromData(s.b.X, s.b.N, s.b.C, s.b.H, s.b.W), s.b.Y, true
+}
+
+// Halving is successive halving over a set of candidates: every candidate
+// trains MinEpochs; the best 1/Eta (by validation accuracy) train Eta times
+// longer, and so on until one remains or MaxEpochs is reached.
+type Halving struct {
+	Eta       int // zero means 3
+	MinEpochs int // zero means 1
+	MaxEpochs int // zero means MinEpochs·Eta²
+	Config    Config
+	Workers   int // parallel runs; zero means runtime.NumCPU()
+	// OnRung, if set, is called after each rung with its results, best
+	// first.
+	OnRung func(rung, epochs int, results []Result)
+}
+
+// Rung is one budget level of successive halving.
+type Rung struct {
+	Epochs  int
+	Results []Result // best first
+}
+
+// Run trains the candidates and returns the rungs; the winner is the first
+// result of the last rung.
+func (h Halving) Run(ctx context.Context, specs []*spec.Spec, d Data) ([]Rung, error) {
+	eta := h.Eta
+	if eta < 2 {
+		eta = 3
+	}
+	r := max(h.MinEpochs, 1)
+	maxE := h.MaxEpochs
+	if maxE <= 0 {
+		maxE = r * eta * eta
+	}
+	alive := make([]int, len(specs))
+	for i := range alive {
+		alive[i] = i
+	}
+	var rungs []Rung
+	for k := 0; len(alive) > 0; k++ {
+		cfg := h.Config
+		cfg.Epochs = r
+		results, err := parallel(ctx, h.Workers, alive, func(i int) (Result, error) {
+			c := cfg
+			c.Seed = cfg.Seed + int64(i)*1000003
+			return run(ctx, specs[i], d, c, i)
+		})
+		if err != nil {
+			return rungs, err
+		}
+		sort.SliceStable(results, func(a, b int) bool { return better(results[a], results[b]) })
+		rungs = append(rungs, Rung{Epochs: r, Results: results})
+		if h.OnRung != nil {
+			h.OnRung(k, r, results)
+		}
+		keep := len(alive) / eta
+		if keep < 1 || r*eta > maxE || len(alive) == 1 {
+			break
+		}
+		alive = alive[:0]
+		for _, res := range results[:keep] {
+			alive = append(alive, res.Candidate)
+		}
+		r *= eta
+	}
+	return rungs, nil
+}
+
+func better(a, b Result) bool {
+	if math.IsNaN(b.ValAcc) {
+		return !math.IsNaN(a.ValAcc)
+	}
+	return a.ValAcc > b.ValAcc
+}
+
+// parallel runs f over idx on up to workers goroutines and returns the
+// results in the order of idx.
+func parallel(ctx context.Context, workers int, idx []int, f func(i int) (Result, error)) ([]Result, error) {
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	out := make([]Result, len(idx))
+	errs := make([]error, len(idx))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(workers, len(idx)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				out[k], errs[k] = f(idx[k])
+			}
+		}()
+	}
+	for k := range idx {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return out, err
+	}
+	return out, errors.Join(errs...)
+}
+
+// Hyperband runs successive halving in brackets that trade the number of
+// candidates against their minimum budget (Li et al., JMLR 2018): with
+// s_max = ⌊log_Eta(MaxEpochs/MinEpochs)⌋, bracket s starts
+// ⌈(s_max+1)/(s+1)·Eta^s⌉ candidates at MaxEpochs·Eta^-s epochs. Candidates
+// are taken from the list in order, each used once; brackets that find the
+// list exhausted are skipped.
+type Hyperband struct {
+	Halving
+}
+
+// Run returns each bracket's rungs.
+func (hb Hyperband) Run(ctx context.Context, specs []*spec.Spec, d Data) ([][]Rung, error) {
+	h := hb.Halving
+	eta := h.Eta
+	if eta < 2 {
+		eta = 3
+	}
+	minE := max(h.MinEpochs, 1)
+	maxE := h.MaxEpochs
+	if maxE <= 0 {
+		maxE = minE * eta * eta
+	}
+	smax := 0
+	for e := minE; e*eta <= maxE; e *= eta {
+		smax++
+	}
+	var out [][]Rung
+	used := 0
+	for s := smax; s >= 0 && used < len(specs); s-- {
+		n := int(math.Ceil(float64(smax+1) / float64(s+1) * math.Pow(float64(eta), float64(s))))
+		n = min(n, len(specs)-used)
+		b := h
+		b.Eta, b.MaxEpochs = eta, maxE
+		b.MinEpochs = max(maxE/int(math.Pow(float64(eta), float64(s))), 1)
+		rungs, err := b.Run(ctx, specs[used:used+n], d)
+		for i := range rungs {
+			for j := range rungs[i].Results {
+				rungs[i].Results[j].Candidate += used
+			}
+		}
+		out = append(out, rungs)
+		if err != nil {
+			return out, err
+		}
+		used += n
+	}
+	return out, nil
+}
+
+// Report is the architecture a search picked: the score the search saw, and
+// a training from a fresh initialisation with its own budget.
+type Report struct {
+	Spec        *spec.Spec
+	SearchScore float64 // what the search estimated (a proxy, a short training, a table)
+	Retrained   Result  // the final training, apart from the search
+}
+
+// Retrain trains the architecture a search picked from scratch with cfg
+// (its own seed and budget, not the search's) and reports both numbers.
+func Retrain(ctx context.Context, s *spec.Spec, searchScore float64, d Data, cfg Config) (Report, error) {
+	res, err := run(ctx, s, d, cfg, 0)
+	return Report{Spec: s, SearchScore: searchScore, Retrained: res}, err
+}
