@@ -5,6 +5,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
+	"nasbook/engine/proxy"
 )
 
 // Output is one rich output of a cell: its representations keyed by MIME type,
@@ -22,6 +24,12 @@ type Session struct {
 	// engine/data.MNISTSubsetFiles). The browser's kernel reads them over
 	// the network on first use; natively they come from the Go module cache.
 	Files fs.FS
+	// Pool scores architectures with zero-cost proxies (Proxies); nil
+	// means goroutines of this process (proxy.Local). The browser's kernel
+	// sets a pool of Web Workers.
+	Pool proxy.Evaluator
+
+	uploads uploads // files the user gave the notebook (Upload)
 }
 
 // NewSession returns a session that prints text to stdout and hands rich outputs
