@@ -67,24 +67,25 @@ func (n *Supernet) ParamFree(op string) bool {
 	return false
 }
 
+// Cap bounds operations in the derived normal cell; zero fields set no
+// bound.
+type Cap struct {
+	Skips     int // skip connections (P-DARTS keeps M = 2 in a DARTS cell)
+	ParamFree int // parameter-free ops: skips and pools
+}
+
 // Derive discretises the weights w (per kind, edge and op): in the NB201
 // macro every edge keeps its strongest op other than none; in the DARTS
 // macro every node keeps its two strongest incoming edges, an edge's
 // strength being its largest weight other than none's, each with that op.
-// With maxSkips > 0, while the normal cell has more skip connections than
-// maxSkips, the skip edge of smallest skip weight is derived again without
-// skip (P-DARTS's cap).
-func (n *Supernet) Derive(w [][][]float64, maxSkips int) Derived {
+// Under a cap, while the normal cell has more capped ops than allowed, the
+// capped edge whose chosen op has the smallest weight is derived again
+// without that op (P-DARTS's cap on skip connections, extended to every
+// parameter-free op by Cap.ParamFree).
+func (n *Supernet) Derive(w [][][]float64, c Cap) Derived {
 	ops := n.Skeleton.Ops
 	none := slices.Index(ops, "none")
-	skip := slices.Index(ops, "skip_connect")
-	masked := make([][]bool, len(n.Edges)) // normal cell: ops excluded per edge
-	for e := range masked {
-		masked[e] = make([]bool, len(ops))
-		if none >= 0 {
-			masked[e][none] = true
-		}
-	}
+	masked := baseMask(len(n.Edges), len(ops), none) // normal cell: ops excluded per edge
 	var d Derived
 	for {
 		d.Cells = d.Cells[:0]
@@ -96,23 +97,33 @@ func (n *Supernet) Derive(w [][][]float64, maxSkips int) Derived {
 			d.Cells = append(d.Cells, n.deriveCell(w[k], mask))
 		}
 		d.Diagnostics = n.diagnose(d.Cells[0])
-		if maxSkips <= 0 || skip < 0 || d.Skips <= maxSkips {
+		var capped func(op string) bool
+		switch {
+		case c.Skips > 0 && d.Skips > c.Skips:
+			capped = func(op string) bool { return op == "skip_connect" }
+		case c.ParamFree > 0 && d.ParamFree > c.ParamFree:
+			capped = n.ParamFree
+		}
+		if capped == nil {
 			break
 		}
-		// Drop the weakest chosen skip of the normal cell.
-		worst, worstW := -1, 2.0
-		for _, node := range d.Cells[0].Nodes {
+		// Drop the weakest capped op of the normal cell.
+		worst, worstOp, worstW := -1, -1, 2.0
+		for i, node := range d.Cells[0].Nodes {
 			for _, ed := range node {
-				if ed.Op != "skip_connect" {
+				if !capped(ed.Op) {
 					continue
 				}
-				e := n.edgeIndex(ed.From, nodeOf(d.Cells[0], ed))
-				if w[0][e][skip] < worstW {
-					worst, worstW = e, w[0][e][skip]
+				e, o := n.edgeIndex(ed.From, d.Cells[0].Inputs+i), slices.Index(ops, ed.Op)
+				if w[0][e][o] < worstW {
+					worst, worstOp, worstW = e, o, w[0][e][o]
 				}
 			}
 		}
-		masked[worst][skip] = true
+		masked[worst][worstOp] = true
+		if !slices.Contains(masked[worst], false) {
+			break // nothing left on the edge: keep what there is
+		}
 	}
 	d.Notation, d.Space, d.Arch = n.notation(d.Cells)
 	d.Spec = n.specOf(d)
@@ -128,18 +139,6 @@ func baseMask(edges, ops, none int) [][]bool {
 		}
 	}
 	return m
-}
-
-// nodeOf returns the node that edge ed of cell c feeds.
-func nodeOf(c spec.Cell, ed spec.Edge) int {
-	for i, node := range c.Nodes {
-		for _, x := range node {
-			if x == ed {
-				return c.Inputs + i
-			}
-		}
-	}
-	return -1
 }
 
 func (n *Supernet) edgeIndex(from, to int) int {

@@ -87,7 +87,7 @@ func (e *Estimator) Accuracy(p *Path) float64 {
 // Estimator, as SPOS searches after training the supernet, and derives its
 // best architecture.
 func sposPick(ctx context.Context, n *Supernet, valid *data.Dataset, cfg Config) (Derived, error) {
-	probe := n.Derive(n.Probabilities(), 0) // to learn the space of the op set
+	probe := n.Derive(n.Probabilities(), Cap{}) // to learn the space of the op set
 	if probe.Space == nil {
 		return Derived{}, fmt.Errorf("oneshot: spos: the candidate ops are not those of the NB201 or DARTS space, which the evolution searches")
 	}

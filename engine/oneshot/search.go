@@ -77,6 +77,10 @@ type Config struct {
 	// P-DARTS, which keeps M = 2 in a DARTS cell): the weakest surplus skips
 	// are replaced by their edge's next best op. Zero means no cap.
 	MaxSkips int
+	// MaxParamFree caps, in the same way, all parameter-free ops of the
+	// derived normal cell (skips and pools): on small images a shallow
+	// supernet drifts to average pooling rather than to skips.
+	MaxParamFree int
 	// StopSkips ends the search after the first epoch whose derived normal
 	// cell has this many skip connections or more (as DARTS+, which stops at
 	// 2). Zero means never.
@@ -225,7 +229,7 @@ func Search(ctx context.Context, n *Supernet, train, valid *data.Dataset, cfg Co
 		}
 		log.Entropy = meanEntropy(log.Weights)
 		if cfg.Method != SPOS {
-			d := n.Derive(log.Weights, 0)
+			d := n.Derive(log.Weights, Cap{})
 			log.Derived, log.Diagnostics = d.Notation, d.Diagnostics
 		}
 		res.History = append(res.History, log)
@@ -246,7 +250,7 @@ func Search(ctx context.Context, n *Supernet, train, valid *data.Dataset, cfg Co
 		}
 		res.Derived = d
 	} else {
-		res.Derived = n.Derive(res.Weights, cfg.MaxSkips)
+		res.Derived = n.Derive(res.Weights, Cap{Skips: cfg.MaxSkips, ParamFree: cfg.MaxParamFree})
 	}
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil

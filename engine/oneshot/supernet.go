@@ -418,6 +418,11 @@ func (b *netBuilder) cell(name string, kind int, in []int, c int, reduce bool) (
 func (b *netBuilder) nb201() (func(*ag.Tape, *ag.Var, *Path) *ag.Var, error) {
 	sk, ps, r := b.sk, b.ps, b.r
 	in := sk.Input
+	if in[1]%4 != 0 || in[2]%4 != 0 {
+		// The residual blocks' shortcut pools 2×2 with floor, their
+		// convolutions round up: odd sizes do not add up (as in the benchmark's code).
+		return nil, fmt.Errorf("oneshot: nb201: %dx%d images, the two reductions need sides divisible by 4", in[1], in[2])
+	}
 	stem := nn.NewConv2D(ps, "stem.0", r, nn.Conv2DConfig{In: in[0], Out: sk.C, Kernel: 3, Padding: 1})
 	stemBN := nn.NewBatchNorm(ps, "stem.1", sk.C, true, false)
 	type step struct {
