@@ -29,6 +29,9 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 func searchCmd(args []string) error { return runSearch(args, os.Stdout) }
 
 func runSearch(args []string, stdout io.Writer) error {
+	if oneshotStrategy(args) { // darts, darts2, gdas, spos: see oneshot.go
+		return runOneshot(args, stdout)
+	}
 	fs := flag.NewFlagSet("search", flag.ExitOnError)
 	var tables, where listFlag
 	fs.Var(&tables, "table", "benchmark table `file` (CSV with index and arch columns); repeat to join tables on index")

@@ -1,0 +1,314 @@
+package nb
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"nasbook/engine/data"
+	"nasbook/engine/oneshot"
+	"nasbook/engine/train"
+	"nasbook/space/spec"
+	"nasbook/viz/scene"
+)
+
+// DARTSConfig sets up a one-shot search. Zero fields take the defaults in
+// their comments, sized for a lesson: a run of 10 epochs over 640 images
+// takes seconds natively and well under a minute in the browser.
+type DARTSConfig struct {
+	Space  string // "nb201" (default) or "darts"
+	Method string // "darts" (default: first order), "darts2" (second order), "gdas" or "spos"
+	Data   *Data  // required; its training part is split in halves, for the weights and for α
+	Images int    // training images used, both halves together; 0 means 640
+	Epochs int    // 0 means 10
+	C      int    // channels of the first cells; 0 means 4
+	Batch  int    // 0 means 32
+	ArchLR float64
+	// Remedies for the collapse to parameter-free operations (see
+	// engine/oneshot.Config): MaxSkips caps the derived cell's skips
+	// (P-DARTS), StopSkips stops the search once the derived cell has that
+	// many (DARTS+), AuxSkip adds a decaying skip to every edge (DARTS-);
+	// MaxParamFree caps skips and pools together.
+	MaxSkips, StopSkips, MaxParamFree int
+	AuxSkip                           bool
+	Seed                              int64
+	// NoCanvas leaves the canvas alone; Quiet prints no per-epoch lines.
+	NoCanvas, Quiet bool
+}
+
+// DARTSEpoch is one epoch of a search. Weights holds the softmax weight of
+// every op (in Ops order) of every edge of the normal cell (in Edges order).
+type DARTSEpoch struct {
+	Epoch               int
+	TrainLoss, TrainAcc float64
+	ValidAcc            float64
+	Entropy             float64 // mean over edges, in nats
+	Skips, ParamFree    int     // in the cell derived at the end of the epoch
+	Derived             string
+	Weights             [][]float64
+}
+
+// DARTSResult is what a search returns.
+type DARTSResult struct {
+	Method, Space    string
+	Genotype         string // the derived architecture in the space's notation
+	Edges            []string
+	Ops              []string
+	Weights          [][]float64 // final softmax weights of the normal cell, per edge and op
+	Skips, ParamFree int         // in the derived normal cell
+	Epochs           []DARTSEpoch
+	StoppedEarly     bool
+	Seconds          float64
+	Updates          int // weight snapshots sent to the canvas
+
+	res  *oneshot.Result
+	data *Data
+}
+
+func (r *DARTSResult) String() string {
+	stop := ""
+	if r.StoppedEarly {
+		stop = " (stopped early)"
+	}
+	return fmt.Sprintf("%s on %s, %d epochs in %.1f s%s: %s · %d skip connections, %d parameter-free ops",
+		r.Method, r.Space, len(r.Epochs), r.Seconds, stop, r.Genotype, r.Skips, r.ParamFree)
+}
+
+// DARTS runs a one-shot architecture search (DARTS, second-order DARTS,
+// GDAS or SPOS) on d, animating the cell on the canvas: every edge shows all
+// its candidate ops, each drawn as wide and opaque as its softmax weight,
+// four to five times a second. A progress bar moves while it runs.
+//
+//	r := nb.DARTS(nb.DARTSConfig{Data: nb.MNIST(14), Epochs: 10})
+//	fmt.Println(r.Genotype)
+func DARTS(cfg DARTSConfig) *DARTSResult { return Default.DARTS(cfg) }
+
+// DARTS runs a one-shot search; see the package-level DARTS.
+func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
+	if cfg.Data == nil || cfg.Data.Train == nil {
+		failf("DARTS", "no data")
+	}
+	method := oneshot.DARTS
+	if cfg.Method != "" {
+		m, err := oneshot.ParseMethod(strings.ToLower(cfg.Method))
+		if err != nil {
+			fail("DARTS", err)
+		}
+		method = m
+	}
+	if cfg.Images == 0 {
+		cfg.Images = 640
+	}
+	if cfg.C == 0 {
+		cfg.C = 4
+	}
+	if cfg.Epochs == 0 {
+		cfg.Epochs = 10
+	}
+	if cfg.Images < 0 || cfg.C < 0 || cfg.Epochs < 0 || cfg.Batch < 0 {
+		failf("DARTS", "negative images, C, epochs or batch")
+	}
+	tr := cfg.Data.Train
+	sk := oneshot.Skeleton{C: cfg.C, Input: []int{tr.C, tr.H, tr.W}, Classes: tr.Classes}
+	switch strings.ToLower(cfg.Space) {
+	case "", "nb201":
+		cfg.Space = "nb201"
+	case "darts":
+		sk.Macro, cfg.Space = spec.MacroDARTS, "darts"
+	default:
+		failf("DARTS", "space %q, want nb201 or darts", cfg.Space)
+	}
+	wtrain, wvalid := SplitForSearch(tr, cfg.Images, cfg.Seed)
+	net, err := oneshot.NewSupernet(sk, data.NewRand(cfg.Seed))
+	if err != nil {
+		fail("DARTS", err)
+	}
+	res := &DARTSResult{Method: method.String(), Space: cfg.Space, Ops: net.Skeleton.Ops, data: cfg.Data}
+	for _, e := range net.Edges {
+		res.Edges = append(res.Edges, fmt.Sprintf("%d-%d", e.From, e.To))
+	}
+	id := fmt.Sprintf("darts-%p", res)
+	title := fmt.Sprintf("%s on %s", method, cfg.Space)
+	oc := oneshot.Config{Method: method, Epochs: cfg.Epochs, Batch: cfg.Batch, ArchLR: cfg.ArchLR,
+		MaxSkips: cfg.MaxSkips, MaxParamFree: cfg.MaxParamFree, StopSkips: cfg.StopSkips, AuxSkip: cfg.AuxSkip, Seed: cfg.Seed,
+		WeightsEvery: 220 * time.Millisecond,
+		OnWeights: func(sn oneshot.Snapshot) {
+			label := fmt.Sprintf("epoch %d/%d · loss %.3f · entropy %.3f", sn.Epoch+1, cfg.Epochs, sn.Loss, sn.Entropy)
+			s.ShowProgress(Progress{ID: id, Label: label, Done: sn.Step, Total: sn.Steps})
+			if !cfg.NoCanvas && method != oneshot.SPOS {
+				sc := weightsScene(net, sn.Weights[0], fmt.Sprintf("%s · step %d/%d", title, sn.Step, sn.Steps))
+				s.Display(Output{scene.MIMEType: sc, "text/plain": sc.Title})
+				res.Updates++
+			}
+		},
+		OnEpoch: func(l oneshot.EpochLog) {
+			if !cfg.Quiet {
+				fmt.Fprintf(s.stdout, "epoch %d/%d: train loss %.3f, accuracy %.1f%% · valid accuracy %.1f%% · entropy %.3f · %s (%d skips, %d parameter-free)\n",
+					l.Epoch+1, cfg.Epochs, l.TrainLoss, 100*l.TrainAcc, 100*l.ValidAcc, l.Entropy, l.Derived, l.Skips, l.ParamFree)
+			}
+		},
+	}
+	r, err := oneshot.Search(context.Background(), net, wtrain, wvalid, oc)
+	if err != nil {
+		fail("DARTS", err)
+	}
+	res.res = r
+	res.Genotype = r.Derived.Notation
+	res.Weights = r.Weights[0]
+	res.Skips, res.ParamFree = r.Derived.Skips, r.Derived.ParamFree
+	res.StoppedEarly = r.StoppedEarly
+	res.Seconds = r.Seconds
+	for _, l := range r.History {
+		res.Epochs = append(res.Epochs, DARTSEpoch{Epoch: l.Epoch + 1, TrainLoss: l.TrainLoss, TrainAcc: l.TrainAcc, ValidAcc: l.ValidAcc,
+			Entropy: l.Entropy, Skips: l.Skips, ParamFree: l.ParamFree, Derived: l.Derived, Weights: l.Weights[0]})
+	}
+	if !cfg.NoCanvas && r.Derived.Notation != "" && cfg.Space == "nb201" {
+		// The final picture: the derived cell, each edge labelled with its op.
+		s.Show(r.Derived.Notation)
+	}
+	if !cfg.Quiet {
+		fmt.Fprintln(s.stdout, res)
+	}
+	return res
+}
+
+// SplitForSearch takes the first n images of d (all when n is 0 or more
+// than d has) and splits them in two stratified halves, the first to train
+// the weights and the second for the architecture weights.
+func SplitForSearch(d *data.Dataset, n int, seed int64) (train, valid *data.Dataset) {
+	if n > 0 && n < d.Len() {
+		d = d.Slice(0, n)
+	}
+	sp := d.Split(0.5, 0, data.NewRand(seed))
+	return sp.Train, sp.Valid
+}
+
+// weightsScene is the cell of a supernet with every candidate op of every
+// edge drawn, as the canvas bundles edges between the same nodes, each with
+// Weight its softmax weight w[edge][op] scaled so that the strongest op of
+// the edge has weight 1 — so the argmax op is the boldest on its edge.
+func weightsScene(net *oneshot.Supernet, w [][]float64, title string) *scene.Scene {
+	c := &scene.Cell{}
+	inputs := net.Edges[0].To // the first intermediate node follows the inputs
+	last := net.Edges[len(net.Edges)-1].To
+	for i := 0; i <= last; i++ {
+		label := fmt.Sprint(i)
+		switch {
+		case inputs == 1 && i == 0:
+			label = "in"
+		case inputs == 2 && i < 2:
+			label = []string{"c_{k-2}", "c_{k-1}"}[i]
+		case inputs == 1 && i == last:
+			label = "out"
+		}
+		c.Nodes = append(c.Nodes, scene.Node{ID: i, Label: label})
+	}
+	for e, ed := range net.Edges {
+		top := 0.0
+		for _, v := range w[e] {
+			top = max(top, v)
+		}
+		for o, op := range net.Skeleton.Ops {
+			v := 0.0
+			if top > 0 {
+				v = w[e][o] / top
+			}
+			c.Edges = append(c.Edges, scene.Edge{From: ed.From, To: ed.To, Op: op, Weight: min(max(v, 0), 1)})
+		}
+	}
+	return &scene.Scene{Kind: scene.KindCell, Title: title, Cell: c}
+}
+
+// PlotWeights plots the softmax weight of every op of one edge of the
+// normal cell (numbered as r.Edges) over the epochs of r.
+func PlotWeights(r *DARTSResult, edge int) { Default.PlotWeights(r, edge) }
+
+// PlotWeights plots an edge's weights; see the package-level PlotWeights.
+func (s *Session) PlotWeights(r *DARTSResult, edge int) {
+	if r == nil || edge < 0 || edge >= len(r.Edges) {
+		failf("PlotWeights", "edge %d, want 0 to %d", edge, len(r.Edges)-1)
+	}
+	x := make([]float64, len(r.Epochs))
+	series := map[string][]float64{}
+	for i, ep := range r.Epochs {
+		x[i] = float64(ep.Epoch)
+		for o, op := range r.Ops {
+			series[op] = append(series[op], ep.Weights[edge][o])
+		}
+	}
+	s.Line(fmt.Sprintf("edge %s: softmax weights by epoch", r.Edges[edge]), x, series)
+}
+
+// PlotEntropy plots, over the epochs of each result, the mean entropy of
+// the architecture weights: log(number of ops) when uniform, falling as the
+// search commits.
+func PlotEntropy(rs ...*DARTSResult) { Default.PlotEntropy(rs...) }
+
+// PlotEntropy plots entropies; see the package-level PlotEntropy.
+func (s *Session) PlotEntropy(rs ...*DARTSResult) {
+	if len(rs) == 0 {
+		failf("PlotEntropy", "no results")
+	}
+	var x []float64
+	series := map[string][]float64{}
+	for i, r := range rs {
+		name := fmt.Sprintf("%d: %s", i+1, r.label())
+		for j, ep := range r.Epochs {
+			if j >= len(x) {
+				x = append(x, float64(ep.Epoch))
+			}
+			series[name] = append(series[name], ep.Entropy)
+		}
+	}
+	for name, ys := range series {
+		for len(ys) < len(x) { // a run stopped early: hold its last value
+			ys = append(ys, ys[len(ys)-1])
+		}
+		series[name] = ys
+	}
+	s.Line("entropy of the architecture weights", x, series)
+}
+
+func (r *DARTSResult) label() string {
+	if r.res == nil {
+		return r.Method
+	}
+	return r.Method
+}
+
+// Retrain trains the derived architecture of r from scratch on the data it
+// was searched on (all of its training part) and returns the test accuracy.
+func Retrain(r *DARTSResult, epochs int) *RetrainResult { return Default.Retrain(r, epochs) }
+
+// RetrainResult is the outcome of Retrain.
+type RetrainResult struct {
+	Arch             string
+	Params           int
+	TestAcc, Seconds float64
+}
+
+func (r *RetrainResult) String() string {
+	return fmt.Sprintf("%s, %d parameters: test accuracy %.2f%% (%.1f s)", r.Arch, r.Params, 100*r.TestAcc, r.Seconds)
+}
+
+// Retrain trains the derived architecture; see the package-level Retrain.
+func (s *Session) Retrain(r *DARTSResult, epochs int) *RetrainResult {
+	if r == nil || r.res == nil || r.res.Derived.Spec == nil {
+		failf("Retrain", "no search result")
+	}
+	if epochs <= 0 {
+		epochs = 10
+	}
+	d := r.data
+	rr, err := oneshot.Retrain(context.Background(), r.res.Derived.Spec, d.Train, d.Valid, d.Test, oneshot.RetrainConfig{Epochs: epochs,
+		OnEpoch: func(e train.EpochStats) {
+			fmt.Fprintf(s.stdout, "retrain epoch %d/%d: train accuracy %.1f%%, valid accuracy %.1f%%\n", e.Epoch+1, epochs, 100*e.TrainAcc, 100*e.ValAcc)
+		}})
+	if err != nil {
+		fail("Retrain", err)
+	}
+	out := &RetrainResult{Arch: r.Genotype, Params: rr.Params, TestAcc: rr.TestAcc, Seconds: rr.Seconds}
+	fmt.Fprintln(s.stdout, out)
+	return out
+}
