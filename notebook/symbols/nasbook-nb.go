@@ -65,6 +65,9 @@ func init() {
 		"Sequential":       reflect.ValueOf(nb.Sequential),
 		"Shapes":           reflect.ValueOf(nb.Shapes),
 		"Show":             reflect.ValueOf(nb.Show),
+		"ShowChart":        reflect.ValueOf(nb.ShowChart),
+		"ShowPareto":       reflect.ValueOf(nb.ShowPareto),
+		"ShowPoints":       reflect.ValueOf(nb.ShowPoints),
 		"Space":            reflect.ValueOf(nb.Space),
 		"Spearman":         reflect.ValueOf(nb.Spearman),
 		"Spec":             reflect.ValueOf(nb.Spec),
@@ -76,7 +79,9 @@ func init() {
 
 		// type definitions
 		"Arch":          reflect.ValueOf((*nb.Arch)(nil)),
+		"Axis":          reflect.ValueOf((*nb.Axis)(nil)),
 		"CellSpaceDef":  reflect.ValueOf((*nb.CellSpaceDef)(nil)),
+		"Chart":         reflect.ValueOf((*nb.Chart)(nil)),
 		"Choice":        reflect.ValueOf((*nb.Choice)(nil)),
 		"Costs":         reflect.ValueOf((*nb.Costs)(nil)),
 		"DARTSConfig":   reflect.ValueOf((*nb.DARTSConfig)(nil)),
@@ -90,6 +95,7 @@ func init() {
 		"Model":         reflect.ValueOf((*nb.Model)(nil)),
 		"Output":        reflect.ValueOf((*nb.Output)(nil)),
 		"Picked":        reflect.ValueOf((*nb.Picked)(nil)),
+		"Point":         reflect.ValueOf((*nb.Point)(nil)),
 		"Progress":      reflect.ValueOf((*nb.Progress)(nil)),
 		"ProxyScores":   reflect.ValueOf((*nb.ProxyScores)(nil)),
 		"RetrainResult": reflect.ValueOf((*nb.RetrainResult)(nil)),
