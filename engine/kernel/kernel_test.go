@@ -316,7 +316,8 @@ func TestSIMDLinked(t *testing.T) {
 
 // TestWiderShapesMatchReference covers rows wide enough for the vector loops
 // of the SIMD kernels (several f32x4 per row and a ragged tail) on the paths
-// the workloads take: 2×2/2 max pooling, stride-1 depthwise and 3×3 convs.
+// the workloads take: 2×2/2 max pooling, depthwise (stride 1 and 2) and 3×3
+// convs.
 func TestWiderShapesMatchReference(t *testing.T) {
 	r := rand.New(rand.NewSource(5))
 	ref := Reference()
@@ -344,6 +345,8 @@ func TestWiderShapesMatchReference(t *testing.T) {
 			k := 3 + 2*r.Intn(2)
 			convs = append(convs, Conv{N: 2, C: c, K: c, Groups: c, H: 3 + r.Intn(14), W: 3 + r.Intn(14), R: k, S: k - 2*r.Intn(2),
 				PadH: r.Intn(k), PadW: r.Intn(k), DilH: 1 + r.Intn(2), DilW: 1 + r.Intn(2)})
+			convs = append(convs, Conv{N: 2, C: c, K: c, Groups: c, H: 3 + r.Intn(14), W: 3 + r.Intn(14), R: k, S: k,
+				StrideH: 1 + r.Intn(3), StrideW: 2, PadH: r.Intn(k), PadW: r.Intn(k), DilW: 1 + r.Intn(2)})
 			convs = append(convs, Conv{N: 2, C: c, K: 1 + r.Intn(9), H: 5 + r.Intn(14), W: 5 + r.Intn(14), R: 3, S: 3, PadH: 1, PadW: 1,
 				StrideW: 1 + r.Intn(2)})
 		}

@@ -24,13 +24,13 @@ func simdIm2col(x, col unsafe.Pointer, cg, h, w, oh, ow, r, s, sh, sw, ph, pw, d
 func simdCol2im(col, dx unsafe.Pointer, cg, h, w, oh, ow, r, s, sh, sw, ph, pw, dh, dw int32)
 
 //go:wasmimport nasbook_simd depthwise_fwd
-func simdDepthwiseFwd(x, w, y unsafe.Pointer, planes, c, h, wd, oh, ow, r, s, ph, pw, dh, dw int32, buf unsafe.Pointer)
+func simdDepthwiseFwd(x, w, y unsafe.Pointer, planes, c, h, wd, oh, ow, r, s, sh, sw, ph, pw, dh, dw int32, buf unsafe.Pointer)
 
 //go:wasmimport nasbook_simd depthwise_bwd_data
 func simdDepthwiseBwdData(dy, w, dx unsafe.Pointer, planes, c, h, wd, oh, ow, r, s, ph, pw, dh, dw int32, buf unsafe.Pointer)
 
 //go:wasmimport nasbook_simd depthwise_bwd_filter
-func simdDepthwiseBwdFilter(x, dy, dw unsafe.Pointer, planes, c, h, wd, oh, ow, r, s, ph, pw, dh, dwl int32, buf, buf2 unsafe.Pointer)
+func simdDepthwiseBwdFilter(x, dy, dw unsafe.Pointer, planes, c, h, wd, oh, ow, r, s, sh, sw, ph, pw, dh, dwl int32, buf, buf2 unsafe.Pointer)
 
 //go:wasmimport nasbook_simd maxpool2_fwd
 func simdMaxPool2Fwd(x, y unsafe.Pointer, planes, h, w, oh, ow int32)
@@ -60,8 +60,9 @@ const simdGemmWorkspace = 32 + 64*256 + 256*512
 
 // SIMD returns the WebAssembly SIMD kernels, or nil when the JavaScript engine
 // has no SIMD or the loader did not link them. GEMM, the patch copies of the
-// convolutions, stride-1 depthwise convolution, 2×2/2 max pooling and
-// training batch norm are SIMD; the other cases run the Go kernels. Like a Go
+// convolutions, depthwise convolution (column stride 1 or 2; stride 1 for
+// the data gradient), 2×2/2 max pooling and training batch norm are SIMD; the
+// other cases run the Go kernels. Like a Go
 // Set, the result owns scratch memory.
 func SIMD() *Set {
 	if simdAvailable() == 0 {
@@ -112,18 +113,28 @@ func simdCol2imGroup(p Conv, cg int, col, dx []float32) {
 		int32(p.StrideH), int32(p.StrideW), int32(p.PadH), int32(p.PadW), int32(p.DilH), int32(p.DilW))
 }
 
-// simdDepthwiseOK reports whether the SIMD depthwise kernels handle p: stride
-// 1, and for backward-data padding no wider than the dilated filter.
+// simdDepthwiseOK reports whether the SIMD depthwise kernels handle p: any
+// row stride and column strides 1 and 2 forward and for the filter gradient;
+// stride 1 and padding no wider than the dilated filter for the data
+// gradient.
 func simdDepthwiseOK(p Conv, data bool) bool {
-	if p.StrideH != 1 || p.StrideW != 1 {
-		return false
+	if data {
+		return p.StrideH == 1 && p.StrideW == 1 && p.PadH <= (p.R-1)*p.DilH && p.PadW <= (p.S-1)*p.DilW
 	}
-	return !data || (p.PadH <= (p.R-1)*p.DilH && p.PadW <= (p.S-1)*p.DilW)
+	// The padded input must hold a whole window: OutH and OutW round a
+	// negative quotient up to one output, which the kernels do not expect.
+	return p.StrideW <= 2 && p.H+2*p.PadH > p.DilH*(p.R-1) && p.W+2*p.PadW > p.DilW*(p.S-1)
 }
 
 // padBuf returns buf grown to n floats and zeroed past them by 4, so
 // reading a vector past the end is safe.
 func padBuf(buf *[]float32, n int) []float32 { return grow(buf, n+4) }
+
+// paddedPlane is the size of the zero-padded copy of an input plane that the
+// forward and filter-gradient kernels read (kernels.wat, depthwise_fwd).
+func paddedPlane(p Conv) int {
+	return (p.H + 2*p.PadH) * (p.W + 2*p.PadW + 3 + 4*(p.StrideW-1))
+}
 
 func (k *simdKernels) depthwise(p Conv, x, w, y []float32) {
 	p = depthwiseCheck(p, x, w, y, "DepthwiseConv2D")
@@ -131,9 +142,9 @@ func (k *simdKernels) depthwise(p Conv, x, w, y []float32) {
 		DepthwiseConv2D(p, x, w, y)
 		return
 	}
-	buf := padBuf(&k.pad, (p.H+2*p.PadH)*(p.W+2*p.PadW+3))
+	buf := padBuf(&k.pad, paddedPlane(p))
 	simdDepthwiseFwd(ptr(x), ptr(w), ptr(y), int32(p.N*p.C), int32(p.C), int32(p.H), int32(p.W), int32(p.OutH()), int32(p.OutW()),
-		int32(p.R), int32(p.S), int32(p.PadH), int32(p.PadW), int32(p.DilH), int32(p.DilW), ptr(buf))
+		int32(p.R), int32(p.S), int32(p.StrideH), int32(p.StrideW), int32(p.PadH), int32(p.PadW), int32(p.DilH), int32(p.DilW), ptr(buf))
 }
 
 func (k *simdKernels) depthwiseData(p Conv, dy, w, dx []float32) {
@@ -153,15 +164,15 @@ func (k *simdKernels) depthwiseFilter(p Conv, x, dy, dw []float32) {
 		DepthwiseConv2DBackwardFilter(p, x, dy, dw)
 		return
 	}
-	buf := padBuf(&k.pad, (p.H+2*p.PadH)*(p.W+2*p.PadW+3))
+	buf := padBuf(&k.pad, paddedPlane(p))
 	buf2 := padBuf(&k.pad2, p.OutH()*(p.OutW()+3)/4*4)
 	simdDepthwiseBwdFilter(ptr(x), ptr(dy), ptr(dw), int32(p.N*p.C), int32(p.C), int32(p.H), int32(p.W), int32(p.OutH()), int32(p.OutW()),
-		int32(p.R), int32(p.S), int32(p.PadH), int32(p.PadW), int32(p.DilH), int32(p.DilW), ptr(buf), ptr(buf2))
+		int32(p.R), int32(p.S), int32(p.StrideH), int32(p.StrideW), int32(p.PadH), int32(p.PadW), int32(p.DilH), int32(p.DilW), ptr(buf), ptr(buf2))
 }
 
 func (k *simdKernels) maxPool(p Pool, x, y []float32) {
 	p = p.check(x, y, "MaxPool2D")
-	if !p.pair2() {
+	if !p.pair2() || p.H < 2 || p.W < 2 {
 		MaxPool2D(p, x, y)
 		return
 	}
@@ -170,7 +181,7 @@ func (k *simdKernels) maxPool(p Pool, x, y []float32) {
 
 func (k *simdKernels) maxPoolBackward(p Pool, x, dy, dx []float32) {
 	p = p.check(x, dy, "MaxPool2DBackward")
-	if !p.pair2() {
+	if !p.pair2() || p.H < 2 || p.W < 2 {
 		MaxPool2DBackward(p, x, dy, dx)
 		return
 	}

@@ -538,14 +538,15 @@
         (br_if $rl (i32.lt_s (local.tee $tr (i32.add (local.get $tr) (i32.const 1))) (local.get $r))))
       (br_if $cl (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $cg)))))
 
-  ;; --- depthwise convolution, stride 1 -----------------------------------------------------------
+  ;; --- depthwise convolution -----------------------------------------------------------------
   ;; Each plane is first copied into a zero-padded buffer whose rows are 3
   ;; floats wider than needed, so that every output row is a sum over taps of
   ;; whole f32x4 loads with no bounds tests; the last, partial vector of a row
   ;; stores only its valid lanes.
 
   ;; taps computes out[oy, ox] (op)= Σ_{tr,ts} w[tr·s+ts] · buf[base + oy·pws +
-  ;; ox + tr·rstep + ts·sstep] for oy < oh, ox < ow; rstep and sstep are
+  ;; ox + tr·rstep + ts·sstep] for oy < oh, ox < ow (pws is the buffer's row
+  ;; width times the row stride of the convolution); rstep and sstep are
   ;; element offsets (negative for the flipped taps of backward-data);
   ;; accumulate adds into out instead of overwriting it.
   (func $taps (param $base i32) (param $pws i32) (param $w i32) (param $r i32) (param $s i32)
@@ -598,25 +599,88 @@
         (br_if $xl (i32.lt_s (local.tee $ox (i32.add (local.get $ox) (i32.const 4))) (local.get $ow))))
       (br_if $yl (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $oh)))))
 
+  ;; taps2 is taps for a column stride of 2: out[oy, ox] (op)= Σ w · buf[base +
+  ;; oy·pws + 2·ox + ...]; the even lanes of two loads make each vector.
+  (func $taps2 (param $base i32) (param $pws i32) (param $w i32) (param $r i32) (param $s i32)
+    (param $rstep i32) (param $sstep i32) (param $out i32) (param $oh i32) (param $ow i32) (param $accumulate i32)
+    (local $oy i32) (local $ox i32) (local $row i32) (local $rp i32) (local $cp i32) (local $wp i32)
+    (local $tr i32) (local $ts i32) (local $acc v128) (local $o i32) (local $left i32)
+    (local.set $rstep (i32.shl (local.get $rstep) (i32.const 2)))
+    (local.set $sstep (i32.shl (local.get $sstep) (i32.const 2)))
+    (local.set $oy (i32.const 0))
+    (loop $yl
+      (local.set $row (i32.add (local.get $base) (i32.shl (i32.mul (local.get $oy) (local.get $pws)) (i32.const 2))))
+      (local.set $ox (i32.const 0))
+      (loop $xl
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $wp (local.get $w))
+        (local.set $rp (i32.add (local.get $row) (i32.shl (local.get $ox) (i32.const 3))))
+        (local.set $tr (local.get $r))
+        (loop $rl
+          (local.set $cp (local.get $rp))
+          (local.set $ts (local.get $s))
+          (loop $sl
+            (local.set $acc (f32x4.add (local.get $acc)
+              (f32x4.mul (v128.load32_splat (local.get $wp))
+                (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                  (v128.load (local.get $cp)) (v128.load offset=16 (local.get $cp))))))
+            (local.set $wp (i32.add (local.get $wp) (i32.const 4)))
+            (local.set $cp (i32.add (local.get $cp) (local.get $sstep)))
+            (br_if $sl (local.tee $ts (i32.sub (local.get $ts) (i32.const 1)))))
+          (local.set $rp (i32.add (local.get $rp) (local.get $rstep)))
+          (br_if $rl (local.tee $tr (i32.sub (local.get $tr) (i32.const 1)))))
+        (local.set $o (i32.add (local.get $out)
+          (i32.shl (i32.add (i32.mul (local.get $oy) (local.get $ow)) (local.get $ox)) (i32.const 2))))
+        (local.set $left (i32.sub (local.get $ow) (local.get $ox)))
+        (if (i32.ge_s (local.get $left) (i32.const 4))
+          (then
+            (if (local.get $accumulate)
+              (then (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $o))))))
+            (v128.store (local.get $o) (local.get $acc)))
+          (else
+            (if (local.get $accumulate)
+              (then (local.set $acc (f32x4.add (local.get $acc)
+                (f32x4.replace_lane 2 (f32x4.replace_lane 1 (f32x4.splat (f32.load (local.get $o)))
+                  (if (result f32) (i32.gt_s (local.get $left) (i32.const 1))
+                    (then (f32.load offset=4 (local.get $o))) (else (f32.const 0))))
+                  (if (result f32) (i32.gt_s (local.get $left) (i32.const 2))
+                    (then (f32.load offset=8 (local.get $o))) (else (f32.const 0))))))))
+            (f32.store (local.get $o) (f32x4.extract_lane 0 (local.get $acc)))
+            (if (i32.gt_s (local.get $left) (i32.const 1))
+              (then (f32.store offset=4 (local.get $o) (f32x4.extract_lane 1 (local.get $acc)))))
+            (if (i32.gt_s (local.get $left) (i32.const 2))
+              (then (f32.store offset=8 (local.get $o) (f32x4.extract_lane 2 (local.get $acc)))))))
+        (br_if $xl (i32.lt_s (local.tee $ox (i32.add (local.get $ox) (i32.const 4))) (local.get $ow))))
+      (br_if $yl (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $oh)))))
+
   ;; depthwise_fwd: y = depthwise conv(x, w) for planes = N·C planes of h×w
-  ;; (channel = plane mod c), stride 1. buf holds (h+2ph)·(w+2pw+3) floats.
+  ;; (channel = plane mod c), row stride sh, column stride sw of 1 or 2. buf
+  ;; holds (h+2ph)·(w+2pw+3+4(sw−1)) floats.
   (func $depthwise_fwd (export "depthwise_fwd") (param $x i32) (param $wt i32) (param $y i32)
     (param $planes i32) (param $c i32) (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
-    (param $r i32) (param $s i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32) (param $buf i32)
+    (param $r i32) (param $s i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32) (param $buf i32)
     (local $pl i32) (local $hp i32) (local $pws i32)
     (local.set $hp (i32.add (local.get $h) (i32.shl (local.get $ph) (i32.const 1))))
-    (local.set $pws (i32.add (i32.add (local.get $w) (i32.shl (local.get $pw) (i32.const 1))) (i32.const 3)))
+    (local.set $pws (i32.add (i32.add (local.get $w) (i32.shl (local.get $pw) (i32.const 1)))
+      (i32.sub (i32.shl (local.get $sw) (i32.const 2)) (i32.const 1))))
     (local.set $pl (i32.const 0))
     (loop $pls
       (call $pad_plane
         (i32.add (local.get $x) (i32.shl (i32.mul (local.get $pl) (i32.mul (local.get $h) (local.get $w))) (i32.const 2)))
         (local.get $h) (local.get $w) (local.get $buf) (local.get $hp) (local.get $pws) (local.get $ph) (local.get $pw))
-      (call $taps (local.get $buf) (local.get $pws)
-        (i32.add (local.get $wt) (i32.shl (i32.mul (i32.rem_u (local.get $pl) (local.get $c)) (i32.mul (local.get $r) (local.get $s))) (i32.const 2)))
-        (local.get $r) (local.get $s)
-        (i32.mul (local.get $dh) (local.get $pws)) (local.get $dw)
-        (i32.add (local.get $y) (i32.shl (i32.mul (local.get $pl) (i32.mul (local.get $oh) (local.get $ow))) (i32.const 2)))
-        (local.get $oh) (local.get $ow) (i32.const 0))
+      (if (i32.eq (local.get $sw) (i32.const 1))
+        (then (call $taps (local.get $buf) (i32.mul (local.get $sh) (local.get $pws))
+          (i32.add (local.get $wt) (i32.shl (i32.mul (i32.rem_u (local.get $pl) (local.get $c)) (i32.mul (local.get $r) (local.get $s))) (i32.const 2)))
+          (local.get $r) (local.get $s)
+          (i32.mul (local.get $dh) (local.get $pws)) (local.get $dw)
+          (i32.add (local.get $y) (i32.shl (i32.mul (local.get $pl) (i32.mul (local.get $oh) (local.get $ow))) (i32.const 2)))
+          (local.get $oh) (local.get $ow) (i32.const 0)))
+        (else (call $taps2 (local.get $buf) (i32.mul (local.get $sh) (local.get $pws))
+          (i32.add (local.get $wt) (i32.shl (i32.mul (i32.rem_u (local.get $pl) (local.get $c)) (i32.mul (local.get $r) (local.get $s))) (i32.const 2)))
+          (local.get $r) (local.get $s)
+          (i32.mul (local.get $dh) (local.get $pws)) (local.get $dw)
+          (i32.add (local.get $y) (i32.shl (i32.mul (local.get $pl) (i32.mul (local.get $oh) (local.get $ow))) (i32.const 2)))
+          (local.get $oh) (local.get $ow) (i32.const 0))))
       (br_if $pls (i32.lt_s (local.tee $pl (i32.add (local.get $pl) (i32.const 1))) (local.get $planes)))))
 
   ;; depthwise_bwd_data: dx += ∂/∂x for stride 1 and ph ≤ (r-1)·dh, pw ≤
@@ -646,17 +710,19 @@
         (local.get $h) (local.get $w) (i32.const 1))
       (br_if $pls (i32.lt_s (local.tee $pl (i32.add (local.get $pl) (i32.const 1))) (local.get $planes)))))
 
-  ;; depthwise_bwd_filter: dw += ∂/∂w for stride 1. x is padded into buf
-  ;; ((h+2ph)×(w+2pw+3)) and dy copied into buf2 with rows rounded up to 4
-  ;; floats (zeros past ow), so every tap is a dot product of whole vectors.
+  ;; depthwise_bwd_filter: dw += ∂/∂w for row stride sh and column stride sw
+  ;; of 1 or 2. x is padded into buf ((h+2ph)×(w+2pw+3+4(sw−1))) and dy copied
+  ;; into buf2 with rows rounded up to 4 floats (zeros past ow), so every tap
+  ;; is a dot product of whole vectors (of the even lanes of x when sw is 2).
   (func $depthwise_bwd_filter (export "depthwise_bwd_filter") (param $x i32) (param $dy i32) (param $dwt i32)
     (param $planes i32) (param $c i32) (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
-    (param $r i32) (param $s i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
+    (param $r i32) (param $s i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
     (param $buf i32) (param $buf2 i32)
     (local $pl i32) (local $hp i32) (local $pws i32) (local $ow4 i32) (local $tr i32) (local $ts i32)
     (local $oy i32) (local $ox i32) (local $acc v128) (local $gp i32) (local $xp i32) (local $wp i32) (local $tap i32)
     (local.set $hp (i32.add (local.get $h) (i32.shl (local.get $ph) (i32.const 1))))
-    (local.set $pws (i32.add (i32.add (local.get $w) (i32.shl (local.get $pw) (i32.const 1))) (i32.const 3)))
+    (local.set $pws (i32.add (i32.add (local.get $w) (i32.shl (local.get $pw) (i32.const 1)))
+      (i32.sub (i32.shl (local.get $sw) (i32.const 2)) (i32.const 1))))
     (local.set $ow4 (i32.and (i32.add (local.get $ow) (i32.const 3)) (i32.const -4)))
     (local.set $pl (i32.const 0))
     (loop $pls
@@ -679,13 +745,23 @@
           (local.set $oy (i32.const 0))
           (loop $yl
             (local.set $xp (i32.add (local.get $buf) (i32.shl
-              (i32.add (i32.mul (local.get $oy) (local.get $pws)) (local.get $tap)) (i32.const 2))))
+              (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $sh)) (local.get $pws)) (local.get $tap)) (i32.const 2))))
             (local.set $ox (local.get $ow4))
-            (loop $xl
-              (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (local.get $gp)) (v128.load (local.get $xp)))))
-              (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
-              (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
-              (br_if $xl (local.tee $ox (i32.sub (local.get $ox) (i32.const 4)))))
+            (if (i32.eq (local.get $sw) (i32.const 1))
+              (then
+                (loop $xl
+                  (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (local.get $gp)) (v128.load (local.get $xp)))))
+                  (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
+                  (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+                  (br_if $xl (local.tee $ox (i32.sub (local.get $ox) (i32.const 4))))))
+              (else
+                (loop $xl2
+                  (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (local.get $gp))
+                    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                      (v128.load (local.get $xp)) (v128.load offset=16 (local.get $xp))))))
+                  (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
+                  (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+                  (br_if $xl2 (local.tee $ox (i32.sub (local.get $ox) (i32.const 4)))))))
             (br_if $yl (i32.lt_s (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $oh))))
           (f32.store (local.get $wp) (f32.add (f32.load (local.get $wp)) (call $hsum (local.get $acc))))
           (local.set $wp (i32.add (local.get $wp) (i32.const 4)))
