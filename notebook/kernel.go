@@ -84,6 +84,10 @@ func (k *Kernel) Packages() []string {
 	return ps
 }
 
+// Session returns the session the kernel's cells write to, so that a host
+// can give it abilities (a worker pool, uploaded files).
+func (k *Kernel) Session() *nb.Session { return k.session }
+
 // bindSession copies syms, binding package nb's functions and its Default to
 // this kernel's session, so that rich outputs reach this notebook.
 func (k *Kernel) bindSession(syms interp.Exports) interp.Exports {

@@ -33,6 +33,7 @@ var Programs = []Program{
 	{"kernel", "./wasm/kernel"},
 	{"canvas", "./wasm/canvas"},
 	{"figure", "./wasm/figure"},
+	{"pool", "./wasm/pool"},
 }
 
 // BuildDir is where built assets land, relative to the project root.

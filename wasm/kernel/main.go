@@ -13,6 +13,11 @@
 //	{"type":"output","id":ID,"output":OUT}  OUT an nbformat 4 output, as the cell makes it
 //	{"type":"done","id":ID,"status":"ok"|"error","execution_count":N}
 //
+// The page may also send files (the toolbar's "Upload data"), which the
+// worker hands to self.nasbookUpload(name, bytes); cells read them with
+// nb.UploadedFile. Proxy scoring (nb.Proxies) runs in a pool of workers that
+// this program starts (pool.go).
+//
 // A cell that never ends is stopped by the page terminating the worker.
 package main
 
@@ -63,6 +68,13 @@ func main() {
 		emit(message{Type: "fatal", Error: err.Error()})
 		return
 	}
+	k.Session().Pool = newWorkerPool(0)
+	js.Global().Set("nasbookUpload", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		b := make([]byte, args[1].Get("length").Int())
+		js.CopyBytesToGo(b, args[1])
+		k.Session().AddUpload(args[0].String(), b)
+		return nil
+	}))
 	jobs := make(chan job, 64)
 	js.Global().Set("nasbookRun", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		jobs <- job{id: jsID(args[0]), source: args[1].String()}

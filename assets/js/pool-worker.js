@@ -1,0 +1,53 @@
+// Pool worker: hosts the engine-only Go program (../build/pool.wasm) that scores one
+// architecture at a time. Started by the kernel worker (wasm/kernel/pool.go), one per core.
+//
+// A classic worker (importScripts). Protocol:
+//   kernel -> worker  {id, job}            job: a proxy.Job as JSON
+//   worker -> kernel  {type:"ready"}       once, when jobs can run
+//                     {id, result}         result: a proxy.Result as JSON
+//                     {type:"load-error", message}
+"use strict";
+
+importScripts("../build/wasm_exec.js", "simd.js");
+
+const queue = [];
+let ready = false;
+
+function run(msg) {
+  let result;
+  try {
+    result = self.nasbookScore(String(msg.job));
+  } catch (e) {
+    result = JSON.stringify({ error: "pool worker: " + ((e && e.message) || e) });
+  }
+  postMessage({ id: msg.id, result });
+}
+
+self.onmessage = (event) => {
+  if (ready) run(event.data);
+  else queue.push(event.data);
+};
+
+self.nasbookPoolReady = () => {
+  ready = true;
+  postMessage({ type: "ready" });
+  while (queue.length) run(queue.shift());
+};
+
+// The SIMD kernels the engine imports (simd.js), loaded as the kernel worker loads them.
+const simdReady = nasbookSimd.load(new URL("../build/simd.wasm", self.location.href).href);
+
+(async () => {
+  try {
+    const go = new Go();
+    Object.assign(go.importObject, (await simdReady).importObject);
+    const url = new URL("../build/pool.wasm", self.location.href);
+    const resp = await fetch(url);
+    if (!resp.ok) throw new Error(`could not fetch ${url.pathname}: HTTP ${resp.status}`);
+    const { instance } = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
+    await (await simdReady).attach(instance);
+    go.run(instance);
+  } catch (e) {
+    postMessage({ type: "load-error", message: (e && e.message) || String(e) });
+  }
+})();
