@@ -2,6 +2,8 @@
 //
 // A classic worker (importScripts), started by kernel.js. Protocol:
 //   page -> worker  {type:"run", id, source}       forwarded to self.nasbookRun(id, source)
+//                   {type:"upload", name, data}    a file (Uint8Array) for nb.UploadedFile, forwarded
+//                                                  to self.nasbookUpload(name, data)
 //   worker -> page  whatever the Go side emits through self.nasbookEmit (ready, output, done),
 //                   plus these, which only this script sends:
 //                   {type:"loading", loaded}         bytes of kernel.wasm received so far
@@ -61,6 +63,10 @@ go.exit = (code) => {
 
 self.onmessage = (event) => {
   const msg = event.data || {};
+  if (msg.type === "upload") {
+    if (typeof self.nasbookUpload === "function") self.nasbookUpload(String(msg.name), new Uint8Array(msg.data));
+    return;
+  }
   if (msg.type !== "run") return;
   const { id, source } = msg;
   try {

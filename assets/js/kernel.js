@@ -31,6 +31,18 @@ export class Kernel {
     this.generation = 0;
     this.loadError = null;
     this._readyWaiters = [];
+    this.uploads = new Map(); // name -> Uint8Array, given to every kernel started
+  }
+
+  /**
+   * Gives the kernel a file that cells read with nb.UploadedFile(name). The file is kept and
+   * handed again to a restarted kernel.
+   */
+  upload(name, bytes) {
+    this.uploads.set(name, bytes);
+    if (this.worker && (this.status === "ready" || this.status === "busy")) {
+      this.worker.postMessage({ type: "upload", name, data: bytes });
+    }
   }
 
   start() {
@@ -80,6 +92,7 @@ export class Kernel {
         this.version = msg.version || "";
         this.kernels = msg.kernels || "";
         this.packages = Array.isArray(msg.packages) ? msg.packages : [];
+        for (const [name, data] of this.uploads) this.worker.postMessage({ type: "upload", name, data });
         this._setStatus("ready", { version: this.version, kernels: msg.kernels });
         for (const w of this._readyWaiters.splice(0)) w.resolve();
         this._pump();

@@ -710,6 +710,15 @@ class App {
       open.value = "";
       if (file) await this.openFile(file);
     });
+    const upload = $("#upload");
+    upload.addEventListener("change", async () => {
+      const files = Array.from(upload.files || []);
+      upload.value = "";
+      for (const file of files) {
+        this.kernel.upload(file.name, new Uint8Array(await file.arrayBuffer()));
+        this.banners.show("notice", `Uploaded ${file.name}: cells read it with nb.UploadedFile("${file.name}").`, { key: "upload" });
+      }
+    });
     const name = $("#notebook-name");
     name.addEventListener("change", () => {
       this.setName(name.value.trim());
