@@ -339,8 +339,13 @@ func TestDetail(t *testing.T) {
 		if !within(d.Back, view) || !within(d.BackText.Box, d.Back) {
 			t.Errorf("%gx%g: back button %v (text %v) outside the view", v[0], v[1], d.Back, d.BackText.Box)
 		}
-		if d.Info.S != "" && (d.Info.Box.Overlaps(d.Back) || !within(d.Info.Box, view)) {
-			t.Errorf("%gx%g: figures %q at %v", v[0], v[1], d.Info.S, d.Info.Box)
+		if len(d.Lines) < 2 || !strings.HasPrefix(d.Lines[0].S, "CIFAR-10 accuracy (%) ") {
+			t.Errorf("%gx%g: header %v, want the figures and the label", v[0], v[1], d.Lines)
+		}
+		for _, l := range d.Lines {
+			if l.Box.Overlaps(d.Back) || !within(l.Box, view) || !within(l.Box, d.Bar) {
+				t.Errorf("%gx%g: header line %q at %v", v[0], v[1], l.S, l.Box)
+			}
 		}
 		check(t, nb201(), d.Cell, true)
 		for _, n := range d.Cell.Nodes {

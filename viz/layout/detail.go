@@ -2,19 +2,18 @@ package layout
 
 import "nasbook/viz/scene"
 
-// Detail is the view of one point's architecture: a bar across the top with a
-// button back to the chart and the point's figures, and the point's cell laid
-// out below it.
+// Detail is the view of one point's architecture: a button back to the
+// chart, the point's figures and label, and its cell laid out below them.
 type Detail struct {
-	Bar      Rect // the whole bar
+	Bar      Rect // the header: button, figures and label
 	Back     Rect // the button; a click inside it goes back
 	BackText Text
-	Info     Text // the point's figures, right of the button
+	Lines    []Text // the figures, then the label wrapped, left-aligned
+	Figures  int    // Lines[:Figures] are the figures
 	Cell     *Layout
 }
 
-// Detail lays out the cell of point i of c in c's viewport. The cell's title
-// is the point's label.
+// Detail lays out the cell of point i of c in c's viewport.
 func (c *Chart) Detail(i int, cell *scene.Cell, o Options) *Detail {
 	o = o.withDefaults()
 	o.Scale = c.Scale
@@ -22,27 +21,29 @@ func (c *Chart) Detail(i int, cell *scene.Cell, o Options) *Detail {
 	m, size := c.m, c.tipSize
 	_, lh := m.Measure("Xg", size)
 	pad := 0.5 * size
+	x0, width := c.margin/2, c.Width-c.margin
 	d := &Detail{}
 	label := "← Back to the chart"
 	tw, _ := m.Measure(label, size)
-	d.Back = Rect{Point{c.margin / 2, c.margin / 2}, Point{c.margin/2 + tw + 2*pad, c.margin/2 + lh + 2*pad}}
-	if d.Back.Max.X > c.Width-c.margin/2 { // a narrow view: the arrow alone
+	if tw+2*pad > width { // a narrow view: the arrow alone
 		label = "←"
 		tw, _ = m.Measure(label, size)
-		d.Back.Max.X = d.Back.Min.X + tw + 2*pad
 	}
+	d.Back = Rect{Point{x0, c.margin / 2}, Point{x0 + tw + 2*pad, c.margin/2 + lh + 2*pad}}
 	d.BackText = Text{S: label, Size: size, Box: RectAt(d.Back.Center(), tw, lh)}
-	d.Bar = Rect{Max: Point{c.Width, d.Back.Max.Y + c.margin/2}}
-	info := axisName(c.plot.Y, "y") + " " + FormatValue(q.Y) + " · " + axisName(c.plot.X, "x") + " " + FormatValue(q.X)
-	if left := d.Back.Max.X + 2*pad; left < c.Width-c.margin/2-4*size {
-		width := c.Width - c.margin/2 - left
-		if iw, _ := m.Measure(info, size); iw > width {
-			info = shorten(info, width, size, m)
-		}
-		iw, _ := m.Measure(info, size)
-		d.Info = Text{S: info, Size: size, Box: Rect{Point{left, d.Back.Center().Y - lh/2}, Point{left + iw, d.Back.Center().Y + lh/2}}}
+	lines := WrapLabel(axisName(c.plot.Y, "y")+" "+FormatValue(q.Y)+" · "+axisName(c.plot.X, "x")+" "+FormatValue(q.X), width, size, m)
+	d.Figures = len(lines)
+	if q.Label != "" {
+		lines = append(lines, WrapLabel(q.Label, width, size, m)...)
 	}
-	d.Cell = Compute(q.Label, cell, c.Width, c.Height-d.Bar.Max.Y, m, o)
+	y := d.Back.Max.Y + pad
+	for _, s := range lines {
+		tw, _ := m.Measure(s, size)
+		d.Lines = append(d.Lines, Text{S: s, Size: size, Box: Rect{Point{x0, y}, Point{x0 + tw, y + lh}}})
+		y += lh
+	}
+	d.Bar = Rect{Max: Point{c.Width, y + pad}}
+	d.Cell = Compute("", cell, c.Width, c.Height-d.Bar.Max.Y, m, o)
 	d.Cell.Translate(Point{0, d.Bar.Max.Y})
 	d.Cell.Height = c.Height
 	return d
