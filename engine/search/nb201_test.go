@@ -238,5 +238,5 @@ func TestResumeOnNB201(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkResume(t, nb201.Space{}, one, two, 40, []int{13})
+	checkResume(t, nb201.Space{}, one, two, 40, []int{13}, strategies)
 }

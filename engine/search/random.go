@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"math/rand"
 
 	"nasbook/space"
@@ -25,8 +26,13 @@ func (*Random) UnmarshalState(*Problem, []byte) error { return nil }
 
 // Exhaustive proposes every valid architecture once, in the order of
 // space.Enumerate, then reports ErrExhausted. It is meant for small spaces
-// (NAS-Bench-201's 15,625) and for computing reference results.
+// (NAS-Bench-201's 15,625) and for computing reference results: it refuses a
+// space of more than MaxCombinations choice combinations (valid or not), where
+// it could spend hours stepping over invalid ones.
 type Exhaustive struct {
+	// MaxCombinations bounds space.Size; 0 means 1<<24 (about 16.8 million).
+	MaxCombinations int64
+
 	st struct {
 		Next    space.Arch `json:"next"` // the next combination to try; nil before the first
 		Started bool       `json:"started"`
@@ -41,6 +47,13 @@ var (
 
 func (x *Exhaustive) Propose(p *Problem, _ *rand.Rand) (space.Arch, error) {
 	dims := p.Space.Dims()
+	limit := x.MaxCombinations
+	if limit <= 0 {
+		limit = 1 << 24
+	}
+	if n := space.Size(p.Space); n < 0 || n > limit {
+		return nil, fmt.Errorf("exhaustive: space %s has more than %d combinations of choices; search it with another strategy", p.Space.Name(), limit)
+	}
 	if !x.st.Started {
 		x.st.Started, x.st.Next = true, make(space.Arch, len(dims))
 	}

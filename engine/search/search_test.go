@@ -69,12 +69,14 @@ var (
 	twoObjective = bumpy{[]search.Objective{{Name: "acc"}, {Name: "cost", Minimize: true}}}
 )
 
-// strategies makes a fresh strategy of every kind.
-var strategies = []struct {
+type strategyCase struct {
 	name string
 	new  func() search.Strategy
 	two  bool // needs two objectives
-}{
+}
+
+// strategies makes a fresh strategy of every kind.
+var strategies = []strategyCase{
 	{"random", func() search.Strategy { return &search.Random{} }, false},
 	{"exhaustive", func() search.Strategy { return &search.Exhaustive{} }, false},
 	{"evolution", func() search.Strategy { return &search.Evolution{} }, false},
@@ -278,8 +280,8 @@ func run(t *testing.T, sp space.Space, est search.Estimator, newSt func() search
 	return final, events
 }
 
-func checkResume(t *testing.T, sp space.Space, one, two search.Estimator, budget int, stops []int) {
-	for _, st := range strategies {
+func checkResume(t *testing.T, sp space.Space, one, two search.Estimator, budget int, stops []int, sts []strategyCase) {
+	for _, st := range sts {
 		est := one
 		if st.two {
 			est = two
@@ -318,7 +320,7 @@ func eventN(e string) int {
 }
 
 func TestResumeEndsAsAnUninterruptedSearch(t *testing.T) {
-	checkResume(t, grid{}, oneObjective, twoObjective, 70, []int{0, 1, 10, 37, 69})
+	checkResume(t, grid{}, oneObjective, twoObjective, 70, []int{0, 1, 10, 37, 69}, strategies)
 }
 
 func TestParetoHelpers(t *testing.T) {
