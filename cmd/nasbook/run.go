@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"nasbook/nb"
@@ -19,7 +21,7 @@ func runCmd(args []string) error {
 	timeout := fs.Duration("timeout", 10*time.Minute, "stop a cell that runs longer than this")
 	keepGoing := fs.Bool("keep-going", false, "run the remaining cells after a cell fails")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nasbook run [flags] FILE.ipynb")
+		fmt.Fprintln(fs.Output(), "usage: nasbook run [flags] FILE.ipynb|SCRIPT.go\n\nA .go script holds cells separated by lines starting with \"// %%\".")
 		fs.PrintDefaults()
 	}
 	fs.Parse(args)
@@ -27,14 +29,9 @@ func runCmd(args []string) error {
 		fs.Usage()
 		os.Exit(2)
 	}
-	f, err := os.Open(fs.Arg(0))
+	nb, err := readNotebook(fs.Arg(0))
 	if err != nil {
 		return err
-	}
-	nb, err := notebook.Read(f)
-	f.Close()
-	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
 	failed, err := notebook.Execute(nb, notebook.ExecOptions{Timeout: *timeout, KeepGoing: *keepGoing, OnOutput: printOutputs(os.Stdout)})
 	if err != nil {
@@ -57,6 +54,23 @@ func runCmd(args []string) error {
 		return fmt.Errorf("%d cell(s) failed", failed)
 	}
 	return nil
+}
+
+// readNotebook reads an .ipynb notebook, or a .go script of cells.
+func readNotebook(path string) (*notebook.Notebook, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasSuffix(path, ".go") {
+		nb, _, _ := notebook.FromScript(string(b))
+		return nb, nil
+	}
+	nb, err := notebook.Read(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return nb, nil
 }
 
 // printOutputs prints each output's text to w as it comes and adds the SVG of

@@ -1,0 +1,62 @@
+package notebook
+
+import (
+	"strings"
+)
+
+// FromScript makes a notebook of a Go script: a file of notebook cells
+// separated by lines that start with "// %%" (the text after it, if any,
+// becomes a markdown cell before the code). A leading build constraint line
+// (scripts carry "//go:build ignore" so that the go command leaves them be)
+// is dropped, and a final comment block that starts with "// Output:" is
+// returned as the script's expected output rather than run.
+func FromScript(src string) (nb *Notebook, want string, hasWant bool) {
+	lines := strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
+	if len(lines) > 0 && strings.HasPrefix(lines[0], "//go:build") {
+		lines = lines[1:]
+	}
+	// The golden output: "// Output:" and the comment lines after it, to the end.
+	for i := len(lines) - 1; i >= 0; i-- {
+		t := strings.TrimSpace(lines[i])
+		if t == "" || (strings.HasPrefix(t, "//") && t != "// Output:") {
+			continue
+		}
+		if t == "// Output:" {
+			var out []string
+			for _, l := range lines[i+1:] {
+				l = strings.TrimSpace(l)
+				if l == "" {
+					continue
+				}
+				l = strings.TrimPrefix(strings.TrimPrefix(l, "//"), " ")
+				out = append(out, l)
+			}
+			want, hasWant = strings.Join(out, "\n"), true
+			lines = lines[:i]
+		}
+		break
+	}
+	nb = &Notebook{NBFormat: 4, NBFormatMinor: 5, Metadata: map[string]any{
+		"kernelspec": map[string]any{"name": "nasbook-go", "display_name": "Go (nasbook)", "language": "go"},
+	}}
+	var cell []string
+	flush := func() {
+		text := strings.Trim(strings.Join(cell, "\n"), "\n")
+		if strings.TrimSpace(text) != "" {
+			nb.Cells = append(nb.Cells, Cell{CellType: "code", Source: Text(text)})
+		}
+		cell = nil
+	}
+	for _, l := range lines {
+		if rest, ok := strings.CutPrefix(l, "// %%"); ok {
+			flush()
+			if md := strings.TrimSpace(rest); md != "" {
+				nb.Cells = append(nb.Cells, Cell{CellType: "markdown", Source: Text(md)})
+			}
+			continue
+		}
+		cell = append(cell, l)
+	}
+	flush()
+	return nb, want, hasWant
+}
