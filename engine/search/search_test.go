@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"nasbook/engine/search"
 	"nasbook/space"
@@ -204,6 +205,27 @@ func TestBudgets(t *testing.T) {
 	}
 }
 
+type slow struct{ bumpy }
+
+func (s slow) Estimate(a space.Arch) (search.Score, error) {
+	time.Sleep(5 * time.Millisecond)
+	return s.bumpy.Estimate(a)
+}
+
+func TestWallBudget(t *testing.T) {
+	s, _ := search.New(search.Config{Space: grid{}, Strategy: &search.Random{}, Estimator: slow{oneObjective}, Budget: search.Budget{Wall: 40 * time.Millisecond}})
+	start := time.Now()
+	if err := s.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.History()); n < 1 || n > 8 || time.Since(start) > 2*time.Second {
+		t.Errorf("a 40 ms budget of 5 ms evaluations ran %d in %v", n, time.Since(start))
+	}
+	if done, why := s.Done(); !done || why != "budget" {
+		t.Errorf("Done = %v, %q", done, why)
+	}
+}
+
 type failing struct{ bumpy }
 
 func (failing) Estimate(a space.Arch) (search.Score, error) {
@@ -320,7 +342,7 @@ func eventN(e string) int {
 }
 
 func TestResumeEndsAsAnUninterruptedSearch(t *testing.T) {
-	checkResume(t, grid{}, oneObjective, twoObjective, 70, []int{0, 1, 10, 37, 69}, strategies)
+	checkResume(t, grid{}, oneObjective, twoObjective, 70, []int{0, 10, 37}, strategies)
 }
 
 func TestParetoHelpers(t *testing.T) {

@@ -59,7 +59,7 @@ func TestEveryStrategyOnEveryBuiltInSpace(t *testing.T) {
 				est = two
 			}
 			start := time.Now()
-			s, err := search.New(search.Config{Space: sp, Strategy: st.new(), Estimator: est, Budget: search.Budget{Evaluations: 30}, Seed: 5})
+			s, err := search.New(search.Config{Space: sp, Strategy: st.new(), Estimator: est, Budget: search.Budget{Evaluations: 20}, Seed: 5})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,6 +88,6 @@ func TestEveryStrategyOnEveryBuiltInSpace(t *testing.T) {
 				resumable = append(resumable, st)
 			}
 		}
-		checkResume(t, sp, one, two, 24, []int{11}, resumable)
+		checkResume(t, sp, one, two, 20, []int{12}, resumable)
 	}
 }
