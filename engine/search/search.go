@@ -116,7 +116,7 @@ func unmarshalState(name string, data []byte, st any) error {
 	return nil
 }
 
-// archOf converts a saved architecture back, checking it against the space.
+// checkArch checks an architecture of a saved state against the space.
 func checkArch(p *Problem, a space.Arch) error {
 	if err := space.Valid(p.Space, a); err != nil {
 		return fmt.Errorf("search: saved architecture %v: %w", a, err)
