@@ -194,6 +194,10 @@ func DefineCellSpace(def CellSpaceDef) *SearchSpace { return Default.DefineCellS
 
 // DefineCellSpace makes a cell space; see the package-level DefineCellSpace.
 func (*Session) DefineCellSpace(def CellSpaceDef) *SearchSpace {
+	if len(def.Input) == 0 {
+		// Both networks halve the size twice, exactly: a multiple of 4.
+		def.Input = []int{1, 16, 16}
+	}
 	input, classes := shapeOrDefault(def.Input, def.Classes)
 	c := &custom.CellSpace{SpaceName: def.Name, Ops: def.Ops, Nodes: def.Nodes, InputsPerNode: def.InputsPerNode,
 		Input: input, Classes: classes}

@@ -145,3 +145,23 @@ func TestTransformerModel(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchADefinedSpace(t *testing.T) {
+	s, _ := recorder()
+	sp := s.DefineCellSpace(CellSpaceDef{
+		Name:      "nb201+conv5",
+		Ops:       []string{"none", "skip_connect", "nor_conv_3x3", "avg_pool_3x3", "conv_5x5"},
+		CustomOps: map[string][]Layer{"conv_5x5": {ReLU(), Conv(0, 5), BatchNorm()}},
+	})
+	// A score of the costs: the search must find the cell with the most
+	// parameters, five 5x5 convolutions and one more.
+	r := s.Search(SearchConfig{In: sp, Strategy: "re", Budget: 200, Seed: 1, Quiet: true,
+		Score: func(a Arch) float64 { return float64(s.Cost(a).Params) }})
+	if !strings.Contains(r.Runs[0].Arch, "conv_5x5") || strings.Count(r.Runs[0].Arch, "conv_5x5") != 6 {
+		t.Errorf("RE on params found %s (%g)", r.Runs[0].Arch, r.Runs[0].Value)
+	}
+	p := s.Search(SearchConfig{In: sp, Strategy: "rs", Budget: 8, Seed: 1, Quiet: true, Proxy: "synflow"})
+	if len(p.Runs) != 1 || p.Objectives[0] != "synflow" {
+		t.Errorf("proxy search: %+v", p)
+	}
+}

@@ -1,6 +1,7 @@
 package nb
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -10,6 +11,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"nasbook/engine/proxy"
 	"nasbook/engine/search"
 	"nasbook/engine/search/tabular"
 	"nasbook/space"
@@ -68,12 +70,22 @@ func (t *Table) Where(column, value string) *Table {
 // SearchConfig sets up Search. Zero fields take the defaults in their
 // comments.
 type SearchConfig struct {
-	Space    string // the space of the table's arch column: "nb201" (default), "darts", ...
+	Space string // the space of the table's arch column: "nb201" (default), "darts", ...
+	// In is a space to search instead of a built-in one named by Space,
+	// such as one DefineSpace or DefineCellSpace made.
+	In       *SearchSpace
 	Strategy string // rs, re (default), reinforce, bo, bananas, ls, nsga2, exhaustive
 	Budget   int    // evaluations per run; 0 means 100
 	Seed     int64  // the first run's seed; runs use Seed, Seed+1, ...
 	Seeds    int    // number of runs; 0 means 1
 	Table    *Table // scores architectures by lookup
+	// Score, instead of a table, scores an architecture (larger is better),
+	// e.g. a short training run or a formula of its costs; Metric names it
+	// (default "score").
+	Score func(a Arch) float64
+	// Proxy, instead of a table, scores architectures by a zero-cost proxy
+	// (synflow, snip, naswot, ...) computed on their networks.
+	Proxy string
 	// Metric is the column to maximise; Objectives lists several columns
 	// for a multi-objective search (nsga2), the first being the metric.
 	Metric     string
@@ -191,20 +203,37 @@ func (s *Session) plotSearch(fn string, rs []SearchResult) {
 
 // runSearch runs cfg's seeds, showing a progress bar over all their
 // evaluations unless cfg.Quiet.
-func (sess *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
+func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 	var res SearchResult
 	if cfg.Space == "" {
 		cfg.Space = "nb201"
 	}
-	sp, err := spaces.ByName(cfg.Space)
-	if err != nil {
-		return res, err
+	var sp space.Space
+	if cfg.In != nil {
+		sp = cfg.In.s
+	} else {
+		var err error
+		if sp, err = spaces.ByName(cfg.Space); err != nil {
+			return res, err
+		}
 	}
-	if cfg.Table == nil {
-		return res, fmt.Errorf("no Table to score architectures with")
+	scorers := 0
+	for _, set := range []bool{cfg.Table != nil, cfg.Score != nil, cfg.Proxy != ""} {
+		if set {
+			scorers++
+		}
+	}
+	if scorers != 1 {
+		return res, fmt.Errorf("give exactly one of Table, Score and Proxy to score architectures with")
 	}
 	cols := slices.Clone(cfg.Objectives)
 	switch {
+	case cfg.Table == nil && len(cols) > 1:
+		return res, fmt.Errorf("Score and Proxy give one objective; several Objectives need a Table")
+	case cfg.Proxy != "" && len(cols) == 0:
+		cols = []string{cfg.Proxy}
+	case cfg.Score != nil && len(cols) == 0:
+		cols = []string{cmp.Or(cfg.Metric, "score")}
 	case cfg.Metric != "" && len(cols) == 0:
 		cols = []string{cfg.Metric}
 	case cfg.Metric != "" && cols[0] != cfg.Metric:
@@ -237,11 +266,25 @@ func (sess *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 	if seeds <= 0 {
 		seeds = 1
 	}
-	est, err := tabular.NewEstimator(cfg.Table.t, sp, objs, "")
-	if err != nil {
-		return res, err
+	var est search.Estimator
+	switch {
+	case cfg.Table != nil:
+		tab, err := tabular.NewEstimator(cfg.Table.t, sp, objs, "")
+		if err != nil {
+			return res, err
+		}
+		est, sp = tab, tab.Space()
+	case cfg.Score != nil:
+		est = &funcEstimator{objs: objs, f: func(a space.Arch) float64 {
+			return cfg.Score(Arch{Space: sp.Name(), Choices: a.Clone(), Text: sp.Format(a), sp: definedOnly(cfg.In)})
+		}}
+	default:
+		ps, err := proxy.ParseList(cfg.Proxy)
+		if err != nil || len(ps) != 1 {
+			return res, fmt.Errorf("Proxy %q: want one zero-cost proxy (%v)", cfg.Proxy, err)
+		}
+		est = &proxyEstimator{objs: objs, sp: sp, p: ps[0]}
 	}
-	sp = est.Space()
 
 	res = SearchResult{Strategy: cfg.Strategy, Objectives: cols}
 	id := fmt.Sprintf("search-%p", &res)
@@ -250,7 +293,7 @@ func (sess *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 		// A few updates a second are enough for the eye.
 		if now := time.Now(); !cfg.Quiet && (force || now.Sub(lastShown) > 150*time.Millisecond) {
 			lastShown = now
-			sess.ShowProgress(Progress{ID: id, Label: label, Done: done, Total: seeds * budget})
+			s.ShowProgress(Progress{ID: id, Label: label, Done: done, Total: seeds * budget})
 		}
 	}
 	progress(0, cfg.Strategy+": starting", true)
@@ -262,7 +305,7 @@ func (sess *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 		st, _ := search.NewStrategy(cfg.Strategy)
 		var canvas *searchScene
 		if k == 0 && !cfg.Quiet { // the first run stands for the others
-			canvas = &searchScene{sess: sess, sp: sp, objs: objs, title: fmt.Sprintf("%s, seed %d", cfg.Strategy, seed), shown: time.Now()}
+			canvas = &searchScene{sess: s, sp: sp, objs: objs, title: fmt.Sprintf("%s, seed %d", cfg.Strategy, seed), shown: time.Now()}
 		}
 		onEvent := func(e search.Event) {
 			if ev, ok := e.(*search.Evaluated); ok {
@@ -272,25 +315,25 @@ func (sess *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 				canvas.event(e)
 			}
 		}
-		s, err := search.New(search.Config{Space: sp, Strategy: st, Estimator: est, Seed: seed, Budget: search.Budget{Evaluations: budget}, OnEvent: onEvent})
+		srch, err := search.New(search.Config{Space: sp, Strategy: st, Estimator: est, Seed: seed, Budget: search.Budget{Evaluations: budget}, OnEvent: onEvent})
 		if err != nil {
 			return res, err
 		}
-		if err := s.Run(context.Background()); err != nil {
+		if err := srch.Run(context.Background()); err != nil {
 			return res, fmt.Errorf("seed %d: %w", seed, err)
 		}
-		best, ok := s.Best()
+		best, ok := srch.Best()
 		if !ok {
 			return res, fmt.Errorf("seed %d: nothing evaluated", seed)
 		}
 		run := SearchRun{Seed: seed, Arch: sp.Format(best.Arch), Value: best.Values[0]}
 		if len(objs) > 1 {
-			run.Front = members(sp, cols, s.Front())
-			pooled = append(pooled, s.Front()...)
+			run.Front = members(sp, cols, srch.Front())
+			pooled = append(pooled, srch.Front()...)
 		}
 		res.Runs = append(res.Runs, run)
 		bests = append(bests, run.Value)
-		curves = append(curves, search.BestSoFar(s.Problem(), s.History(), 0))
+		curves = append(curves, search.BestSoFar(srch.Problem(), srch.History(), 0))
 	}
 	progress(seeds*budget, fmt.Sprintf("%s: %d runs of %d evaluations", cfg.Strategy, seeds, budget), true)
 	res.Mean, res.Std = stat.MeanStdDev(bests, nil)
@@ -315,6 +358,61 @@ func (sess *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 		res.Front = members(sp, cols, front)
 	}
 	return res, nil
+}
+
+// definedOnly is the space an Arch carries: set for a defined space.
+func definedOnly(sp *SearchSpace) space.Space {
+	if sp != nil && sp.defined {
+		return sp.s
+	}
+	return nil
+}
+
+// funcEstimator scores by a function of the notebook's.
+type funcEstimator struct {
+	objs []search.Objective
+	f    func(space.Arch) float64
+}
+
+func (e *funcEstimator) Objectives() []search.Objective { return e.objs }
+
+func (e *funcEstimator) Estimate(a space.Arch) (search.Score, error) {
+	v := e.f(a)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return search.Score{}, fmt.Errorf("Score returned %v for %v", v, a)
+	}
+	return search.Score{Values: []float64{v}}, nil
+}
+
+// proxyEstimator scores by a zero-cost proxy on each architecture's network.
+type proxyEstimator struct {
+	objs  []search.Objective
+	sp    space.Space
+	p     proxy.Proxy
+	worst float64 // the lowest score so far
+	any   bool
+}
+
+func (e *proxyEstimator) Objectives() []search.Objective { return e.objs }
+
+func (e *proxyEstimator) Estimate(a space.Arch) (search.Score, error) {
+	s, err := space.ToSpec(e.sp, a)
+	if err != nil {
+		return search.Score{}, err
+	}
+	v, err := proxy.Score(s, []proxy.Proxy{e.p}, proxy.Config{})
+	if err != nil {
+		return search.Score{}, fmt.Errorf("%s of %s: %w", e.p, e.sp.Format(a), err)
+	}
+	switch {
+	case math.IsNaN(v[0]) || math.IsInf(v[0], 0):
+		// A proxy can be undefined on a network (NASWOT of a cell that
+		// passes no signal): rank it below everything seen so far.
+		v[0] = e.worst - math.Abs(e.worst)*0.1 - 1
+	case !e.any || v[0] < e.worst:
+		e.worst, e.any = v[0], true
+	}
+	return search.Score{Values: v}, nil
 }
 
 // searchScene draws a run on the canvas as it goes: every evaluation against

@@ -338,6 +338,11 @@ func (b *builder) resBlock(name string, in []int, out, stride int) (nn.Module, [
 			if err != nil {
 				return nil, err
 			}
+			// The shortcut pools without padding, the main path convolves
+			// with padding: on an odd size they disagree (as in NB201's code).
+			if len(p) == 3 && (p[1] != y[1] || p[2] != y[2]) {
+				return nil, fmt.Errorf("the reduction's shortcut makes %dx%d maps and its convolutions %dx%d: the input %dx%d must have an even size (NB201's reductions halve it twice, so the network input must be a multiple of 4)", p[1], p[2], y[1], y[2], in[1], in[2])
+			}
 			if _, _, err := b.conv(name+".downsample.1", p, nn.Conv2DConfig{Out: out, Kernel: 1}); err != nil {
 				return nil, err
 			}
