@@ -8,6 +8,7 @@ import (
 
 	"nasbook/engine/data"
 	"nasbook/engine/oneshot"
+	"nasbook/space/custom"
 	"nasbook/engine/train"
 	"nasbook/space/spec"
 	"nasbook/viz/scene"
@@ -18,6 +19,12 @@ import (
 // takes seconds natively and well under a minute in the browser.
 type DARTSConfig struct {
 	Space  string // "nb201" (default) or "darts"
+	// In is a cell space DefineCellSpace made, to relax instead of Space:
+	// its operations, nodes and network (C, N or Layers, unless C is set
+	// here). Its cells must be NAS-Bench-201's form (an edge from every
+	// earlier node) in an nb201 network, or DARTS's (two inputs per node) in
+	// a darts network.
+	In     *SearchSpace
 	Method string // "darts" (default: first order), "darts2" (second order), "gdas" or "spos"
 	Data   *Data  // required; its training part is split in halves, for the weights and for α
 	Images int    // training images used, both halves together; 0 means 640
@@ -100,7 +107,7 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 	if cfg.Images == 0 {
 		cfg.Images = 640
 	}
-	if cfg.C == 0 {
+	if cfg.C == 0 && cfg.In == nil {
 		cfg.C = 4
 	}
 	if cfg.Epochs == 0 {
@@ -111,13 +118,32 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 	}
 	tr := cfg.Data.Train
 	sk := oneshot.Skeleton{C: cfg.C, Input: []int{tr.C, tr.H, tr.W}, Classes: tr.Classes}
-	switch strings.ToLower(cfg.Space) {
-	case "", "nb201":
-		cfg.Space = "nb201"
-	case "darts":
-		sk.Macro, cfg.Space = spec.MacroDARTS, "darts"
+	var cells *custom.CellSpace
+	switch {
+	case cfg.In != nil:
+		cs, ok := cfg.In.s.(*custom.CellSpace)
+		if !ok {
+			failf("DARTS", "space %s is not cell-based: define it with DefineCellSpace to relax it", cfg.In.Name)
+		}
+		form := map[spec.Macro]int{spec.MacroNB201: 0, spec.MacroDARTS: 2}
+		if want, ok := form[cs.Network.Macro]; !ok || cs.InputsPerNode != want {
+			failf("DARTS", "space %s: the relaxation takes an edge from every earlier node in an nb201 network, or two inputs per node in a darts network", cs.SpaceName)
+		}
+		cells, cfg.Space = cs, cs.SpaceName
+		sk.Macro, sk.N, sk.Layers, sk.Nodes = cs.Network.Macro, cs.Network.N, cs.Network.Layers, cs.Nodes
+		sk.Ops, sk.Custom = cs.Ops, cs.CustomOps
+		if cfg.C == 0 {
+			sk.C = cs.Network.C
+		}
 	default:
-		failf("DARTS", "space %q, want nb201 or darts", cfg.Space)
+		switch strings.ToLower(cfg.Space) {
+		case "", "nb201":
+			cfg.Space = "nb201"
+		case "darts":
+			sk.Macro, cfg.Space = spec.MacroDARTS, "darts"
+		default:
+			failf("DARTS", "space %q, want nb201 or darts", cfg.Space)
+		}
 	}
 	wtrain, wvalid := SplitForSearch(tr, cfg.Images, cfg.Seed)
 	net, err := oneshot.NewSupernet(sk, data.NewRand(cfg.Seed))
@@ -155,6 +181,16 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 	}
 	res.res = r
 	res.Genotype = r.Derived.Notation
+	if cells != nil {
+		// Write the derived cells in the defined space's own notation.
+		d := r.Derived.Spec.Cells
+		if a, err := cells.FromCells(d.Normal, d.Reduce); err == nil {
+			res.Genotype = cells.Format(a)
+			if !cfg.NoCanvas {
+				s.Show(cfg.In.arch(a))
+			}
+		}
+	}
 	res.Weights = r.Weights[0]
 	res.Skips, res.ParamFree = r.Derived.Skips, r.Derived.ParamFree
 	res.StoppedEarly = r.StoppedEarly

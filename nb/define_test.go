@@ -165,3 +165,35 @@ func TestSearchADefinedSpace(t *testing.T) {
 		t.Errorf("proxy search: %+v", p)
 	}
 }
+
+func TestDARTSOnADefinedCellSpace(t *testing.T) {
+	s, outs := recorder()
+	sp := s.DefineCellSpace(CellSpaceDef{
+		Name:      "nb201+conv5",
+		Ops:       []string{"none", "skip_connect", "nor_conv_3x3", "avg_pool_3x3", "conv_5x5"},
+		CustomOps: map[string][]Layer{"conv_5x5": {ReLU(), Conv(0, 5), BatchNorm()}},
+		C:         4,
+	})
+	d := s.Shapes(300, 16, 3, 1)
+	r := s.DARTS(DARTSConfig{In: sp, Data: d, Epochs: 2, Images: 128, Seed: 1, Quiet: true})
+	a := sp.Parse(r.Genotype) // the derived cell, in the space's notation
+	if len(a.Choices) != 6 || len(r.Ops) != 5 || r.Ops[4] != "conv_5x5" {
+		t.Errorf("derived %v with ops %v", a, r.Ops)
+	}
+	scenes := 0
+	for _, o := range *outs {
+		if _, ok := o[scene.MIMEType]; ok {
+			scenes++
+		}
+	}
+	if scenes < 2 {
+		t.Errorf("%d scenes: want the relaxed cell while it trains and the derived one", scenes)
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "not cell-based") {
+			t.Errorf("DARTS on a DefineSpace space: %v", r)
+		}
+	}()
+	stack := s.DefineSpace(SpaceDef{Name: "stack", Choices: []Choice{IntRange("depth", 1, 2, 1)}, Build: func(Picked) Model { return MLP(8) }})
+	s.DARTS(DARTSConfig{In: stack, Data: d, Epochs: 1, Quiet: true})
+}

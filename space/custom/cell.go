@@ -238,3 +238,51 @@ func (c *CellSpace) FromSpec(sp *spec.Spec) (space.Arch, error) {
 	}
 	return c.Parse(sp.Arch)
 }
+
+// FromCells returns the architecture whose cells are normal and reduce (nil
+// in an nb201 network): the inverse of Cells, for cells a relaxation derived.
+func (c *CellSpace) FromCells(normal spec.Cell, reduce *spec.Cell) (space.Arch, error) {
+	a := make(space.Arch, len(c.dims))
+	for i, s := range c.slots {
+		cell := normal
+		if s.reduce {
+			if reduce == nil {
+				return nil, fmt.Errorf("custom: space %s: no reduction cell", c.SpaceName)
+			}
+			cell = *reduce
+		}
+		if s.node >= len(cell.Nodes) {
+			return nil, fmt.Errorf("custom: space %s: the cell has %d nodes, want %d", c.SpaceName, len(cell.Nodes), c.Nodes)
+		}
+		edges := cell.Nodes[s.node]
+		var e spec.Edge
+		switch {
+		case c.InputsPerNode == 0:
+			found := false
+			for _, x := range edges {
+				if x.From == s.k {
+					e, found = x, true
+				}
+			}
+			if !found {
+				// An edge a relaxation dropped is the zero operation.
+				e = spec.Edge{From: s.k, Op: "none"}
+			}
+		default:
+			if s.k >= len(edges) {
+				return nil, fmt.Errorf("custom: space %s: node %d has %d inputs, want %d", c.SpaceName, c.inputs()+s.node, len(edges), c.InputsPerNode)
+			}
+			e = edges[s.k]
+		}
+		if s.input {
+			a[i] = e.From
+			continue
+		}
+		o := indexOf(c.Ops, e.Op)
+		if o < 0 {
+			return nil, fmt.Errorf("custom: space %s has no operation %q", c.SpaceName, e.Op)
+		}
+		a[i] = o
+	}
+	return a, c.Check(a)
+}
