@@ -3,6 +3,7 @@
 package canvas
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 	"slices"
@@ -33,21 +34,41 @@ var whitePixel = func() *ebiten.Image {
 	return img.SubImage(img.Bounds().Inset(1)).(*ebiten.Image)
 }()
 
-func (g *Game) paint(screen *ebiten.Image, s *scene.Scene, err error) {
-	screen.Fill(layout.Paper)
-	b := screen.Bounds()
+// paint draws a view on dst and says what it is: the selected point's cell
+// if one is open (s is then the scene of the selection), else s, err or the
+// placeholder.
+func (g *Game) paint(dst *ebiten.Image, s *scene.Scene, err error) Drawn {
+	dst.Fill(layout.Paper)
+	b := dst.Bounds()
 	w, h := float64(b.Dx()), float64(b.Dy())
 	o := g.Options
 	o.Scale = g.scale
+	g.chart, g.chartOf, g.detail = nil, nil, nil
 	switch {
 	case err != nil:
-		g.message(screen, "Cannot draw this scene", err.Error(), errorInk)
+		g.message(dst, "Cannot draw this scene", err.Error(), errorInk)
+		return Drawn{Kind: "error", Err: err}
 	case s == nil:
-		g.message(screen, "", Placeholder, muted)
+		g.message(dst, "", Placeholder, muted)
+		return Drawn{}
 	case s.Kind == scene.KindCell:
-		g.cell(screen, layout.Compute(s.Title, s.Cell, w, h, &g.fonts, o))
+		g.cell(dst, layout.Compute(s.Title, s.Cell, w, h, &g.fonts, o))
+		return Drawn{Kind: string(s.Kind), Title: s.Title}
+	case isChart(s):
+		c := layout.ComputeChart(s, w, h, &g.fonts, o)
+		g.chart, g.chartOf = c, s
+		if g.sel >= 0 {
+			q := s.Plot.Points[g.sel]
+			g.detail = c.Detail(g.sel, &s.Plot.Cells[*q.Cell], o)
+			g.cellDetail(dst, g.detail)
+			return Drawn{Kind: string(scene.KindCell), Title: q.Label}
+		}
+		g.plot(dst, c)
+		return Drawn{Kind: string(s.Kind), Title: s.Title, Points: c.Points()}
 	default:
-		g.message(screen, "Cannot draw this scene", "unknown kind "+string(s.Kind), errorInk)
+		err := fmt.Errorf("unknown kind %q", s.Kind)
+		g.message(dst, "Cannot draw this scene", err.Error(), errorInk)
+		return Drawn{Kind: "error", Err: err}
 	}
 }
 

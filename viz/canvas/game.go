@@ -7,22 +7,45 @@ import (
 	"sync"
 
 	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
 	"nasbook/viz/layout"
 	"nasbook/viz/scene"
 )
 
+// Drawn describes what has just come on screen, for Game.OnDrawn.
+type Drawn struct {
+	Kind  string // the scene's kind, "cell" for a point's cell, "error", or "" for the placeholder
+	Title string
+	Err   error
+	// Points are the centres of a chart's dots, in the order of the scene's
+	// points, in CSS pixels of the canvas; nil for other views.
+	Points [][2]float64
+}
+
 // Game is the ebiten game of the canvas: it shows the latest scene, an error,
 // or a placeholder until the first scene arrives.
 //
 // SetScene and SetError may be called from any goroutine; ebiten calls Update,
-// Draw and Layout. Draw paints only when the scene or the screen size has
-// changed since the last paint, so with the screen not cleared every frame
-// (see Run) an unchanged scene costs nothing.
+// Draw and Layout. Draw paints only when what is on show changed since the
+// last paint: the scene, the screen size, the point under the cursor or the
+// point whose cell is open. So with the screen not cleared every frame (see
+// Run) an unchanged scene costs nothing, and moving the mouse costs a hit
+// test, plus a copy of the painted chart and a tooltip when the point under
+// the cursor changes.
+//
+// On a points or pareto chart, hovering a dot shows its tooltip; clicking it
+// calls OnSelect and, if the point has a cell, shows that cell with a button
+// back to the chart (Escape goes back too). While a cell is open, new scenes
+// of the same kind and title (a search going on) wait behind it.
 type Game struct {
-	// OnDrawn, if set, is called from Update once a new scene (or error) has
-	// been painted and presented. kind is the scene's kind, or "error".
-	OnDrawn func(kind, title string, err error)
+	// OnDrawn, if set, is called from Update once a new view (a scene, an
+	// error, a point's cell, or the chart again after one) has been painted
+	// and presented.
+	OnDrawn func(Drawn)
+	// OnSelect, if set, is called from Update when a chart's point is
+	// clicked, with its index among the scene's points and its label.
+	OnSelect func(index int, label string)
 
 	// Options tune the layout; Scale is set from the device scale factor.
 	Options layout.Options
@@ -30,21 +53,43 @@ type Game struct {
 	mu    sync.Mutex
 	scene *scene.Scene
 	err   error
-	gen   int // counts SetScene and SetError calls
+	gen   int  // counts SetScene and SetError calls
+	left  bool // the pointer left the canvas
 
-	fonts     fonts
-	painted   int     // gen last painted
-	paintedW  int     // screen size last painted
-	paintedH  int     //
-	scale     float64 // device pixels per CSS pixel, from Layout
-	announced int     // gen last reported to OnDrawn
+	fonts fonts
+	scale float64 // device pixels per CSS pixel, from Layout
+
+	// What is on show, owned by Update and Draw.
+	chart     *layout.Chart // of the scene painted, if a chart
+	chartOf   *scene.Scene
+	hover     int          // dot under the cursor, or -1
+	cursor    layout.Point // last cursor position, device pixels
+	sel       int          // point whose cell is open, or -1
+	selScene  *scene.Scene // the scene sel indexes
+	detail    *layout.Detail
+	base      *ebiten.Image // the painted view without the hover overlay
+	baseKey   viewKey
+	painted   viewKey
+	paintedH  int // hover painted
+	announced viewKey
+	drawn     Drawn // what to report for painted
+	vs        []ebiten.Vertex
+	is        []uint16
+}
+
+// viewKey names a view: the scene generation (or the selection's), whether a
+// cell is open, and the size.
+type viewKey struct {
+	gen, sel, w, h int
 }
 
 var _ ebiten.Game = (*Game)(nil)
 var _ ebiten.LayoutFer = (*Game)(nil)
 
 // NewGame returns a Game showing the placeholder.
-func NewGame() *Game { return &Game{scale: 1} }
+func NewGame() *Game {
+	return &Game{scale: 1, hover: -1, sel: -1, painted: viewKey{gen: -1}, announced: viewKey{gen: -1}}
+}
 
 // SetScene replaces the scene on show and schedules a frame to draw it.
 // A nil scene brings the placeholder back.
@@ -65,57 +110,152 @@ func (g *Game) SetError(err error) {
 	ebiten.ScheduleFrame()
 }
 
+// PointerLeft tells the game that the pointer has left the canvas, so that no
+// point stays hovered. Any movement of the cursor brings it back.
+func (g *Game) PointerLeft() {
+	g.mu.Lock()
+	g.left = true
+	g.mu.Unlock()
+	ebiten.ScheduleFrame()
+}
+
 func (g *Game) current() (int, *scene.Scene, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.gen, g.scene, g.err
 }
 
-// Update reports a newly painted scene to OnDrawn. It runs in the frame after
-// the one that painted it, so the scene is on screen by then.
+// isChart reports whether s is drawn as a chart.
+func isChart(s *scene.Scene) bool {
+	return s != nil && (s.Kind == scene.KindPoints || s.Kind == scene.KindPareto)
+}
+
+// Update handles the pointer and keys, and reports a newly painted view to
+// OnDrawn. It runs in the frame after the one that painted it, so the view is
+// on screen by then.
 func (g *Game) Update() error {
-	if g.painted == g.announced {
-		return nil
+	gen, s, _ := g.current()
+	if g.sel >= 0 && s != g.selScene && !(isChart(s) && s.Kind == g.selScene.Kind && s.Title == g.selScene.Title) {
+		g.closeCell() // another kind of scene replaces the open cell
 	}
-	gen, s, err := g.current()
-	g.announced = g.painted
-	if gen != g.painted || g.OnDrawn == nil {
-		return nil // a newer scene is waiting to be painted; report that one
-	}
-	switch {
-	case err != nil:
-		g.OnDrawn("error", "", err)
-	case s != nil:
-		g.OnDrawn(string(s.Kind), s.Title, nil)
-	default:
-		g.OnDrawn("", "", nil)
+	g.input(gen, s)
+	if g.painted != g.announced {
+		g.announced = g.painted
+		if g.OnDrawn != nil {
+			g.OnDrawn(g.drawn)
+		}
 	}
 	return nil
 }
 
-// Draw paints the scene if it or the screen size changed since the last paint.
+func (g *Game) input(gen int, s *scene.Scene) {
+	x, y := ebiten.CursorPosition()
+	p := layout.Point{X: float64(x), Y: float64(y)}
+	g.mu.Lock()
+	if p != g.cursor {
+		g.left = false
+	}
+	left := g.left
+	g.mu.Unlock()
+	g.cursor = p
+	clicked := inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft)
+	shape := ebiten.CursorShapeDefault
+	defer func() { ebiten.SetCursorShape(shape) }()
+
+	if g.sel >= 0 {
+		if g.detail != nil && g.detail.Back.Contains(p) && !left {
+			shape = ebiten.CursorShapePointer
+			if clicked {
+				g.closeCell()
+			}
+		}
+		if inpututil.IsKeyJustPressed(ebiten.KeyEscape) || inpututil.IsKeyJustPressed(ebiten.KeyBackspace) {
+			g.closeCell()
+		}
+		return
+	}
+	g.hover = -1
+	if g.chart == nil || g.chartOf != s || left {
+		return // Draw lays out the new scene and hit-tests again
+	}
+	g.hover = g.chart.Hit(p)
+	if g.hover < 0 {
+		return
+	}
+	q := s.Plot.Points[g.hover]
+	if q.Cell != nil {
+		shape = ebiten.CursorShapePointer
+	}
+	if !clicked {
+		return
+	}
+	if g.OnSelect != nil {
+		g.OnSelect(g.hover, q.Label)
+	}
+	if q.Cell != nil {
+		g.sel, g.selScene, g.hover = g.hover, s, -1
+		ebiten.ScheduleFrame()
+	}
+}
+
+func (g *Game) closeCell() {
+	g.sel, g.selScene, g.detail = -1, nil, nil
+	ebiten.ScheduleFrame()
+}
+
+// Draw paints what is on show if it changed since the last paint.
 func (g *Game) Draw(screen *ebiten.Image) {
 	gen, s, err := g.current()
 	b := screen.Bounds()
 	if g.painted != g.announced {
 		ebiten.ScheduleFrame() // Update has yet to report the last paint
 	}
-	if gen == g.painted && b.Dx() == g.paintedW && b.Dy() == g.paintedH {
+	key := viewKey{gen: gen, sel: -1, w: b.Dx(), h: b.Dy()}
+	if g.sel >= 0 {
+		key.gen, key.sel = -1, g.sel // the open cell hides newer scenes
+		s, err = g.selScene, nil
+	}
+	if key == g.painted && g.hover == g.paintedH {
 		return
 	}
-	func() {
-		defer func() {
-			// A scene that breaks the painter shows why, not a dead canvas.
-			if r := recover(); r != nil {
-				g.paint(screen, nil, fmt.Errorf("canvas: drawing the scene: %v", r))
+	if key != g.baseKey || g.base == nil {
+		if g.base == nil || g.base.Bounds() != b {
+			if g.base != nil {
+				g.base.Deallocate()
 			}
-		}()
-		g.paint(screen, s, err)
-	}()
-	if gen != g.painted {
+			g.base = ebiten.NewImage(b.Dx(), b.Dy())
+		}
+		g.drawn = g.paintSafe(g.base, s, err)
+		g.baseKey = key
+		if g.chart != nil && g.sel < 0 {
+			g.hover = g.chart.Hit(g.cursor) // the dot now under a still cursor
+			if g.left {
+				g.hover = -1
+			}
+		}
+	}
+	screen.DrawImage(g.base, nil)
+	if g.chart != nil && g.sel < 0 && g.hover >= 0 {
+		g.tooltip(screen, g.chart, g.hover)
+	}
+	if key != g.painted {
 		ebiten.ScheduleFrame() // so that Update reports it
 	}
-	g.painted, g.paintedW, g.paintedH = gen, b.Dx(), b.Dy()
+	g.painted, g.paintedH = key, g.hover
+}
+
+// paintSafe paints a view and says what it is. A scene that breaks the
+// painter shows why, not a dead canvas.
+func (g *Game) paintSafe(dst *ebiten.Image, s *scene.Scene, err error) (d Drawn) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.chart, g.chartOf, g.detail = nil, nil, nil
+			err := fmt.Errorf("canvas: drawing the scene: %v", r)
+			g.paint(dst, nil, err)
+			d = Drawn{Kind: "error", Err: err}
+		}
+	}()
+	return g.paint(dst, s, err)
 }
 
 // Layout implements ebiten.Game; LayoutF is used instead.
@@ -146,5 +286,7 @@ func Run(g *Game) error {
 	// keeps counting ticks at 60 TPS, so an on-demand frame that comes soon
 	// after another would skip Update and never report its scene.
 	ebiten.SetTPS(ebiten.SyncWithFPS)
+	// In this mode ebiten still runs a frame for every mouse and key event,
+	// so hovering and clicking reach Update without frames in between.
 	return ebiten.RunGame(g)
 }

@@ -11,8 +11,14 @@
 //
 //	{type: "canvas-ready"}                                  once at start, and in reply to each ping
 //	{type: "canvas-drawn", kind: "cell", title: "..."}      a new scene is on screen
+//	{type: "canvas-drawn", kind: "pareto", title: "...", points: [[x, y], ...]}
+//	                       a chart ("points" or "pareto") is on screen; points are its dots'
+//	                       centres in CSS pixels of the canvas, in the scene's order
 //	{type: "canvas-drawn", kind: "error", title: "", error: "..."}  a bad scene; its error is on screen
 //	{type: "canvas-drawn", kind: "", title: ""}             the placeholder is back
+//	{type: "canvas-selected", index: 3, label: "..."}      a chart's point was clicked; if it has a
+//	                       cell, a canvas-drawn of kind "cell" follows, and one of the chart's
+//	                       kind when the user goes back
 package main
 
 import (
@@ -24,8 +30,13 @@ import (
 func main() {
 	g := canvas.NewGame()
 	g.OnDrawn = drawn
+	g.OnSelect = selected
 	js.Global().Call("addEventListener", "message", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		receive(g, args[0].Get("data"))
+		return nil
+	}))
+	js.Global().Get("document").Call("addEventListener", "mouseleave", js.FuncOf(func(js.Value, []js.Value) any {
+		g.PointerLeft()
 		return nil
 	}))
 	post(map[string]any{"type": "canvas-ready"})

@@ -47,13 +47,26 @@ func receive(g *canvas.Game, data js.Value) {
 	}
 }
 
-// drawn tells the page that a new scene (or error) is on screen.
-func drawn(kind, title string, err error) {
-	m := map[string]any{"type": "canvas-drawn", "kind": kind, "title": title}
-	if err != nil {
-		m["error"] = err.Error()
+// drawn tells the page that a new view (scene, error, or a point's cell) is
+// on screen; a chart's message carries its dots' positions.
+func drawn(d canvas.Drawn) {
+	m := map[string]any{"type": "canvas-drawn", "kind": d.Kind, "title": d.Title}
+	if d.Err != nil {
+		m["error"] = d.Err.Error()
+	}
+	if d.Points != nil {
+		pts := make([]any, len(d.Points))
+		for i, p := range d.Points {
+			pts[i] = []any{p[0], p[1]}
+		}
+		m["points"] = pts
 	}
 	post(m)
+}
+
+// selected tells the page that a chart's point was clicked.
+func selected(index int, label string) {
+	post(map[string]any{"type": "canvas-selected", "index": index, "label": label})
 }
 
 func post(m map[string]any) {

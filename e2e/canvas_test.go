@@ -1,0 +1,254 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// canvasMessage is a message the canvas posts to the page.
+type canvasMessage struct {
+	Type   string       `json:"type"`
+	Kind   string       `json:"kind"`
+	Title  string       `json:"title"`
+	Error  string       `json:"error"`
+	Points [][2]float64 `json:"points"`
+	Index  int          `json:"index"`
+	Label  string       `json:"label"`
+}
+
+// recordCanvas starts keeping every message the canvas posts, in order.
+func recordCanvas(t *testing.T, ctx context.Context) {
+	t.Helper()
+	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
+		if (document.querySelector('#canvas-panel').dataset.ready === "true") resolve(true); else setTimeout(poll, 50); })(); })`, 60*time.Second)
+	eval[any](t, ctx, `(window.__canvas = [], window.addEventListener('message', e => {
+		if (e.data && typeof e.data.type === 'string' && e.data.type.startsWith('canvas-')) window.__canvas.push(e.data); }), true)`, 5*time.Second)
+}
+
+// awaitCanvas waits for the first message at or after position from that has
+// the given type and kind (any kind if empty) and returns it with its position.
+func awaitCanvas(t *testing.T, ctx context.Context, from int, typ, kind string) (canvasMessage, int) {
+	t.Helper()
+	type found struct {
+		Msg canvasMessage `json:"msg"`
+		At  int           `json:"at"`
+	}
+	js := fmt.Sprintf(`new Promise(resolve => { (function poll() {
+		const m = window.__canvas;
+		for (let i = %d; i < m.length; i++) if (m[i].type === %q && (%q === "" || m[i].kind === %q)) return resolve({msg: m[i], at: i});
+		setTimeout(poll, 30); })(); })`, from, typ, kind, kind)
+	f := eval[found](t, ctx, js, 30*time.Second)
+	return f.Msg, f.At
+}
+
+// canvasOffset is the position of the canvas iframe's content in the page, in
+// CSS pixels.
+func canvasOffset(t *testing.T, ctx context.Context) (x, y float64) {
+	t.Helper()
+	o := eval[[2]float64](t, ctx, `(() => { const f = document.querySelector('#canvas'), r = f.getBoundingClientRect();
+		return [r.left + f.clientLeft, r.top + f.clientTop]; })()`, 5*time.Second)
+	return o[0], o[1]
+}
+
+func mouse(t *testing.T, ctx context.Context, typ input.DispatchMouseEventType, x, y float64) {
+	t.Helper()
+	var opts []chromedp.MouseOption
+	if typ != input.DispatchMouseEventTypeMouseMoved {
+		opts = append(opts, chromedp.ButtonLeft, chromedp.ClickCount(1))
+	}
+	if _, err := chromedp.Run(ctx, chromedp.MouseEvent(typ, x, y, opts...)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// saveShot writes img to $NASBOOK_CANVAS_SHOTS/name.png when that is set, to
+// look at.
+func saveShot(t *testing.T, name string, img image.Image) {
+	if dir := os.Getenv("NASBOOK_CANVAS_SHOTS"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, name+".png"), encodePNG(img), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// changedNear is the share of pixels within r pixels of (x, y) that differ
+// clearly between a and b.
+func changedNear(a, b image.Image, x, y, r int) float64 {
+	box := image.Rect(x-r, y-r, x+r, y+r).Intersect(a.Bounds())
+	n, changed := 0, 0
+	for py := box.Min.Y; py < box.Max.Y; py++ {
+		for px := box.Min.X; px < box.Max.X; px++ {
+			r1, g1, b1, _ := a.At(px, py).RGBA()
+			r2, g2, b2, _ := b.At(px, py).RGBA()
+			n++
+			if diff(r1>>8, r2>>8)+diff(g1>>8, g2>>8)+diff(b1>>8, b2>>8) > 60 {
+				changed++
+			}
+		}
+	}
+	return float64(changed) / float64(max(n, 1))
+}
+
+// untilChanged takes screenshots of the canvas for up to five seconds until
+// the share of pixels within 160 pixels of at that differ from before
+// satisfies done, and returns the last screenshot and share. A frame that an
+// input event starts can take a while to reach the screen in a busy software
+// renderer.
+func untilChanged(t *testing.T, ctx context.Context, before image.Image, at [2]float64, done func(float64) bool) (image.Image, float64) {
+	t.Helper()
+	start := time.Now()
+	for {
+		time.Sleep(100 * time.Millisecond)
+		img := screenshot(t, ctx)
+		c := changedNear(before, img, int(at[0]), int(at[1]), 160)
+		if done(c) || time.Since(start) > 5*time.Second {
+			t.Logf("%.1f%% of the pixels near %v changed after %v", 100*c, at, time.Since(start).Round(time.Millisecond))
+			return img, c
+		}
+	}
+}
+
+var paretoArchs = []string{
+	"|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|",
+	"|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|skip_connect~0|none~1|nor_conv_1x1~2|",
+	"|avg_pool_3x3~0|+|none~0|skip_connect~1|+|skip_connect~0|none~1|avg_pool_3x3~2|",
+	"|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|",
+	"|none~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|",
+	"|nor_conv_1x1~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|nor_conv_3x3~0|none~1|skip_connect~2|",
+}
+
+// TestParetoOnCanvas: nb.ShowPareto draws a front; hovering a point shows
+// its tooltip, clicking it posts canvas-selected and draws its cell, and
+// Escape brings the front back.
+func TestParetoOnCanvas(t *testing.T) {
+	ctx := page(t)
+	recordCanvas(t, ctx)
+	// (latency ms, accuracy %): 0, 1 and 3 are the front, 2 is beaten by 1, 4 by all, 5 by 3.
+	xy := [][2]float64{{14.2, 94.1}, {5.3, 89.8}, {6.0, 85.1}, {9.1, 92.4}, {3.9, 10.0}, {11.5, 90.3}}
+	src := "import \"nasbook/nb\"\nnb.ShowPareto(\"Accuracy against latency\", \"latency (ms)\", \"CIFAR-10 accuracy (%)\", true, false, []nb.Point{\n"
+	for i, a := range paretoArchs {
+		src += fmt.Sprintf("\t{X: %g, Y: %g, Arch: %q},\n", xy[i][0], xy[i][1], a)
+	}
+	src += "})"
+	got := runCell(t, ctx, src)
+	if got.Error != nil {
+		t.Fatal(*got.Error)
+	}
+	if got.Text != "[Accuracy against latency: 6 points, 4 on the Pareto front]\n" {
+		t.Errorf("cell printed %q", got.Text)
+	}
+	drawn, at := awaitCanvas(t, ctx, 0, "canvas-drawn", "pareto")
+	if drawn.Title != "Accuracy against latency" || len(drawn.Points) != len(xy) {
+		t.Fatalf("canvas drew %+v, want the front's title and %d points", drawn, len(xy))
+	}
+	// Latency grows rightwards and accuracy upwards.
+	p := drawn.Points
+	if !(p[4][0] < p[1][0] && p[1][0] < p[3][0] && p[3][0] < p[0][0]) || !(p[0][1] < p[3][1] && p[3][1] < p[1][1] && p[1][1] < p[4][1]) {
+		t.Errorf("points at %v are not placed by latency and accuracy", p)
+	}
+	time.Sleep(200 * time.Millisecond)
+	before := screenshot(t, ctx)
+	saveShot(t, "pareto", before)
+
+	// Hover point 3: the pixels around it change (ring and tooltip).
+	const k = 3
+	ox, oy := canvasOffset(t, ctx)
+	x, y := ox+p[k][0], oy+p[k][1]
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, x-40, y-40)
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, x, y)
+	// Screenshots are in device pixels; headless Chromium's scale is 1.
+	hover, c := untilChanged(t, ctx, before, p[k], func(c float64) bool { return c >= 0.03 })
+	saveShot(t, "pareto-hover", hover)
+	if c < 0.03 {
+		t.Errorf("hovering point %d changed %.1f%% of the pixels around it, want a tooltip", k, 100*c)
+	}
+	// Away from every point, the tooltip goes.
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, ox+4, oy+4)
+	if _, c := untilChanged(t, ctx, before, p[k], func(c float64) bool { return c <= 0.002 }); c > 0.002 {
+		t.Errorf("after the mouse left point %d, %.1f%% of the pixels around it still differ", k, 100*c)
+	}
+
+	// Click it: the page hears which point, and the canvas draws its cell.
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, x, y)
+	mouse(t, ctx, input.DispatchMouseEventTypeMousePressed, x, y)
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseReleased, x, y)
+	sel, _ := awaitCanvas(t, ctx, at, "canvas-selected", "")
+	if sel.Index != k || sel.Label != paretoArchs[k] {
+		t.Errorf("selected %d %q, want %d %q", sel.Index, sel.Label, k, paretoArchs[k])
+	}
+	cell, at := awaitCanvas(t, ctx, at, "canvas-drawn", "cell")
+	if cell.Title != paretoArchs[k] {
+		t.Errorf("cell view titled %q, want the architecture", cell.Title)
+	}
+	time.Sleep(200 * time.Millisecond)
+	shot := screenshot(t, ctx)
+	saveShot(t, "pareto-cell", shot)
+	if c := changedFraction(before, shot); c < 0.03 {
+		t.Errorf("the cell view differs from the front in %.1f%% of its pixels", 100*c)
+	}
+
+	// Escape goes back to the front.
+	if _, err := chromedp.Run(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	back, _ := awaitCanvas(t, ctx, at+1, "canvas-drawn", "pareto")
+	if len(back.Points) != len(xy) {
+		t.Errorf("back on the front with %d points", len(back.Points))
+	}
+	b, _ := json.Marshal(back.Points)
+	t.Logf("front drawn with points at %s", b)
+}
+
+// TestPointsOnCanvas: nb.ShowPoints draws a search's progress, and a new
+// call redraws it.
+func TestPointsOnCanvas(t *testing.T) {
+	ctx := page(t)
+	recordCanvas(t, ctx)
+	src := `import (
+	"math/rand"
+	"nasbook/nb"
+)
+r := rand.New(rand.NewSource(1))
+var pts []nb.Point
+for i := 0; i < 120; i++ {
+	g := ""
+	if i >= 100 {
+		g = "population"
+	}
+	pts = append(pts, nb.Point{X: float64(i + 1), Y: 60 + 30*(1-1/float64(i/10+1)) + 5*r.Float64(), Label: "arch", Group: g})
+}
+nb.ShowPoints("Regularized evolution", "evaluation", "CIFAR-10 accuracy (%)", pts)`
+	got := runCell(t, ctx, src)
+	if got.Error != nil {
+		t.Fatal(*got.Error)
+	}
+	drawn, at := awaitCanvas(t, ctx, 0, "canvas-drawn", "points")
+	if len(drawn.Points) != 120 {
+		t.Fatalf("canvas drew %d points, want 120", len(drawn.Points))
+	}
+	time.Sleep(200 * time.Millisecond)
+	img := screenshot(t, ctx)
+	saveShot(t, "points", img)
+	if ink := inkFraction(img); ink < 0.02 {
+		t.Errorf("the points chart has %.1f%% ink", 100*ink)
+	}
+	// More points: the canvas redraws.
+	got = runCell(t, ctx, "pts = append(pts, nb.Point{X: 121, Y: 97, Label: \"new best\", Group: \"population\"})\nnb.ShowPoints(\"Regularized evolution\", \"evaluation\", \"CIFAR-10 accuracy (%)\", pts)")
+	if got.Error != nil {
+		t.Fatal(*got.Error)
+	}
+	drawn, _ = awaitCanvas(t, ctx, at+1, "canvas-drawn", "points")
+	if len(drawn.Points) != 121 {
+		t.Errorf("after the update the canvas drew %d points, want 121", len(drawn.Points))
+	}
+}
