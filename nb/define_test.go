@@ -197,3 +197,17 @@ func TestDARTSOnADefinedCellSpace(t *testing.T) {
 	stack := s.DefineSpace(SpaceDef{Name: "stack", Choices: []Choice{IntRange("depth", 1, 2, 1)}, Build: func(Picked) Model { return MLP(8) }})
 	s.DARTS(DARTSConfig{In: stack, Data: d, Epochs: 1, Quiet: true})
 }
+
+func TestMBConvModel(t *testing.T) {
+	m := Sequential(Conv(8, 3), MBConv(16, 5, 4, 2, true, "hswish"), MBConv(16, 3, 3, 1, false, "relu"), GlobalAvgPool())
+	sp, err := m.Spec(1, 16, 16, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := Default.Cost(sp); c.Params <= 0 {
+		t.Errorf("cost %+v", c)
+	}
+	if _, err := Sequential(MBConv(8, 4, 2, 1, false, "")).Spec(1, 8, 8, 2); err == nil || !strings.Contains(err.Error(), "odd kernel") {
+		t.Errorf("even kernel: %v", err)
+	}
+}

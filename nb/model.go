@@ -26,6 +26,7 @@ const (
 	embedLayer
 	transformerLayer
 	layerNormLayer
+	mbconvLayer
 )
 
 func (k layerKind) String() string {
@@ -58,6 +59,8 @@ func (k layerKind) String() string {
 		return "Transformer"
 	case layerNormLayer:
 		return "LayerNorm"
+	case mbconvLayer:
+		return "MBConv"
 	}
 	return fmt.Sprintf("layer(%d)", int(k))
 }
@@ -68,7 +71,10 @@ type Layer struct {
 	kind   layerKind
 	out    int     // Conv channels, Dense units, Embed width, Transformer heads
 	kernel int     // Conv and pooling window, patch size, Transformer MLP ratio
-	p      float64 // Dropout probability
+	p      float64 // Dropout probability, MBConv expansion
+	stride int     // MBConv
+	se     bool    // MBConv squeeze-excitation
+	act    string  // MBConv activation
 }
 
 func (l Layer) String() string {
@@ -87,6 +93,8 @@ func (l Layer) String() string {
 		return fmt.Sprintf("Embed(%d)", l.out)
 	case transformerLayer:
 		return fmt.Sprintf("Transformer(%d, %d)", l.out, l.kernel)
+	case mbconvLayer:
+		return fmt.Sprintf("MBConv(%d, %d, %g, %d, %v, %q)", l.out, l.kernel, l.p, l.stride, l.se, l.act)
 	}
 	return l.kind.String() + "()"
 }
@@ -134,6 +142,15 @@ func Embed(width int) Layer { return Layer{kind: embedLayer, out: width} }
 // self-attention with heads heads, then an MLP mlpRatio times as wide.
 func Transformer(heads, mlpRatio int) Layer {
 	return Layer{kind: transformerLayer, out: heads, kernel: mlpRatio}
+}
+
+// MBConv is MobileNetV2's inverted residual block: a 1x1 convolution that
+// expands the channels expand times, a kernel x kernel depthwise convolution
+// with stride, an optional squeeze-excitation, and a 1x1 projection to out
+// channels, with batch norms, activation act ("relu", "relu6" or "hswish")
+// and a residual connection when the shape allows it.
+func MBConv(out, kernel int, expand float64, stride int, se bool, act string) Layer {
+	return Layer{kind: mbconvLayer, out: out, kernel: kernel, p: expand, stride: stride, se: se, act: act}
 }
 
 // LayerNorm normalises each token (or vector) over its features.
@@ -260,6 +277,20 @@ func (m Model) Spec(c, h, w, classes int) (*spec.Spec, error) {
 			}
 			add(spec.Layer{Op: spec.Embed, Out: l.out, Positions: true})
 			c = l.out
+		case mbconvLayer:
+			if err := needImages(); err != nil {
+				return nil, err
+			}
+			if l.out < 1 || l.kernel < 1 || l.kernel%2 == 0 || l.p <= 0 || (l.stride != 1 && l.stride != 2) {
+				return nil, where("want channels, an odd kernel, an expansion above 0 and stride 1 or 2")
+			}
+			switch l.act {
+			case "", "relu", "relu6", "hswish":
+			default:
+				return nil, where("activation %q, want relu, relu6 or hswish", l.act)
+			}
+			add(spec.Layer{Op: spec.MBConv, Out: l.out, Kernel: l.kernel, Stride: l.stride, Expand: l.p, SE: l.se, Act: l.act})
+			c, h, w = l.out, (h+l.stride-1)/l.stride, (w+l.stride-1)/l.stride
 		case transformerLayer:
 			if err := needTokens(); err != nil {
 				return nil, err
