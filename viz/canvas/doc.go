@@ -1,9 +1,15 @@
 // Package canvas draws scenes with ebiten: the Game of the canvas iframe.
 //
 // Game is a thin adapter in the manner of ebiten's examples: package
-// viz/layout decides where everything goes, and Game only paints a
-// layout.Layout with vector paths and text/v2 (Go Regular, sized to the
-// device's pixels). Scenes arrive through SetScene from any goroutine (the
+// viz/layout decides where everything goes (a cell's layout.Layout, a chart's
+// layout.Chart, a tooltip, a point's layout.Detail), and Game only paints it
+// with vector paths and text/v2 (Go Regular, sized to the device's pixels).
+//
+// Charts (points and pareto scenes) are interactive: Update hit-tests the
+// cursor against the last chart painted, and Draw copies the painted chart
+// from an offscreen image and adds the hovered point's ring and tooltip, so
+// moving the mouse never lays the chart out again. A click calls OnSelect and
+// opens the point's cell, if it has one, until the back button or Escape. Scenes arrive through SetScene from any goroutine (the
 // wasm main feeds it postMessage data); Run sets ebiten to run frames only on
 // demand and not to clear the screen, so the canvas repaints when a scene or
 // the viewport size changes and is idle otherwise. OnDrawn tells the host

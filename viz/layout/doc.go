@@ -1,6 +1,8 @@
-// Package layout places an architecture cell (a scene.Cell) on a canvas: node
-// boxes, edge curves with arrowheads, edge labels and the title, in device
-// pixels. It knows nothing of ebiten; package viz/canvas draws what it
+// Package layout places what the canvas draws, in device pixels: an
+// architecture cell (Compute: node boxes, edge curves with arrowheads, edge
+// labels and the title), and a chart of evaluated architectures (ComputeChart:
+// axes with nice ticks, dots, the Pareto front's step line or the incumbent,
+// a legend, tooltips and hit testing; see the Charts section). It knows nothing of ebiten; package viz/canvas draws what it
 // computes, the way an ebiten Game draws a world it does not own.
 //
 // # Shape
@@ -40,4 +42,19 @@
 //     on the To node's border;
 //   - everything lies inside the viewport;
 //   - the same arguments give the same Layout.
+//
+// # Charts
+//
+// A chart's x axis runs left to right and its y axis bottom to top whatever
+// the objectives' directions (an axis to minimize says "lower is better" in
+// its label). Ticks are NiceTicks: 1, 2 or 5 times a power of ten, covering
+// the data, as many as fit with their labels apart. Dots keep clear of the
+// axes by a few radii. Ungrouped points are faint, a named group has a
+// colour; on a pareto chart the non-dominated points (ParetoFront) are drawn
+// last, in the accent colour, joined by a step line through the corners the
+// front dominates; on a points chart the best point on y (Incumbent) is
+// ringed. Hit finds the nearest dot within HitRadius, preferring the one drawn
+// on top. Tooltip puts a point's label (WrapLabel breaks NAS-Bench-201 strings
+// between nodes) and figures beside its dot, on whichever side fits, and
+// always inside the view.
 package layout
