@@ -69,6 +69,17 @@ func TestTickLabels(t *testing.T) {
 	}
 }
 
+func TestFormatValue(t *testing.T) {
+	for _, tc := range []struct {
+		v    float64
+		want string
+	}{{93.3733, "93.373"}, {17, "17"}, {12345, "12345"}, {123456, "123.46k"}, {1.3676e7, "13.676M"}, {-2.5e9, "-2.5G"}, {0.25, "0.25"}, {3e-6, "3.000e-06"}} {
+		if got := FormatValue(tc.v); got != tc.want {
+			t.Errorf("FormatValue(%g) = %q, want %q", tc.v, got, tc.want)
+		}
+	}
+}
+
 // dominated is the definition of Pareto dominance, by brute force.
 func dominated(pts []scene.Point, i int, minX, minY bool) bool {
 	better := func(a, b float64, min bool) int { // 1 if a better than b, 0 equal, -1 worse

@@ -94,7 +94,7 @@ func FormatValue(v float64) string {
 		v float64
 		s string
 	}{{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
-		if a >= 100*u.v {
+		if a >= 1e5 && a >= u.v {
 			return strconv.FormatFloat(v/u.v, 'g', 5, 64) + u.s
 		}
 	}
