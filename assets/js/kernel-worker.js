@@ -42,6 +42,12 @@ if (self.fs && typeof self.fs.writeSync === "function") {
   };
 }
 
+// The pool size the page asked for (kernel-worker.js?pool=N), read by the Go kernel.
+{
+  const pool = Number(new URLSearchParams(self.location.search).get("pool"));
+  if (pool > 0) self.nasbookPoolSize = pool;
+}
+
 self.nasbookEmit = (json) => {
   let msg = json;
   if (typeof json === "string") {

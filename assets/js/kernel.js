@@ -61,7 +61,9 @@ export class Kernel {
     this._setStatus(status);
     let worker;
     try {
-      worker = new Worker(WORKER_URL);
+      // ?pool=N on the page sets the number of proxy pool workers (default: one per core).
+      const pool = new URLSearchParams(self.location ? self.location.search : "").get("pool");
+      worker = new Worker(pool ? `${WORKER_URL}?pool=${encodeURIComponent(pool)}` : WORKER_URL);
     } catch (e) {
       this._failStart("could not start the kernel worker: " + e.message);
       return;

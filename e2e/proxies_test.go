@@ -1,0 +1,130 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"nasbook/internal/browser"
+)
+
+// accuracyTable is NAS-Bench-201's accuracy table beside the repository
+// (../shared/data/nb201), which the page never ships: the test uploads it as
+// a user would.
+func accuracyTable(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(root(t), "..", "shared", "data", "nb201", "accuracy-200ep.csv")
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("reference data %s absent", p)
+	}
+	return p
+}
+
+// openPage opens the playground at url (with query) and waits for the kernel.
+func openPage(t *testing.T, query string) context.Context {
+	t.Helper()
+	exe := chromiumPath(t)
+	url := serve(t) + query
+	ctx, cancel := browser.New(exe, t.TempDir())
+	t.Cleanup(cancel)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	eval[any](t, ctx, `window.nasbook.ready()`, 60*time.Second)
+	return ctx
+}
+
+// uploadAndOpenLesson uploads the accuracy table with the toolbar's Upload
+// data input, opens the proxies lesson and returns its scoring cell's source.
+func uploadAndOpenLesson(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.SetUploadFiles(`#upload`, []string{accuracyTable(t)})); err != nil {
+		t.Fatal(err)
+	}
+	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
+		if (document.body.textContent.includes('Uploaded accuracy-200ep.csv')) resolve(true); else setTimeout(poll, 50); })(); })`, 30*time.Second)
+	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
+		const s = document.querySelector('#lessons');
+		if (s.querySelector('option[value="proxies.ipynb"]')) {
+			s.value = "proxies.ipynb"; s.dispatchEvent(new Event('change')); resolve(true);
+		} else setTimeout(poll, 50); })(); })`, 30*time.Second)
+	return eval[string](t, ctx, `new Promise(resolve => { (function poll() {
+		const c = window.nasbook.cells(); if (c.length > 1 && c[1].source.includes("nb.Proxies(")) resolve(c[1].source); else setTimeout(poll, 50); })(); })`, 30*time.Second)
+}
+
+// TestProxiesLessonInTheBrowser uploads accuracy-200ep.csv through the page
+// and runs the proxies lesson's cell, which scores architectures with
+// synflow, params and flops in the pool of Web Workers and plots synflow
+// against the uploaded accuracy. To keep the test near a minute it scores
+// 24 architectures rather than the lesson's 200 (synflow takes about a
+// second per architecture per worker in wasm).
+func TestProxiesLessonInTheBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scores NB201 networks in the browser")
+	}
+	ctx := openPage(t, "")
+	src := uploadAndOpenLesson(t, ctx)
+	src = strings.Replace(src, "nb.SampleNB201(200, 1)", "nb.SampleNB201(24, 1)", 1)
+	if !strings.Contains(src, "SampleNB201(24") {
+		t.Fatalf("the lesson cell no longer samples 200 architectures:\n%s", src)
+	}
+	start := time.Now()
+	b, _ := json.Marshal(src)
+	r := eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 5*time.Minute)
+	t.Logf("the lesson cell ran in %.1f s:\n%s", time.Since(start).Seconds(), r.Text)
+	if r.Error != nil {
+		t.Fatalf("the lesson cell failed: %s", *r.Error)
+	}
+	var rho float64
+	i := strings.Index(r.Text, "synflow  Spearman rho with accuracy: ")
+	if i < 0 {
+		t.Fatalf("no synflow rho in %q", r.Text)
+	}
+	fmt.Sscanf(r.Text[i+len("synflow  Spearman rho with accuracy: "):], "%f", &rho)
+	if rho < 0.4 {
+		t.Errorf("synflow rho %.3f over 24 architectures, want well above 0 (0.8 over 300)", rho)
+	}
+	if !strings.Contains(r.Text, "[figure: synflow vs accuracy: Spearman rho") {
+		t.Errorf("the lesson cell drew no synflow figure")
+	}
+}
+
+// TestProxyPoolThroughput measures synflow architectures per second on the
+// NB201 CIFAR-10 network in Chromium with 1 and 2 pool workers. It is a
+// benchmark, run only with NASBOOK_BENCH_POOL=1; it checks that both pool
+// sizes give identical scores.
+func TestProxyPoolThroughput(t *testing.T) {
+	if os.Getenv("NASBOOK_BENCH_POOL") == "" {
+		t.Skip("set NASBOOK_BENCH_POOL=1 to measure the browser's proxy pool")
+	}
+	const n = 16
+	src := fmt.Sprintf(`import ("fmt"; "time"; "nasbook/nb")
+archs := nb.SampleNB201(%d, 7)
+t0 := time.Now()
+s := nb.Proxies(archs, "synflow")
+fmt.Printf("%%.4f archs/s %%v\n", float64(len(archs))/time.Since(t0).Seconds(), s.Column("synflow")[:3])`, n)
+	var scores []string
+	for _, workers := range []int{1, 2} {
+		ctx := openPage(t, fmt.Sprintf("?pool=%d", workers))
+		// A first run starts the workers and compiles pool.wasm.
+		runCell(t, ctx, `import "nasbook/nb"
+nb.Proxies(nb.SampleNB201(1, 1), "synflow")`)
+		b, _ := json.Marshal(src)
+		r := eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 10*time.Minute)
+		if r.Error != nil {
+			t.Fatalf("%d workers: %s", workers, *r.Error)
+		}
+		t.Logf("Chromium, %d pool worker(s): %s", workers, strings.TrimSpace(r.Text))
+		scores = append(scores, r.Text[strings.Index(r.Text, "["):])
+	}
+	if scores[0] != scores[1] {
+		t.Errorf("scores differ between 1 and 2 workers: %s vs %s", scores[0], scores[1])
+	}
+}
