@@ -8,8 +8,8 @@ import (
 
 	"nasbook/engine/data"
 	"nasbook/engine/oneshot"
-	"nasbook/space/custom"
 	"nasbook/engine/train"
+	"nasbook/space/custom"
 	"nasbook/space/spec"
 	"nasbook/viz/scene"
 )
@@ -18,7 +18,7 @@ import (
 // their comments, sized for a lesson: a run of 10 epochs over 640 images
 // takes seconds natively and well under a minute in the browser.
 type DARTSConfig struct {
-	Space  string // "nb201" (default) or "darts"
+	Space string // "nb201" (default) or "darts"
 	// In is a cell space DefineCellSpace made, to relax instead of Space:
 	// its operations, nodes and network (C, N or Layers, unless C is set
 	// here). Its cells must be NAS-Bench-201's form (an edge from every
@@ -164,7 +164,7 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 			s.ShowProgress(Progress{ID: id, Label: label, Done: sn.Step, Total: sn.Steps})
 			if !cfg.NoCanvas && method != oneshot.SPOS {
 				sc := weightsScene(net, sn.Weights[0], fmt.Sprintf("%s · step %d/%d", title, sn.Step, sn.Steps))
-				s.Display(Output{scene.MIMEType: sc, "text/plain": sc.Title})
+				s.Update(id+"-canvas", Output{scene.MIMEType: sc, "text/plain": ""})
 				res.Updates++
 			}
 		},
@@ -187,7 +187,7 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 		if a, err := cells.FromCells(d.Normal, d.Reduce); err == nil {
 			res.Genotype = cells.Format(a)
 			if !cfg.NoCanvas {
-				s.Show(cfg.In.arch(a))
+				s.finalScene(id+"-canvas", cfg.In.arch(a))
 			}
 		}
 	}
@@ -200,8 +200,7 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 			Entropy: l.Entropy, Skips: l.Skips, ParamFree: l.ParamFree, Derived: l.Derived, Weights: l.Weights[0]})
 	}
 	if !cfg.NoCanvas && r.Derived.Notation != "" && cfg.Space == "nb201" {
-		// The final picture: the derived cell, each edge labelled with its op.
-		s.Show(r.Derived.Notation)
+		s.finalScene(id+"-canvas", r.Derived.Notation)
 	}
 	if !cfg.Quiet {
 		fmt.Fprintln(s.stdout, res)
@@ -347,4 +346,12 @@ func (s *Session) Retrain(r *DARTSResult, epochs int) *RetrainResult {
 	out := &RetrainResult{Arch: r.Genotype, Params: rr.Params, TestAcc: rr.TestAcc, Seconds: rr.Seconds}
 	fmt.Fprintln(s.stdout, out)
 	return out
+}
+
+// finalScene replaces an animation with its result: the derived cell, each
+// edge labelled with its op. The summary line names it in text.
+func (s *Session) finalScene(id string, x any) {
+	if scs := s.scenes(x); len(scs) > 0 {
+		s.Update(id, Output{scene.MIMEType: scs[0], "text/plain": ""})
+	}
 }

@@ -21,7 +21,11 @@ func scenesOf(s *spec.Spec) ([]*scene.Scene, error) {
 				return []*scene.Scene{nb201Scene(a)}, nil
 			}
 		}
-		return []*scene.Scene{cellScene("Cell", s.Cells.Normal, nb201Label(len(s.Cells.Normal.Nodes)+1), "")}, nil
+		title := "Cell"
+		if s.Space != "" {
+			title = s.Space + " cell " + s.Arch
+		}
+		return []*scene.Scene{cellScene(title, s.Cells.Normal, nb201Label(len(s.Cells.Normal.Nodes)+1), "")}, nil
 	case s.Kind == spec.KindCell && s.Cells != nil:
 		name := "DARTS"
 		if s.Space != "darts" && s.Space != "" {

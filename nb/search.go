@@ -469,7 +469,7 @@ func (c *searchScene) show() {
 		sc.Kind = scene.KindPareto
 		pl.X = scene.Axis{Label: c.objs[1].Name, Minimize: c.objs[1].Minimize}
 	}
-	c.sess.Display(Output{scene.MIMEType: sc, "text/plain": fmt.Sprintf("[%s: %d evaluations]", c.title, len(pts))})
+	c.sess.Update(fmt.Sprintf("search-canvas-%p", c), Output{scene.MIMEType: sc, "text/plain": ""})
 }
 
 func cmpFloat(a, b float64) int {

@@ -57,6 +57,20 @@ var Default = func() *Session {
 // Display hands o to the notebook.
 func (s *Session) Display(o Output) { s.display(o) }
 
+// DisplayID is the key under which an Output carries the id of a display
+// that it updates in place (Jupyter's display_id): a live picture, such as
+// a cell whose edges move while it trains, is one output, not hundreds.
+// Hosts move it out of the data.
+const DisplayID = "nasbook/display_id"
+
+// Update shows o in place of the earlier output with the same id. o's
+// "text/plain" may be empty: the final picture of an animation is usually
+// shown apart, with its text.
+func (s *Session) Update(id string, o Output) {
+	o[DisplayID] = id
+	s.display(o)
+}
+
 // Error is a mistake in a call to this package, reported by panic so that the
 // notebook shows it on the cell at the line of the call.
 type Error struct {

@@ -27,10 +27,19 @@ func Execute(nb *Notebook, opt ExecOptions) (failed int, err error) {
 			opt.OnOutput(current, &o)
 		}
 		c := &nb.Cells[current]
-		// A progress bar's update replaces its last state, as on the page.
+		// A progress bar's or a display's update replaces its last state,
+		// as on the page.
 		if id := o.ProgressID(); id != "" {
 			for i := range c.Outputs {
 				if c.Outputs[i].ProgressID() == id {
+					c.Outputs[i] = o
+					return
+				}
+			}
+		}
+		if o.DisplayID != "" {
+			for i := range c.Outputs {
+				if c.Outputs[i].DisplayID == o.DisplayID {
 					c.Outputs[i] = o
 					return
 				}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"nasbook/nb"
@@ -85,6 +86,10 @@ type Output struct {
 	ExecutionCount int
 	EName, EValue  string
 	Traceback      []string
+	// DisplayID, on display_data, names a display that later outputs with
+	// the same id replace (Jupyter's transient display_id). It goes to the
+	// page with the output but is not kept in notebook files.
+	DisplayID string
 }
 
 // MarshalJSON writes exactly the fields of the output's type.
@@ -99,6 +104,9 @@ func (o Output) MarshalJSON() ([]byte, error) {
 		m["name"], m["text"] = o.Name, o.Text
 	case "display_data":
 		m["data"], m["metadata"] = o.Data, meta
+		if o.DisplayID != "" {
+			m["transient"] = map[string]any{"display_id": o.DisplayID}
+		}
 	case "execute_result":
 		m["data"], m["metadata"], m["execution_count"] = o.Data, meta, o.ExecutionCount
 	case "error":
@@ -234,6 +242,15 @@ func (nb *Notebook) Write(w io.Writer) error {
 	out := *nb
 	if out.Metadata == nil {
 		out.Metadata = map[string]any{}
+	}
+	// Transient ids live only while a kernel runs.
+	out.Cells = slices.Clone(out.Cells)
+	for i := range out.Cells {
+		outs := slices.Clone(out.Cells[i].Outputs)
+		for j := range outs {
+			outs[j].DisplayID = ""
+		}
+		out.Cells[i].Outputs = outs
 	}
 	b, err := json.MarshalIndent(&out, "", " ")
 	if err != nil {

@@ -47,7 +47,12 @@ func NewKernel(emit func(Output), files fs.FS) (*Kernel, error) {
 	k := &Kernel{emit: emit, allowed: map[string]bool{}, imported: map[string]string{}}
 	stdout := &streamWriter{k: k, name: "stdout"}
 	k.session = nb.NewSession(stdout, func(o nb.Output) {
-		k.emit(Output{OutputType: "display_data", Data: o})
+		out := Output{OutputType: "display_data", Data: o}
+		if id, ok := o[nb.DisplayID].(string); ok {
+			out.DisplayID = id
+			delete(o, nb.DisplayID)
+		}
+		k.emit(out)
 	})
 	k.session.Files = files
 	if files == nil {

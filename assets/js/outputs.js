@@ -217,7 +217,7 @@ function renderData(o, ctx) {
   const plain = typeof data["text/plain"] === "string" ? stripAnsi(data["text/plain"]) : "";
   if (data[PROGRESS_MIME] && typeof data[PROGRESS_MIME] === "object") return renderProgress(data[PROGRESS_MIME]);
   if (data[SCENE_MIME] && typeof data[SCENE_MIME] === "object") {
-    const b = el("button", "output-scene", plain || "scene");
+    const b = el("button", "output-scene", plain || data[SCENE_MIME].title || "scene");
     b.type = "button";
     b.title = "Show this scene in the canvas again";
     b.addEventListener("click", () => ctx.onScene && ctx.onScene(data[SCENE_MIME]));

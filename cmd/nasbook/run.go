@@ -82,6 +82,9 @@ func printOutputs(w io.Writer) func(int, *notebook.Output) {
 				o.Data["image/svg+xml"] = string(svg)
 			}
 		}
+		if o.DisplayID != "" {
+			return // a frame of an animation
+		}
 		if id := o.ProgressID(); id != "" {
 			if p, ok := o.Data[nb.ProgressMIMEType].(nb.Progress); ok && isTerminal(os.Stderr) {
 				fmt.Fprintf(os.Stderr, "\r\033[K%s %d/%d", p.Label, p.Done, p.Total)
