@@ -92,7 +92,9 @@ func TestDefineErrors(t *testing.T) {
 		{func() {
 			s.DefineCellSpace(CellSpaceDef{Name: "x", Ops: []string{"wide"}, CustomOps: map[string][]Layer{"wide": {Conv(7, 1)}}})
 		}, `operation "wide" does not fit`},
-		{func() { s.DefineSpace(SpaceDef{Name: "x", Choices: []Choice{IntRange("depth", 3, 1, 1)}, Build: func(Picked) Model { return MLP() }}) }, `choice "depth" has no options`},
+		{func() {
+			s.DefineSpace(SpaceDef{Name: "x", Choices: []Choice{IntRange("depth", 3, 1, 1)}, Build: func(Picked) Model { return MLP() }})
+		}, `choice "depth" has no options`},
 		{func() {
 			sp := s.DefineSpace(SpaceDef{Name: "x", Choices: []Choice{IntRange("depth", 1, 2, 1)},
 				Check: func(Picked) error { return fmt.Errorf("nothing fits the budget") }, Build: func(Picked) Model { return MLP() }})
