@@ -197,6 +197,15 @@ func TestParetoOnCanvas(t *testing.T) {
 		t.Errorf("the cell view differs from the front in %.1f%% of its pixels", 100*c)
 	}
 
+	// A search going on sends the front again: the open cell stays.
+	if got := runCell(t, ctx, src); got.Error != nil {
+		t.Fatal(*got.Error)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if n := eval[int](t, ctx, fmt.Sprintf(`window.__canvas.slice(%d).filter(m => m.type === "canvas-drawn").length`, at+1), 5*time.Second); n != 0 {
+		t.Errorf("an update of the front replaced the open cell: %d canvas-drawn messages", n)
+	}
+
 	// Escape goes back to the front.
 	if _, err := chromedp.Run(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
 		t.Fatal(err)
