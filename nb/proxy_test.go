@@ -30,3 +30,21 @@ func TestProxiesAgainstAnUploadedTable(t *testing.T) {
 		t.Errorf("no figure title in %q", out.String())
 	}
 }
+
+func TestHalvingAndRetrain(t *testing.T) {
+	var out bytes.Buffer
+	s := NewSession(&out, nil)
+	d := s.Shapes(150, 8, 3, 1)
+	archs := s.SampleNB201(3, 2)
+	r := s.Halving(archs, d, HalvingConfig{Eta: 3, MinEpochs: 1, MaxEpochs: 3, Batch: 32, C: 4})
+	if len(r.Rungs) != 2 || len(r.Rungs[1].Results) != 1 || r.Best == "" {
+		t.Fatalf("%v", r)
+	}
+	rep := s.RetrainBest(r, 1)
+	if rep.SearchScore != r.BestValAcc || rep.Retrained.Epochs != 1 {
+		t.Fatalf("%+v", rep)
+	}
+	if !strings.Contains(out.String(), "retrained from scratch") {
+		t.Errorf("output %q", out.String())
+	}
+}
