@@ -1,6 +1,7 @@
 package notebook
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -59,4 +60,30 @@ func FromScript(src string) (nb *Notebook, want string, hasWant bool) {
 	}
 	flush()
 	return nb, want, hasWant
+}
+
+// MatchOutput compares a script's output with its golden "// Output:" block,
+// line by line after trimming spaces. A golden line that ends in "..."
+// matches any line that starts with the rest: the way to write a line whose
+// tail depends on the machine (a measured time, an architecture chosen by a
+// measurement). It returns an error naming the first line that differs.
+func MatchOutput(got, want string) error {
+	g := strings.Split(strings.TrimSpace(got), "\n")
+	w := strings.Split(strings.TrimSpace(want), "\n")
+	for i := 0; i < max(len(g), len(w)); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = strings.TrimSpace(g[i])
+		}
+		if i < len(w) {
+			wl = strings.TrimSpace(w[i])
+		}
+		if prefix, ok := strings.CutSuffix(wl, "..."); ok && i < len(g) && strings.HasPrefix(gl, prefix) {
+			continue
+		}
+		if gl != wl {
+			return fmt.Errorf("output line %d is %q, want %q", i+1, gl, wl)
+		}
+	}
+	return nil
 }

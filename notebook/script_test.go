@@ -36,3 +36,20 @@ fmt.Println(x + 1)
 		t.Errorf("ran %q", out.String())
 	}
 }
+
+func TestMatchOutput(t *testing.T) {
+	for _, c := range []struct {
+		got, want string
+		ok        bool
+	}{
+		{"a\nb\n", "a\nb", true},
+		{"a\nbest k5 in 3.2 ms\n", "a\nbest k5...", true},
+		{"a\nworst\n", "a\nbest...", false},
+		{"a\n", "a\nb", false},
+		{"a\nb\nc", "a\nb", false},
+	} {
+		if err := MatchOutput(c.got, c.want); (err == nil) != c.ok {
+			t.Errorf("MatchOutput(%q, %q) = %v", c.got, c.want, err)
+		}
+	}
+}

@@ -419,17 +419,22 @@ func (b *builder) edgeOp(name, op string, in []int, c, stride int) (nn.Module, [
 
 func (b *builder) customOp(name, op string, def []Layer, in []int, c, stride int) (nn.Module, []int, error) {
 	ls := append([]Layer(nil), def...)
-	strided := stride == 1
+	strided := false
 	for i := range ls {
 		l := &ls[i]
 		if (l.Op == Conv || l.Op == MBConv) && l.Out == 0 {
 			l.Out = c
 		}
-		if !strided && (l.Op == Conv || l.Op == MBConv || l.Op == MaxPool || l.Op == AvgPool) && l.Stride == 0 {
-			l.Stride, strided = stride, true
+		if (l.Op == Conv || l.Op == MBConv || l.Op == MaxPool || l.Op == AvgPool) && l.Stride == 0 {
+			switch {
+			case !strided:
+				l.Stride, strided = stride, true
+			case l.Op == MaxPool || l.Op == AvgPool:
+				l.Stride = 1 // in a cell, a pool keeps the size unless it takes the edge's stride
+			}
 		}
 	}
-	if !strided {
+	if !strided && stride != 1 {
 		return nil, nil, fmt.Errorf("%s: has no convolution or pool to take stride %d", op, stride)
 	}
 	m, out, err := b.sequence(name, ls, in)
