@@ -174,7 +174,9 @@ func (c *CellSpace) Check(a space.Arch) error {
 func (c *CellSpace) Format(a space.Arch) string { return formatDims(c.dims, a) }
 
 // Parse reads the form Format writes.
-func (c *CellSpace) Parse(text string) (space.Arch, error) { return parseDims(c.SpaceName, c.dims, text) }
+func (c *CellSpace) Parse(text string) (space.Arch, error) {
+	return parseDims(c.SpaceName, c.dims, text)
+}
 
 // Cells returns the normal and (DARTS network) reduction cell of a.
 func (c *CellSpace) Cells(a space.Arch) (normal spec.Cell, reduce *spec.Cell) {

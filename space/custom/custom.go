@@ -89,7 +89,9 @@ func (s *Space) Check(a space.Arch) error {
 func (s *Space) Format(a space.Arch) string { return formatDims(s.Choices, a) }
 
 // Parse reads the form Format writes.
-func (s *Space) Parse(text string) (space.Arch, error) { return parseDims(s.SpaceName, s.Choices, text) }
+func (s *Space) Parse(text string) (space.Arch, error) {
+	return parseDims(s.SpaceName, s.Choices, text)
+}
 
 // Spec implements space.Specifier with Build.
 func (s *Space) Spec(a space.Arch) (*spec.Spec, error) {
