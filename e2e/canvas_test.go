@@ -251,13 +251,22 @@ nb.ShowPoints("Regularized evolution", "evaluation", "CIFAR-10 accuracy (%)", pt
 	if ink := inkFraction(img); ink < 0.02 {
 		t.Errorf("the points chart has %.1f%% ink", 100*ink)
 	}
-	// More points: the canvas redraws.
-	got = runCell(t, ctx, "pts = append(pts, nb.Point{X: 121, Y: 97, Label: \"new best\", Group: \"population\"})\nnb.ShowPoints(\"Regularized evolution\", \"evaluation\", \"CIFAR-10 accuracy (%)\", pts)")
+	// More points, shown after each: the canvas redraws, and the cell keeps
+	// one output, updated in place.
+	got = runCell(t, ctx, `for i := 0; i < 3; i++ {
+	pts = append(pts, nb.Point{X: float64(len(pts) + 1), Y: 95 + float64(i), Label: "new best", Group: "population"})
+	nb.ShowPoints("Regularized evolution", "evaluation", "CIFAR-10 accuracy (%)", pts)
+}`)
 	if got.Error != nil {
 		t.Fatal(*got.Error)
 	}
-	drawn, _ = awaitCanvas(t, ctx, at+1, "canvas-drawn", "points")
-	if len(drawn.Points) != 121 {
-		t.Errorf("after the update the canvas drew %d points, want 121", len(drawn.Points))
+	if want := "[Regularized evolution: 123 points, best CIFAR-10 accuracy (%) 97]\n"; got.Text != want {
+		t.Errorf("the cell printed %q, want one line %q", got.Text, want)
+	}
+	for {
+		drawn, at = awaitCanvas(t, ctx, at+1, "canvas-drawn", "points")
+		if len(drawn.Points) == 123 {
+			break
+		}
 	}
 }

@@ -49,7 +49,8 @@ type Chart struct {
 //	pts = append(pts, nb.Point{X: float64(len(pts) + 1), Y: acc, Arch: arch, Group: "population"})
 //	nb.ShowPoints("Regularized evolution", "evaluation", "accuracy (%)", pts)
 //
-// Call it again with more points to update the canvas.
+// Call it again with more points to update the canvas; a chart with the same
+// title updates the cell's earlier output in place.
 func ShowPoints(title, xlabel, ylabel string, pts []Point) {
 	Default.ShowPoints(title, xlabel, ylabel, pts)
 }
@@ -76,7 +77,8 @@ func (s *Session) ShowPareto(title, xname, yname string, minimizeX, minimizeY bo
 		X: Axis{Label: xname, Minimize: minimizeX}, Y: Axis{Label: yname, Minimize: minimizeY}, Points: pts})
 }
 
-// ShowChart shows c on the canvas.
+// ShowChart shows c on the canvas. Charts of one kind and title are one
+// output of the cell, updated in place.
 func ShowChart(c Chart) { Default.ShowChart(c) }
 
 // ShowChart shows a chart; see the package-level ShowChart.
@@ -87,7 +89,9 @@ func (s *Session) showChart(fn string, c Chart) {
 	if err != nil {
 		fail(fn, err)
 	}
-	s.Display(Output{scene.MIMEType: sc, "text/plain": chartText(sc)})
+	// One output per chart, updated in place: a loop that shows a search's
+	// progress after every evaluation leaves one line, not hundreds.
+	s.Update("chart-"+string(sc.Kind)+"-"+sc.Title, Output{scene.MIMEType: sc, "text/plain": chartText(sc)})
 }
 
 // chartScene turns c into a scene, with one cell per distinct architecture
