@@ -1,0 +1,58 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"nasbook/notebook"
+)
+
+// TestScriptsInTheBrowser opens each example script of scripts/ in the page
+// as a notebook, runs it all, and holds what its cells print to the script's
+// "// Output:" block, as the native test does.
+func TestScriptsInTheBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every example script in the browser")
+	}
+	files, _ := filepath.Glob(filepath.Join(root(t), "scripts", "*.go"))
+	ctx := page(t)
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nb, want, ok := notebook.FromScript(string(src))
+		if !ok {
+			continue // doc.go, the tests
+		}
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".go"), func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := nb.Write(&buf); err != nil {
+				t.Fatal(err)
+			}
+			name, _ := json.Marshal(filepath.Base(f))
+			eval[any](t, ctx, `(window.nasbook.load(`+buf.String()+`, `+string(name)+`), true)`, 10*time.Second)
+			eval[any](t, ctx, `window.nasbook.restart()`, 60*time.Second) // a fresh kernel for each script
+			eval[any](t, ctx, `window.nasbook.runAll()`, 5*time.Minute)
+			cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, 5*time.Second)
+			var got strings.Builder
+			for i, c := range cells {
+				if c.Type != "code" {
+					continue
+				}
+				if c.Error != nil {
+					t.Fatalf("cell %d: %s", i+1, *c.Error)
+				}
+				got.WriteString(c.Text)
+			}
+			if err := notebook.MatchOutput(got.String(), want); err != nil {
+				t.Errorf("%v\nthe browser printed:\n%s", err, got.String())
+			}
+		})
+	}
+}
