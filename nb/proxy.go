@@ -153,18 +153,40 @@ func Proxies(archs []string, proxies ...string) *ProxyScores {
 
 // Proxies scores architectures; see the package-level Proxies.
 func (s *Session) Proxies(archs []string, proxies ...string) *ProxyScores {
+	specs := make([]*spec.Spec, len(archs))
+	for i, a := range archs {
+		var err error
+		if specs[i], err = spaces.Spec(a, spaces.Settings{}); err != nil {
+			fail("Proxies", err)
+		}
+	}
+	return s.scoreSpecs("Proxies", archs, specs, proxies)
+}
+
+// ProxiesOf scores architectures of any space, the spaces a notebook
+// defines included, with zero-cost proxies in the session's pool: the pool's
+// workers receive each architecture's network as a spec.
+func ProxiesOf(archs []Arch, proxies ...string) *ProxyScores {
+	return Default.ProxiesOf(archs, proxies...)
+}
+
+// ProxiesOf scores architectures; see the package-level ProxiesOf.
+func (s *Session) ProxiesOf(archs []Arch, proxies ...string) *ProxyScores {
+	names := make([]string, len(archs))
+	specs := make([]*spec.Spec, len(archs))
+	for i, a := range archs {
+		names[i], specs[i] = a.Text, s.specOf("ProxiesOf", a)
+	}
+	return s.scoreSpecs("ProxiesOf", names, specs, proxies)
+}
+
+func (s *Session) scoreSpecs(fn string, archs []string, specs []*spec.Spec, proxies []string) *ProxyScores {
 	if len(proxies) == 0 {
 		proxies = []string{"synflow"}
 	}
 	ps, err := proxy.ParseList(strings.Join(proxies, ","))
 	if err != nil {
-		fail("Proxies", err)
-	}
-	specs := make([]*spec.Spec, len(archs))
-	for i, a := range archs {
-		if specs[i], err = spaces.Spec(a, spaces.Settings{}); err != nil {
-			fail("Proxies", err)
-		}
+		fail(fn, err)
 	}
 	out := &ProxyScores{Archs: append([]string(nil), archs...)}
 	for _, p := range ps {
@@ -179,7 +201,7 @@ func (s *Session) Proxies(archs []string, proxies ...string) *ProxyScores {
 		}
 	})
 	if err != nil {
-		fail("Proxies", err)
+		fail(fn, err)
 	}
 	return out
 }

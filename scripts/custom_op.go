@@ -31,6 +31,14 @@ for _, strategy := range []string{"rs", "re"} {
 	fmt.Printf("%s: best of 12 by naswot has %d choices\n", strategy, len(sp.Parse(r.Runs[0].Arch).Choices))
 }
 
+// %% The pool: every network goes to a worker as a spec (in the browser, one Web Worker per core), never as this script.
+var sample []nb.Arch
+for seed := int64(0); seed < 8; seed++ {
+	sample = append(sample, nb.Sample(sp, seed))
+}
+scores := nb.ProxiesOf(sample, "naswot", "params")
+fmt.Println(scores)
+
 // %% The relaxation: every edge a softmax mixture of the four operations, trained on generated shapes.
 d := nb.Shapes(300, 16, 3, 1)
 res := nb.DARTS(nb.DARTSConfig{In: sp, Data: d, Epochs: 1, Images: 96, Seed: 1, Quiet: true})
@@ -43,4 +51,5 @@ fmt.Println("derived a genotype of", len(sp.Parse(res.Genotype).Choices), "choic
 // my-darts reduction cell
 // rs: best of 12 by naswot has 24 choices
 // re: best of 12 by naswot has 24 choices
+// 8 architectures, proxies naswot, params
 // derived a genotype of 24 choices
