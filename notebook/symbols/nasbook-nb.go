@@ -59,6 +59,7 @@ func init() {
 		"PlotWeights":      reflect.ValueOf(nb.PlotWeights),
 		"ProgressMIMEType": reflect.ValueOf(constant.MakeFromLiteral("\"application/vnd.nasbook.progress+json\"", token.STRING, 0)),
 		"Proxies":          reflect.ValueOf(nb.Proxies),
+		"ProxiesOf":        reflect.ValueOf(nb.ProxiesOf),
 		"ReLU":             reflect.ValueOf(nb.ReLU),
 		"Retrain":          reflect.ValueOf(nb.Retrain),
 		"RetrainBest":      reflect.ValueOf(nb.RetrainBest),
