@@ -9,12 +9,24 @@ import (
 // separated by lines that start with "// %%" (the text after it, if any,
 // becomes a markdown cell before the code). A leading build constraint line
 // (scripts carry "//go:build ignore" so that the go command leaves them be)
-// is dropped, and a final comment block that starts with "// Output:" is
+// and package clause are dropped, and a final comment block that starts with "// Output:" is
 // returned as the script's expected output rather than run.
 func FromScript(src string) (nb *Notebook, want string, hasWant bool) {
 	lines := strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
 	if len(lines) > 0 && strings.HasPrefix(lines[0], "//go:build") {
 		lines = lines[1:]
+	}
+	// A "package" line (which the go command needs to read the constraint)
+	// and the comments before it belong to the file, not to a cell.
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "package ") {
+			lines = lines[i+1:]
+			break
+		}
+		if t != "" && !strings.HasPrefix(t, "//") || strings.HasPrefix(t, "// %%") {
+			break
+		}
 	}
 	// The golden output: "// Output:" and the comment lines after it, to the end.
 	for i := len(lines) - 1; i >= 0; i-- {

@@ -8,6 +8,9 @@ import (
 func TestFromScript(t *testing.T) {
 	src := `//go:build ignore
 
+// Some words.
+package main
+
 // %% Define
 import "fmt"
 x := 1

@@ -1,5 +1,8 @@
 //go:build ignore
 
+// The go command reads a script's header, so it names a package; the notebook drops the line.
+package main
+
 // %% A DARTS-style space with operations of your own. Each node of the cell takes two earlier nodes, each through one of four operations: two built in, and two composed here from layers. The network has reductions, so the normal and the reduction cell are chosen apart.
 import (
 	"fmt"

@@ -1,7 +1,8 @@
 // Package scripts holds example notebooks written as Go scripts: cells
 // separated by "// %%" lines, each script ending in the output it prints
-// ("// Output:"). They carry //go:build ignore, since a notebook cell mixes
-// declarations and statements as no Go file may; run one with
+// ("// Output:"). They carry //go:build ignore and a package clause that the
+// go command needs to read it, since a notebook cell mixes declarations and
+// statements as no Go file may; run one with
 //
 //	go run ./cmd/nasbook run scripts/nb201_extra_op.go
 //

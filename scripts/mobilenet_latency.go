@@ -1,5 +1,8 @@
 //go:build ignore
 
+// The go command reads a script's header, so it names a package; the notebook drops the line.
+package main
+
 // %% A MobileNet-like macro space with a latency budget. Two stages of inverted residual blocks; each stage chooses its kernel size, expansion ratio and depth, as ProxylessNAS and Once-for-All do. An architecture is allowed only if it runs within a latency budget measured on this very machine (your browser tab, or natively).
 import (
 	"fmt"

@@ -1,5 +1,8 @@
 //go:build ignore
 
+// The go command reads a script's header, so it names a package; the notebook drops the line.
+package main
+
 // %% NAS-Bench-201 with one more operation. The cell space below is NAS-Bench-201's (an edge from every earlier node, five operations) plus a 3x3 separable convolution, in a small network for 16x16 images.
 import (
 	"fmt"

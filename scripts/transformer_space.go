@@ -1,5 +1,8 @@
 //go:build ignore
 
+// The go command reads a script's header, so it names a package; the notebook drops the line.
+package main
+
 // %% A small transformer space. A vision transformer on 16x16 images cut into 4x4 patches chooses its depth, heads, embedding width and MLP ratio; the heads must divide the width.
 import (
 	"fmt"
