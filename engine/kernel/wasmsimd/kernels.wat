@@ -357,16 +357,23 @@
 
   ;; --- helpers ------------------------------------------------------------------------------
 
-  ;; copy moves n floats from src to dst (the ranges do not overlap).
+  ;; copy moves n floats from src to dst (the ranges do not overlap). From 4
+  ;; floats on, the last vector overlaps the one before instead of a scalar
+  ;; tail.
   (func $copy (param $dst i32) (param $src i32) (param $n i32)
-    (local $end i32)
+    (local $end i32) (local $last i32)
     (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
-    (block $vdone (loop $v
-      (br_if $vdone (i32.gt_u (i32.add (local.get $dst) (i32.const 16)) (local.get $end)))
-      (v128.store (local.get $dst) (v128.load (local.get $src)))
-      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-      (local.set $src (i32.add (local.get $src) (i32.const 16)))
-      (br $v)))
+    (if (i32.ge_s (local.get $n) (i32.const 4))
+      (then
+        (local.set $last (i32.sub (i32.shl (local.get $n) (i32.const 2)) (i32.const 16)))
+        (v128.store (i32.add (local.get $dst) (local.get $last)) (v128.load (i32.add (local.get $src) (local.get $last))))
+        (local.set $end (i32.add (local.get $dst) (local.get $last)))
+        (loop $v
+          (v128.store (local.get $dst) (v128.load (local.get $src)))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+          (local.set $src (i32.add (local.get $src) (i32.const 16)))
+          (br_if $v (i32.lt_u (local.get $dst) (local.get $end))))
+        (return)))
     (block $done (loop $s
       (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
       (f32.store (local.get $dst) (f32.load (local.get $src)))
@@ -453,6 +460,7 @@
     (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
     (local $c i32) (local $tr i32) (local $ts i32) (local $y i32) (local $off i32) (local $lo i32) (local $hi i32)
     (local $ih i32) (local $dst i32) (local $src i32) (local $o i32) (local $plane i32)
+    (local $cd i32) (local $cs i32) (local $cn i32)
     (local.set $dst (local.get $col))
     (local.set $c (i32.const 0))
     (loop $cl
@@ -471,14 +479,28 @@
             (if (i32.or (i32.lt_s (local.get $ih) (i32.const 0)) (i32.ge_s (local.get $ih) (local.get $h)))
               (then (call $zero (local.get $dst) (local.get $ow)))
               (else
-                (call $zero (local.get $dst) (local.get $lo))
-                (call $zero (i32.add (local.get $dst) (i32.shl (local.get $hi) (i32.const 2)))
-                  (i32.sub (local.get $ow) (local.get $hi)))
+                (if (local.get $lo) (then (call $zero (local.get $dst) (local.get $lo))))
+                (if (i32.lt_s (local.get $hi) (local.get $ow))
+                  (then (call $zero (i32.add (local.get $dst) (i32.shl (local.get $hi) (i32.const 2)))
+                    (i32.sub (local.get $ow) (local.get $hi)))))
                 (local.set $src (i32.add (local.get $plane) (i32.shl (i32.mul (local.get $ih) (local.get $w)) (i32.const 2))))
                 (if (i32.eq (local.get $sw) (i32.const 1))
-                  (then (call $copy (i32.add (local.get $dst) (i32.shl (local.get $lo) (i32.const 2)))
-                    (i32.add (local.get $src) (i32.shl (i32.add (local.get $lo) (local.get $off)) (i32.const 2)))
-                    (i32.sub (local.get $hi) (local.get $lo))))
+                  (then
+                    ;; $copy, inlined: calls cost as much as copying a short row.
+                    (local.set $cd (i32.add (local.get $dst) (i32.shl (local.get $lo) (i32.const 2))))
+                    (local.set $cs (i32.add (local.get $src) (i32.shl (i32.add (local.get $lo) (local.get $off)) (i32.const 2))))
+                    (local.set $cn (i32.shl (i32.sub (local.get $hi) (local.get $lo)) (i32.const 2)))
+                    (if (i32.ge_s (local.get $cn) (i32.const 16))
+                      (then
+                        (local.set $cn (i32.sub (local.get $cn) (i32.const 16)))
+                        (v128.store (i32.add (local.get $cd) (local.get $cn)) (v128.load (i32.add (local.get $cs) (local.get $cn))))
+                        (local.set $cn (i32.add (local.get $cd) (local.get $cn)))
+                        (loop $cv
+                          (v128.store (local.get $cd) (v128.load (local.get $cs)))
+                          (local.set $cd (i32.add (local.get $cd) (i32.const 16)))
+                          (local.set $cs (i32.add (local.get $cs) (i32.const 16)))
+                          (br_if $cv (i32.lt_u (local.get $cd) (local.get $cn)))))
+                      (else (call $copy (local.get $cd) (local.get $cs) (i32.shr_s (local.get $cn) (i32.const 2))))))
                   (else
                     (local.set $o (local.get $lo))
                     (block $gd (loop $gl
