@@ -75,6 +75,7 @@ type Game struct {
 	drawn     Drawn // what to report for painted
 	vs        []ebiten.Vertex
 	is        []uint16
+	touches   []ebiten.TouchID
 }
 
 // viewKey names a view: the scene generation (or the selection's), whether a
@@ -159,6 +160,11 @@ func (g *Game) input(gen int, s *scene.Scene) {
 	g.mu.Unlock()
 	g.cursor = p
 	clicked := inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft)
+	// A tap is a click where the finger lands (a touch screen has no hover).
+	if g.touches = inpututil.AppendJustPressedTouchIDs(g.touches[:0]); len(g.touches) > 0 {
+		tx, ty := ebiten.TouchPosition(g.touches[0])
+		p, clicked, left = layout.Point{X: float64(tx), Y: float64(ty)}, true, false
+	}
 	shape := ebiten.CursorShapeDefault
 	defer func() { ebiten.SetCursorShape(shape) }()
 
