@@ -32,6 +32,9 @@
 //     find_measures sums the per-layer arrays, in float64.
 //
 // Scoring is deterministic: the weights and the batch depend only on the
-// spec and Config, so an architecture's scores are the same whichever
-// worker computes them and in whatever order (see Local and Evaluator).
+// spec and Config (every architecture gets the same Seed, hence the same
+// batch), so an architecture's scores are the same whichever worker
+// computes them and in whatever order. An Evaluator runs Jobs: Local on
+// goroutines; in the browser, the kernel worker's pool of Web Workers
+// running wasm/pool, which receive each Job as JSON.
 package proxy
