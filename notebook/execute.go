@@ -12,6 +12,9 @@ type ExecOptions struct {
 	Timeout   time.Duration // per cell; 0 means none
 	KeepGoing bool          // run the remaining cells after a failure
 	Files     fs.FS         // built-in data files; nil means nb.NativeFiles()
+	// Uploads are files given to the notebook as a user uploads them in
+	// the page (nb.UploadedFile reads them), by name.
+	Uploads map[string][]byte
 	// OnOutput sees each output as it happens, before it is stored in the
 	// cell, and may add representations to it (the SVG of a figure, say).
 	OnOutput func(cell int, o *Output)
@@ -49,6 +52,9 @@ func Execute(nb *Notebook, opt ExecOptions) (failed int, err error) {
 	}, opt.Files)
 	if err != nil {
 		return 0, err
+	}
+	for name, b := range opt.Uploads {
+		k.Session().AddUpload(name, b)
 	}
 	for i := range nb.Cells {
 		cell := &nb.Cells[i]

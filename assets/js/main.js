@@ -716,7 +716,10 @@ class App {
       upload.value = "";
       for (const file of files) {
         this.kernel.upload(file.name, new Uint8Array(await file.arrayBuffer()));
-        this.banners.show("notice", `Uploaded ${file.name}: cells read it with nb.UploadedFile("${file.name}").`, { key: "upload" });
+      }
+      if (files.length > 0) {
+        const names = files.map((f) => f.name).join(", ");
+        this.banners.show("notice", `Uploaded ${names}: cells read each with nb.UploadedFile("${files[0].name}").`, { key: "upload" });
       }
     });
     const name = $("#notebook-name");
