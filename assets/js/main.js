@@ -604,7 +604,8 @@ class App {
       const resp = await fetch(new URL(file, LESSONS), { cache: "no-cache" });
       if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
       const nb = Notebook.parse(await resp.text());
-      this.replaceNotebook(nb, file, { keepPrevious: true, message: `Opened the lesson ${file}.` });
+      const name = file.split("/").pop();
+      this.replaceNotebook(nb, name, { keepPrevious: true, message: `Opened the lesson ${name}.` });
     } catch (e) {
       this.banners.show("error", `Could not open the lesson ${file} (${e.message}). Your notebook was not changed.`, { key: "open" });
     }

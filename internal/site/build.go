@@ -19,6 +19,7 @@ import (
 	"github.com/andybalholm/brotli"
 
 	"nasbook/engine/data"
+	"nasbook/notebook"
 	"nasbook/engine/kernel/wasmsimd"
 )
 
@@ -101,10 +102,45 @@ func Build(root string, opt Options) (rebuilt bool, err error) {
 	if err := buildData(root, out, logf); err != nil {
 		return false, err
 	}
+	if err := buildScriptLessons(root, out); err != nil {
+		return false, err
+	}
 	if err := os.WriteFile(stampFile, []byte(stamp), 0o644); err != nil {
 		return false, err
 	}
 	return true, nil
+}
+
+// buildScriptLessons writes each example script of scripts/ as a notebook
+// into out/lessons, so the page opens it like a lesson.
+func buildScriptLessons(root, out string) error {
+	files, err := filepath.Glob(filepath.Join(root, "scripts", "*.go"))
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(out, "lessons")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		nb, _, ok := notebook.FromScript(string(src))
+		if !ok {
+			continue // not a script: the package's doc and tests
+		}
+		var b bytes.Buffer
+		if err := nb.Write(&b); err != nil {
+			return err
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".go") + ".ipynb"
+		if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // buildData writes the MNIST subset that the page fetches when a cell asks
