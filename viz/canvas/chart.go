@@ -22,36 +22,23 @@ var (
 )
 
 // plot paints a chart: grid, axes, ticks, the step line of the front, the
-// dots bottom to top, the legend and the labels.
+// dots bottom to top and the legend's marks, then every label on top. The
+// shapes come first and the text last, since each text draw flushes the
+// offscreen image of the antialiased shapes (see cell).
 func (g *Game) plot(dst *ebiten.Image, c *layout.Chart) {
 	sc := g.scale
 	f := c.Frame
 	for _, t := range c.XTicks {
 		g.stroke(dst, []layout.Point{{X: t.At, Y: f.Min.Y}, {X: t.At, Y: f.Max.Y}}, sc, grid)
 		g.stroke(dst, []layout.Point{{X: t.At, Y: f.Max.Y}, {X: t.At, Y: f.Max.Y + c.TickLen}}, 1.5*sc, tickInk)
-		g.text(dst, t.Label, tickInk)
 	}
 	for _, t := range c.YTicks {
 		g.stroke(dst, []layout.Point{{X: f.Min.X, Y: t.At}, {X: f.Max.X, Y: t.At}}, sc, grid)
 		g.stroke(dst, []layout.Point{{X: f.Min.X - c.TickLen, Y: t.At}, {X: f.Min.X, Y: t.At}}, 1.5*sc, tickInk)
-		g.text(dst, t.Label, tickInk)
 	}
 	g.stroke(dst, []layout.Point{{X: f.Min.X, Y: f.Min.Y}, {X: f.Min.X, Y: f.Max.Y}, {X: f.Max.X, Y: f.Max.Y}}, 2*sc, layout.Ink)
-	if c.XLabel.S != "" {
-		g.text(dst, c.XLabel, layout.Ink)
-	}
-	if c.YLabel.S != "" {
-		g.text(dst, c.YLabel, layout.Ink)
-	}
-	if c.Title.S != "" {
-		g.text(dst, c.Title, layout.Ink)
-	}
 	for _, e := range c.Legend {
 		g.swatch(dst, e)
-		g.text(dst, e.Text, layout.Ink)
-	}
-	if c.Empty.S != "" {
-		g.text(dst, c.Empty, muted)
 	}
 	if len(c.Steps) > 1 {
 		g.stroke(dst, c.Steps, 3*sc, layout.Accent)
@@ -66,6 +53,23 @@ func (g *Game) plot(dst *ebiten.Image, c *layout.Chart) {
 			g.disc(dst, d.At, d.R+1.2*sc, dotEdge) // a paper rim parts crowded dots
 		}
 		g.disc(dst, d.At, d.R, d.Color)
+	}
+	for _, t := range c.XTicks {
+		g.text(dst, t.Label, tickInk)
+	}
+	for _, t := range c.YTicks {
+		g.text(dst, t.Label, tickInk)
+	}
+	for _, t := range []layout.Text{c.XLabel, c.YLabel, c.Title} {
+		if t.S != "" {
+			g.text(dst, t, layout.Ink)
+		}
+	}
+	for _, e := range c.Legend {
+		g.text(dst, e.Text, layout.Ink)
+	}
+	if c.Empty.S != "" {
+		g.text(dst, c.Empty, muted)
 	}
 }
 

@@ -73,9 +73,13 @@ func (g *Game) paint(dst *ebiten.Image, s *scene.Scene, err error) Drawn {
 }
 
 func (g *Game) cell(dst *ebiten.Image, l *layout.Layout) {
-	if l.Title.S != "" {
-		g.text(dst, l.Title, layout.Ink)
-	}
+	// All shapes first, then all text. Shapes are antialiased, which ebiten
+	// renders through an offscreen image at twice the size that one
+	// non-antialiased draw (text) flushes: interleaving them cost a flush per
+	// label, a few hundred milliseconds a frame in a software-rendered
+	// canvas. Labels never lie under nodes or other labels (package layout),
+	// so the order of the layers is the same picture.
+	//
 	// Faint edges first, so strong ones cross over them.
 	order := make([]int, len(l.Edges))
 	for i := range order {
@@ -115,7 +119,6 @@ func (g *Game) cell(dst *ebiten.Image, l *layout.Layout) {
 			// A lone edge's label: a pill in the edge's colour.
 			c := fade(e.Color, max(e.Alpha, 0.5))
 			rounded(dst, e.Pill, e.Pill.Dy()/2, pillFill, c, max(1.5*g.scale, e.Width/2))
-			g.text(dst, e.Label, fade(layout.Ink, max(e.Alpha, 0.6)))
 			continue
 		}
 		// A bundle's labels: one card, a row per op with a swatch of its colour.
@@ -123,10 +126,22 @@ func (g *Game) cell(dst *ebiten.Image, l *layout.Layout) {
 			rounded(dst, e.Stack, e.Stack.Dy()/8, pillFill, fade(layout.Ink, 0.35), 1.5*g.scale)
 		}
 		rounded(dst, e.Swatch, e.Swatch.Dy()/5, fade(e.Color, max(e.Alpha, 0.3)), fade(e.Color, max(e.Alpha, 0.3)), 0)
-		g.text(dst, e.Label, fade(layout.Ink, max(e.Alpha, 0.45)))
 	}
 	for _, n := range l.Nodes {
 		rounded(dst, n.Box, n.Box.Dy()/4, nodeFill, layout.Ink, 2*g.scale)
+	}
+	// The text layer.
+	if l.Title.S != "" {
+		g.text(dst, l.Title, layout.Ink)
+	}
+	for _, e := range l.Edges {
+		if e.Bundle == 1 {
+			g.text(dst, e.Label, fade(layout.Ink, max(e.Alpha, 0.6)))
+		} else {
+			g.text(dst, e.Label, fade(layout.Ink, max(e.Alpha, 0.45)))
+		}
+	}
+	for _, n := range l.Nodes {
 		g.text(dst, n.Label, layout.Ink)
 	}
 }
