@@ -443,3 +443,32 @@ func TestGoroutinePanicRestartsTheKernel(t *testing.T) {
 		t.Errorf("after the crash: text %q error %v", got.Text, deref(got.Error))
 	}
 }
+
+// TestMemoryExhaustionRestartsTheKernel: a cell that allocates more than a
+// tab can hold ends with an error on the cell and a fresh kernel; the
+// notebook keeps every source.
+func TestMemoryExhaustionRestartsTheKernel(t *testing.T) {
+	ctx := page(t)
+	runCell(t, ctx, "kept := 1")
+	got := runCell(t, ctx, "var blocks [][]float64\nfor i := 0; i < 64; i++ {\n\tblocks = append(blocks, make([]float64, 1<<27)) // 1 GiB each\n}")
+	if got.Error == nil {
+		t.Fatalf("a 64 GiB allocation succeeded: %q", got.Text)
+	}
+	if !strings.Contains(*got.Error, "out of memory") {
+		t.Errorf("the error does not say the kernel ran out of memory: %.300s", *got.Error)
+	}
+	eval[any](t, ctx, `window.nasbook.ready()`, 60*time.Second)
+	if r := runCell(t, ctx, "6 * 7"); r.Error != nil || r.Text != "42\n" {
+		t.Errorf("after the allocation: text %q error %v", r.Text, deref(r.Error))
+	}
+	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, 5*time.Second)
+	if len(cells) < 2 || cells[len(cells)-3].Source != "kept := 1" && cells[len(cells)-4].Source != "kept := 1" {
+		found := false
+		for _, c := range cells {
+			found = found || c.Source == "kept := 1"
+		}
+		if !found {
+			t.Error("the notebook lost a cell's source")
+		}
+	}
+}

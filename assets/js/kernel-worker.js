@@ -16,6 +16,9 @@
 // crash report can say why the program ended.
 let consoleTail = "";
 const TAIL_MAX = 4000;
+// The runtime's headline ("fatal error: out of memory", "panic: ..."), which a
+// long trace pushes out of the tail.
+let headline = "";
 
 function post(msg) {
   try {
@@ -38,6 +41,9 @@ if (self.fs && typeof self.fs.writeSync === "function") {
   const writeSync = self.fs.writeSync.bind(self.fs);
   self.fs.writeSync = (fd, buf) => {
     consoleTail = (consoleTail + decoder.decode(buf)).slice(-TAIL_MAX);
+    // The runtime writes a headline in pieces: look for it whole in the tail.
+    const m = consoleTail.match(/^(fatal error|panic): \S.*$/m);
+    if (m) headline = m[0];
     return writeSync(fd, buf);
   };
 }
@@ -144,7 +150,7 @@ async function instantiate() {
   // go.run resolves when the Go program exits; main normally blocks forever after registering
   // nasbookRun, so an exit (clean or not) means the kernel is gone.
   go.run(result.instance).then(
-    () => post({ type: "exit", code: exitCode, message: consoleTail.trim() }),
-    (e) => post({ type: "exit", code: exitCode, message: ((e && e.message) || String(e)) + "\n" + consoleTail.trim() }),
+    () => post({ type: "exit", code: exitCode, message: (headline ? headline + "\n" : "") + consoleTail.trim() }),
+    (e) => post({ type: "exit", code: exitCode, message: (headline ? headline + "\n" : "") + ((e && e.message) || String(e)) + "\n" + consoleTail.trim() }),
   );
 })();

@@ -165,8 +165,13 @@ export class Kernel {
     const running = this.current;
     this.current = null;
     this._kill();
-    const [first, ...rest] = String(message).split("\n");
-    const error = { ename: "KernelError", evalue: `the kernel crashed: ${first}; its state was reset`, traceback: rest.filter((l) => l.trim()) };
+    const lines = String(message).split("\n");
+    // Go's own headline ("fatal error: ...", "panic: ...") says more than the
+    // last line of the trace.
+    let first = (lines.find((l) => /^(fatal error|panic): /.test(l.trim())) || lines[0]).trim();
+    if (/out of memory/.test(first)) first = "out of memory: the cell asked for more memory than the tab can give";
+    const rest = lines.filter((l) => l.trim() && l.trim() !== first);
+    const error = { ename: "KernelError", evalue: `the kernel crashed: ${first}; its state was reset`, traceback: rest };
     if (running) this._finish(running, { status: "killed", error });
     this._cancelAll("not run: the kernel crashed before this cell ran");
     if (this.hooks.onCrash) this.hooks.onCrash(message);
