@@ -19,8 +19,8 @@ import (
 	"github.com/andybalholm/brotli"
 
 	"nasbook/engine/data"
-	"nasbook/notebook"
 	"nasbook/engine/kernel/wasmsimd"
+	"nasbook/notebook"
 )
 
 // Program is one js/wasm program of the page.
