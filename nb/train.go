@@ -9,7 +9,6 @@ import (
 
 	"nasbook/engine/data"
 	"nasbook/engine/optim"
-	"nasbook/engine/tensor"
 	"nasbook/engine/train"
 )
 
@@ -117,8 +116,8 @@ func (s *Session) Train(model Model, d *Data, cfg TrainConfig) *TrainResult {
 	}
 	show(0, "starting")
 	hist, err := train.Fit(context.Background(), net, ps,
-		&batches{it: data.NewBatcher(tr, cfg.Batch, data.NewRand(cfg.Seed+1))},
-		&batches{it: data.NewBatcher(d.Valid, 256, nil)},
+		tr.Tensors(cfg.Batch, data.NewRand(cfg.Seed+1)),
+		d.Valid.Tensors(256, nil),
 		train.Config{
 			Epochs: cfg.Epochs, Optimizer: opt, Schedule: sched, ScheduleSteps: true,
 			OnStep: func(st train.StepInfo) {
@@ -143,7 +142,7 @@ func (s *Session) Train(model Model, d *Data, cfg TrainConfig) *TrainResult {
 		show(len(res.Epochs)*stepsPerEpoch, "failed")
 		fail("Train", err)
 	}
-	res.TestLoss, res.TestAcc, err = train.Evaluate(context.Background(), net, &batches{it: data.NewBatcher(d.Test, 256, nil)}, nil)
+	res.TestLoss, res.TestAcc, err = train.Evaluate(context.Background(), net, d.Test.Tensors(256, nil), nil)
 	if err != nil {
 		fail("Train", err)
 	}
@@ -186,17 +185,4 @@ func optimizer(cfg TrainConfig) (optim.Optimizer, float32, error) {
 		return &optim.SGD{Momentum: m, WeightDecay: float32(cfg.WeightDecay)}, lr, nil
 	}
 	return nil, 0, fmt.Errorf("optimizer %q, want adam, adamw or sgd", cfg.Optimizer)
-}
-
-// batches adapts a data.Batcher to train.Batches: one pass per epoch.
-type batches struct {
-	it *data.Batcher
-	b  data.Batch
-}
-
-func (s *batches) Next() (*tensor.Tensor, []int, bool) {
-	if !s.it.Next(&s.b) {
-		return nil, nil, false
-	}
-	return tensor.FromData(s.b.X, s.b.N, s.b.C, s.b.H, s.b.W), s.b.Y, true
 }

@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"math/rand"
+	"nasbook/engine/tensor"
 )
 
 // Batch is a reusable buffer for a minibatch of N examples.
@@ -116,3 +117,26 @@ func (it *Batcher) Cycle(dst *Batch) {
 }
 
 func (it *Batcher) swap(i, j int) { it.order[i], it.order[j] = it.order[j], it.order[i] }
+
+// Tensors is a Batcher whose batches come as tensors: the form of
+// engine/train's Batches, one pass over the data per epoch. The tensor views
+// the batch buffer, reused from one batch to the next.
+type Tensors struct {
+	it *Batcher
+	b  Batch
+}
+
+// Tensors returns batches of size examples of d, shuffled by rng (nil keeps
+// the file order).
+func (d *Dataset) Tensors(size int, rng *rand.Rand) *Tensors {
+	return &Tensors{it: NewBatcher(d, size, rng)}
+}
+
+// Next returns the next batch [N, C, H, W] and its labels, or false at the
+// end of an epoch (the next call starts the next epoch).
+func (t *Tensors) Next() (*tensor.Tensor, []int, bool) {
+	if !t.it.Next(&t.b) {
+		return nil, nil, false
+	}
+	return tensor.FromData(t.b.X, t.b.N, t.b.C, t.b.H, t.b.W), t.b.Y, true
+}

@@ -13,7 +13,6 @@ import (
 	"nasbook/engine/data"
 	"nasbook/engine/kernel"
 	"nasbook/engine/optim"
-	"nasbook/engine/tensor"
 	"nasbook/engine/train"
 	"nasbook/space/spec"
 )
@@ -188,21 +187,7 @@ func run(ctx context.Context, s *spec.Spec, d Data, cfg Config, candidate int) (
 }
 
 // batches adapts a dataset to train.Batches.
-func batches(d *data.Dataset, size int, r *rand.Rand) train.Batches {
-	return &batcher{it: data.NewBatcher(d, size, r)}
-}
-
-type batcher struct {
-	it *data.Batcher
-	b  data.Batch
-}
-
-func (s *batcher) Next() (*tensor.Tensor, []int, bool) {
-	if !s.it.Next(&s.b) {
-		return nil, nil, false
-	}
-	return tensor.FromData(s.b.X, s.b.N, s.b.C, s.b.H, s.b.W), s.b.Y, true
-}
+func batches(d *data.Dataset, size int, r *rand.Rand) train.Batches { return d.Tensors(size, r) }
 
 // Halving is successive halving over a set of candidates: every candidate
 // trains MinEpochs; the best 1/Eta (by validation accuracy) train Eta times

@@ -8,7 +8,6 @@ import (
 	"nasbook/engine/data"
 	"nasbook/engine/kernel"
 	"nasbook/engine/optim"
-	"nasbook/engine/tensor"
 	"nasbook/engine/train"
 	"nasbook/space/spec"
 )
@@ -58,32 +57,19 @@ func Retrain(ctx context.Context, s *spec.Spec, trainSet, validSet, testSet *dat
 	out := &Retrained{Params: net.Params.Len()}
 	var val train.Batches
 	if validSet != nil && validSet.Len() > 0 {
-		val = &batches{it: data.NewBatcher(validSet, 256, nil)}
+		val = validSet.Tensors(256, nil)
 	}
-	out.Epochs, err = train.Fit(ctx, net, net.Params, &batches{it: data.NewBatcher(trainSet, cfg.Batch, rand.New(rand.NewSource(cfg.Seed+1)))}, val,
+	out.Epochs, err = train.Fit(ctx, net, net.Params, trainSet.Tensors(cfg.Batch, rand.New(rand.NewSource(cfg.Seed+1))), val,
 		train.Config{Epochs: cfg.Epochs, Optimizer: &optim.SGD{Momentum: 0.9, WeightDecay: float32(cfg.WeightDecay)},
 			Schedule: optim.Cosine{Base: float32(cfg.LR), Steps: steps}, ScheduleSteps: true, ClipNorm: 5,
 			Kernels: cfg.Kernels, OnEpoch: cfg.OnEpoch})
 	if err != nil {
 		return nil, err
 	}
-	out.TestLoss, out.TestAcc, err = train.Evaluate(ctx, net, &batches{it: data.NewBatcher(testSet, 256, nil)}, cfg.Kernels)
+	out.TestLoss, out.TestAcc, err = train.Evaluate(ctx, net, testSet.Tensors(256, nil), cfg.Kernels)
 	if err != nil {
 		return nil, err
 	}
 	out.Seconds = time.Since(start).Seconds()
 	return out, nil
-}
-
-// batches adapts a data.Batcher to train.Batches.
-type batches struct {
-	it *data.Batcher
-	b  data.Batch
-}
-
-func (s *batches) Next() (*tensor.Tensor, []int, bool) {
-	if !s.it.Next(&s.b) {
-		return nil, nil, false
-	}
-	return tensor.FromData(s.b.X, s.b.N, s.b.C, s.b.H, s.b.W), s.b.Y, true
 }

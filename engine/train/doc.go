@@ -8,20 +8,8 @@
 // summation order).
 //
 // Data arrives through the one-method Batches interface so this package does
-// not depend on how datasets are stored. Its contract is that of
-// engine/data's Batcher, which adapts in a few lines:
-//
-//	type batches struct {
-//		it *data.Batcher
-//		b  data.Batch
-//	}
-//
-//	func (s *batches) Next() (*tensor.Tensor, []int, bool) {
-//		if !s.it.Next(&s.b) {
-//			return nil, nil, false
-//		}
-//		return tensor.FromData(s.b.X, s.b.N, s.b.C, s.b.H, s.b.W), s.b.Y, true
-//	}
+// not depend on how datasets are stored; engine/data's Dataset.Tensors gives
+// one.
 //
 // Cancellation is checked between steps, never inside one: through the
 // context given to Fit and through Config.Stop, which suits a wasm worker that
