@@ -342,20 +342,7 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 	}
 	res.Curve, res.Lower, res.Upper = band(curves)
 	if len(objs) > 1 {
-		fs := make([][]float64, len(pooled))
-		for i, e := range pooled {
-			fs[i] = e.Fitness
-		}
-		var front []search.Evaluation
-		seen := map[string]bool{}
-		for _, i := range search.ParetoFront(fs) {
-			if key := pooled[i].Arch.Key(); !seen[key] {
-				seen[key] = true
-				front = append(front, pooled[i])
-			}
-		}
-		slices.SortStableFunc(front, func(a, b search.Evaluation) int { return -cmpFloat(a.Fitness[0], b.Fitness[0]) })
-		res.Front = members(sp, cols, front)
+		res.Front = members(sp, cols, search.PooledFront(pooled))
 	}
 	return res, nil
 }
@@ -470,16 +457,6 @@ func (c *searchScene) show() {
 		pl.X = scene.Axis{Label: c.objs[1].Name, Minimize: c.objs[1].Minimize}
 	}
 	c.sess.Update(fmt.Sprintf("search-canvas-%p", c), Output{scene.MIMEType: sc, "text/plain": ""})
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func members(sp space.Space, cols []string, es []search.Evaluation) []FrontMember {

@@ -138,21 +138,7 @@ func runSearch(args []string, stdout io.Writer) error {
 		out.Std = 0
 	}
 	if len(objs) > 1 {
-		// The front of all runs together.
-		fs := make([][]float64, len(pooled))
-		for i, e := range pooled {
-			fs[i] = e.Fitness
-		}
-		var front []search.Evaluation
-		seen := map[string]bool{}
-		for _, i := range search.ParetoFront(fs) {
-			if k := pooled[i].Arch.Key(); !seen[k] {
-				seen[k] = true
-				front = append(front, pooled[i])
-			}
-		}
-		slices.SortStableFunc(front, func(a, b search.Evaluation) int { return compareDesc(a.Fitness[0], b.Fitness[0]) })
-		out.Front = frontMembers(sp, objs, front)
+		out.Front = frontMembers(sp, objs, search.PooledFront(pooled)) // of all runs together
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -234,16 +220,6 @@ func frontMembers(sp space.Space, objs []search.Objective, front []search.Evalua
 		out[i] = m
 	}
 	return out
-}
-
-func compareDesc(a, b float64) int {
-	switch {
-	case a > b:
-		return -1
-	case a < b:
-		return 1
-	}
-	return 0
 }
 
 func (r *searchReport) print(w io.Writer) {
