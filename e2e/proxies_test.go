@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"nasbook/internal/shared"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,11 +20,7 @@ import (
 // a user would.
 func accuracyTable(t *testing.T) string {
 	t.Helper()
-	p := filepath.Join(root(t), "..", "shared", "data", "nb201", "accuracy-200ep.csv")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("reference data %s absent", p)
-	}
-	return p
+	return shared.Dir(t, "nb201/accuracy-200ep.csv")
 }
 
 // openPage opens the playground at url (with query) and waits for the kernel.

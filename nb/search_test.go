@@ -3,8 +3,7 @@ package nb_test
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
+	"nasbook/internal/shared"
 	"strings"
 	"testing"
 
@@ -94,10 +93,7 @@ func TestSearchMistakesPanic(t *testing.T) {
 // NAS-Bench-201's CIFAR-10 table, with a plot of the mean best accuracy
 // against queries and a band over seeds.
 func TestCompareSearchOnNB201(t *testing.T) {
-	csv, err := os.ReadFile(filepath.Join("..", "..", "shared", "data", "nb201", "accuracy-200ep.csv"))
-	if err != nil {
-		t.Skip("../shared/data/nb201 is absent")
-	}
+	csv := shared.File(t, "nb201/accuracy-200ep.csv")
 	s, out, shown := session()
 	rs := s.CompareSearch(nb.SearchConfig{Budget: 50, Seeds: 4, Seed: 1, Table: s.LoadTable(string(csv)), Metric: "cifar10_test"}, "rs", "re", "reinforce", "bo")
 	var specs []*figure.Spec

@@ -16,6 +16,7 @@ func TestLessonsRunNatively(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every lesson")
 	}
+	// The tables, where ../shared is there; lessons that need them skip below.
 	tables := filepath.Join("..", "..", "shared", "data", "nb201")
 	uploads := map[string][]byte{}
 	for _, name := range []string{"accuracy-200ep.csv", "latency-help-ms.csv"} {

@@ -3,23 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
+	"nasbook/internal/shared"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
 // nb201Dir is ../shared/data/nb201 beside the repository.
-func nb201Dir(t *testing.T) string {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data", "nb201"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "accuracy-200ep.csv")); err != nil {
-		t.Skip("../shared/data/nb201 is absent")
-	}
-	return dir
-}
+func nb201Dir(t *testing.T) string { return shared.Dir(t, "nb201") }
 
 func TestSearchJSON(t *testing.T) {
 	d := nb201Dir(t)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"nasbook/internal/shared"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,30 +17,8 @@ import (
 	"nasbook/space/spec"
 )
 
-// sharedData returns ../shared/data/<name> beside the repository root, or
-// skips the test when it is absent.
-func sharedData(t testing.TB, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("reference data %s absent", p)
-	}
-	return p
-}
+// sharedData returns ../shared/data/<name>, or skips the test.
+func sharedData(t testing.TB, name string) string { return shared.Dir(t, name) }
 
 // readCSV returns the rows of a shared CSV as maps from column to value.
 func readCSV(t testing.TB, name string) []map[string]string {

@@ -3,6 +3,7 @@ package nb201
 import (
 	"encoding/csv"
 	"math"
+	"nasbook/internal/shared"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,30 +12,8 @@ import (
 	"nasbook/space/spec"
 )
 
-// sharedData returns ../shared/data/<name> beside the repository root, or
-// skips the test when it is absent.
-func sharedData(t *testing.T, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("reference data %s absent", p)
-	}
-	return p
-}
+// sharedData returns ../shared/data/<name>, or skips the test.
+func sharedData(t *testing.T, name string) string { return shared.Dir(t, name) }
 
 // NAS-Bench-201's own parameter and FLOP counts (zero-cost-naslib.csv,
 // columns "params" and "flops", in millions, for its CIFAR-10 network:
