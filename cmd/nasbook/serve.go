@@ -17,12 +17,13 @@ func serveCmd(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on")
 	root := fs.String("root", "", "project root (default: the module root above the working directory)")
+	quality := fs.Int("brotli", 9, "brotli `quality` (0-11) of the pre-compressed wasm; 11 is about 10% smaller and a minute slower")
 	fs.Parse(args)
 	dir, err := projectRoot(*root)
 	if err != nil {
 		return err
 	}
-	if err := build(dir, false); err != nil {
+	if err := build(dir, false, *quality); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -38,17 +39,21 @@ func buildCmd(args []string) error {
 	fs := flag.NewFlagSet("build", flag.ExitOnError)
 	force := fs.Bool("force", false, "rebuild even if the sources did not change")
 	root := fs.String("root", "", "project root (default: the module root above the working directory)")
+	quality := fs.Int("brotli", 9, "brotli `quality` (0-11) of the pre-compressed wasm; 11 is about 10% smaller and a minute slower")
 	fs.Parse(args)
 	dir, err := projectRoot(*root)
 	if err != nil {
 		return err
 	}
-	return build(dir, *force)
+	return build(dir, *force, *quality)
 }
 
-func build(dir string, force bool) error {
+func build(dir string, force bool, quality int) error {
+	if quality < 0 || quality > 11 {
+		return fmt.Errorf("-brotli %d, want 0 to 11", quality)
+	}
 	start := time.Now()
-	rebuilt, err := site.Build(dir, site.Options{Force: force, Log: os.Stderr})
+	rebuilt, err := site.Build(dir, site.Options{Force: force, Log: os.Stderr, BrotliQuality: quality})
 	if err != nil {
 		return err
 	}

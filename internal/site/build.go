@@ -64,7 +64,11 @@ func Build(root string, opt Options) (rebuilt bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	stamp, err := sourceHash(root, goVersion)
+	if opt.BrotliQuality == 0 {
+		opt.BrotliQuality = 9
+	}
+	// The compression level is part of what was built.
+	stamp, err := sourceHash(root, fmt.Sprintf("%s brotli %d", goVersion, opt.BrotliQuality))
 	if err != nil {
 		return false, err
 	}
