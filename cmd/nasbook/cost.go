@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"nasbook/engine/cost"
@@ -47,15 +46,9 @@ func costCmd(args []string) error {
 	fs.Parse(args)
 
 	set := spaces.Settings{C: *c, Layers: *layers, Auxiliary: *aux, ImageNet: *imagenet}
-	var shape []int
-	if *input != "" {
-		for _, p := range strings.Split(*input, "x") {
-			d, err := strconv.Atoi(p)
-			if err != nil || d <= 0 {
-				return fmt.Errorf("-input %q: want positive sizes joined by x, such as 3x32x32", *input)
-			}
-			shape = append(shape, d)
-		}
+	shape, err := parseShape(*input)
+	if err != nil {
+		return err
 	}
 	var lat *cost.LatencyTable
 	if *latency {

@@ -12,6 +12,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 )
 
 type command struct {
@@ -54,4 +56,20 @@ func usage() {
 		fmt.Fprintf(os.Stderr, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(os.Stderr, "\nRun 'nasbook <command> -h' for a command's flags.")
+}
+
+// parseShape reads an -input flag such as 3x32x32; "" is no shape.
+func parseShape(input string) ([]int, error) {
+	if input == "" {
+		return nil, nil
+	}
+	var shape []int
+	for _, p := range strings.Split(input, "x") {
+		d, err := strconv.Atoi(p)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("-input %q: want positive sizes joined by x, such as 3x32x32", input)
+		}
+		shape = append(shape, d)
+	}
+	return shape, nil
 }

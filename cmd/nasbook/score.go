@@ -52,15 +52,9 @@ func runScore(args []string, stdin io.Reader, stdout io.Writer) error {
 			return err
 		}
 	}
-	var shape []int
-	if *input != "" {
-		for _, p := range strings.Split(*input, "x") {
-			d, err := strconv.Atoi(p)
-			if err != nil || d <= 0 {
-				return fmt.Errorf("-input %q: want positive sizes joined by x, such as 3x32x32", *input)
-			}
-			shape = append(shape, d)
-		}
+	shape, err := parseShape(*input)
+	if err != nil {
+		return err
 	}
 	cfg := proxy.Config{Batch: *batch, Seed: *seed}
 	set := spaces.Settings{C: *c, Layers: *layers}
@@ -122,7 +116,7 @@ func runScore(args []string, stdin io.Reader, stdout io.Writer) error {
 		}
 	}
 	flush()
-	err := proxy.Local{Workers: *workers}.Evaluate(context.Background(), jobs, func(k int, r proxy.Result) {
+	err = proxy.Local{Workers: *workers}.Evaluate(context.Background(), jobs, func(k int, r proxy.Result) {
 		results[at[k]] = &r
 		flush()
 	})
