@@ -384,13 +384,7 @@ func TestMNISTLessonTrainsInTheBrowser(t *testing.T) {
 		t.Skip("trains a CNN in the browser for about a minute")
 	}
 	ctx := page(t)
-	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		const s = document.querySelector('#lessons');
-		if (s.querySelector('option[value="mnist.ipynb"]')) {
-			s.value = "mnist.ipynb"; s.dispatchEvent(new Event('change')); resolve(true);
-		} else setTimeout(poll, 50); })(); })`, 30*time.Second)
-	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		const c = window.nasbook.cells(); if (c.length > 3 && c[3].source.includes("nb.Train(cnn")) resolve(true); else setTimeout(poll, 50); })(); })`, 30*time.Second)
+	openLesson(t, ctx, "mnist.ipynb", 3, "nb.Train(cnn")
 	// Run the data cell, then the training cell, with their own Run buttons,
 	// recording the progress bar's values while it trains.
 	type run struct {
@@ -471,4 +465,20 @@ func TestMemoryExhaustionRestartsTheKernel(t *testing.T) {
 			t.Error("the notebook lost a cell's source")
 		}
 	}
+}
+
+// openLesson picks file in the Lessons menu, as a user does, and waits until
+// the notebook's cell number cell holds a source containing want; it returns
+// that source.
+func openLesson(t *testing.T, ctx context.Context, file string, cell int, want string) string {
+	t.Helper()
+	f, _ := json.Marshal(file)
+	w, _ := json.Marshal(want)
+	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
+		const s = document.querySelector('#lessons');
+		if (s.querySelector('option[value="' + `+string(f)+` + '"]')) {
+			s.value = `+string(f)+`; s.dispatchEvent(new Event('change')); resolve(true);
+		} else setTimeout(poll, 50); })(); })`, 30*time.Second)
+	return eval[string](t, ctx, fmt.Sprintf(`new Promise(resolve => { (function poll() {
+		const c = window.nasbook.cells(); if (c.length > %d && c[%d].source.includes(%s)) resolve(c[%d].source); else setTimeout(poll, 50); })(); })`, cell, cell, w, cell), 30*time.Second)
 }

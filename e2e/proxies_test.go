@@ -46,13 +46,7 @@ func uploadAndOpenLesson(t *testing.T, ctx context.Context) string {
 	}
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
 		if (document.body.textContent.includes('Uploaded accuracy-200ep.csv')) resolve(true); else setTimeout(poll, 50); })(); })`, 30*time.Second)
-	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		const s = document.querySelector('#lessons');
-		if (s.querySelector('option[value="proxies.ipynb"]')) {
-			s.value = "proxies.ipynb"; s.dispatchEvent(new Event('change')); resolve(true);
-		} else setTimeout(poll, 50); })(); })`, 30*time.Second)
-	return eval[string](t, ctx, `new Promise(resolve => { (function poll() {
-		const c = window.nasbook.cells(); if (c.length > 1 && c[1].source.includes("nb.Proxies(")) resolve(c[1].source); else setTimeout(poll, 50); })(); })`, 30*time.Second)
+	return openLesson(t, ctx, "proxies.ipynb", 1, "nb.Proxies(")
 }
 
 // TestProxiesLessonInTheBrowser uploads accuracy-200ep.csv through the page

@@ -61,15 +61,10 @@ func TestScriptsInTheBrowser(t *testing.T) {
 // notebook that the Lessons menu opens.
 func TestScriptLessonsInTheMenu(t *testing.T) {
 	ctx := page(t)
-	n := eval[int](t, ctx, `new Promise(resolve => { (function poll() {
-		const s = document.querySelector('#lessons');
-		const o = s.querySelector('option[value="../build/lessons/nb201_extra_op.ipynb"]');
-		if (o) { s.value = o.value; s.dispatchEvent(new Event('change')); resolve(s.options.length); } else setTimeout(poll, 50); })(); })`, 30*time.Second)
-	if n < 9 {
+	src := openLesson(t, ctx, "../build/lessons/nb201_extra_op.ipynb", 1, "DefineCellSpace")
+	if n := eval[int](t, ctx, `document.querySelector('#lessons').options.length`, 5*time.Second); n < 9 {
 		t.Errorf("%d entries in the Lessons menu", n)
 	}
-	src := eval[string](t, ctx, `new Promise(resolve => { (function poll() {
-		const c = window.nasbook.cells(); if (c.length > 1 && c[1].source.includes("DefineCellSpace")) resolve(c[1].source); else setTimeout(poll, 50); })(); })`, 30*time.Second)
 	if strings.Contains(src, "//go:build") || strings.Contains(src, "package main") {
 		t.Errorf("the script's header reached a cell:\n%s", src)
 	}

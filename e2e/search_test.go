@@ -28,13 +28,7 @@ func TestSearchLessonInTheBrowser(t *testing.T) {
 		if (t.includes('accuracy-200ep.csv') && t.includes('latency-help-ms.csv')) resolve(true); else setTimeout(poll, 50); })(); })`, 30*time.Second)
 	eval[any](t, ctx, `(window.__pareto = new Promise(resolve => window.addEventListener('message', e => {
 		if (e.data && e.data.type === 'canvas-drawn' && e.data.kind === 'pareto') resolve(e.data); })), true)`, 5*time.Second)
-	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		const s = document.querySelector('#lessons');
-		if (s.querySelector('option[value="search.ipynb"]')) {
-			s.value = "search.ipynb"; s.dispatchEvent(new Event('change')); resolve(true);
-		} else setTimeout(poll, 50); })(); })`, 30*time.Second)
-	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		const c = window.nasbook.cells(); if (c.length > 3 && c[3].source.includes("CompareSearch")) resolve(true); else setTimeout(poll, 50); })(); })`, 30*time.Second)
+	openLesson(t, ctx, "search.ipynb", 3, "CompareSearch")
 	start := time.Now()
 	eval[any](t, ctx, `window.nasbook.runAll()`, 10*time.Minute)
 	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, 5*time.Second)

@@ -136,7 +136,8 @@ func (g *Game) ring(dst *ebiten.Image, c layout.Point, r, width float64, col col
 	triangles(dst, g.vs, g.is, col)
 }
 
-// stroke is the package's stroke with the game's reusable vertex buffers.
+// stroke draws a polyline of the given width with round joins and caps, in
+// the game's reusable vertex buffers.
 func (g *Game) stroke(dst *ebiten.Image, pts []layout.Point, width float64, c color.RGBA) {
 	if len(pts) < 2 {
 		return

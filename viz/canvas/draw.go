@@ -107,10 +107,10 @@ func (g *Game) cell(dst *ebiten.Image, l *layout.Layout) {
 		if e.None {
 			d := 3 * e.Width
 			for _, dash := range layout.Dashes(pts, 2*d, d) {
-				stroke(dst, dash, e.Width, c)
+				g.stroke(dst, dash, e.Width, c)
 			}
 		} else {
-			stroke(dst, pts, e.Width, c)
+			g.stroke(dst, pts, e.Width, c)
 		}
 		fill(dst, e.Arrow[:], c)
 	}
@@ -225,21 +225,6 @@ func (g *Game) text(dst *ebiten.Image, t layout.Text, c color.Color) {
 func fade(c color.RGBA, alpha float64) color.RGBA {
 	mix := func(a, p uint8) uint8 { return uint8(math.Round(alpha*float64(a) + (1-alpha)*float64(p))) }
 	return color.RGBA{mix(c.R, layout.Paper.R), mix(c.G, layout.Paper.G), mix(c.B, layout.Paper.B), 0xff}
-}
-
-func stroke(dst *ebiten.Image, pts []layout.Point, width float64, c color.RGBA) {
-	if len(pts) < 2 {
-		return
-	}
-	var p vector.Path
-	p.MoveTo(float32(pts[0].X), float32(pts[0].Y))
-	for _, q := range pts[1:] {
-		p.LineTo(float32(q.X), float32(q.Y))
-	}
-	vs, is := p.AppendVerticesAndIndicesForStroke(nil, nil, &vector.StrokeOptions{
-		Width: float32(width), LineJoin: vector.LineJoinRound, LineCap: vector.LineCapRound,
-	})
-	triangles(dst, vs, is, c)
 }
 
 func fill(dst *ebiten.Image, pts []layout.Point, c color.RGBA) {
