@@ -20,8 +20,8 @@ type costLine struct {
 	Space string `json:"space,omitempty"`
 	Arch  string `json:"arch,omitempty"`
 	cost.Report
-	NB201FLOPs int64  `json:"nb201_flops,omitempty"` // NAS-Bench-201's own FLOP convention
-	Error      string `json:"error,omitempty"`
+	NASLibFLOPs int64  `json:"naslib_flops,omitempty"` // NB201 only: NASLib's FLOP convention (cost.Net.NASLibFLOPs)
+	Error       string `json:"error,omitempty"`
 }
 
 func costCmd(args []string) error {
@@ -40,7 +40,7 @@ func costCmd(args []string) error {
 	latency := fs.Bool("latency", false, "measure latency_ms on this machine, layer by layer")
 	table := fs.String("latency-table", "", "a JSON latency table to read and extend (with -latency)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nasbook cost [flags]\n\nPrints one JSON object per architecture: params, macs, flops (2 x macs),\nactivation_bytes, peak_train_bytes, latency_ms with -latency, nb201_flops for NB201.\nWithout -nb201, -darts, -spec or -arch it reads architectures from standard input, one per line.")
+		fmt.Fprintln(fs.Output(), "usage: nasbook cost [flags]\n\nPrints one JSON object per architecture: params, macs, flops (2 x macs),\nactivation_bytes, peak_train_bytes, latency_ms with -latency, naslib_flops for NB201 (as NASLib counts them).\nWithout -nb201, -darts, -spec or -arch it reads architectures from standard input, one per line.")
 		fs.PrintDefaults()
 	}
 	fs.Parse(args)
@@ -134,7 +134,7 @@ func costOf(s *spec.Spec, shape []int, classes, batch int, lat *cost.LatencyTabl
 	}
 	line.Report = n.Count(batch)
 	if s.Space == "nb201" {
-		line.NB201FLOPs = n.NB201FLOPs()
+		line.NASLibFLOPs = n.NASLibFLOPs()
 	}
 	if lat != nil {
 		line.LatencyMS = lat.Latency(n, true)

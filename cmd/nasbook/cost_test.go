@@ -19,7 +19,7 @@ func TestCostLine(t *testing.T) {
 	}
 	b, _ := json.Marshal(line)
 	// NAS-Bench-201 index 1: 0.802426M params (zero-cost-naslib.csv).
-	for _, want := range []string{`"params":802426`, `"macs":`, `"flops":`, `"activation_bytes":`, `"nb201_flops":`} {
+	for _, want := range []string{`"params":802426`, `"macs":`, `"flops":`, `"activation_bytes":`, `"naslib_flops":`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("%s lacks %s", b, want)
 		}

@@ -15,7 +15,9 @@
 // attention score/value products, as the MobileNet papers count "MAdds".
 // Batch norm, activations, pooling, additions and concatenations count
 // none. FLOPs are 2 x MACs. Benchmarks with their own convention get their
-// own function: NB201FLOPs counts as NAS-Bench-201's flop_benchmark.py does.
+// own function: NASLibFLOPs counts as NASLib's zero-cost benchmark does
+// (tensorwatch's torchstat counter), the figures its NAS-Bench-201 tables
+// print.
 //
 // Params counts the parameters of the inference network: layers marked Aux
 // (an auxiliary classifier used only in training, as in DARTS) are counted

@@ -66,7 +66,7 @@ const (
 	Params
 	// FLOPs is the forward FLOPs per example, in millions (NASLib's
 	// "flops"): for NAS-Bench-201 networks as the benchmark counts them
-	// (cost.Net.NB201FLOPs), otherwise 2 × multiply-accumulates.
+	// (cost.Net.NASLibFLOPs), otherwise 2 × multiply-accumulates.
 	FLOPs
 
 	numProxies
@@ -231,7 +231,7 @@ func costProxy(s *spec.Spec, p Proxy) (float64, error) {
 		return float64(r.Params) / 1e6, nil
 	}
 	if s.Cells != nil && s.Cells.Macro == spec.MacroNB201 {
-		return float64(n.NB201FLOPs()) / 1e6, nil
+		return float64(n.NASLibFLOPs()) / 1e6, nil
 	}
 	return float64(r.FLOPs) / 1e6, nil
 }

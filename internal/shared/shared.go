@@ -7,6 +7,7 @@ package shared
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -44,4 +45,11 @@ func File(t testing.TB, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// SixDigits reports whether got, printed to six significant digits as the
+// tables print their figures, is want.
+func SixDigits(got, want float64) bool {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(got, 'g', 6, 64), 64)
+	return err == nil && r == want
 }
