@@ -90,6 +90,22 @@ func (t *Tape) pool(x *Var, k, stride, pad int, max bool) *Var {
 		panic(fmt.Sprintf("ag: pool %d×%d stride %d pad %d of %v", k, k, stride, pad, xs))
 	}
 	y := t.out([]int{p.N, p.C, p.OutH(), p.OutW()}, x)
+	if max && t.Hooks != nil && t.Hooks.Gates != nil {
+		st := stride
+		if st == 0 {
+			st = k
+		}
+		from := t.Hooks.Gates.poolArgmax(x.Value.Data, p.N, p.C, p.H, p.W, k, st, pad, p.OutH(), p.OutW())
+		for i, q := range from {
+			y.Value.Data[i] = x.Value.Data[q]
+		}
+		t.record(y, func() {
+			for i, g := range y.Grad.Data {
+				x.Grad.Data[from[i]] += g
+			}
+		})
+		return y
+	}
 	if max {
 		t.K.MaxPool2D(p, x.Value.Data, y.Value.Data)
 	} else {

@@ -13,6 +13,24 @@ func (t *Tape) ReLU(x *Var) *Var {
 	}
 	y := t.out(x.Shape(), x)
 	xd, yd := x.Value.Data, y.Value.Data
+	if t.Hooks != nil && t.Hooks.Gates != nil {
+		on := t.Hooks.Gates.reluMask(xd[:len(yd)])
+		for i, v := range xd[:len(yd)] {
+			yd[i] = 0
+			if on[i] {
+				yd[i] = v
+			}
+		}
+		t.record(y, func() {
+			dx := x.Grad.Data
+			for i, g := range y.Grad.Data {
+				if on[i] {
+					dx[i] += g
+				}
+			}
+		})
+		return y
+	}
 	for i, v := range xd[:len(yd)] {
 		yd[i] = max(v, 0)
 	}

@@ -53,6 +53,9 @@ type Hooks struct {
 	// NoBatchNorm makes BatchNorm return its input: the network as if its
 	// batch norms were removed (SynFlow's reference drops them).
 	NoBatchNorm bool
+	// Gates, if set, records or replays the choices of every ReLU and max
+	// pool (GraSP's Hessian-vector products need them fixed).
+	Gates *Gates
 }
 
 // NewTape returns a tape computing with ks; a nil ks means kernel.Default().

@@ -115,56 +115,44 @@ func fisherOf(l *layers) float64 {
 // (compute_grasp_per_weight, T=1, one iteration).
 func (sc *scorer) grasp() (float64, error) {
 	var l layers
-	if _, err := sc.lossGrad(&l); err != nil {
+	gates := &ag.Gates{}
+	if _, err := sc.lossGrad(&l, gates); err != nil {
 		return 0, err
 	}
 	ws := unique(l.w)
-	sc.tape.Hooks = nil
+	gates.Replay = true
 	var g, w0 [][]float32
-	var nw, ng float64
 	for _, w := range ws {
 		g = append(g, append([]float32(nil), w.Grad.Data...))
 		w0 = append(w0, append([]float32(nil), w.Value.Data...))
-		for i, v := range w.Value.Data {
-			nw += float64(v) * float64(v)
-			ng += float64(w.Grad.Data[i]) * float64(w.Grad.Data[i])
-		}
 	}
-	if ng == 0 {
-		return 0, nil
-	}
-	eps := 1e-3 * math.Sqrt(nw) / math.Sqrt(ng)
-	grad := func(sign float64) ([][]float32, error) {
+	// phi(s) = g · ∇L((1+s)w): its derivative at 0 is g·Hw = w·Hg.
+	phi := func(s float64) (float64, error) {
 		for k, w := range ws {
-			for i := range w.Value.Data {
-				w.Value.Data[i] = float32(float64(w0[k][i]) + sign*eps*float64(g[k][i]))
+			for i, v := range w0[k] {
+				w.Value.Data[i] = float32(float64(v) * (1 + s))
 			}
 		}
-		if _, err := sc.lossGrad(nil); err != nil {
-			return nil, err
+		if _, err := sc.lossGrad(nil, gates); err != nil {
+			return 0, err
 		}
-		var out [][]float32
-		for _, w := range ws {
-			out = append(out, append([]float32(nil), w.Grad.Data...))
+		var d float64
+		for k, w := range ws {
+			for i, gi := range g[k] {
+				d += float64(gi) * float64(w.Grad.Data[i])
+			}
 		}
-		return out, nil
+		return d, nil
 	}
-	gp, err := grad(1)
+	p, err := phi(graspStep)
 	if err != nil {
 		return 0, err
 	}
-	gm, err := grad(-1)
+	m, err := phi(-graspStep)
 	if err != nil {
 		return 0, err
 	}
-	var s float64
-	for k := range ws {
-		for i, v := range w0[k] {
-			hg := (float64(gp[k][i]) - float64(gm[k][i])) / (2 * eps)
-			s -= float64(v) * hg
-		}
-	}
-	return s, nil
+	return -(p - m) / (2 * graspStep), nil
 }
 
 // jacobCov: see JacobCov. Reference: NASLib measures/jacov.py
@@ -266,3 +254,8 @@ func (sc *scorer) naswot() (float64, error) {
 	logdet, _ := mat.LogDet(mat.NewDense(n, n, k))
 	return logdet, nil
 }
+
+// graspStep is the relative change of the weights in GraSP's central
+// difference: 1e-2 to 1e-4 give the same scores to about 1% on NAS-Bench-201
+// networks.
+const graspStep = 1e-3
