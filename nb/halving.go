@@ -24,6 +24,9 @@ type HalvingConfig struct {
 	Subset    int     // train on this many training examples [all]
 	C, N      int     // NB201 network: channels and cells per stage [8, 1]
 	Seed      int64
+	// Restart trains each rung's survivors again from scratch instead of
+	// resuming them (see estimate.Halving).
+	Restart bool
 }
 
 // HalvingResult is what successive halving found.
@@ -50,7 +53,9 @@ func (r *HalvingResult) String() string {
 
 // Halving trains architectures (NB201 strings, or any notation nb.Proxies
 // takes) on d by successive halving: every candidate trains MinEpochs, the
-// best 1/Eta train Eta times longer from scratch, and so on. A progress bar
+// best 1/Eta train on until they have Eta times as many, and so on; the
+// learning rate anneals over MaxEpochs, so the winner's run is one whole
+// MaxEpochs training (Restart trains each rung from scratch). A progress bar
 // follows every epoch of every run as it ends (the learning curves stream
 // in), and a figure shows the validation curves of each rung at the end.
 func Halving(archs []string, d *Data, cfg HalvingConfig) *HalvingResult {
@@ -72,15 +77,13 @@ func (s *Session) Halving(archs []string, d *Data, cfg HalvingConfig) *HalvingRe
 			fail("Halving", err)
 		}
 	}
-	h := estimate.Halving{Eta: cfg.Eta, MinEpochs: cfg.MinEpochs, MaxEpochs: cfg.MaxEpochs, Config: estimateConfig(cfg)}
+	h := estimate.Halving{Eta: cfg.Eta, MinEpochs: cfg.MinEpochs, MaxEpochs: cfg.MaxEpochs, Restart: cfg.Restart, Config: estimateConfig(cfg)}
 	total := halvingEpochs(len(specs), cfg)
 	var mu sync.Mutex
-	curves := map[int][]float64{}
 	done, id := 0, fmt.Sprintf("halving-%p", &h)
 	h.Config.OnEpoch = func(c int, st train.EpochStats) {
 		mu.Lock()
 		defer mu.Unlock()
-		curves[c] = append(curves[c], st.ValAcc)
 		done++
 		s.ShowProgress(Progress{ID: id, Label: fmt.Sprintf("candidate %d epoch %d: valid acc %.1f%%", c, st.Epoch+1, 100*st.ValAcc), Done: done, Total: total})
 	}
@@ -93,9 +96,12 @@ func (s *Session) Halving(archs []string, d *Data, cfg HalvingConfig) *HalvingRe
 			x = append(x, float64(e))
 		}
 		for _, r := range rs {
-			series[fmt.Sprintf("#%d", r.Candidate)] = curves[r.Candidate]
+			var acc []float64
+			for _, st := range r.Curve {
+				acc = append(acc, st.ValAcc)
+			}
+			series[fmt.Sprintf("#%d", r.Candidate)] = acc
 		}
-		clear(curves)
 		fmt.Fprintf(s.stdout, "rung %d: %d candidates x %d epochs; best #%d valid acc %.2f%%\n", rung, len(rs), epochs, rs[0].Candidate, 100*rs[0].ValAcc)
 		if len(rs) <= 12 {
 			s.Line(fmt.Sprintf("rung %d: validation accuracy per epoch", rung), x, series)
@@ -151,13 +157,16 @@ func halvingEpochs(n int, c HalvingConfig) int {
 	if maxE <= 0 {
 		maxE = r * eta * eta
 	}
-	total := 0
+	total, prev := 0, 0
 	for {
 		total += n * r
+		if !c.Restart {
+			total -= n * prev
+		}
 		if n/eta < 1 || r*eta > maxE || n == 1 {
 			return total
 		}
-		n, r = n/eta, r*eta
+		n, r, prev = n/eta, r*eta, r
 	}
 }
 

@@ -40,6 +40,17 @@ func TestHalvingAndRetrain(t *testing.T) {
 	if len(r.Rungs) != 2 || len(r.Rungs[1].Results) != 1 || r.Best == "" {
 		t.Fatalf("%v", r)
 	}
+	// The progress bar's total is the epochs the rungs train: 3 candidates
+	// for 1 epoch, then the survivor resumes for 2 more (restarting: 3).
+	if got := halvingEpochs(3, HalvingConfig{Eta: 3, MinEpochs: 1, MaxEpochs: 3}); got != 5 {
+		t.Errorf("halvingEpochs = %d, want 5", got)
+	}
+	if got := halvingEpochs(3, HalvingConfig{Eta: 3, MinEpochs: 1, MaxEpochs: 3, Restart: true}); got != 6 {
+		t.Errorf("halvingEpochs with Restart = %d, want 6", got)
+	}
+	if c := r.Rungs[1].Results[0].Curve; len(c) != 3 {
+		t.Errorf("the winner's curve has %d epochs, want 3", len(c))
+	}
 	rep := s.RetrainBest(r, 1)
 	if rep.SearchScore != r.BestValAcc || rep.Retrained.Epochs != 1 {
 		t.Fatalf("%+v", rep)

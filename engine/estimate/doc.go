@@ -10,8 +10,8 @@
 // Learning curves stream through Config.OnEpoch as each epoch ends, so a
 // notebook can draw them live.
 //
-// Successive halving here trains each survivor of a rung again from scratch
-// with the next rung's budget (Li et al.'s Hyperband with restarts) rather
-// than resuming it; that keeps every run a plain, reproducible Train at the
-// cost of repeating the lower rungs' epochs.
+// Successive halving resumes each survivor of a rung where it stopped, with
+// a learning-rate schedule laid out over the largest budget, so the winner's
+// run is exactly a Train of MaxEpochs; Halving.Restart trains each rung from
+// scratch instead.
 package estimate

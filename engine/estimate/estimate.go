@@ -117,46 +117,77 @@ func Train(ctx context.Context, s *spec.Spec, d Data, cfg Config) (Result, error
 	return run(ctx, s, d, cfg, 0)
 }
 
+// run is one whole training: cfg.Epochs epochs, then the test set.
 func run(ctx context.Context, s *spec.Spec, d Data, cfg Config, candidate int) (Result, error) {
 	cfg = cfg.orDefault()
-	res := Result{Candidate: candidate, ValAcc: math.NaN(), TestAcc: math.NaN(), BestEpoch: -1}
+	r, err := newRunner(s, d, cfg, candidate, cfg.Epochs)
+	if err != nil {
+		return r.res, err
+	}
+	if err := r.advance(ctx, cfg.Epochs); err != nil {
+		return r.res, err
+	}
+	return r.res, r.test(ctx)
+}
+
+// runner is a training run that can be continued: its network, optimizer
+// state, data order and schedule (over the run's whole budget) persist
+// between calls to advance.
+type runner struct {
+	cfg     Config
+	d       Data
+	net     *spec.Network
+	tc      train.Config
+	tr, val train.Batches
+	res     Result
+	since   int  // epochs since the best validation accuracy
+	steps   int  // global steps so far
+	stopped bool // by Patience: advance does nothing more
+}
+
+// newRunner builds the network of s from cfg.Seed, with a learning-rate
+// schedule over total epochs.
+func newRunner(s *spec.Spec, d Data, cfg Config, candidate, total int) (*runner, error) {
+	cfg = cfg.orDefault()
+	rn := &runner{cfg: cfg, d: d, res: Result{Candidate: candidate, ValAcc: math.NaN(), TestAcc: math.NaN(), BestEpoch: -1}}
 	if d.Train == nil || d.Train.Len() == 0 {
-		return res, fmt.Errorf("estimate: no training data")
+		return rn, fmt.Errorf("estimate: no training data")
 	}
 	if in := s.Input; len(in) != 3 || in[0] != d.Train.C || in[1] != d.Train.H || in[2] != d.Train.W {
-		return res, fmt.Errorf("estimate: the network takes %v, the data has %dx%dx%d examples", s.Input, d.Train.C, d.Train.H, d.Train.W)
+		return rn, fmt.Errorf("estimate: the network takes %v, the data has %dx%dx%d examples", s.Input, d.Train.C, d.Train.H, d.Train.W)
 	}
 	r := rand.New(rand.NewSource(cfg.Seed))
 	net, err := spec.Build(s, r)
 	if err != nil {
-		return res, err
+		return rn, err
 	}
-	res.Params = net.Params.Len()
+	rn.net = net
+	rn.res.Params = net.Params.Len()
 	tr := d.Train
 	if cfg.Subset > 0 && cfg.Subset < tr.Len() {
 		tr = tr.Subset(r.Perm(tr.Len())[:cfg.Subset])
+	}
+	rn.tr = batches(tr, cfg.Batch, rand.New(rand.NewSource(cfg.Seed+1)))
+	if d.Valid != nil {
+		rn.val = batches(d.Valid, cfg.Batch, nil)
 	}
 	var opt optim.Optimizer = &optim.SGD{Momentum: 0.9, Nesterov: true, WeightDecay: max(cfg.WeightDecay, 0)}
 	if cfg.Optimizer == Adam {
 		opt = &optim.Adam{}
 	}
-	var sched optim.Schedule = optim.Cosine{Base: cfg.LR, Steps: cfg.Epochs}
+	var sched optim.Schedule = optim.Cosine{Base: cfg.LR, Steps: total}
 	if cfg.Schedule == Constant {
 		sched = optim.Constant(cfg.LR)
 	}
-	var valData train.Batches
-	if d.Valid != nil {
-		valData = batches(d.Valid, cfg.Batch, nil)
-	}
-	since := 0
-	tc := train.Config{
-		Epochs: cfg.Epochs, Optimizer: opt, Schedule: sched, Kernels: cfg.Kernels, Stop: cfg.Stop,
+	rn.tc = train.Config{
+		Optimizer: opt, Schedule: sched, Kernels: cfg.Kernels, Stop: cfg.Stop,
 		OnEpoch: func(st train.EpochStats) {
-			res.Curve = append(res.Curve, st)
-			if !math.IsNaN(st.ValAcc) && (math.IsNaN(res.ValAcc) || st.ValAcc > res.ValAcc) {
-				res.ValAcc, res.BestEpoch, since = st.ValAcc, st.Epoch, 0
+			rn.res.Curve = append(rn.res.Curve, st)
+			rn.steps += st.Steps
+			if !math.IsNaN(st.ValAcc) && (math.IsNaN(rn.res.ValAcc) || st.ValAcc > rn.res.ValAcc) {
+				rn.res.ValAcc, rn.res.BestEpoch, rn.since = st.ValAcc, st.Epoch, 0
 			} else {
-				since++
+				rn.since++
 			}
 			if cfg.OnEpoch != nil {
 				cfg.OnEpoch(candidate, st)
@@ -164,38 +195,64 @@ func run(ctx context.Context, s *spec.Spec, d Data, cfg Config, candidate int) (
 		},
 	}
 	if cfg.Patience > 0 && d.Valid != nil {
-		user := tc.Stop
-		tc.Stop = func() bool { return since >= cfg.Patience || (user != nil && user()) }
+		user := rn.tc.Stop
+		rn.tc.Stop = func() bool { return rn.since >= cfg.Patience || (user != nil && user()) }
 	}
-	_, err = train.Fit(ctx, net, net.Params, batches(tr, cfg.Batch, rand.New(rand.NewSource(cfg.Seed+1))), valData, tc)
-	res.Epochs = len(res.Curve)
+	return rn, nil
+}
+
+// advance trains epochs more epochs, unless early stopping ended the run.
+func (rn *runner) advance(ctx context.Context, epochs int) error {
+	if rn.stopped || epochs <= 0 {
+		return nil
+	}
+	tc := rn.tc
+	tc.Epochs, tc.FirstEpoch, tc.FirstStep = epochs, len(rn.res.Curve), rn.steps
+	_, err := train.Fit(ctx, rn.net, rn.net.Params, rn.tr, rn.val, tc)
+	rn.res.Epochs = len(rn.res.Curve)
 	if err != nil {
-		if cfg.Patience > 0 && since >= cfg.Patience && errors.Is(err, train.ErrStopped) {
-			res.Early = true
-		} else {
-			return res, err
+		if rn.cfg.Patience > 0 && rn.since >= rn.cfg.Patience && errors.Is(err, train.ErrStopped) {
+			rn.res.Early, rn.stopped = true, true
+			return nil
 		}
+		return err
 	}
-	if d.Test != nil {
-		_, acc, err := train.Evaluate(ctx, net, batches(d.Test, cfg.Batch, nil), cfg.Kernels)
-		if err != nil {
-			return res, err
-		}
-		res.TestAcc = acc
+	return nil
+}
+
+// test evaluates the network as it is on the test set, if there is one.
+func (rn *runner) test(ctx context.Context) error {
+	if rn.d.Test == nil {
+		return nil
 	}
-	return res, nil
+	_, acc, err := train.Evaluate(ctx, rn.net, batches(rn.d.Test, rn.cfg.Batch, nil), rn.cfg.Kernels)
+	if err != nil {
+		return err
+	}
+	rn.res.TestAcc = acc
+	return nil
 }
 
 // batches adapts a dataset to train.Batches.
 func batches(d *data.Dataset, size int, r *rand.Rand) train.Batches { return d.Tensors(size, r) }
 
 // Halving is successive halving over a set of candidates: every candidate
-// trains MinEpochs; the best 1/Eta (by validation accuracy) train Eta times
-// longer, and so on until one remains or MaxEpochs is reached.
+// trains MinEpochs; the best 1/Eta (by validation accuracy) train on until
+// they have Eta times as many epochs, and so on until one remains or
+// MaxEpochs is reached.
+//
+// A survivor resumes where its rung left it: network, optimizer state, data
+// order and a learning-rate schedule laid out over MaxEpochs from the start,
+// so the candidate that reaches the last rung has had exactly the run Train
+// gives with Epochs = MaxEpochs, and lower rungs read that run's curve
+// early (Li et al.'s Hyperband, resuming). With Restart, each rung instead
+// trains its candidates again from scratch with a schedule over the rung's
+// own epochs, which costs the lower rungs' epochs again.
 type Halving struct {
 	Eta       int // zero means 3
 	MinEpochs int // zero means 1
 	MaxEpochs int // zero means MinEpochs·Eta²
+	Restart   bool
 	Config    Config
 	Workers   int // parallel runs; zero means runtime.NumCPU()
 	// OnRung, if set, is called after each rung with its results, best
@@ -206,11 +263,12 @@ type Halving struct {
 // Rung is one budget level of successive halving.
 type Rung struct {
 	Epochs  int
-	Results []Result // best first
+	Results []Result // best first; a result's Curve covers all its epochs
 }
 
 // Run trains the candidates and returns the rungs; the winner is the first
-// result of the last rung.
+// result of the last rung. Every result of a rung has its test accuracy
+// (with Data.Test) after the rung's epochs.
 func (h Halving) Run(ctx context.Context, specs []*spec.Spec, d Data) ([]Rung, error) {
 	eta := h.Eta
 	if eta < 2 {
@@ -225,14 +283,32 @@ func (h Halving) Run(ctx context.Context, specs []*spec.Spec, d Data) ([]Rung, e
 	for i := range alive {
 		alive[i] = i
 	}
+	runners := make([]*runner, len(specs))
 	var rungs []Rung
 	for k := 0; len(alive) > 0; k++ {
 		cfg := h.Config
-		cfg.Epochs = r
 		results, err := parallel(ctx, h.Workers, alive, func(i int) (Result, error) {
 			c := cfg
 			c.Seed = cfg.Seed + int64(i)*1000003
-			return run(ctx, specs[i], d, c, i)
+			if h.Restart {
+				c.Epochs = r
+				return run(ctx, specs[i], d, c, i)
+			}
+			rn := runners[i]
+			if rn == nil {
+				var err error
+				if rn, err = newRunner(specs[i], d, c, i, maxE); err != nil {
+					return rn.res, err
+				}
+				runners[i] = rn
+			}
+			if err := rn.advance(ctx, r-len(rn.res.Curve)); err != nil {
+				return rn.res, err
+			}
+			err := rn.test(ctx)
+			res := rn.res
+			res.Curve = append([]train.EpochStats(nil), res.Curve...)
+			return res, err
 		})
 		if err != nil {
 			return rungs, err
@@ -247,8 +323,15 @@ func (h Halving) Run(ctx context.Context, specs []*spec.Spec, d Data) ([]Rung, e
 			break
 		}
 		alive = alive[:0]
+		survives := map[int]bool{}
 		for _, res := range results[:keep] {
 			alive = append(alive, res.Candidate)
+			survives[res.Candidate] = true
+		}
+		for i := range runners {
+			if !survives[i] {
+				runners[i] = nil // free the networks that stop here
+			}
 		}
 		r *= eta
 	}

@@ -34,6 +34,12 @@ type Config struct {
 	ClipNorm      float32     // clip the gradient norm to this when > 0
 	Kernels       *kernel.Set // nil means kernel.Default()
 
+	// FirstEpoch and FirstStep continue an earlier Fit of the same model,
+	// optimizer and data: epochs are numbered from FirstEpoch and global
+	// steps from FirstStep (the schedule's t), so a run split into several
+	// Fits trains exactly as one would. Epochs counts the epochs of this Fit.
+	FirstEpoch, FirstStep int
+
 	// OnStep, if set, is called after every optimizer step.
 	OnStep func(StepInfo)
 	// OnEpoch, if set, is called after every epoch, validation included.
@@ -84,8 +90,8 @@ func Fit(ctx context.Context, model nn.Module, ps *ag.Params, trainData, valData
 	}
 	tp := ag.NewTape(cfg.Kernels)
 	var hist []EpochStats
-	global := 0
-	for epoch := 0; epoch < cfg.Epochs; epoch++ {
+	global := cfg.FirstStep
+	for epoch := cfg.FirstEpoch; epoch < cfg.FirstEpoch+cfg.Epochs; epoch++ {
 		start := time.Now()
 		st := EpochStats{Epoch: epoch, LR: cfg.Schedule.LR(epoch)}
 		var lossSum, accSum float64

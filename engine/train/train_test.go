@@ -78,6 +78,47 @@ func TestFitLearnsAndIsDeterministic(t *testing.T) {
 	}
 }
 
+// A run split into two Fits (the second numbering from where the first
+// stopped) trains exactly as one Fit: same schedule, steps and weights.
+func TestFitContinues(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	x, y := blobs(r, 96)
+	fit := func(parts ...int) ([]EpochStats, []StepInfo, *ag.Params) {
+		tr := &SliceBatches{X: x, Y: y, Shape: []int{1, 6, 6}, Size: 16, Shuffle: rand.New(rand.NewSource(4)).Shuffle}
+		m, ps := model(4)
+		var steps []StepInfo
+		var hist []EpochStats
+		cfg := Config{Optimizer: &optim.SGD{Momentum: 0.9}, Schedule: optim.Cosine{Base: 0.1, Steps: 20}, ScheduleSteps: true,
+			OnStep: func(s StepInfo) { steps = append(steps, s) }}
+		for _, n := range parts {
+			cfg.Epochs, cfg.FirstEpoch, cfg.FirstStep = n, len(hist), len(steps)
+			h, err := Fit(context.Background(), m, ps, tr, nil, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hist = append(hist, h...)
+		}
+		return hist, steps, ps
+	}
+	h1, s1, p1 := fit(3)
+	h2, s2, p2 := fit(1, 2)
+	for i := range s1 {
+		if s1[i] != s2[i] {
+			t.Fatalf("step %d: one Fit %+v, two %+v", i, s1[i], s2[i])
+		}
+	}
+	for i := range h1 {
+		if h1[i].Epoch != h2[i].Epoch || h1[i].TrainLoss != h2[i].TrainLoss {
+			t.Fatalf("epoch %d: one Fit %+v, two %+v", i, h1[i], h2[i])
+		}
+	}
+	for i := range p1.Data {
+		if p1.Data[i] != p2.Data[i] {
+			t.Fatal("the weights differ")
+		}
+	}
+}
+
 func TestFitStops(t *testing.T) {
 	n := 0
 	// Epoch 0 polls Stop 7 times in training (6 batches and the end) and 3 in
