@@ -26,7 +26,7 @@ func runScore(args []string, stdin io.Reader, stdout io.Writer) error {
 	proxies := fs.String("proxy", "synflow", "comma-separated proxies: synflow, snip, grasp, fisher, grad_norm, jacob_cov, naswot, params, flops (or all)")
 	input := fs.String("input", "", "input shape CxHxW, overriding the network's (NB201: 3x32x32)")
 	classes := fs.Int("classes", 0, "classifier outputs, overriding the network's (NB201: 10)")
-	dataName := fs.String("data", "noise", "the batch of the data-dependent proxies: noise (Gaussian) or shapes (the built-in shapes images, one channel, at the input's size)")
+	dataName := fs.String("data", "noise", "the batch of the data-dependent proxies: noise (Gaussian), shapes (the built-in shapes images, one channel, at the input's size),\nor a file of the CIFAR binary format (data_batch_1.bin, gzip or not; CIFAR-100's train.bin with -classes 100), standardized as NASLib does")
 	batch := fs.Int("batch", 64, "examples in the batch of the data-dependent proxies")
 	seed := fs.Int64("seed", 0, "seed of the weights and the batch")
 	workers := fs.Int("workers", 0, "parallel workers (0: one per CPU)")
@@ -87,7 +87,11 @@ func runScore(args []string, stdin io.Reader, stdout io.Writer) error {
 			cfg.Data = data.Shapes{N: max(*batch, 64) * 4, Size: in[1], Classes: specs[0].Classes, Noise: 0.1, Seed: *seed}.Generate()
 		}
 	default:
-		return fmt.Errorf("-data %q: want noise or shapes", *dataName)
+		d, err := readCIFAR(*dataName, *classes == 100)
+		if err != nil {
+			return fmt.Errorf("-data %q: want noise, shapes or a CIFAR binary file: %w", *dataName, err)
+		}
+		cfg.Data = d
 	}
 
 	var jobs []proxy.Job
@@ -152,4 +156,15 @@ func scoreLine(arch string, ps []proxy.Proxy, r proxy.Result) []byte {
 	}
 	b.WriteString("}\n")
 	return b.Bytes()
+}
+
+// readCIFAR reads a file of the CIFAR-10 (or, hundred, CIFAR-100) binary
+// format, standardized with the training set's statistics.
+func readCIFAR(path string, hundred bool) (*data.Dataset, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return data.ReadCIFAR(f, data.CIFARConfig{Hundred: hundred, Standardize: true})
 }

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -36,5 +39,47 @@ func TestScoreCommand(t *testing.T) {
 	// No path from input to output: synflow is 0, as NASLib reports it.
 	if !strings.Contains(lines[2], `"synflow":0`) {
 		t.Errorf("all-none cell: %s", lines[2])
+	}
+}
+
+// -data reads a CIFAR binary file for the batch of the data-dependent
+// proxies, which then score otherwise than on noise; a file of another
+// format is refused with the reason.
+func TestScoreOnCIFARFile(t *testing.T) {
+	dir := t.TempDir()
+	r := rand.New(rand.NewSource(1))
+	var b []byte
+	for i := range 80 {
+		b = append(b, byte(i%10))
+		for range 3072 {
+			b = append(b, byte(r.Intn(256)))
+		}
+	}
+	file := filepath.Join(dir, "data_batch_1.bin")
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	arch := "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|\n"
+	score := func(data string) (string, error) {
+		var out bytes.Buffer
+		err := runScore([]string{"-proxy", "snip", "-C", "4", "-layers", "1", "-batch", "16", "-data", data}, strings.NewReader(arch), &out)
+		return out.String(), err
+	}
+	onFile, err := score(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onNoise, err := score("noise")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(onFile, `"snip":`) || onFile == onNoise {
+		t.Errorf("on the file: %s on noise: %s", onFile, onNoise)
+	}
+	if err := os.WriteFile(file, b[:5000], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := score(file); err == nil || !strings.Contains(err.Error(), "5000 bytes are not a whole number of 3073-byte records") {
+		t.Errorf("truncated file: %v", err)
 	}
 }

@@ -1,7 +1,7 @@
 // Package data provides labelled datasets for training and architecture
 // search: a Dataset type with seeded splitting and batching, synthetic sets
-// generated from a seed, and readers for IDX (MNIST, Fashion-MNIST) and CSV
-// files. It is pure Go and runs the same natively and in js/wasm.
+// generated from a seed, and readers for IDX (MNIST, Fashion-MNIST), CIFAR's
+// binary format and CSV files. It is pure Go and runs the same natively and in js/wasm.
 //
 // # Layout
 //
@@ -13,8 +13,8 @@
 //   - points in the plane (Spirals, Moons, Circles, XOR, Blobs) are
 //     [N, 2, 1, 1]: x is channel 0, y channel 1;
 //   - CSV tables of F feature columns are [N, F, 1, 1];
-//   - images (Shapes, Stripes, MNIST) are [N, 1, H, W], pixels in [0, 1]
-//     unless standardized.
+//   - images (Shapes, Stripes, MNIST) are [N, 1, H, W], CIFAR [N, 3, 32, 32],
+//     pixels in [0, 1] unless standardized.
 //
 // A dense layer sees an example as its C*H*W values; a convolution sees
 // C planes of H×W.

@@ -112,13 +112,9 @@ func (x *IDX) Float32s() []float32 {
 // magic bytes 0x1f 0x8b). Errors name the byte offset, in the uncompressed
 // stream, where the file went wrong.
 func ReadIDX(r io.Reader) (*IDX, error) {
-	br := bufio.NewReader(r)
-	if head, err := br.Peek(2); err == nil && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("data: idx: gzip: %v", err)
-		}
-		br = bufio.NewReader(zr)
+	br, err := gunzipped(r, "idx")
+	if err != nil {
+		return nil, err
 	}
 	x, err := readIDX(br)
 	if err != nil {
@@ -133,6 +129,20 @@ func ReadIDX(r io.Reader) (*IDX, error) {
 	default:
 		return nil, fmt.Errorf("data: idx: %v", err)
 	}
+}
+
+// gunzipped returns a reader of r's bytes, decompressed when they start
+// with the gzip magic bytes 0x1f 0x8b; what names the format in errors.
+func gunzipped(r io.Reader, what string) (*bufio.Reader, error) {
+	br := bufio.NewReader(r)
+	if head, err := br.Peek(2); err == nil && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("data: %s: gzip: %v", what, err)
+		}
+		br = bufio.NewReader(zr)
+	}
+	return br, nil
 }
 
 func readIDX(r *bufio.Reader) (*IDX, error) {
