@@ -5,7 +5,6 @@ import (
 	"math/rand"
 	"strings"
 
-	"nasbook/engine/cost"
 	"nasbook/space"
 	"nasbook/space/nb201"
 	"nasbook/space/spaces"
@@ -204,7 +203,9 @@ func (s *Session) Cost(x any) Costs {
 
 // Latency measures an architecture's forward time in milliseconds at batch
 // 1 on the machine the notebook runs on (the browser's worker, or natively):
-// each distinct layer is timed once and the times are summed.
+// each distinct layer is timed once per session and the times are summed,
+// so architectures that share layers are costed with the same figures and
+// later calls only time the layers not seen before.
 func Latency(x any) float64 { return Default.Latency(x) }
 
 // Latency measures forward time; see the package-level Latency.
@@ -213,8 +214,9 @@ func (s *Session) Latency(x any) float64 {
 	if err != nil {
 		fail("Latency", err)
 	}
-	var t cost.LatencyTable
-	return t.Latency(n, true)
+	s.latencyMu.Lock()
+	defer s.latencyMu.Unlock()
+	return s.latency.Latency(n, true)
 }
 
 // Spec returns an architecture's spec as JSON: the network as data, as a

@@ -74,8 +74,14 @@ func TestShowDARTSCells(t *testing.T) {
 	if fmt.Sprint(titles) != "[DARTS normal cell DARTS reduction cell]" {
 		t.Errorf("titles %v", titles)
 	}
-	if ms := s.Latency("|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|skip_connect~2|"); ms <= 0 {
+	a := "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|skip_connect~2|"
+	ms := s.Latency(a)
+	if ms <= 0 {
 		t.Errorf("Latency = %g ms", ms)
+	}
+	// The session keeps what it timed: the same network costs the same.
+	if again := s.Latency(a); again != ms {
+		t.Errorf("Latency = %g ms, then %g ms", ms, again)
 	}
 	if c := s.Cost("DARTS_V2"); c.Params != 3349342 {
 		t.Errorf("Cost(DARTS_V2) = %v", c)

@@ -5,7 +5,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"sync"
 
+	"nasbook/engine/cost"
 	"nasbook/engine/proxy"
 )
 
@@ -30,6 +32,9 @@ type Session struct {
 	Pool proxy.Evaluator
 
 	uploads uploads // files the user gave the notebook (Upload)
+
+	latencyMu sync.Mutex
+	latency   cost.LatencyTable // layers timed so far (Latency)
 }
 
 // NewSession returns a session that prints text to stdout and hands rich outputs
