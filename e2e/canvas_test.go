@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -190,6 +191,31 @@ func TestParetoOnCanvas(t *testing.T) {
 	if cell.Title != paretoArchs[k] {
 		t.Errorf("cell view titled %q, want the architecture", cell.Title)
 	}
+	// The page offers the selected architecture for a cell: its caption names
+	// it and a button copies it.
+	if caption := eval[string](t, ctx, `document.querySelector('#canvas-caption').textContent`, time.Second); caption != fmt.Sprintf("#%d: %s", k, paretoArchs[k]) {
+		t.Errorf("canvas caption %q after the click", caption)
+	}
+	for _, name := range []string{"clipboard-read", "clipboard-write"} {
+		grant := cdpbrowser.SetPermissionParams{Permission: &cdpbrowser.PermissionDescriptor{Name: name}, Setting: cdpbrowser.PermissionSettingGranted}
+		if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, grant); err != nil {
+			t.Fatal(err)
+		}
+	}
+	said := eval[string](t, ctx, `(async () => {
+		const b = document.querySelector('#canvas-copy');
+		if (b.hidden) return 'hidden';
+		b.click();
+		for (let i = 0; i < 100 && !document.querySelector('#announcer').textContent.startsWith('Copied'); i++)
+			await new Promise(r => setTimeout(r, 50));
+		return document.querySelector('#announcer').textContent;
+	})()`, 10*time.Second)
+	if said != "Copied "+paretoArchs[k] {
+		t.Errorf("after the copy button the page said %q", said)
+	}
+	if copied := eval[string](t, ctx, `navigator.clipboard.readText()`, 5*time.Second); copied != paretoArchs[k] {
+		t.Errorf("the copy button put %q on the clipboard, want the architecture", copied)
+	}
 	time.Sleep(200 * time.Millisecond)
 	shot := screenshot(t, ctx)
 	saveShot(t, "pareto-cell", shot)
@@ -203,7 +229,7 @@ func TestParetoOnCanvas(t *testing.T) {
 	}
 	time.Sleep(500 * time.Millisecond)
 	if n := eval[int](t, ctx, fmt.Sprintf(`window.__canvas.slice(%d).filter(m => m.type === "canvas-drawn").length`, at+1), 5*time.Second); n != 0 {
-		t.Errorf("an update of the front replaced the open cell: %d canvas-drawn messages", n)
+		t.Errorf("an update of the front replaced the open cell: %d canvas-drawn messages: %s", n, eval[string](t, ctx, fmt.Sprintf(`JSON.stringify(window.__canvas.slice(%d))`, at+1), time.Second))
 	}
 
 	// Escape goes back to the front.
@@ -213,6 +239,9 @@ func TestParetoOnCanvas(t *testing.T) {
 	back, _ := awaitCanvas(t, ctx, at+1, "canvas-drawn", "pareto")
 	if len(back.Points) != len(xy) {
 		t.Errorf("back on the front with %d points", len(back.Points))
+	}
+	if !eval[bool](t, ctx, `document.querySelector('#canvas-copy').hidden`, time.Second) {
+		t.Errorf("the copy button stays after the selection closed")
 	}
 	b, _ := json.Marshal(back.Points)
 	t.Logf("front drawn with points at %s", b)
@@ -267,6 +296,25 @@ nb.ShowPoints("Regularized evolution", "evaluation", "CIFAR-10 accuracy (%)", pt
 		drawn, at = awaitCanvas(t, ctx, at+1, "canvas-drawn", "points")
 		if len(drawn.Points) == 123 {
 			break
+		}
+	}
+}
+
+// TestCanvasPanelClearsTheToolbar: wherever the notebook is scrolled, the
+// end included, the canvas panel (its heading and copy button too) sits
+// wholly below the toolbar and inside the window.
+func TestCanvasPanelClearsTheToolbar(t *testing.T) {
+	ctx := page(t)
+	for _, y := range []string{"0", "document.body.scrollHeight / 2", "1e7"} {
+		got := eval[[]float64](t, ctx, `(async () => {
+			window.scrollTo(0, `+y+`);
+			await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+			const bar = document.querySelector('.topbar').getBoundingClientRect();
+			const panel = document.querySelector('#canvas-panel').getBoundingClientRect();
+			return [bar.bottom, panel.top, panel.bottom, innerHeight, scrollY];
+		})()`, 5*time.Second)
+		if bar, top, bottom, h := got[0], got[1], got[2], got[3]; top < bar || bottom > h {
+			t.Errorf("scrolled to %v: the toolbar ends at %v px, the panel spans %v to %v px of a %v px window", got[4], bar, top, bottom, h)
 		}
 	}
 }

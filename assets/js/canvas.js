@@ -1,7 +1,8 @@
 // Bridge to the canvas iframe (assets/canvas.html, an ebiten program).
 //
 // The canvas posts {type:"canvas-ready"} when it can take scenes (and in answer to
-// {type:"ping"}), and {type:"canvas-drawn", kind, title} after drawing one. Scenes sent before it
+// {type:"ping"}), {type:"canvas-drawn", kind, title} after drawing one, and
+// {type:"canvas-selected", index, label} when a chart's point is clicked. Scenes sent before it
 // is ready are not lost: the last one is kept and sent on canvas-ready, also after the iframe
 // reloads.
 
@@ -9,7 +10,7 @@ const PING_EVERY_MS = 500;
 const PING_FOR_MS = 120_000;
 
 export class CanvasBridge {
-  /** @param {HTMLIFrameElement} iframe  @param {{onReady?, onDrawn?}} hooks */
+  /** @param {HTMLIFrameElement} iframe  @param {{onReady?, onDrawn?, onSelected?}} hooks */
   constructor(iframe, hooks = {}) {
     this.iframe = iframe;
     this.hooks = hooks;
@@ -52,6 +53,8 @@ export class CanvasBridge {
       if (first && this.hooks.onReady) this.hooks.onReady();
     } else if (msg.type === "canvas-drawn") {
       if (this.hooks.onDrawn) this.hooks.onDrawn(msg.kind, msg.title);
+    } else if (msg.type === "canvas-selected") {
+      if (this.hooks.onSelected) this.hooks.onSelected(msg.index, msg.label);
     }
   }
 

@@ -91,8 +91,10 @@ class App {
     });
     this.canvas = new CanvasBridge($("#canvas"), {
       onReady: () => ($("#canvas-panel").dataset.ready = "true"),
-      onDrawn: (kind, title) => ($("#canvas-caption").textContent = title || kind || ""),
+      onDrawn: (kind, title) => this.onCanvasDrawn(kind, title),
+      onSelected: (index, label) => this.onCanvasSelected(index, label),
     });
+    $("#canvas-copy").addEventListener("click", () => this.copySelected());
     this.figures = new Figures();
     this.notebook.on((kind, cell) => this.onModel(kind, cell));
   }
@@ -356,6 +358,49 @@ class App {
   }
 
   /** Tells screen-reader users what happened out of their sight. */
+  // --- canvas selection ----------------------------------------------------------------------
+
+  onCanvasDrawn(kind, title) {
+    // The selection lasts while its cell is shown; any other view ends it.
+    if (kind !== "cell") this.onCanvasSelected(-1, "");
+    $("#canvas-caption").textContent = this.selectedArch
+      ? `#${this.selectedIndex}: ${this.selectedArch}`
+      : title || kind || "";
+  }
+
+  /** A point of a chart on the canvas was clicked: offer its architecture for a cell. */
+  onCanvasSelected(index, label) {
+    this.selectedIndex = index;
+    this.selectedArch = label || "";
+    $("#canvas-copy").hidden = !this.selectedArch;
+    if (this.selectedArch) $("#canvas-caption").textContent = `#${index}: ${label}`;
+  }
+
+  async copySelected() {
+    const text = this.selectedArch;
+    if (!text) return;
+    let ok = false;
+    try {
+      await navigator.clipboard.writeText(text);
+      ok = true;
+    } catch {
+      // No clipboard permission (an embedded page, an old browser): copy through a selection.
+      const ta = document.createElement("textarea");
+      ta.value = text;
+      ta.setAttribute("readonly", "");
+      ta.style.position = "fixed";
+      ta.style.opacity = "0";
+      document.body.append(ta);
+      ta.select();
+      ok = document.execCommand("copy");
+      ta.remove();
+    }
+    this.announce(ok ? `Copied ${text}` : `Could not copy; the architecture is ${text}`);
+    $("#canvas-copy").textContent = ok ? "Copied" : "Copy failed";
+    clearTimeout(this.copyTimer);
+    this.copyTimer = setTimeout(() => ($("#canvas-copy").textContent = "Copy architecture"), 1500);
+  }
+
   announce(text) {
     const el = $("#announcer");
     el.textContent = "";
