@@ -354,7 +354,11 @@ func (s *searcher) archStep() (float64, error) {
 //	∇α ≈ ∇α Lval(w', α) − ξ (∇α Ltrain(w⁺, α) − ∇α Ltrain(w⁻, α)) / 2ε
 //	w± = w ± ε ∇w' Lval(w', α),  ε = 0.01 / ‖∇w' Lval(w', α)‖
 //
-// The virtual step includes the weight decay, as DARTS's does.
+// The virtual step includes the weight decay, as DARTS's does. The passes
+// at w± replay the ReLU and max-pool choices of the training pass at w
+// (ag.Gates), so the difference measures the Hessian-vector product that
+// double backward defines; with the choices free to change, units that
+// cross zero between w⁻ and w⁺ add jumps that the division by 2ε blows up.
 func (s *searcher) unrolledArchStep() (float64, error) {
 	W, A := s.n.Weights, s.n.Arch
 	xi := float32(s.cfg.Xi)
@@ -362,9 +366,13 @@ func (s *searcher) unrolledArchStep() (float64, error) {
 		xi = s.lr()
 	}
 	s.w0 = append(s.w0[:0], W.Data...)
-	// Virtual step on the training batch.
+	// Virtual step on the training batch, recording its choices.
+	gates := &ag.Gates{}
+	s.tp.Hooks = &ag.Hooks{Gates: gates}
 	s.zero()
-	if _, _, err := s.pass(&s.bt); err != nil {
+	_, _, err := s.pass(&s.bt)
+	s.tp.Hooks = nil
+	if err != nil {
 		return 0, err
 	}
 	wd := float32(s.cfg.WeightDecay)
@@ -377,6 +385,7 @@ func (s *searcher) unrolledArchStep() (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	gates.Replay = true
 	s.dalpha = append(s.dalpha[:0], A.Grad...)
 	s.v = append(s.v[:0], W.Grad...)
 	var norm float64
@@ -392,8 +401,12 @@ func (s *searcher) unrolledArchStep() (float64, error) {
 			for i := range W.Data {
 				W.Data[i] = s.w0[i] + sign*eps*s.v[i]
 			}
+			gates.Rewind()
+			s.tp.Hooks = &ag.Hooks{Gates: gates}
 			s.zero()
-			if _, _, err := s.pass(&s.bt); err != nil {
+			_, _, err := s.pass(&s.bt)
+			s.tp.Hooks = nil
+			if err != nil {
 				return 0, err
 			}
 			grads[j] = append([]float32(nil), A.Grad...)
