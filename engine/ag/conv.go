@@ -13,6 +13,11 @@ type ConvOpts struct {
 	Padding  int
 	Dilation int // 0 means 1
 	Groups   int // 0 means 1
+	// Rect gives the width axis its own StrideW (0 means 1) and PaddingW;
+	// Stride and Padding then apply to the height (the 1×7 and 7×1
+	// convolutions of DARTS's conv_7x1_1x7).
+	Rect              bool
+	StrideW, PaddingW int
 }
 
 // Conv2D returns the 2-D convolution of x with w, plus b per output channel.
@@ -27,6 +32,9 @@ func (t *Tape) Conv2D(x, w, b *Var, o ConvOpts) *Var {
 	p := kernel.Conv{N: xs[0], C: xs[1], H: xs[2], W: xs[3], K: ws[0], R: ws[2], S: ws[3],
 		StrideH: o.Stride, StrideW: o.Stride, PadH: o.Padding, PadW: o.Padding,
 		DilH: o.Dilation, DilW: o.Dilation, Groups: max(o.Groups, 1)}
+	if o.Rect {
+		p.StrideW, p.PadW = o.StrideW, o.PaddingW
+	}
 	if xs[1] != ws[1]*p.Groups || (b != nil && b.Value.Len() != ws[0]) || p.OutH() <= 0 || p.OutW() <= 0 {
 		panic(fmt.Sprintf("ag: Conv2D: x %v, w %v, b %v, %+v", xs, ws, shapeOf(b), o))
 	}

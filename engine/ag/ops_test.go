@@ -1,6 +1,7 @@
 package ag
 
 import (
+	"fmt"
 	"math/rand"
 	"testing"
 
@@ -67,6 +68,18 @@ func TestGradConv2D(t *testing.T) {
 		}
 		check(t, "conv", GradCheck{}, func(tp *Tape) *Var { return tp.Conv2D(x, w, b, c.o) }, vars...)
 	}
+	// conv_7x1_1x7's two halves: 1×7 strided across, 7×1 strided down,
+	// each padded on its long axis only.
+	x := leaf(r, 2, 3, 9, 10)
+	row, col := leaf(r, 4, 3, 1, 7), leaf(r, 4, 4, 7, 1)
+	build := func(tp *Tape) *Var {
+		y := tp.Conv2D(x, row, nil, ConvOpts{Stride: 1, Rect: true, StrideW: 2, PaddingW: 3})
+		return tp.Conv2D(y, col, nil, ConvOpts{Stride: 2, Padding: 3, Rect: true, StrideW: 1})
+	}
+	if got := build(NewTape(nil)).Shape(); fmt.Sprint(got) != "[2 4 5 5]" {
+		t.Errorf("1×7 then 7×1 at stride 2 of 9×10: %v, want [2 4 5 5]", got)
+	}
+	check(t, "conv 1x7 then 7x1", GradCheck{}, build, x, row, col)
 }
 
 func TestGradActivations(t *testing.T) {

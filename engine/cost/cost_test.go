@@ -86,6 +86,22 @@ func TestLatency(t *testing.T) {
 	if p := tab.Predict(&big); p < 3*small || p > 5*small {
 		t.Errorf("predicted %g ms for 4x the MACs of a %g ms layer", p, small)
 	}
+	// A 1×7 convolution strided across (half of conv_7x1_1x7) is timed
+	// too; a pooling window that is not square cannot run.
+	row := Layer{Kind: Conv, In: []int{4, 8, 8}, Width: 4, KH: 1, KW: 7, SW: 2, PW: 3}
+	if err := row.Infer(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tab.Measure(&row); err != nil {
+		t.Errorf("1x7 convolution: %v", err)
+	}
+	pool := Layer{Kind: MaxPool, In: []int{4, 8, 8}, KH: 1, KW: 3, SH: 1, SW: 1}
+	if err := pool.Infer(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tab.Measure(&pool); err == nil {
+		t.Errorf("a 1x3 max pool was timed")
+	}
 	b, _ := json.Marshal(&tab)
 	back, err := LoadLatencyTable(b)
 	if err != nil || back.Latency(n, false) != ms {

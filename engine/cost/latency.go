@@ -71,7 +71,7 @@ func (t *LatencyTable) Latency(n *Net, measure bool) float64 {
 
 // Measure times the layer's forward pass at batch 1 on this device, stores
 // the median in the table and returns it. It returns an error for layers
-// the engine cannot run (asymmetric kernels).
+// the engine cannot run (pooling windows that are not square).
 func (t *LatencyTable) Measure(l *Layer) (float64, error) {
 	fwd, err := runner(l)
 	if err != nil {
@@ -113,16 +113,13 @@ func runner(l *Layer) (func(tp *ag.Tape), error) {
 	square := l.KH == l.KW && l.SH == l.SW && l.PH == l.PW
 	switch l.Kind {
 	case Conv:
-		if !square {
-			return nil, fmt.Errorf("cost: cannot run %s", l.Key())
-		}
 		g := one(l.Groups)
 		w := ag.Const(tensor.New(l.Width, l.In[0]/g, l.KH, l.KW).Uniform(r, -1, 1))
 		var b *ag.Var
 		if l.Bias {
 			b = ag.Const(tensor.New(l.Width))
 		}
-		o := ag.ConvOpts{Stride: l.SH, Padding: l.PH, Dilation: l.Dilation, Groups: g}
+		o := ag.ConvOpts{Stride: l.SH, Padding: l.PH, Dilation: l.Dilation, Groups: g, Rect: !square, StrideW: l.SW, PaddingW: l.PW}
 		return func(tp *ag.Tape) { tp.Conv2D(x, w, b, o) }, nil
 	case Linear:
 		f := l.In[len(l.In)-1]

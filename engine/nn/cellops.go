@@ -51,6 +51,29 @@ func (o *ReLUConvBN) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
 	return o.BN.Forward(t, o.Conv.Forward(t, t.ReLU(x)))
 }
 
+// Conv7x1 is ReLU → Conv 1×7 (stride 1 down, Stride across) → Conv 7×1
+// (Stride down, 1 across) → BN: DARTS's conv_7x1_1x7, which AmoebaNet uses.
+// Kernel, Padding and Dilation of the config are ignored.
+type Conv7x1 struct {
+	Row, Col *Conv2D
+	BN       *BatchNorm
+}
+
+// NewConv7x1 adds a Conv7x1 from c.In to c.Out channels to ps.
+func NewConv7x1(ps *ag.Params, name string, r *rand.Rand, c OpConfig) *Conv7x1 {
+	s := c.stride()
+	return &Conv7x1{
+		Row: NewConv2D(ps, name+".op.1", r, Conv2DConfig{In: c.In, Out: c.Out, Kernel: 1, KernelW: 7, Stride: 1, StrideW: s, PaddingW: 3}),
+		Col: NewConv2D(ps, name+".op.2", r, Conv2DConfig{In: c.Out, Out: c.Out, Kernel: 7, KernelW: 1, Stride: s, StrideW: 1, Padding: 3}),
+		BN:  c.bn(ps, name+".op.3", c.Out),
+	}
+}
+
+// Forward implements Module.
+func (o *Conv7x1) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
+	return o.BN.Forward(t, o.Col.Forward(t, o.Row.Forward(t, t.ReLU(x))))
+}
+
 // DilConv is ReLU → depthwise Conv(Kernel, Stride, Padding, Dilation) →
 // pointwise Conv 1×1 In→Out → BN (DARTS dil_conv_3x3 is Kernel 3, Padding 2,
 // Dilation 2; dil_conv_5x5 is Kernel 5, Padding 4, Dilation 2).

@@ -51,21 +51,29 @@ type Conv2DConfig struct {
 	Dilation int
 	Groups   int
 	Bias     bool
+	// KernelW, if positive, makes the kernel Kernel×KernelW, with StrideW
+	// (0 means 1) and PaddingW on the width axis; Stride and Padding then
+	// apply to the height.
+	KernelW, StrideW, PaddingW int
 }
 
 // Conv2D is a 2-D convolution layer.
 type Conv2D struct {
-	W    *ag.Var // [Out, In/Groups, Kernel, Kernel]
+	W    *ag.Var // [Out, In/Groups, Kernel, Kernel (or KernelW)]
 	B    *ag.Var // [Out], or nil
 	Opts ag.ConvOpts
 }
 
 // NewConv2D adds a convolution to ps.
 func NewConv2D(ps *ag.Params, name string, r *rand.Rand, c Conv2DConfig) *Conv2D {
-	g := max(c.Groups, 1)
-	l := &Conv2D{W: ps.Add(name+".weight", c.Out, c.In/g, c.Kernel, c.Kernel),
-		Opts: ag.ConvOpts{Stride: c.Stride, Padding: c.Padding, Dilation: c.Dilation, Groups: g}}
-	l.W.Value.HeUniform(r, c.In/g*c.Kernel*c.Kernel)
+	g, kw := max(c.Groups, 1), c.Kernel
+	opts := ag.ConvOpts{Stride: c.Stride, Padding: c.Padding, Dilation: c.Dilation, Groups: g}
+	if c.KernelW > 0 {
+		kw = c.KernelW
+		opts.Rect, opts.StrideW, opts.PaddingW = true, c.StrideW, c.PaddingW
+	}
+	l := &Conv2D{W: ps.Add(name+".weight", c.Out, c.In/g, c.Kernel, kw), Opts: opts}
+	l.W.Value.HeUniform(r, c.In/g*c.Kernel*kw)
 	if c.Bias {
 		l.B = ps.Add(name+".bias", c.Out)
 	}

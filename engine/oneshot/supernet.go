@@ -278,7 +278,7 @@ func (b *netBuilder) edgeOp(name, op string, in []int, c, stride int) (nn.Module
 		// DARTS's MixedOp follows a pool with a batch norm without affine.
 		return nn.Sequential{pool, nn.NewBatchNorm(b.ps, name+".bn", c, false, false)}, nil
 	case spec.OpConv7x1:
-		return nil, fmt.Errorf("oneshot: %s cannot be built yet (no asymmetric convolutions)", op)
+		return nn.NewConv7x1(b.ps, name, b.r, b.opConfig(in[0], c, 7, stride, 3, 1)), nil
 	}
 	return nil, fmt.Errorf("oneshot: operation kind %s has no builder", o.Kind)
 }

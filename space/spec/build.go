@@ -396,22 +396,24 @@ func (b *builder) edgeOp(name, op string, in []int, c, stride int) (nn.Module, [
 		}
 		return b.pool(name, in, o.Kind == OpMaxPool, k, stride, k/2)
 	case OpConv7x1:
-		if _, _, err := b.act(name+".op.0", in, cost.ReLU); err != nil {
-			return nil, nil, err
+		out, err := b.record(func() ([]int, error) {
+			if _, _, err := b.act(name+".op.0", in, cost.ReLU); err != nil {
+				return nil, err
+			}
+			mid, err := b.add(cost.Layer{Kind: cost.Conv, Name: name + ".op.1", In: in, Width: c, KH: 1, KW: 7, SH: 1, SW: stride, PW: 3})
+			if err != nil {
+				return nil, err
+			}
+			if mid, err = b.add(cost.Layer{Kind: cost.Conv, Name: name + ".op.2", In: mid, Width: c, KH: 7, KW: 1, SH: stride, SW: 1, PH: 3}); err != nil {
+				return nil, err
+			}
+			_, out, err := b.bn(name+".op.3", mid)
+			return out, err
+		})
+		if err != nil || !b.building() {
+			return nil, out, err
 		}
-		mid, err := b.add(cost.Layer{Kind: cost.Conv, Name: name + ".op.1", In: in, Width: c, KH: 1, KW: 7, SH: 1, SW: stride, PW: 3})
-		if err != nil {
-			return nil, nil, err
-		}
-		mid, err = b.add(cost.Layer{Kind: cost.Conv, Name: name + ".op.2", In: mid, Width: c, KH: 7, KW: 1, SH: stride, SW: 1, PH: 3})
-		if err != nil {
-			return nil, nil, err
-		}
-		_, out, err := b.bn(name+".op.3", mid)
-		if err == nil && b.building() {
-			err = fmt.Errorf("%s: the engine has no asymmetric convolutions yet; it can be costed but not built", op)
-		}
-		return nil, out, err
+		return nn.NewConv7x1(b.ps, name, b.r, opConfig(in, c, 7, stride, 3, 1)), out, nil
 	default:
 		return nil, nil, fmt.Errorf("%s: operation kind %s has no builder", op, o.Kind)
 	}
