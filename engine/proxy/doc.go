@@ -22,9 +22,12 @@
 //     as the reference's "random" data loading with one batch): from
 //     Config.Data when it is set, otherwise Gaussian N(0, 1) inputs with
 //     uniform labels. The papers use a CIFAR-10 training batch; this
-//     project ships no CIFAR-10, so by default the batch is noise. Synflow
-//     uses no data at all, so its published correlations are reproduced
-//     exactly; the data-dependent proxies rank differently on noise.
+//     project ships no CIFAR-10, so by default the batch is noise (`nasbook
+//     score -data` reads a CIFAR binary file a user has). Synflow uses no
+//     data at all, so its published correlations are reproduced; on noise
+//     the data-dependent proxies still order NAS-Bench-201's architectures
+//     as NASLib's CIFAR-10 scores do, with Spearman's rho from 0.75
+//     (jacob_cov) to 0.96 (grad_norm) (TestDataProxiesAgreeWithNASLib).
 //   - The network is in training mode (batch norm normalises with batch
 //     statistics), as the reference runs it, except for synflow, which
 //     removes batch norm.
