@@ -195,6 +195,66 @@ func deref(s *string) string {
 	return *s
 }
 
+// TestPauseHoldsARunningCell: Pause stops a computing cell at its next
+// output, its variables intact; Resume lets it finish; a cell paused and
+// then stopped ends as Stop ends any cell.
+func TestPauseHoldsARunningCell(t *testing.T) {
+	ctx := page(t)
+	src := `import "fmt"
+sum := 0
+for i := 1; i <= 300; i++ {
+	for j := 0; j < 100000; j++ {
+		sum += j % 7
+	}
+	fmt.Println("step", i)
+}
+fmt.Println("finished", sum)`
+	b, _ := json.Marshal(src)
+	// The last step the cell printed, as the page holds it.
+	step := `(() => { const c = window.nasbook.cells(); const m = (c[c.length-1].text || "").match(/step (\d+)\s*$/);
+		return m ? Number(m[1]) : 0; })()`
+	waitFor := func(what, js string) {
+		t.Helper()
+		if _, err := evalErr[bool](ctx, `new Promise(resolve => { (function poll() { if (`+js+`) resolve(true); else setTimeout(poll, 10); })(); })`, 60*time.Second); err != nil {
+			t.Fatalf("waiting for %s: %v", what, err)
+		}
+	}
+	pause := func() {
+		t.Helper()
+		waitFor("a few steps", step+` >= 3`)
+		eval[any](t, ctx, `(document.querySelector('#pause').click(), true)`, time.Second)
+		waitFor("the pause", `document.querySelector('#pause').textContent.includes('Resume')`)
+	}
+	eval[any](t, ctx, `(window.__work = window.nasbook.runCell(`+string(b)+`), true)`, 5*time.Second)
+	pause()
+	at := eval[float64](t, ctx, step, time.Second)
+	time.Sleep(time.Second)
+	if later := eval[float64](t, ctx, step, time.Second); later != at || at >= 300 {
+		t.Fatalf("paused at step %v of 300, a second later at %v", at, later)
+	}
+	if badge := eval[string](t, ctx, `document.querySelector('.cell[data-state="running"] .state-badge').textContent`, time.Second); badge != "paused" {
+		t.Errorf("the paused cell's badge says %q", badge)
+	}
+	eval[any](t, ctx, `(document.querySelector('#pause').click(), true)`, time.Second)
+	got := eval[cellResult](t, ctx, `window.__work`, 2*time.Minute)
+	if got.Error != nil || !strings.Contains(got.Text, "step 300\nfinished ") {
+		t.Fatalf("after Resume the cell ended with %q, error %v", got.Text, deref(got.Error))
+	}
+	if p := eval[string](t, ctx, `document.querySelector('#pause').textContent + (document.querySelector('#pause').disabled ? ' disabled' : '')`, time.Second); p != "⏸ Pause disabled" {
+		t.Errorf("after the cell the Pause button is %q", p)
+	}
+	t.Logf("paused at step %v of 300", at)
+
+	// Paused, then stopped.
+	eval[any](t, ctx, `(window.__work = window.nasbook.runCell(`+string(b)+`), true)`, 5*time.Second)
+	pause()
+	eval[any](t, ctx, `(document.querySelector('#stop').click(), true)`, time.Second)
+	stopped := eval[cellResult](t, ctx, `window.__work`, 30*time.Second)
+	if stopped.Error == nil || !strings.Contains(*stopped.Error, "Stopped") {
+		t.Errorf("a paused cell stopped ended with error %v", deref(stopped.Error))
+	}
+}
+
 // TestStopEndsARunawayCell: a `for {}` cell is ended by the Stop button, the
 // user is told the state was reset, and the next cell runs.
 func TestStopEndsARunawayCell(t *testing.T) {

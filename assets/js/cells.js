@@ -264,6 +264,9 @@ export class CellView {
     } else if (e.key === "b") {
       e.preventDefault();
       app.insertNear(cell, "code", +1);
+    } else if (e.key === "p") {
+      e.preventDefault();
+      app.togglePause();
     }
   }
 
@@ -321,8 +324,10 @@ export class CellView {
   update() {
     const cell = this.cell;
     this.el.dataset.state = cell.state;
-    this.badge.textContent = STATE_LABEL[cell.state] || cell.state;
+    const paused = cell.state === "running" && this.badge.dataset.paused === "true";
+    this.badge.textContent = paused ? "paused" : STATE_LABEL[cell.state] || cell.state;
     this.badge.dataset.state = cell.state;
+    if (!paused) delete this.badge.dataset.paused;
     const busy = cell.state === "running" || cell.state === "queued";
     this.count.textContent = cell.type !== "code" ? "" : busy ? "[*]" : cell.executionCount != null ? `[${cell.executionCount}]` : "[ ]";
     this.timing.textContent = cell.timing && cell.timing.end ? formatDuration(cell.timing.end - cell.timing.start) : "";

@@ -4,6 +4,8 @@
 //   page -> worker  {type:"run", id, source}       forwarded to self.nasbookRun(id, source)
 //                   {type:"upload", name, data}    a file (Uint8Array) for nb.UploadedFile, forwarded
 //                                                  to self.nasbookUpload(name, data)
+//                   {type:"pause"} {type:"resume"} forwarded to self.nasbookPause() / nasbookResume();
+//                                                  the Go side answers "paused" / "resumed"
 //   worker -> page  whatever the Go side emits through self.nasbookEmit (ready, output, done),
 //                   plus these, which only this script sends:
 //                   {type:"loading", loaded}         bytes of kernel.wasm received so far
@@ -77,6 +79,11 @@ self.onmessage = (event) => {
   const msg = event.data || {};
   if (msg.type === "upload") {
     if (typeof self.nasbookUpload === "function") self.nasbookUpload(String(msg.name), new Uint8Array(msg.data));
+    return;
+  }
+  if (msg.type === "pause" || msg.type === "resume") {
+    const f = msg.type === "pause" ? self.nasbookPause : self.nasbookResume;
+    if (typeof f === "function") f();
     return;
   }
   if (msg.type !== "run") return;

@@ -20,6 +20,7 @@ export class Kernel {
    *   onStatus(status, detail)        status changed (detail: {message, loaded, version})
    *   onCrash(message)                the worker died on its own; a fresh one is starting
    *   onLoadError(message)            the kernel could not start
+   *   onPaused(paused)                the running cell stopped at a yield point (true) or went on
    */
   constructor(hooks = {}) {
     this.hooks = hooks;
@@ -126,6 +127,11 @@ export class Kernel {
         this._onDeath(`the Go program ended${code}${msg.message ? ": " + msg.message : ""}`);
         break;
       }
+      case "paused":
+      case "resumed":
+        this.paused = msg.type === "paused";
+        if (this.hooks.onPaused) this.hooks.onPaused(this.paused);
+        break;
       case "protocol-error":
         console.warn("kernel:", msg.message);
         break;
@@ -144,6 +150,10 @@ export class Kernel {
   _finish(job, outcome) {
     if (job.finished) return;
     job.finished = true;
+    if (this.paused || this.pauseRequested) {
+      this.paused = this.pauseRequested = false;
+      if (this.hooks.onPaused) this.hooks.onPaused(false);
+    }
     if (job.onFinish) job.onFinish(outcome);
   }
 
@@ -213,6 +223,23 @@ export class Kernel {
     this.queue.push(job);
     this._pump();
     return job;
+  }
+
+  /**
+   * Asks the running cell to pause at its next yield point (any output it makes: a progress
+   * update, a canvas frame, a printed line); "paused" comes back when it has. A cell that makes
+   * no output cannot pause; Stop ends it.
+   */
+  pause() {
+    if (!this.current || !this.worker) return;
+    this.pauseRequested = true;
+    this.worker.postMessage({ type: "pause" });
+  }
+
+  /** Lets a paused (or pausing) cell go on. */
+  resume() {
+    this.pauseRequested = false;
+    if (this.worker) this.worker.postMessage({ type: "resume" });
   }
 
   /** Removes a job that has not started yet. */

@@ -88,6 +88,7 @@ class App {
       onStatus: (status, detail) => this.onKernelStatus(status, detail),
       onCrash: (message) => this.onKernelCrash(message),
       onLoadError: (message) => this.onKernelLoadError(message),
+      onPaused: (paused) => this.onKernelPaused(paused),
     });
     this.canvas = new CanvasBridge($("#canvas"), {
       onReady: () => ($("#canvas-panel").dataset.ready = "true"),
@@ -443,6 +444,36 @@ class App {
     });
   }
 
+  /** Pause button: pauses the running cell at its next yield point, or lets it go on. */
+  togglePause() {
+    if (!this.kernel.running) return;
+    if (this.kernel.paused || this.kernel.pauseRequested) {
+      this.kernel.resume();
+      if (!this.kernel.paused) this.onKernelPaused(false);
+    } else {
+      this.kernel.pause();
+      const b = $("#pause");
+      b.textContent = "⏸ Pausing…";
+      b.setAttribute("aria-pressed", "true");
+    }
+  }
+
+  onKernelPaused(paused) {
+    const b = $("#pause");
+    b.textContent = paused ? "▶ Resume" : "⏸ Pause";
+    b.setAttribute("aria-pressed", String(paused || !!this.kernel.pauseRequested));
+    b.title = paused ? "Let the paused cell go on" : "Pause the running cell at its next progress update, canvas frame or printed line";
+    // The running cell's badge says so; its next update (outputs resume) sets it back.
+    const badge = document.querySelector('.cell[data-state="running"] .state-badge');
+    if (badge) {
+      badge.textContent = paused ? "paused" : "running";
+      badge.dataset.paused = String(paused);
+    }
+    if (paused) this.announce("Paused. Resume goes on; Stop ends the cell.");
+    else if (this.kernel.running) this.announce("Resumed.");
+    this.updateToolbar();
+  }
+
   /** Stop button: kills a running cell by restarting the kernel. */
   stop() {
     if (!this.kernel.busy) return this.kernel.ready().catch(() => {});
@@ -468,6 +499,7 @@ class App {
 
   updateToolbar() {
     $("#stop").disabled = !this.kernel.busy;
+    $("#pause").disabled = !this.kernel.running;
   }
 
   // --- notebook files, storage, sharing --------------------------------------------------------
@@ -741,6 +773,7 @@ class App {
   wireToolbar() {
     $("#run-all").addEventListener("click", () => this.runAll());
     $("#stop").addEventListener("click", () => this.stop());
+    $("#pause").addEventListener("click", () => this.togglePause());
     $("#restart").addEventListener("click", () => this.restart());
     $("#add-code").addEventListener("click", () => this.insertNear(this.active, "code", +1));
     $("#add-markdown").addEventListener("click", () => this.insertNear(this.active, "markdown", +1));

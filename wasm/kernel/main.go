@@ -13,6 +13,9 @@
 //	{"type":"output","id":ID,"output":OUT}  OUT an nbformat 4 output, as the cell makes it
 //	{"type":"done","id":ID,"status":"ok"|"error","execution_count":N}
 //
+//	{"type":"paused"} / {"type":"resumed"}  the running cell stopped at a yield point after
+//	                                        self.nasbookPause(), or went on after self.nasbookResume()
+//
 // The page may also send files (the toolbar's "Upload data"), which the
 // worker hands to self.nasbookUpload(name, bytes); cells read them with
 // nb.UploadedFile. Proxy scoring (nb.Proxies) runs in a pool of workers that
@@ -61,8 +64,10 @@ type job struct {
 
 func main() {
 	var current any
+	pause := newPauser()
 	k, err := notebook.NewKernel(func(o notebook.Output) {
 		emit(message{Type: "output", ID: current, Output: &o})
+		pause.point()
 	}, newFetchFS())
 	if err != nil {
 		emit(message{Type: "fatal", Error: err.Error()})
@@ -83,6 +88,7 @@ func main() {
 	emit(message{Type: "ready", Version: version, Kernels: kernel.Default().Name, Packages: k.Packages()})
 	for j := range jobs {
 		current = j.id
+		pause.start()
 		status := "ok"
 		if err := k.Run(context.Background(), j.source); err != nil {
 			status = "error"
