@@ -13,7 +13,10 @@
 // There is no mutable package-level state: whoever builds the model picks the
 // Set. Default returns the best Set for the platform the binary was built for
 // (platform_js.go / platform_other.go): under js/wasm the WebAssembly SIMD
-// kernels (SIMD, "wasm-simd") when they are linked, else the Go kernels.
+// kernels (SIMD, "wasm-simd") when they are linked, else the Go kernels;
+// natively the Go kernels with gonum's Sgemm under the convolutions and
+// linear layers (Native, "go+gonum"), whose assembly inner loops double the
+// Go GEMM's speed.
 //
 // # WebAssembly SIMD kernels
 //
@@ -43,7 +46,7 @@
 // a tensor used twice collects both contributions, and a nil gradient slice
 // means "not needed" and is skipped.
 //
-// A Set returned by Go owns scratch memory (im2col columns, GEMM packing
+// A Set returned by Go or Native owns scratch memory (im2col columns, GEMM packing
 // buffers) and must not be used by two goroutines at once; build one per
 // goroutine or worker. Reference sets are stateless.
 //

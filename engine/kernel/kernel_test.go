@@ -5,13 +5,15 @@ import (
 	"math"
 	"math/rand"
 	"os"
+	"runtime"
 	"testing"
 )
 
-// fastSets are the Sets the tests hold to the reference: the Go kernels and,
-// under js/wasm with a loader that links them, the WebAssembly SIMD kernels.
+// fastSets are the Sets the tests hold to the reference: the Go kernels and
+// the platform's own (natively, Go with gonum's GEMM; under js/wasm with a
+// loader that links them, the WebAssembly SIMD kernels).
 func fastSets() []*Set {
-	if s := SIMD(); s != nil {
+	if s := Default(); s.Name != "go" {
 		return []*Set{Go(), s}
 	}
 	return []*Set{Go()}
@@ -68,6 +70,30 @@ func testGemm(t *testing.T, fast *Set) {
 				fast.Gemm(tr[0], tr[1], m, n, k, ab[0], a, lda, b, ldb, ab[1], c, ldc)
 				GemmRef(tr[0], tr[1], m, n, k, ab[0], a, lda, b, ldb, ab[1], c2, ldc)
 				closeEnough(t, fmt.Sprintf("%s gemm %v trans=%v alpha,beta=%v", fast.Name, sz, tr, ab), c, c2, 1e-5*math.Sqrt(float64(k)))
+			}
+		}
+	}
+}
+
+// The platform's GEMM gives the same bits whatever the number of threads
+// (natively gonum spreads blocks of C over goroutines).
+func TestGemmIsDeterministic(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	m, n, k := 300, 257, 190
+	a, b := randSlice(r, m*k), randSlice(r, k*n)
+	var first []float32
+	for _, procs := range []int{1, 2, 4} {
+		prev := runtime.GOMAXPROCS(procs)
+		c := make([]float32, m*n)
+		Default().Gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
+		runtime.GOMAXPROCS(prev)
+		if first == nil {
+			first = c
+			continue
+		}
+		for i := range c {
+			if c[i] != first[i] {
+				t.Fatalf("GOMAXPROCS=%d: element %d is %v, with 1 thread %v", procs, i, c[i], first[i])
 			}
 		}
 	}
