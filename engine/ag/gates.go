@@ -10,12 +10,12 @@ import "fmt"
 // recorded point.
 //
 // That is what differentiating a gradient needs. Autograd systems that
-// differentiate twice treat a ReLU's derivative as a constant mask (ReLU”
-// = 0); the gradient computed with replayed gates is the same function, so
-// a central difference of two replayed gradients along v converges to the
-// Hessian-vector product Hv that double backward would give, at O(ε²),
-// where differences of ordinary gradients jump wherever a unit changes
-// sides.
+// differentiate twice treat a ReLU's derivative as a constant mask (its
+// second derivative is 0); the gradient computed with replayed gates is the
+// same function, so a central difference of two replayed gradients along v
+// converges to the Hessian-vector product Hv that double backward would
+// give, at O(ε²), where differences of ordinary gradients jump wherever a
+// unit changes sides.
 type Gates struct {
 	// Replay makes the ops reuse the recorded choices instead of recording.
 	Replay bool
