@@ -1,6 +1,7 @@
 package nb
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"nasbook/engine/data"
 	"nasbook/engine/proxy"
 	"nasbook/space/nb201"
 	"nasbook/space/spaces"
@@ -40,7 +42,9 @@ func UploadedFile(name string) string { return Default.UploadedFile(name) }
 
 // UploadedFile returns an uploaded file's text; see the package-level
 // UploadedFile.
-func (s *Session) UploadedFile(name string) string {
+func (s *Session) UploadedFile(name string) string { return string(s.upload("UploadedFile", name)) }
+
+func (s *Session) upload(fn, name string) []byte {
 	s.uploads.mu.Lock()
 	defer s.uploads.mu.Unlock()
 	b, ok := s.uploads.files[name]
@@ -49,9 +53,27 @@ func (s *Session) UploadedFile(name string) string {
 		for n := range s.uploads.files {
 			have = append(have, n)
 		}
-		failf("UploadedFile", "no uploaded file %q (uploaded: %v); use the toolbar's Upload data button", name, have)
+		failf(fn, "no uploaded file %q (uploaded: %v); use the toolbar's Upload data button", name, have)
 	}
-	return string(b)
+	return b
+}
+
+// CIFAR reads an uploaded file of the CIFAR-10 binary format
+// (data_batch_1.bin ... test_batch.bin from cifar-10-binary.tar.gz, gzip or
+// not): 32x32 colour images standardised with the training set's means and
+// deviations, as NASLib's pipeline does; 10% held out for validation and 10%
+// for test. With nb.ProxiesOn it reproduces the batch the published
+// zero-cost scores were computed on.
+func CIFAR(name string) *Data { return Default.CIFAR(name) }
+
+// CIFAR reads an uploaded CIFAR-10 file; see the package-level CIFAR.
+func (s *Session) CIFAR(name string) *Data {
+	d, err := data.ReadCIFAR(bytes.NewReader(s.upload("CIFAR", name)), data.CIFARConfig{Standardize: true})
+	if err != nil {
+		fail("CIFAR", err)
+	}
+	sp := d.Split(0.1, 0.1, data.NewRand(0))
+	return &Data{Name: "cifar10", Train: sp.Train, Valid: sp.Valid, Test: sp.Test}
 }
 
 // CSVColumn reads a CSV text with a header and returns the numeric column
@@ -153,14 +175,44 @@ func Proxies(archs []string, proxies ...string) *ProxyScores {
 
 // Proxies scores architectures; see the package-level Proxies.
 func (s *Session) Proxies(archs []string, proxies ...string) *ProxyScores {
+	return s.proxiesOn("Proxies", nil, archs, proxies)
+}
+
+// ProxiesOn scores architectures as Proxies does, on d: each space's
+// default network (NB201: C=16, N=5) takes d's images and classes, and the
+// data-dependent proxies score a batch of 64 of d's training images instead
+// of noise. On an uploaded CIFAR-10 file (nb.CIFAR) that is the setting of
+// the published scores.
+func ProxiesOn(d *Data, archs []string, proxies ...string) *ProxyScores {
+	return Default.ProxiesOn(d, archs, proxies...)
+}
+
+// ProxiesOn scores architectures on d; see the package-level ProxiesOn.
+func (s *Session) ProxiesOn(d *Data, archs []string, proxies ...string) *ProxyScores {
+	if d == nil || d.Train == nil || d.Train.Len() == 0 {
+		failf("ProxiesOn", "want data with training images")
+	}
+	return s.proxiesOn("ProxiesOn", d, archs, proxies)
+}
+
+func (s *Session) proxiesOn(fn string, d *Data, archs []string, proxies []string) *ProxyScores {
 	specs := make([]*spec.Spec, len(archs))
 	for i, a := range archs {
 		var err error
 		if specs[i], err = spaces.Spec(a, spaces.Settings{}); err != nil {
-			fail("Proxies", err)
+			fail(fn, err)
+		}
+		if d != nil {
+			t := d.Train
+			specs[i].Input = []int{t.C, t.H, t.W}
+			specs[i].SetClasses(t.Classes)
 		}
 	}
-	return s.scoreSpecs("Proxies", archs, specs, proxies)
+	var cfg proxy.Config
+	if d != nil {
+		cfg.Data = d.Train
+	}
+	return s.scoreSpecs(fn, archs, specs, proxies, cfg)
 }
 
 // ProxiesOf scores architectures of any space, the spaces a notebook
@@ -177,10 +229,10 @@ func (s *Session) ProxiesOf(archs []Arch, proxies ...string) *ProxyScores {
 	for i, a := range archs {
 		names[i], specs[i] = a.Text, s.specOf("ProxiesOf", a)
 	}
-	return s.scoreSpecs("ProxiesOf", names, specs, proxies)
+	return s.scoreSpecs("ProxiesOf", names, specs, proxies, proxy.Config{})
 }
 
-func (s *Session) scoreSpecs(fn string, archs []string, specs []*spec.Spec, proxies []string) *ProxyScores {
+func (s *Session) scoreSpecs(fn string, archs []string, specs []*spec.Spec, proxies []string, cfg proxy.Config) *ProxyScores {
 	if len(proxies) == 0 {
 		proxies = []string{"synflow"}
 	}
@@ -195,7 +247,7 @@ func (s *Session) scoreSpecs(fn string, archs []string, specs []*spec.Spec, prox
 	id := fmt.Sprintf("proxies-%p", out)
 	label := "scoring " + strings.Join(out.Names, ", ")
 	s.ShowProgress(Progress{ID: id, Label: label, Total: len(archs)})
-	out.Scores, err = proxy.ScoreAll(context.Background(), s.Pool, specs, ps, proxy.Config{}, func(done int) {
+	out.Scores, err = proxy.ScoreAll(context.Background(), s.Pool, specs, ps, cfg, func(done int) {
 		if done == len(archs) || done%4 == 0 {
 			s.ShowProgress(Progress{ID: id, Label: label, Done: done, Total: len(archs)})
 		}

@@ -2,7 +2,8 @@
 // architecture at a time. Started by the kernel worker (wasm/kernel/pool.go), one per core.
 //
 // A classic worker (importScripts). Protocol:
-//   kernel -> worker  {id, job}            job: a proxy.Job as JSON
+//   kernel -> worker  {id, job, cached}    job: a proxy.Job as JSON; cached: score on the batch
+//                                          of the last job that carried one
 //   worker -> kernel  {type:"ready"}       once, when jobs can run
 //                     {id, result}         result: a proxy.Result as JSON
 //                     {type:"load-error", message}
@@ -16,7 +17,7 @@ let ready = false;
 function run(msg) {
   let result;
   try {
-    result = self.nasbookScore(String(msg.job));
+    result = self.nasbookScore(String(msg.job), !!msg.cached);
   } catch (e) {
     result = JSON.stringify({ error: "pool worker: " + ((e && e.message) || e) });
   }

@@ -13,8 +13,8 @@ import (
 
 // Job is one architecture to score. It crosses process boundaries as JSON
 // (a browser pool worker receives it), so Config.Data and Config.Kernels do
-// not travel: a worker scores data-dependent proxies on the Gaussian batch
-// and computes with its own kernels.
+// not travel: Config.Examples carries the batch (ScoreAll draws it from
+// Data), and a worker computes with its own kernels.
 type Job struct {
 	Spec    *spec.Spec `json:"spec"`
 	Proxies []Proxy    `json:"proxies"`
@@ -130,6 +130,14 @@ func ScoreAll(ctx context.Context, ev Evaluator, specs []*spec.Spec, ps []Proxy,
 	if ev == nil {
 		ev = Local{}
 	}
+	if cfg.Data != nil && cfg.Examples == nil && len(specs) > 0 && needsData(ps) {
+		ex, err := cfg.Draw(specs[0].Input, specs[0].Classes)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Examples = ex
+	}
+	cfg.Data = nil
 	jobs := make([]Job, len(specs))
 	for i, s := range specs {
 		jobs[i] = Job{Spec: s, Proxies: ps, Config: cfg}
@@ -151,4 +159,14 @@ func ScoreAll(ctx context.Context, ev Evaluator, specs []*spec.Spec, ps []Proxy,
 		return out, err
 	}
 	return out, first
+}
+
+// needsData reports whether any of ps reads a batch.
+func needsData(ps []Proxy) bool {
+	for _, p := range ps {
+		if p != Synflow && p != Params && p != FLOPs {
+			return true
+		}
+	}
+	return false
 }

@@ -174,6 +174,10 @@ type Config struct {
 	// Data, if set, gives the batch: Batch examples drawn with Seed. Its
 	// examples must have the spec's input shape. Nil means N(0,1) noise.
 	Data *data.Dataset `json:"-"`
+	// Examples, if set, is the batch itself (Data and Batch are then
+	// ignored): what a Job carries to a worker in another process, which
+	// has no dataset. ScoreAll draws it from Data once for all jobs.
+	Examples *Examples `json:"examples,omitempty"`
 	// Kernels computes; nil means kernel.Default().
 	Kernels *kernel.Set `json:"-"`
 }
@@ -183,6 +187,53 @@ func (c Config) batch() int {
 		return 64
 	}
 	return c.Batch
+}
+
+// Examples is a batch given whole: N examples of shape Shape[1:] in X (NCHW),
+// their classes in Y.
+type Examples struct {
+	Shape []int     `json:"shape"`
+	X     []float32 `json:"x"`
+	Y     []int     `json:"y"`
+}
+
+// Draw returns the batch the data-dependent proxies score for c: Batch
+// examples of Data drawn with Seed, or, without Data, Gaussian noise with
+// uniform labels over classes, shaped [Batch, in...].
+func (c Config) Draw(in []int, classes int) (*Examples, error) {
+	if c.Examples != nil {
+		return c.Examples, nil
+	}
+	n := c.batch()
+	r := rand.New(rand.NewSource(c.Seed ^ 0x5eed))
+	ex := &Examples{Shape: append([]int{n}, in...), Y: make([]int, n)}
+	if d := c.Data; d != nil {
+		if len(in) != 3 || in[0] != d.C || in[1] != d.H || in[2] != d.W {
+			return nil, fmt.Errorf("data %s has examples %dx%dx%d, the network takes %v", d.Name, d.C, d.H, d.W, in)
+		}
+		if d.Len() < n {
+			return nil, fmt.Errorf("data %s has %d examples, the batch needs %d", d.Name, d.Len(), n)
+		}
+		f := d.Features()
+		ex.X = make([]float32, 0, n*f)
+		for i, j := range r.Perm(d.Len())[:n] {
+			ex.X = append(ex.X, d.Example(j)...)
+			ex.Y[i] = d.Y[j]
+		}
+		return ex, nil
+	}
+	size := n
+	for _, v := range in {
+		size *= v
+	}
+	ex.X = make([]float32, size)
+	for i := range ex.X {
+		ex.X[i] = float32(r.NormFloat64())
+	}
+	for i := range ex.Y {
+		ex.Y[i] = r.Intn(max(classes, 1))
+	}
+	return ex, nil
 }
 
 // Score returns the scores of the network s describes, one per proxy in ps.
@@ -310,35 +361,24 @@ func (sc *scorer) batch() (*tensor.Tensor, []int, error) {
 	if sc.x != nil {
 		return sc.x, sc.labels, nil
 	}
-	n := sc.cfg.batch()
-	in := sc.s.Input
-	shape := append([]int{n}, in...)
-	r := rand.New(rand.NewSource(sc.cfg.Seed ^ 0x5eed))
-	x := tensor.New(shape...)
-	labels := make([]int, n)
-	if d := sc.cfg.Data; d != nil {
-		if len(in) != 3 || in[0] != d.C || in[1] != d.H || in[2] != d.W {
-			return nil, nil, fmt.Errorf("data %s has examples %dx%dx%d, the network takes %v", d.Name, d.C, d.H, d.W, in)
-		}
-		if d.Len() < n {
-			return nil, nil, fmt.Errorf("data %s has %d examples, the batch needs %d", d.Name, d.Len(), n)
-		}
-		idx := r.Perm(d.Len())[:n]
-		f := d.Features()
-		for i, j := range idx {
-			copy(x.Data[i*f:(i+1)*f], d.Example(j))
-			labels[i] = d.Y[j]
-		}
-	} else {
-		for i := range x.Data {
-			x.Data[i] = float32(r.NormFloat64())
-		}
-		for i := range labels {
-			labels[i] = r.Intn(max(sc.s.Classes, 1))
+	ex, err := sc.cfg.Draw(sc.s.Input, sc.s.Classes)
+	if err != nil {
+		return nil, nil, err
+	}
+	size := 1
+	for _, v := range ex.Shape {
+		size *= v
+	}
+	if len(ex.Shape) != len(sc.s.Input)+1 || fmt.Sprint(ex.Shape[1:]) != fmt.Sprint(sc.s.Input) || ex.Shape[0] < 1 || len(ex.X) != size || len(ex.Y) != ex.Shape[0] {
+		return nil, nil, fmt.Errorf("a batch of shape %v (%d values, %d labels) for a network that takes %v", ex.Shape, len(ex.X), len(ex.Y), sc.s.Input)
+	}
+	for _, y := range ex.Y {
+		if y < 0 || y >= sc.s.Classes {
+			return nil, nil, fmt.Errorf("a label %d in the batch for a network of %d classes", y, sc.s.Classes)
 		}
 	}
-	sc.x, sc.labels = x, labels
-	return x, labels, nil
+	sc.x, sc.labels = tensor.FromData(ex.X, ex.Shape...), ex.Y
+	return sc.x, sc.labels, nil
 }
 
 // sumAll returns the sum of every element of y as a scalar Var.

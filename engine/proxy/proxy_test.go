@@ -11,8 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
+	"nasbook/engine/data"
 	"nasbook/space/nb201"
 	"nasbook/space/spec"
 )
@@ -243,6 +245,57 @@ func TestJobJSON(t *testing.T) {
 	}
 	if fmt.Sprint(want.Scores) != fmt.Sprint(back.Scores) || want.Err != "" {
 		t.Fatalf("direct %v (%s), through JSON %v", want.Scores, want.Err, back.Scores)
+	}
+}
+
+// A batch of real data reaches every job: ScoreAll draws it once from
+// Config.Data and ships it in Config.Examples, which survives JSON (a
+// browser pool worker's path); the scores are those of Score on the
+// dataset, and differ from the scores on noise. A batch that does not fit
+// the network is refused with the reason.
+func TestScoreAllCarriesTheBatch(t *testing.T) {
+	d := data.Shapes{N: 40, Size: 8, Classes: 3, Seed: 4}.Generate()
+	specs := smallSpecs(3)
+	for _, s := range specs {
+		s.Input = []int{1, 8, 8}
+		s.SetClasses(3)
+	}
+	ps := []Proxy{SNIP, NASWOT}
+	cfg := Config{Batch: 16, Seed: 1, Data: d}
+	all, err := ScoreAll(context.Background(), Local{Workers: 2}, specs, ps, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := cfg.Draw(specs[0].Input, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range specs {
+		direct, err := Score(s, ps, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(Job{Spec: s, Proxies: ps, Config: Config{Batch: 16, Seed: 1, Examples: ex}})
+		var j Job
+		if err := json.Unmarshal(b, &j); err != nil {
+			t.Fatal(err)
+		}
+		shipped := j.Run()
+		noise, _ := Score(s, ps, Config{Batch: 16, Seed: 1})
+		if fmt.Sprint(all[i]) != fmt.Sprint(direct) || fmt.Sprint(shipped.Scores) != fmt.Sprint(direct) {
+			t.Errorf("spec %d: ScoreAll %v, Score %v, through JSON %v (%s)", i, all[i], direct, shipped.Scores, shipped.Err)
+		}
+		if direct[0] == noise[0] {
+			t.Errorf("spec %d: snip %v on the data and on noise", i, direct[0])
+		}
+	}
+	bad := *ex
+	bad.Y = append([]int{7}, ex.Y[1:]...)
+	if _, err := Score(specs[0], ps, Config{Examples: &bad}); err == nil || !strings.Contains(err.Error(), "label 7") {
+		t.Errorf("a label beyond the classes: %v", err)
+	}
+	if _, err := Score(smallSpecs(1)[0], ps, Config{Examples: ex}); err == nil || !strings.Contains(err.Error(), "takes [3 8 8]") {
+		t.Errorf("a batch of another shape: %v", err)
 	}
 }
 

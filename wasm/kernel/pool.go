@@ -24,6 +24,9 @@ type poolWorker struct {
 	w       js.Value
 	ready   chan error
 	results chan string
+	// examples is the batch this worker holds: a job with the same batch
+	// goes without it (a batch of 64 CIFAR images is about 2 MB of JSON).
+	examples *proxy.Examples
 }
 
 // newWorkerPool returns a pool of size workers; size 0 means one per core
@@ -103,12 +106,20 @@ func (p *workerPool) Evaluate(ctx context.Context, jobs []proxy.Job, done func(i
 	for _, pw := range p.workers {
 		go func() {
 			for i := range next {
-				b, err := json.Marshal(jobs[i])
+				j := jobs[i]
+				cached := j.Config.Examples != nil && j.Config.Examples == pw.examples
+				if cached {
+					j.Config.Examples = nil
+				} else if j.Config.Examples != nil {
+					pw.examples = j.Config.Examples
+				}
+				b, err := json.Marshal(j)
 				var r proxy.Result
 				if err == nil {
 					msg := js.Global().Get("Object").New()
 					msg.Set("id", i)
 					msg.Set("job", string(b))
+					msg.Set("cached", cached)
 					pw.w.Call("postMessage", msg)
 					err = json.Unmarshal([]byte(<-pw.results), &r)
 				}
