@@ -17,6 +17,7 @@ func init() {
 		// function, constant and variable definitions
 		"AvgPool":          reflect.ValueOf(nb.AvgPool),
 		"BatchNorm":        reflect.ValueOf(nb.BatchNorm),
+		"CIFAR":            reflect.ValueOf(nb.CIFAR),
 		"CSVColumn":        reflect.ValueOf(nb.CSVColumn),
 		"CompareSearch":    reflect.ValueOf(nb.CompareSearch),
 		"Conv":             reflect.ValueOf(nb.Conv),
@@ -60,6 +61,7 @@ func init() {
 		"ProgressMIMEType": reflect.ValueOf(constant.MakeFromLiteral("\"application/vnd.nasbook.progress+json\"", token.STRING, 0)),
 		"Proxies":          reflect.ValueOf(nb.Proxies),
 		"ProxiesOf":        reflect.ValueOf(nb.ProxiesOf),
+		"ProxiesOn":        reflect.ValueOf(nb.ProxiesOn),
 		"ReLU":             reflect.ValueOf(nb.ReLU),
 		"Retrain":          reflect.ValueOf(nb.Retrain),
 		"RetrainBest":      reflect.ValueOf(nb.RetrainBest),
