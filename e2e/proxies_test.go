@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"math/rand"
 	"nasbook/internal/shared"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"nasbook/internal/browser"
+	"nasbook/nb"
 )
 
 // accuracyTable is NAS-Bench-201's accuracy table beside the repository
@@ -117,4 +121,69 @@ nb.Proxies(nb.SampleNB201(1, 1), "synflow")`)
 	if scores[0] != scores[1] {
 		t.Errorf("scores differ between 1 and 2 workers: %s vs %s", scores[0], scores[1])
 	}
+}
+
+// TestProxiesOnAnUploadedCIFARFile: a CIFAR-10 batch file uploaded through
+// the page feeds the data-dependent proxies in the pool of Web Workers
+// (nb.CIFAR, nb.ProxiesOn), and the scores are the native run's, up to the
+// SIMD kernels' summation order. The file here is 100 records of seeded
+// random pixels in CIFAR's format; with one pool worker the second
+// architecture is scored on the batch the worker kept from the first.
+func TestProxiesOnAnUploadedCIFARFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scores NB201 networks in the browser")
+	}
+	r := rand.New(rand.NewSource(8))
+	var raw []byte
+	for i := range 100 {
+		raw = append(raw, byte(i%10))
+		for range 3072 {
+			raw = append(raw, byte(r.Intn(256)))
+		}
+	}
+	file := filepath.Join(t.TempDir(), "data_batch_1.bin")
+	if err := os.WriteFile(file, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := `import ("fmt"; "nasbook/nb")
+d := nb.CIFAR("data_batch_1.bin")
+s := nb.ProxiesOn(d, nb.SampleNB201(2, 3), "snip", "naswot")
+for _, p := range s.Names {
+	for _, v := range s.Column(p) {
+		fmt.Printf("%s %.9e\n", p, v)
+	}
+}`
+	// Natively, as the reference.
+	var out strings.Builder
+	s := nb.NewSession(&out, nil)
+	s.AddUpload("data_batch_1.bin", raw)
+	want := s.ProxiesOn(s.CIFAR("data_batch_1.bin"), s.SampleNB201(2, 3), "snip", "naswot")
+
+	ctx := openPage(t, "?pool=1")
+	if _, err := chromedp.Run(ctx, chromedp.SetUploadFiles(`#upload`, []string{file})); err != nil {
+		t.Fatal(err)
+	}
+	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
+		if (document.body.textContent.includes('Uploaded data_batch_1.bin')) resolve(true); else setTimeout(poll, 50); })(); })`, 30*time.Second)
+	b, _ := json.Marshal(src)
+	got := eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 5*time.Minute)
+	if got.Error != nil {
+		t.Fatalf("the cell failed: %s", *got.Error)
+	}
+	lines := strings.Split(strings.TrimSpace(got.Text), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("the cell printed %q", got.Text)
+	}
+	for k, line := range lines {
+		var name string
+		var v float64
+		if _, err := fmt.Sscanf(line, "%s %e", &name, &v); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		w := want.Column(name)[k%2]
+		if math.Abs(v-w) > 1e-3*math.Abs(w) {
+			t.Errorf("%s of architecture %d: %v in the browser, %v natively", name, k%2, v, w)
+		}
+	}
+	t.Logf("browser scores:\n%s", got.Text)
 }
