@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"math/rand"
 	"nasbook/internal/shared"
 	"os"
 	"path/filepath"
@@ -133,14 +132,7 @@ func TestProxiesOnAnUploadedCIFARFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scores NB201 networks in the browser")
 	}
-	r := rand.New(rand.NewSource(8))
-	var raw []byte
-	for i := range 100 {
-		raw = append(raw, byte(i%10))
-		for range 3072 {
-			raw = append(raw, byte(r.Intn(256)))
-		}
-	}
+	raw := shared.CIFARRecords(100, 8)
 	file := filepath.Join(t.TempDir(), "data_batch_1.bin")
 	if err := os.WriteFile(file, raw, 0o644); err != nil {
 		t.Fatal(err)

@@ -3,11 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"nasbook/internal/shared"
 )
 
 // nasbook score prints one JSON object per input line, in input order, with
@@ -46,16 +47,8 @@ func TestScoreCommand(t *testing.T) {
 // proxies, which then score otherwise than on noise; a file of another
 // format is refused with the reason.
 func TestScoreOnCIFARFile(t *testing.T) {
-	dir := t.TempDir()
-	r := rand.New(rand.NewSource(1))
-	var b []byte
-	for i := range 80 {
-		b = append(b, byte(i%10))
-		for range 3072 {
-			b = append(b, byte(r.Intn(256)))
-		}
-	}
-	file := filepath.Join(dir, "data_batch_1.bin")
+	b := shared.CIFARRecords(80, 1)
+	file := filepath.Join(t.TempDir(), "data_batch_1.bin")
 	if err := os.WriteFile(file, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
