@@ -358,7 +358,6 @@ class App {
     return Promise.all(runs).then(() => undefined);
   }
 
-  /** Tells screen-reader users what happened out of their sight. */
   // --- canvas selection ----------------------------------------------------------------------
 
   onCanvasDrawn(kind, title) {
@@ -402,6 +401,7 @@ class App {
     this.copyTimer = setTimeout(() => ($("#canvas-copy").textContent = "Copy architecture"), 1500);
   }
 
+  /** Tells screen-reader users what happened out of their sight. */
   announce(text) {
     const el = $("#announcer");
     el.textContent = "";
