@@ -62,8 +62,9 @@ func (s *Session) upload(fn, name string) []byte {
 // (data_batch_1.bin ... test_batch.bin from cifar-10-binary.tar.gz, gzip or
 // not): 32x32 colour images standardised with the training set's means and
 // deviations, as NASLib's pipeline does; 10% held out for validation and 10%
-// for test. With nb.ProxiesOn it reproduces the batch the published
-// zero-cost scores were computed on.
+// for test. With nb.ProxiesOn the proxies see what the published zero-cost
+// scores saw: a batch of CIFAR-10 training images (NASLib's loader also
+// crops and flips them at random, and its 64 images are others).
 func CIFAR(name string) *Data { return Default.CIFAR(name) }
 
 // CIFAR reads an uploaded CIFAR-10 file; see the package-level CIFAR.
@@ -181,8 +182,8 @@ func (s *Session) Proxies(archs []string, proxies ...string) *ProxyScores {
 // ProxiesOn scores architectures as Proxies does, on d: each space's
 // default network (NB201: C=16, N=5) takes d's images and classes, and the
 // data-dependent proxies score a batch of 64 of d's training images instead
-// of noise. On an uploaded CIFAR-10 file (nb.CIFAR) that is the setting of
-// the published scores.
+// of noise. On an uploaded CIFAR-10 file (nb.CIFAR) that is the published
+// scores' setting, up to which 64 images are drawn.
 func ProxiesOn(d *Data, archs []string, proxies ...string) *ProxyScores {
 	return Default.ProxiesOn(d, archs, proxies...)
 }
