@@ -279,11 +279,12 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 			return cfg.Score(Arch{Space: sp.Name(), Choices: a.Clone(), Text: sp.Format(a), sp: definedOnly(cfg.In)})
 		}}
 	default:
-		ps, err := proxy.ParseList(cfg.Proxy)
-		if err != nil || len(ps) != 1 {
+		pe, err := proxy.NewEstimator(sp, cfg.Proxy, proxy.Config{})
+		if err != nil {
 			return res, fmt.Errorf("Proxy %q: want one zero-cost proxy (%v)", cfg.Proxy, err)
 		}
-		est = &proxyEstimator{objs: objs, sp: sp, p: ps[0]}
+		pe.Objective = objs[0]
+		est = pe
 	}
 
 	res = SearchResult{Strategy: cfg.Strategy, Objectives: cols}
@@ -369,37 +370,6 @@ func (e *funcEstimator) Estimate(a space.Arch) (search.Score, error) {
 		return search.Score{}, fmt.Errorf("Score returned %v for %v", v, a)
 	}
 	return search.Score{Values: []float64{v}}, nil
-}
-
-// proxyEstimator scores by a zero-cost proxy on each architecture's network.
-type proxyEstimator struct {
-	objs  []search.Objective
-	sp    space.Space
-	p     proxy.Proxy
-	worst float64 // the lowest score so far
-	any   bool
-}
-
-func (e *proxyEstimator) Objectives() []search.Objective { return e.objs }
-
-func (e *proxyEstimator) Estimate(a space.Arch) (search.Score, error) {
-	s, err := space.ToSpec(e.sp, a)
-	if err != nil {
-		return search.Score{}, err
-	}
-	v, err := proxy.Score(s, []proxy.Proxy{e.p}, proxy.Config{})
-	if err != nil {
-		return search.Score{}, fmt.Errorf("%s of %s: %w", e.p, e.sp.Format(a), err)
-	}
-	switch {
-	case math.IsNaN(v[0]) || math.IsInf(v[0], 0):
-		// A proxy can be undefined on a network (NASWOT of a cell that
-		// passes no signal): rank it below everything seen so far.
-		v[0] = e.worst - math.Abs(e.worst)*0.1 - 1
-	case !e.any || v[0] < e.worst:
-		e.worst, e.any = v[0], true
-	}
-	return search.Score{Values: v}, nil
 }
 
 // searchScene draws a run on the canvas as it goes: every evaluation against

@@ -60,3 +60,49 @@ func TestSearchTable(t *testing.T) {
 		t.Errorf("nsga2 with one objective: %v", err)
 	}
 }
+
+// -proxy searches by a zero-cost proxy; with a table and -metric each run's
+// best architecture is also looked up in the table, as the benchmark judges it.
+func TestSearchByProxy(t *testing.T) {
+	d := nb201Dir(t)
+	var out bytes.Buffer
+	err := runSearch([]string{"-proxy", "synflow", "-table", filepath.Join(d, "accuracy-200ep.csv"), "-metric", "cifar10_test",
+		"-strategy", "rs", "-budget", "6", "-seeds", "2", "-json"}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Objectives []struct{ Name string }
+		Metric     string
+		MetricMean *float64 `json:"metric_mean"`
+		Runs       []struct {
+			Arch        string
+			Value       float64
+			MetricValue *float64 `json:"metric_value"`
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Objectives) != 1 || r.Objectives[0].Name != "synflow" || r.Metric != "cifar10_test" || r.MetricMean == nil || len(r.Runs) != 2 {
+		t.Fatalf("output:\n%s", out.Bytes())
+	}
+	for _, run := range r.Runs {
+		if run.MetricValue == nil || *run.MetricValue < 10 || *run.MetricValue > 95 || run.Value <= 0 || !strings.HasPrefix(run.Arch, "|") {
+			t.Errorf("run %+v", run)
+		}
+	}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-proxy", "synflow", "-objectives", "a,b"}, "-proxy is the one objective"},
+		{[]string{"-proxy", "synflow", "-table", filepath.Join(d, "accuracy-200ep.csv")}, "needs -metric"},
+		{[]string{"-proxy", "zen"}, `proxy "zen"`},
+		{[]string{"-strategy", "re"}, "no -table or -proxy"},
+	} {
+		if err := runSearch(bad.args, &out); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%v: error %v, want %q", bad.args, err, bad.want)
+		}
+	}
+}
