@@ -78,7 +78,7 @@ func (s *Session) Halving(archs []string, d *Data, cfg HalvingConfig) *HalvingRe
 		}
 	}
 	h := estimate.Halving{Eta: cfg.Eta, MinEpochs: cfg.MinEpochs, MaxEpochs: cfg.MaxEpochs, Restart: cfg.Restart, Config: estimateConfig(cfg)}
-	total := halvingEpochs(len(specs), cfg)
+	total := h.Epochs(len(specs))
 	var mu sync.Mutex
 	done, id := 0, fmt.Sprintf("halving-%p", &h)
 	h.Config.OnEpoch = func(c int, st train.EpochStats) {
@@ -143,31 +143,6 @@ func (s *Session) RetrainBest(r *HalvingResult, epochs int) estimate.Report {
 	}
 	fmt.Fprintf(s.stdout, "%s\nsearch: valid acc %.2f%%; retrained from scratch for %d epochs: test acc %.2f%%\n", r.Best, 100*r.BestValAcc, rep.Retrained.Epochs, 100*test)
 	return rep
-}
-
-// halvingEpochs is the number of epochs successive halving trains over n
-// candidates, as estimate.Halving schedules them.
-func halvingEpochs(n int, c HalvingConfig) int {
-	eta := c.Eta
-	if eta < 2 {
-		eta = 3
-	}
-	r := max(c.MinEpochs, 1)
-	maxE := c.MaxEpochs
-	if maxE <= 0 {
-		maxE = r * eta * eta
-	}
-	total, prev := 0, 0
-	for {
-		total += n * r
-		if !c.Restart {
-			total -= n * prev
-		}
-		if n/eta < 1 || r*eta > maxE || n == 1 {
-			return total
-		}
-		n, r, prev = n/eta, r*eta, r
-	}
 }
 
 func estimateConfig(c HalvingConfig) estimate.Config {

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"nasbook/engine/estimate"
 )
 
 func TestProxiesAgainstAnUploadedTable(t *testing.T) {
@@ -42,11 +44,11 @@ func TestHalvingAndRetrain(t *testing.T) {
 	}
 	// The progress bar's total is the epochs the rungs train: 3 candidates
 	// for 1 epoch, then the survivor resumes for 2 more (restarting: 3).
-	if got := halvingEpochs(3, HalvingConfig{Eta: 3, MinEpochs: 1, MaxEpochs: 3}); got != 5 {
-		t.Errorf("halvingEpochs = %d, want 5", got)
+	if got := (estimate.Halving{Eta: 3, MinEpochs: 1, MaxEpochs: 3}).Epochs(3); got != 5 {
+		t.Errorf("Epochs = %d, want 5", got)
 	}
-	if got := halvingEpochs(3, HalvingConfig{Eta: 3, MinEpochs: 1, MaxEpochs: 3, Restart: true}); got != 6 {
-		t.Errorf("halvingEpochs with Restart = %d, want 6", got)
+	if got := (estimate.Halving{Eta: 3, MinEpochs: 1, MaxEpochs: 3, Restart: true}).Epochs(3); got != 6 {
+		t.Errorf("Epochs with Restart = %d, want 6", got)
 	}
 	if c := r.Rungs[1].Results[0].Curve; len(c) != 3 {
 		t.Errorf("the winner's curve has %d epochs, want 3", len(c))

@@ -270,15 +270,7 @@ type Rung struct {
 // result of the last rung. Every result of a rung has its test accuracy
 // (with Data.Test) after the rung's epochs.
 func (h Halving) Run(ctx context.Context, specs []*spec.Spec, d Data) ([]Rung, error) {
-	eta := h.Eta
-	if eta < 2 {
-		eta = 3
-	}
-	r := max(h.MinEpochs, 1)
-	maxE := h.MaxEpochs
-	if maxE <= 0 {
-		maxE = r * eta * eta
-	}
+	eta, r, maxE := h.budget()
 	alive := make([]int, len(specs))
 	for i := range alive {
 		alive[i] = i
@@ -338,6 +330,40 @@ func (h Halving) Run(ctx context.Context, specs []*spec.Spec, d Data) ([]Rung, e
 	return rungs, nil
 }
 
+// budget returns Eta, MinEpochs and MaxEpochs with their defaults.
+func (h Halving) budget() (eta, minE, maxE int) {
+	eta = h.Eta
+	if eta < 2 {
+		eta = 3
+	}
+	minE = max(h.MinEpochs, 1)
+	maxE = h.MaxEpochs
+	if maxE <= 0 {
+		maxE = minE * eta * eta
+	}
+	return eta, minE, maxE
+}
+
+// Epochs returns the number of epochs Run trains over n candidates, so a
+// progress bar can know its end: each rung's candidates for the rung's
+// epochs, or, resuming, for the epochs they add to the last rung's.
+func (h Halving) Epochs(n int) int {
+	eta, r, maxE := h.budget()
+	total, prev := 0, 0
+	for n > 0 {
+		if h.Restart {
+			total += n * r
+		} else {
+			total += n * (r - prev)
+		}
+		if n/eta < 1 || r*eta > maxE || n == 1 {
+			break
+		}
+		n, r, prev = n/eta, r*eta, r
+	}
+	return total
+}
+
 func better(a, b Result) bool {
 	if math.IsNaN(b.ValAcc) {
 		return !math.IsNaN(a.ValAcc)
@@ -391,15 +417,7 @@ type Hyperband struct {
 // Run returns each bracket's rungs.
 func (hb Hyperband) Run(ctx context.Context, specs []*spec.Spec, d Data) ([][]Rung, error) {
 	h := hb.Halving
-	eta := h.Eta
-	if eta < 2 {
-		eta = 3
-	}
-	minE := max(h.MinEpochs, 1)
-	maxE := h.MaxEpochs
-	if maxE <= 0 {
-		maxE = minE * eta * eta
-	}
+	eta, minE, maxE := h.budget()
 	smax := 0
 	for e := minE; e*eta <= maxE; e *= eta {
 		smax++

@@ -112,8 +112,9 @@ func TestHalvingResumes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := map[bool]int{false: 21, true: 27}[restart]; epochs != want {
-			t.Errorf("restart %v: %d epochs trained, want %d", restart, epochs, want)
+		h := Halving{Eta: 3, MinEpochs: 1, MaxEpochs: 9, Restart: restart}
+		if want := map[bool]int{false: 21, true: 27}[restart]; epochs != want || h.Epochs(9) != want {
+			t.Errorf("restart %v: %d epochs trained, Epochs says %d, want %d", restart, epochs, h.Epochs(9), want)
 		}
 		if restart {
 			continue
