@@ -235,6 +235,9 @@ fmt.Println("finished", sum)`
 	if badge := eval[string](t, ctx, `document.querySelector('.cell[data-state="running"] .state-badge').textContent`, time.Second); badge != "paused" {
 		t.Errorf("the paused cell's badge says %q", badge)
 	}
+	if status := eval[string](t, ctx, `document.querySelector('#kernel-status').textContent`, time.Second); status != "Kernel paused" {
+		t.Errorf("the kernel status says %q while paused", status)
+	}
 	eval[any](t, ctx, `(document.querySelector('#pause').click(), true)`, time.Second)
 	got := eval[cellResult](t, ctx, `window.__work`, 2*time.Minute)
 	if got.Error != nil || !strings.Contains(got.Text, "step 300\nfinished ") {

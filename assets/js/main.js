@@ -469,6 +469,9 @@ class App {
       badge.textContent = paused ? "paused" : "running";
       badge.dataset.paused = String(paused);
     }
+    if (this.kernel.status === "busy") {
+      $("#kernel-status .status-text").textContent = paused ? "Kernel paused" : STATUS_TEXT.busy;
+    }
     if (paused) this.announce("Paused. Resume goes on; Stop ends the cell.");
     else if (this.kernel.running) this.announce("Resumed.");
     this.updateToolbar();
