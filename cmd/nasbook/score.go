@@ -84,7 +84,10 @@ func runScore(args []string, stdin io.Reader, stdout io.Writer) error {
 			if len(in) != 3 || in[0] != 1 || in[1] != in[2] {
 				return fmt.Errorf("-data shapes: the network takes %v; shapes are 1xSxS images (pass -input 1x%dx%d)", in, in[len(in)-1], in[len(in)-1])
 			}
-			cfg.Data = data.Shapes{N: max(*batch, 64) * 4, Size: in[1], Classes: specs[0].Classes, Noise: 0.1, Seed: *seed}.Generate()
+			// A network of more classes than there are shape kinds (NB201's
+			// 10) gets every kind; its extra outputs see no label.
+			k := min(specs[0].Classes, data.NumShapeKinds)
+			cfg.Data = data.Shapes{N: max(*batch, 64) * 4, Size: in[1], Classes: k, Noise: 0.1, Seed: *seed}.Generate()
 		}
 	default:
 		d, err := readCIFAR(*dataName, *classes == 100)

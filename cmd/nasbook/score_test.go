@@ -76,3 +76,25 @@ func TestScoreOnCIFARFile(t *testing.T) {
 		t.Errorf("truncated file: %v", err)
 	}
 }
+
+// -data shapes on a one-channel input, as the error for three channels
+// suggests, scores NB201's 10-class network on the 7 shape kinds, and a
+// 2-class network on the first two.
+func TestScoreOnShapes(t *testing.T) {
+	arch := "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|\n"
+	for _, classes := range []string{"0", "2"} {
+		var out bytes.Buffer
+		err := runScore([]string{"-proxy", "snip,naswot", "-C", "4", "-layers", "1", "-batch", "8", "-input", "1x16x16", "-classes", classes, "-data", "shapes"}, strings.NewReader(arch), &out)
+		if err != nil {
+			t.Fatalf("-classes %s: %v", classes, err)
+		}
+		if !strings.Contains(out.String(), `"snip":`) || strings.Contains(out.String(), `"error"`) {
+			t.Errorf("-classes %s: %s", classes, out.String())
+		}
+	}
+	var out bytes.Buffer
+	err := runScore([]string{"-proxy", "snip", "-C", "4", "-layers", "1", "-data", "shapes"}, strings.NewReader(arch), &out)
+	if err == nil || !strings.Contains(err.Error(), "pass -input 1x32x32") {
+		t.Errorf("three channels: %v", err)
+	}
+}
