@@ -1,8 +1,11 @@
 package data
 
 import (
+	"errors"
 	"fmt"
 	"io"
+
+	"nasbook/internal/limit"
 )
 
 // CIFARConfig says how ReadCIFAR reads a file. The zero value reads
@@ -19,6 +22,10 @@ type CIFARConfig struct {
 	// as NAS-Bench-201's and NASLib's pipelines do.
 	Standardize bool
 }
+
+// MaxCIFARRecords bounds the images of a CIFAR file: MaxValues values.
+// The largest file of the distributions, CIFAR-100's train.bin, has 50,000.
+const MaxCIFARRecords = MaxValues / (3 * 32 * 32)
 
 // CIFAR10Classes are the class names of CIFAR-10, in label order.
 var CIFAR10Classes = []string{"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"}
@@ -38,6 +45,7 @@ func CIFARStats(hundred bool) (mean, std []float32) {
 // or not: a sequence of records, each one label byte (CIFAR-100: coarse
 // then fine) followed by a 32×32 image as 1,024 red, 1,024 green and 1,024
 // blue bytes, rows top to bottom. The dataset has shape [N, 3, 32, 32].
+// A file of more than MaxCIFARRecords records is an error.
 func ReadCIFAR(r io.Reader, cfg CIFARConfig) (*Dataset, error) {
 	const img = 3 * 32 * 32
 	what, labels, classes := "cifar10", 1, 10
@@ -48,11 +56,15 @@ func ReadCIFAR(r io.Reader, cfg CIFARConfig) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := io.ReadAll(br)
+	rec := labels + img
+	b, err := limit.ReadAll(br, int64(MaxCIFARRecords*rec), "file")
+	var le *limit.Error
+	if errors.As(err, &le) {
+		return nil, fmt.Errorf("data: %s: more than %d records of %d bytes (%s), the most a file may hold", what, MaxCIFARRecords, rec, limit.Bytes(le.Limit))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("data: %s: %v", what, err)
 	}
-	rec := labels + img
 	if len(b) == 0 || len(b)%rec != 0 {
 		hint := ""
 		if other := img + 3 - labels; len(b) > 0 && len(b)%other == 0 {

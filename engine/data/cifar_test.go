@@ -82,3 +82,23 @@ func TestReadCIFARRejects(t *testing.T) {
 		}
 	}
 }
+
+func FuzzReadCIFAR(f *testing.F) {
+	f.Add(cifarRecords(1, false), false)
+	f.Add(cifarRecords(2, true), true)
+	f.Add(gzipBytes(cifarRecords(1, false)), false)
+	f.Add([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}, false)
+	f.Add([]byte{10}, false)
+	f.Fuzz(func(t *testing.T, b []byte, hundred bool) {
+		d, err := ReadCIFAR(bytes.NewReader(b), CIFARConfig{Hundred: hundred, Standardize: true})
+		if err != nil {
+			return
+		}
+		if err := d.Validate(); err != nil {
+			t.Fatalf("invalid dataset: %v", err)
+		}
+		if d.Len() > MaxCIFARRecords || d.C != 3 || d.H != 32 || d.W != 32 {
+			t.Fatalf("dataset %v", d)
+		}
+	})
+}

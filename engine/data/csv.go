@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"nasbook/internal/limit"
 )
 
 // HeaderMode says whether the first row of a CSV file names its columns.
@@ -49,13 +51,15 @@ type CSVConfig struct {
 // ReadCSV reads a table of numeric feature columns and one label column.
 // Each row becomes an example of shape [F, 1, 1], F being the number of
 // feature columns, in file order. Blank lines are skipped; spaces around
-// fields are ignored. Errors name the line and the field.
+// fields are ignored. Errors name the line and the field. A file over
+// MaxCSVBytes, a line over MaxCSVLine, a row over MaxCSVColumns or a table
+// of more than MaxValues features is an error.
 func ReadCSV(r io.Reader, cfg CSVConfig) (*Dataset, error) {
 	name := cfg.Name
 	if name == "" {
 		name = "csv"
 	}
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(&limit.Reader{R: r, What: "csv", Bytes: MaxCSVBytes, Line: MaxCSVLine})
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	cr.ReuseRecord = true
@@ -65,8 +69,12 @@ func ReadCSV(r io.Reader, cfg CSVConfig) (*Dataset, error) {
 	read := func() ([]string, error) {
 		rec, err := cr.Read()
 		var pe *csv.ParseError
+		var le *limit.Error
 		if errors.As(err, &pe) {
 			return nil, fmt.Errorf("data: csv line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
+		}
+		if errors.As(err, &le) {
+			return nil, fmt.Errorf("data: %w", le)
 		}
 		if err != nil && err != io.EOF {
 			return nil, fmt.Errorf("data: csv: %v", err)
@@ -83,6 +91,9 @@ func ReadCSV(r io.Reader, cfg CSVConfig) (*Dataset, error) {
 	first = slices.Clone(first)
 	line, _ := cr.FieldPos(0)
 	width := len(first)
+	if width > MaxCSVColumns {
+		return nil, fmt.Errorf("data: csv line %d: %d fields, more than %d", line, width, MaxCSVColumns)
+	}
 
 	// Find the label column by position now; by name once the header is known.
 	label := -1
@@ -168,6 +179,9 @@ func ReadCSV(r io.Reader, cfg CSVConfig) (*Dataset, error) {
 		line, _ := cr.FieldPos(0)
 		if len(rec) != width {
 			return fmt.Errorf("data: csv line %d: %d fields, want %d", line, len(rec), width)
+		}
+		if len(d.X) > MaxValues-features {
+			return fmt.Errorf("data: csv line %d: more than %d values in all (the most a dataset read from a file holds)", line, MaxValues)
 		}
 		for i, f := range rec {
 			if skip[i] {

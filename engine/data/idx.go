@@ -9,6 +9,8 @@ import (
 	"io"
 	"math"
 	"strconv"
+
+	"nasbook/internal/limit"
 )
 
 // IDXType is the element type of an IDX file, the third byte of its magic number.
@@ -70,8 +72,9 @@ type IDX struct {
 	Data []byte // len Len()*Type.Size()
 }
 
-// MaxIDXBytes bounds the element data of an IDX file that ReadIDX accepts;
-// a header asking for more is an error.
+// MaxIDXBytes bounds the element data of an IDX file that ReadIDX accepts
+// (MaxValues doubles); a header asking for more bytes, or for more than
+// MaxValues elements, is an error.
 const MaxIDXBytes = 1 << 31
 
 // Len returns the number of elements, the product of Dims.
@@ -140,7 +143,7 @@ func gunzipped(r io.Reader, what string) (*bufio.Reader, error) {
 		if err != nil {
 			return nil, fmt.Errorf("data: %s: gzip: %v", what, err)
 		}
-		br = bufio.NewReader(zr)
+		br = bufio.NewReader(&limit.Reader{R: zr, What: "gzip: decompressed", Bytes: MaxDecompressed})
 	}
 	return br, nil
 }
@@ -166,7 +169,7 @@ func readIDX(r *bufio.Reader) (*IDX, error) {
 		return nil, errors.New("data: idx: 0 dimensions at offset 3")
 	}
 	x := &IDX{Type: t, Dims: make([]int, nd)}
-	total := uint64(t.Size())
+	total, elems := uint64(t.Size()), uint64(1)
 	for i := range x.Dims {
 		var b [4]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
@@ -175,8 +178,9 @@ func readIDX(r *bufio.Reader) (*IDX, error) {
 		d := binary.BigEndian.Uint32(b[:])
 		x.Dims[i] = int(d)
 		total *= uint64(d)
-		if total > MaxIDXBytes {
-			return nil, fmt.Errorf("data: idx: dimension %d of %d (%d) at offset %d makes the data larger than %d bytes", i+1, nd, d, 4+4*i, MaxIDXBytes)
+		elems *= uint64(d)
+		if total > MaxIDXBytes || elems > MaxValues {
+			return nil, fmt.Errorf("data: idx: dimension %d of %d (%d) at offset %d makes more than %d elements or %d bytes", i+1, nd, d, 4+4*i, MaxValues, MaxIDXBytes)
 		}
 	}
 	// Read no more than the header promises; ReadAll grows its buffer as

@@ -89,7 +89,7 @@ func TestIDXErrors(t *testing.T) {
 		{"type", []byte{0, 0, 7, 1, 0, 0, 0, 1, 0}, "data: idx: unknown element type 0x07 at offset 2"},
 		{"no dims", []byte{0, 0, 8, 0}, "data: idx: 0 dimensions at offset 3"},
 		{"dims cut", good[:10], "data: idx: header ends at offset 8, inside dimension 2 of 3"},
-		{"huge", []byte{0, 0, 0x0E, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}, "data: idx: dimension 1 of 2 (4294967295) at offset 4 makes the data larger than 2147483648 bytes"},
+		{"huge", []byte{0, 0, 0x0E, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}, "data: idx: dimension 1 of 2 (4294967295) at offset 4 makes more than 268435456 elements or 2147483648 bytes"},
 		{"images cut", good[:16+9], "data: idx: header says 4 images but file holds 2"},
 		{"labels cut", idxBytes(IDXUint8, []int{60000}, make([]byte, 60000))[:8+1234], "data: idx: header says 60000 labels but file holds 1234"},
 		{"gzip cut", gzipBytes(good)[:20], "data: idx: header ends at offset 8, inside dimension 2 of 3"},
@@ -147,7 +147,19 @@ func FuzzReadIDX(f *testing.F) {
 		if len(x.Data) != x.Len()*x.Type.Size() {
 			t.Fatalf("%d data bytes for %v %v", len(x.Data), x.Type, x.Dims)
 		}
+		if x.Len() > MaxValues {
+			t.Fatalf("%d elements, more than MaxValues", x.Len())
+		}
 		x.Float32s()
+		// Writing what was read gives a file that reads back the same.
+		var w bytes.Buffer
+		if _, err := x.WriteTo(&w); err != nil {
+			t.Fatalf("WriteTo: %v", err)
+		}
+		y, err := ReadIDX(&w)
+		if err != nil || y.Type != x.Type || !slices.Equal(y.Dims, x.Dims) || !bytes.Equal(y.Data, x.Data) {
+			t.Fatalf("round trip: %v %v, %v; want %v %v", y.Type, y.Dims, err, x.Type, x.Dims)
+		}
 		if len(x.Dims) >= 2 && x.Dims[0] <= 1<<16 {
 			lbl := &IDX{Type: IDXUint8, Dims: x.Dims[:1], Data: make([]byte, x.Dims[0])}
 			IDXDataset("f", x, lbl)
