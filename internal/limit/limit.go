@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"unicode/utf8"
 )
 
 // Error reports an input over a bound.
@@ -112,4 +113,18 @@ func ReadFile(path string, max int64) ([]byte, error) {
 	}
 	_, err = b.ReadFrom(&Reader{R: f, What: path, Bytes: max})
 	return b.Bytes(), err
+}
+
+// Clip shortens s for an error message: at most 60 bytes of it, cut at a
+// rune boundary, followed by "..." when cut.
+func Clip(s string) string {
+	const n = 60
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "..."
 }

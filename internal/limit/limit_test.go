@@ -81,3 +81,13 @@ func TestReadFile(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+func TestClip(t *testing.T) {
+	if got := Clip("short"); got != "short" {
+		t.Errorf("%q", got)
+	}
+	long := strings.Repeat("é", 40) // 80 bytes
+	if got := Clip(long); got != strings.Repeat("é", 30)+"..." {
+		t.Errorf("%q", got)
+	}
+}

@@ -27,7 +27,19 @@ import (
 	"strings"
 
 	"nasbook/engine/search"
+	"nasbook/internal/limit"
 	"nasbook/space"
+)
+
+// Bounds on the tables Read accepts, far beyond any benchmark's table
+// (NAS-Bench-201's is 15,625 rows of a few hundred bytes; NAS-Bench-101's
+// 423,624 rows) so that a file that is no table (a binary file, /dev/zero)
+// ends with an error at its first megabyte instead of filling memory.
+const (
+	MaxBytes   = 1 << 30 // a whole table, 1 GiB
+	MaxLine    = 1 << 20 // one line, 1 MiB
+	MaxRows    = 1 << 22 // 4,194,304 rows
+	MaxColumns = 1 << 12 // 4,096 columns
 )
 
 // Table is a benchmark table. Rows keep the text of their fields; columns are
@@ -46,16 +58,27 @@ type Row struct {
 	Fields []string
 }
 
-// Read reads a table in CSV. name labels the table in errors.
+// Read reads a table in CSV. name labels the table in errors. A table over
+// MaxBytes, MaxLine, MaxRows or MaxColumns is an error.
 func Read(name string, r io.Reader) (*Table, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(&limit.Reader{R: r, What: name, Bytes: MaxBytes, Line: MaxLine})
 	cr.ReuseRecord = true
+	readErr := func(err error) error {
+		var le *limit.Error
+		if errors.As(err, &le) {
+			return le // names the table already
+		}
+		return fmt.Errorf("%s: %w", name, err)
+	}
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, fmt.Errorf("%s: empty table, want a header with index and arch columns", name)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, readErr(err)
+	}
+	if len(header) > MaxColumns {
+		return nil, fmt.Errorf("%s: line 1: %d columns, more than %d", name, len(header), MaxColumns)
 	}
 	t := &Table{Name: name}
 	idx, arch := -1, -1
@@ -68,7 +91,7 @@ func Read(name string, r io.Reader) (*Table, error) {
 		case h == "arch" && arch < 0:
 			arch = i
 		case slices.Contains(t.Columns, h) || h == "index" || h == "arch":
-			return nil, fmt.Errorf("%s: line 1: column %q appears twice", name, h)
+			return nil, fmt.Errorf("%s: line 1: column %q appears twice", name, limit.Clip(h))
 		case h == "":
 			return nil, fmt.Errorf("%s: line 1: column %d has no name", name, i+1)
 		default:
@@ -77,7 +100,7 @@ func Read(name string, r io.Reader) (*Table, error) {
 		}
 	}
 	if idx < 0 || arch < 0 {
-		return nil, fmt.Errorf("%s: line 1: the header %q needs an index and an arch column", name, strings.Join(header, ","))
+		return nil, fmt.Errorf("%s: line 1: the header %q needs an index and an arch column", name, limit.Clip(strings.Join(header, ",")))
 	}
 	for {
 		rec, err := cr.Read()
@@ -85,12 +108,15 @@ func Read(name string, r io.Reader) (*Table, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, readErr(err)
 		}
 		line, _ := cr.FieldPos(0)
+		if len(t.Rows) == MaxRows {
+			return nil, fmt.Errorf("%s: line %d: more than %d rows", name, line, MaxRows)
+		}
 		row := Row{Line: line, Arch: strings.TrimSpace(rec[arch]), Fields: make([]string, len(keep))}
 		if row.Index, err = strconv.Atoi(strings.TrimSpace(rec[idx])); err != nil {
-			return nil, fmt.Errorf("%s: line %d, field index: %q is not an integer", name, line, rec[idx])
+			return nil, fmt.Errorf("%s: line %d, field index: %q is not an integer", name, line, limit.Clip(rec[idx]))
 		}
 		for j, i := range keep {
 			row.Fields[j] = strings.TrimSpace(rec[i])
@@ -116,7 +142,7 @@ func (t *Table) Float(i, c int) (float64, error) {
 	r := t.Rows[i]
 	v, err := strconv.ParseFloat(r.Fields[c], 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("%s: line %d, field %s: %q is not a finite number", t.Name, r.Line, t.Columns[c], r.Fields[c])
+		return 0, fmt.Errorf("%s: line %d, field %s: %q is not a finite number", t.Name, r.Line, t.Columns[c], limit.Clip(r.Fields[c]))
 	}
 	return v, nil
 }

@@ -123,3 +123,61 @@ func TestSpaceOfAPartialTable(t *testing.T) {
 		}
 	}
 }
+
+// zeros is /dev/zero: NUL bytes without end.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// A file that is no table, such as /dev/zero, ends at its first MiB with
+// an error that names it, as do over-wide headers.
+func TestReadBounds(t *testing.T) {
+	_, err := tabular.Read("/dev/zero", zeros{})
+	if err == nil || err.Error() != "/dev/zero: line 1 is longer than 1 MiB (is it a text file?)" {
+		t.Errorf("/dev/zero: %v", err)
+	}
+	wide := "index,arch," + strings.Repeat("c,", tabular.MaxColumns) + "\n"
+	_, err = tabular.Read("w.csv", strings.NewReader(wide))
+	if err == nil || err.Error() != "w.csv: line 1: 4099 columns, more than 4096" {
+		t.Errorf("wide: %v", err)
+	}
+	_, err = tabular.Read("h.csv", strings.NewReader(strings.Repeat("x", 1000)+"\n"))
+	if err == nil || err.Error() != `h.csv: line 1: the header "`+strings.Repeat("x", 60)+`..." needs an index and an arch column` {
+		t.Errorf("long header: %v", err)
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add(accCSV)
+	f.Add(latCSV)
+	f.Add("index,arch,acc\n0," + a0 + ",1\n1," + a1 + ",n/a\n")
+	f.Add("\ufeffindex,arch,dataset,acc\n0," + a0 + ",cifar10,1\n0," + a0 + ",cifar100,2\n")
+	f.Add("index,arch\n\"0\"\"\",x\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		tb, err := tabular.Read("f.csv", strings.NewReader(text))
+		if err != nil {
+			return
+		}
+		if len(tb.Rows) == 0 || len(tb.Rows) > tabular.MaxRows || len(tb.Columns) > tabular.MaxColumns {
+			t.Fatalf("%d rows, %d columns", len(tb.Rows), len(tb.Columns))
+		}
+		for _, r := range tb.Rows {
+			if len(r.Fields) != len(tb.Columns) || r.Line < 2 {
+				t.Fatalf("row %+v of a table of columns %q", r, tb.Columns)
+			}
+		}
+		for _, c := range tb.Columns {
+			tb.Numbers(c)
+			if w, err := tb.Where(c, tb.Rows[0].Fields[0]); err == nil && len(w.Rows) == 0 {
+				t.Fatalf("Where found no row without an error")
+			}
+		}
+		if len(tb.Columns) > 0 {
+			tabular.NewEstimator(tb, nb201.Space{}, []search.Objective{{Name: tb.Columns[0]}}, "")
+		}
+		tabular.Join(tb, tb)
+	})
+}
