@@ -156,26 +156,29 @@ func formatDims(dims []space.Dim, a space.Arch) string {
 }
 
 func parseDims(name string, dims []space.Dim, text string) (space.Arch, error) {
+	if err := space.CheckNotation("custom: space "+name, text); err != nil {
+		return nil, err
+	}
 	a := make(space.Arch, len(dims))
 	set := make([]bool, len(dims))
 	for _, part := range strings.Split(strings.TrimSpace(text), ",") {
 		k, v, ok := strings.Cut(part, "=")
 		if !ok {
-			return nil, fmt.Errorf("custom: space %s: %q is not choice=option", name, part)
+			return nil, fmt.Errorf("custom: space %s: %q is not choice=option", name, space.Clip(part))
 		}
 		i := indexOfDim(dims, strings.TrimSpace(k))
 		if i < 0 {
-			return nil, fmt.Errorf("custom: space %s has no choice %q", name, strings.TrimSpace(k))
+			return nil, fmt.Errorf("custom: space %s has no choice %q", name, space.Clip(strings.TrimSpace(k)))
 		}
 		o := indexOf(dims[i].Options, strings.TrimSpace(v))
 		if o < 0 {
-			return nil, fmt.Errorf("custom: space %s: choice %q has no option %q (options: %s)", name, dims[i].Name, strings.TrimSpace(v), strings.Join(dims[i].Options, ", "))
+			return nil, fmt.Errorf("custom: space %s: choice %q has no option %q (options: %s)", name, dims[i].Name, space.Clip(strings.TrimSpace(v)), strings.Join(dims[i].Options, ", "))
 		}
 		a[i], set[i] = o, true
 	}
 	for i, ok := range set {
 		if !ok {
-			return nil, fmt.Errorf("custom: space %s: %q leaves choice %q open", name, text, dims[i].Name)
+			return nil, fmt.Errorf("custom: space %s: %q leaves choice %q open", name, space.Clip(text), dims[i].Name)
 		}
 	}
 	return a, nil

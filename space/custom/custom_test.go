@@ -184,3 +184,27 @@ func TestMistakes(t *testing.T) {
 		t.Errorf("duplicate choice: %v", err)
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	c, err := NewCellSpace(&CellSpace{SpaceName: "mine", Ops: nb201Ops, Nodes: 3,
+		Network: spec.Cells{Macro: spec.MacroNB201, C: 16, N: 5}, Input: []int{3, 32, 32}, Classes: 10})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("edge 0-1=skip_connect,edge 0-2=none,edge 1-2=nor_conv_3x3,edge 0-3=skip_connect,edge 1-3=none,edge 2-3=skip_connect")
+	f.Add(" edge 0-1 = none , edge 0-2=none,edge 1-2=none,edge 0-3=none,edge 1-3=none,edge 2-3=none,edge 0-1=avg_pool_3x3")
+	f.Add("edge 0-1=,=,,")
+	f.Fuzz(func(t *testing.T, text string) {
+		a, err := c.Parse(text)
+		if err != nil {
+			if len(err.Error()) > 1000 {
+				t.Fatalf("an error of %d bytes: %.100s...", len(err.Error()), err)
+			}
+			return
+		}
+		b, err := c.Parse(c.Format(a))
+		if err != nil || b.Key() != a.Key() {
+			t.Fatalf("round trip of %q: %v, %v", text, b, err)
+		}
+	})
+}

@@ -20,6 +20,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"nasbook/internal/limit"
 )
 
 // Op is a DARTS operation.
@@ -62,7 +64,7 @@ func ParseOp(s string) (Op, error) {
 			return Op(i), nil
 		}
 	}
-	return 0, fmt.Errorf("darts: unknown operation %q (want one of %s)", s, strings.Join(opNames[:], ", "))
+	return 0, fmt.Errorf("darts: unknown operation %q (want one of %s)", limit.Clip(s), strings.Join(opNames[:], ", "))
 }
 
 // Pair is one operation of a cell and the node it is applied to.
@@ -137,6 +139,12 @@ func (g Genotype) Validate() error {
 	}{{"normal", g.Normal, g.NormalConcat}, {"reduce", g.Reduce, g.ReduceConcat}} {
 		if len(c.pairs) == 0 || len(c.pairs)%2 != 0 {
 			return fmt.Errorf("darts: %s: %d pairs, want two per node", c.name, len(c.pairs))
+		}
+		if len(c.pairs) > 2*MaxNodes {
+			return fmt.Errorf("darts: %s: %d nodes, more than %d", c.name, len(c.pairs)/2, MaxNodes)
+		}
+		if len(c.concat) > MaxNodes+2 {
+			return fmt.Errorf("darts: %s_concat: %d nodes, more than %d", c.name, len(c.concat), MaxNodes+2)
 		}
 		for i, p := range c.pairs {
 			node := 2 + i/2

@@ -43,6 +43,11 @@ func TestGenotypeStrings(t *testing.T) {
 		{"Genotype(normal=[('sep_conv_3x3', 0), ('skip_connect', 1)], normal_concat=[2])", "no reduce"},
 		{"Genotype(normal=[('sep_conv_3x3' 0)]", "want ','"},
 		{"DARTS_V3", `no published genotype "DARTS_V3"`},
+		{"Genotype(normal=[('skip_connect', 0), ('skip_connect', 1)], normal_concat=range(0, 1000), reduce=[], reduce_concat=[])", "darts: range(0, 1000) at offset 74 has more than 66 nodes (in normal_concat)"},
+		{"Genotype(normal=[('skip_connect', 99999999999999999999999)])", `darts: number "99999999999999999999999" at offset 34 is out of range (in normal)`},
+		{"Genotype(normal=[" + strings.Repeat("('skip_connect', 0), ", 129) + "])", "darts: more than 128 pairs at offset 2705 (64 nodes of two) (in normal)"},
+		{"Genotype(normal_concat=[" + strings.Repeat("2, ", 67) + "])", "darts: more than 66 nodes concatenated at offset 222 (in normal_concat)"},
+		{"Genotype(" + strings.Repeat(" ", 1<<20) + ")", "darts: an architecture of 1048586 bytes, more than 1 MiB"},
 	} {
 		_, err := Lookup(c.in)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -204,4 +209,35 @@ func TestSpace(t *testing.T) {
 	if err := space.Valid(s, bad); err == nil || !strings.Contains(err.Error(), "normal node 2: both inputs are node 0") {
 		t.Errorf("same inputs: %v", err)
 	}
+}
+
+func FuzzParseGenotype(f *testing.F) {
+	for _, n := range Names() {
+		g, _ := Named(n)
+		f.Add(g.String())
+	}
+	f.Add("Genotype(\n  [(\"sep_conv_3x3\", 0), ('sep_conv_3x3', 1)],\n  (2,),\n  reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1)],\n  reduce_concat=list(range(2, 3)),\n)")
+	f.Add("Genotype(normal=[('skip_connect', 0), ('skip_connect', 1)], normal_concat=range(0, 100000000000), reduce=[], reduce_concat=[])")
+	f.Add("Genotype(normal=[('skip_connect', -0)], normal_concat=[2, 2], reduce=[('none', 1), ('none', 0)], reduce_concat=(2))")
+	f.Fuzz(func(t *testing.T, s string) {
+		g, err := ParseGenotype(s)
+		if err != nil {
+			return
+		}
+		if err := g.Validate(); err != nil {
+			t.Fatalf("ParseGenotype accepted an invalid genotype: %v", err)
+		}
+		if len(g.Normal) > 2*MaxNodes || len(g.Reduce) > 2*MaxNodes || len(g.NormalConcat) > MaxNodes+2 || len(g.ReduceConcat) > MaxNodes+2 {
+			t.Fatalf("over MaxNodes: %v", g)
+		}
+		// What String writes reads back the same.
+		g2, err := ParseGenotype(g.String())
+		if err != nil || g2.String() != g.String() {
+			t.Fatalf("round trip of %s: %s, %v", g, g2, err)
+		}
+		sp := g.Spec(Macro{C: 4, Layers: 3})
+		if sp == nil || sp.Cells == nil {
+			t.Fatalf("no spec of %s", g)
+		}
+	})
 }

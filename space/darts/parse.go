@@ -5,7 +5,15 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"nasbook/space"
 )
+
+// MaxNodes bounds the intermediate nodes of a cell in a genotype that
+// ParseGenotype reads. Published cells have four (DARTS) or five (NASNet,
+// AmoebaNet, ENAS); the bound keeps a genotype such as
+// normal_concat=range(0, 10**12) from asking for a cell without end.
+const MaxNodes = 64
 
 // token is one lexical token of a genotype string.
 type token struct {
@@ -72,7 +80,7 @@ func (p *parser) expect(kind byte) (token, error) {
 		if want == "" {
 			want = "'" + string(kind) + "'"
 		}
-		return t, fmt.Errorf("darts: want %s at offset %d, found %q", want, t.pos, t.text)
+		return t, fmt.Errorf("darts: want %s at offset %d, found %q", want, t.pos, space.Clip(t.text))
 	}
 	p.i++
 	return t, nil
@@ -86,12 +94,18 @@ func (p *parser) accept(kind byte) bool {
 	return false
 }
 
+// number reads an integer of at most a few digits: node numbers are below
+// MaxNodes+2.
 func (p *parser) number() (int, error) {
 	t, err := p.expect('n')
 	if err != nil {
 		return 0, err
 	}
-	return strconv.Atoi(t.text)
+	n, err := strconv.Atoi(t.text)
+	if err != nil || n < -1e6 || n > 1e6 {
+		return 0, fmt.Errorf("darts: number %q at offset %d is out of range", space.Clip(t.text), t.pos)
+	}
+	return n, nil
 }
 
 // pairs reads [('op', k), ...].
@@ -101,6 +115,9 @@ func (p *parser) pairs() ([]Pair, error) {
 	}
 	var ps []Pair
 	for !p.accept(']') {
+		if len(ps) == 2*MaxNodes {
+			return nil, fmt.Errorf("darts: more than %d pairs at offset %d (%d nodes of two)", 2*MaxNodes, p.peek().pos, MaxNodes)
+		}
 		if _, err := p.expect('('); err != nil {
 			return nil, err
 		}
@@ -168,6 +185,9 @@ func (p *parser) concat() ([]int, error) {
 			if _, err := p.expect(')'); err != nil {
 				return nil, err
 			}
+			if b-a > MaxNodes+2 {
+				return nil, fmt.Errorf("darts: range(%d, %d) at offset %d has more than %d nodes", a, b, t.pos, MaxNodes+2)
+			}
 			var c []int
 			for k := a; k < b; k++ {
 				c = append(c, k)
@@ -184,6 +204,9 @@ func (p *parser) concat() ([]int, error) {
 	}
 	var c []int
 	for !p.accept(close) {
+		if len(c) == MaxNodes+2 {
+			return nil, fmt.Errorf("darts: more than %d nodes concatenated at offset %d", MaxNodes+2, p.peek().pos)
+		}
 		k, err := p.number()
 		if err != nil {
 			return nil, err
@@ -207,6 +230,9 @@ var fieldNames = []string{"normal", "normal_concat", "reduce", "reduce_concat"}
 // range(a, b) or list(range(a, b)), any spacing and either quote.
 func ParseGenotype(s string) (Genotype, error) {
 	var g Genotype
+	if err := space.CheckNotation("darts", s); err != nil {
+		return g, err
+	}
 	ts, err := lex(s)
 	if err != nil {
 		return g, err
@@ -215,7 +241,7 @@ func ParseGenotype(s string) (Genotype, error) {
 	if t := p.peek(); t.kind == 'i' && strings.HasSuffix(t.text, "Genotype") {
 		p.i++
 	} else {
-		return g, fmt.Errorf("darts: a genotype starts with Genotype(, found %q", t.text)
+		return g, fmt.Errorf("darts: a genotype starts with Genotype(, found %q", space.Clip(t.text))
 	}
 	if _, err := p.expect('('); err != nil {
 		return g, err
@@ -245,7 +271,7 @@ func ParseGenotype(s string) (Genotype, error) {
 		case "reduce_concat":
 			g.ReduceConcat, err = p.concat()
 		default:
-			return g, fmt.Errorf("darts: unknown field %q (want %s)", field, strings.Join(fieldNames, ", "))
+			return g, fmt.Errorf("darts: unknown field %q (want %s)", space.Clip(field), strings.Join(fieldNames, ", "))
 		}
 		if err != nil {
 			return g, fmt.Errorf("%w (in %s)", err, field)
@@ -258,7 +284,7 @@ func ParseGenotype(s string) (Genotype, error) {
 		}
 	}
 	if p.i != len(p.ts) {
-		return g, fmt.Errorf("darts: unexpected %q after the genotype", p.peek().text)
+		return g, fmt.Errorf("darts: unexpected %q after the genotype", space.Clip(p.peek().text))
 	}
 	for _, f := range fieldNames {
 		if !seen[f] {

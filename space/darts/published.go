@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"nasbook/internal/limit"
 )
 
 // The published genotypes, from DARTS's cnn/genotypes.py (github.com/quark0/darts).
@@ -39,7 +41,7 @@ func Named(name string) (Genotype, error) {
 	}
 	s, ok := published[name]
 	if !ok {
-		return Genotype{}, fmt.Errorf("darts: no published genotype %q (known: %s)", name, strings.Join(Names(), ", "))
+		return Genotype{}, fmt.Errorf("darts: no published genotype %q (known: %s)", limit.Clip(name), strings.Join(Names(), ", "))
 	}
 	g, err := ParseGenotype(s)
 	if err != nil {

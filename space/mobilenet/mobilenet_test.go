@@ -90,3 +90,31 @@ func TestSpace(t *testing.T) {
 		t.Errorf("logits %v", y.Shape())
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	s := Space{}
+	f.Add(s.Format(make(space.Arch, len(s.Dims()))), 0)
+	f.Add("k5-e6-d4-w1.0-se-hswish|k3-e3-d2-w0.75-nose-relu|k7-e4-d3-w1.25-se-relu|k5-e6-d4-w1.0-se-hswish|k3-e3-d2-w1.0-nose-relu", 0)
+	f.Add("k3-e3-d2-w1.0-se-relu", 1)
+	f.Add("k3-e3-d2-w1.0-se-relu|||--", 2)
+	f.Fuzz(func(t *testing.T, text string, stages int) {
+		s := Space{}
+		if stages > 0 {
+			s.Stages = ofaStages[:1+stages%len(ofaStages)]
+		}
+		a, err := s.Parse(text)
+		if err != nil {
+			if len(err.Error()) > 400 {
+				t.Fatalf("an error of %d bytes: %.100s...", len(err.Error()), err)
+			}
+			return
+		}
+		if err := space.Valid(s, a); err != nil {
+			t.Fatalf("Parse(%q) is not valid: %v", text, err)
+		}
+		b, err := s.Parse(s.Format(a))
+		if err != nil || b.Key() != a.Key() {
+			t.Fatalf("round trip of %q: %v, %v", text, b, err)
+		}
+	})
+}

@@ -82,16 +82,21 @@ func (s Space) Format(a space.Arch) string {
 
 // Parse reads the form Format writes.
 func (s Space) Parse(str string) (space.Arch, error) {
-	parts := strings.Split(strings.TrimSpace(str), "|")
-	if len(parts) != len(s.stages()) {
-		return nil, fmt.Errorf("mobilenet: %d stages, want %d joined by '|'", len(parts), len(s.stages()))
+	if err := space.CheckNotation("mobilenet", str); err != nil {
+		return nil, err
 	}
+	str = strings.TrimSpace(str)
+	if n := strings.Count(str, "|") + 1; n != len(s.stages()) {
+		return nil, fmt.Errorf("mobilenet: %d stages, want %d joined by '|'", n, len(s.stages()))
+	}
+	parts := strings.Split(str, "|")
 	var a space.Arch
 	for i, p := range parts {
-		fs := strings.Split(strings.TrimSpace(p), "-")
-		if len(fs) != PerStage {
-			return nil, fmt.Errorf("mobilenet: stage %d: %q, want k-e-d-w-se-act such as k5-e6-d4-w1.0-se-hswish", i+1, p)
+		p = strings.TrimSpace(p)
+		if strings.Count(p, "-")+1 != PerStage {
+			return nil, fmt.Errorf("mobilenet: stage %d: %q, want k-e-d-w-se-act such as k5-e6-d4-w1.0-se-hswish", i+1, space.Clip(p))
 		}
+		fs := strings.Split(p, "-")
 		for c, f := range fs {
 			k := -1
 			for j, o := range choices[c] {
@@ -100,7 +105,7 @@ func (s Space) Parse(str string) (space.Arch, error) {
 				}
 			}
 			if k < 0 {
-				return nil, fmt.Errorf("mobilenet: stage %d: %s %q, want one of %s%s", i+1, names[c], f, prefix[c], strings.Join(choices[c], ", "+prefix[c]))
+				return nil, fmt.Errorf("mobilenet: stage %d: %s %q, want one of %s%s", i+1, names[c], space.Clip(f), prefix[c], strings.Join(choices[c], ", "+prefix[c]))
 			}
 			a = append(a, k)
 		}

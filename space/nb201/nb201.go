@@ -11,6 +11,8 @@ package nb201
 import (
 	"fmt"
 	"strings"
+
+	"nasbook/space"
 )
 
 // Op is an operation on an edge of a NAS-Bench-201 cell.
@@ -43,7 +45,7 @@ func ParseOp(s string) (Op, error) {
 			return Op(i), nil
 		}
 	}
-	return 0, fmt.Errorf("nb201: unknown operation %q (want one of %s)", s, strings.Join(opNames[:], ", "))
+	return 0, fmt.Errorf("nb201: unknown operation %q (want one of %s)", space.Clip(s), strings.Join(opNames[:], ", "))
 }
 
 // NumNodes is the number of nodes of a cell, input and output included.
@@ -83,28 +85,31 @@ func (a Arch) String() string {
 // Errors name the node and the part of the string at fault.
 func Parse(s string) (Arch, error) {
 	var a Arch
-	s = strings.TrimSpace(s)
-	nodes := strings.Split(s, "+")
-	if len(nodes) != NumNodes-1 {
-		return a, fmt.Errorf("nb201: %q: want %d node groups joined by '+', found %d", s, NumNodes-1, len(nodes))
+	if err := space.CheckNotation("nb201", s); err != nil {
+		return a, err
 	}
+	s = strings.TrimSpace(s)
+	if n := strings.Count(s, "+") + 1; n != NumNodes-1 {
+		return a, fmt.Errorf("nb201: %q: want %d node groups joined by '+', found %d", space.Clip(s), NumNodes-1, n)
+	}
+	nodes := strings.Split(s, "+")
 	k := 0
 	for n, group := range nodes {
 		to := n + 1
 		if !strings.HasPrefix(group, "|") || !strings.HasSuffix(group, "|") || len(group) < 2 {
-			return a, fmt.Errorf("nb201: node %d: %q must start and end with '|'", to, group)
+			return a, fmt.Errorf("nb201: node %d: %q must start and end with '|'", to, space.Clip(group))
+		}
+		if n := strings.Count(group, "|") - 1; n != to {
+			return a, fmt.Errorf("nb201: node %d: want %d inputs, found %d in %q", to, to, n, space.Clip(group))
 		}
 		parts := strings.Split(group[1:len(group)-1], "|")
-		if len(parts) != to {
-			return a, fmt.Errorf("nb201: node %d: want %d inputs, found %d in %q", to, to, len(parts), group)
-		}
 		for from, p := range parts {
 			name, in, ok := strings.Cut(p, "~")
 			if !ok {
-				return a, fmt.Errorf("nb201: node %d: %q is not op~input", to, p)
+				return a, fmt.Errorf("nb201: node %d: %q is not op~input", to, space.Clip(p))
 			}
 			if in != fmt.Sprint(from) {
-				return a, fmt.Errorf("nb201: node %d: input %d is written as %q, want %q", to, from, p, fmt.Sprintf("%s~%d", name, from))
+				return a, fmt.Errorf("nb201: node %d: input %d is written as %q, want %q", to, from, space.Clip(p), space.Clip(fmt.Sprintf("%s~%d", name, from)))
 			}
 			op, err := ParseOp(name)
 			if err != nil {

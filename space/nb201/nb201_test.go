@@ -58,3 +58,26 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	f.Add(arch0)
+	f.Add(arch1)
+	f.Add("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|")
+	f.Add(" |skip_connect~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|nor_conv_3x3~0|none~1|skip_connect~2|\n")
+	f.Add("|nor_conv_3x3~00|+|~0|x~1|+||||")
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := Parse(s)
+		if err != nil {
+			if len(err.Error()) > 400 {
+				t.Fatalf("an error of %d bytes: %.100s...", len(err.Error()), err)
+			}
+			return
+		}
+		// The canonical string reads back to the same architecture, and
+		// the architecture is one of the 15,625.
+		b, err := Parse(a.String())
+		if err != nil || b != a || FromIndex(a.Index()) != a {
+			t.Fatalf("round trip of %q: %v, %v", s, b, err)
+		}
+	})
+}

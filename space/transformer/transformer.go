@@ -62,10 +62,14 @@ func (Space) Format(a space.Arch) string {
 
 // Parse reads the form Format writes.
 func (s Space) Parse(str string) (space.Arch, error) {
-	fs := strings.Split(strings.TrimSpace(str), "-")
-	if len(fs) != len(choices) {
-		return nil, fmt.Errorf("transformer: %q, want L-H-D-R such as L4-H2-D64-R4", str)
+	if err := space.CheckNotation("transformer", str); err != nil {
+		return nil, err
 	}
+	str = strings.TrimSpace(str)
+	if strings.Count(str, "-")+1 != len(choices) {
+		return nil, fmt.Errorf("transformer: %q, want L-H-D-R such as L4-H2-D64-R4", space.Clip(str))
+	}
+	fs := strings.Split(str, "-")
 	var a space.Arch
 	for c, f := range fs {
 		k := -1
@@ -75,7 +79,7 @@ func (s Space) Parse(str string) (space.Arch, error) {
 			}
 		}
 		if k < 0 {
-			return nil, fmt.Errorf("transformer: %s %q, want one of %s%s", dims[c].Name, f, prefix[c], strings.Join(choices[c], ", "+prefix[c]))
+			return nil, fmt.Errorf("transformer: %s %q, want one of %s%s", dims[c].Name, space.Clip(f), prefix[c], strings.Join(choices[c], ", "+prefix[c]))
 		}
 		a = append(a, k)
 	}

@@ -52,3 +52,30 @@ func TestSpace(t *testing.T) {
 		t.Errorf("%d architectures", n)
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	f.Add("L4-H2-D64-R4")
+	f.Add(" L1-H1-D32-R2\n")
+	f.Add("L6-H4-D96-R3")
+	f.Add("L4-H4-D-R4--")
+	f.Fuzz(func(t *testing.T, text string) {
+		s := Space{}
+		a, err := s.Parse(text)
+		if err != nil {
+			if len(err.Error()) > 400 {
+				t.Fatalf("an error of %d bytes: %.100s...", len(err.Error()), err)
+			}
+			return
+		}
+		if err := space.Valid(s, a); err != nil {
+			t.Fatalf("Parse(%q) is not valid: %v", text, err)
+		}
+		b, err := s.Parse(s.Format(a))
+		if err != nil || b.Key() != a.Key() {
+			t.Fatalf("round trip of %q: %v, %v", text, b, err)
+		}
+		if _, err := s.Spec(a); err != nil {
+			t.Fatalf("Spec(%q): %v", text, err)
+		}
+	})
+}
