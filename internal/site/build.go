@@ -2,9 +2,10 @@ package site
 
 import (
 	"bytes"
-	"compress/gzip"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -15,8 +16,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
-	"github.com/andybalholm/brotli"
 
 	"nasbook/engine/data"
 	"nasbook/engine/kernel/wasmsimd"
@@ -40,21 +39,33 @@ var Programs = []Program{
 // BuildDir is where built assets land, relative to the project root.
 const BuildDir = "assets/build"
 
-// Options tune Build. The zero value builds what is stale, quietly.
+// Options tune Build. The zero value builds what is stale, quietly, at the
+// brotli quality of the last build.
 type Options struct {
 	Force bool      // rebuild even when the stamp says the build is current
 	Log   io.Writer // progress lines; nil discards them
-	// BrotliQuality is the brotli level of the pre-compressed copies (0-11);
-	// 0 means 9, which is within a few percent of 11 at a tenth of the time.
+	// BrotliQuality is the brotli quality of the pre-compressed copies,
+	// from 1 (fastest) to 11 (smallest); 0 keeps the quality of the last
+	// build, or DefaultBrotli when there is none.
 	BrotliQuality int
 }
 
-// Build brings root/assets/build up to date. It reports whether it rebuilt.
+// DefaultBrotli is the brotli quality of a first build: within a few
+// percent of 11 at a tenth of the time.
+const DefaultBrotli = 9
+
+// Build brings root/assets/build up to date: the wasm programs when the Go
+// sources changed since the last build (or opt.Force), and always the MNIST
+// subset, the script lessons and the pre-compressed copy of every servable
+// file that is missing or stale. It reports whether it wrote anything.
 func Build(root string, opt Options) (rebuilt bool, err error) {
 	logf := func(format string, args ...any) {
 		if opt.Log != nil {
 			fmt.Fprintf(opt.Log, format+"\n", args...)
 		}
+	}
+	if opt.BrotliQuality < 0 || opt.BrotliQuality > 11 {
+		return false, fmt.Errorf("site: brotli quality %d, want 1 to 11 (or 0 for the last build's)", opt.BrotliQuality)
 	}
 	out := filepath.Join(root, BuildDir)
 	if err := os.MkdirAll(out, 0o755); err != nil {
@@ -64,25 +75,80 @@ func Build(root string, opt Options) (rebuilt bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	if opt.BrotliQuality == 0 {
-		opt.BrotliQuality = 9
+	old := readStamp(out)
+	quality := opt.BrotliQuality
+	if quality == 0 {
+		quality = cmp.Or(old.brotli, DefaultBrotli)
 	}
-	// The compression level is part of what was built.
-	stamp, err := sourceHash(root, fmt.Sprintf("%s brotli %d", goVersion, opt.BrotliQuality))
+	source, err := sourceHash(root, goVersion)
 	if err != nil {
 		return false, err
 	}
-	stampFile := filepath.Join(out, "stamp")
-	if old, err := os.ReadFile(stampFile); err == nil && string(old) == stamp && !opt.Force && outputsExist(out) {
-		return false, nil
+	if old.source != source || opt.Force || !programsExist(out) {
+		rebuilt = true
+		if err := buildPrograms(root, out, source[:12], logf); err != nil {
+			return false, err
+		}
 	}
-	if err := copyWasmExec(root, out); err != nil {
+	// From here on every step writes only what changed, so a current
+	// build costs a walk over the assets.
+	wrote, err := buildData(out)
+	if err != nil {
 		return false, err
+	}
+	rebuilt = rebuilt || wrote
+	if wrote, err = buildScriptLessons(root, out); err != nil {
+		return false, err
+	}
+	rebuilt = rebuilt || wrote
+	n, err := Precompress(root, quality, quality != old.brotli || opt.Force, logf)
+	if err != nil {
+		return false, err
+	}
+	rebuilt = rebuilt || n > 0
+	if err := writeFile(filepath.Join(out, "stamp"), []byte(stamp{source, quality}.String())); err != nil {
+		return false, err
+	}
+	return rebuilt, nil
+}
+
+// BuiltBrotli returns the brotli quality of the last build under root, or
+// 0 when there is none.
+func BuiltBrotli(root string) int { return readStamp(filepath.Join(root, BuildDir)).brotli }
+
+// stamp is what a build was made from: the hash of its sources
+// (sourceHash) and the brotli quality of its compressed copies. It is kept
+// in assets/build/stamp as two lines, "source HASH" and "brotli N".
+type stamp struct {
+	source string
+	brotli int
+}
+
+func (s stamp) String() string { return fmt.Sprintf("source %s\nbrotli %d\n", s.source, s.brotli) }
+
+// readStamp returns the stamp in out, or the zero stamp where there is none
+// or it does not parse: then everything is rebuilt.
+func readStamp(out string) stamp {
+	b, err := os.ReadFile(filepath.Join(out, "stamp"))
+	if err != nil {
+		return stamp{}
+	}
+	var s stamp
+	if _, err := fmt.Sscanf(string(b), "source %s\nbrotli %d\n", &s.source, &s.brotli); err != nil || s.brotli < 1 || s.brotli > 11 {
+		return stamp{}
+	}
+	return s
+}
+
+// buildPrograms compiles the page's wasm programs and writes the files that
+// come with them (wasm_exec.js, the SIMD kernels).
+func buildPrograms(root, out, version string, logf func(string, ...any)) error {
+	if err := copyWasmExec(root, out); err != nil {
+		return err
 	}
 	if err := writeSIMD(out); err != nil {
-		return false, err
+		return err
 	}
-	version := stamp[:12]
 	// Two programs at a time: linking is memory- and CPU-heavy.
 	errs := make([]error, len(Programs))
 	var wg sync.WaitGroup
@@ -94,42 +160,29 @@ func Build(root string, opt Options) (rebuilt bool, err error) {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			logf("building %s.wasm", p.Name)
-			errs[i] = buildProgram(root, out, p, version, opt.BrotliQuality)
+			errs[i] = buildProgram(root, out, p, version)
 		}()
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return false, err
-		}
-	}
-	if err := buildData(root, out, logf); err != nil {
-		return false, err
-	}
-	if err := buildScriptLessons(root, out); err != nil {
-		return false, err
-	}
-	if err := os.WriteFile(stampFile, []byte(stamp), 0o644); err != nil {
-		return false, err
-	}
-	return true, nil
+	return errors.Join(errs...)
 }
 
 // buildScriptLessons writes each example script of scripts/ as a notebook
-// into out/lessons, so the page opens it like a lesson.
-func buildScriptLessons(root, out string) error {
+// into out/lessons, so the page opens it like a lesson. It reports whether
+// any file changed.
+func buildScriptLessons(root, out string) (wrote bool, err error) {
 	files, err := filepath.Glob(filepath.Join(root, "scripts", "*.go"))
 	if err != nil {
-		return err
+		return false, err
 	}
 	dir := filepath.Join(out, "lessons")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return false, err
 	}
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
-			return err
+			return false, err
 		}
 		nb, _, ok := notebook.FromScript(string(src))
 		if !ok {
@@ -137,43 +190,49 @@ func buildScriptLessons(root, out string) error {
 		}
 		var b bytes.Buffer
 		if err := nb.Write(&b); err != nil {
-			return err
+			return false, err
 		}
 		name := strings.TrimSuffix(filepath.Base(f), ".go") + ".ipynb"
-		if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
-			return err
+		w, err := writeIfChanged(filepath.Join(dir, name), b.Bytes())
+		if err != nil {
+			return false, err
 		}
+		wrote = wrote || w
 	}
-	return nil
+	return wrote, nil
 }
 
-// buildData writes the MNIST subset that the page fetches when a cell asks
-// for MNIST, from the GoMNIST module's files.
-func buildData(root, out string, logf func(string, ...any)) error {
-	src, err := data.GoMNISTDir()
-	if err != nil {
-		return err
-	}
-	logf("writing the MNIST subset")
-	return data.WriteMNISTSubset(filepath.Join(out, "data"), src, data.MNISTSubsetConfig{})
-}
-
-func outputsExist(out string) bool {
+// buildData copies the MNIST subset kept in the repository (built into this
+// program: data.MNISTSubset) to out/data, where the page fetches it when a
+// cell asks for MNIST. It reports whether any file changed.
+func buildData(out string) (wrote bool, err error) {
+	sub := data.MNISTSubset()
 	f := data.MNISTSubsetFiles
-	for _, f := range []string{f.TrainImages, f.TrainLabels, f.TestImages, f.TestLabels} {
-		if _, err := os.Stat(filepath.Join(out, "data", f)); err != nil {
-			return false
-		}
+	if err := os.MkdirAll(filepath.Join(out, "data"), 0o755); err != nil {
+		return false, err
 	}
+	for _, name := range []string{f.TrainImages, f.TrainLabels, f.TestImages, f.TestLabels} {
+		b, err := fs.ReadFile(sub, name)
+		if err != nil {
+			return false, err
+		}
+		w, err := writeIfChanged(filepath.Join(out, "data", name), b)
+		if err != nil {
+			return false, err
+		}
+		wrote = wrote || w
+	}
+	return wrote, nil
+}
+
+// programsExist reports whether the outputs of buildPrograms are all there.
+func programsExist(out string) bool {
+	names := []string{"wasm_exec.js", wasmsimd.FileName}
 	for _, p := range Programs {
-		for _, ext := range []string{".wasm", ".wasm.br", ".wasm.gz"} {
-			if _, err := os.Stat(filepath.Join(out, p.Name+ext)); err != nil {
-				return false
-			}
-		}
+		names = append(names, p.Name+".wasm")
 	}
-	for _, f := range []string{"wasm_exec.js", wasmsimd.FileName} {
-		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+	for _, name := range names {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
 			return false
 		}
 	}
@@ -187,23 +246,11 @@ func writeSIMD(out string) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(out, "simd-*.wasm.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(out, wasmsimd.FileName))
+	_, err = writeIfChanged(filepath.Join(out, wasmsimd.FileName), b)
+	return err
 }
 
-func buildProgram(root, out string, p Program, version string, quality int) error {
+func buildProgram(root, out string, p Program, version string) error {
 	dst := filepath.Join(out, p.Name+".wasm")
 	// A unique name, so that two builds at once do not trip over each other.
 	f, err := os.CreateTemp(out, p.Name+"-*.wasm.tmp")
@@ -219,37 +266,45 @@ func buildProgram(root, out string, p Program, version string, quality int) erro
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("building %s: %v\n%s", p.Pkg, err, b)
 	}
-	raw, err := os.ReadFile(tmp)
-	if err != nil {
-		return err
-	}
-	if err := compress(dst, raw, quality); err != nil {
+	if err := os.Chmod(tmp, 0o644); err != nil {
 		return err
 	}
 	return os.Rename(tmp, dst)
 }
 
-// compress writes path.gz and path.br holding raw.
-func compress(path string, raw []byte, quality int) error {
-	if quality == 0 {
-		quality = 9
-	}
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	zw.Write(raw)
-	if err := zw.Close(); err != nil {
+// writeFile replaces path with b, readable by all whatever the umask, in
+// one rename, so that a server never sends half a file.
+func writeFile(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+"-*.tmp")
+	if err != nil {
 		return err
 	}
-	var br bytes.Buffer
-	bw := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: quality, LGWin: 24})
-	bw.Write(raw)
-	if err := bw.Close(); err != nil {
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if _, err := f.Write(b); err != nil {
+		f.Close()
 		return err
 	}
-	if err := os.WriteFile(path+".gz", gz.Bytes(), 0o644); err != nil {
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
 		return err
 	}
-	return os.WriteFile(path+".br", br.Bytes(), 0o644)
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// writeIfChanged writes b to path unless path holds b already (keeping its
+// modification time, which dates the compressed copies), and reports
+// whether it wrote.
+func writeIfChanged(path string, b []byte) (bool, error) {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
+		if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o444 == 0o444 {
+			return false, nil
+		}
+	}
+	return true, writeFile(path, b)
 }
 
 func copyWasmExec(root, out string) error {
@@ -266,7 +321,8 @@ func copyWasmExec(root, out string) error {
 	if err != nil {
 		return fmt.Errorf("wasm_exec.js not found under %s: %w", goroot, err)
 	}
-	return os.WriteFile(filepath.Join(out, "wasm_exec.js"), src, 0o644)
+	_, err = writeIfChanged(filepath.Join(out, "wasm_exec.js"), src)
+	return err
 }
 
 func goEnv(root, key string) (string, error) {

@@ -1,0 +1,136 @@
+package site
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"nasbook/engine/data"
+)
+
+// FakeModule lays out a project root whose four programs are empty mains,
+// so that Build runs end to end in seconds.
+func fakeModule(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	files := map[string]string{
+		"go.mod":            "module fake\n\ngo 1.22\n",
+		"index.html":        "<!doctype html><title>fake</title>" + strings.Repeat("<p>text</p>", 50),
+		"assets/js/main.js": "export const x = 1;\n" + strings.Repeat("// a comment\n", 50),
+	}
+	for _, p := range Programs {
+		files[strings.TrimPrefix(p.Pkg, "./")+"/main.go"] = "package main\n\nfunc main() {}\n"
+	}
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func TestBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds four wasm programs")
+	}
+	root := fakeModule(t)
+	out := filepath.Join(root, BuildDir)
+	build := func(opt Options) bool {
+		t.Helper()
+		rebuilt, err := Build(root, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rebuilt
+	}
+	mtime := func(name string) int64 {
+		st, err := os.Stat(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.ModTime().UnixNano()
+	}
+	if !build(Options{}) {
+		t.Fatal("first build did nothing")
+	}
+	if q := BuiltBrotli(root); q != DefaultBrotli {
+		t.Errorf("first build has brotli quality %d, want %d", q, DefaultBrotli)
+	}
+	// Every file is readable by all, and every servable text or wasm file
+	// has fresh compressed copies.
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if st, _ := d.Info(); st.Mode().Perm()&0o444 != 0o444 {
+				t.Errorf("%s has mode %v, want readable by all", p, st.Mode().Perm())
+			}
+		}
+		return err
+	})
+	files, err := Servable(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compressed := 0
+	for _, rel := range files {
+		st, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range Encodings {
+			if Compressible(rel) && !fresh(CopyPath(root, rel, e), st) {
+				t.Errorf("%s has no fresh %s copy", rel, e.Name)
+			}
+		}
+		if Compressible(rel) {
+			compressed++
+		}
+	}
+	// index.html, main.js, wasm_exec.js and five wasm files.
+	if compressed != 8 {
+		t.Errorf("%d compressible files among %v, want 8", compressed, files)
+	}
+	// The MNIST subset is the repository's, byte for byte.
+	for _, name := range []string{data.MNISTSubsetFiles.TrainImages, data.MNISTSubsetFiles.TestLabels} {
+		want, _ := fs.ReadFile(data.MNISTSubset(), name)
+		got, err := os.ReadFile(filepath.Join(out, "data", name))
+		if err != nil || len(want) == 0 || !bytes.Equal(got, want) {
+			t.Errorf("data/%s differs from data.MNISTSubset (%v)", name, err)
+		}
+	}
+
+	if build(Options{}) {
+		t.Error("a second build rebuilt")
+	}
+	// Another quality recompresses without relinking, and is remembered.
+	wasm, br := mtime("kernel.wasm"), mtime("kernel.wasm.br")
+	before, _ := os.ReadFile(filepath.Join(out, "kernel.wasm.br"))
+	if !build(Options{BrotliQuality: 2}) {
+		t.Error("a build at another brotli quality did nothing")
+	}
+	after, _ := os.ReadFile(filepath.Join(out, "kernel.wasm.br"))
+	if mtime("kernel.wasm") != wasm || mtime("kernel.wasm.br") != br || bytes.Equal(before, after) {
+		t.Error("changing the quality relinked kernel.wasm or left its brotli copy as it was")
+	}
+	if q := BuiltBrotli(root); q != 2 {
+		t.Errorf("stamp says brotli %d after a build at 2", q)
+	}
+	if build(Options{}) || BuiltBrotli(root) != 2 {
+		t.Errorf("a build without a quality did not keep the last one (now %d)", BuiltBrotli(root))
+	}
+	for _, q := range []int{-1, 12} {
+		if _, err := Build(root, Options{BrotliQuality: q}); err == nil || !strings.Contains(err.Error(), "brotli quality") {
+			t.Errorf("quality %d: got %v", q, err)
+		}
+	}
+	// Force relinks.
+	if !build(Options{Force: true}) || mtime("kernel.wasm") == wasm {
+		t.Error("Force did not rebuild")
+	}
+}

@@ -1,0 +1,217 @@
+package site
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/andybalholm/brotli"
+)
+
+// Encodings are the content codings of the pre-compressed copies, in the
+// order a server prefers them.
+var Encodings = []Encoding{{"br", ".br"}, {"gzip", ".gz"}}
+
+// Encoding is a content coding and the suffix of its copies.
+type Encoding struct{ Name, Ext string }
+
+// PrecompressedDir holds the compressed copies of the files that are not
+// themselves built (index.html, assets/js, ...), under their paths from the
+// project root, so that the sources stay as they are. The copies of built
+// files lie beside them (assets/build/kernel.wasm.br), as static hosts
+// that serve pre-compressed files expect.
+const PrecompressedDir = BuildDir + "/precompressed"
+
+// compressible are the extensions of the files that get compressed copies:
+// text, and WebAssembly. Images and the gzipped MNIST files are left alone.
+var compressible = map[string]bool{
+	".html": true, ".js": true, ".mjs": true, ".css": true, ".json": true,
+	".ipynb": true, ".svg": true, ".md": true, ".txt": true, ".wasm": true,
+}
+
+// Compressible reports whether the file at the slash-separated path p gets
+// pre-compressed copies.
+func Compressible(p string) bool { return compressible[path.Ext(p)] }
+
+// CopyPath returns where the copy of the file at rel (slash-separated,
+// from the project root) in encoding e lies under root.
+func CopyPath(root, rel string, e Encoding) string {
+	if strings.HasPrefix(rel, BuildDir+"/") {
+		return filepath.Join(root, filepath.FromSlash(rel)) + e.Ext
+	}
+	return filepath.Join(root, filepath.FromSlash(PrecompressedDir), filepath.FromSlash(rel)) + e.Ext
+}
+
+// Servable returns the slash-separated paths, from root, of the files the
+// server sends: index.html and everything under assets/ but the compressed
+// copies, hidden files and temporary files.
+func Servable(root string) ([]string, error) {
+	files := []string{"index.html"}
+	skip := filepath.Join(root, filepath.FromSlash(PrecompressedDir))
+	err := filepath.WalkDir(filepath.Join(root, "assets"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p == skip || strings.HasPrefix(name, ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".tmp") || strings.HasSuffix(name, ".br") ||
+			(strings.HasSuffix(name, ".gz") && Compressible(strings.TrimSuffix(name, ".gz"))) || name == "stamp" {
+			return nil
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		files = append(files, filepath.ToSlash(rel))
+		return nil
+	})
+	return files, err
+}
+
+// fresh reports whether the copy at copyPath was made from a source with
+// modification time src: Precompress dates each copy as its source.
+func fresh(copyPath string, src os.FileInfo) bool {
+	st, err := os.Stat(copyPath)
+	return err == nil && st.Mode().IsRegular() && st.ModTime().Equal(src.ModTime())
+}
+
+// Precompress writes a gzip (best compression) and a brotli (quality) copy
+// of every compressible servable file under root whose copies are missing
+// or older than it, or of every one when all is set, and removes copies
+// whose source is gone. It returns how many files it compressed.
+func Precompress(root string, quality int, all bool, logf func(string, ...any)) (int, error) {
+	files, err := Servable(root)
+	if err != nil {
+		return 0, err
+	}
+	type job struct {
+		rel string
+		st  os.FileInfo
+	}
+	var jobs []job
+	keep := map[string]bool{}
+	for _, rel := range files {
+		if !Compressible(rel) {
+			continue
+		}
+		st, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			return 0, err
+		}
+		stale := all
+		for _, e := range Encodings {
+			c := CopyPath(root, rel, e)
+			keep[c] = true
+			stale = stale || !fresh(c, st)
+		}
+		if stale {
+			jobs = append(jobs, job{rel, st})
+		}
+	}
+	// The wasm programs take seconds each: two at a time, largest first.
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, min(2, runtime.NumCPU())))
+	for i, j := range jobs {
+		if j.st.Size() > 1<<20 && logf != nil {
+			logf("compressing %s", j.rel)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			errs[i] = compressFile(root, j.rel, j.st, quality)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return 0, err
+		}
+	}
+	return len(jobs), removeOrphans(root, keep)
+}
+
+// compressFile writes the copies of root/rel, dated as the source (st).
+func compressFile(root, rel string, st os.FileInfo, quality int) error {
+	raw, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil {
+		return err
+	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(raw)
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	var br bytes.Buffer
+	bw := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: quality, LGWin: 24})
+	bw.Write(raw)
+	if err := bw.Close(); err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		e Encoding
+		b []byte
+	}{{Encodings[0], br.Bytes()}, {Encodings[1], gz.Bytes()}} {
+		p := CopyPath(root, rel, c.e)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := writeFile(p, c.b); err != nil {
+			return err
+		}
+		if err := os.Chtimes(p, st.ModTime(), st.ModTime()); err != nil {
+			return fmt.Errorf("site: dating %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// removeOrphans deletes the compressed copies under root that are not in
+// keep: those of files deleted or renamed since.
+func removeOrphans(root string, keep map[string]bool) error {
+	var orphans []string
+	pre := filepath.Join(root, filepath.FromSlash(PrecompressedDir))
+	err := filepath.WalkDir(filepath.Join(root, filepath.FromSlash(BuildDir)), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if os.IsNotExist(err) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() || keep[p] {
+			return nil
+		}
+		for _, e := range Encodings {
+			// Beside the built files, only the copies of compressible
+			// ones: the MNIST files end in .gz too.
+			if base, ok := strings.CutSuffix(p, e.Ext); ok && (strings.HasPrefix(p, pre+string(filepath.Separator)) || Compressible(base)) {
+				orphans = append(orphans, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range orphans {
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
+}
