@@ -107,7 +107,7 @@ export class CellView {
   /**
    * @param cell  the model cell
    * @param app   {notebook, run(cell, after), insert(type, index, focus), remove(cell), move(cell, d),
-   *               setType(cell, type), focusSibling(cell, d), setActive(cell), onScene(scene)}
+   *               setType(cell, type), focusSibling(cell, d), setActive(cell), onScene(scene, cell)}
    */
   constructor(cell, app) {
     this.cell = cell;
@@ -167,7 +167,7 @@ export class CellView {
     if (code) {
       this.outputEl = el("div", { class: "output" });
       this.outputs = new OutputArea(this.outputEl, {
-        onScene: (scene) => this.app.onScene(scene),
+        onScene: (scene) => this.app.onScene(scene, this.cell),
         onLine: (n) => this.goToLine(n),
       });
       body.append(this.outputEl);

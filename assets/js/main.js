@@ -28,9 +28,14 @@
 //       text and error as for runCell (for non-code cells: "" and null).
 //   nasbook.load(notebookJSON, name?) -> void
 //       Replaces the notebook (object or JSON text; throws on a malformed one). The replaced
-//       notebook can be restored from the banner.
+//       notebook joins the history.
 //   nasbook.shareLink() -> Promise<string>
-//       A URL that opens the current notebook's sources.
+//       A URL that opens the current notebook's sources (never its outputs); rejects when the
+//       notebook is too large for a link.
+//   nasbook.history() -> [{name, title, replacedAt, reason}]
+//       The replaced notebooks of the History menu, newest first (replacedAt: ISO time).
+//   nasbook.restore(index) -> boolean
+//       Same as choosing history entry index in the History menu.
 // ---------------------------------------------------------------------------------------------
 
 import { Notebook, NotebookError, newCell, importOutput, notebookLanguage, SCENE_MIME, FIGURE_MIME } from "./notebook.js";
@@ -40,7 +45,9 @@ import { addOutput, outputsText, outputsError } from "./outputs.js";
 import { CanvasBridge } from "./canvas.js";
 import { Figures, needsDrawing, withDrawing } from "./figures.js";
 import * as storage from "./storage.js";
+import * as share from "./share.js";
 import { Banners } from "./banners.js";
+import { CanvasDock } from "./dock.js";
 
 const DEFAULT_NOTEBOOK = new URL("../notebooks/intro.ipynb", import.meta.url);
 const LESSONS = new URL("../notebooks/lessons.json", import.meta.url);
@@ -62,6 +69,31 @@ const STATUS_TEXT = {
 };
 
 const $ = (sel) => document.querySelector(sel);
+
+/** A notebook's title: its first markdown heading, or else its name. */
+function notebookTitle(nb, name) {
+  for (const c of nb.cells) {
+    if (c.type !== "markdown") continue;
+    const m = /^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/m.exec(c.source);
+    if (m) return m[1].slice(0, 120);
+  }
+  return name;
+}
+
+/** Sets a toolbar button to a symbol and a label (the label gives way in narrow windows). */
+function setIconButton(b, icon, label) {
+  const span = document.createElement("span");
+  span.className = "label";
+  span.textContent = ` ${label}`;
+  b.replaceChildren(icon, span);
+  b.setAttribute("aria-label", label);
+}
+
+function formatWhen(date) {
+  const sameDay = date.toDateString() === new Date().toDateString();
+  const time = date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return sameDay ? `at ${time}` : `on ${date.toLocaleDateString()} at ${time}`;
+}
 
 function formatBytes(n) {
   return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.round(n / 1024)} kB`;
@@ -96,6 +128,7 @@ class App {
       onSelected: (index, label) => this.onCanvasSelected(index, label),
     });
     $("#canvas-copy").addEventListener("click", () => this.copySelected());
+    this.dock = new CanvasDock($("#layout"), $("#canvas-panel"), this.cellsEl);
     this.figures = new Figures();
     this.notebook.on((kind, cell) => this.onModel(kind, cell));
   }
@@ -149,6 +182,7 @@ class App {
     });
     for (const v of fresh) v.layout();
     this.cellsEl.dataset.empty = cells.length ? "false" : "true";
+    this.dock.place();
   }
 
   replaceView(cell) {
@@ -239,8 +273,11 @@ class App {
     if (next) this.views.get(next.id).focus();
   }
 
-  onScene(scene) {
+  /** Shows a scene on the canvas; cell is the cell that drew it (the canvas docks beside it). */
+  onScene(scene, cell = null) {
     this.canvas.send(scene);
+    const v = cell && this.views.get(cell.id);
+    if (v) this.dock.setAnchor(v.el);
   }
 
   /** Runs (code) or renders (markdown) a cell; `after` is "stay", "advance" or "insert". */
@@ -296,7 +333,7 @@ class App {
         } catch (e) {
           out = { output_type: "error", ename: "ProtocolError", evalue: e.message, traceback: [] };
         }
-        if (out.data && out.data[SCENE_MIME] && typeof out.data[SCENE_MIME] === "object") this.canvas.send(out.data[SCENE_MIME]);
+        if (out.data && out.data[SCENE_MIME] && typeof out.data[SCENE_MIME] === "object") this.onScene(out.data[SCENE_MIME], cell);
         nb.setOutputs(cell, addOutput(cell.outputs, out));
         if (needsDrawing(out)) this.drawFigure(cell, out);
       },
@@ -453,14 +490,15 @@ class App {
     } else {
       this.kernel.pause();
       const b = $("#pause");
-      b.textContent = "⏸ Pausing…";
+      setIconButton(b, "⏸", "Pausing…");
       b.setAttribute("aria-pressed", "true");
     }
   }
 
   onKernelPaused(paused) {
     const b = $("#pause");
-    b.textContent = paused ? "▶ Resume" : "⏸ Pause";
+    if (paused) setIconButton(b, "▶", "Resume");
+    else setIconButton(b, "⏸", "Pause");
     b.setAttribute("aria-pressed", String(paused || !!this.kernel.pauseRequested));
     b.title = paused ? "Let the paused cell go on" : "Pause the running cell at its next progress update, canvas frame or printed line";
     // The running cell's badge says so; its next update (outputs resume) sets it back.
@@ -513,61 +551,128 @@ class App {
     document.title = `${this.name.replace(/\.ipynb$/, "")} · nasbook`;
   }
 
-  /** Replaces the notebook. With keepPrevious, the replaced one can be restored from a banner. */
-  replaceNotebook(nb, name, { keepPrevious = false, message = "", save = true } = {}) {
+  /**
+   * Replaces the notebook. With keepPrevious, the replaced one joins the history (restorable
+   * from the History menu); reason says what replaced it ("a lesson", "a link", ...).
+   */
+  replaceNotebook(nb, name, { keepPrevious = false, reason = "", message = "", save = true } = {}) {
     for (const [id, p] of this.pending) {
       const cell = this.notebook.get(id);
       if (cell && cell.state === "queued") this.kernel.cancel(p.job, "not run: another notebook was opened");
     }
-    let kept = false;
-    if (keepPrevious && this.loaded) {
-      this.saveNow();
-      kept = storage.keepPrevious();
-    } else if (keepPrevious) {
-      kept = storage.keepPrevious();
-    }
+    let kept = null;
+    if (keepPrevious) kept = this.keepInHistory(reason);
     this.active = null;
     this.notebook.replaceWith(nb);
     this.setName(name);
     if (save) this.saveNow(true);
-    // Show the architecture the notebook's outputs last drew, and draw figures saved as specs.
+    // The canvas shows what this notebook drew, not what the one before it did: it is cleared,
+    // then shows the architecture the notebook's outputs last drew, if any.
     let scene = null;
+    let drew = null;
     for (const c of nb.cells) {
       for (const o of c.outputs) {
-        if (o.data && o.data[SCENE_MIME]) scene = o.data[SCENE_MIME];
+        if (o.data && o.data[SCENE_MIME]) [scene, drew] = [o.data[SCENE_MIME], c];
         if (needsDrawing(o)) this.drawFigure(c, o);
       }
     }
-    if (scene) this.canvas.send(scene);
+    this.onCanvasSelected(-1, "");
+    $("#canvas-caption").textContent = "";
+    this.canvas.send(scene);
+    this.dock.setAnchor(drew && this.views.get(drew.id) ? this.views.get(drew.id).el : null);
     this.banners.close("language");
     const lang = notebookLanguage(nb);
     if (lang && lang !== "go") {
       this.banners.show("notice", `This notebook is written for ${lang}; its code cells will run as Go.`, { key: "language" });
     }
-    if (message || kept) {
-      const actions = kept ? [{ label: "Restore the previous notebook", run: () => this.restorePrevious() }] : [];
-      this.banners.show("info", message || "Notebook replaced.", { key: "replaced", actions, timeout: kept ? 0 : 8000 });
+    if (kept && kept.error) {
+      this.banners.show("error", `The notebook you had open, "${kept.name}", could not be kept in the history (${kept.error}), so it cannot be restored from there.`, {
+        key: "history",
+        actions: [{ label: `Download "${kept.name}"`, run: () => this.downloadJSON(kept.notebook, kept.name) }],
+      });
     }
+    if (message || (kept && kept.ok)) {
+      const actions = kept && kept.ok ? [{ label: "Restore the previous notebook", run: () => this.restoreHistory(0) }] : [];
+      const more = kept && kept.ok ? " The one before is in the History menu." : "";
+      this.banners.show("info", (message || "Notebook replaced.") + more, { key: "replaced", actions });
+    }
+    this.renderHistory();
     window.scrollTo(0, 0);
   }
 
-  restorePrevious() {
+  /** Puts the current notebook (or, before one is loaded, the saved one) into the history. */
+  keepInHistory(reason) {
+    let entry;
+    if (this.loaded) {
+      entry = { name: this.name, title: notebookTitle(this.notebook, this.name), notebook: this.notebook.toJSON() };
+    } else {
+      const { record } = storage.loadSaved();
+      if (!record) return null;
+      let title = record.name || DEFAULT_NAME;
+      try {
+        title = notebookTitle(Notebook.parse(record.notebook), title);
+      } catch {
+        // Listed by its name.
+      }
+      entry = { name: record.name || DEFAULT_NAME, title, notebook: record.notebook };
+    }
+    const now = new Date().toISOString();
+    const problem = storage.pushHistory({ ...entry, savedAt: now, replacedAt: now, reason }, () => (this.loaded ? this.notebook.toJSON({ outputs: false }) : entry.notebook));
+    if (problem === null || problem === "no-outputs") return { ok: true, error: null };
+    return { ok: false, error: problem, name: entry.name, notebook: entry.notebook };
+  }
+
+  /** Opens history entry i (0 is the newest); the current notebook takes its place in it. */
+  restoreHistory(i) {
     this.saveNow();
-    const record = storage.swapPrevious();
-    if (!record) {
-      this.banners.show("error", "There is no previous notebook to restore.", { key: "replaced" });
-      return;
+    const list = storage.loadHistory();
+    const entry = list[i];
+    if (!entry) {
+      this.banners.show("error", "That notebook is no longer in the history.", { key: "replaced" });
+      this.renderHistory();
+      return false;
     }
+    let nb;
     try {
-      const nb = Notebook.parse(record.notebook);
-      this.replaceNotebook(nb, record.name);
-      this.banners.show("info", "Restored the previous notebook.", {
-        key: "replaced",
-        actions: [{ label: "Switch back", run: () => this.restorePrevious() }],
-      });
+      nb = Notebook.parse(entry.notebook);
     } catch (e) {
-      this.banners.show("error", `The previous notebook could not be read: ${e.message}`, { key: "replaced" });
+      this.banners.show("error", `The notebook "${entry.name}" in the history could not be read: ${e.message}. Your notebook was not changed.`, { key: "replaced" });
+      return false;
     }
+    storage.takeHistory(i);
+    this.replaceNotebook(nb, entry.name || DEFAULT_NAME, { keepPrevious: true, reason: "a restore", message: `Restored "${entry.name}".` });
+    return true;
+  }
+
+  /** Fills the History menu with the replaced notebooks, newest first. */
+  renderHistory() {
+    const list = $("#history-list");
+    if (!list) return;
+    const entries = storage.loadHistory();
+    list.replaceChildren();
+    $("#history-empty").hidden = entries.length > 0;
+    entries.forEach((e, i) => {
+      const li = document.createElement("li");
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "history-item";
+      b.dataset.index = String(i);
+      const title = document.createElement("span");
+      title.className = "history-title";
+      title.textContent = e.title || e.name || "untitled";
+      const meta = document.createElement("span");
+      meta.className = "history-meta";
+      const when = e.replacedAt ? new Date(e.replacedAt) : null;
+      const time = when && !isNaN(when) ? formatWhen(when) : "";
+      meta.textContent = [e.name, time && `replaced ${time}`, e.reason && `by ${e.reason}`].filter(Boolean).join(" · ");
+      b.append(title, meta);
+      b.addEventListener("click", () => {
+        $("#history-menu").open = false;
+        this.restoreHistory(i);
+      });
+      li.append(b);
+      list.append(li);
+    });
   }
 
   scheduleSave() {
@@ -587,33 +692,43 @@ class App {
     if (!this.loaded && !force) return;
     const problem = storage.save(this.name, this.notebook.toJSON(), () => this.notebook.toJSON({ outputs: false }));
     const status = $("#save-status");
+    const was = status.dataset.state;
     if (problem === null) {
-      status.textContent = "Saved in this browser";
+      status.textContent = "Saved";
+      status.title = "Saved in this browser";
       status.dataset.state = "saved";
       this.banners.close("storage");
     } else if (problem === "no-outputs") {
       status.textContent = "Saved (sources only)";
+      status.title = "The outputs are too large to keep in this browser; only the cells' sources are saved";
       status.dataset.state = "partial";
-      if (!this.warnedStorage) {
-        this.warnedStorage = true;
+      if (was !== "partial") {
         this.banners.show("notice", "The outputs are too large to keep in this browser, so only the cells' sources are saved. Download the notebook to keep its outputs.", { key: "storage" });
       }
     } else {
       status.textContent = "Not saved";
+      status.title = `Not saved: ${problem}`;
       status.dataset.state = "failed";
-      if (!this.warnedStorage) {
-        this.warnedStorage = true;
-        this.banners.show("error", `This browser did not let the notebook be saved (${problem}). Download it to keep your work.`, { key: "storage" });
+      // Said each time saving starts to fail, and stays until closed or a save succeeds.
+      if (was !== "failed") {
+        this.banners.show("error", `Your notebook was not saved: ${problem}. Download it to keep your work.`, {
+          key: "storage",
+          actions: [{ label: "Download", run: () => this.download() }],
+        });
       }
     }
   }
 
   download() {
-    const json = JSON.stringify(this.notebook.toJSON(), null, 1) + "\n";
+    this.downloadJSON(this.notebook.toJSON(), this.name);
+  }
+
+  downloadJSON(notebook, name) {
+    const json = JSON.stringify(notebook, null, 1) + "\n";
     const blob = new Blob([json], { type: "application/x-ipynb+json" });
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
-    a.download = /\.ipynb$/i.test(this.name) ? this.name : `${this.name}.ipynb`;
+    a.download = /\.ipynb$/i.test(name) ? name : `${name}.ipynb`;
     document.body.append(a);
     a.click();
     a.remove();
@@ -631,7 +746,7 @@ class App {
       return false;
     }
     this.banners.close("open");
-    this.replaceNotebook(nb, file.name, { keepPrevious: true, message: `Opened "${file.name}".` });
+    this.replaceNotebook(nb, file.name, { keepPrevious: true, reason: "a file", message: `Opened "${file.name}".` });
     return true;
   }
 
@@ -642,11 +757,11 @@ class App {
   }
 
   async resetToDefault() {
-    const ok = window.confirm("Replace this notebook with the default lesson notebook?\n\nYour current notebook is kept once and can be restored from the banner that follows.");
+    const ok = window.confirm("Replace this notebook with the default lesson notebook?\n\nYour current notebook is kept in the History menu, from where it can be restored.");
     if (!ok) return;
     try {
       const nb = await this.fetchDefault();
-      this.replaceNotebook(nb, DEFAULT_NAME, { keepPrevious: true, message: "Loaded the default notebook." });
+      this.replaceNotebook(nb, DEFAULT_NAME, { keepPrevious: true, reason: "the default notebook", message: "Loaded the default notebook." });
     } catch (e) {
       this.banners.show("error", `Could not load the default notebook (${e.message}). Your notebook was not changed.`, { key: "open" });
     }
@@ -685,25 +800,14 @@ class App {
       if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
       const nb = Notebook.parse(await resp.text());
       const name = file.split("/").pop();
-      this.replaceNotebook(nb, name, { keepPrevious: true, message: `Opened the lesson ${name}.` });
+      this.replaceNotebook(nb, name, { keepPrevious: true, reason: "a lesson", message: `Opened the lesson ${name}.` });
     } catch (e) {
       this.banners.show("error", `Could not open the lesson ${file} (${e.message}). Your notebook was not changed.`, { key: "open" });
     }
   }
 
-  /** The share link's notebook: sources and metadata only. */
-  shareJSON() {
-    const full = this.notebook.toJSON({ outputs: false });
-    return {
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: full.metadata.kernelspec, nasbook: { name: this.name } },
-      cells: this.notebook.cells.map((c) => (c.type === "code" ? { cell_type: c.type, source: c.source, metadata: {}, outputs: [], execution_count: null } : { cell_type: c.type, source: c.source, metadata: {} })),
-    };
-  }
-
   async shareLink() {
-    const frag = await storage.encodeShare(this.shareJSON());
+    const frag = await share.encodeShare(share.shareJSON(this.notebook, this.name));
     const url = new URL(location.href);
     url.hash = frag;
     return url.href;
@@ -714,7 +818,7 @@ class App {
     try {
       link = await this.shareLink();
     } catch (e) {
-      this.banners.show("error", `Could not make a link: ${e.message}`, { key: "share" });
+      this.banners.show("error", `Could not make a link: ${e.message}.`, { key: "share" });
       return;
     }
     let copied = false;
@@ -754,20 +858,24 @@ class App {
     input.select();
   }
 
-  /** Opens a notebook from a share-link hash. Returns true if it did. */
+  /**
+   * Opens a notebook from a share-link hash. Returns true if it did; a link that cannot be read
+   * opens nothing, says why, and leaves the current notebook as it is.
+   */
   async openShared(hash) {
-    let nb;
+    let opened;
     try {
-      nb = Notebook.parse(await storage.decodeShare(hash));
+      opened = await share.openShareHash(hash);
     } catch (e) {
-      const why = e instanceof NotebookError ? `it is not a valid notebook (${e.message})` : e.message;
-      this.banners.show("error", `The notebook in this link could not be opened: ${why}.`, { key: "share-open" });
+      const why = e instanceof share.ShareError || e instanceof NotebookError ? e.message : `it could not be read (${e.message})`;
+      this.banners.show("error", `The notebook in this link was not opened: ${why}. Your notebook was not changed.`, { key: "share-open" });
       history.replaceState(null, "", location.pathname + location.search);
       return false;
     }
     history.replaceState(null, "", location.pathname + location.search);
-    const name = (nb.metadata && nb.metadata.nasbook && nb.metadata.nasbook.name) || "shared.ipynb";
-    this.replaceNotebook(nb, name, { keepPrevious: true, message: "Opened the notebook from the link." });
+    this.banners.close("share-open");
+    const dropped = opened.droppedOutputs ? ` Its ${opened.droppedOutputs} outputs were left out: a link carries sources only.` : "";
+    this.replaceNotebook(opened.notebook, opened.name, { keepPrevious: true, reason: "a link", message: `Opened "${opened.name}" from the link (the cells' sources; run them to see outputs).${dropped}` });
     return true;
   }
 
@@ -827,8 +935,22 @@ class App {
     const setCanvas = (hidden) => {
       $("#layout").dataset.canvas = hidden ? "hidden" : "shown";
       canvasToggle.setAttribute("aria-pressed", String(!hidden));
+      this.dock.place();
       requestAnimationFrame(() => this.relayout());
     };
+    const floatButton = $("#canvas-float");
+    const setFloat = (on) => {
+      floatButton.textContent = on ? "Pin" : "Float";
+      floatButton.setAttribute("aria-pressed", String(on));
+      floatButton.title = on ? "Pin the canvas below the cell that drew on it" : "Float the canvas in a corner of the window";
+      this.dock.setFloating(on);
+    };
+    setFloat(!!prefs.canvasFloat);
+    floatButton.addEventListener("click", () => {
+      prefs.canvasFloat = !prefs.canvasFloat;
+      setFloat(prefs.canvasFloat);
+      storage.savePrefs(prefs);
+    });
     setCanvas(!!prefs.canvasHidden);
     canvasToggle.addEventListener("click", () => {
       prefs.canvasHidden = !prefs.canvasHidden;
@@ -846,16 +968,27 @@ class App {
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") this.saveNow();
     });
-    // The shortcut list closes like a menu: Escape, or a click elsewhere.
-    const help = document.querySelector(".help");
+    // Menus close on Escape or a click elsewhere, and one at a time.
+    const menus = Array.from(document.querySelectorAll("details.menu"));
     document.addEventListener("click", (e) => {
-      if (help.open && !help.contains(e.target)) help.open = false;
+      for (const m of menus) if (m.open && !m.contains(e.target)) m.open = false;
     });
-    help.addEventListener("keydown", (e) => {
-      if (e.key === "Escape" && help.open) {
-        help.open = false;
-        help.querySelector("summary").focus();
-      }
+    for (const m of menus) {
+      m.addEventListener("keydown", (e) => {
+        if (e.key === "Escape" && m.open) {
+          m.open = false;
+          m.querySelector("summary").focus();
+        }
+      });
+      m.addEventListener("toggle", () => {
+        if (!m.open) return;
+        for (const o of menus) if (o !== m) o.open = false;
+        if (m.id === "history-menu") this.renderHistory();
+      });
+    }
+    // A choice in the Notebook menu closes it.
+    $("#notebook-menu .menu-panel").addEventListener("click", (e) => {
+      if (e.target.closest("button, label")) $("#notebook-menu").open = false;
     });
     // Dropping a .ipynb anywhere on the page opens it.
     document.addEventListener("dragover", (e) => {
@@ -875,7 +1008,7 @@ class App {
       this.banners.show("notice", "This notebook was changed in another tab of this browser. Both tabs save to the same place, so the one that saves last wins: keep working in one tab.", { key: "other-tab" });
     });
     window.addEventListener("hashchange", () => {
-      if (storage.isShareHash(location.hash)) this.openShared(location.hash);
+      if (share.isShareHash(location.hash)) this.openShared(location.hash);
     });
     const topbar = document.querySelector(".topbar");
     new ResizeObserver(() => document.documentElement.style.setProperty("--topbar-h", `${topbar.offsetHeight}px`)).observe(topbar);
@@ -888,9 +1021,10 @@ class App {
 
   async boot() {
     this.wireToolbar();
+    this.renderHistory();
     this.kernel.start();
     let done = false;
-    if (storage.isShareHash(location.hash)) done = await this.openShared(location.hash);
+    if (share.isShareHash(location.hash)) done = await this.openShared(location.hash);
     if (!done) {
       const { record, error } = storage.loadSaved();
       if (record) {
@@ -957,8 +1091,10 @@ class App {
       restart: () => this.restart(),
       notebook: () => this.notebook.toJSON(),
       cells: () => this.notebook.cells.map((c) => this.cellSummary(c)),
-      load: (json, name = "notebook.ipynb") => this.replaceNotebook(Notebook.parse(json), name, { keepPrevious: true, message: `Opened "${name}".` }),
+      load: (json, name = "notebook.ipynb") => this.replaceNotebook(Notebook.parse(json), name, { keepPrevious: true, reason: "a file", message: `Opened "${name}".` }),
       shareLink: () => this.shareLink(),
+      history: () => storage.loadHistory().map(({ name, title, replacedAt, reason }) => ({ name, title, replacedAt, reason })),
+      restore: (i) => this.restoreHistory(i),
     });
   }
 }

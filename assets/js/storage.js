@@ -1,17 +1,21 @@
-// Browser persistence: the autosaved notebook, the one it replaced, preferences, and
-// notebooks packed into share links.
+// Browser persistence: the autosaved notebook, the notebooks it replaced, and preferences.
 //
 // localStorage keys:
 //   nasbook.notebook.v1   {name, savedAt, notebook}   the working notebook, with outputs
-//   nasbook.previous.v1   same shape                  what the last open/share/reset replaced
-//   nasbook.prefs.v1      {presentation, canvasHidden}
-// Share links: "#nb=" + base64url(deflate-raw(JSON)) of the notebook without outputs; where
-// CompressionStream is missing, "#nbj=" + base64url(JSON).
+//   nasbook.history.v1    [{name, title, savedAt, replacedAt, reason, notebook}], newest first:
+//                         the last HISTORY_MAX notebooks that opening a link, a file, a lesson or
+//                         a new notebook replaced
+//   nasbook.prefs.v1      {presentation, canvasHidden, canvasFloat}
+// nasbook.previous.v1 (one replaced notebook, from before the history) is moved into the history.
+// Writes report failure (a full storage) to the caller instead of throwing.
 
 const KEY = "nasbook.notebook.v1";
 export const NOTEBOOK_KEY = KEY;
+const HISTORY = "nasbook.history.v1";
 const PREVIOUS = "nasbook.previous.v1";
 const PREFS = "nasbook.prefs.v1";
+export const HISTORY_MAX = 10;
+const HISTORY_KEEP = 5;
 
 function read(key) {
   let raw;
@@ -35,10 +39,6 @@ export function loadSaved() {
   return read(KEY);
 }
 
-export function loadPrevious() {
-  return read(PREVIOUS).record;
-}
-
 /**
  * Saves the working notebook. If it does not fit, saves it without outputs. Returns null on
  * success, "no-outputs" when outputs were dropped, or an error message.
@@ -48,39 +48,109 @@ export function save(name, nbWithOutputs, nbWithoutOutputs) {
   try {
     write(nbWithOutputs);
     return null;
-  } catch (e) {
+  } catch {
+    // The history gives room first, down to its last HISTORY_KEEP entries.
+    if (trimHistory(HISTORY_KEEP)) {
+      try {
+        write(nbWithOutputs);
+        return null;
+      } catch {
+        // Without outputs, below.
+      }
+    }
     try {
       write(nbWithoutOutputs());
       return "no-outputs";
     } catch (e2) {
-      return e2.message || String(e2);
+      return storageProblem(e2);
     }
   }
 }
 
-/** Keeps a copy of the current working record so that it can be restored after a replace. */
-export function keepPrevious() {
+function storageProblem(e) {
+  if (e && (e.name === "QuotaExceededError" || e.code === 22)) return "the browser's storage for this page is full";
+  return (e && e.message) || String(e);
+}
+
+function readHistory() {
+  let list = [];
   try {
-    const raw = localStorage.getItem(KEY);
-    if (raw != null) localStorage.setItem(PREVIOUS, raw);
-    return raw != null;
+    const raw = localStorage.getItem(HISTORY);
+    const parsed = raw == null ? [] : JSON.parse(raw);
+    if (Array.isArray(parsed)) list = parsed.filter((r) => r && typeof r === "object" && r.notebook);
+  } catch {
+    list = [];
+  }
+  // The one replaced notebook kept before there was a history joins it.
+  const prev = read(PREVIOUS).record;
+  if (prev) {
+    list.unshift({ name: prev.name, title: prev.name, savedAt: prev.savedAt, replacedAt: prev.savedAt, reason: "", notebook: prev.notebook });
+    try {
+      localStorage.setItem(HISTORY, JSON.stringify(list.slice(0, HISTORY_MAX)));
+      localStorage.removeItem(PREVIOUS);
+    } catch {
+      // Kept where it was; read again next time.
+    }
+  }
+  return list.slice(0, HISTORY_MAX);
+}
+
+// Drops the oldest history entries beyond keep; true if it dropped any.
+function trimHistory(keep) {
+  const list = readHistory();
+  if (list.length <= keep) return false;
+  try {
+    localStorage.setItem(HISTORY, JSON.stringify(list.slice(0, keep)));
+    return true;
   } catch {
     return false;
   }
 }
 
-/** Swaps the working and previous records, so restoring twice goes back. */
-export function swapPrevious() {
-  const prev = loadPrevious();
-  if (!prev) return null;
+/** The replaced notebooks, newest first: [{name, title, savedAt, replacedAt, reason, notebook}]. */
+export function loadHistory() {
+  return readHistory();
+}
+
+/**
+ * Puts a replaced notebook at the head of the history. When the storage is full, the oldest
+ * entries give way, then the entry's outputs. Returns null, "no-outputs", or an error message.
+ */
+export function pushHistory(entry, withoutOutputs) {
+  const list = readHistory();
+  const json = JSON.stringify(entry.notebook);
+  if (list.length && JSON.stringify(list[0].notebook) === json && list[0].name === entry.name) list.shift();
+  const tryWrite = (e) => {
+    const rest = list.slice(0, HISTORY_MAX - 1);
+    for (;;) {
+      try {
+        localStorage.setItem(HISTORY, JSON.stringify([e, ...rest]));
+        return true;
+      } catch (err) {
+        if (!rest.length) {
+          tryWrite.error = err;
+          return false;
+        }
+        rest.pop();
+      }
+    }
+  };
+  if (tryWrite(entry)) return null;
+  if (withoutOutputs && tryWrite({ ...entry, notebook: withoutOutputs() })) return "no-outputs";
+  return storageProblem(tryWrite.error);
+}
+
+/** Removes and returns history entry i (0 is the newest), or null. */
+export function takeHistory(i) {
+  const list = readHistory();
+  const [entry] = list.splice(i, 1);
+  if (!entry) return null;
   try {
-    const cur = localStorage.getItem(KEY);
-    if (cur != null) localStorage.setItem(PREVIOUS, cur);
-    localStorage.setItem(KEY, JSON.stringify(prev));
+    localStorage.setItem(HISTORY, JSON.stringify(list));
   } catch {
-    // The caller loads prev anyway; autosave will write it.
+    // The entry stays listed; restoring it again is harmless.
   }
-  return prev;
+  return entry;
 }
 
 export function loadPrefs() {
@@ -97,58 +167,4 @@ export function savePrefs(prefs) {
   } catch {
     // Preferences are a nicety.
   }
-}
-
-function toBase64url(bytes) {
-  let bin = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64url(text) {
-  const b64 = text.replace(/-/g, "+").replace(/_/g, "/").replace(/\s+/g, "");
-  const bin = atob(b64 + "===".slice((b64.length + 3) % 4));
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
-}
-
-async function pipe(bytes, stream) {
-  const out = new Blob([bytes]).stream().pipeThrough(stream);
-  return new Uint8Array(await new Response(out).arrayBuffer());
-}
-
-/** Packs a notebook (JSON object, outputs already stripped) into a hash fragment, without "#". */
-export async function encodeShare(nb) {
-  const json = new TextEncoder().encode(JSON.stringify(nb));
-  if (typeof CompressionStream === "function") {
-    return "nb=" + toBase64url(await pipe(json, new CompressionStream("deflate-raw")));
-  }
-  return "nbj=" + toBase64url(json);
-}
-
-/** True when the hash fragment holds a shared notebook. */
-export function isShareHash(hash) {
-  return /^#?nbj?=/.test(hash);
-}
-
-/** Unpacks a hash fragment made by encodeShare into notebook JSON text; throws with a reason. */
-export async function decodeShare(hash) {
-  const m = /^#?(nbj?)=(.*)$/s.exec(hash);
-  if (!m) throw new Error("the link does not hold a notebook");
-  let bytes;
-  try {
-    bytes = fromBase64url(decodeURIComponent(m[2]));
-  } catch {
-    throw new Error("the link is damaged (not base64url); it may have been cut short");
-  }
-  if (m[1] === "nb") {
-    if (typeof DecompressionStream !== "function") throw new Error("this browser cannot decompress share links");
-    try {
-      bytes = await pipe(bytes, new DecompressionStream("deflate-raw"));
-    } catch {
-      throw new Error("the link is damaged (it does not decompress); it may have been cut short");
-    }
-  }
-  return new TextDecoder().decode(bytes);
 }
