@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -604,5 +605,73 @@ func TestCanvasBesideTheCellWhenNarrow(t *testing.T) {
 	})()`, 10*time.Second)
 	if !in {
 		t.Error("the floating canvas is not in the window at the page's end")
+	}
+}
+
+// TestShareLinkReaderOnMutations feeds the page's link reader links damaged
+// at random (seeded): bytes of the packed notebook changed, cut short, or
+// grown, in both forms. Each either opens as a notebook of sources or fails
+// with the reader's own error that says why: never another exception.
+func TestShareLinkReaderOnMutations(t *testing.T) {
+	ctx := page(t)
+	nb := `{"nbformat":4,"nbformat_minor":5,"metadata":{"nasbook":{"name":"m.ipynb"},"kernelspec":{"language":"go"}},"cells":[` +
+		`{"cell_type":"markdown","metadata":{},"source":["# Title\n","text"]},` +
+		`{"cell_type":"code","metadata":{},"execution_count":1,"outputs":[{"output_type":"stream","name":"stdout","text":"x"}],"source":"x := 1\nfmt.Println(x)"},` +
+		`{"cell_type":"raw","metadata":{},"source":""}]}`
+	rng := rand.New(rand.NewPCG(1, 2))
+	var links []string
+	for _, base := range []string{deflateLink(t, strings.NewReader(nb)), plainLink(nb)} {
+		prefix := base[:strings.Index(base, "=")+1]
+		raw, err := base64.RawURLEncoding.DecodeString(base[len(prefix):])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 150; i++ {
+			b := bytes.Clone(raw)
+			switch i % 3 {
+			case 0:
+				for k := 0; k < 1+rng.IntN(4); k++ {
+					b[rng.IntN(len(b))] = byte(rng.IntN(256))
+				}
+			case 1:
+				b = b[:rng.IntN(len(b))]
+			case 2:
+				at := rng.IntN(len(b))
+				b = append(b[:at:at], append([]byte(strings.Repeat("{[\"", 1+rng.IntN(3))), b[at:]...)...)
+			}
+			links = append(links, prefix+base64.RawURLEncoding.EncodeToString(b))
+		}
+	}
+	js, _ := json.Marshal(links)
+	type tally struct {
+		Opened int      `json:"opened"`
+		Errors int      `json:"errors"`
+		Other  []string `json:"other"`
+		Bad    []string `json:"bad"`
+	}
+	got := eval[tally](t, ctx, `(async () => {
+		const share = await import('./assets/js/share.js');
+		const r = {opened: 0, errors: 0, other: [], bad: []};
+		for (const link of `+string(js)+`) {
+			try {
+				const {notebook} = await share.openShareHash(link);
+				if (notebook.cells.some(c => c.outputs.length || !['code', 'markdown', 'raw'].includes(c.type) || typeof c.source !== 'string')) r.bad.push(link);
+				r.opened++;
+			} catch (e) {
+				if (e instanceof share.ShareError && e.message) r.errors++;
+				else r.other.push(String(e));
+			}
+		}
+		return r;
+	})()`, 120*time.Second)
+	t.Logf("%d damaged links: %d opened, %d refused with a reason", len(links), got.Opened, got.Errors)
+	if len(got.Other) > 0 {
+		t.Errorf("%d links threw something else than the reader's error: %q", len(got.Other), got.Other[:min(5, len(got.Other))])
+	}
+	if len(got.Bad) > 0 {
+		t.Errorf("%d links opened with outputs or a bad cell", len(got.Bad))
+	}
+	if got.Errors == 0 {
+		t.Error("no damaged link was refused")
 	}
 }

@@ -692,7 +692,9 @@ class App {
     if (!this.loaded && !force) return;
     const problem = storage.save(this.name, this.notebook.toJSON(), () => this.notebook.toJSON({ outputs: false }));
     const status = $("#save-status");
-    const was = status.dataset.state;
+    // What the last save ended in: a change is said once, not at every save.
+    const was = this.lastSave;
+    this.lastSave = problem === null ? "saved" : problem === "no-outputs" ? "partial" : "failed";
     if (problem === null) {
       status.textContent = "Saved";
       status.title = "Saved in this browser";
