@@ -2,6 +2,7 @@ package cost
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -119,6 +120,12 @@ func (l *Layer) Infer() error {
 			return fail("empty input")
 		}
 	}
+	if err := l.checkSettings(); err != nil {
+		return fail("%v", err)
+	}
+	if _, ok := mul(sizes(l.In)...); !ok {
+		return fail("more than %d input elements", int64(MaxCount))
+	}
 	rank := len(l.In)
 	l.Params, l.MACs = 0, 0
 	spatial := func() (int, int, error) {
@@ -143,24 +150,32 @@ func (l *Layer) Infer() error {
 		if l.Width <= 0 || c%g != 0 || l.Width%g != 0 {
 			return fail("%d groups do not divide %d input and %d output channels", g, c, l.Width)
 		}
-		per := int64(c/g) * int64(l.KH) * int64(l.KW)
+		per, ok1 := mul(int64(c/g), int64(l.KH), int64(l.KW))
 		l.Out = []int{l.Width, oh, ow}
-		l.Params = int64(l.Width) * per
+		params, ok2 := mul(int64(l.Width), per)
+		macs, ok3 := mul(int64(oh), int64(ow), int64(l.Width), per)
+		if !ok1 || !ok2 || !ok3 {
+			return fail("more than %d parameters or multiply-accumulates", int64(MaxCount))
+		}
+		l.Params, l.MACs = params, macs
 		if l.Bias {
 			l.Params += int64(l.Width)
 		}
-		l.MACs = int64(oh) * int64(ow) * int64(l.Width) * per
 	case Linear:
 		if rank == 0 || l.Width <= 0 {
 			return fail("want a non-empty input and output")
 		}
 		f := int64(l.In[rank-1])
 		l.Out = append(append([]int(nil), l.In[:rank-1]...), l.Width)
-		l.Params = f * int64(l.Width)
+		params, ok1 := mul(f, int64(l.Width))
+		macs, ok2 := mul(append(sizes(l.In), int64(l.Width))...)
+		if !ok1 || !ok2 {
+			return fail("more than %d parameters or multiply-accumulates", int64(MaxCount))
+		}
+		l.Params, l.MACs = params, macs
 		if l.Bias {
 			l.Params += int64(l.Width)
 		}
-		l.MACs = numel(l.In[:rank-1]) * f * int64(l.Width)
 	case BatchNorm, LayerNorm:
 		if rank == 0 {
 			return fail("empty input")
@@ -187,6 +202,9 @@ func (l *Layer) Infer() error {
 			return err
 		}
 		l.Out = []int{l.In[0], oh, ow}
+		if _, ok := mul(int64(l.KH), int64(l.KW), int64(l.In[0]), int64(oh), int64(ow)); !ok {
+			return fail("more than %d window elements", int64(MaxCount))
+		}
 	case GlobalPool:
 		switch rank {
 		case 3:
@@ -207,21 +225,37 @@ func (l *Layer) Infer() error {
 		}
 		t, d := int64(l.In[0]), int64(l.In[1]/3)
 		l.Out = []int{l.In[0], l.In[1] / 3}
-		l.MACs = 2 * t * t * d
+		macs, ok := mul(2, t, t, d)
+		if !ok {
+			return fail("more than %d multiply-accumulates", int64(MaxCount))
+		}
+		l.MACs = macs
 	case Zero:
-		if rank != 3 {
-			return fail("want a [C,H,W] input")
+		if rank != 3 || l.Width <= 0 {
+			return fail("want a [C,H,W] input and channels")
 		}
 		sh, sw := one(l.SH), one(l.SW)
 		l.Out = []int{l.Width, (l.In[1] + sh - 1) / sh, (l.In[2] + sw - 1) / sw}
 	case Rearrange:
-		if numel(l.Out) != numel(l.In) {
+		if len(l.Out) > 8 || slices.ContainsFunc(l.Out, func(d int) bool { return d <= 0 || d > MaxSetting }) || numel(l.Out) != numel(l.In) {
 			return fail("output %v has a different size", l.Out)
 		}
 	default:
 		return fail("unknown kind")
 	}
+	if _, ok := mul(4, numel(l.Out)); !ok || len(l.Out) > 8 {
+		return fail("an output %v of more than %d bytes", l.Out, int64(MaxCount))
+	}
 	return nil
+}
+
+// sizes returns s as int64s.
+func sizes(s []int) []int64 {
+	out := make([]int64, len(s))
+	for i, d := range s {
+		out[i] = int64(d)
+	}
+	return out
 }
 
 // Key names the layer's configuration: two layers with the same Key cost the
@@ -260,10 +294,14 @@ func (l *Layer) Key() string {
 	return b.String()
 }
 
-// Net is a network as a list of layers in execution order.
+// Net is a network as a list of layers in execution order. Add keeps it
+// within MaxLayers layers and MaxCount parameters, multiply-accumulates and
+// activation bytes; Count requires that of a Net built otherwise.
 type Net struct {
 	Input  []int // input shape, batch excluded
 	Layers []Layer
+
+	params, macs, act, win int64 // running totals of the layers added (win: pooling windows)
 }
 
 // Add infers l, appends it and returns its output shape.
@@ -271,6 +309,22 @@ func (n *Net) Add(l Layer) ([]int, error) {
 	if err := l.Infer(); err != nil {
 		return nil, err
 	}
+	if len(n.Layers) >= MaxLayers {
+		return nil, fmt.Errorf("cost: %s %s: more than %d layers", l.Kind, l.Name, MaxLayers)
+	}
+	params, macs, act := n.params+l.Params, n.macs+l.MACs, n.act+4*numel(l.Out)
+	win := n.win
+	switch l.Kind {
+	case MaxPool, AvgPool:
+		w, _ := mul(int64(l.KH), int64(l.KW), numel(l.Out))
+		win += w
+	case GlobalPool:
+		win += numel(l.In) * 4
+	}
+	if params > MaxCount || macs > MaxCount || act > MaxCount || win > MaxCount {
+		return nil, fmt.Errorf("cost: %s %s: the network passes %d parameters, multiply-accumulates, activation bytes or pooled elements", l.Kind, l.Name, int64(MaxCount))
+	}
+	n.params, n.macs, n.act, n.win = params, macs, act, win
 	n.Layers = append(n.Layers, l)
 	return l.Out, nil
 }
@@ -287,8 +341,12 @@ type Report struct {
 }
 
 // Count adds up the costs of n; batch sets the batch size of PeakTrainBytes
-// (zero means 1).
+// (zero means 1). It panics on a batch above MaxBatch or on a Net over the
+// bounds that Add keeps, whose figures would not fit in int64.
 func (n *Net) Count(batch int) Report {
+	if batch < 0 || batch > MaxBatch || len(n.Layers) > MaxLayers {
+		panic(fmt.Sprintf("cost: Count of %d layers at batch %d, over MaxLayers or MaxBatch", len(n.Layers), batch))
+	}
 	var r Report
 	for i := range n.Layers {
 		l := &n.Layers[i]
@@ -301,6 +359,9 @@ func (n *Net) Count(batch int) Report {
 		if l.Kind != Dropout {
 			r.ActivationBytes += 4 * numel(l.Out)
 		}
+	}
+	if r.Params+r.AuxParams > MaxCount || r.MACs > MaxCount || r.ActivationBytes > MaxCount {
+		panic("cost: Count of a Net over MaxCount; build Nets with Add")
 	}
 	r.FLOPs = 2 * r.MACs
 	r.PeakTrainBytes = 12*(r.Params+r.AuxParams) + int64(one(batch))*2*r.ActivationBytes

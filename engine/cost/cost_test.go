@@ -108,3 +108,115 @@ func TestLatency(t *testing.T) {
 		t.Errorf("reloaded table: %v", err)
 	}
 }
+
+// Counts that do not fit are errors naming the layer, never wrapped
+// figures; the bounds of Add hold a network's totals.
+func TestOverflowIsAnError(t *testing.T) {
+	for _, c := range []struct {
+		l    Layer
+		want string
+	}{
+		{Layer{Kind: Conv, Name: "c", In: []int{1 << 20, 64, 64}, Width: 1 << 20, KH: 3, KW: 3, PH: 1, PW: 1},
+			"cost: conv c on input [1048576 64 64]: more than 70368744177664 parameters or multiply-accumulates"},
+		{Layer{Kind: Linear, Name: "l", In: []int{1 << 24, 1 << 24}, Width: 4},
+			"more than 70368744177664 input elements"},
+		{Layer{Kind: Conv, Name: "k", In: []int{3, 8, 8}, Width: 4, KH: 1 << 30, KW: 3},
+			"kernel height 1073741824 outside [0, 16777216]"},
+		{Layer{Kind: Attention, Name: "a", In: []int{1 << 24, 3 << 10}, Heads: 1},
+			"more than 70368744177664 multiply-accumulates"},
+		{Layer{Kind: MaxPool, Name: "p", In: []int{1 << 10, 1 << 12, 1 << 12}, KH: 1 << 12, KW: 1 << 12, SH: 1, SW: 1, PH: 1 << 11, PW: 1 << 11},
+			"more than 70368744177664 window elements"},
+	} {
+		if err := c.l.Infer(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.l.Name, err, c.want)
+		}
+	}
+	var n Net
+	l := Layer{Kind: Linear, Name: "fc", In: []int{1 << 23}, Width: 1 << 22}
+	var err error
+	for i := 0; i < 5 && err == nil; i++ {
+		_, err = n.Add(l)
+	}
+	if err == nil || !strings.Contains(err.Error(), "cost: linear fc: the network passes 70368744177664 parameters") || len(n.Layers) != 2 {
+		t.Errorf("%d layers, %v", len(n.Layers), err)
+	}
+	var deep Net
+	for i := 0; i <= MaxLayers; i++ {
+		if _, err = deep.Add(Layer{Kind: Act, In: []int{1}}); err != nil {
+			break
+		}
+	}
+	if err == nil || !strings.Contains(err.Error(), "more than 262144 layers") {
+		t.Errorf("deep: %v", err)
+	}
+}
+
+func FuzzInfer(f *testing.F) {
+	f.Add(uint8(Conv), 3, 32, 32, 16, 3, 3, 1, 1, 1, 1, 1, 1, 0)
+	f.Add(uint8(Linear), 1<<24, 1, 1, 1<<24, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+	f.Add(uint8(MaxPool), 8, 7, 7, 0, 3, 3, 2, 2, 1, 1, 0, 0, 0)
+	f.Add(uint8(Attention), 16, 96, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4)
+	f.Add(uint8(Conv), 1<<20, 1<<12, 1<<12, 1<<20, 1<<12, 1<<12, 1, 1, 1<<11, 1<<11, 1<<10, 1<<20, 0)
+	f.Fuzz(func(t *testing.T, kind uint8, c, h, w, width, kh, kw, sh, sw, ph, pw, dil, groups, heads int) {
+		in := []int{c, h, w}
+		if w == 0 {
+			in = in[:2]
+		}
+		l := Layer{Kind: Kind(kind % uint8(NumKinds)), In: in, Inputs: 2, Width: width, KH: kh, KW: kw, SH: sh, SW: sw,
+			PH: ph, PW: pw, Dilation: dil, Groups: groups, Heads: heads, Bias: true, Affine: true}
+		if l.Kind == Rearrange {
+			l.Out = []int{h, c, w}
+		}
+		var n Net
+		if _, err := n.Add(l); err != nil {
+			return
+		}
+		l = n.Layers[0]
+		if l.Params < 0 || l.MACs < 0 || l.Params > MaxCount || l.MACs > MaxCount {
+			t.Fatalf("%s: params %d, MACs %d", l.Key(), l.Params, l.MACs)
+		}
+		for _, d := range l.Out {
+			if d <= 0 {
+				t.Fatalf("%s: output %v", l.Key(), l.Out)
+			}
+		}
+		r := n.Count(MaxBatch)
+		if r.PeakTrainBytes < 0 || r.FLOPs < 0 || n.NASLibFLOPs() < 0 {
+			t.Fatalf("%s: %+v", l.Key(), r)
+		}
+	})
+}
+
+func FuzzLoadLatencyTable(f *testing.F) {
+	f.Add([]byte(`{"device":"d","entries":{"conv in=[3 8 8] w=4 k=3x3 s=1x1 p=1x1":{"ms":0.5,"kind":"conv","macs":6912,"elems":448}}}`))
+	f.Add([]byte(`{"entries":{"a":{"ms":-1}}}`))
+	f.Add([]byte(`{"entries":{"a":{"ms":1e308,"kind":"act:relu","elems":9223372036854775807}}}`))
+	f.Add([]byte(`{"entries":null}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tab, err := LoadLatencyTable(b)
+		if err != nil {
+			return
+		}
+		// What encoding/json writes loads back the same.
+		out, err := json.Marshal(tab)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := LoadLatencyTable(out)
+		if err != nil || len(back.Entries) != len(tab.Entries) {
+			t.Fatalf("round trip: %v", err)
+		}
+		for k, e := range tab.Entries {
+			if back.Entries[k] != e {
+				t.Fatalf("entry %q: %+v, reloaded %+v", k, e, back.Entries[k])
+			}
+		}
+		l := Layer{Kind: Conv, In: []int{3, 8, 8}, Width: 4, KH: 3, KW: 3, PH: 1, PW: 1}
+		if err := l.Infer(); err != nil {
+			t.Fatal(err)
+		}
+		if ms := tab.Predict(&l); ms < 0 || ms != ms {
+			t.Fatalf("predicted %v ms", ms)
+		}
+	})
+}

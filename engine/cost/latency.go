@@ -3,6 +3,7 @@ package cost
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand"
 	"sort"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"nasbook/engine/kernel"
 	"nasbook/engine/nn"
 	"nasbook/engine/tensor"
+	"nasbook/internal/limit"
 )
 
 // Entry is one measured layer configuration.
@@ -251,11 +253,33 @@ func (t *LatencyTable) Predict(l *Layer) float64 {
 	return max(my+b*(v-mx), 0)
 }
 
-// LoadLatencyTable reads a table written with encoding/json.
+// Bounds on a latency table that LoadLatencyTable reads. A device's
+// table holds one entry per distinct layer configuration it timed: the
+// 15,625 NAS-Bench-201 networks have a few hundred; an entry is about
+// 150 bytes of JSON.
+const (
+	MaxLatencyTableBytes = 64 << 20 // 64 MiB
+	MaxLatencyEntries    = 1 << 20
+)
+
+// LoadLatencyTable reads a table written with encoding/json. Errors name
+// the entry at fault: a time that is negative or not finite, a negative
+// count, or a table over MaxLatencyTableBytes or MaxLatencyEntries.
 func LoadLatencyTable(data []byte) (*LatencyTable, error) {
+	if len(data) > MaxLatencyTableBytes {
+		return nil, fmt.Errorf("cost: latency table: %d bytes, more than %d MiB", len(data), MaxLatencyTableBytes>>20)
+	}
 	var t LatencyTable
 	if err := json.Unmarshal(data, &t); err != nil {
 		return nil, fmt.Errorf("cost: latency table: %w", err)
+	}
+	if len(t.Entries) > MaxLatencyEntries {
+		return nil, fmt.Errorf("cost: latency table: %d entries, more than %d", len(t.Entries), MaxLatencyEntries)
+	}
+	for k, e := range t.Entries {
+		if math.IsNaN(e.MS) || math.IsInf(e.MS, 0) || e.MS < 0 || e.MACs < 0 || e.Elems < 0 || e.MACs > MaxCount || e.Elems > MaxCount {
+			return nil, fmt.Errorf("cost: latency table: entry %q: ms %v, macs %d, elems %d; want a finite time and counts from 0 to %d", limit.Clip(k), e.MS, e.MACs, e.Elems, int64(MaxCount))
+		}
 	}
 	return &t, nil
 }

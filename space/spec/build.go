@@ -39,7 +39,15 @@ func (n *Network) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
 }
 
 // Build builds s into a trainable network, initialising its weights from r.
+// A network of more than MaxBuildParams parameters is an error.
 func Build(s *Spec, r *rand.Rand) (*Network, error) {
+	n, err := Lower(s)
+	if err != nil {
+		return nil, err
+	}
+	if r := n.Count(1); r.Params+r.AuxParams > MaxBuildParams {
+		return nil, fmt.Errorf("spec: %d parameters, more than the %d a network built for training may have (its cost can still be counted)", r.Params+r.AuxParams, MaxBuildParams)
+	}
 	b := &builder{ps: &ag.Params{}, r: r, spec: s}
 	body, err := b.network()
 	if err != nil {
@@ -99,6 +107,9 @@ func (b *builder) add(l cost.Layer) ([]int, error) {
 
 func (b *builder) network() (nn.Module, error) {
 	s := b.spec
+	if err := s.check(); err != nil {
+		return nil, err
+	}
 	if len(s.Input) == 0 {
 		return nil, fmt.Errorf("spec: no input shape")
 	}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"nasbook/internal/limit"
 )
 
 // Kind is the form of a spec.
@@ -178,8 +180,12 @@ func MakeDivisible(v float64, d int) int {
 	return n
 }
 
-// Parse reads a spec from JSON; unknown fields are errors.
+// Parse reads a spec from JSON; unknown fields are errors, and so is a
+// text over MaxBytes.
 func Parse(data []byte) (*Spec, error) {
+	if len(data) > MaxBytes {
+		return nil, fmt.Errorf("spec: %d bytes of JSON, more than %s", len(data), limit.Bytes(MaxBytes))
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var s Spec
