@@ -8,7 +8,17 @@ import (
 	"slices"
 	"strings"
 
+	"nasbook/internal/limit"
 	"nasbook/nb"
+)
+
+// Bounds on the notebooks Read accepts, far beyond a lesson's (under a
+// megabyte, its figures included) and below what a browser tab holds. A
+// notebook's outputs keep their figures as SVG text, a few hundred
+// kilobytes each; Jupyter notebooks full of images reach tens of MiB.
+const (
+	MaxBytes = 128 << 20 // a notebook file, 128 MiB
+	MaxCells = 10000     // cells of a notebook
 )
 
 // Notebook is an nbformat 4 notebook.
@@ -64,7 +74,7 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 	}
 	var parts []string
 	if err := json.Unmarshal(b, &parts); err != nil {
-		return fmt.Errorf("want a string or a list of strings, found %s", firstBytes(b))
+		return fmt.Errorf("want a string or a list of strings, found %s", limit.Clip(string(b)))
 	}
 	*t = Text(strings.Join(parts, ""))
 	return nil
@@ -140,7 +150,7 @@ func (o *Output) UnmarshalJSON(b []byte) error {
 	switch raw.OutputType {
 	case "stream", "display_data", "execute_result", "error":
 	default:
-		return fmt.Errorf("unknown output_type %q", raw.OutputType)
+		return fmt.Errorf("unknown output_type %q", limit.Clip(raw.OutputType))
 	}
 	*o = Output{OutputType: raw.OutputType, Name: raw.Name, Text: string(raw.Text), Data: raw.Data,
 		Metadata: raw.Metadata, EName: raw.EName, EValue: raw.EValue, Traceback: raw.Traceback}
@@ -195,9 +205,10 @@ func (o Output) PlainText() string {
 	return ""
 }
 
-// Read parses an nbformat 4 notebook. Errors name the cell at fault.
+// Read parses an nbformat 4 notebook. Errors name the cell at fault. A
+// file over MaxBytes or MaxCells is an error.
 func Read(r io.Reader) (*Notebook, error) {
-	b, err := io.ReadAll(r)
+	b, err := limit.ReadAll(r, MaxBytes, "file")
 	if err != nil {
 		return nil, fmt.Errorf("notebook: %w", err)
 	}
@@ -213,6 +224,9 @@ func Read(r io.Reader) (*Notebook, error) {
 	}
 	if *head.NBFormat != 4 {
 		return nil, fmt.Errorf("notebook: nbformat %d; nasbook reads nbformat 4", *head.NBFormat)
+	}
+	if len(head.Cells) > MaxCells {
+		return nil, fmt.Errorf("notebook: %d cells, more than %d", len(head.Cells), MaxCells)
 	}
 	nb := &Notebook{}
 	if err := json.Unmarshal(b, &struct {
@@ -230,7 +244,7 @@ func Read(r io.Reader) (*Notebook, error) {
 		switch c.CellType {
 		case "markdown", "code", "raw":
 		default:
-			return nil, fmt.Errorf("notebook: cell %d: unknown cell_type %q", i+1, c.CellType)
+			return nil, fmt.Errorf("notebook: cell %d: unknown cell_type %q", i+1, limit.Clip(c.CellType))
 		}
 		nb.Cells = append(nb.Cells, c)
 	}
@@ -269,11 +283,4 @@ func jsonPosition(b []byte, err error) error {
 	line := 1 + bytes.Count(b[:se.Offset], []byte("\n"))
 	col := int(se.Offset) - bytes.LastIndexByte(b[:se.Offset], '\n') - 1
 	return fmt.Errorf("line %d, column %d: %w", line, col, err)
-}
-
-func firstBytes(b []byte) string {
-	if len(b) > 40 {
-		return string(b[:40]) + "..."
-	}
-	return string(b)
 }

@@ -42,10 +42,18 @@ type tok struct {
 	lit string
 }
 
+// MaxCellBytes bounds the source of a cell that the kernel runs (4 MiB): a
+// cell is code a person writes or pastes, and even a table pasted in as a
+// Go literal of 100,000 numbers is about a megabyte.
+const MaxCellBytes = 4 << 20
+
 // splitCell cuts src into its top-level units: it scans Go tokens and cuts at
 // each semicolon (written or implied by a newline) outside brackets. A scanning
 // error (an unterminated string, say) is returned with its line.
 func splitCell(src string) ([]unit, error) {
+	if len(src) > MaxCellBytes {
+		return nil, fmt.Errorf("the cell is %d bytes, more than %d MiB", len(src), MaxCellBytes>>20)
+	}
 	fset := token.NewFileSet()
 	file := fset.AddFile("cell", -1, len(src))
 	var s scanner.Scanner
