@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"nasbook/engine/cost"
+	"nasbook/internal/limit"
+	"nasbook/space"
 	"nasbook/space/spaces"
 	"nasbook/space/spec"
 )
@@ -54,7 +56,7 @@ func costCmd(args []string) error {
 	if *latency {
 		lat = &cost.LatencyTable{}
 		if *table != "" {
-			if b, err := os.ReadFile(*table); err == nil {
+			if b, err := limit.ReadFile(*table, cost.MaxLatencyTableBytes); err == nil {
 				if lat, err = cost.LoadLatencyTable(b); err != nil {
 					return err
 				}
@@ -82,7 +84,7 @@ func costCmd(args []string) error {
 	case *darts != "":
 		emit(spaces.Spec(*darts, set))
 	case *specFile != "":
-		b, err := os.ReadFile(*specFile)
+		b, err := limit.ReadFile(*specFile, spec.MaxBytes)
 		if err != nil {
 			return err
 		}
@@ -109,13 +111,20 @@ func costCmd(args []string) error {
 	return nil
 }
 
+// eachLine calls f on each line of r that is not blank or a # comment. A
+// line longer than space.MaxNotation is an error naming it.
 func eachLine(r io.Reader, f func(string)) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	sc.Buffer(make([]byte, 64<<10), space.MaxNotation+1)
+	n := 0
 	for sc.Scan() {
+		n++
 		if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") {
 			f(l)
 		}
+	}
+	if errors.Is(sc.Err(), bufio.ErrTooLong) {
+		return fmt.Errorf("standard input: line %d is longer than %s", n+1, limit.Bytes(space.MaxNotation))
 	}
 	return sc.Err()
 }
@@ -127,6 +136,9 @@ func costOf(s *spec.Spec, shape []int, classes, batch int, lat *cost.LatencyTabl
 	}
 	if classes > 0 {
 		s.SetClasses(classes)
+	}
+	if batch < 0 || batch > cost.MaxBatch {
+		return line, fmt.Errorf("-batch %d: want 1 to %d", batch, cost.MaxBatch)
 	}
 	n, err := spec.Lower(s)
 	if err != nil {

@@ -30,3 +30,29 @@ func TestCostLine(t *testing.T) {
 		t.Errorf("MobileNetV2 with 10 classes: %+v, %v", line, err)
 	}
 }
+
+// Networks too large to count are errors, not wrapped figures: nasbook
+// cost -darts DARTS_V2 -layers 100000000 once ran without end and -C
+// 100000000 printed negative parameters.
+func TestCostOfHugeNetworks(t *testing.T) {
+	for _, c := range []struct {
+		set  spaces.Settings
+		want string
+	}{
+		{spaces.Settings{Layers: 100000000}, "spec: cells.layers = 100000000, want 0 to 1000"},
+		{spaces.Settings{C: 100000000}, "spec: cells.C = 100000000, want 1 to 16777216"},
+		{spaces.Settings{C: 1000000}, "more than 70368744177664 parameters or multiply-accumulates"},
+	} {
+		s, err := spaces.Spec("DARTS_V2", c.set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := costOf(s, nil, 0, 1, nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.set, err, c.want)
+		}
+	}
+	err := eachLine(strings.NewReader("DARTS_V2\n\n"+strings.Repeat("x", 2<<20)), func(string) {})
+	if err == nil || err.Error() != "standard input: line 3 is longer than 1 MiB" {
+		t.Errorf("long line: %v", err)
+	}
+}

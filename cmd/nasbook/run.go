@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"nasbook/internal/limit"
 	"nasbook/nb"
 	"nasbook/notebook"
 	"nasbook/viz/figure"
@@ -58,7 +59,7 @@ func runCmd(args []string) error {
 
 // readNotebook reads an .ipynb notebook, or a .go script of cells.
 func readNotebook(path string) (*notebook.Notebook, error) {
-	b, err := os.ReadFile(path)
+	b, err := limit.ReadFile(path, notebook.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
