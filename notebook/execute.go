@@ -18,6 +18,8 @@ type ExecOptions struct {
 	// OnOutput sees each output as it happens, before it is stored in the
 	// cell, and may add representations to it (the SVG of a figure, say).
 	OnOutput func(cell int, o *Output)
+	// OnCell, if set, is called before each code cell runs, with its index.
+	OnCell func(cell int)
 }
 
 // Execute runs nb's code cells in order with a new kernel, replacing their
@@ -63,6 +65,9 @@ func Execute(nb *Notebook, opt ExecOptions) (failed int, err error) {
 		}
 		current = i
 		cell.Outputs = nil
+		if opt.OnCell != nil {
+			opt.OnCell(i)
+		}
 		ctx, cancel := context.Background(), context.CancelFunc(func() {})
 		if opt.Timeout > 0 {
 			ctx, cancel = context.WithTimeout(ctx, opt.Timeout)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -11,6 +12,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,63 +25,117 @@ import (
 	"nasbook/internal/site"
 )
 
+// benchTargets are where bench measures, and benchWorkloads what.
+var (
+	benchTargets   = []string{"native", "node", "chromium"}
+	benchWorkloads = []string{"W1", "W2", "W3"}
+)
+
 func benchCmd(args []string) error {
-	fs := flag.NewFlagSet("bench", flag.ExitOnError)
-	targets := fs.String("targets", "native,node,chromium", "where to measure: native, node (js/wasm in node), chromium (js/wasm in headless Chromium)")
-	workloads := fs.String("workloads", "W1,W2,W3", "workloads of WORKLOADS.md to run")
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	targets := fs.String("targets", strings.Join(benchTargets, ","), "where to measure: native, node (js/wasm in node), chromium (js/wasm in headless Chromium)")
+	workloads := fs.String("workloads", strings.Join(benchWorkloads, ","), "workloads of WORKLOADS.md to run")
 	quick := fs.Bool("quick", false, "a smoke run (2 repetitions of 2 steps); the figures mean nothing")
 	root := fs.String("root", "", "project root (default: the module root above the working directory)")
+	quiet := fs.Bool("q", false, "show no progress on standard error")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nasbook bench [flags]\n\nPrints one line per figure, e.g. \"nasbook-native W1 images/s=1234\".\nREPS, STEPS, WARMUP_STEPS and GEMM_REP_SECONDS in the environment change the protocol.")
+		fmt.Fprintln(fs.Output(), "usage: nasbook bench [flags]\n\nPrints one line per figure, e.g. \"nasbook-native W1 images/s=1234\".\nREPS, STEPS, WARMUP_STEPS and GEMM_REP_SECONDS in the environment change the protocol.\n\ntargets:   "+list(benchTargets)+"\nworkloads: "+list(benchWorkloads)+"\n")
 		fs.PrintDefaults()
 	}
-	fs.Parse(args)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	ts, ws := splitList(*targets), splitList(*workloads)
+	for _, c := range []struct {
+		flag       string
+		got, known []string
+	}{{"targets", ts, benchTargets}, {"workloads", ws, benchWorkloads}} {
+		if len(c.got) == 0 {
+			return fmt.Errorf("-%s: none given; want some of %s", c.flag, list(c.known))
+		}
+		for _, g := range c.got {
+			if !slices.Contains(c.known, g) {
+				return fmt.Errorf("-%s: unknown %q; want some of %s", c.flag, g, list(c.known))
+			}
+		}
+	}
 	dir, err := projectRoot(*root)
 	if err != nil {
 		return err
 	}
-	env := map[string]string{"WORKLOADS": *workloads}
+	env := map[string]string{"WORKLOADS": strings.Join(ws, ",")}
 	for _, k := range []string{"REPS", "STEPS", "WARMUP_STEPS", "GEMM_REP_SECONDS"} {
 		if v := os.Getenv(k); v != "" {
+			if f, err := strconv.ParseFloat(v, 64); err != nil || !(f > 0) || (k != "GEMM_REP_SECONDS" && f != math.Trunc(f)) {
+				return fmt.Errorf("%s=%s in the environment: want a positive %s", k, v, map[bool]string{true: "number of seconds", false: "whole number"}[k == "GEMM_REP_SECONDS"])
+			}
 			env[k] = v
 		}
 	}
 	if *quick {
 		env["REPS"], env["STEPS"], env["WARMUP_STEPS"], env["GEMM_REP_SECONDS"] = "2", "2", "1", "0.02"
 	}
+	// Progress counts steps: each native workload, and each js/wasm target.
+	steps, done := 0, 0
+	for _, t := range ts {
+		if t == "native" {
+			steps += len(ws)
+		} else {
+			steps++
+		}
+	}
+	m := newMeter("bench", *quiet)
+	defer m.Finish()
+	step := func(what string) { m.Update(float64(done)/float64(steps), fmt.Sprintf("%d/%d, %s", done, steps, what)) }
+	print := func(lines []string) {
+		m.Clear()
+		for _, l := range lines {
+			fmt.Println(l)
+		}
+	}
 	failed := 0
-	for _, t := range strings.Split(*targets, ",") {
+	for _, t := range ts {
 		var lines []string
 		var err error
 		switch t {
 		case "native":
-			lines = benchNative(env)
+			for _, w := range ws {
+				step("native " + w)
+				print(benchNative(w, env))
+				done++
+			}
+			continue
 		case "node":
+			step("node")
 			lines, err = benchNode(dir, env)
 		case "chromium":
+			step("chromium")
 			lines, err = benchChromium(dir, env)
-		default:
-			err = fmt.Errorf("unknown target %q", t)
 		}
-		for _, l := range lines {
-			fmt.Println(l)
-		}
+		done++
+		print(lines)
 		if err != nil {
-			fmt.Printf("# nasbook-%s failed: %v\n", t, err)
+			print([]string{fmt.Sprintf("# nasbook-%s failed: %v", t, err)})
 			failed++
 		}
 	}
+	m.Update(1, fmt.Sprintf("%d/%d", steps, steps))
 	if failed > 0 {
 		return fmt.Errorf("%d target(s) failed", failed)
 	}
 	return nil
 }
 
-func benchNative(env map[string]string) []string {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // single thread, as WORKLOADS.md asks
+// benchNative measures one workload natively, on one thread as
+// WORKLOADS.md asks.
+func benchNative(workload string, env map[string]string) []string {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	p := bench.Protocol{}.FromEnv(func(k string) string { return env[k] })
 	var out []string
-	for _, l := range bench.RunAll(strings.Split(env["WORKLOADS"], ","), nil, p) {
+	for _, l := range bench.RunAll([]string{workload}, nil, p) {
 		out = append(out, "nasbook-native "+l)
 	}
 	return out

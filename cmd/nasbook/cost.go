@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -13,6 +14,7 @@ import (
 	"nasbook/engine/cost"
 	"nasbook/internal/limit"
 	"nasbook/space"
+	"nasbook/space/darts"
 	"nasbook/space/spaces"
 	"nasbook/space/spec"
 )
@@ -26,26 +28,40 @@ type costLine struct {
 	Error       string `json:"error,omitempty"`
 }
 
-func costCmd(args []string) error {
-	fs := flag.NewFlagSet("cost", flag.ExitOnError)
+func costCmd(args []string) error { return runCost(args, os.Stdin, os.Stdout) }
+
+func runCost(args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("cost", flag.ContinueOnError)
 	nb201 := fs.String("nb201", "", "an NAS-Bench-201 architecture string")
-	darts := fs.String("darts", "", "a DARTS genotype: a published name (DARTS_V2, NASNet, ...) or a Genotype(...) string")
-	specFile := fs.String("spec", "", "a JSON architecture spec file")
+	dartsArch := fs.String("darts", "", "a DARTS genotype: a published name ("+list(darts.Names())+") or a Genotype(...) string")
+	specFile := fs.String("spec", "", "a JSON architecture spec `file`")
 	arch := fs.String("arch", "", "an architecture in any notation (also MobileNetV2, MobileNetV3-Large, k5-e6-d4-w1.0-se-hswish|..., L4-H2-D64-R4)")
 	c := fs.Int("C", 0, "channels: DARTS C (default 36) or NB201 C (default 16)")
 	layers := fs.Int("layers", 0, "DARTS cells (default 20) or NB201 cells per stage (default 5)")
 	aux := fs.Bool("auxiliary", false, "DARTS: with the auxiliary head (counted apart, as aux_params)")
 	imagenet := fs.Bool("imagenet", false, "DARTS: the ImageNet network")
 	input := fs.String("input", "", "input shape CxHxW (or TxF), overriding the architecture's")
-	classes := fs.Int("classes", 0, "classifier outputs, overriding the architecture's")
+	classes := fs.Int("classes", 0, "classifier outputs, overriding the architecture's (0: keep)")
 	batch := fs.Int("batch", 1, "batch size of peak_train_bytes")
 	latency := fs.Bool("latency", false, "measure latency_ms on this machine, layer by layer")
-	table := fs.String("latency-table", "", "a JSON latency table to read and extend (with -latency)")
+	table := fs.String("latency-table", "", "a JSON latency table `file` to read and extend (with -latency); it is created if absent,\nand a file that is not a latency table is left alone")
+	quiet := fs.Bool("q", false, "show no progress on standard error")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nasbook cost [flags]\n\nPrints one JSON object per architecture: params, macs, flops (2 x macs),\nactivation_bytes, peak_train_bytes, latency_ms with -latency, naslib_flops for NB201 (as NASLib counts them).\nWithout -nb201, -darts, -spec or -arch it reads architectures from standard input, one per line.")
+		fmt.Fprintln(fs.Output(), "usage: nasbook cost [flags] [< architectures]\n\nPrints one JSON object per architecture: params, macs, flops (2 x macs),\nactivation_bytes, peak_train_bytes, latency_ms with -latency, naslib_flops for NB201 (as NASLib counts them).\nWithout -nb201, -darts, -spec or -arch it reads architectures from standard input, one per line.\n\nspaces: "+list(spaces.Names())+"\n")
 		fs.PrintDefaults()
 	}
-	fs.Parse(args)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if err := checkAll(atLeast("C", *c, 0), atLeast("layers", *layers, 0), atLeast("classes", *classes, 0), within("batch", *batch, 1, cost.MaxBatch)); err != nil {
+		return err
+	}
+	if *table != "" && !*latency {
+		return errors.New("-latency-table is read and extended by -latency measurements: add -latency")
+	}
 
 	set := spaces.Settings{C: *c, Layers: *layers, Auxiliary: *aux, ImageNet: *imagenet}
 	shape, err := parseShape(*input)
@@ -54,20 +70,49 @@ func costCmd(args []string) error {
 	}
 	var lat *cost.LatencyTable
 	if *latency {
-		lat = &cost.LatencyTable{}
-		if *table != "" {
-			if b, err := limit.ReadFile(*table, cost.MaxLatencyTableBytes); err == nil {
-				if lat, err = cost.LoadLatencyTable(b); err != nil {
-					return err
-				}
-			} else if !errors.Is(err, os.ErrNotExist) {
-				return err
-			}
+		if lat, err = readLatencyTable(*table); err != nil {
+			return err
 		}
 	}
-	out := json.NewEncoder(os.Stdout)
+	// The architectures, as text to read or as a spec file.
+	var archs []string
+	switch {
+	case *nb201 != "":
+		archs = []string{*nb201}
+	case *dartsArch != "":
+		archs = []string{*dartsArch}
+	case *arch != "":
+		archs = []string{*arch}
+	case *specFile != "":
+		b, err := limit.ReadFile(*specFile, spec.MaxBytes)
+		if err != nil {
+			return fmt.Errorf("-spec: %w", err)
+		}
+		if len(bytes.TrimSpace(b)) == 0 {
+			return fmt.Errorf("-spec %s: empty file, want a JSON architecture spec", *specFile)
+		}
+		archs = []string{string(b)}
+	default:
+		promptIfTerminal(stdin)
+		if err := eachLine(stdin, func(l string) { archs = append(archs, l) }); err != nil {
+			return err
+		}
+		if len(archs) == 0 {
+			return errNoArchs
+		}
+	}
+	out := json.NewEncoder(stdout)
+	m := newMeter("cost", *quiet || !*latency) // only measuring takes long
 	failed := 0
-	emit := func(s *spec.Spec, err error) {
+	for i, a := range archs {
+		m.Count(i, len(archs), "architectures")
+		var s *spec.Spec
+		var err error
+		if *specFile != "" {
+			s, err = spec.Parse([]byte(a))
+		} else {
+			s, err = spaces.Spec(a, set)
+		}
 		line := costLine{}
 		if err == nil {
 			line, err = costOf(s, shape, *classes, *batch, lat)
@@ -76,39 +121,63 @@ func costCmd(args []string) error {
 			line.Error = err.Error()
 			failed++
 		}
+		m.Clear()
 		out.Encode(line)
 	}
-	switch {
-	case *nb201 != "":
-		emit(spaces.Spec(*nb201, set))
-	case *darts != "":
-		emit(spaces.Spec(*darts, set))
-	case *specFile != "":
-		b, err := limit.ReadFile(*specFile, spec.MaxBytes)
-		if err != nil {
-			return err
-		}
-		emit(spec.Parse(b))
-	case *arch != "":
-		emit(spaces.Spec(*arch, set))
-	default:
-		if err := eachLine(os.Stdin, func(l string) { emit(spaces.Spec(l, set)) }); err != nil {
-			return err
-		}
-	}
+	m.Count(len(archs), len(archs), "architectures")
+	m.Finish()
 	if lat != nil && *table != "" {
 		b, err := json.MarshalIndent(lat, "", " ")
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(*table, b, 0o644); err != nil {
-			return err
+		if err := writeFileAtomic(*table, append(b, '\n')); err != nil {
+			return fmt.Errorf("-latency-table: %w", err)
 		}
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d architecture(s) could not be costed", failed)
 	}
 	return nil
+}
+
+// readLatencyTable reads the latency table in file, or returns an empty
+// table if file is "" or does not exist yet. A file that exists must be a
+// table this command wrote: a JSON object of "device" and "entries" alone,
+// so that -latency-table never writes over another file.
+func readLatencyTable(file string) (*cost.LatencyTable, error) {
+	if file == "" {
+		return &cost.LatencyTable{}, nil
+	}
+	b, err := limit.ReadFile(file, cost.MaxLatencyTableBytes)
+	if errors.Is(err, os.ErrNotExist) {
+		return &cost.LatencyTable{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("-latency-table: %w", err)
+	}
+	notTable := func(why string) error {
+		return fmt.Errorf("-latency-table %s: %s; want a latency table written by nasbook cost -latency (a JSON object of \"device\" and \"entries\"), or a file that does not exist yet; the file is left as it is", file, why)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, notTable("empty file")
+	}
+	var probe struct {
+		Device  string                `json:"device"`
+		Entries map[string]cost.Entry `json:"entries"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&probe); err != nil {
+		return nil, notTable(err.Error())
+	}
+	if dec.More() {
+		return nil, notTable("more than one JSON value")
+	}
+	if probe.Entries == nil {
+		return nil, notTable(`no "entries"`)
+	}
+	return cost.LoadLatencyTable(b)
 }
 
 // eachLine calls f on each line of r that is not blank or a # comment. A

@@ -1,16 +1,15 @@
 // Command nasbook is the playground's command line: it builds and serves the
-// notebook page, and runs notebooks natively with the same engine.
-//
-//	nasbook serve [-addr host:port]   build stale wasm, serve the playground
-//	nasbook build [-force]            build the page's assets only
-//	nasbook run [-o out.ipynb] FILE   run a notebook headless, print its outputs
-//	nasbook search -table FILE ...    search a tabular benchmark (NAS-Bench-201's CSVs)
-//	nasbook score -proxy synflow,...  score architectures (stdin) with zero-cost proxies
-//	nasbook bench [-targets ...]      measure workloads W1-W3 natively and in js/wasm
+// notebook page, and runs notebooks, searches and measurements natively with
+// the same engine. `nasbook help` lists its commands, `nasbook help <command>`
+// (or `nasbook <command> -h`) a command's flags.
 package main
 
 import (
+	"bytes"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -21,41 +20,124 @@ type command struct {
 	run           func(args []string) error
 }
 
+// commands are listed by `nasbook help` in this order.
 var commands = []command{
-	{"serve", "build stale wasm binaries and serve the playground", serveCmd},
-	{"build", "build the page's wasm binaries and data into assets/build", buildCmd},
-	{"run", "run a notebook (.ipynb) headless and print each cell's output", runCmd},
-	{"search", "search a benchmark table's space with a strategy over seeds", searchCmd},
-	{"bench", "measure the engine's workloads W1-W3 natively, in node and in Chromium", benchCmd},
-	{"score", "score architectures from stdin with zero-cost proxies, one JSON line each", scoreCmd},
-	{"cost", "print params, MACs, FLOPs, memory and latency of architectures as JSON", costCmd},
+	{"serve", "build what is stale and serve the playground", serveCmd},
+	{"build", "build the playground into assets/build (for a static host)", buildCmd},
+	{"run", "run a notebook or a script headless and print its outputs", runCmd},
+	{"search", "search a space by a benchmark table, a zero-cost proxy, or one-shot", searchCmd},
+	{"score", "score architectures (standard input) with zero-cost proxies", scoreCmd},
+	{"cost", "params, MACs, FLOPs, memory and latency of architectures", costCmd},
+	{"bench", "measure the workloads W1-W3 natively, in node and in Chromium", benchCmd},
 }
 
-func main() {
-	if len(os.Args) < 2 {
-		usage()
-		os.Exit(2)
+// errHelp is returned by a command whose usage was asked for (-h) and
+// printed; errUsage by one whose flags were wrong (the flag package printed
+// why and the usage).
+var (
+	errHelp  = errors.New("help requested")
+	errUsage = errors.New("bad usage")
+)
+
+func main() { os.Exit(nasbook(os.Args[1:])) }
+
+// nasbook runs the command line and returns the exit status: 0, 1 for a
+// failed command, 2 for a wrong one.
+func nasbook(args []string) int {
+	if len(args) == 0 {
+		usage(os.Stderr)
+		return 2
 	}
-	for _, c := range commands {
-		if c.name == os.Args[1] {
-			if err := c.run(os.Args[2:]); err != nil {
-				fmt.Fprintf(os.Stderr, "nasbook %s: %v\n", c.name, err)
-				os.Exit(1)
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help", "help":
+		if len(args) > 1 && name == "help" {
+			if c, ok := lookup(args[1]); ok {
+				return finish(c.name, c.run([]string{"-h"}))
 			}
-			return
+			fmt.Fprintf(os.Stderr, "nasbook help: unknown command %q\n", args[1])
+			usage(os.Stderr)
+			return 2
+		}
+		usage(os.Stdout)
+		return 0
+	}
+	c, ok := lookup(name)
+	if !ok {
+		fmt.Fprintf(os.Stderr, "nasbook: unknown command %q\n\n", name)
+		usage(os.Stderr)
+		return 2
+	}
+	return finish(c.name, c.run(args[1:]))
+}
+
+func lookup(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
 		}
 	}
-	fmt.Fprintf(os.Stderr, "nasbook: unknown command %q\n", os.Args[1])
-	usage()
-	os.Exit(2)
+	return command{}, false
 }
 
-func usage() {
-	fmt.Fprintln(os.Stderr, "usage: nasbook <command> [flags]\n\ncommands:")
-	for _, c := range commands {
-		fmt.Fprintf(os.Stderr, "  %-8s %s\n", c.name, c.summary)
+// finish turns a command's error into its exit status.
+func finish(name string, err error) int {
+	switch {
+	case err == nil, errors.Is(err, errHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
 	}
-	fmt.Fprintln(os.Stderr, "\nRun 'nasbook <command> -h' for a command's flags.")
+	fmt.Fprintf(os.Stderr, "nasbook %s: %v\n", name, err)
+	return 1
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `nasbook builds and serves the nasbook playground, and runs its notebooks,
+searches and measurements natively with the same engine.
+
+usage: nasbook <command> [flags]
+
+commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "  help     this list, or a command's usage: nasbook help <command>")
+	fmt.Fprintln(w, "\nRun 'nasbook help <command>' or 'nasbook <command> -h' for a command's flags.")
+}
+
+// parseFlags parses a command's flags (its FlagSet made with
+// flag.ContinueOnError). With -h the usage goes to standard output and the
+// result is errHelp; on a mistake, what is wrong goes to standard error and
+// the result is errUsage.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	var msg bytes.Buffer
+	usage := fs.Usage
+	fs.Usage = func() {}
+	fs.SetOutput(&msg)
+	err := fs.Parse(args)
+	fs.Usage = usage
+	switch {
+	case err == nil:
+		fs.SetOutput(os.Stderr)
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(os.Stdout)
+		fs.Usage()
+		return errHelp
+	}
+	fs.SetOutput(os.Stderr)
+	fmt.Fprintf(os.Stderr, "nasbook %s: %sRun 'nasbook help %s' for its usage.\n", fs.Name(), msg.String(), fs.Name())
+	return errUsage
+}
+
+// noArgs refuses arguments after the flags of a command that takes none.
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (flags go before arguments; see -h)", fs.Arg(0))
+	}
+	return nil
 }
 
 // parseShape reads an -input flag such as 3x32x32; "" is no shape.

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"nasbook/engine/data"
 	"nasbook/engine/oneshot"
 	"nasbook/engine/search/tabular"
+	"nasbook/engine/train"
 	"nasbook/nb"
 	"nasbook/space/nb201"
 	"nasbook/space/spec"
@@ -75,64 +77,102 @@ type retrainJSON struct {
 	Seconds float64 `json:"seconds"`
 }
 
-func runOneshot(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("search", flag.ExitOnError)
-	spaceName := fs.String("space", "nb201", "search `space`: nb201 or darts")
-	strategy := fs.String("strategy", "darts", "one-shot method: darts|darts2|gdas|spos")
-	dataName := fs.String("data", "shapes", "`dataset`: mnist14, mnist7, mnist28 or shapes (16x16, 6 classes)")
-	images := fs.Int("images", 640, "training images for the search, halved into weight and architecture splits")
-	epochs := fs.Int("epochs", 10, "search epochs")
-	c := fs.Int("C", 4, "channels of the first cells")
-	n := fs.Int("N", 1, "nb201: cells per stage")
-	layers := fs.Int("layers", 5, "darts: cells in all")
-	batch := fs.Int("batch", 32, "batch size")
-	archLR := fs.Float64("arch-lr", 0, "learning rate of the architecture weights (0: the default, 3e-3)")
-	maxSkips := fs.Int("max-skips", 0, "cap the skip connections of the derived cell (P-DARTS); 0: no cap")
-	maxFree := fs.Int("max-param-free", 0, "cap the parameter-free ops (skips and pools) of the derived cell; 0: no cap")
-	stopSkips := fs.Int("stop-skips", 0, "stop once the derived cell has this many skip connections (DARTS+); 0: never")
-	auxSkip := fs.Bool("aux-skip", false, "auxiliary skip with decaying beta on every edge (DARTS-)")
-	seed := fs.Int64("seed", 1, "seed")
-	retrain := fs.Int("retrain", 0, "retrain the derived network from scratch for this many `epochs` on the whole training set and report its test accuracy")
-	table := fs.String("table", "../shared/data/nb201/accuracy-200ep.csv", "NAS-Bench-201 accuracy `table`, read when present")
-	asJSON := fs.Bool("json", false, "print one JSON object")
-	fs.Parse(args)
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+// oneshotSpaces are the macro skeletons a supernet is built on.
+var oneshotSpaces = []string{"nb201", "darts"}
+
+// oneshotOpts are the flags of a one-shot search.
+type oneshotOpts struct {
+	space, strategy, data, table          string
+	images, epochs, c, n, layers, batch   int
+	maxSkips, maxFree, stopSkips, retrain int
+	archLR                                float64
+	seed                                  int64
+	auxSkip, json, quiet                  bool
+}
+
+func oneshotFlags() (*flag.FlagSet, *oneshotOpts) {
+	o := &oneshotOpts{}
+	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	fs.StringVar(&o.space, "space", "nb201", "search `space`: "+list(oneshotSpaces))
+	fs.StringVar(&o.strategy, "strategy", "darts", "one-shot `method`: "+list(oneshotNames()))
+	fs.StringVar(&o.data, "data", "shapes", "`dataset`: "+list(searchDataNames)+" (shapes: 16x16, 6 classes)")
+	fs.IntVar(&o.images, "images", 640, "training images for the search, halved into weight and architecture splits")
+	fs.IntVar(&o.epochs, "epochs", 10, "search epochs")
+	fs.IntVar(&o.c, "C", 4, "channels of the first cells")
+	fs.IntVar(&o.n, "N", 1, "nb201: cells per stage")
+	fs.IntVar(&o.layers, "layers", 5, "darts: cells in all")
+	fs.IntVar(&o.batch, "batch", 32, "batch size")
+	fs.Float64Var(&o.archLR, "arch-lr", 0, "learning rate of the architecture weights (0: the default, 3e-3)")
+	fs.IntVar(&o.maxSkips, "max-skips", 0, "cap the skip connections of the derived cell (P-DARTS); 0: no cap")
+	fs.IntVar(&o.maxFree, "max-param-free", 0, "cap the parameter-free ops (skips and pools) of the derived cell; 0: no cap")
+	fs.IntVar(&o.stopSkips, "stop-skips", 0, "stop once the derived cell has this many skip connections (DARTS+); 0: never")
+	fs.BoolVar(&o.auxSkip, "aux-skip", false, "auxiliary skip with decaying beta on every edge (DARTS-)")
+	fs.Int64Var(&o.seed, "seed", 1, "seed")
+	fs.IntVar(&o.retrain, "retrain", 0, "retrain the derived network from scratch for this many `epochs` on the whole training set and report its test accuracy")
+	fs.StringVar(&o.table, "table", "../shared/data/nb201/accuracy-200ep.csv", "NAS-Bench-201 accuracy `table`, read when present")
+	fs.BoolVar(&o.json, "json", false, "print one JSON object")
+	fs.BoolVar(&o.quiet, "q", false, "show no progress on standard error")
+	fs.Usage = func() {
+		sfs, _ := searchFlags()
+		searchUsage(fs.Output(), sfs)
 	}
-	method, err := oneshot.ParseMethod(strings.ToLower(*strategy))
-	if err != nil {
+	return fs, o
+}
+
+func runOneshot(args []string, stdout io.Writer) error {
+	fs, o := oneshotFlags()
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	d, err := loadSearchData(*dataName, *seed)
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if err := checkAll(atLeast("epochs", o.epochs, 1), atLeast("batch", o.batch, 1), atLeast("images", o.images, 2*o.batch),
+		atLeast("C", o.c, 1), atLeast("N", o.n, 1), atLeast("layers", o.layers, 1), atLeast("arch-lr", o.archLR, 0),
+		atLeast("max-skips", o.maxSkips, 0), atLeast("max-param-free", o.maxFree, 0), atLeast("stop-skips", o.stopSkips, 0),
+		atLeast("retrain", o.retrain, 0)); err != nil {
+		return err
+	}
+	method, err := oneshot.ParseMethod(strings.ToLower(o.strategy))
+	if err != nil {
+		return fmt.Errorf("-strategy: %w", err)
+	}
+	if !slices.Contains(oneshotSpaces, o.space) {
+		return fmt.Errorf("-space %q: a one-shot search takes %s", o.space, list(oneshotSpaces))
+	}
+	d, err := loadSearchData(o.data, o.seed)
 	if err != nil {
 		return err
 	}
 	tr := d.Train
-	sk := oneshot.Skeleton{C: *c, N: *n, Layers: *layers, Input: []int{tr.C, tr.H, tr.W}, Classes: tr.Classes}
-	switch *spaceName {
-	case "nb201":
-	case "darts":
+	sk := oneshot.Skeleton{C: o.c, N: o.n, Layers: o.layers, Input: []int{tr.C, tr.H, tr.W}, Classes: tr.Classes}
+	if o.space == "darts" {
 		sk.Macro = spec.MacroDARTS
-	default:
-		return fmt.Errorf("unknown -space %q (want nb201 or darts)", *spaceName)
 	}
-	net, err := oneshot.NewSupernet(sk, data.NewRand(*seed))
+	net, err := oneshot.NewSupernet(sk, data.NewRand(o.seed))
 	if err != nil {
 		return err
 	}
-	wtrain, wvalid := nb.SplitForSearch(tr, *images, *seed)
-	res, err := oneshot.Search(context.Background(), net, wtrain, wvalid, oneshot.Config{Method: method, Epochs: *epochs, Batch: *batch,
-		ArchLR: *archLR, MaxSkips: *maxSkips, MaxParamFree: *maxFree, StopSkips: *stopSkips, AuxSkip: *auxSkip, Seed: *seed,
+	wtrain, wvalid := nb.SplitForSearch(tr, o.images, o.seed)
+	m := newMeter(method.String(), o.quiet)
+	res, err := oneshot.Search(context.Background(), net, wtrain, wvalid, oneshot.Config{Method: method, Epochs: o.epochs, Batch: o.batch,
+		ArchLR: o.archLR, MaxSkips: o.maxSkips, MaxParamFree: o.maxFree, StopSkips: o.stopSkips, AuxSkip: o.auxSkip, Seed: o.seed,
+		OnWeights: func(s oneshot.Snapshot) {
+			if s.Steps > 0 {
+				m.Update(float64(s.Step)/float64(s.Steps), fmt.Sprintf("epoch %d/%d, step %d/%d", min(s.Epoch+1, o.epochs), o.epochs, s.Step, s.Steps))
+			}
+		},
 		OnEpoch: func(l oneshot.EpochLog) {
-			if !*asJSON {
-				fmt.Fprintf(os.Stderr, "epoch %d: train acc %.3f, valid acc %.3f, entropy %.3f, %s (%d skips, %d parameter-free)\n",
+			if !o.json && !o.quiet {
+				m.Printf("epoch %d: train acc %.3f, valid acc %.3f, entropy %.3f, %s (%d skips, %d parameter-free)\n",
 					l.Epoch+1, l.TrainAcc, l.ValidAcc, l.Entropy, l.Derived, l.Skips, l.ParamFree)
 			}
 		}})
+	m.Finish()
 	if err != nil {
 		return err
 	}
-	rep := oneshotReport{Space: *spaceName, Strategy: method.String(), Data: d.Name, Epochs: len(res.History),
+	rep := oneshotReport{Space: o.space, Strategy: method.String(), Data: d.Name, Epochs: len(res.History),
 		Genotype: res.Derived.Notation, Diagnostics: res.Derived.Diagnostics, StoppedEarly: res.StoppedEarly,
 		Seconds: res.Seconds, Weights: map[string][]edgeJSON{}}
 	for k, kind := range res.Kinds {
@@ -151,19 +191,23 @@ func runOneshot(args []string, stdout io.Writer) error {
 		}
 		rep.History = append(rep.History, ej)
 	}
-	if *retrain > 0 {
-		rr, err := oneshot.Retrain(context.Background(), res.Derived.Spec, d.Train, d.Valid, d.Test, oneshot.RetrainConfig{Epochs: *retrain, Seed: *seed})
+	if o.retrain > 0 {
+		rm := newMeter("retrain", o.quiet)
+		rm.Count(0, o.retrain, "epochs")
+		rr, err := oneshot.Retrain(context.Background(), res.Derived.Spec, d.Train, d.Valid, d.Test, oneshot.RetrainConfig{Epochs: o.retrain, Seed: o.seed,
+			OnEpoch: func(e train.EpochStats) { rm.Count(e.Epoch+1, o.retrain, "epochs") }})
+		rm.Finish()
 		if err != nil {
 			return fmt.Errorf("retrain: %w", err)
 		}
-		rep.Retrain = &retrainJSON{Epochs: *retrain, Params: rr.Params, TestAcc: rr.TestAcc, Seconds: rr.Seconds}
+		rep.Retrain = &retrainJSON{Epochs: o.retrain, Params: rr.Params, TestAcc: rr.TestAcc, Seconds: rr.Seconds}
 	}
-	if *spaceName == "nb201" && res.Derived.Notation != "" {
-		if acc, ok := nb201Accuracy(*table, res.Derived.Notation); ok {
+	if o.space == "nb201" && res.Derived.Notation != "" {
+		if acc, ok := nb201Accuracy(o.table, res.Derived.Notation); ok {
 			rep.TabularAcc = &acc
 		}
 	}
-	if *asJSON {
+	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
@@ -189,6 +233,9 @@ func runOneshot(args []string, stdout io.Writer) error {
 	return nil
 }
 
+// searchDataNames are the datasets loadSearchData knows.
+var searchDataNames = []string{"shapes", "mnist14", "mnist7", "mnist28"}
+
 // loadSearchData returns a named dataset with train, valid and test parts.
 func loadSearchData(name string, seed int64) (*nb.Data, error) {
 	switch name {
@@ -204,7 +251,7 @@ func loadSearchData(name string, seed int64) (*nb.Data, error) {
 		sp := g.Split(0.15, 0.15, data.NewRand(seed))
 		return &nb.Data{Name: g.Name, Train: sp.Train, Valid: sp.Valid, Test: sp.Test}, nil
 	}
-	return nil, fmt.Errorf("unknown -data %q (want mnist14, mnist7, mnist28 or shapes)", name)
+	return nil, fmt.Errorf("-data %q: want one of %s", name, list(searchDataNames))
 }
 
 // catch turns an nb panic into an error.

@@ -17,37 +17,52 @@ import (
 )
 
 func runCmd(args []string) error {
-	fs := flag.NewFlagSet("run", flag.ExitOnError)
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	out := fs.String("o", "", "write the notebook with its outputs to `file`")
 	timeout := fs.Duration("timeout", 10*time.Minute, "stop a cell that runs longer than this")
 	keepGoing := fs.Bool("keep-going", false, "run the remaining cells after a cell fails")
+	quiet := fs.Bool("q", false, "show no progress on standard error")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nasbook run [flags] FILE.ipynb|SCRIPT.go\n\nA .go script holds cells separated by lines starting with \"// %%\".")
+		fmt.Fprintln(fs.Output(), "usage: nasbook run [flags] FILE.ipynb|SCRIPT.go\n\nRuns a notebook's code cells in order, as the playground's Run all does, and prints\ntheir outputs. A .go script holds cells separated by lines starting with \"// %%\".")
 		fs.PrintDefaults()
 	}
-	fs.Parse(args)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
 	if fs.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "nasbook run: want one notebook or script file")
 		fs.Usage()
-		os.Exit(2)
+		return errUsage
+	}
+	if err := checkAll(atLeast("timeout", *timeout, 0)); err != nil {
+		return err
 	}
 	nb, err := readNotebook(fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	failed, err := notebook.Execute(nb, notebook.ExecOptions{Timeout: *timeout, KeepGoing: *keepGoing, OnOutput: printOutputs(os.Stdout)})
+	code := 0
+	for _, c := range nb.Cells {
+		if c.CellType == "code" {
+			code++
+		}
+	}
+	if code == 0 {
+		return fmt.Errorf("%s: no code cells to run", fs.Arg(0))
+	}
+	p := &runProgress{m: newMeter("run", *quiet), total: code}
+	failed, err := notebook.Execute(nb, notebook.ExecOptions{Timeout: *timeout, KeepGoing: *keepGoing,
+		OnCell: p.cell, OnOutput: p.outputs(os.Stdout)})
+	p.finish()
 	if err != nil {
 		return err
 	}
 	if *out != "" {
-		w, err := os.Create(*out)
-		if err != nil {
+		var b bytes.Buffer
+		if err := nb.Write(&b); err != nil {
 			return err
 		}
-		if err := nb.Write(w); err != nil {
-			w.Close()
-			return err
-		}
-		if err := w.Close(); err != nil {
+		if err := writeFileAtomic(*out, b.Bytes()); err != nil {
 			return err
 		}
 	}
@@ -57,11 +72,43 @@ func runCmd(args []string) error {
 	return nil
 }
 
+// runProgress shows a run's progress in one meter: the cells done, and the
+// progress bar the running cell draws (a training's epochs, a search's
+// evaluations), as the page shows it.
+type runProgress struct {
+	m           *meter
+	total, done int    // code cells; done counts the running one
+	bar         string // the running cell's bar: its label and count
+	barFrac     float64
+}
+
+func (p *runProgress) cell(int) {
+	p.done++
+	p.bar, p.barFrac = "", 0
+	p.update()
+}
+
+func (p *runProgress) update() {
+	status := fmt.Sprintf("cell %d/%d", p.done, p.total)
+	if p.bar != "" {
+		status += ", " + p.bar
+	}
+	p.m.Update((float64(p.done-1)+p.barFrac)/float64(p.total), status)
+}
+
+func (p *runProgress) finish() {
+	p.m.Update(1, fmt.Sprintf("%d cells", p.done))
+	p.m.Finish()
+}
+
 // readNotebook reads an .ipynb notebook, or a .go script of cells.
 func readNotebook(path string) (*notebook.Notebook, error) {
 	b, err := limit.ReadFile(path, notebook.MaxBytes)
 	if err != nil {
 		return nil, err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, fmt.Errorf("%s: empty file, want a notebook (.ipynb) or a script of cells (.go)", path)
 	}
 	if strings.HasSuffix(path, ".go") {
 		nb, _, _ := notebook.FromScript(string(b))
@@ -74,9 +121,9 @@ func readNotebook(path string) (*notebook.Notebook, error) {
 	return nb, nil
 }
 
-// printOutputs prints each output's text to w as it comes and adds the SVG of
-// figures, as the browser's figure worker does.
-func printOutputs(w io.Writer) func(int, *notebook.Output) {
+// outputs prints each output's text to w as it comes and adds the SVG of
+// figures, as the browser's figure worker does; progress bars go to meters.
+func (p *runProgress) outputs(w io.Writer) func(int, *notebook.Output) {
 	return func(_ int, o *notebook.Output) {
 		if spec, ok := o.Data[figure.MIMEType].(*figure.Spec); ok {
 			if svg, err := render.SVG(spec); err == nil {
@@ -87,19 +134,13 @@ func printOutputs(w io.Writer) func(int, *notebook.Output) {
 			return // a frame of an animation
 		}
 		if id := o.ProgressID(); id != "" {
-			if p, ok := o.Data[nb.ProgressMIMEType].(nb.Progress); ok && isTerminal(os.Stderr) {
-				fmt.Fprintf(os.Stderr, "\r\033[K%s %d/%d", p.Label, p.Done, p.Total)
-				if p.Done >= p.Total {
-					fmt.Fprintln(os.Stderr)
-				}
+			if pr, ok := o.Data[nb.ProgressMIMEType].(nb.Progress); ok && pr.Total > 0 {
+				p.bar, p.barFrac = fmt.Sprintf("%s %d/%d", pr.Label, pr.Done, pr.Total), min(float64(pr.Done)/float64(pr.Total), 1)
+				p.update()
 			}
 			return
 		}
+		p.m.Clear()
 		io.WriteString(w, o.PlainText())
 	}
-}
-
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

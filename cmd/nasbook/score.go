@@ -10,7 +10,6 @@ import (
 	"math"
 	"os"
 	"strconv"
-	"strings"
 
 	"nasbook/engine/data"
 	"nasbook/engine/proxy"
@@ -21,9 +20,9 @@ import (
 func scoreCmd(args []string) error { return runScore(args, os.Stdin, os.Stdout) }
 
 func runScore(args []string, stdin io.Reader, stdout io.Writer) error {
-	fs := flag.NewFlagSet("score", flag.ExitOnError)
-	spaceName := fs.String("space", "nb201", "the `space` of the architectures ("+strings.Join(spaces.Names(), ", ")+"); any notation spaces.Spec reads is accepted")
-	proxies := fs.String("proxy", "synflow", "comma-separated proxies: synflow, snip, grasp, fisher, grad_norm, jacob_cov, naswot, params, flops (or all)")
+	fs := flag.NewFlagSet("score", flag.ContinueOnError)
+	spaceName := fs.String("space", "nb201", "the `space` of the architectures ("+list(spaces.Names())+"); any notation spaces.Spec reads is accepted")
+	proxies := fs.String("proxy", "synflow", "comma-separated `proxies`: "+list(proxyNames())+" (or all)")
 	input := fs.String("input", "", "input shape CxHxW, overriding the network's (NB201: 3x32x32)")
 	classes := fs.Int("classes", 0, "classifier outputs, overriding the network's (NB201: 10)")
 	dataName := fs.String("data", "noise", "the batch of the data-dependent proxies: noise (Gaussian), shapes (the built-in shapes images, one channel, at the input's size),\nor a file of the CIFAR binary format (data_batch_1.bin, gzip or not; CIFAR-100's train.bin with -classes 100), standardized as NASLib does")
@@ -32,16 +31,23 @@ func runScore(args []string, stdin io.Reader, stdout io.Writer) error {
 	workers := fs.Int("workers", 0, "parallel workers (0: one per CPU)")
 	c := fs.Int("C", 0, "channels: NB201 C (default 16) or DARTS C (default 36)")
 	layers := fs.Int("layers", 0, "NB201 cells per stage (default 5) or DARTS cells (default 20)")
+	quiet := fs.Bool("q", false, "show no progress on standard error")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nasbook score [flags] < architectures\n\nReads architectures from standard input, one per line, and prints one JSON object\nper architecture, in input order: \"arch\" and one field per proxy (null when not finite).")
+		fmt.Fprintln(fs.Output(), "usage: nasbook score [flags] < architectures\n\nReads architectures from standard input, one per line (# starts a comment), and prints\none JSON object per architecture, in input order: \"arch\" and one field per proxy\n(null when not finite).\n\nproxies: "+list(proxyNames())+"\nspaces:  "+list(spaces.Names())+"\n")
 		fs.PrintDefaults()
 	}
-	fs.Parse(args)
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if err := checkAll(atLeast("classes", *classes, 0), atLeast("batch", *batch, 1), atLeast("workers", *workers, 0),
+		atLeast("C", *c, 0), atLeast("layers", *layers, 0)); err != nil {
+		return err
 	}
 	if _, err := spaces.ByName(*spaceName); err != nil {
-		return err
+		return fmt.Errorf("-space: %w", err)
 	}
 	var ps []proxy.Proxy
 	if *proxies == "all" {
@@ -49,7 +55,7 @@ func runScore(args []string, stdin io.Reader, stdout io.Writer) error {
 	} else {
 		var err error
 		if ps, err = proxy.ParseList(*proxies); err != nil {
-			return err
+			return fmt.Errorf("-proxy: %w", err)
 		}
 	}
 	shape, err := parseShape(*input)
@@ -62,6 +68,7 @@ func runScore(args []string, stdin io.Reader, stdout io.Writer) error {
 	var lines []string
 	var specs []*spec.Spec
 	var errs []error
+	promptIfTerminal(stdin)
 	if err := eachLine(stdin, func(l string) {
 		s, err := spaces.Spec(l, set)
 		if err == nil {
@@ -75,6 +82,9 @@ func runScore(args []string, stdin io.Reader, stdout io.Writer) error {
 		lines, specs, errs = append(lines, l), append(specs, s), append(errs, err)
 	}); err != nil {
 		return err
+	}
+	if len(lines) == 0 {
+		return errNoArchs
 	}
 	switch *dataName {
 	case "noise", "":
@@ -123,10 +133,16 @@ func runScore(args []string, stdin io.Reader, stdout io.Writer) error {
 		}
 	}
 	flush()
+	m := newMeter("score", *quiet)
+	done := 0
+	m.Count(0, len(jobs), "architectures")
 	err = proxy.Local{Workers: *workers}.Evaluate(context.Background(), jobs, func(k int, r proxy.Result) {
 		results[at[k]] = &r
 		flush()
+		done++
+		m.Count(done, len(jobs), "architectures")
 	})
+	m.Finish()
 	if err != nil {
 		return err
 	}

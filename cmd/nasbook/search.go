@@ -30,80 +30,138 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func searchCmd(args []string) error { return runSearch(args, os.Stdout) }
 
+// searchOpts are the flags of a search by a table or a proxy.
+type searchOpts struct {
+	tables, where                       listFlag
+	space, metric, objectives, minimize string
+	strategy, cost, proxy               string
+	budget, seeds                       int
+	seconds                             float64
+	wall                                time.Duration
+	seed                                int64
+	json, quiet                         bool
+}
+
+func searchFlags() (*flag.FlagSet, *searchOpts) {
+	o := &searchOpts{}
+	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	fs.Var(&o.tables, "table", "benchmark table `file` (CSV with index and arch columns); repeat to join tables on index")
+	fs.Var(&o.where, "where", "keep the rows whose `column=value` (e.g. dataset=cifar10); may be repeated")
+	fs.StringVar(&o.space, "space", "nb201", "search `space` whose notation the tables' arch column uses: "+list(spaces.Names()))
+	fs.StringVar(&o.metric, "metric", "", "table `column` to maximise (see -minimize)")
+	fs.StringVar(&o.objectives, "objectives", "", "comma-separated table `columns` to optimise together; two or more mean -strategy nsga2")
+	fs.StringVar(&o.minimize, "minimize", "", "comma-separated `columns` to minimise rather than maximise")
+	fs.StringVar(&o.strategy, "strategy", "re", "search `strategy`: "+list(strategyNames())+"; or a one-shot one (below); nsga2 when there are two or more -objectives")
+	fs.IntVar(&o.budget, "budget", 100, "evaluations per run (0: no limit)")
+	fs.Float64Var(&o.seconds, "seconds", 0, "simulated-seconds budget per run, summed from the -cost column (0: no limit)")
+	fs.StringVar(&o.cost, "cost", "", "table `column` of simulated seconds per evaluation (training time)")
+	fs.DurationVar(&o.wall, "wall", 0, "wall-time budget per run (0: no limit)")
+	fs.IntVar(&o.seeds, "seeds", 1, "number of runs, with seeds -seed, -seed+1, ...")
+	fs.Int64Var(&o.seed, "seed", 1, "first seed")
+	fs.BoolVar(&o.json, "json", false, "print one JSON object")
+	fs.BoolVar(&o.quiet, "q", false, "show no progress on standard error")
+	fs.StringVar(&o.proxy, "proxy", "", "score architectures by this zero-cost `proxy` ("+list(proxyNames())+") on each one's default network instead of a table;\nwith -table and -metric, each run also reports its best architecture's -metric from the table")
+	fs.Usage = func() { searchUsage(fs.Output(), fs) }
+	return fs, o
+}
+
+func searchUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, `usage: nasbook search -table FILE [-table FILE...] -metric COLUMN [flags]
+       nasbook search -table FILE [-table FILE...] -objectives C1,C2[,...] [-minimize C2] [flags]
+       nasbook search -proxy NAME [-table FILE -metric COLUMN] [flags]
+       nasbook search -strategy %s [flags]
+
+Searches a space and prints each run's best architecture (-json: one JSON object).
+A table search looks every architecture up in benchmark tables (NAS-Bench-201's
+CSV files); a proxy search scores each one with a zero-cost proxy; a one-shot
+search trains a supernet on a dataset and derives a cell from it.
+
+strategies:  %s
+one-shot:    %s
+proxies:     %s
+spaces:      %s (one-shot: %s)
+datasets:    %s (one-shot)
+
+Flags of a table or proxy search:
+`, strings.Join(oneshotNames(), "|"), list(strategyNames()), list(oneshotNames()), list(proxyNames()), list(spaces.Names()), list(oneshotSpaces), list(searchDataNames))
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fmt.Fprintf(w, "\nFlags of a one-shot search (-strategy %s):\n", strings.Join(oneshotNames(), "|"))
+	ofs, _ := oneshotFlags()
+	ofs.SetOutput(w)
+	ofs.PrintDefaults()
+}
+
 func runSearch(args []string, stdout io.Writer) error {
 	if oneshotStrategy(args) { // darts, darts2, gdas, spos: see oneshot.go
 		return runOneshot(args, stdout)
 	}
-	fs := flag.NewFlagSet("search", flag.ExitOnError)
-	var tables, where listFlag
-	fs.Var(&tables, "table", "benchmark table `file` (CSV with index and arch columns); repeat to join tables on index")
-	fs.Var(&where, "where", "keep the rows whose `column=value` (e.g. dataset=cifar10); may be repeated")
-	spaceName := fs.String("space", "nb201", "search `space` whose notation the tables' arch column uses: "+strings.Join(spaces.Names(), ", "))
-	metric := fs.String("metric", "", "table `column` to maximise (see -minimize)")
-	objectives := fs.String("objectives", "", "comma-separated table `columns` to optimise together (NSGA-II)")
-	minimize := fs.String("minimize", "", "comma-separated `columns` to minimise rather than maximise")
-	strategy := fs.String("strategy", "re", "search strategy: "+strings.Join(search.StrategyNames, "|"))
-	budget := fs.Int("budget", 100, "evaluations per run (0: no limit)")
-	seconds := fs.Float64("seconds", 0, "simulated-seconds budget per run, summed from the -cost column")
-	cost := fs.String("cost", "", "table `column` of simulated seconds per evaluation (training time)")
-	wall := fs.Duration("wall", 0, "wall-time budget per run")
-	seeds := fs.Int("seeds", 1, "number of runs, with seeds -seed, -seed+1, ...")
-	seed0 := fs.Int64("seed", 1, "first seed")
-	asJSON := fs.Bool("json", false, "print one JSON object")
-	proxyName := fs.String("proxy", "", "score architectures by this zero-cost `proxy` on each one's default network instead of a table;\nwith -table and -metric, each run also reports its best architecture's -metric from the table")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nasbook search -table FILE [-table FILE...] -metric COLUMN | -objectives C1,C2 [-minimize C2] [flags]\n       nasbook search -proxy NAME [-table FILE -metric COLUMN] [flags]")
-		fs.PrintDefaults()
-	}
-	fs.Parse(args)
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	sp, err := spaces.ByName(*spaceName)
-	if err != nil {
+	fs, o := searchFlags()
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *proxyName != "" {
-		if *objectives != "" || *minimize != "" || *cost != "" || *seconds != 0 {
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if err := checkAll(atLeast("budget", o.budget, 0), atLeast("seconds", o.seconds, 0), atLeast("wall", o.wall, 0),
+		atLeast("seeds", o.seeds, 1)); err != nil {
+		return err
+	}
+	strategySet := false
+	fs.Visit(func(f *flag.Flag) { strategySet = strategySet || f.Name == "strategy" })
+	sp, err := spaces.ByName(o.space)
+	if err != nil {
+		return fmt.Errorf("-space: %w", err)
+	}
+	if _, err := search.NewStrategy(o.strategy); err != nil {
+		return fmt.Errorf("-strategy %s: want one of %s, or one-shot %s", o.strategy, list(strategyNames()), list(oneshotNames()))
+	}
+	budget := searchBudget{o.budget, o.seconds, o.wall}
+	if o.proxy != "" {
+		if o.objectives != "" || o.minimize != "" || o.cost != "" || o.seconds != 0 {
 			return errors.New("-proxy is the one objective, at no simulated cost: -objectives, -minimize, -cost and -seconds need a table to search")
 		}
-		est, err := proxy.NewEstimator(sp, *proxyName, proxy.Config{})
+		if len(o.where) > 0 && len(o.tables) == 0 {
+			return errors.New("-where filters a -table, and there is none")
+		}
+		est, err := proxy.NewEstimator(sp, o.proxy, proxy.Config{})
 		if err != nil {
-			return err
+			return fmt.Errorf("-proxy: %w", err)
 		}
 		var truth *tabular.Estimator
-		if len(tables) > 0 {
-			if *metric == "" {
+		if len(o.tables) > 0 {
+			if o.metric == "" {
 				return errors.New("-proxy with -table needs -metric: the column to report for each run's best architecture")
 			}
-			t, err := loadTables(tables, where)
+			t, err := loadTables(o.tables, o.where)
 			if err != nil {
 				return err
 			}
-			if truth, err = tabular.NewEstimator(t, sp, []search.Objective{{Name: *metric}}, ""); err != nil {
+			if truth, err = tabular.NewEstimator(t, sp, []search.Objective{{Name: o.metric}}, ""); err != nil {
 				return err
 			}
 		}
-		return searchRuns(stdout, est, truth, *metric, *strategy, searchBudget{*budget, 0, *wall}, *seeds, *seed0, *asJSON)
+		budget.seconds = 0
+		return searchRuns(stdout, est, truth, o.metric, o.strategy, budget, o.seeds, o.seed, o.json, o.quiet)
 	}
-	if len(tables) == 0 {
-		return errors.New("no -table or -proxy given")
+	if len(o.tables) == 0 {
+		return errors.New("no -table or -proxy given: a search needs benchmark tables to look architectures up in, or a proxy to score them")
 	}
 
 	// The objectives, in order, with their directions.
-	cols := splitList(*objectives)
-	if *metric != "" {
-		if len(cols) > 0 && cols[0] != *metric {
+	cols := splitList(o.objectives)
+	if o.metric != "" {
+		if len(cols) > 0 && cols[0] != o.metric {
 			return errors.New("-metric and -objectives disagree: give one, or make -metric the first objective")
 		}
 		if len(cols) == 0 {
-			cols = []string{*metric}
+			cols = []string{o.metric}
 		}
 	}
 	if len(cols) == 0 {
-		return errors.New("no -metric or -objectives given")
+		return errors.New("no -metric or -objectives given: name the table column to optimise")
 	}
-	mins := splitList(*minimize)
+	mins := splitList(o.minimize)
 	for _, m := range mins {
 		if !slices.Contains(cols, m) {
 			return fmt.Errorf("-minimize %s: not an objective (%s)", m, strings.Join(cols, ","))
@@ -113,22 +171,27 @@ func runSearch(args []string, stdout io.Writer) error {
 	for i, c := range cols {
 		objs[i] = search.Objective{Name: c, Minimize: slices.Contains(mins, c)}
 	}
-	if strings.EqualFold(*strategy, "nsga2") && len(objs) < 2 {
+	// Two or more objectives are NSGA-II's to search; the other strategies
+	// follow the first objective alone, which would leave the rest unsearched.
+	nsga2 := func(s string) bool { st, _ := search.NewStrategy(s); _, ok := st.(*search.NSGA2); return ok }
+	switch {
+	case len(objs) > 1 && !strategySet:
+		o.strategy = "nsga2"
+	case len(objs) > 1 && !nsga2(o.strategy):
+		return fmt.Errorf("-strategy %s optimises one objective; -objectives %s needs nsga2 (the default with two or more objectives)", o.strategy, strings.Join(cols, ","))
+	case len(objs) < 2 && nsga2(o.strategy):
 		return errors.New("-strategy nsga2 needs two or more -objectives")
 	}
-	if _, err := search.NewStrategy(*strategy); err != nil {
-		return err
-	}
 
-	t, err := loadTables(tables, where)
+	t, err := loadTables(o.tables, o.where)
 	if err != nil {
 		return err
 	}
-	est, err := tabular.NewEstimator(t, sp, objs, *cost)
+	est, err := tabular.NewEstimator(t, sp, objs, o.cost)
 	if err != nil {
 		return err
 	}
-	return searchRuns(stdout, est, nil, "", *strategy, searchBudget{*budget, *seconds, *wall}, *seeds, *seed0, *asJSON)
+	return searchRuns(stdout, est, nil, "", o.strategy, budget, o.seeds, o.seed, o.json, o.quiet)
 }
 
 type searchBudget struct {
@@ -140,10 +203,7 @@ type searchBudget struct {
 // searchRuns runs the search once per seed and prints the report. With
 // truth, each run's best architecture is also looked up in its table under
 // metric (a proxy search judged by the benchmark).
-func searchRuns(stdout io.Writer, est search.Estimator, truth *tabular.Estimator, metric, strategy string, b searchBudget, seeds int, seed0 int64, asJSON bool) error {
-	if seeds < 1 {
-		return fmt.Errorf("-seeds %d: want 1 or more", seeds)
-	}
+func searchRuns(stdout io.Writer, est search.Estimator, truth *tabular.Estimator, metric, strategy string, b searchBudget, seeds int, seed0 int64, asJSON, quiet bool) error {
 	var sp space.Space
 	switch e := est.(type) {
 	case *tabular.Estimator:
@@ -155,11 +215,19 @@ func searchRuns(stdout io.Writer, est search.Estimator, truth *tabular.Estimator
 	out := searchReport{Space: sp.Name(), Strategy: strategy, Objectives: objs, Budget: b.evaluations, Metric: metric}
 	var bests, truths []float64
 	var pooled []search.Evaluation
+	m := newMeter("search", quiet)
+	defer m.Finish()
+	limited := b.evaluations > 0 || b.seconds > 0 || b.wall > 0
 	for k := range seeds {
 		seed := seed0 + int64(k)
 		st, _ := search.NewStrategy(strategy)
 		s, err := search.New(search.Config{Space: sp, Strategy: st, Estimator: est, Seed: seed,
-			Budget: search.Budget{Evaluations: b.evaluations, Seconds: b.seconds, Wall: b.wall}})
+			Budget: search.Budget{Evaluations: b.evaluations, Seconds: b.seconds, Wall: b.wall},
+			OnEvent: func(e search.Event) {
+				if ev, ok := e.(*search.Evaluated); ok {
+					m.Update(searchProgress(k, seeds, ev.Used, limited))
+				}
+			}})
 		if err != nil {
 			return err
 		}
@@ -203,6 +271,20 @@ func searchRuns(stdout io.Writer, est search.Estimator, truth *tabular.Estimator
 	return nil
 }
 
+// searchProgress is the fraction done and the count of a search of seeds runs,
+// in run k with u of its budget used. A run without a limit counts as done
+// only when it ends.
+func searchProgress(k, seeds int, u search.Usage, limited bool) (float64, string) {
+	f := float64(k) / float64(seeds)
+	if limited {
+		f += u.Fraction / float64(seeds)
+	}
+	if seeds == 1 {
+		return f, fmt.Sprintf("%d evaluations", u.Evaluations)
+	}
+	return f, fmt.Sprintf("run %d/%d, %d evaluations", k+1, seeds, u.Evaluations)
+}
+
 // meanStd is the mean and sample standard deviation (0 for one value).
 func meanStd(x []float64) (float64, float64) {
 	m, s := stat.MeanStdDev(x, nil)
@@ -222,31 +304,46 @@ func splitList(s string) []string {
 	return out
 }
 
-// loadTables reads, filters and joins the tables.
+// loadTables reads, filters and joins the tables. A -where applies to every
+// table with its column; a column that no table has is an error.
 func loadTables(files, where []string) (*tabular.Table, error) {
 	var ts []*tabular.Table
+	var all []string // the columns of all tables, for messages
 	for _, name := range files {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("-table: %w", err)
 		}
 		t, err := tabular.Read(name, f)
 		f.Close()
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("-table: %w", err)
 		}
-		for _, w := range where {
-			col, val, ok := strings.Cut(w, "=")
-			if !ok {
-				return nil, fmt.Errorf("-where %q: want column=value", w)
-			}
-			if slices.Contains(t.Columns, col) {
-				if t, err = t.Where(col, val); err != nil {
-					return nil, err
-				}
+		for _, c := range t.Columns {
+			if !slices.Contains(all, c) {
+				all = append(all, c)
 			}
 		}
 		ts = append(ts, t)
+	}
+	for _, w := range where {
+		col, val, ok := strings.Cut(w, "=")
+		if !ok || col == "" {
+			return nil, fmt.Errorf("-where %q: want column=value", w)
+		}
+		found := false
+		for i, t := range ts {
+			if slices.Contains(t.Columns, col) {
+				found = true
+				var err error
+				if ts[i], err = t.Where(col, val); err != nil {
+					return nil, fmt.Errorf("-where %s: %w", w, err)
+				}
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("-where %s: no table has a column %q (the columns: %s)", w, col, strings.Join(all, ", "))
+		}
 	}
 	return tabular.Join(ts...)
 }

@@ -18,12 +18,21 @@ import (
 )
 
 func serveCmd(args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ExitOnError)
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on")
 	root := fs.String("root", "", "project root (default: the module root above the working directory)")
 	var quality brotliFlag
 	fs.Var(&quality, "brotli", brotliUsage)
-	fs.Parse(args)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: nasbook serve [flags]\n\nBuilds what is stale in assets/build (as nasbook build does) and serves the playground,\nsending the pre-compressed copy of each file that the browser accepts. Ctrl+C stops it.")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	dir, err := projectRoot(*root)
 	if err != nil {
 		return err
@@ -70,12 +79,21 @@ func serveCmd(args []string) error {
 }
 
 func buildCmd(args []string) error {
-	fs := flag.NewFlagSet("build", flag.ExitOnError)
+	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	force := fs.Bool("force", false, "rebuild even if the sources did not change")
 	root := fs.String("root", "", "project root (default: the module root above the working directory)")
 	var quality brotliFlag
 	fs.Var(&quality, "brotli", brotliUsage)
-	fs.Parse(args)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: nasbook build [flags]\n\nBuilds the playground's wasm programs and data into assets/build when their sources\nchanged (or with -force). Copy index.html and assets/ to any static host to publish it.")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	dir, err := projectRoot(*root)
 	if err != nil {
 		return err
