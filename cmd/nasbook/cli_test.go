@@ -188,3 +188,55 @@ func TestLatencyTableFile(t *testing.T) {
 		t.Errorf("-latency-table without -latency: %v", err)
 	}
 }
+
+// parseShape takes positive sizes joined by x, or nothing, and refuses
+// anything else without a panic.
+func FuzzParseShape(f *testing.F) {
+	for _, s := range []string{"3x32x32", "", "0x1", "3x", "x", "-1x2", "64x128"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		shape, err := parseShape(s)
+		if err != nil {
+			return
+		}
+		for _, d := range shape {
+			if d <= 0 {
+				t.Fatalf("%q: shape %v", s, shape)
+			}
+		}
+		if (s == "") != (shape == nil) {
+			t.Fatalf("%q: shape %v", s, shape)
+		}
+	})
+}
+
+// readLatencyTable accepts only a JSON object of device and entries, which
+// the engine then loads, and refuses the rest without a panic.
+func FuzzReadLatencyTable(f *testing.F) {
+	for _, s := range []string{`{"entries":{}}`, `{"device":"x","entries":{"conv":{"ms":1,"kind":"conv","macs":2,"elems":3}}}`, `{"entries":{}, "x":1}`, `{}`, ``, `[]`, `{"entries":{}}{}`} {
+		f.Add([]byte(s))
+	}
+	file := filepath.Join(f.TempDir(), "lat.json")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if err := os.WriteFile(file, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		tab, err := readLatencyTable(file)
+		if err != nil {
+			return
+		}
+		if tab == nil || tab.Entries == nil {
+			t.Fatalf("%q: accepted as %+v", b, tab)
+		}
+		var probe map[string]json.RawMessage
+		if json.Unmarshal(b, &probe) != nil {
+			t.Fatalf("%q: accepted, but not a JSON object", b)
+		}
+		for k := range probe {
+			if k != "device" && k != "entries" {
+				t.Fatalf("%q: accepted with a field %q", b, k)
+			}
+		}
+	})
+}

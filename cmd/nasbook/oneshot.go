@@ -140,6 +140,11 @@ func runOneshot(args []string, stdout io.Writer) error {
 	if !slices.Contains(oneshotSpaces, o.space) {
 		return fmt.Errorf("-space %q: a one-shot search takes %s", o.space, list(oneshotSpaces))
 	}
+	if o.space == "darts" {
+		if err := checkAll(atLeast("layers", o.layers, 3)); err != nil { // a DARTS network has two reduction cells and a normal one at least
+			return err
+		}
+	}
 	d, err := loadSearchData(o.data, o.seed)
 	if err != nil {
 		return err

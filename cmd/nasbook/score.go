@@ -26,7 +26,7 @@ func runScore(args []string, stdin io.Reader, stdout io.Writer) error {
 	input := fs.String("input", "", "input shape CxHxW, overriding the network's (NB201: 3x32x32)")
 	classes := fs.Int("classes", 0, "classifier outputs, overriding the network's (NB201: 10)")
 	dataName := fs.String("data", "noise", "the batch of the data-dependent proxies: noise (Gaussian), shapes (the built-in shapes images, one channel, at the input's size),\nor a file of the CIFAR binary format (data_batch_1.bin, gzip or not; CIFAR-100's train.bin with -classes 100), standardized as NASLib does")
-	batch := fs.Int("batch", 64, "examples in the batch of the data-dependent proxies")
+	batch := fs.Int("batch", 64, "examples in the batch of the data-dependent proxies (2 or more: jacob_cov and naswot compare them)")
 	seed := fs.Int64("seed", 0, "seed of the weights and the batch")
 	workers := fs.Int("workers", 0, "parallel workers (0: one per CPU)")
 	c := fs.Int("C", 0, "channels: NB201 C (default 16) or DARTS C (default 36)")
@@ -42,7 +42,7 @@ func runScore(args []string, stdin io.Reader, stdout io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if err := checkAll(atLeast("classes", *classes, 0), atLeast("batch", *batch, 1), atLeast("workers", *workers, 0),
+	if err := checkAll(atLeast("classes", *classes, 0), atLeast("batch", *batch, 2), atLeast("workers", *workers, 0),
 		atLeast("C", *c, 0), atLeast("layers", *layers, 0)); err != nil {
 		return err
 	}
