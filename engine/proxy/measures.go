@@ -114,16 +114,21 @@ func fisherOf(l *layers) float64 {
 // grasp: see GraSP. Reference: NASLib measures/grasp.py
 // (compute_grasp_per_weight, T=1, one iteration).
 func (sc *scorer) grasp() (float64, error) {
-	var l layers
-	gates := &ag.Gates{}
-	if _, err := sc.lossGrad(&l, gates); err != nil {
+	sc.gates = true
+	ce, err := sc.cePass()
+	if err != nil {
 		return 0, err
 	}
-	ws := unique(l.w)
+	if ce.gates == nil { // the pass ran before GraSP was asked for
+		sc.ce = nil
+		if ce, err = sc.cePass(); err != nil {
+			return 0, err
+		}
+	}
+	ws, g, gates := ce.ws, ce.g, ce.gates
 	gates.Replay = true
-	var g, w0 [][]float32
+	var w0 [][]float32
 	for _, w := range ws {
-		g = append(g, append([]float32(nil), w.Grad.Data...))
 		w0 = append(w0, append([]float32(nil), w.Value.Data...))
 	}
 	// phi(s) = g · ∇L((1+s)w): its derivative at 0 is g·Hw = w·Hg.

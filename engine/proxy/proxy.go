@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
 	"strings"
 
 	"nasbook/engine/ag"
@@ -256,6 +257,7 @@ func Score(s *spec.Spec, ps []Proxy, cfg Config) ([]float64, error) {
 				if sc, err = newScorer(s, cfg); err != nil {
 					return nil, err
 				}
+				sc.gates = slices.Contains(ps, GraSP)
 			}
 			v, err = sc.score(p)
 		}
@@ -301,22 +303,37 @@ type scorer struct {
 	x      *tensor.Tensor
 	labels []int
 	tape   *ag.Tape
-	ce     *cePass // SNIP, GradNorm and Fisher share one backward pass
+	// gates makes the cross-entropy pass record its gates, for GraSP.
+	gates bool
+	ce    *cePass // SNIP, GradNorm, Fisher and GraSP share one backward pass
 }
 
-type cePass struct{ snip, gradNorm, fisher float64 }
+// cePass is what the proxies take from one cross-entropy gradient at the
+// initial weights: SNIP, GradNorm and Fisher, and for GraSP the layer
+// weights, their gradient and the gates of the pass (if recorded).
+type cePass struct {
+	snip, gradNorm, fisher float64
 
-// cePass computes the proxies of one cross-entropy gradient, once.
+	ws    []*ag.Var
+	g     [][]float32
+	gates *ag.Gates
+}
+
+// cePass runs the cross-entropy forward and backward pass, once.
 func (sc *scorer) cePass() (*cePass, error) {
 	if sc.ce != nil {
 		return sc.ce, nil
 	}
 	var l layers
-	if _, err := sc.lossGrad(&l, nil); err != nil {
+	var gates *ag.Gates
+	if sc.gates {
+		gates = &ag.Gates{}
+	}
+	if _, err := sc.lossGrad(&l, gates); err != nil {
 		return nil, err
 	}
-	ce := &cePass{fisher: fisherOf(&l)}
-	for _, w := range unique(l.w) {
+	ce := &cePass{fisher: fisherOf(&l), ws: unique(l.w), gates: gates}
+	for _, w := range ce.ws {
 		var q float64
 		for i, v := range w.Value.Data {
 			g := float64(w.Grad.Data[i])
@@ -324,6 +341,9 @@ func (sc *scorer) cePass() (*cePass, error) {
 			q += g * g
 		}
 		ce.gradNorm += math.Sqrt(q)
+		if gates != nil {
+			ce.g = append(ce.g, append([]float32(nil), w.Grad.Data...))
+		}
 	}
 	sc.ce = ce
 	return ce, nil
