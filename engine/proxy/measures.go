@@ -213,51 +213,81 @@ func (sc *scorer) jacobCov() (float64, error) {
 }
 
 // naswot: see NASWOT. Reference: NASLib measures/nwot.py (compute_nwot,
-// after the second version of Mellor et al.).
+// after the second version of Mellor et al.). Its forward pass is the
+// cross-entropy pass's (training mode, same batch and weights), so when that
+// pass runs anyway it takes the codes too.
 func (sc *scorer) naswot() (float64, error) {
+	if sc.nwot {
+		ce, err := sc.cePass()
+		if err != nil {
+			return 0, err
+		}
+		if ce.nwot != nil {
+			return ce.nwot.logDet(), nil
+		}
+	}
 	x, _, err := sc.batch()
 	if err != nil {
 		return 0, err
 	}
-	n := x.Shape[0]
-	k := make([]float64, n*n)
-	var codes []uint64
+	k := newNWOTKernel(x.Shape[0])
 	t := sc.tape
 	t.Reset()
 	t.Train = true
-	t.Hooks = &ag.Hooks{ReLU: func(a *ag.Var) {
-		d := a.Value.Len() / n
-		words := (d + 63) / 64
-		codes = append(codes[:0], make([]uint64, n*words)...)
-		for i := 0; i < n; i++ {
-			row := a.Value.Data[i*d : (i+1)*d]
-			c := codes[i*words : (i+1)*words]
-			for j, v := range row {
-				if v > 0 {
-					c[j/64] |= 1 << (j % 64)
-				}
-			}
-		}
-		for i := 0; i < n; i++ {
-			ci := codes[i*words : (i+1)*words]
-			for j := i; j < n; j++ {
-				cj := codes[j*words : (j+1)*words]
-				h := 0
-				for w := range ci {
-					h += bits.OnesCount64(ci[w] ^ cj[w])
-				}
-				k[i*n+j] += float64(d - h)
-			}
-		}
-	}}
+	t.Hooks = &ag.Hooks{ReLU: k.add}
 	sc.net.Forward(t, ag.Const(x))
+	return k.logDet(), nil
+}
+
+// nwotKernel sums, over the ReLUs of a forward pass, the agreements of the
+// examples' binary codes (which units are on).
+type nwotKernel struct {
+	n     int
+	k     []float64
+	codes []uint64
+}
+
+func newNWOTKernel(n int) *nwotKernel { return &nwotKernel{n: n, k: make([]float64, n*n)} }
+
+// add takes the codes of a ReLU's input a.
+func (nk *nwotKernel) add(a *ag.Var) {
+	n, k := nk.n, nk.k
+	d := a.Value.Len() / n
+	words := (d + 63) / 64
+	nk.codes = append(nk.codes[:0], make([]uint64, n*words)...)
+	codes := nk.codes
+	for i := 0; i < n; i++ {
+		row := a.Value.Data[i*d : (i+1)*d]
+		c := codes[i*words : (i+1)*words]
+		for j, v := range row {
+			if v > 0 {
+				c[j/64] |= 1 << (j % 64)
+			}
+		}
+	}
+	for i := 0; i < n; i++ {
+		ci := codes[i*words : (i+1)*words]
+		for j := i; j < n; j++ {
+			cj := codes[j*words : (j+1)*words]
+			h := 0
+			for w := range ci {
+				h += bits.OnesCount64(ci[w] ^ cj[w])
+			}
+			k[i*n+j] += float64(d - h)
+		}
+	}
+}
+
+// logDet is NASWOT's score: log |det K|.
+func (nk *nwotKernel) logDet() float64 {
+	n, k := nk.n, nk.k
 	for i := 0; i < n; i++ {
 		for j := 0; j < i; j++ {
 			k[i*n+j] = k[j*n+i]
 		}
 	}
 	logdet, _ := mat.LogDet(mat.NewDense(n, n, k))
-	return logdet, nil
+	return logdet
 }
 
 // graspStep is the relative change of the weights in GraSP's central

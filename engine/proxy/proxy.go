@@ -258,6 +258,10 @@ func Score(s *spec.Spec, ps []Proxy, cfg Config) ([]float64, error) {
 					return nil, err
 				}
 				sc.gates = slices.Contains(ps, GraSP)
+				// NASWOT shares the pass only if it runs anyway.
+				sc.nwot = slices.Contains(ps, NASWOT) && slices.ContainsFunc(ps, func(p Proxy) bool {
+					return p == SNIP || p == GradNorm || p == Fisher || p == GraSP
+				})
 			}
 			v, err = sc.score(p)
 		}
@@ -303,9 +307,11 @@ type scorer struct {
 	x      *tensor.Tensor
 	labels []int
 	tape   *ag.Tape
-	// gates makes the cross-entropy pass record its gates, for GraSP.
-	gates bool
-	ce    *cePass // SNIP, GradNorm, Fisher and GraSP share one backward pass
+	// gates makes the cross-entropy pass record its gates, for GraSP, and
+	// nwot makes it take NASWOT's codes.
+	gates, nwot bool
+	ce          *cePass       // SNIP, GradNorm, Fisher and GraSP share one backward pass
+	relu        func(*ag.Var) // a ReLU hook for lossGrad's pass
 }
 
 // cePass is what the proxies take from one cross-entropy gradient at the
@@ -317,6 +323,7 @@ type cePass struct {
 	ws    []*ag.Var
 	g     [][]float32
 	gates *ag.Gates
+	nwot  *nwotKernel // if asked for
 }
 
 // cePass runs the cross-entropy forward and backward pass, once.
@@ -329,10 +336,21 @@ func (sc *scorer) cePass() (*cePass, error) {
 	if sc.gates {
 		gates = &ag.Gates{}
 	}
-	if _, err := sc.lossGrad(&l, gates); err != nil {
+	var nwot *nwotKernel
+	if sc.nwot {
+		x, _, err := sc.batch()
+		if err != nil {
+			return nil, err
+		}
+		nwot = newNWOTKernel(x.Shape[0])
+		sc.relu = nwot.add
+	}
+	_, err := sc.lossGrad(&l, gates)
+	sc.relu = nil
+	if err != nil {
 		return nil, err
 	}
-	ce := &cePass{fisher: fisherOf(&l), ws: unique(l.w), gates: gates}
+	ce := &cePass{fisher: fisherOf(&l), ws: unique(l.w), gates: gates, nwot: nwot}
 	for _, w := range ce.ws {
 		var q float64
 		for i, v := range w.Value.Data {
@@ -432,6 +450,12 @@ func (sc *scorer) lossGrad(l *layers, g *ag.Gates) (float32, error) {
 	if l != nil {
 		*l = layers{}
 		sc.tape.Hooks = l.hooks()
+	}
+	if sc.relu != nil {
+		if sc.tape.Hooks == nil {
+			sc.tape.Hooks = &ag.Hooks{}
+		}
+		sc.tape.Hooks.ReLU = sc.relu
 	}
 	if g != nil {
 		if sc.tape.Hooks == nil {
