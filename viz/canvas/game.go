@@ -46,6 +46,10 @@ type Game struct {
 	// OnSelect, if set, is called from Update when a chart's point is
 	// clicked, with its index among the scene's points and its label.
 	OnSelect func(index int, label string)
+	// OnHover, if set, is called from Update once a change of the hovered
+	// point (its index, or -1 for none) has been painted and presented: the
+	// tooltip is on screen, or gone.
+	OnHover func(index int)
 
 	// Options tune the layout; Scale is set from the device scale factor.
 	Options layout.Options
@@ -60,22 +64,23 @@ type Game struct {
 	scale float64 // device pixels per CSS pixel, from Layout
 
 	// What is on show, owned by Update and Draw.
-	chart     *layout.Chart // of the scene painted, if a chart
-	chartOf   *scene.Scene
-	hover     int          // dot under the cursor, or -1
-	cursor    layout.Point // last cursor position, device pixels
-	sel       int          // point whose cell is open, or -1
-	selScene  *scene.Scene // the scene sel indexes
-	detail    *layout.Detail
-	base      *ebiten.Image // the painted view without the hover overlay
-	baseKey   viewKey
-	painted   viewKey
-	paintedH  int // hover painted
-	announced viewKey
-	drawn     Drawn // what to report for painted
-	vs        []ebiten.Vertex
-	is        []uint16
-	touches   []ebiten.TouchID
+	chart      *layout.Chart // of the scene painted, if a chart
+	chartOf    *scene.Scene
+	hover      int          // dot under the cursor, or -1
+	cursor     layout.Point // last cursor position, device pixels
+	sel        int          // point whose cell is open, or -1
+	selScene   *scene.Scene // the scene sel indexes
+	detail     *layout.Detail
+	base       *ebiten.Image // the painted view without the hover overlay
+	baseKey    viewKey
+	painted    viewKey
+	paintedH   int // hover painted
+	announced  viewKey
+	announcedH int   // hover reported to OnHover
+	drawn      Drawn // what to report for painted
+	vs         []ebiten.Vertex
+	is         []uint16
+	touches    []ebiten.TouchID
 }
 
 // viewKey names a view: the scene generation (or the selection's), whether a
@@ -89,7 +94,7 @@ var _ ebiten.LayoutFer = (*Game)(nil)
 
 // NewGame returns a Game showing the placeholder.
 func NewGame() *Game {
-	return &Game{scale: 1, hover: -1, sel: -1, painted: viewKey{gen: -1}, announced: viewKey{gen: -1}}
+	return &Game{scale: 1, hover: -1, sel: -1, painted: viewKey{gen: -1}, announced: viewKey{gen: -1}, paintedH: -1, announcedH: -1}
 }
 
 // SetScene replaces the scene on show and schedules a frame to draw it.
@@ -132,8 +137,8 @@ func isChart(s *scene.Scene) bool {
 }
 
 // Update handles the pointer and keys, and reports a newly painted view to
-// OnDrawn. It runs in the frame after the one that painted it, so the view is
-// on screen by then.
+// OnDrawn and a newly painted hover to OnHover. It runs in the frame after
+// the one that painted them, so they are on screen by then.
 func (g *Game) Update() error {
 	gen, s, _ := g.current()
 	if g.sel >= 0 && s != g.selScene && !(isChart(s) && s.Kind == g.selScene.Kind && s.Title == g.selScene.Title) {
@@ -144,6 +149,12 @@ func (g *Game) Update() error {
 		g.announced = g.painted
 		if g.OnDrawn != nil {
 			g.OnDrawn(g.drawn)
+		}
+	}
+	if g.paintedH != g.announcedH {
+		g.announcedH = g.paintedH
+		if g.OnHover != nil {
+			g.OnHover(g.paintedH)
 		}
 	}
 	return nil
@@ -213,7 +224,7 @@ func (g *Game) closeCell() {
 func (g *Game) Draw(screen *ebiten.Image) {
 	gen, s, err := g.current()
 	b := screen.Bounds()
-	if g.painted != g.announced {
+	if g.painted != g.announced || g.paintedH != g.announcedH {
 		ebiten.ScheduleFrame() // Update has yet to report the last paint
 	}
 	key := viewKey{gen: gen, sel: -1, w: b.Dx(), h: b.Dy()}
@@ -244,7 +255,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	if g.chart != nil && g.sel < 0 && g.hover >= 0 {
 		g.tooltip(screen, g.chart, g.hover)
 	}
-	if key != g.painted {
+	if key != g.painted || g.hover != g.paintedH {
 		ebiten.ScheduleFrame() // so that Update reports it
 	}
 	g.painted, g.paintedH = key, g.hover

@@ -19,6 +19,8 @@
 //	{type: "canvas-selected", index: 3, label: "..."}      a chart's point was clicked; if it has a
 //	                       cell, a canvas-drawn of kind "cell" follows, and one of the chart's
 //	                       kind when the user goes back
+//	{type: "canvas-hover", index: 3}                       the hovered point changed and the change is on
+//	                       screen: its tooltip shows, or with index -1 no tooltip does
 package main
 
 import (
@@ -31,6 +33,7 @@ func main() {
 	g := canvas.NewGame()
 	g.OnDrawn = drawn
 	g.OnSelect = selected
+	g.OnHover = func(index int) { post(map[string]any{"type": "canvas-hover", "index": index}) }
 	js.Global().Call("addEventListener", "message", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		receive(g, args[0].Get("data"))
 		return nil
