@@ -23,6 +23,12 @@ import (
 	"nasbook/notebook"
 )
 
+// patience is the deadline for what an idle machine does at once (a DOM
+// read, a click, a message, a frame): a machine busy with other work may
+// take many seconds, and the tests wait for the condition, never a fixed
+// time, so a generous deadline costs nothing when things go well.
+const patience = 2 * time.Minute
+
 var (
 	setupOnce sync.Once
 	baseURL   string
@@ -82,7 +88,7 @@ func page(t *testing.T) context.Context {
 	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
 	}
-	eval[any](t, ctx, `window.nasbook.ready()`, 60*time.Second)
+	eval[any](t, ctx, `window.nasbook.ready()`, patience)
 	return ctx
 }
 
@@ -118,15 +124,15 @@ type cellState struct {
 func runCell(t *testing.T, ctx context.Context, src string) cellResult {
 	t.Helper()
 	b, _ := json.Marshal(src)
-	return eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 60*time.Second)
+	return eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, patience)
 }
 
 // TestDefaultNotebook runs the default notebook with Run all and holds each
 // code cell's text to what the native run prints for the same notebook.
 func TestDefaultNotebook(t *testing.T) {
 	ctx := page(t)
-	eval[any](t, ctx, `window.nasbook.runAll()`, 120*time.Second)
-	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, 5*time.Second)
+	eval[any](t, ctx, `window.nasbook.runAll()`, 5*time.Minute)
+	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, patience)
 
 	f, err := os.Open(filepath.Join(root(t), "assets/notebooks/intro.ipynb"))
 	if err != nil {
@@ -164,20 +170,18 @@ func TestDefaultNotebook(t *testing.T) {
 		}
 	}
 	// The histogram cell's figure is drawn as SVG by the figure worker.
-	n := eval[int](t, ctx, `new Promise(resolve => {
-		const deadline = Date.now() + 60000;
+	if _, err := evalErr[int](ctx, `new Promise(resolve => {
 		(function poll() {
 			const n = document.querySelectorAll('.output img[src^="data:image/svg"], .output img[src^="blob:"], .output svg').length;
-			if (n > 0 || Date.now() > deadline) resolve(n); else setTimeout(poll, 100);
+			if (n > 0) resolve(n); else setTimeout(poll, 100);
 		})();
-	})`, 70*time.Second)
-	if n == 0 {
-		t.Error("no SVG figure in the page after running the default notebook")
+	})`, patience); err != nil {
+		t.Errorf("no SVG figure in the page after running the default notebook: %v", err)
 	}
 	// NASBOOK_SCREENSHOT=docs/screenshot.png refreshes the README's picture.
 	if out := os.Getenv("NASBOOK_SCREENSHOT"); out != "" {
-		eval[any](t, ctx, `(document.querySelectorAll('.cell')[1].scrollIntoView(), true)`, 5*time.Second)
-		time.Sleep(500 * time.Millisecond)
+		eval[any](t, ctx, `(document.querySelectorAll('.cell')[1].scrollIntoView(), true)`, patience)
+		eval[any](t, ctx, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))`, patience)
 		b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err != nil {
 			t.Fatal(err)
@@ -215,44 +219,46 @@ fmt.Println("finished", sum)`
 		return m ? Number(m[1]) : 0; })()`
 	waitFor := func(what, js string) {
 		t.Helper()
-		if _, err := evalErr[bool](ctx, `new Promise(resolve => { (function poll() { if (`+js+`) resolve(true); else setTimeout(poll, 10); })(); })`, 60*time.Second); err != nil {
+		if _, err := evalErr[bool](ctx, `new Promise(resolve => { (function poll() { if (`+js+`) resolve(true); else setTimeout(poll, 10); })(); })`, patience); err != nil {
 			t.Fatalf("waiting for %s: %v", what, err)
 		}
 	}
 	pause := func() {
 		t.Helper()
 		waitFor("a few steps", step+` >= 3`)
-		eval[any](t, ctx, `(document.querySelector('#pause').click(), true)`, time.Second)
+		eval[any](t, ctx, `(document.querySelector('#pause').click(), true)`, patience)
 		waitFor("the pause", `document.querySelector('#pause').textContent.includes('Resume')`)
 	}
-	eval[any](t, ctx, `(window.__work = window.nasbook.runCell(`+string(b)+`), true)`, 5*time.Second)
+	eval[any](t, ctx, `(window.__work = window.nasbook.runCell(`+string(b)+`), true)`, patience)
 	pause()
-	at := eval[float64](t, ctx, step, time.Second)
+	at := eval[float64](t, ctx, step, patience)
+	// Nothing may happen while paused: watch for a second (steps come about
+	// every 10 ms on an idle machine).
 	time.Sleep(time.Second)
-	if later := eval[float64](t, ctx, step, time.Second); later != at || at >= 300 {
+	if later := eval[float64](t, ctx, step, patience); later != at || at >= 300 {
 		t.Fatalf("paused at step %v of 300, a second later at %v", at, later)
 	}
-	if badge := eval[string](t, ctx, `document.querySelector('.cell[data-state="running"] .state-badge').textContent`, time.Second); badge != "paused" {
+	if badge := eval[string](t, ctx, `document.querySelector('.cell[data-state="running"] .state-badge').textContent`, patience); badge != "paused" {
 		t.Errorf("the paused cell's badge says %q", badge)
 	}
-	if status := eval[string](t, ctx, `document.querySelector('#kernel-status').textContent`, time.Second); status != "Kernel paused" {
+	if status := eval[string](t, ctx, `document.querySelector('#kernel-status').textContent`, patience); status != "Kernel paused" {
 		t.Errorf("the kernel status says %q while paused", status)
 	}
-	eval[any](t, ctx, `(document.querySelector('#pause').click(), true)`, time.Second)
-	got := eval[cellResult](t, ctx, `window.__work`, 2*time.Minute)
+	eval[any](t, ctx, `(document.querySelector('#pause').click(), true)`, patience)
+	got := eval[cellResult](t, ctx, `window.__work`, 5*time.Minute)
 	if got.Error != nil || !strings.Contains(got.Text, "step 300\nfinished ") {
 		t.Fatalf("after Resume the cell ended with %q, error %v", got.Text, deref(got.Error))
 	}
-	if p := eval[string](t, ctx, `document.querySelector('#pause').textContent + (document.querySelector('#pause').disabled ? ' disabled' : '')`, time.Second); p != "⏸ Pause disabled" {
+	if p := eval[string](t, ctx, `document.querySelector('#pause').textContent + (document.querySelector('#pause').disabled ? ' disabled' : '')`, patience); p != "⏸ Pause disabled" {
 		t.Errorf("after the cell the Pause button is %q", p)
 	}
 	t.Logf("paused at step %v of 300", at)
 
 	// Paused, then stopped.
-	eval[any](t, ctx, `(window.__work = window.nasbook.runCell(`+string(b)+`), true)`, 5*time.Second)
+	eval[any](t, ctx, `(window.__work = window.nasbook.runCell(`+string(b)+`), true)`, patience)
 	pause()
-	eval[any](t, ctx, `(document.querySelector('#stop').click(), true)`, time.Second)
-	stopped := eval[cellResult](t, ctx, `window.__work`, 30*time.Second)
+	eval[any](t, ctx, `(document.querySelector('#stop').click(), true)`, patience)
+	stopped := eval[cellResult](t, ctx, `window.__work`, patience)
 	if stopped.Error == nil || !strings.Contains(*stopped.Error, "Stopped") {
 		t.Errorf("a paused cell stopped ended with error %v", deref(stopped.Error))
 	}
@@ -264,9 +270,9 @@ func TestStopEndsARunawayCell(t *testing.T) {
 	ctx := page(t)
 	runCell(t, ctx, "kept := 41")
 	// Start the runaway cell without waiting for it.
-	eval[any](t, ctx, `(window.__loop = window.nasbook.runCell("for {\n}"), true)`, 5*time.Second)
+	eval[any](t, ctx, `(window.__loop = window.nasbook.runCell("for {\n}"), true)`, patience)
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		const c = window.nasbook.cells(); if (c[c.length-1].state === "running") resolve(true); else setTimeout(poll, 20); })(); })`, 30*time.Second)
+		const c = window.nasbook.cells(); if (c[c.length-1].state === "running") resolve(true); else setTimeout(poll, 20); })(); })`, patience)
 	time.Sleep(300 * time.Millisecond) // it is spinning now
 	// Click Stop and time how long the page takes to mark the cell stopped.
 	ms := eval[float64](t, ctx, `new Promise(resolve => {
@@ -276,20 +282,20 @@ func TestStopEndsARunawayCell(t *testing.T) {
 			const c = window.nasbook.cells(); const last = c[c.length-1];
 			if (last.state === "error") resolve(performance.now() - t0); else setTimeout(poll, 5);
 		})();
-	})`, 10*time.Second)
+	})`, patience)
 	t.Logf("Stop ended the runaway cell after %.0f ms", ms)
 	if ms > 1000 {
 		t.Errorf("Stop took %.0f ms to end the cell, want under 1 s", ms)
 	}
-	loop := eval[cellResult](t, ctx, `window.__loop`, 10*time.Second)
+	loop := eval[cellResult](t, ctx, `window.__loop`, patience)
 	if loop.Error == nil || !strings.Contains(*loop.Error, "Stopped") {
 		t.Errorf("the stopped cell's error is %v, want it to say it was stopped", deref(loop.Error))
 	}
-	banner := eval[string](t, ctx, `document.querySelector('#banners').innerText`, 5*time.Second)
+	banner := eval[string](t, ctx, `document.querySelector('#banners').innerText`, patience)
 	if !strings.Contains(strings.ToLower(banner), "reset") && !strings.Contains(strings.ToLower(banner), "restart") {
 		t.Errorf("no notice that the state was reset; banners say %q", banner)
 	}
-	eval[any](t, ctx, `window.nasbook.ready()`, 60*time.Second)
+	eval[any](t, ctx, `window.nasbook.ready()`, patience)
 	got := runCell(t, ctx, "import \"fmt\"\nfmt.Println(\"after stop\")")
 	if got.Error != nil || got.Text != "after stop\n" {
 		t.Errorf("cell after Stop: text %q error %v", got.Text, deref(got.Error))
@@ -299,7 +305,7 @@ func TestStopEndsARunawayCell(t *testing.T) {
 	if got.Error == nil {
 		t.Errorf("a variable survived the reset: %q", got.Text)
 	}
-	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, 5*time.Second)
+	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, patience)
 	found := false
 	for _, c := range cells {
 		found = found || c.Source == "kept := 41"
@@ -322,7 +328,7 @@ func TestPanicShowsErrorAndLine(t *testing.T) {
 			t.Errorf("error %q lacks %q", *got.Error, want)
 		}
 	}
-	state := eval[string](t, ctx, `(() => { const c = window.nasbook.cells(); return c[c.length-1].state })()`, 5*time.Second)
+	state := eval[string](t, ctx, `(() => { const c = window.nasbook.cells(); return c[c.length-1].state })()`, patience)
 	if state != "error" {
 		t.Errorf("panicking cell state %q, want error", state)
 	}
@@ -338,22 +344,23 @@ func TestShowDrawsOnCanvas(t *testing.T) {
 	ctx := page(t)
 	// Wait for the canvas to be ready, then take a picture of it empty.
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		if (document.querySelector('#canvas-panel').dataset.ready === "true") resolve(true); else setTimeout(poll, 50); })(); })`, 60*time.Second)
-	before := screenshot(t, ctx)
+		if (document.querySelector('#canvas-panel').dataset.ready === "true") resolve(true); else setTimeout(poll, 50); })(); })`, patience)
+	before := settledShot(t, ctx)
 	eval[any](t, ctx, `(window.__drawn = new Promise(resolve => window.addEventListener('message', e => {
-		if (e.data && e.data.type === 'canvas-drawn') resolve(e.data); })), true)`, 5*time.Second)
+		if (e.data && e.data.type === 'canvas-drawn') resolve(e.data); })), true)`, patience)
 	got := runCell(t, ctx, "import \"nasbook/nb\"\nnb.Show(\"|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|\")")
 	if got.Error != nil {
 		t.Fatal(*got.Error)
 	}
-	drawn := eval[map[string]any](t, ctx, `window.__drawn`, 30*time.Second)
+	drawn := eval[map[string]any](t, ctx, `window.__drawn`, patience)
 	if drawn["kind"] != "cell" {
 		t.Errorf("canvas drew %v, want a cell", drawn)
 	}
-	time.Sleep(200 * time.Millisecond) // let the frame reach the compositor
-	after := screenshot(t, ctx)
-	ink := inkFraction(after)
-	changed := changedFraction(before, after)
+	var ink, changed float64
+	after := shotUntil(t, ctx, "the cell", func(img image.Image) bool {
+		ink, changed = inkFraction(img), changedFraction(before, img)
+		return ink >= 0.01 && changed >= 0.01
+	})
 	t.Logf("canvas after Show: %.1f%% ink, %.1f%% of pixels changed", 100*ink, 100*changed)
 	if ink < 0.01 || changed < 0.01 {
 		t.Errorf("the canvas looks blank after Show: %.2f%% ink, %.2f%% changed", 100*ink, 100*changed)
@@ -363,7 +370,7 @@ func TestShowDrawsOnCanvas(t *testing.T) {
 
 func screenshot(t *testing.T, ctx context.Context) image.Image {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	c, cancel := context.WithTimeout(ctx, patience)
 	defer cancel()
 	b, err := chromedp.Run(c, chromedp.Screenshot(chromedp.CSS("#canvas")))
 	if err != nil {
@@ -466,8 +473,8 @@ func TestMNISTLessonTrainsInTheBrowser(t *testing.T) {
 			if (st === "done" || st === "error") resolve({progress: seen, ms: performance.now() - t0});
 			else setTimeout(poll, 100);
 		})();
-	})`, 10*time.Minute)
-	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, 5*time.Second)
+	})`, 20*time.Minute)
+	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, patience)
 	train := cells[3]
 	t.Logf("the training cell ran in %.1f s; progress values seen: %v\n%s", r.Ms/1000, r.Progress, train.Text)
 	if train.State != "done" {
@@ -494,7 +501,7 @@ func TestGoroutinePanicRestartsTheKernel(t *testing.T) {
 	if got.Error == nil || !strings.Contains(*got.Error, "in a goroutine") {
 		t.Errorf("error %v, want it to carry the goroutine's panic", deref(got.Error))
 	}
-	eval[any](t, ctx, `window.nasbook.ready()`, 60*time.Second)
+	eval[any](t, ctx, `window.nasbook.ready()`, patience)
 	got = runCell(t, ctx, "40 + 2")
 	if got.Error != nil || got.Text != "42\n" {
 		t.Errorf("after the crash: text %q error %v", got.Text, deref(got.Error))
@@ -514,11 +521,11 @@ func TestMemoryExhaustionRestartsTheKernel(t *testing.T) {
 	if !strings.Contains(*got.Error, "out of memory") {
 		t.Errorf("the error does not say the kernel ran out of memory: %.300s", *got.Error)
 	}
-	eval[any](t, ctx, `window.nasbook.ready()`, 60*time.Second)
+	eval[any](t, ctx, `window.nasbook.ready()`, patience)
 	if r := runCell(t, ctx, "6 * 7"); r.Error != nil || r.Text != "42\n" {
 		t.Errorf("after the allocation: text %q error %v", r.Text, deref(r.Error))
 	}
-	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, 5*time.Second)
+	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, patience)
 	if len(cells) < 2 || cells[len(cells)-3].Source != "kept := 1" && cells[len(cells)-4].Source != "kept := 1" {
 		found := false
 		for _, c := range cells {
@@ -541,7 +548,7 @@ func openLesson(t *testing.T, ctx context.Context, file string, cell int, want s
 		const s = document.querySelector('#lessons');
 		if (s.querySelector('option[value="' + `+string(f)+` + '"]')) {
 			s.value = `+string(f)+`; s.dispatchEvent(new Event('change')); resolve(true);
-		} else setTimeout(poll, 50); })(); })`, 30*time.Second)
+		} else setTimeout(poll, 50); })(); })`, patience)
 	return eval[string](t, ctx, fmt.Sprintf(`new Promise(resolve => { (function poll() {
-		const c = window.nasbook.cells(); if (c.length > %d && c[%d].source.includes(%s)) resolve(c[%d].source); else setTimeout(poll, 50); })(); })`, cell, cell, w, cell), 30*time.Second)
+		const c = window.nasbook.cells(); if (c.length > %d && c[%d].source.includes(%s)) resolve(c[%d].source); else setTimeout(poll, 50); })(); })`, cell, cell, w, cell), patience)
 }

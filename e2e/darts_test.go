@@ -23,16 +23,16 @@ import (
 func TestDARTSAnimatesCanvas(t *testing.T) {
 	ctx := page(t)
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		if (document.querySelector('#canvas-panel').dataset.ready === "true") resolve(true); else setTimeout(poll, 50); })(); })`, 60*time.Second)
+		if (document.querySelector('#canvas-panel').dataset.ready === "true") resolve(true); else setTimeout(poll, 50); })(); })`, patience)
 	eval[any](t, ctx, `(window.__draws = [], window.addEventListener('message', e => {
-		if (e.data && e.data.type === 'canvas-drawn') window.__draws.push({t: performance.now(), title: e.data.title || ""}); }), true)`, 5*time.Second)
+		if (e.data && e.data.type === 'canvas-drawn') window.__draws.push({t: performance.now(), title: e.data.title || ""}); }), true)`, patience)
 	src := "import (\n\t\"fmt\"\n\n\t\"nasbook/nb\"\n)\n\n" +
 		"d := nb.Shapes(1000, 12, 0, 1)\n" +
 		"r := nb.DARTS(nb.DARTSConfig{Data: d, Epochs: 10, Seed: 1, Quiet: true})\n" +
 		"fmt.Printf(\"%.1f %d %s\\n\", r.Seconds, r.Updates, r.Genotype)"
 	b, _ := json.Marshal(src)
 	start := time.Now()
-	got := eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 240*time.Second)
+	got := eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 10*time.Minute)
 	wall := time.Since(start)
 	if got.Error != nil {
 		t.Fatal(*got.Error)
@@ -45,12 +45,12 @@ func TestDARTSAnimatesCanvas(t *testing.T) {
 	if timed := os.Getenv("NASBOOK_CANVAS_GAP") != ""; secs <= 0 || timed && float64(updates)/secs < 2 {
 		t.Errorf("the search sent %d scenes in %.1f s, want two a second or more", updates, secs)
 	}
-	time.Sleep(300 * time.Millisecond) // the last scenes reach the canvas
+	canvasSettled(t, ctx) // the last scenes reach the canvas
 	type draw struct {
 		T     float64 `json:"t"`
 		Title string  `json:"title"`
 	}
-	draws := eval[[]draw](t, ctx, `window.__draws`, 5*time.Second)
+	draws := eval[[]draw](t, ctx, `window.__draws`, patience)
 	var ts []float64
 	for _, d := range draws {
 		if strings.Contains(d.Title, "· step ") {

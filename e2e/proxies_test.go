@@ -36,7 +36,7 @@ func openPage(t *testing.T, query string) context.Context {
 	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
 	}
-	eval[any](t, ctx, `window.nasbook.ready()`, 60*time.Second)
+	eval[any](t, ctx, `window.nasbook.ready()`, patience)
 	return ctx
 }
 
@@ -48,7 +48,7 @@ func uploadAndOpenLesson(t *testing.T, ctx context.Context) string {
 		t.Fatal(err)
 	}
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		if (document.body.textContent.includes('Uploaded accuracy-200ep.csv')) resolve(true); else setTimeout(poll, 50); })(); })`, 30*time.Second)
+		if (document.body.textContent.includes('Uploaded accuracy-200ep.csv')) resolve(true); else setTimeout(poll, 50); })(); })`, patience)
 	return openLesson(t, ctx, "proxies.ipynb", 1, "nb.Proxies(")
 }
 
@@ -70,7 +70,7 @@ func TestProxiesLessonInTheBrowser(t *testing.T) {
 	}
 	start := time.Now()
 	b, _ := json.Marshal(src)
-	r := eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 5*time.Minute)
+	r := eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 15*time.Minute)
 	t.Logf("the lesson cell ran in %.1f s:\n%s", time.Since(start).Seconds(), r.Text)
 	if r.Error != nil {
 		t.Fatalf("the lesson cell failed: %s", *r.Error)
@@ -110,7 +110,7 @@ fmt.Printf("%%.4f archs/s %%v\n", float64(len(archs))/time.Since(t0).Seconds(), 
 		runCell(t, ctx, `import "nasbook/nb"
 nb.Proxies(nb.SampleNB201(1, 1), "synflow")`)
 		b, _ := json.Marshal(src)
-		r := eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 10*time.Minute)
+		r := eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 20*time.Minute)
 		if r.Error != nil {
 			t.Fatalf("%d workers: %s", workers, *r.Error)
 		}
@@ -156,9 +156,9 @@ for _, p := range s.Names {
 		t.Fatal(err)
 	}
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		if (document.body.textContent.includes('Uploaded data_batch_1.bin')) resolve(true); else setTimeout(poll, 50); })(); })`, 30*time.Second)
+		if (document.body.textContent.includes('Uploaded data_batch_1.bin')) resolve(true); else setTimeout(poll, 50); })(); })`, patience)
 	b, _ := json.Marshal(src)
-	got := eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 5*time.Minute)
+	got := eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 15*time.Minute)
 	if got.Error != nil {
 		t.Fatalf("the cell failed: %s", *got.Error)
 	}

@@ -36,10 +36,10 @@ func TestScriptsInTheBrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 			name, _ := json.Marshal(filepath.Base(f))
-			eval[any](t, ctx, `(window.nasbook.load(`+buf.String()+`, `+string(name)+`), true)`, 10*time.Second)
-			eval[any](t, ctx, `window.nasbook.restart()`, 60*time.Second) // a fresh kernel for each script
-			eval[any](t, ctx, `window.nasbook.runAll()`, 5*time.Minute)
-			cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, 5*time.Second)
+			eval[any](t, ctx, `(window.nasbook.load(`+buf.String()+`, `+string(name)+`), true)`, patience)
+			eval[any](t, ctx, `window.nasbook.restart()`, patience) // a fresh kernel for each script
+			eval[any](t, ctx, `window.nasbook.runAll()`, 15*time.Minute)
+			cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, patience)
 			var got strings.Builder
 			for i, c := range cells {
 				if c.Type != "code" {
@@ -62,7 +62,7 @@ func TestScriptsInTheBrowser(t *testing.T) {
 func TestScriptLessonsInTheMenu(t *testing.T) {
 	ctx := page(t)
 	src := openLesson(t, ctx, "../build/lessons/nb201_extra_op.ipynb", 1, "DefineCellSpace")
-	if n := eval[int](t, ctx, `document.querySelector('#lessons').options.length`, 5*time.Second); n < 9 {
+	if n := eval[int](t, ctx, `document.querySelector('#lessons').options.length`, patience); n < 9 {
 		t.Errorf("%d entries in the Lessons menu", n)
 	}
 	if strings.Contains(src, "//go:build") || strings.Contains(src, "package main") {

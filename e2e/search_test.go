@@ -25,13 +25,13 @@ func TestSearchLessonInTheBrowser(t *testing.T) {
 	}
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
 		const t = document.body.textContent;
-		if (t.includes('accuracy-200ep.csv') && t.includes('latency-help-ms.csv')) resolve(true); else setTimeout(poll, 50); })(); })`, 30*time.Second)
+		if (t.includes('accuracy-200ep.csv') && t.includes('latency-help-ms.csv')) resolve(true); else setTimeout(poll, 50); })(); })`, patience)
 	eval[any](t, ctx, `(window.__pareto = new Promise(resolve => window.addEventListener('message', e => {
-		if (e.data && e.data.type === 'canvas-drawn' && e.data.kind === 'pareto') resolve(e.data); })), true)`, 5*time.Second)
+		if (e.data && e.data.type === 'canvas-drawn' && e.data.kind === 'pareto') resolve(e.data); })), true)`, patience)
 	openLesson(t, ctx, "search.ipynb", 3, "CompareSearch")
 	start := time.Now()
-	eval[any](t, ctx, `window.nasbook.runAll()`, 10*time.Minute)
-	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, 5*time.Second)
+	eval[any](t, ctx, `window.nasbook.runAll()`, 20*time.Minute)
+	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, patience)
 	var text strings.Builder
 	for i, c := range cells {
 		if c.Error != nil {
@@ -47,8 +47,8 @@ func TestSearchLessonInTheBrowser(t *testing.T) {
 			t.Errorf("the lesson printed no %q", want)
 		}
 	}
-	if n := eval[int](t, ctx, `document.querySelectorAll('.output img.output-svg').length`, 5*time.Second); n == 0 {
+	if n := eval[int](t, ctx, `document.querySelectorAll('.output img.output-svg').length`, patience); n == 0 {
 		t.Error("no figure drawn")
 	}
-	eval[any](t, ctx, `window.__pareto`, 30*time.Second)
+	eval[any](t, ctx, `window.__pareto`, patience)
 }

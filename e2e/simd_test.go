@@ -181,7 +181,7 @@ func TestSIMDKernelsInChromium(t *testing.T) {
 		Kernels string `json:"kernels"`
 		Reason  string `json:"reason"`
 	}
-	tctx, tcancel := context.WithTimeout(ctx, 2*time.Minute)
+	tctx, tcancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer tcancel()
 	res, err := browser.Eval[result](tctx, `window.testDone`)
 	if err != nil {
@@ -199,7 +199,7 @@ func TestSIMDKernelsInChromium(t *testing.T) {
 // page says so.
 func TestPageNamesSIMDKernels(t *testing.T) {
 	ctx := page(t)
-	info := eval[string](t, ctx, `document.querySelector('#kernel-info').textContent`, 5*time.Second)
+	info := eval[string](t, ctx, `document.querySelector('#kernel-info').textContent`, patience)
 	if !strings.Contains(info, "kernels: wasm-simd") {
 		t.Errorf("#kernel-info says %q, want it to name the wasm-simd kernels", info)
 	}

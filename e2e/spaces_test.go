@@ -3,7 +3,6 @@ package e2e
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestEverySpaceInTheBrowser: a cell samples, mutates, draws and costs an
@@ -11,7 +10,7 @@ import (
 func TestEverySpaceInTheBrowser(t *testing.T) {
 	ctx := page(t)
 	eval[any](t, ctx, `(window.__kinds = [], window.addEventListener('message', e => {
-		if (e.data && e.data.type === 'canvas-drawn') window.__kinds.push(e.data.kind + ":" + (e.data.title || "")); }), true)`, 5*time.Second)
+		if (e.data && e.data.type === 'canvas-drawn') window.__kinds.push(e.data.kind + ":" + (e.data.title || "")); }), true)`, patience)
 	got := runCell(t, ctx, `import (
 	"fmt"
 	"nasbook/nb"
@@ -32,10 +31,10 @@ for _, name := range []string{"nb201", "darts", "mobilenet", "transformer"} {
 			t.Errorf("no line for %s in %q", name, got.Text)
 		}
 	}
-	kinds := eval[[]string](t, ctx, `new Promise(resolve => { const t0 = Date.now(); (function poll() {
-		if (window.__kinds.length >= 1 || Date.now() - t0 > 20000) resolve(window.__kinds); else setTimeout(poll, 100); })(); })`, 30*time.Second)
-	t.Logf("canvas drew: %v\n%s", kinds, got.Text)
-	if len(kinds) == 0 {
-		t.Error("the canvas drew nothing")
+	kinds, err := evalErr[[]string](ctx, `new Promise(resolve => { (function poll() {
+		if (window.__kinds.length >= 1) resolve(window.__kinds); else setTimeout(poll, 100); })(); })`, patience)
+	if err != nil {
+		t.Errorf("the canvas drew nothing: %v", err)
 	}
+	t.Logf("canvas drew: %v\n%s", kinds, got.Text)
 }
