@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"image"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -71,7 +72,7 @@ func (r repeatReader) Read(p []byte) (int, error) {
 // sources is the notebook's cell sources, to see that it did not change.
 func sources(t *testing.T, ctx context.Context) string {
 	t.Helper()
-	return eval[string](t, ctx, `JSON.stringify(window.nasbook.cells().map(c => c.source))`, 5*time.Second)
+	return eval[string](t, ctx, `JSON.stringify(window.nasbook.cells().map(c => c.source))`, patience)
 }
 
 // openHash sets the page's hash to a share link and waits until the link was
@@ -85,7 +86,7 @@ func openHash(t *testing.T, ctx context.Context, hash string) string {
 		(function poll() {
 			if (location.hash === "") resolve(document.querySelector('#banners').innerText); else setTimeout(poll, 20);
 		})();
-	})`, 60*time.Second)
+	})`, patience)
 }
 
 // TestOversizeShareLinks: a link longer than a link may be is refused before
@@ -174,7 +175,7 @@ func TestShareLinkCarriesNoOutputs(t *testing.T) {
 	if r := runCell(t, ctx, "import \"fmt\"\nfmt.Println(\"output-that-stays-home\")"); r.Error != nil {
 		t.Fatal(*r.Error)
 	}
-	link := eval[string](t, ctx, `window.nasbook.shareLink()`, 10*time.Second)
+	link := eval[string](t, ctx, `window.nasbook.shareLink()`, patience)
 	i := strings.Index(link, "#nb=")
 	if i < 0 {
 		t.Fatalf("link %.80q has no #nb=", link)
@@ -200,17 +201,17 @@ func TestShareLinkCarriesNoOutputs(t *testing.T) {
 			{"output_type":"display_data","data":{"text/html":"<b>smuggled html</b>"},"metadata":{}}]},
 		{"cell_type":"markdown","source":"# Title","attachments":{"a.png":{"image/png":"AAAA"}}}]}`
 	msg := openHash(t, ctx, deflateLink(t, strings.NewReader(withOutputs)))
-	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, 5*time.Second)
+	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, patience)
 	if len(cells) != 2 || cells[0].Source != "1 + 1" || cells[1].Source != "# Title" {
 		t.Fatalf("the link opened %+v (%q)", cells, msg)
 	}
 	if cells[0].Text != "" || cells[0].Error != nil {
 		t.Errorf("the opened link's cell shows outputs: %q", cells[0].Text)
 	}
-	if n := eval[int](t, ctx, `document.querySelectorAll('#cells .output-item').length`, 5*time.Second); n != 0 {
+	if n := eval[int](t, ctx, `document.querySelectorAll('#cells .output-item').length`, patience); n != 0 {
 		t.Errorf("%d outputs rendered from a link", n)
 	}
-	nb := eval[string](t, ctx, `JSON.stringify(window.nasbook.notebook())`, 5*time.Second)
+	nb := eval[string](t, ctx, `JSON.stringify(window.nasbook.notebook())`, patience)
 	if strings.Contains(nb, "smuggled") || strings.Contains(nb, "attachments") {
 		t.Errorf("the notebook opened from a link keeps outputs or attachments: %.300s", nb)
 	}
@@ -260,11 +261,11 @@ func TestSanitizerBlocksRemoteLoadsAndOverlays(t *testing.T) {
 			`{"cell_type":"code","metadata":{},"source":"","execution_count":1,"outputs":[{"output_type":"display_data","metadata":{},"data":{"text/html":`+string(html)+`,"text/plain":"html"}}]}`)
 	}
 	nb := `{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[` + strings.Join(cells, ",") + `]}`
-	eval[any](t, ctx, `(window.nasbook.load(`+nb+`, "hostile.ipynb"), true)`, 10*time.Second)
+	eval[any](t, ctx, `(window.nasbook.load(`+nb+`, "hostile.ipynb"), true)`, patience)
 	// Every rendered image has settled (loaded or failed) before the probe is asked.
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
 		const imgs = [...document.querySelectorAll('#cells img')];
-		if (document.querySelectorAll('#cells .markdown-rendered').length >= `+fmt.Sprint(len(cases))+` && imgs.every(i => i.complete)) resolve(true); else setTimeout(poll, 50); })(); })`, 20*time.Second)
+		if (document.querySelectorAll('#cells .markdown-rendered').length >= `+fmt.Sprint(len(cases))+` && imgs.every(i => i.complete)) resolve(true); else setTimeout(poll, 50); })(); })`, patience)
 	time.Sleep(time.Second) // absence of requests: give any that were started time to arrive
 
 	type report struct {
@@ -307,7 +308,7 @@ func TestSanitizerBlocksRemoteLoadsAndOverlays(t *testing.T) {
 			notes: root.querySelectorAll('.blocked-image').length,
 			links: root.querySelectorAll('a#t-link[href="https://example.org/"][target="_blank"][rel~="noopener"]').length,
 			hidden: getComputedStyle(document.body).display === 'none'};
-	})()`, 10*time.Second)
+	})()`, patience)
 	if n := hits.Load(); n != 0 {
 		t.Errorf("the page asked the probe server %d times:%s", n, paths.Load())
 	}
@@ -339,7 +340,7 @@ func loadTitled(t *testing.T, ctx context.Context, title string) {
 	name, _ := json.Marshal(title + ".ipynb")
 	eval[any](t, ctx, `(window.nasbook.load({"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[
 		{"cell_type":"markdown","metadata":{},"source":`+string(md)+`},{"cell_type":"code","metadata":{},"outputs":[],"execution_count":null,"source":`+string(src)+`}]},
-		`+string(name)+`), true)`, 10*time.Second)
+		`+string(name)+`), true)`, patience)
 }
 
 // TestHistoryRestoresFiveNotebooks: opening notebooks one after another keeps
@@ -356,7 +357,7 @@ func TestHistoryRestoresFiveNotebooks(t *testing.T) {
 		ReplacedAt string `json:"replacedAt"`
 		Reason     string `json:"reason"`
 	}
-	hist := eval[[]entry](t, ctx, `window.nasbook.history()`, 5*time.Second)
+	hist := eval[[]entry](t, ctx, `window.nasbook.history()`, patience)
 	if len(hist) < 6 {
 		t.Fatalf("history has %d entries after six replacements: %+v", len(hist), hist)
 	}
@@ -371,15 +372,15 @@ func TestHistoryRestoresFiveNotebooks(t *testing.T) {
 	}
 	// The menu lists them; choosing the fourth (Notebook 2) restores it.
 	items := eval[[]string](t, ctx, `(document.querySelector('#history-menu > summary').click(),
-		[...document.querySelectorAll('#history-list .history-item')].map(b => b.innerText.replace(/\s+/g, ' ')))`, 5*time.Second)
+		[...document.querySelectorAll('#history-list .history-item')].map(b => b.innerText.replace(/\s+/g, ' ')))`, patience)
 	if len(items) < 5 || !strings.Contains(items[3], "Notebook 2") || !strings.Contains(items[3], "replaced at") {
 		t.Fatalf("the History menu lists %q", items)
 	}
-	eval[any](t, ctx, `(document.querySelectorAll('#history-list .history-item')[3].click(), true)`, 5*time.Second)
+	eval[any](t, ctx, `(document.querySelectorAll('#history-list .history-item')[3].click(), true)`, patience)
 	if got := sources(t, ctx); !strings.Contains(got, "Notebook 2") {
 		t.Fatalf("after restoring Notebook 2 the notebook is %s", got)
 	}
-	hist = eval[[]entry](t, ctx, `window.nasbook.history()`, 5*time.Second)
+	hist = eval[[]entry](t, ctx, `window.nasbook.history()`, patience)
 	if hist[0].Title != "Notebook 6" || hist[0].Reason != "a restore" {
 		t.Errorf("the notebook replaced by the restore is not first in the history: %+v", hist[0])
 	}
@@ -392,8 +393,8 @@ func TestHistoryRestoresFiveNotebooks(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Reload()); err != nil {
 		t.Fatal(err)
 	}
-	eval[any](t, ctx, `window.nasbook.ready()`, 60*time.Second)
-	if n := eval[int](t, ctx, `window.nasbook.history().length`, 5*time.Second); n < 5 {
+	eval[any](t, ctx, `window.nasbook.ready()`, patience)
+	if n := eval[int](t, ctx, `window.nasbook.history().length`, patience); n < 5 {
 		t.Errorf("after a reload the history has %d entries", n)
 	}
 }
@@ -407,20 +408,20 @@ const inViewport = `(el => { const r = el.getBoundingClientRect(); return r.widt
 func TestFailingSaveSaysSo(t *testing.T) {
 	ctx := page(t)
 	eval[any](t, ctx, `(window.__setItem = Storage.prototype.setItem,
-		Storage.prototype.setItem = function () { throw new DOMException("The quota has been exceeded.", "QuotaExceededError"); }, true)`, 5*time.Second)
-	eval[any](t, ctx, `(window.nasbook.runCell("y := 2"), window.scrollTo(0, 1e7), true)`, 5*time.Second)
+		Storage.prototype.setItem = function () { throw new DOMException("The quota has been exceeded.", "QuotaExceededError"); }, true)`, patience)
+	eval[any](t, ctx, `(window.nasbook.runCell("y := 2"), window.scrollTo(0, 1e7), true)`, patience)
 	msg := eval[string](t, ctx, `new Promise(resolve => { (function poll() {
 		const s = document.querySelector('#save-status'), b = document.querySelector('#banners .banner-error[data-key="storage"]');
-		if (s.dataset.state === "failed" && b) resolve(s.textContent + " | " + b.innerText); else setTimeout(poll, 50); })(); })`, 30*time.Second)
+		if (s.dataset.state === "failed" && b) resolve(s.textContent + " | " + b.innerText); else setTimeout(poll, 50); })(); })`, patience)
 	if !strings.Contains(msg, "Not saved") || !strings.Contains(msg, "was not saved") || !strings.Contains(msg, "storage for this page is full") {
 		t.Errorf("a failing save says %q", msg)
 	}
-	if !eval[bool](t, ctx, inViewport+`(document.querySelector('#banners .banner-error')) && `+inViewport+`(document.querySelector('#save-status'))`, 5*time.Second) {
+	if !eval[bool](t, ctx, inViewport+`(document.querySelector('#banners .banner-error')) && `+inViewport+`(document.querySelector('#save-status'))`, patience) {
 		t.Error("the failure is not in view while the page is scrolled to its end")
 	}
-	eval[any](t, ctx, `(Storage.prototype.setItem = window.__setItem, window.nasbook.runCell("z := 3"), true)`, 5*time.Second)
+	eval[any](t, ctx, `(Storage.prototype.setItem = window.__setItem, window.nasbook.runCell("z := 3"), true)`, patience)
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		if (document.querySelector('#save-status').dataset.state === "saved" && !document.querySelector('#banners .banner-error[data-key="storage"]')) resolve(true); else setTimeout(poll, 50); })(); })`, 30*time.Second)
+		if (document.querySelector('#save-status').dataset.state === "saved" && !document.querySelector('#banners .banner-error[data-key="storage"]')) resolve(true); else setTimeout(poll, 50); })(); })`, patience)
 }
 
 // TestNoticesLeaveByThemselves: a notice (after an upload, after opening a
@@ -450,7 +451,7 @@ func TestNoticesLeaveByThemselves(t *testing.T) {
 			const panel = document.querySelector('#canvas-panel').getBoundingClientRect();
 			const first = document.querySelector('#cells section.cell').getBoundingClientRect();
 			resolve({timeout: Number(b.dataset.timeout), clear: r.bottom <= bar.bottom && panel.top >= bar.bottom && first.top >= bar.bottom});
-		})(); })`, 30*time.Second)
+		})(); })`, patience)
 		if s.Timeout <= 0 || s.Timeout > 15000 {
 			t.Errorf("the %s notice leaves after %v ms", key, s.Timeout)
 		}
@@ -459,7 +460,7 @@ func TestNoticesLeaveByThemselves(t *testing.T) {
 		}
 		start := time.Now()
 		eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-			if (!document.querySelector('#banners .banner[data-key="`+key+`"]')) resolve(true); else setTimeout(poll, 50); })(); })`, 40*time.Second)
+			if (!document.querySelector('#banners .banner[data-key="`+key+`"]')) resolve(true); else setTimeout(poll, 50); })(); })`, patience)
 		t.Logf("the %s notice left after %v (its time: %v ms)", key, time.Since(start).Round(100*time.Millisecond), s.Timeout)
 	}
 }
@@ -469,13 +470,13 @@ func TestNoticesLeaveByThemselves(t *testing.T) {
 func TestLessonClearsTheCanvas(t *testing.T) {
 	ctx := page(t)
 	recordCanvas(t, ctx)
-	blank := screenshot(t, ctx)
+	blank := settledShot(t, ctx)
 	got := runCell(t, ctx, "import \"nasbook/nb\"\nnb.Show(\"|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|\")")
 	if got.Error != nil {
 		t.Fatal(*got.Error)
 	}
 	_, at := awaitCanvas(t, ctx, 0, "canvas-drawn", "cell")
-	drawn, _ := untilChanged(t, ctx, blank, [2]float64{200, 200}, func(c float64) bool { return c > 0.01 })
+	drawn := shotUntil(t, ctx, "the cell", func(img image.Image) bool { return changedFraction(blank, img) > 0.01 })
 	if changedFraction(blank, drawn) < 0.01 {
 		t.Fatal("the canvas did not change after nb.Show")
 	}
@@ -484,18 +485,13 @@ func TestLessonClearsTheCanvas(t *testing.T) {
 	// The notice about the lesson takes room above the canvas while it is up; the canvas is
 	// compared at the size it had empty, once the notice has left.
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		if (!document.querySelector('#banners').children.length) resolve(true); else setTimeout(poll, 50); })(); })`, 40*time.Second)
-	var after = drawn
-	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(100 * time.Millisecond) {
-		if after = screenshot(t, ctx); changedFraction(blank, after) < 0.005 {
-			break
-		}
-	}
+		if (!document.querySelector('#banners').children.length) resolve(true); else setTimeout(poll, 50); })(); })`, patience)
+	after := shotUntil(t, ctx, "the empty canvas", func(img image.Image) bool { return changedFraction(blank, img) < 0.005 })
 	if c := changedFraction(blank, after); c >= 0.005 {
 		t.Errorf("after opening a lesson %.1f%% of the canvas differs from its empty state", 100*c)
 		saveShot(t, "lesson-canvas", after)
 	}
-	if caption := eval[string](t, ctx, `document.querySelector('#canvas-caption').textContent`, 5*time.Second); caption != "" {
+	if caption := eval[string](t, ctx, `document.querySelector('#canvas-caption').textContent`, patience); caption != "" {
 		t.Errorf("the canvas caption still says %q", caption)
 	}
 }
@@ -507,7 +503,7 @@ func narrowPage(t *testing.T) context.Context {
 	if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(800, 900)); err != nil {
 		t.Fatal(err)
 	}
-	eval[any](t, ctx, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))`, 5*time.Second)
+	eval[any](t, ctx, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))`, patience)
 	return ctx
 }
 
@@ -526,7 +522,7 @@ func TestHeaderIsOneLineWhenNarrow(t *testing.T) {
 			.filter(e => e.getClientRects().length && !e.closest('.menu-panel')).map(e => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2));
 		const right = Math.max(...[...bar.querySelectorAll('.bar *')].filter(e => e.getClientRects().length && !e.closest('.menu-panel')).map(e => e.getBoundingClientRect().right));
 		return {height: bar.getBoundingClientRect().height, tops, right};
-	})()`, 5*time.Second)
+	})()`, patience)
 	t.Logf("header at 800 px: %.0f px high, %d controls, rightmost edge at %.0f px", h.Height, len(h.Tops), h.Right)
 	if h.Height > 60 {
 		t.Errorf("the header is %.0f px high at 800 px wide, want one line (at most 60 px)", h.Height)
@@ -560,8 +556,8 @@ func TestCanvasBesideTheCellWhenNarrow(t *testing.T) {
 		}
 		cells = append(cells, `{"cell_type":"`+typ+`","metadata":{},"source":`+src+`,"outputs":[],"execution_count":null}`)
 	}
-	eval[any](t, ctx, `(window.nasbook.load({"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[`+strings.Join(cells, ",")+`]}, "long.ipynb"), true)`, 10*time.Second)
-	eval[any](t, ctx, `(document.querySelectorAll('#cells section.cell')[2].querySelector('.run-cell').click(), true)`, 5*time.Second)
+	eval[any](t, ctx, `(window.nasbook.load({"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[`+strings.Join(cells, ",")+`]}, "long.ipynb"), true)`, patience)
+	eval[any](t, ctx, `(document.querySelectorAll('#cells section.cell')[2].querySelector('.run-cell').click(), true)`, patience)
 	awaitCanvas(t, ctx, 0, "canvas-drawn", "cell")
 	type geometry struct {
 		Dock        string  `json:"dock"`
@@ -582,7 +578,7 @@ func TestCanvasBesideTheCellWhenNarrow(t *testing.T) {
 		return {dock: document.querySelector('#layout').dataset.dock, cellBottom: cells[2].getBoundingClientRect().bottom + y,
 			outputEnd: out.bottom + y, panelTop: panel.top + y, panelBottom: panel.bottom + y, nextTop: cells[3].getBoundingClientRect().top + y,
 			pageHeight: document.documentElement.scrollHeight, inView: panel.top < innerHeight && panel.bottom > 0};
-	})()`, 10*time.Second)
+	})()`, patience)
 	t.Logf("at 800 px: %+v", g)
 	if g.Dock != "pinned" {
 		t.Errorf("the canvas is docked %q at 800 px, want pinned", g.Dock)
@@ -602,7 +598,7 @@ func TestCanvasBesideTheCellWhenNarrow(t *testing.T) {
 		window.scrollTo(0, 1e7);
 		await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
 		return document.querySelector('#layout').dataset.dock === 'float' && `+inViewport+`(document.querySelector('#canvas-panel'));
-	})()`, 10*time.Second)
+	})()`, patience)
 	if !in {
 		t.Error("the floating canvas is not in the window at the page's end")
 	}
@@ -663,7 +659,7 @@ func TestShareLinkReaderOnMutations(t *testing.T) {
 			}
 		}
 		return r;
-	})()`, 120*time.Second)
+	})()`, 5*time.Minute)
 	t.Logf("%d damaged links: %d opened, %d refused with a reason", len(links), got.Opened, got.Errors)
 	if len(got.Other) > 0 {
 		t.Errorf("%d links threw something else than the reader's error: %q", len(got.Other), got.Other[:min(5, len(got.Other))])
