@@ -286,6 +286,8 @@ func TestSanitizerBlocksRemoteLoadsAndOverlays(t *testing.T) {
 			for (const a of el.attributes) {
 				if (/^(src|srcset|href|xlink:href|poster|background|data)$/.test(a.name) && /^(https?:)?\/\/127\./.test(a.value) && el.tagName !== 'A') remote.push(el.tagName + ' ' + a.name);
 				if (/url\(\s*['"]?(?!#)/i.test(a.value)) remote.push(el.tagName + ' ' + a.name + '=' + a.value);
+				// What the sanitiser leaves, whether or not a Content-Security-Policy would apply it.
+				if (a.name === 'style' && /position\s*:\s*(fixed|sticky|absolute)/i.test(a.value)) styles.push(el.tagName + ' style=' + a.value);
 			}
 			const cs = getComputedStyle(el);
 			if (/url\(/.test(cs.backgroundImage)) styles.push(el.tagName + ' background ' + cs.backgroundImage);
@@ -388,6 +390,15 @@ func TestHistoryRestoresFiveNotebooks(t *testing.T) {
 		if h.Title == "Notebook 2" {
 			t.Errorf("the restored notebook is still listed")
 		}
+	}
+	// A new notebook keeps the one it replaces too.
+	eval[any](t, ctx, `(document.querySelector('#new-notebook').click(), true)`, patience)
+	if got := sources(t, ctx); got != `[""]` {
+		t.Errorf("a new notebook holds %s", got)
+	}
+	hist = eval[[]entry](t, ctx, `window.nasbook.history()`, patience)
+	if hist[0].Title != "Notebook 2" || hist[0].Reason != "a new notebook" {
+		t.Errorf("after New notebook the history starts with %+v", hist[0])
 	}
 	// The history outlives a reload.
 	if _, err := chromedp.Run(ctx, chromedp.Reload()); err != nil {

@@ -752,6 +752,15 @@ class App {
     return true;
   }
 
+  /** Replaces the notebook with an empty one; the current one joins the history. */
+  newNotebook() {
+    const nb = new Notebook();
+    nb.cells = [newCell("code")];
+    this.replaceNotebook(nb, "untitled.ipynb", { keepPrevious: true, reason: "a new notebook", message: "Started a new notebook." });
+    const first = this.views.get(nb.cells[0].id);
+    if (first) first.focusEditor();
+  }
+
   async fetchDefault() {
     const resp = await fetch(DEFAULT_NOTEBOOK, { cache: "no-cache" });
     if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
@@ -895,6 +904,7 @@ class App {
     $("#download").addEventListener("click", () => this.download());
     $("#share").addEventListener("click", () => this.share());
     $("#reset").addEventListener("click", () => this.resetToDefault());
+    $("#new-notebook").addEventListener("click", () => this.newNotebook());
     this.wireLessons();
     const open = $("#open");
     open.addEventListener("change", async () => {
