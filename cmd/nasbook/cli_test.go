@@ -240,3 +240,50 @@ func FuzzReadLatencyTable(f *testing.F) {
 		}
 	})
 }
+
+// capture runs f with standard output and error going to files it returns.
+func capture(t *testing.T, f func()) (stdout, stderr string) {
+	t.Helper()
+	d := t.TempDir()
+	o, _ := os.Create(filepath.Join(d, "stdout"))
+	e, _ := os.Create(filepath.Join(d, "stderr"))
+	oldO, oldE := os.Stdout, os.Stderr
+	os.Stdout, os.Stderr = o, e
+	defer func() { os.Stdout, os.Stderr = oldO, oldE }()
+	f()
+	o.Close()
+	e.Close()
+	ob, _ := os.ReadFile(o.Name())
+	eb, _ := os.ReadFile(e.Name())
+	return string(ob), string(eb)
+}
+
+// nasbook, nasbook -h, nasbook help and nasbook help <command> print usage;
+// an unknown command or a wrong flag is exit status 2 with what was wrong.
+func TestHelp(t *testing.T) {
+	for _, c := range []struct {
+		args     []string
+		status   int
+		out, err string
+	}{
+		{nil, 2, "", "usage: nasbook <command>"},
+		{[]string{"-h"}, 0, "usage: nasbook <command>", ""},
+		{[]string{"--help"}, 0, "  score    score architectures", ""},
+		{[]string{"help"}, 0, "  search   search a space", ""},
+		{[]string{"help", "search"}, 0, "darts, darts2, gdas, spos", ""},
+		{[]string{"help", "score"}, 0, "jacob_cov", ""},
+		{[]string{"search", "-h"}, 0, "-max-skips", ""},
+		{[]string{"search", "-strategy", "gdas", "-h"}, 0, "-budget", ""},
+		{[]string{"cost", "-h"}, 0, "DARTS_V2", ""},
+		{[]string{"help", "frob"}, 2, "", `unknown command "frob"`},
+		{[]string{"frob"}, 2, "", `nasbook: unknown command "frob"`},
+		{[]string{"score", "-batch", "x"}, 2, "", "Run 'nasbook help score' for its usage."},
+		{[]string{"search", "-seeds", "0"}, 1, "", "nasbook search: -seeds 0: want 1 or more"},
+	} {
+		var status int
+		out, err := capture(t, func() { status = nasbook(c.args) })
+		if status != c.status || !strings.Contains(out, c.out) || !strings.Contains(err, c.err) {
+			t.Errorf("nasbook %v: status %d\nstdout:\n%s\nstderr:\n%s", c.args, status, out, err)
+		}
+	}
+}
