@@ -133,6 +133,21 @@ func TestOversizeShareLinks(t *testing.T) {
 	if got := sources(t, ctx); got != `["1 + 1"]` {
 		t.Errorf("a good link after the bad ones opened %s (%q)", got, msg)
 	}
+
+	// The page makes no link it would refuse to open: too much source (3 MB of one letter), or
+	// sources that do not compress below the link's length (1.5 MB of random letters).
+	for _, c := range []struct{ source, want string }{
+		{`"x".repeat(3 << 20)`, "more than a link may hold"},
+		{`(() => { const u = new Uint8Array(1536 << 10); let x = 1; for (let i = 0; i < u.length; i++) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; u[i] = 97 + (x >>> 16) % 26; } return new TextDecoder().decode(u); })()`, "the link would be"},
+	} {
+		err := eval[string](t, ctx, `(async () => {
+			window.nasbook.load({nbformat: 4, metadata: {}, cells: [{cell_type: "code", metadata: {}, outputs: [], source: `+c.source+`}]}, "big.ipynb");
+			try { await window.nasbook.shareLink(); return "made a link"; } catch (e) { return e.message; }
+		})()`, patience)
+		if !strings.Contains(err, c.want) || !strings.Contains(err, "download the notebook instead") {
+			t.Errorf("making a link of %.40s: %q", c.source, err)
+		}
+	}
 }
 
 // TestMalformedShareLinks: each malformed link opens nothing, says what is
