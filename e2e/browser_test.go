@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/png"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -368,11 +370,18 @@ func TestShowDrawsOnCanvas(t *testing.T) {
 	}
 }
 
+// screenshot is the canvas as it is on screen: the viewport, cropped to the
+// canvas's frame. (A screenshot of the element itself, chromedp.Screenshot,
+// captures beyond the viewport, which resizes the page for a moment: the
+// canvas lays its view out again at another size, and on a busy machine the
+// picture can catch that view, where no dot is under the mouse.)
 func screenshot(t *testing.T, ctx context.Context) image.Image {
 	t.Helper()
+	r := eval[[4]float64](t, ctx, `(() => { const r = document.querySelector('#canvas').getBoundingClientRect();
+		return [r.left, r.top, r.right, r.bottom]; })()`, patience)
 	c, cancel := context.WithTimeout(ctx, patience)
 	defer cancel()
-	b, err := chromedp.Run(c, chromedp.Screenshot(chromedp.CSS("#canvas")))
+	b, err := chromedp.Run(c, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +389,11 @@ func screenshot(t *testing.T, ctx context.Context) image.Image {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return img
+	// Screenshots are in device pixels; headless Chromium's scale is 1.
+	box := image.Rect(int(math.Round(r[0])), int(math.Round(r[1])), int(math.Round(r[2])), int(math.Round(r[3]))).Intersect(img.Bounds())
+	out := image.NewRGBA(image.Rect(0, 0, box.Dx(), box.Dy()))
+	draw.Draw(out, out.Bounds(), img, box.Min, draw.Src)
+	return out
 }
 
 // inkFraction is the share of pixels that differ clearly from the image's
