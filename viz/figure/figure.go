@@ -20,6 +20,7 @@ const (
 	KindHistogram Kind = "histogram" // Series[0].Y binned; X unused
 	KindLine      Kind = "line"      // one line per series through (X[i], Y[i])
 	KindScatter   Kind = "scatter"   // one point set per series
+	KindPanels    Kind = "panels"    // small multiples: Panels in a grid of Columns
 )
 
 // Spec is one figure.
@@ -29,7 +30,12 @@ type Spec struct {
 	XLabel string   `json:"xlabel,omitempty"`
 	YLabel string   `json:"ylabel,omitempty"`
 	Bins   int      `json:"bins,omitempty"` // histogram; 0 chooses
-	Series []Series `json:"series"`
+	Series []Series `json:"series,omitempty"`
+	// Panels are the figures of a KindPanels figure, drawn row by row in
+	// Columns columns (0 means 3) on shared axis ranges, with one legend (of
+	// the first panel's series); they may not hold panels themselves.
+	Panels  []Spec `json:"panels,omitempty"`
+	Columns int    `json:"columns,omitempty"`
 }
 
 // Series is one named set of points; Name labels it in the legend when there
@@ -47,6 +53,22 @@ type Series struct {
 func (s *Spec) Validate() error {
 	switch s.Kind {
 	case KindHistogram, KindLine, KindScatter:
+	case KindPanels:
+		if len(s.Panels) == 0 {
+			return fmt.Errorf("figure: panels %q has no panels", s.Title)
+		}
+		if s.Columns < 0 {
+			return fmt.Errorf("figure: panels %q has %d columns", s.Title, s.Columns)
+		}
+		for i := range s.Panels {
+			if s.Panels[i].Kind == KindPanels {
+				return fmt.Errorf("figure: panels %q: panel %d holds panels", s.Title, i)
+			}
+			if err := s.Panels[i].Validate(); err != nil {
+				return fmt.Errorf("figure: panels %q: panel %d: %w", s.Title, i, err)
+			}
+		}
+		return nil
 	default:
 		return fmt.Errorf("figure: unknown kind %q", s.Kind)
 	}

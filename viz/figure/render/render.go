@@ -31,6 +31,91 @@ func SVG(s *figure.Spec) ([]byte, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
+	if s.Kind == figure.KindPanels {
+		return panels(s)
+	}
+	p, err := plotOf(s)
+	if err != nil {
+		return nil, err
+	}
+	// vgsvg directly rather than plot.WriterTo, which links every format's
+	// backend (PDF, EPS, LaTeX, raster).
+	c := vgsvg.New(Width, Height)
+	p.Draw(draw.New(c))
+	return svgBytes(c)
+}
+
+func svgBytes(c *vgsvg.Canvas) ([]byte, error) {
+	var b bytes.Buffer
+	if _, err := c.WriteTo(&b); err != nil {
+		return nil, fmt.Errorf("figure: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// PanelHeight is the height of one row of a panels figure.
+const PanelHeight = 2.2 * vg.Inch
+
+// panels draws s's panels in a grid, every panel on the same axis ranges,
+// the first with a legend, under the figure's title.
+func panels(s *figure.Spec) ([]byte, error) {
+	cols := s.Columns
+	if cols == 0 {
+		cols = 3
+	}
+	cols = min(cols, len(s.Panels))
+	rows := (len(s.Panels) + cols - 1) / cols
+	ps := make([][]*plot.Plot, rows)
+	for i := range ps {
+		ps[i] = make([]*plot.Plot, cols)
+	}
+	var xmin, xmax, ymin, ymax = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for i := range s.Panels {
+		p, err := plotOf(&s.Panels[i])
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			p.Legend = plot.NewLegend()
+		}
+		p.Title.TextStyle.Font.Size = vg.Points(11)
+		xmin, xmax = math.Min(xmin, p.X.Min), math.Max(xmax, p.X.Max)
+		ymin, ymax = math.Min(ymin, p.Y.Min), math.Max(ymax, p.Y.Max)
+		ps[i/cols][i%cols] = p
+	}
+	for _, row := range ps {
+		for _, p := range row {
+			if p != nil {
+				p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
+			}
+		}
+	}
+	const titleH = 0.4 * vg.Inch
+	h := vg.Length(rows)*PanelHeight + titleH
+	c := vgsvg.New(Width*1.4, h)
+	dc := draw.New(c)
+	if s.Title != "" {
+		st := plot.New().Title.TextStyle
+		st.Font.Size = vg.Points(14)
+		st.XAlign, st.YAlign = draw.XCenter, draw.YTop
+		dc.FillText(st, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Points(6)}, s.Title)
+	}
+	body := dc
+	body.Max.Y -= titleH
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(6), PadY: vg.Points(6), PadTop: vg.Points(2), PadBottom: vg.Points(2), PadLeft: vg.Points(4), PadRight: vg.Points(8)}
+	cs := plot.Align(ps, tiles, body)
+	for i, row := range ps {
+		for j, p := range row {
+			if p != nil {
+				p.Draw(cs[i][j])
+			}
+		}
+	}
+	return svgBytes(c)
+}
+
+// plotOf builds the plot of a histogram, line or scatter spec.
+func plotOf(s *figure.Spec) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = s.Title
 	p.Title.TextStyle.Font.Size = vg.Points(14)
@@ -69,15 +154,7 @@ func SVG(s *figure.Spec) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("figure: %s %q: %w", s.Kind, s.Title, err)
 	}
-	// vgsvg directly rather than plot.WriterTo, which links every format's
-	// backend (PDF, EPS, LaTeX, raster).
-	c := vgsvg.New(Width, Height)
-	p.Draw(draw.New(c))
-	var b bytes.Buffer
-	if _, err := c.WriteTo(&b); err != nil {
-		return nil, fmt.Errorf("figure: %w", err)
-	}
-	return b.Bytes(), nil
+	return p, nil
 }
 
 // addBands shades the band of each series that has one, in the colour

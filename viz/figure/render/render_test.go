@@ -88,3 +88,32 @@ func TestBand(t *testing.T) {
 		t.Errorf("a band of the wrong length: %v", err)
 	}
 }
+
+// TestPanels draws small multiples: one panel per edge, a shared y range,
+// one legend.
+func TestPanels(t *testing.T) {
+	x := []float64{1, 2, 3}
+	panel := func(title string, y0, y1 float64) figure.Spec {
+		return figure.Spec{Kind: figure.KindLine, Title: title, Series: []figure.Series{
+			{Name: "skip_connect", X: x, Y: []float64{0.2, y0, y1}}, {Name: "nor_conv_3x3", X: x, Y: []float64{0.2, 0.2, 0.1}}}}
+	}
+	s := &figure.Spec{Kind: figure.KindPanels, Title: "weights by epoch", Columns: 2,
+		Panels: []figure.Spec{panel("edge 0-1", 0.3, 0.5), panel("edge 0-2", 0.4, 0.9), panel("edge 1-2", 0.1, 0.05)}}
+	b, err := SVG(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSVG(t, b, "weights by epoch", "edge 0-1", "edge 0-2", "edge 1-2")
+	if n := strings.Count(string(b), ">skip_connect<"); n != 1 {
+		t.Errorf("the legend's skip_connect appears %d times, want once", n)
+	}
+	for _, bad := range []*figure.Spec{
+		{Kind: figure.KindPanels, Title: "empty"},
+		{Kind: figure.KindPanels, Title: "nested", Panels: []figure.Spec{*s}},
+		{Kind: figure.KindPanels, Title: "bad panel", Panels: []figure.Spec{{Kind: figure.KindLine}}},
+	} {
+		if _, err := SVG(bad); err == nil {
+			t.Errorf("%s: no error", bad.Title)
+		}
+	}
+}
