@@ -4,7 +4,8 @@
 // {type:"ping"}), {type:"canvas-drawn", kind, title} after drawing one, and
 // {type:"canvas-selected", index, label} when a chart's point is clicked. Scenes sent before it
 // is ready are not lost: the last one is kept and sent on canvas-ready, also after the iframe
-// reloads.
+// reloads. The page's Presentation mode is passed on as {type:"presentation", on} (and again on every
+// canvas-ready), so the canvas sets its labels at projector sizes.
 
 const PING_EVERY_MS = 500;
 const PING_FOR_MS = 120_000;
@@ -17,6 +18,7 @@ export class CanvasBridge {
     this.ready = false;
     this.lastScene = null;
     this.pending = false;
+    this.presentation = false;
     this._pinger = null;
     window.addEventListener("message", (e) => this._onMessage(e));
     iframe.addEventListener("load", () => {
@@ -49,6 +51,7 @@ export class CanvasBridge {
       const first = !this.ready;
       this.ready = true;
       clearInterval(this._pinger);
+      this._post({ type: "presentation", on: this.presentation });
       if (this.pending && this.lastScene) this._flush();
       if (first && this.hooks.onReady) this.hooks.onReady();
     } else if (msg.type === "canvas-drawn") {
@@ -61,6 +64,12 @@ export class CanvasBridge {
   _flush() {
     this.pending = false;
     this._post({ type: "scene", scene: this.lastScene });
+  }
+
+  /** Tells the canvas whether the page is in Presentation mode. */
+  setPresentation(on) {
+    this.presentation = !!on;
+    if (this.ready) this._post({ type: "presentation", on: this.presentation });
   }
 
   /** Shows a scene (the JSON object of a scene output), now or once the canvas is ready. */

@@ -935,6 +935,7 @@ class App {
     const setPresentation = (on) => {
       document.documentElement.classList.toggle("presentation", on);
       presentation.setAttribute("aria-pressed", String(on));
+      this.canvas.setPresentation(on);
       requestAnimationFrame(() => this.relayout());
     };
     setPresentation(!!prefs.presentation);

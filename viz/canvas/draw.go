@@ -43,6 +43,12 @@ func (g *Game) paint(dst *ebiten.Image, s *scene.Scene, err error) Drawn {
 	w, h := float64(b.Dx()), float64(b.Dy())
 	o := g.Options
 	o.Scale = g.scale
+	g.mu.Lock()
+	if g.presentation {
+		o.MinLabelSize = max(o.MinLabelSize, PresentationLabels)
+		o.MaxLabelSize = max(o.MaxLabelSize, 32)
+	}
+	g.mu.Unlock()
 	g.chart, g.chartOf, g.detail = nil, nil, nil
 	switch {
 	case err != nil:
@@ -52,8 +58,9 @@ func (g *Game) paint(dst *ebiten.Image, s *scene.Scene, err error) Drawn {
 		g.message(dst, "", Placeholder, muted)
 		return Drawn{}
 	case s.Kind == scene.KindCell:
-		g.cell(dst, layout.Compute(s.Title, s.Cell, w, h, &g.fonts, o))
-		return Drawn{Kind: string(s.Kind), Title: s.Title}
+		l := layout.Compute(s.Title, s.Cell, w, h, &g.fonts, o)
+		g.cell(dst, l)
+		return Drawn{Kind: string(s.Kind), Title: s.Title, LabelSize: l.LabelSize() / g.scale}
 	case isChart(s):
 		c := layout.ComputeChart(s, w, h, &g.fonts, o)
 		g.chart, g.chartOf = c, s
@@ -115,6 +122,9 @@ func (g *Game) cell(dst *ebiten.Image, l *layout.Layout) {
 		fill(dst, e.Arrow[:], c)
 	}
 	for i, e := range l.Edges {
+		if e.Label.S == "" {
+			continue // named in the legend
+		}
 		if e.Bundle == 1 {
 			// A lone edge's label: a pill in the edge's colour.
 			c := fade(e.Color, max(e.Alpha, 0.5))
@@ -130,11 +140,24 @@ func (g *Game) cell(dst *ebiten.Image, l *layout.Layout) {
 	for _, n := range l.Nodes {
 		rounded(dst, n.Box, n.Box.Dy()/4, nodeFill, layout.Ink, 2*g.scale)
 	}
+	for _, it := range l.Legend {
+		c := it.Color
+		if it.None {
+			c = fade(c, 0.6)
+		}
+		rounded(dst, it.Swatch, it.Swatch.Dy()/5, c, c, 0)
+	}
 	// The text layer.
 	if l.Title.S != "" {
 		g.text(dst, l.Title, layout.Ink)
 	}
+	for _, it := range l.Legend {
+		g.text(dst, it.Label, layout.Ink)
+	}
 	for _, e := range l.Edges {
+		if e.Label.S == "" {
+			continue
+		}
 		if e.Bundle == 1 {
 			g.text(dst, e.Label, fade(layout.Ink, max(e.Alpha, 0.6)))
 		} else {

@@ -21,6 +21,9 @@ type Drawn struct {
 	// Points are the centres of a chart's dots, in the order of the scene's
 	// points, in CSS pixels of the canvas; nil for other views.
 	Points [][2]float64
+	// LabelSize is the font size of a cell's labels in CSS pixels; 0 for
+	// other views.
+	LabelSize float64
 }
 
 // Game is the ebiten game of the canvas: it shows the latest scene, an error,
@@ -54,11 +57,12 @@ type Game struct {
 	// Options tune the layout; Scale is set from the device scale factor.
 	Options layout.Options
 
-	mu    sync.Mutex
-	scene *scene.Scene
-	err   error
-	gen   int  // counts SetScene and SetError calls
-	left  bool // the pointer left the canvas
+	mu           sync.Mutex
+	scene        *scene.Scene
+	err          error
+	gen          int  // counts SetScene, SetError and SetPresentation calls
+	left         bool // the pointer left the canvas
+	presentation bool
 
 	fonts fonts
 	scale float64 // device pixels per CSS pixel, from Layout
@@ -103,6 +107,24 @@ func (g *Game) SetScene(s *scene.Scene) {
 	g.mu.Lock()
 	g.scene, g.err = s, nil
 	g.gen++
+	g.mu.Unlock()
+	ebiten.ScheduleFrame()
+}
+
+// PresentationLabels is the smallest label size, in CSS pixels, of a cell
+// in Presentation mode: legible from the back of a classroom.
+const PresentationLabels = 18
+
+// SetPresentation sets Presentation mode, in which labels are at least
+// PresentationLabels CSS pixels (the picture shrinks around them, rather
+// than them with it), and repaints.
+func (g *Game) SetPresentation(on bool) {
+	g.mu.Lock()
+	changed := g.presentation != on
+	g.presentation = on
+	if changed {
+		g.gen++
+	}
 	g.mu.Unlock()
 	ebiten.ScheduleFrame()
 }

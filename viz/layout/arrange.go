@@ -14,11 +14,12 @@ import (
 // has v < 0 (above in Horizontal, left in Vertical). transpose turns (u, v)
 // into screen (x, y) for Vertical; for Horizontal they already are.
 type arrangement struct {
-	or    Orientation
-	size  float64 // of labels
-	nodes []Node
-	edges []Edge
-	bbox  Rect // of everything, in screen orientation
+	or     Orientation
+	size   float64 // of labels
+	nodes  []Node
+	edges  []Edge
+	legend []LegendItem
+	bbox   Rect // of everything, in screen orientation
 }
 
 // bundle is the edges joining one pair of nodes, drawn side by side. A bundle
@@ -55,6 +56,11 @@ func arrange(c *scene.Cell, m Measurer, size float64, or Orientation, scale floa
 	rowH := lh + 0.5*pad                // a label row
 	swatch := 0.6 * lh                  // side of a bundle row's colour square
 	sp := edgeWidth(1, scale) + 3*scale // between the curves of a bundle
+	portGap := 0.8 * sp                 // between the ports of arcs on a node
+	if c.Legend {
+		// A relaxed cell: many members, few of them wide at once.
+		sp, portGap = edgeWidth(1, scale)+1.5*scale, 0.6*sp
+	}
 	al := arrowLen(lh, scale)
 	// ext turns a screen-space w x h into (along, across) extents.
 	ext := func(w, h float64) (float64, float64) {
@@ -85,7 +91,9 @@ func arrange(c *scene.Cell, m Measurer, size float64, or Orientation, scale floa
 		ed := &edges[i]
 		ed.Index, ed.Op, ed.None, ed.Color = i, e.Op, e.Op == "none", OpColor(e.Op)
 		if ed.None {
-			ed.Width, ed.Alpha = 2*scale, 0.6
+			// Dashed (see the renderer), thinner and fainter than an op of the
+			// same weight: the weight of "none" is a weight of no edge.
+			ed.Width, ed.Alpha = scale*(1+2.5*e.Weight), 0.15+0.55*e.Weight
 		} else {
 			ed.Width, ed.Alpha = edgeWidth(e.Weight, scale), 0.25+0.75*e.Weight
 		}
@@ -102,6 +110,17 @@ func arrange(c *scene.Cell, m Measurer, size float64, or Orientation, scale floa
 	}
 	for _, b := range bundles {
 		k := len(b.edges)
+		if c.Legend && k > 1 {
+			// Named in the legend: no stack, but room along the chain to
+			// see the members' widths.
+			for _, i := range b.edges {
+				edges[i].Bundle, edges[i].Label.S = k, ""
+			}
+			if b.straight() {
+				b.stackW, b.stackH = ext(2*lh, 0)
+			}
+			continue
+		}
 		for _, i := range b.edges {
 			tw, _ := m.Measure(c.Edges[i].Op, size)
 			edges[i].Bundle = k
@@ -157,7 +176,7 @@ func arrange(c *scene.Cell, m Measurer, size float64, or Orientation, scale floa
 			thick = max(thick, float64(len(b.edges)-1)*sp+edgeWidth(1, scale))
 		}
 	}
-	needAlong := float64(maxPorts) * 0.8 * sp / 0.76
+	needAlong := float64(maxPorts) * portGap / 0.76
 	if or == Horizontal {
 		nodeW, nodeH = max(nodeW, needAlong), max(nodeH, thick+2*pad)
 	} else {
@@ -336,7 +355,9 @@ func arrange(c *scene.Cell, m Measurer, size float64, or Orientation, scale floa
 			ed := &edges[i]
 			ed.Stack = stack
 			tw, _ := m.Measure(ed.Op, size)
-			if k == 1 {
+			if ed.Label.S == "" { // named in the legend
+				ed.Pill, ed.Label.Box = stack, RectAt(stack.Center(), 0, 0)
+			} else if k == 1 {
 				ed.Pill = stack
 				ed.Label.Box = RectAt(stack.Center(), tw, lh)
 			} else {
@@ -377,7 +398,51 @@ func arrange(c *scene.Cell, m Measurer, size float64, or Orientation, scale floa
 			ar.bbox = ar.bbox.Union(Rect{p, p})
 		}
 	}
+	if c.Legend {
+		ar.addLegend(c, m, size, lh, pad, swatch)
+	}
 	return ar
+}
+
+// addLegend sets the cell's ops, in the order they first appear, in rows
+// under the picture no wider than it (or than the widest item).
+func (ar *arrangement) addLegend(c *scene.Cell, m Measurer, size, lh, pad, swatch float64) {
+	var ops []string
+	for _, e := range c.Edges {
+		if !slices.Contains(ops, e.Op) {
+			ops = append(ops, e.Op)
+		}
+	}
+	gap := 1.2 * lh
+	width := ar.bbox.Dx()
+	var widths []float64
+	for _, op := range ops {
+		tw, _ := m.Measure(op, size)
+		widths = append(widths, swatch+0.6*pad+tw)
+		width = max(width, widths[len(widths)-1])
+	}
+	// Greedy rows, each centred under the picture.
+	y := ar.bbox.Max.Y + lh
+	for i := 0; i < len(ops); {
+		j, w := i+1, widths[i]
+		for j < len(ops) && w+gap+widths[j] <= width {
+			w += gap + widths[j]
+			j++
+		}
+		x := ar.bbox.Center().X - w/2
+		cy := y + lh/2
+		for k := i; k < j; k++ {
+			sw := RectAt(Point{x + swatch/2, cy}, swatch, swatch)
+			tw, _ := m.Measure(ops[k], size)
+			lb := Rect{Point{sw.Max.X + 0.6*pad, cy - lh/2}, Point{sw.Max.X + 0.6*pad + tw, cy + lh/2}}
+			ar.legend = append(ar.legend, LegendItem{Op: ops[k], Color: OpColor(ops[k]), Swatch: sw,
+				Label: Text{S: ops[k], Size: size, Box: lb}, None: ops[k] == "none"})
+			ar.bbox = ar.bbox.Union(sw).Union(lb)
+			x += widths[k] + gap
+		}
+		y += 1.3 * lh
+		i = j
+	}
 }
 
 // isClear reports whether arc a, with label stack s, collides with nothing
@@ -496,6 +561,10 @@ func (ar *arrangement) each(pf func(Point) Point, rf func(Rect) Rect, k float64)
 			e.Swatch = rf(e.Swatch)
 		}
 		e.Label.Size, e.Width = e.Label.Size*k, e.Width*k
+	}
+	for i := range ar.legend {
+		it := &ar.legend[i]
+		it.Swatch, it.Label.Box, it.Label.Size = rf(it.Swatch), rf(it.Label.Box), it.Label.Size*k
 	}
 }
 

@@ -64,6 +64,15 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// LabelSize returns the font size of the cell's node labels (edge labels and
+// the legend share it), in device pixels; 0 for an empty cell.
+func (l *Layout) LabelSize() float64 {
+	if len(l.Nodes) == 0 {
+		return 0
+	}
+	return l.Nodes[0].Label.Size
+}
+
 // Text is a string to draw centred in Box at font size Size.
 type Text struct {
 	S    string
@@ -103,6 +112,16 @@ type Edge struct {
 	None   bool // the op is "none": draw it faint and dashed
 }
 
+// LegendItem is one op of a cell's legend (scene.Cell.Legend): a swatch of
+// its colour and its name.
+type LegendItem struct {
+	Op     string
+	Color  color.RGBA
+	Swatch Rect
+	Label  Text
+	None   bool // the op is "none", drawn dashed
+}
+
 // Layout is a cell placed in a Width x Height viewport, in device pixels.
 // Nodes and Edges follow the order of the cell's Nodes and Edges.
 type Layout struct {
@@ -111,6 +130,7 @@ type Layout struct {
 	Title         Text
 	Nodes         []Node
 	Edges         []Edge
+	Legend        []LegendItem // when the cell asks for one, under the picture
 	// Fits is false when even the smallest label size overflowed the viewport;
 	// the picture is then shrunk to fit, labels and all.
 	Fits bool
@@ -148,6 +168,7 @@ func Compute(title string, c *scene.Cell, w, h float64, m Measurer, o Options) *
 	}
 	l.Orientation = a.or
 	l.Nodes, l.Edges = a.place(area)
+	l.Legend = a.legend
 	return l
 }
 

@@ -360,3 +360,44 @@ func TestBundle(t *testing.T) {
 		t.Errorf("labels at %g px, want at least 16", l.Edges[0].Label.Size)
 	}
 }
+
+// TestLegend: a relaxed cell that asks for a legend names its five ops once
+// under the picture, with no label stacks, and so fits at a larger label size
+// than with a stack on each of its six bundles.
+func TestLegend(t *testing.T) {
+	for _, size := range [][2]float64{{600, 700}, {900, 500}, {420, 900}} {
+		c := supernet()
+		stacks := Compute("darts on nb201", c, size[0], size[1], monospace{}, Options{})
+		c.Legend = true
+		l := Compute("darts on nb201", c, size[0], size[1], monospace{}, Options{})
+		check(t, c, l, false)
+		if len(l.Legend) != 5 {
+			t.Fatalf("%v: %d legend items, want 5", size, len(l.Legend))
+		}
+		view := Rect{Max: Point{l.Width, l.Height}}
+		for i, it := range l.Legend {
+			if it.Label.S != it.Op || !within(it.Label.Box, view) || !within(it.Swatch, view) {
+				t.Errorf("%v: legend item %d %q at %v is not in the view", size, i, it.Label.S, it.Label.Box)
+			}
+			for _, n := range l.Nodes {
+				if it.Label.Box.Overlaps(n.Box) {
+					t.Errorf("%v: legend item %q overlaps node %d", size, it.Op, n.ID)
+				}
+			}
+			for _, o := range l.Legend[:i] {
+				if it.Label.Box.Overlaps(o.Label.Box) || it.Swatch.Overlaps(o.Label.Box) {
+					t.Errorf("%v: legend items %q and %q overlap", size, it.Op, o.Op)
+				}
+			}
+		}
+		for i, e := range l.Edges {
+			if e.Label.S != "" {
+				t.Errorf("%v: edge %d (%s) has its own label %q beside the legend", size, i, e.Op, e.Label.S)
+			}
+		}
+		if l.LabelSize() < 1.3*stacks.LabelSize() {
+			t.Errorf("%v: labels %.1f px with the legend, %.1f px with stacks: want clearly larger", size, l.LabelSize(), stacks.LabelSize())
+		}
+		t.Logf("%v: labels %.1f px with the legend, %.1f px with stacks", size, l.LabelSize(), stacks.LabelSize())
+	}
+}

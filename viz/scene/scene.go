@@ -81,6 +81,12 @@ type Point struct {
 type Cell struct {
 	Nodes []Node `json:"nodes"`
 	Edges []Edge `json:"edges"`
+	// Legend names the ops once, in a legend under the cell, rather than on
+	// a label stack beside every bundle of edges: for a relaxed cell whose
+	// every edge carries the same candidate ops, where the stacks would
+	// repeat the same names and crowd the picture. Lone edges keep their
+	// labels.
+	Legend bool `json:"legend,omitempty"`
 }
 
 // Node is one feature map of a cell.

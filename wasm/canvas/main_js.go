@@ -6,11 +6,13 @@
 //
 //	{type: "scene", scene: <scene.Scene as an object or a JSON string>}  draw it; null clears to the placeholder
 //	{type: "ping"}                                                      ask for a canvas-ready reply
+//	{type: "presentation", on: true}                                    Presentation mode: labels of at least 18 CSS px
 //
 // Messages to the page (parent.postMessage(..., "*")):
 //
 //	{type: "canvas-ready"}                                  once at start, and in reply to each ping
-//	{type: "canvas-drawn", kind: "cell", title: "..."}      a new scene is on screen
+//	{type: "canvas-drawn", kind: "cell", title: "...", labelSize: 18}
+//	                       a new scene is on screen; a cell's labels are labelSize CSS px
 //	{type: "canvas-drawn", kind: "pareto", title: "...", points: [[x, y], ...]}
 //	                       a chart ("points" or "pareto") is on screen; points are its dots'
 //	                       centres in CSS pixels of the canvas, in the scene's order

@@ -18,6 +18,8 @@ func receive(g *canvas.Game, data js.Value) {
 	switch data.Get("type").String() {
 	case "ping":
 		post(map[string]any{"type": "canvas-ready"})
+	case "presentation":
+		g.SetPresentation(data.Get("on").Truthy())
 	case "scene":
 		defer func() {
 			if r := recover(); r != nil {
@@ -53,6 +55,9 @@ func drawn(d canvas.Drawn) {
 	m := map[string]any{"type": "canvas-drawn", "kind": d.Kind, "title": d.Title}
 	if d.Err != nil {
 		m["error"] = d.Err.Error()
+	}
+	if d.LabelSize > 0 {
+		m["labelSize"] = d.LabelSize
 	}
 	if d.Points != nil {
 		pts := make([]any, len(d.Points))
