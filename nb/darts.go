@@ -3,6 +3,8 @@ package nb
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"nasbook/engine/train"
 	"nasbook/space/custom"
 	"nasbook/space/spec"
+	"nasbook/viz/figure"
 	"nasbook/viz/scene"
 )
 
@@ -31,7 +34,14 @@ type DARTSConfig struct {
 	Epochs int    // 0 means 10
 	C      int    // channels of the first cells; 0 means 4
 	Batch  int    // 0 means 32
-	ArchLR float64
+	// ArchLR is the architecture weights' Adam learning rate, 0 meaning
+	// 3e-3; ArchDecay their weight decay, 0 meaning 1e-3 and a negative
+	// value none; ArchSteps the number of their steps, each on its own
+	// validation batch, before every weight step, 0 meaning 1 (see
+	// engine/oneshot.Config; DARTS: 3e-4, 1e-3 and 1 for 50 epochs of 25,000
+	// images).
+	ArchLR, ArchDecay float64
+	ArchSteps         int
 	// Remedies for the collapse to parameter-free operations (see
 	// engine/oneshot.Config): MaxSkips caps the derived cell's skips
 	// (P-DARTS), StopSkips stops the search once the derived cell has that
@@ -40,6 +50,8 @@ type DARTSConfig struct {
 	MaxSkips, StopSkips, MaxParamFree int
 	AuxSkip                           bool
 	Seed                              int64
+	// Name labels the run in PlotEntropy; empty means the method's name.
+	Name string
 	// NoCanvas leaves the canvas alone; Quiet prints no per-epoch lines.
 	NoCanvas, Quiet bool
 }
@@ -58,12 +70,19 @@ type DARTSEpoch struct {
 
 // DARTSResult is what a search returns.
 type DARTSResult struct {
-	Method, Space    string
-	Genotype         string // the derived architecture in the space's notation
-	Edges            []string
-	Ops              []string
-	Weights          [][]float64 // final softmax weights of the normal cell, per edge and op
-	Skips, ParamFree int         // in the derived normal cell
+	Method, Space string
+	Name          string // DARTSConfig.Name
+	Genotype      string // the derived architecture in the space's notation
+	Edges         []string
+	Ops           []string
+	Weights       [][]float64 // final softmax weights of the normal cell, per edge and op
+	Start         [][]float64 // the weights before the first step (nearly uniform)
+	Entropy       float64     // mean over edges of the entropy of Weights, in nats
+	// InheritedAcc is the test accuracy of the derived cell on the
+	// supernet's own weights, one op per edge and nothing retrained: what
+	// the supernet says the architecture is worth (Retrain says what it is).
+	InheritedAcc     float64
+	Skips, ParamFree int // in the derived normal cell
 	Epochs           []DARTSEpoch
 	StoppedEarly     bool
 	Seconds          float64
@@ -113,8 +132,8 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 	if cfg.Epochs == 0 {
 		cfg.Epochs = 10
 	}
-	if cfg.Images < 0 || cfg.C < 0 || cfg.Epochs < 0 || cfg.Batch < 0 {
-		failf("DARTS", "negative images, C, epochs or batch")
+	if cfg.Images < 0 || cfg.C < 0 || cfg.Epochs < 0 || cfg.Batch < 0 || cfg.ArchSteps < 0 || cfg.ArchLR < 0 {
+		failf("DARTS", "negative images, C, epochs, batch, ArchSteps or ArchLR")
 	}
 	tr := cfg.Data.Train
 	sk := oneshot.Skeleton{C: cfg.C, Input: []int{tr.C, tr.H, tr.W}, Classes: tr.Classes}
@@ -150,13 +169,14 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 	if err != nil {
 		fail("DARTS", err)
 	}
-	res := &DARTSResult{Method: method.String(), Space: cfg.Space, Ops: net.Skeleton.Ops, data: cfg.Data}
+	res := &DARTSResult{Method: method.String(), Name: cfg.Name, Space: cfg.Space, Ops: net.Skeleton.Ops, data: cfg.Data}
 	for _, e := range net.Edges {
 		res.Edges = append(res.Edges, fmt.Sprintf("%d-%d", e.From, e.To))
 	}
 	id := fmt.Sprintf("darts-%p", res)
 	title := fmt.Sprintf("%s on %s", method, cfg.Space)
-	oc := oneshot.Config{Method: method, Epochs: cfg.Epochs, Batch: cfg.Batch, ArchLR: cfg.ArchLR,
+	res.Start = net.Probabilities()[0]
+	oc := oneshot.Config{Method: method, Epochs: cfg.Epochs, Batch: cfg.Batch, ArchLR: cfg.ArchLR, ArchWeightDecay: cfg.ArchDecay, ArchSteps: cfg.ArchSteps,
 		MaxSkips: cfg.MaxSkips, MaxParamFree: cfg.MaxParamFree, StopSkips: cfg.StopSkips, AuxSkip: cfg.AuxSkip, Seed: cfg.Seed,
 		WeightsEvery: 220 * time.Millisecond,
 		OnWeights: func(sn oneshot.Snapshot) {
@@ -191,7 +211,11 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 			}
 		}
 	}
+	if p, err := net.PathOf(r.Derived.Cells); err == nil && cfg.Data.Test != nil && cfg.Data.Test.Len() > 0 {
+		res.InheritedAcc = (&oneshot.Estimator{Net: net, Data: cfg.Data.Test}).Accuracy(p)
+	}
 	res.Weights = r.Weights[0]
+	res.Entropy = oneshot.MeanEntropy([][][]float64{res.Weights})
 	res.Skips, res.ParamFree = r.Derived.Skips, r.Derived.ParamFree
 	res.StoppedEarly = r.StoppedEarly
 	res.Seconds = r.Seconds
@@ -208,6 +232,18 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 	return res
 }
 
+// Contrast returns, over the edges of the normal cell, the smallest ratio of
+// the weight of an edge's strongest op to that of its weakest: 1 when the
+// weights are uniform, 4 when every edge's favourite has at least four
+// times the weight of its least favourite.
+func (r *DARTSResult) Contrast() float64 {
+	c := math.Inf(1)
+	for _, w := range r.Weights {
+		c = min(c, slices.Max(w)/slices.Min(w))
+	}
+	return c
+}
+
 // SplitForSearch takes the first n images of d (all when n is 0 or more
 // than d has) and splits them in two stratified halves, the first to train
 // the weights and the second for the architecture weights.
@@ -222,9 +258,11 @@ func SplitForSearch(d *data.Dataset, n int, seed int64) (train, valid *data.Data
 // weightsScene is the cell of a supernet with every candidate op of every
 // edge drawn, as the canvas bundles edges between the same nodes, each with
 // Weight its softmax weight w[edge][op] scaled so that the strongest op of
-// the edge has weight 1 — so the argmax op is the boldest on its edge.
+// the edge has weight 1 — so the argmax op is the boldest on its edge, and
+// an op of a quarter of its weight is drawn at a quarter. The ops are named
+// once, in a legend.
 func weightsScene(net *oneshot.Supernet, w [][]float64, title string) *scene.Scene {
-	c := &scene.Cell{}
+	c := &scene.Cell{Legend: true}
 	inputs := net.Edges[0].To // the first intermediate node follows the inputs
 	last := net.Edges[len(net.Edges)-1].To
 	for i := 0; i <= last; i++ {
@@ -255,24 +293,49 @@ func weightsScene(net *oneshot.Supernet, w [][]float64, title string) *scene.Sce
 	return &scene.Scene{Kind: scene.KindCell, Title: title, Cell: c}
 }
 
-// PlotWeights plots the softmax weight of every op of one edge of the
-// normal cell (numbered as r.Edges) over the epochs of r.
-func PlotWeights(r *DARTSResult, edge int) { Default.PlotWeights(r, edge) }
+// PlotWeights plots the softmax weight of every op over the epochs of r, one
+// panel per edge of the normal cell (numbered as r.Edges), as the DARTS
+// paper's figure of the weights' evolution; given edges, only those.
+//
+//	nb.PlotWeights(r)    // every edge
+//	nb.PlotWeights(r, 5) // edge 2-3 of the NAS-Bench-201 cell
+func PlotWeights(r *DARTSResult, edges ...int) { Default.PlotWeights(r, edges...) }
 
-// PlotWeights plots an edge's weights; see the package-level PlotWeights.
-func (s *Session) PlotWeights(r *DARTSResult, edge int) {
-	if r == nil || edge < 0 || edge >= len(r.Edges) {
-		failf("PlotWeights", "edge %d, want 0 to %d", edge, len(r.Edges)-1)
+// PlotWeights plots the edges' weights; see the package-level PlotWeights.
+func (s *Session) PlotWeights(r *DARTSResult, edges ...int) {
+	if r == nil || len(r.Epochs) == 0 {
+		failf("PlotWeights", "no search result")
 	}
-	x := make([]float64, len(r.Epochs))
-	series := map[string][]float64{}
-	for i, ep := range r.Epochs {
-		x[i] = float64(ep.Epoch)
-		for o, op := range r.Ops {
-			series[op] = append(series[op], ep.Weights[edge][o])
+	if len(edges) == 0 {
+		for e := range r.Edges {
+			edges = append(edges, e)
 		}
 	}
-	s.Line(fmt.Sprintf("edge %s: softmax weights by epoch", r.Edges[edge]), x, series)
+	x := make([]float64, len(r.Epochs)+1)
+	for i := range x {
+		x[i] = float64(i)
+	}
+	var panels []figure.Spec
+	for _, edge := range edges {
+		if edge < 0 || edge >= len(r.Edges) {
+			failf("PlotWeights", "edge %d, want 0 to %d", edge, len(r.Edges)-1)
+		}
+		p := figure.Spec{Kind: figure.KindLine, Title: "edge " + r.Edges[edge], XLabel: "epoch", YLabel: "softmax weight"}
+		for o, op := range r.Ops {
+			y := []float64{r.Start[edge][o]}
+			for _, ep := range r.Epochs {
+				y = append(y, ep.Weights[edge][o])
+			}
+			p.Series = append(p.Series, figure.Series{Name: op, X: x, Y: y})
+		}
+		panels = append(panels, p)
+	}
+	if len(panels) == 1 {
+		panels[0].Title = fmt.Sprintf("edge %s: softmax weights by epoch", r.Edges[edges[0]])
+		s.figure("PlotWeights", &panels[0])
+		return
+	}
+	s.figure("PlotWeights", &figure.Spec{Kind: figure.KindPanels, Title: "softmax weights of every edge by epoch", Panels: panels})
 }
 
 // PlotEntropy plots, over the epochs of each result, the mean entropy of
@@ -285,12 +348,16 @@ func (s *Session) PlotEntropy(rs ...*DARTSResult) {
 	if len(rs) == 0 {
 		failf("PlotEntropy", "no results")
 	}
-	var x []float64
+	x := []float64{0}
 	series := map[string][]float64{}
 	for i, r := range rs {
+		if r == nil {
+			failf("PlotEntropy", "result %d is nil", i+1)
+		}
 		name := fmt.Sprintf("%d: %s", i+1, r.label())
+		series[name] = []float64{oneshot.MeanEntropy([][][]float64{r.Start})}
 		for j, ep := range r.Epochs {
-			if j >= len(x) {
+			if j+1 >= len(x) {
 				x = append(x, float64(ep.Epoch))
 			}
 			series[name] = append(series[name], ep.Entropy)
@@ -302,12 +369,12 @@ func (s *Session) PlotEntropy(rs ...*DARTSResult) {
 		}
 		series[name] = ys
 	}
-	s.Line("entropy of the architecture weights", x, series)
+	s.Line("mean entropy of the architecture weights (nats) by epoch", x, series)
 }
 
 func (r *DARTSResult) label() string {
-	if r.res == nil {
-		return r.Method
+	if r.Name != "" {
+		return r.Name
 	}
 	return r.Method
 }

@@ -85,7 +85,8 @@ type oneshotOpts struct {
 	space, strategy, data, table          string
 	images, epochs, c, n, layers, batch   int
 	maxSkips, maxFree, stopSkips, retrain int
-	archLR                                float64
+	archSteps                             int
+	archLR, archDecay                     float64
 	seed                                  int64
 	auxSkip, json, quiet                  bool
 }
@@ -103,6 +104,8 @@ func oneshotFlags() (*flag.FlagSet, *oneshotOpts) {
 	fs.IntVar(&o.layers, "layers", 5, "darts: cells in all")
 	fs.IntVar(&o.batch, "batch", 32, "batch size")
 	fs.Float64Var(&o.archLR, "arch-lr", 0, "learning rate of the architecture weights (0: the default, 3e-3)")
+	fs.Float64Var(&o.archDecay, "arch-decay", 0, "weight decay of the architecture weights (0: the default, 1e-3; negative: none)")
+	fs.IntVar(&o.archSteps, "arch-steps", 0, "architecture steps before each weight step (0: the default, 1)")
 	fs.IntVar(&o.maxSkips, "max-skips", 0, "cap the skip connections of the derived cell (P-DARTS); 0: no cap")
 	fs.IntVar(&o.maxFree, "max-param-free", 0, "cap the parameter-free ops (skips and pools) of the derived cell; 0: no cap")
 	fs.IntVar(&o.stopSkips, "stop-skips", 0, "stop once the derived cell has this many skip connections (DARTS+); 0: never")
@@ -128,7 +131,7 @@ func runOneshot(args []string, stdout io.Writer) error {
 		return err
 	}
 	if err := checkAll(atLeast("epochs", o.epochs, 1), atLeast("batch", o.batch, 1), atLeast("images", o.images, 2*o.batch),
-		atLeast("C", o.c, 1), atLeast("N", o.n, 1), atLeast("layers", o.layers, 1), atLeast("arch-lr", o.archLR, 0),
+		atLeast("C", o.c, 1), atLeast("N", o.n, 1), atLeast("layers", o.layers, 1), atLeast("arch-lr", o.archLR, 0), atLeast("arch-steps", o.archSteps, 0),
 		atLeast("max-skips", o.maxSkips, 0), atLeast("max-param-free", o.maxFree, 0), atLeast("stop-skips", o.stopSkips, 0),
 		atLeast("retrain", o.retrain, 0)); err != nil {
 		return err
@@ -161,7 +164,7 @@ func runOneshot(args []string, stdout io.Writer) error {
 	wtrain, wvalid := nb.SplitForSearch(tr, o.images, o.seed)
 	m := newMeter(method.String(), o.quiet)
 	res, err := oneshot.Search(context.Background(), net, wtrain, wvalid, oneshot.Config{Method: method, Epochs: o.epochs, Batch: o.batch,
-		ArchLR: o.archLR, MaxSkips: o.maxSkips, MaxParamFree: o.maxFree, StopSkips: o.stopSkips, AuxSkip: o.auxSkip, Seed: o.seed,
+		ArchLR: o.archLR, ArchWeightDecay: o.archDecay, ArchSteps: o.archSteps, MaxSkips: o.maxSkips, MaxParamFree: o.maxFree, StopSkips: o.stopSkips, AuxSkip: o.auxSkip, Seed: o.seed,
 		OnWeights: func(s oneshot.Snapshot) {
 			if s.Steps > 0 {
 				m.Update(float64(s.Step)/float64(s.Steps), fmt.Sprintf("epoch %d/%d, step %d/%d", min(s.Epoch+1, o.epochs), o.epochs, s.Step, s.Steps))

@@ -103,3 +103,40 @@ func TestStopSkipsAndAuxSkip(t *testing.T) {
 		t.Error("AuxSkip left the architecture weights unchanged")
 	}
 }
+
+// How far α moves: Adam moves each logit by about the learning rate a step,
+// so more architecture steps per weight step move it further, and the L2
+// weight decay of DARTS (1e-3) holds it nearer zero than no decay does.
+func TestArchStepsAndDecay(t *testing.T) {
+	d := data.Shapes{N: 256, Size: 8, Noise: 0.1, Seed: 1}.Generate()
+	sp := d.Split(0.5, 0, data.NewRand(1))
+	spread := func(cfg Config) float64 {
+		net, err := NewSupernet(Skeleton{C: 2, Input: []int{1, 8, 8}, Classes: d.Classes}, data.NewRand(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Epochs, cfg.Seed, cfg.ArchLR = 2, 1, 0.05
+		if _, err := Search(context.Background(), net, sp.Train, sp.Valid, cfg); err != nil {
+			t.Fatal(err)
+		}
+		var s float64
+		for _, a := range net.Arch.Data {
+			s = max(s, float64(a)-float64(slices.Min(net.Arch.Data)))
+		}
+		return s
+	}
+	one, three := spread(Config{ArchWeightDecay: -1}), spread(Config{ArchWeightDecay: -1, ArchSteps: 3})
+	// 8 weight steps: at most about 0.4 apart with one α step each.
+	if three < 1.5*one {
+		t.Errorf("largest gap between two logits: %.3f with one α step per weight step, %.3f with three: want about three times", one, three)
+	}
+	decayed := spread(Config{ArchWeightDecay: 0.5, ArchSteps: 3})
+	if decayed >= three {
+		t.Errorf("largest gap between two logits: %.3f with weight decay 0.5, %.3f without: want less with", decayed, three)
+	}
+	t.Logf("largest gap between two logits: %.3f (1 α step), %.3f (3 α steps), %.3f (3 α steps, decay 0.5)", one, three, decayed)
+	net, _ := NewSupernet(Skeleton{C: 2, Input: []int{1, 8, 8}, Classes: d.Classes}, data.NewRand(1))
+	if _, err := Search(context.Background(), net, sp.Train, sp.Valid, Config{ArchSteps: -1}); err == nil {
+		t.Error("ArchSteps -1: no error")
+	}
+}

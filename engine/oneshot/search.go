@@ -59,10 +59,16 @@ type Config struct {
 	// gradients clipped to norm 5. Zero means LR 0.025, decay 3e-4 (DARTS).
 	LR, WeightDecay float64
 	// The architecture weights: Adam (β = 0.5, 0.999) with this learning
-	// rate and weight decay. Zero means 3e-3 and 1e-3. DARTS uses 3e-4 for
-	// 50 epochs of 25,000 images, about 100 times more steps than a lesson's
-	// run; the larger rate lets α move as far in the steps there are.
+	// rate and L2 weight decay. Zero means 3e-3 and 1e-3; a negative decay
+	// means none. DARTS uses 3e-4 and 1e-3 for 50 epochs of 25,000 images.
+	// Adam moves each α by about the learning rate a step at most, so in the
+	// hundred or so steps of a lesson's run 3e-3 leaves the weights uniform
+	// to the eye; and the decay, which Adam scales up with the gradient's
+	// noise, holds α near zero once the gradient's mean is small.
 	ArchLR, ArchWeightDecay float64
+	// ArchSteps is the number of architecture steps, each on its own
+	// validation batch, before every weight step; zero means 1 (DARTS).
+	ArchSteps int
 	// Xi is the virtual step of second-order DARTS; zero means the weights'
 	// current learning rate, as DARTS.
 	Xi float64
@@ -118,10 +124,14 @@ func (c Config) withDefaults() Config {
 	if c.Batch == 0 {
 		c.Batch = 32
 	}
+	if c.ArchSteps == 0 {
+		c.ArchSteps = 1
+	}
 	def(&c.LR, 0.025)
 	def(&c.WeightDecay, 3e-4)
 	def(&c.ArchLR, 3e-3)
 	def(&c.ArchWeightDecay, 1e-3)
+	c.ArchWeightDecay = max(c.ArchWeightDecay, 0)
 	def(&c.TauMax, 10)
 	def(&c.TauMin, 0.1)
 	if c.SPOSBudget == 0 {
@@ -168,6 +178,9 @@ func Search(ctx context.Context, n *Supernet, train, valid *data.Dataset, cfg Co
 	if cfg.Method >= NumMethods {
 		return nil, fmt.Errorf("oneshot: %s", cfg.Method)
 	}
+	if cfg.ArchSteps < 0 {
+		return nil, fmt.Errorf("oneshot: %d architecture steps per weight step", cfg.ArchSteps)
+	}
 	if train.Len() < cfg.Batch || (cfg.Method != SPOS && valid.Len() < cfg.Batch) {
 		return nil, fmt.Errorf("oneshot: %d training and %d validation images for batches of %d", train.Len(), valid.Len(), cfg.Batch)
 	}
@@ -202,7 +215,7 @@ func Search(ctx context.Context, n *Supernet, train, valid *data.Dataset, cfg Co
 			if err = ctx.Err(); err != nil {
 				return nil, err
 			}
-			if cfg.Method != SPOS {
+			for range s.archSteps() {
 				s.validIt.Cycle(&s.bv)
 				vacc, err := s.archStep()
 				if err != nil {
@@ -227,7 +240,7 @@ func Search(ctx context.Context, n *Supernet, train, valid *data.Dataset, cfg Co
 		if nv > 0 {
 			log.ValidAcc = vaccSum / float64(nv)
 		}
-		log.Entropy = meanEntropy(log.Weights)
+		log.Entropy = MeanEntropy(log.Weights)
 		if cfg.Method != SPOS {
 			d := n.Derive(log.Weights, Cap{})
 			log.Derived, log.Diagnostics = d.Notation, d.Diagnostics
@@ -281,6 +294,15 @@ func (s *searcher) beta() float32 {
 		return 0
 	}
 	return float32(1 - float64(s.step)/float64(s.steps))
+}
+
+// archSteps returns the number of architecture steps before each weight
+// step: none for SPOS, which has no α.
+func (s *searcher) archSteps() int {
+	if s.cfg.Method == SPOS {
+		return 0
+	}
+	return s.cfg.ArchSteps
 }
 
 func (s *searcher) lr() float32 { return s.sched.LR(s.step) }
@@ -432,7 +454,7 @@ func (s *searcher) emit(epoch, step int, force bool) {
 	}
 	s.lastEmit = now
 	w := s.n.Probabilities()
-	s.cfg.OnWeights(Snapshot{Epoch: epoch, Step: step, Steps: s.steps, Weights: w, Entropy: meanEntropy(w), Tau: s.tau, Loss: s.lastLoss})
+	s.cfg.OnWeights(Snapshot{Epoch: epoch, Step: step, Steps: s.steps, Weights: w, Entropy: MeanEntropy(w), Tau: s.tau, Loss: s.lastLoss})
 }
 
 // GumbelPath samples GDAS's path: on every edge, one op o = argmax(α + g)
@@ -539,7 +561,9 @@ func entropy(p []float64) float64 {
 	return h
 }
 
-func meanEntropy(w [][][]float64) float64 {
+// MeanEntropy returns the mean over cell kinds and edges of the entropy of
+// the weights w[kind][edge], in nats.
+func MeanEntropy(w [][][]float64) float64 {
 	var h float64
 	n := 0
 	for _, kind := range w {

@@ -1,0 +1,60 @@
+package nb
+
+import (
+	"math/rand"
+	"testing"
+
+	"nasbook/engine/oneshot"
+	"nasbook/viz/layout"
+)
+
+// runeWidth measures text as a fixed-pitch font: 0.55 em a rune.
+type runeWidth struct{}
+
+func (runeWidth) Measure(s string, size float64) (w, h float64) {
+	return 0.55 * size * float64(len([]rune(s))), 1.2 * size
+}
+
+// TestWeightsSceneDrawsWeights: on the canvas, each op of a relaxed edge is
+// drawn as wide and as opaque as its weight, relative to its edge's
+// strongest op: an op with a quarter of the top weight is clearly thinner and
+// fainter, and the ops are named once, in a legend.
+func TestWeightsSceneDrawsWeights(t *testing.T) {
+	net, err := oneshot.NewSupernet(oneshot.Skeleton{C: 4, Input: []int{1, 8, 8}, Classes: 3}, rand.New(rand.NewSource(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ops: none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3
+	w := make([][]float64, len(net.Edges))
+	for e := range w {
+		w[e] = []float64{0.1, 0.1, 0.1, 0.1, 0.1}
+		w[e][1+e%4] = 0.6 // the favourite: 6 times the others
+	}
+	sc := weightsScene(net, w, "test")
+	if err := sc.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	l := layout.Compute(sc.Title, sc.Cell, 800, 700, runeWidth{}, layout.Options{})
+	if len(l.Legend) != 5 {
+		t.Errorf("%d legend items, want the 5 ops", len(l.Legend))
+	}
+	for e := range net.Edges {
+		row := l.Edges[5*e : 5*e+5]
+		best := row[1+e%4]
+		for o, d := range row {
+			if o == 0 || o == 1+e%4 {
+				continue
+			}
+			if d.Width > best.Width/2 || d.Alpha > best.Alpha/2 {
+				t.Errorf("edge %d: %s of weight 0.1 drawn %.1f px wide, alpha %.2f; %s of weight 0.6 %.1f px, %.2f: want at most half",
+					e, d.Op, d.Width, d.Alpha, best.Op, best.Width, best.Alpha)
+			}
+		}
+	}
+	// A none that gains weight is drawn wider and stronger too.
+	w[0][0] = 0.6
+	l2 := layout.Compute(sc.Title, weightsScene(net, w, "test").Cell, 800, 700, runeWidth{}, layout.Options{})
+	if a, b := l.Edges[0], l2.Edges[0]; b.Width <= a.Width || b.Alpha <= a.Alpha {
+		t.Errorf("none at weight 0.1: %.1f px alpha %.2f; at 0.6: %.1f px alpha %.2f: want wider and stronger", a.Width, a.Alpha, b.Width, b.Alpha)
+	}
+}
