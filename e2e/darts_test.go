@@ -1,61 +1,129 @@
 package e2e
 
 import (
-	"encoding/json"
-	"fmt"
+	"bytes"
+	"context"
+	"image"
+	"image/png"
 	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
-// TestDARTSAnimatesCanvas runs the lesson's search in the browser —
-// first-order DARTS on the NAS-Bench-201 cell, 640 generated 12×12 shape
-// images, C = 4, 10 epochs — and records when the canvas draws each new
-// set of architecture weights: after the first, no gap may reach 0.5 s.
+// TestDARTSLessonInTheBrowser opens the DARTS lesson from the Lessons menu
+// on a 1920x1080 screen in Presentation mode, as on a projector, and runs
+// its search cell as written — first-order DARTS on the NAS-Bench-201 cell,
+// 640 generated 12x12 shape images, 10 epochs, α at rate 0.2 with three
+// steps per weight step and no decay. It holds:
 //
-// The rates are speed targets, so they are measured and logged, and held
-// only with NASBOOK_CANVAS_GAP=1 (a crowded machine slows both the search
-// and the canvas); the test always holds that the canvas kept drawing the
-// moving weights throughout the search. On an idle 2-core machine the
-// search sends about 4 scenes a second and the canvas draws each (longest
-// gap about 300 ms).
-func TestDARTSAnimatesCanvas(t *testing.T) {
+//   - the architecture weights move: the mean entropy of an edge's weights,
+//     ln 5 = 1.609 at the start, ends at 1.2 or less, and on every edge the
+//     strongest op ends with four times the weight of the weakest or more
+//     (natively 0.96 and about 8);
+//   - the canvas draws the moving weights throughout the search, its labels
+//     18 CSS px or more;
+//   - and it records when the canvas draws each new set of weights. The
+//     rates are speed targets, so they are logged, and held only with
+//     NASBOOK_CANVAS_GAP=1 (a crowded machine slows both the search and the
+//     canvas): two scenes a second or more, no gap of 0.5 s. On an idle
+//     2-core machine the search sends about 4 scenes a second.
+//
+// It screenshots the page when the search starts and when it ends; with
+// NASBOOK_DOCS_SHOTS=1 it writes them to docs/darts-start.png and
+// docs/darts-end.png, the README's pictures.
+func TestDARTSLessonInTheBrowser(t *testing.T) {
 	ctx := page(t)
+	if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080)); err != nil {
+		t.Fatal(err)
+	}
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
 		if (document.querySelector('#canvas-panel').dataset.ready === "true") resolve(true); else setTimeout(poll, 50); })(); })`, patience)
 	eval[any](t, ctx, `(window.__draws = [], window.addEventListener('message', e => {
-		if (e.data && e.data.type === 'canvas-drawn') window.__draws.push({t: performance.now(), title: e.data.title || ""}); }), true)`, patience)
-	src := "import (\n\t\"fmt\"\n\n\t\"nasbook/nb\"\n)\n\n" +
-		"d := nb.Shapes(1000, 12, 0, 1)\n" +
-		"r := nb.DARTS(nb.DARTSConfig{Data: d, Epochs: 10, Seed: 1, Quiet: true})\n" +
-		"fmt.Printf(\"%.1f %d %s\\n\", r.Seconds, r.Updates, r.Genotype)"
-	b, _ := json.Marshal(src)
-	start := time.Now()
-	got := eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 10*time.Minute)
-	wall := time.Since(start)
-	if got.Error != nil {
-		t.Fatal(*got.Error)
+		if (e.data && e.data.type === 'canvas-drawn') window.__draws.push({t: performance.now(), title: e.data.title || "", labelSize: e.data.labelSize || 0}); }), true)`, patience)
+	src := openLesson(t, ctx, "darts.ipynb", 3, "nb.DARTS(search)")
+	if !strings.Contains(src, "ArchLR: 0.2, ArchSteps: 3, ArchDecay: -1") || !strings.Contains(src, "Epochs: 10") {
+		t.Fatalf("the lesson's search is not the one this test describes:\n%s", src)
 	}
-	lines := strings.Split(strings.TrimSpace(got.Text), "\n")
+	eval[any](t, ctx, `(() => { const b = document.querySelector('#presentation');
+		if (b.getAttribute('aria-pressed') !== 'true') b.click(); return true; })()`, patience)
+
+	// Run the data cell, then the search; pause the search at its first
+	// scene for the "start" picture.
+	start := time.Now()
+	eval[any](t, ctx, `(() => { const cells = document.querySelectorAll('#cells > section.cell');
+		cells[1].querySelector('.run-cell').click(); cells[3].querySelector('.run-cell').click(); return true; })()`, patience)
+	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
+		if (window.__draws.some(d => d.title.includes('· step '))) {
+			document.querySelector('#pause').click(); resolve(true);
+		} else setTimeout(poll, 20); })(); })`, 5*time.Minute)
+	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
+		if (document.querySelector('#pause').textContent.includes('Resume')) resolve(true); else setTimeout(poll, 20); })(); })`, patience)
+	first := page1080(t, ctx)
+	eval[any](t, ctx, `(document.querySelector('#pause').click(), true)`, patience)
+
+	type cell struct {
+		State string `json:"state"`
+		Text  string `json:"text"`
+	}
+	got := eval[cell](t, ctx, `new Promise(resolve => { (function poll() {
+		const c = window.nasbook.cells()[3];
+		if (c.state === "done" || c.state === "error") resolve(c); else setTimeout(poll, 100); })(); })`, 20*time.Minute)
+	wall := time.Since(start)
+	t.Logf("the search cell ran in %.1f s (including a pause):\n%s", wall.Seconds(), got.Text)
+	if got.State != "done" {
+		t.Fatalf("search cell %s", got.State)
+	}
+	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
+		if (window.__draws.some(d => d.title.includes('final weights'))) resolve(true); else setTimeout(poll, 50); })(); })`, patience)
+	last := page1080(t, ctx)
+
+	num := func(re string) float64 {
+		m := regexp.MustCompile(re).FindStringSubmatch(got.Text)
+		if m == nil {
+			t.Fatalf("no %q in the output", re)
+		}
+		v, _ := strconv.ParseFloat(m[1], 64)
+		return v
+	}
+	entropy := num(`at the start, ([0-9.]+) after 10 epochs`)
+	contrast := num(`has at least ([0-9.]+) times the weight`)
+	if entropy > 1.2 {
+		t.Errorf("mean entropy %.3f after the search, want 1.2 or less (1.609 is uniform)", entropy)
+	}
+	if contrast < 4 {
+		t.Errorf("the strongest op of some edge has only %.1f times the weight of the weakest, want 4 or more", contrast)
+	}
 	var secs float64
 	var updates int
-	fmt.Sscan(lines[len(lines)-1], &secs, &updates)
-	t.Logf("search %.1f s in the kernel (cell %.1f s), %d scenes sent (%.1f per second): %s", secs, wall.Seconds(), updates, float64(updates)/secs, lines[len(lines)-1])
-	if timed := os.Getenv("NASBOOK_CANVAS_GAP") != ""; secs <= 0 || timed && float64(updates)/secs < 2 {
-		t.Errorf("the search sent %d scenes in %.1f s, want two a second or more", updates, secs)
+	if m := regexp.MustCompile(`epochs in ([0-9.]+) s`).FindStringSubmatch(got.Text); m != nil {
+		secs, _ = strconv.ParseFloat(m[1], 64)
 	}
-	canvasSettled(t, ctx) // the last scenes reach the canvas
+
 	type draw struct {
-		T     float64 `json:"t"`
-		Title string  `json:"title"`
+		T         float64 `json:"t"`
+		Title     string  `json:"title"`
+		LabelSize float64 `json:"labelSize"`
 	}
 	draws := eval[[]draw](t, ctx, `window.__draws`, patience)
 	var ts []float64
+	small := 0.0
 	for _, d := range draws {
 		if strings.Contains(d.Title, "· step ") {
 			ts = append(ts, d.T)
+			updates++
+			if d.LabelSize < 18 {
+				small = max(small, d.LabelSize)
+			}
 		}
+	}
+	if small > 0 {
+		t.Errorf("the canvas drew labels of %.1f CSS px in Presentation mode at 1920x1080, want 18 or more", small)
 	}
 	if len(ts) < 10 {
 		t.Fatalf("the canvas drew %d search scenes (%d in all)", len(ts), len(draws))
@@ -65,8 +133,40 @@ func TestDARTSAnimatesCanvas(t *testing.T) {
 		worst = max(worst, ts[i]-ts[i-1])
 	}
 	span := (ts[len(ts)-1] - ts[0]) / 1000
-	t.Logf("%d canvas updates over %.1f s (%.1f per second), longest gap %.0f ms", len(ts), span, float64(len(ts)-1)/span, worst)
-	if worst >= 500 && os.Getenv("NASBOOK_CANVAS_GAP") != "" {
-		t.Errorf("the canvas went %.0f ms without an update, want under 500 ms", worst)
+	t.Logf("search %.1f s in the kernel; %d canvas updates over %.1f s (%.1f per second), longest gap %.0f ms; labels %.1f CSS px",
+		secs, len(ts), span, float64(len(ts)-1)/span, worst, draws[len(draws)-1].LabelSize)
+	if os.Getenv("NASBOOK_CANVAS_GAP") != "" {
+		if float64(len(ts)-1)/span < 2 {
+			t.Errorf("the canvas drew %.1f scenes a second, want two or more", float64(len(ts)-1)/span)
+		}
+		if worst >= 500 {
+			t.Errorf("the canvas went %.0f ms without an update, want under 500 ms", worst)
+		}
 	}
+	if changedFraction(first, last) < 0.01 {
+		t.Error("the page looks the same at the start and the end of the search")
+	}
+	if os.Getenv("NASBOOK_DOCS_SHOTS") != "" {
+		for name, img := range map[string][]byte{"darts-start.png": encodePNG(first), "darts-end.png": encodePNG(last)} {
+			if err := os.WriteFile(filepath.Join(root(t), "docs", name), img, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// page1080 screenshots the whole 1920x1080 viewport.
+func page1080(t *testing.T, ctx context.Context) image.Image {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, patience)
+	defer cancel()
+	b, err := chromedp.Run(c, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
 }

@@ -88,8 +88,48 @@ type DARTSResult struct {
 	Seconds          float64
 	Updates          int // weight snapshots sent to the canvas
 
-	res  *oneshot.Result
-	data *Data
+	res     *oneshot.Result
+	derived oneshot.Derived
+	net     *oneshot.Supernet
+	cells   *custom.CellSpace // a defined space's, to write its notation
+	data    *Data
+}
+
+// setDerived makes d the result's architecture: its notation, counts, and
+// its accuracy on the supernet's weights.
+func (r *DARTSResult) setDerived(d oneshot.Derived) {
+	r.derived = d
+	r.Genotype = d.Notation
+	if r.cells != nil && d.Spec != nil {
+		// Write the derived cells in the defined space's own notation.
+		c := d.Spec.Cells
+		if a, err := r.cells.FromCells(c.Normal, c.Reduce); err == nil {
+			r.Genotype = r.cells.Format(a)
+		}
+	}
+	r.Skips, r.ParamFree = d.Skips, d.ParamFree
+	r.InheritedAcc = 0
+	if p, err := r.net.PathOf(d.Cells); err == nil && r.data.Test != nil && r.data.Test.Len() > 0 {
+		r.InheritedAcc = (&oneshot.Estimator{Net: r.net, Data: r.data.Test}).Accuracy(p)
+	}
+}
+
+// Cap derives the architecture of r again with at most maxSkips skip
+// connections and at most maxParamFree parameter-free ops (skips and pools)
+// in its normal cell, 0 meaning no cap, as DARTSConfig's MaxSkips and
+// MaxParamFree would have: the weakest surplus ones give way to their
+// edge's next strongest op. The search is not run again; the result shares
+// r's supernet and history.
+func (r *DARTSResult) Cap(maxSkips, maxParamFree int) *DARTSResult {
+	if r == nil || r.net == nil || r.Method == "spos" {
+		failf("Cap", "no DARTS or GDAS search result")
+	}
+	if maxSkips < 0 || maxParamFree < 0 {
+		failf("Cap", "negative cap %d, %d", maxSkips, maxParamFree)
+	}
+	c := *r
+	c.setDerived(r.net.Derive(r.res.Weights, oneshot.Cap{Skips: maxSkips, ParamFree: maxParamFree}))
+	return &c
 }
 
 func (r *DARTSResult) String() string {
@@ -104,7 +144,9 @@ func (r *DARTSResult) String() string {
 // DARTS runs a one-shot architecture search (DARTS, second-order DARTS,
 // GDAS or SPOS) on d, animating the cell on the canvas: every edge shows all
 // its candidate ops, each drawn as wide and opaque as its softmax weight,
-// four to five times a second. A progress bar moves while it runs.
+// four to five times a second; the final weights stay on it (for a space
+// that DefineCellSpace made, the derived cell does). A progress bar moves
+// while it runs.
 //
 //	r := nb.DARTS(nb.DARTSConfig{Data: nb.MNIST(14), Epochs: 10})
 //	fmt.Println(r.Genotype)
@@ -199,32 +241,27 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 	if err != nil {
 		fail("DARTS", err)
 	}
-	res.res = r
-	res.Genotype = r.Derived.Notation
-	if cells != nil {
-		// Write the derived cells in the defined space's own notation.
+	res.res, res.net, res.cells = r, net, cells
+	res.setDerived(r.Derived)
+	if cells != nil && !cfg.NoCanvas {
 		d := r.Derived.Spec.Cells
 		if a, err := cells.FromCells(d.Normal, d.Reduce); err == nil {
-			res.Genotype = cells.Format(a)
-			if !cfg.NoCanvas {
-				s.finalScene(id+"-canvas", cfg.In.arch(a))
-			}
+			s.finalScene(id+"-canvas", cfg.In.arch(a))
 		}
-	}
-	if p, err := net.PathOf(r.Derived.Cells); err == nil && cfg.Data.Test != nil && cfg.Data.Test.Len() > 0 {
-		res.InheritedAcc = (&oneshot.Estimator{Net: net, Data: cfg.Data.Test}).Accuracy(p)
 	}
 	res.Weights = r.Weights[0]
 	res.Entropy = oneshot.MeanEntropy([][][]float64{res.Weights})
-	res.Skips, res.ParamFree = r.Derived.Skips, r.Derived.ParamFree
 	res.StoppedEarly = r.StoppedEarly
 	res.Seconds = r.Seconds
 	for _, l := range r.History {
 		res.Epochs = append(res.Epochs, DARTSEpoch{Epoch: l.Epoch + 1, TrainLoss: l.TrainLoss, TrainAcc: l.TrainAcc, ValidAcc: l.ValidAcc,
 			Entropy: l.Entropy, Skips: l.Skips, ParamFree: l.ParamFree, Derived: l.Derived, Weights: l.Weights[0]})
 	}
-	if !cfg.NoCanvas && r.Derived.Notation != "" && cfg.Space == "nb201" {
-		s.finalScene(id+"-canvas", r.Derived.Notation)
+	if !cfg.NoCanvas && cells == nil && method != oneshot.SPOS {
+		// The last weights stay on the canvas: each edge's boldest op is the
+		// derived cell's, and how far it stands out is what the search did.
+		sc := weightsScene(net, r.Weights[0], fmt.Sprintf("%s · final weights after %d epochs", title, len(r.History)))
+		s.Update(id+"-canvas", Output{scene.MIMEType: sc, "text/plain": ""})
 	}
 	if !cfg.Quiet {
 		fmt.Fprintln(s.stdout, res)
@@ -396,14 +433,14 @@ func (r *RetrainResult) String() string {
 
 // Retrain trains the derived architecture; see the package-level Retrain.
 func (s *Session) Retrain(r *DARTSResult, epochs int) *RetrainResult {
-	if r == nil || r.res == nil || r.res.Derived.Spec == nil {
+	if r == nil || r.res == nil || r.derived.Spec == nil {
 		failf("Retrain", "no search result")
 	}
 	if epochs <= 0 {
 		epochs = 10
 	}
 	d := r.data
-	rr, err := oneshot.Retrain(context.Background(), r.res.Derived.Spec, d.Train, d.Valid, d.Test, oneshot.RetrainConfig{Epochs: epochs,
+	rr, err := oneshot.Retrain(context.Background(), r.derived.Spec, d.Train, d.Valid, d.Test, oneshot.RetrainConfig{Epochs: epochs,
 		OnEpoch: func(e train.EpochStats) {
 			fmt.Fprintf(s.stdout, "retrain epoch %d/%d: train accuracy %.1f%%, valid accuracy %.1f%%\n", e.Epoch+1, epochs, 100*e.TrainAcc, 100*e.ValAcc)
 		}})
