@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"nasbook/engine/oneshot"
+	"nasbook/viz/figure"
 	"nasbook/viz/layout"
 )
 
@@ -56,5 +57,41 @@ func TestWeightsSceneDrawsWeights(t *testing.T) {
 	l2 := layout.Compute(sc.Title, weightsScene(net, w, "test").Cell, 800, 700, runeWidth{}, layout.Options{})
 	if a, b := l.Edges[0], l2.Edges[0]; b.Width <= a.Width || b.Alpha <= a.Alpha {
 		t.Errorf("none at weight 0.1: %.1f px alpha %.2f; at 0.6: %.1f px alpha %.2f: want wider and stronger", a.Width, a.Alpha, b.Width, b.Alpha)
+	}
+}
+
+// A small search: Cap derives again without searching again, and PlotWeights
+// draws one panel per edge.
+func TestDARTSCapAndPlots(t *testing.T) {
+	s, outs := capture()
+	d := s.Shapes(200, 8, 3, 1)
+	r := s.DARTS(DARTSConfig{Data: d, Images: 96, Epochs: 2, C: 2, Seed: 1, ArchLR: 0.2, ArchDecay: -1, Quiet: true})
+	if len(r.Start) != 6 || r.Entropy <= 0 || r.Entropy > 1.61 || r.Contrast() < 1 {
+		t.Errorf("start %v, entropy %g, contrast %g", r.Start, r.Entropy, r.Contrast())
+	}
+	if r.InheritedAcc <= 0 || r.InheritedAcc > 1 {
+		t.Errorf("accuracy on the supernet's weights %g", r.InheritedAcc)
+	}
+	for _, m := range []int{0, 1} {
+		c := r.Cap(0, m)
+		if m > 0 && c.ParamFree > m || c.Genotype == "" || len(c.Epochs) != len(r.Epochs) {
+			t.Errorf("Cap(0, %d): %s with %d parameter-free ops", m, c.Genotype, c.ParamFree)
+		}
+		if m == 0 && c.Genotype != r.Genotype {
+			t.Errorf("Cap(0, 0) derived %s, the search %s", c.Genotype, r.Genotype)
+		}
+	}
+	if r.Cap(0, 1) == r {
+		t.Error("Cap changed the result in place")
+	}
+	n := len(*outs)
+	s.PlotWeights(r)
+	s.PlotWeights(r, 5)
+	if len(*outs) != n+2 {
+		t.Fatalf("%d outputs for two figures", len(*outs)-n)
+	}
+	all, one := (*outs)[n][figure.MIMEType].(*figure.Spec), (*outs)[n+1][figure.MIMEType].(*figure.Spec)
+	if all.Kind != figure.KindPanels || len(all.Panels) != 6 || one.Kind != figure.KindLine || len(one.Series) != 5 || len(one.Series[0].X) != 3 {
+		t.Errorf("PlotWeights drew %s with %d panels, and for one edge %s with %d series", all.Kind, len(all.Panels), one.Kind, len(one.Series))
 	}
 }
