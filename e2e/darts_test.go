@@ -53,17 +53,18 @@ func TestDARTSLessonInTheBrowser(t *testing.T) {
 	eval[any](t, ctx, `(() => { const b = document.querySelector('#presentation');
 		if (b.getAttribute('aria-pressed') !== 'true') b.click(); return true; })()`, patience)
 
-	// Run the data cell, then the search; pause the search at its first
-	// scene for the "start" picture.
+	// Run the data cell, then the search, pausing it as it starts: it holds
+	// at its first output, the uniform weights before the first step, for
+	// the "start" picture.
 	start := time.Now()
 	eval[any](t, ctx, `(() => { const cells = document.querySelectorAll('#cells > section.cell');
 		cells[1].querySelector('.run-cell').click(); cells[3].querySelector('.run-cell').click(); return true; })()`, patience)
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		if (window.__draws.some(d => d.title.includes('· step '))) {
-			document.querySelector('#pause').click(); resolve(true);
-		} else setTimeout(poll, 20); })(); })`, 5*time.Minute)
+		if (window.nasbook.cells()[3].state === "running") { document.querySelector('#pause').click(); resolve(true); }
+		else setTimeout(poll, 5); })(); })`, 5*time.Minute)
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		if (document.querySelector('#pause').textContent.includes('Resume')) resolve(true); else setTimeout(poll, 20); })(); })`, patience)
+		if (document.querySelector('#pause').textContent.includes('Resume') && window.__draws.some(d => d.title.includes('· step ')))
+			resolve(true); else setTimeout(poll, 20); })(); })`, 5*time.Minute)
 	first := page1080(t, ctx)
 	eval[any](t, ctx, `(document.querySelector('#pause').click(), true)`, patience)
 
