@@ -254,6 +254,7 @@ func searchRuns(stdout io.Writer, est search.Estimator, truth *tabular.Estimator
 		out.Runs = append(out.Runs, run)
 		bests = append(bests, run.Value)
 	}
+	m.Finish() // before the report, on a terminal shared with standard output
 	out.Mean, out.Std = meanStd(bests)
 	if truth != nil {
 		m, sd := meanStd(truths)
