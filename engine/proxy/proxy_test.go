@@ -118,7 +118,7 @@ func TestSynflowMatchesNASLib(t *testing.T) {
 // proxies owe mostly to the architecture. A sign error, a missing absolute
 // value or a wrong Hessian shows up as a low or negative rho (GraSP by
 // plain finite differences scored -0.33). The test scores a seeded sample
-// of 24 architectures at batch 16 (about 3 minutes of CPU; NASBOOK_FULL=1
+// of 24 architectures at batch 16 (about 2 minutes of CPU; NASBOOK_FULL=1
 // scores all 724 at 64): snip .958, grad_norm .963, naswot .895, grasp
 // .910, fisher .911, jacob_cov .749. On another 40 at batch 16: .971,
 // .971, .972, .925, .903, .874; at batch 64, grasp .879, fisher .879,
@@ -126,7 +126,7 @@ func TestSynflowMatchesNASLib(t *testing.T) {
 // input's structure.
 func TestDataProxiesAgreeWithNASLib(t *testing.T) {
 	if testing.Short() {
-		t.Skip("about 3 minutes of CPU")
+		t.Skip("about 2 minutes of CPU")
 	}
 	rows, _ := naslibRows(t)
 	idx := rand.New(rand.NewSource(2)).Perm(len(rows))[:24]
