@@ -222,13 +222,15 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 		MaxSkips: cfg.MaxSkips, MaxParamFree: cfg.MaxParamFree, StopSkips: cfg.StopSkips, AuxSkip: cfg.AuxSkip, Seed: cfg.Seed,
 		WeightsEvery: 220 * time.Millisecond,
 		OnWeights: func(sn oneshot.Snapshot) {
-			label := fmt.Sprintf("epoch %d/%d · loss %.3f · entropy %.3f", sn.Epoch+1, cfg.Epochs, sn.Loss, sn.Entropy)
-			s.ShowProgress(Progress{ID: id, Label: label, Done: sn.Step, Total: sn.Steps})
+			// The canvas first: a cell paused at its first output shows
+			// the weights before the first step.
 			if !cfg.NoCanvas && method != oneshot.SPOS {
 				sc := weightsScene(net, sn.Weights[0], fmt.Sprintf("%s · step %d/%d", title, sn.Step, sn.Steps))
 				s.Update(id+"-canvas", Output{scene.MIMEType: sc, "text/plain": ""})
 				res.Updates++
 			}
+			label := fmt.Sprintf("epoch %d/%d · loss %.3f · entropy %.3f", sn.Epoch+1, cfg.Epochs, sn.Loss, sn.Entropy)
+			s.ShowProgress(Progress{ID: id, Label: label, Done: sn.Step, Total: sn.Steps})
 		},
 		OnEpoch: func(l oneshot.EpochLog) {
 			if !cfg.Quiet {
