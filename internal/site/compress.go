@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -133,7 +134,7 @@ func Precompress(root string, quality int, all bool, logf func(string, ...any)) 
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			errs[i] = compressFile(root, j.rel, j.st, quality)
+			errs[i] = compressFile(root, j.rel, quality)
 		}()
 	}
 	wg.Wait()
@@ -145,9 +146,22 @@ func Precompress(root string, quality int, all bool, logf func(string, ...any)) 
 	return len(jobs), removeOrphans(root, keep)
 }
 
-// compressFile writes the copies of root/rel, dated as the source (st).
-func compressFile(root, rel string, st os.FileInfo, quality int) error {
-	raw, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+// compressFile writes the copies of root/rel, dated as the source they
+// were made from. A source replaced meanwhile (by another build) keeps the
+// copies of the build that replaced it.
+func compressFile(root, rel string, quality int) error {
+	src := filepath.Join(root, filepath.FromSlash(rel))
+	f, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return err
+	}
+	raw, err := io.ReadAll(f)
+	f.Close()
 	if err != nil {
 		return err
 	}
@@ -162,6 +176,9 @@ func compressFile(root, rel string, st os.FileInfo, quality int) error {
 	bw.Write(raw)
 	if err := bw.Close(); err != nil {
 		return err
+	}
+	if now, err := os.Stat(src); err != nil || !now.ModTime().Equal(st.ModTime()) {
+		return nil
 	}
 	for _, c := range []struct {
 		e Encoding
