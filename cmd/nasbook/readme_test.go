@@ -64,6 +64,7 @@ var readmeNotRun = []struct{ prefix, why string }{
 	{".ci/run", "installs system packages, then runs go test ./..., which holds this test"},
 	{".ci/fuzz", "fuzzes every target of the repository, minutes; CI runs it"},
 	{"/work/shared/bench/run.sh", "the peer benchmark, outside the project"},
+	{"go run ./cmd/mnistpack", "remakes the committed MNIST subset from the original files, which the project does not ship"},
 }
 
 func TestREADMECommands(t *testing.T) {
