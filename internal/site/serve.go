@@ -14,11 +14,14 @@ import (
 
 // ContentSecurityPolicy is the policy Handler sends. Scripts come only from
 // the server, with no inline code and no eval: 'wasm-unsafe-eval' lets the
-// page and its workers compile WebAssembly, and nothing more. Figures are
-// shown as data: images; the canvas is a same-origin iframe, and only this
-// origin may frame the page.
+// page and its workers compile WebAssembly, and nothing more. Style sheets
+// come only from the server too; style attributes are allowed, for the
+// markdown and HTML outputs of notebooks, whose styles the page's sanitiser
+// has already stripped of anything that loads or covers the page (see
+// assets/js/markdown.js). Figures are shown as data: images; the canvas is a
+// same-origin iframe, and only this origin may frame the page.
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; " +
-	"style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; " +
+	"style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; " +
 	"frame-src 'self'; frame-ancestors 'self'; object-src 'none'; base-uri 'none'; form-action 'none'"
 
 // Server returns an HTTP server for h with timeouts fit for the playground:
