@@ -49,6 +49,12 @@ func (g *Game) plot(dst *ebiten.Image, c *layout.Chart) {
 		case d.Incumbent:
 			g.ring(dst, d.At, 2.1*d.R, 2.5*sc, layout.Accent)
 			g.disc(dst, d.At, d.R+sc, dotEdge)
+		case d.Clamped:
+			// Beyond the axes' range, at the edge: hollow, so it does not
+			// pass for a point where it is drawn.
+			g.disc(dst, d.At, d.R+1.2*sc, dotEdge)
+			g.ring(dst, d.At, d.R, 2*sc, d.Color)
+			continue
 		case d.Front || d.Group >= 0:
 			g.disc(dst, d.At, d.R+1.2*sc, dotEdge) // a paper rim parts crowded dots
 		}

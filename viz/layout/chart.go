@@ -49,6 +49,9 @@ type Dot struct {
 	Group     int  // index into Chart.GroupNames, -1 when ungrouped
 	Front     bool // on the Pareto front (KindPareto)
 	Incumbent bool // the best point on y (KindPoints)
+	// Clamped: the point lies outside the axes' range (ParetoRange) and is
+	// drawn at the frame's edge, hollow; its tooltip gives its true values.
+	Clamped bool
 }
 
 // LegendEntry is one swatch and its text.
@@ -225,6 +228,14 @@ func ComputeChart(s *scene.Scene, w, h float64, m Measurer, o Options) *Chart {
 	}
 	frame := Rect{Point{margin, top + tickH/2}, Point{w - margin, bottom}}
 	xlo, xhi, ylo, yhi := bounds(p.Points)
+	if s.Kind == scene.KindPareto {
+		xs, ys := make([]float64, n), make([]float64, n)
+		for i, q := range p.Points {
+			xs[i], ys[i] = q.X, q.Y
+		}
+		xlo, xhi = ParetoRange(xs)
+		ylo, yhi = ParetoRange(ys)
+	}
 	inset := 2.5 * r // keep dots off the axes
 	yt, yl := fitTicks(ylo, yhi, frame.Dy()-2*inset, tick, m, false)
 	leftW := 0.0
@@ -272,7 +283,9 @@ func ComputeChart(s *scene.Scene, w, h float64, m Measurer, o Options) *Chart {
 		c.XLabel = t
 	}
 	for i, q := range p.Points {
-		c.Dots[i].At = Point{px(q.X), py(q.Y)}
+		x, cx := Clamp(q.X, x0, x1)
+		y, cy := Clamp(q.Y, y0, y1)
+		c.Dots[i].At, c.Dots[i].Clamped = Point{px(x), py(y)}, cx || cy
 	}
 	if n == 0 {
 		s := "No points yet"
@@ -286,7 +299,9 @@ func ComputeChart(s *scene.Scene, w, h float64, m Measurer, o Options) *Chart {
 		a := p.Points[i]
 		if k > 0 {
 			b := p.Points[c.Front[k-1]]
-			corner := Point{px(worse(a.X, b.X, p.X.Minimize)), py(worse(a.Y, b.Y, p.Y.Minimize))}
+			cx, _ := Clamp(worse(a.X, b.X, p.X.Minimize), x0, x1)
+			cy, _ := Clamp(worse(a.Y, b.Y, p.Y.Minimize), y0, y1)
+			corner := Point{px(cx), py(cy)}
 			c.Steps = append(c.Steps, corner)
 		}
 		c.Steps = append(c.Steps, c.Dots[i].At)

@@ -366,3 +366,58 @@ func TestDetail(t *testing.T) {
 		}
 	}
 }
+
+// TestParetoAxes: an architecture of 10 % accuracy at nearly 0 ms is on the
+// front (nothing is faster), but the chart's y axis keeps to where the
+// other points are, 85-95 %, and draws it at the bottom edge, marked.
+func TestParetoAxes(t *testing.T) {
+	var pts []scene.Point
+	for i := range 60 {
+		// Accuracy 85 to 94.4 %, rising with latency 2 to 20 ms.
+		f := float64(i) / 59
+		pts = append(pts, scene.Point{X: 2 + 18*f, Y: 85 + 9.4*math.Sqrt(f)})
+	}
+	pts = append(pts, scene.Point{X: 0.3, Y: 10}) // the degenerate one
+	s := &scene.Scene{Kind: scene.KindPareto, Plot: &scene.Plot{X: scene.Axis{Label: "ms", Minimize: true}, Y: scene.Axis{Label: "acc"}, Points: pts}}
+	c := ComputeChart(s, 800, 600, monospace{}, Options{})
+	deg := len(pts) - 1
+	if !c.Dots[deg].Front {
+		t.Fatal("the 10 % point is not on the front")
+	}
+	lo, hi := c.YTicks[0].Value, c.YTicks[len(c.YTicks)-1].Value
+	if lo < 75 || lo > 85 || hi < 94.4 || hi > 100 {
+		t.Errorf("y axis %g to %g, want it to start between 75 and 85 and end by 100", lo, hi)
+	}
+	if !c.Dots[deg].Clamped {
+		t.Error("the 10 % point is not marked as clamped")
+	}
+	if d := c.Dots[deg].At.Y - c.YTicks[0].At; math.Abs(d) > 1e-9 {
+		t.Errorf("the 10 %% point is %g px from the axis's bottom", d)
+	}
+	for i, d := range c.Dots[:deg] {
+		if d.Clamped {
+			t.Errorf("point %d (%v) clamped", i, pts[i])
+		}
+	}
+	// The 85-95 band fills most of the frame's height.
+	band := c.Dots[0].At.Y - c.Dots[deg-1].At.Y
+	if band < 0.6*c.Frame.Dy() {
+		t.Errorf("85-94.4 %% takes %.0f of the frame's %.0f px", band, c.Frame.Dy())
+	}
+	for _, p := range c.Steps {
+		if !within(RectAt(p, 0, 0), c.Frame) {
+			t.Errorf("step point %v outside the frame %v", p, c.Frame)
+		}
+	}
+}
+
+func TestParetoRange(t *testing.T) {
+	if lo, hi := ParetoRange([]float64{3, 1, 2}); lo != 1 || hi != 3 {
+		t.Errorf("three points: %g to %g, want the full range", lo, hi)
+	}
+	v := []float64{10, 90, 91, 92, 93, 93.5, 94, 94.2, 94.3, 94.37, 92.5, 91.5}
+	lo, hi := ParetoRange(v)
+	if lo < 85 || lo > 90 || hi != 94.37 {
+		t.Errorf("%g to %g, want 85-90 to 94.37", lo, hi)
+	}
+}
