@@ -17,13 +17,14 @@ import (
 	"nasbook/space"
 	"nasbook/space/nb201"
 	"nasbook/space/spaces"
+	"nasbook/tables"
 	"nasbook/viz/figure"
 	"nasbook/viz/scene"
 )
 
 // Table is a benchmark table: CSV with an index and an arch column and
-// columns of results, as NAS-Bench-201's tables (the page uploads a file and
-// hands its text to LoadTable).
+// columns of results, as NAS-Bench-201's tables: a shipped one (OpenTable)
+// or one the user has (LoadTable reads its text, e.g. an uploaded file's).
 type Table struct{ t *tabular.Table }
 
 // LoadTable reads a benchmark table from its CSV text, e.g.
@@ -461,4 +462,83 @@ func band(curves [][]float64) (mean, lo, hi []float64) {
 		mean, lo, hi = append(mean, m), append(lo, m-s), append(hi, m+s)
 	}
 	return mean, lo, hi
+}
+
+// OpenTable opens one of the benchmark tables that ship with nasbook, by
+// name (Tables lists them):
+//
+//	nb201/accuracy-200ep  test accuracy after 200 epochs: cifar10_test, cifar100_test, imagenet16_120_test
+//	nb201/accuracy-12ep   test and valid accuracy after 12 epochs, the same datasets
+//	nb201/latency         ms on pixel3, samsung_a50, raspi4, silver_4114, gold_6226, 1080ti_1, titan_rtx_1, titan_rtx_256
+//	nb201/zero-cost       NASLib's zero-cost proxy scores, one row per dataset and architecture
+//
+// In the browser a table is fetched the first time a cell opens it; later
+// calls return the same table. Tables the user has are read with LoadTable.
+func OpenTable(name string) *Table { return Default.OpenTable(name) }
+
+// OpenTable opens a shipped table; see the package-level OpenTable.
+func (s *Session) OpenTable(name string) *Table {
+	s.tablesMu.Lock()
+	defer s.tablesMu.Unlock()
+	if t, ok := s.tables[name]; ok {
+		return t
+	}
+	info, err := tables.Find(name)
+	if err != nil {
+		fail("OpenTable", err)
+	}
+	if s.Files == nil {
+		failf("OpenTable", "this notebook host has no data files")
+	}
+	f, err := tables.Open(s.Files, info)
+	if err != nil {
+		fail("OpenTable", err)
+	}
+	defer f.Close()
+	t, err := tabular.Read(name, f)
+	if err != nil {
+		fail("OpenTable", err)
+	}
+	if s.tables == nil {
+		s.tables = map[string]*Table{}
+	}
+	s.tables[name] = &Table{t}
+	return s.tables[name]
+}
+
+// Tables lists the names of the shipped tables, which OpenTable opens.
+func Tables() []string { return tables.Names() }
+
+// ByArch returns a numeric column keyed by architecture string, e.g. the
+// accuracy to compare proxy scores with:
+//
+//	acc := nb.OpenTable("nb201/accuracy-200ep").ByArch("cifar10_test")
+func (t *Table) ByArch(column string) map[string]float64 {
+	v, err := t.t.Numbers(column)
+	if err != nil {
+		fail("Table.ByArch", err)
+	}
+	out := make(map[string]float64, len(v))
+	for i, r := range t.t.Rows {
+		out[r.Arch] = v[i]
+	}
+	return out
+}
+
+// Column returns a numeric column, one value per row in the table's order.
+func (t *Table) Column(column string) []float64 {
+	v, err := t.t.Numbers(column)
+	if err != nil {
+		fail("Table.Column", err)
+	}
+	return v
+}
+
+// Archs returns the arch column, one string per row.
+func (t *Table) Archs() []string {
+	out := make([]string, len(t.t.Rows))
+	for i, r := range t.t.Rows {
+		out[i] = r.Arch
+	}
+	return out
 }

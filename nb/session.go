@@ -23,8 +23,10 @@ type Session struct {
 	display func(Output)
 
 	// Files holds the built-in data files (the MNIST subset, named as
-	// engine/data.MNISTSubsetFiles). The browser's kernel reads them over
-	// the network on first use; natively they are built into the program.
+	// engine/data.MNISTSubsetFiles, and the shipped benchmark tables,
+	// named as package tables lists them). The browser's kernel reads them
+	// over the network on first use; natively they are built into the
+	// program.
 	Files fs.FS
 	// Pool scores architectures with zero-cost proxies (Proxies); nil
 	// means goroutines of this process (proxy.Local). The browser's kernel
@@ -32,6 +34,9 @@ type Session struct {
 	Pool proxy.Evaluator
 
 	uploads uploads // files the user gave the notebook (Upload)
+
+	tablesMu sync.Mutex
+	tables   map[string]*Table // shipped tables opened so far (OpenTable)
 
 	latencyMu sync.Mutex
 	latency   cost.LatencyTable // layers timed so far (Latency)

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"cmp"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -20,6 +21,7 @@ import (
 	"nasbook/engine/data"
 	"nasbook/engine/kernel/wasmsimd"
 	"nasbook/notebook"
+	"nasbook/tables"
 )
 
 // Program is one js/wasm program of the page.
@@ -94,6 +96,10 @@ func Build(root string, opt Options) (rebuilt bool, err error) {
 	// build costs a walk over the assets.
 	wrote, err := buildData(out)
 	if err != nil {
+		return false, err
+	}
+	rebuilt = rebuilt || wrote
+	if wrote, err = buildTables(root, out); err != nil {
 		return false, err
 	}
 	rebuilt = rebuilt || wrote
@@ -224,6 +230,51 @@ func buildData(out string) (wrote bool, err error) {
 	}
 	return wrote, nil
 }
+
+// buildTables writes the shipped benchmark tables (package tables) into
+// out/data, gzip-compressed, where the kernel fetches one when a cell first
+// opens it (any static host serves them as they are), with the notices of
+// their sources and licences. It reports whether any file changed.
+func buildTables(root, out string) (wrote bool, err error) {
+	src := filepath.Join(root, tablesDir)
+	put := func(name string, b []byte) error {
+		dst := filepath.Join(out, "data", filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		w, err := writeIfChanged(dst, b)
+		wrote = wrote || w
+		return err
+	}
+	for _, t := range tables.List {
+		raw, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(t.File)))
+		if err != nil {
+			return false, err
+		}
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write(raw)
+		if err := zw.Close(); err != nil {
+			return false, err
+		}
+		if err := put(t.File+".gz", gz.Bytes()); err != nil {
+			return false, err
+		}
+	}
+	for _, name := range tables.Notices {
+		b, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(name)))
+		if err != nil {
+			return false, err
+		}
+		if err := put(name, b); err != nil {
+			return false, err
+		}
+	}
+	return wrote, nil
+}
+
+// tablesDir holds the shipped tables, relative to the project root.
+const tablesDir = "tables"
 
 // programsExist reports whether the outputs of buildPrograms are all there.
 func programsExist(out string) bool {
