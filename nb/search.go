@@ -3,9 +3,11 @@ package nb
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -105,7 +107,41 @@ type SearchResult struct {
 	// evaluations; Lower and Upper are Curve less and plus one standard
 	// deviation over runs.
 	Curve, Lower, Upper []float64
-	Front               []FrontMember // Pareto front of all runs together (several objectives)
+	// Front is the Pareto front of all runs together (several objectives),
+	// by the second objective from its best to its worst.
+	Front []FrontMember
+	// Optimum is the table's best value of the first objective (its
+	// largest, or smallest when minimised), against which the runs' regret
+	// is measured; NaN when the search scored by Score or Proxy.
+	Optimum float64
+
+	minimized []string // cfg.Minimize
+}
+
+// Regret returns, at each number of evaluations, the mean over runs of the
+// regret (Optimum less the best found so far, or the other way round for a
+// minimised objective), and the regret of the runs at the first and third
+// quartiles, between which lie the middle half of the runs. It is nil
+// without a table.
+func (r SearchResult) Regret() (mean, q1, q3 []float64) {
+	if math.IsNaN(r.Optimum) || len(r.Runs) == 0 {
+		return nil, nil, nil
+	}
+	sign := 1.0
+	if slices.Contains(r.minimized, r.Objectives[0]) {
+		sign = -1
+	}
+	col := make([]float64, len(r.Runs))
+	for i := range r.Curve {
+		for k, run := range r.Runs {
+			col[k] = sign * (r.Optimum - run.Curve[min(i, len(run.Curve)-1)])
+		}
+		slices.Sort(col)
+		mean = append(mean, stat.Mean(col, nil))
+		q1 = append(q1, stat.Quantile(0.25, stat.LinInterp, col, nil))
+		q3 = append(q3, stat.Quantile(0.75, stat.LinInterp, col, nil))
+	}
+	return mean, q1, q3
 }
 
 // SearchRun is one run of a search.
@@ -114,6 +150,8 @@ type SearchRun struct {
 	Arch  string  // the best architecture on the first objective
 	Value float64 // its first objective
 	Front []FrontMember
+	// Curve[i] is the best first objective after i+1 evaluations.
+	Curve []float64
 }
 
 // FrontMember is an architecture of a Pareto front with its objectives.
@@ -123,7 +161,11 @@ type FrontMember struct {
 }
 
 func (r SearchResult) String() string {
-	return fmt.Sprintf("%s: best %s %.4g ± %.2g over %d runs", r.Strategy, r.Objectives[0], r.Mean, r.Std, len(r.Runs))
+	s := fmt.Sprintf("%s: best %s %.4g ± %.2g over %d runs", r.Strategy, r.Objectives[0], r.Mean, r.Std, len(r.Runs))
+	if m, _, _ := r.Regret(); m != nil {
+		s += fmt.Sprintf(", mean regret %.3g", m[len(m)-1])
+	}
+	return s
 }
 
 // Search runs a search strategy over seeds on a benchmark table, e.g.
@@ -145,9 +187,12 @@ func (s *Session) Search(cfg SearchConfig) SearchResult {
 	return r
 }
 
-// CompareSearch runs Search with each strategy and plots the mean best
-// metric against the number of queries, with a band of one standard
-// deviation over seeds.
+// CompareSearch runs Search with each strategy and plots, against the
+// number of queries, the mean regret over seeds (the table's best less the
+// best found so far) on log axes, with a band from the first to the third
+// quartile of the runs (see SearchResult.Regret); a
+// search by Score or Proxy, which knows no optimum, plots the mean best
+// metric instead.
 func CompareSearch(cfg SearchConfig, strategies ...string) []SearchResult {
 	return Default.CompareSearch(cfg, strategies...)
 }
@@ -174,8 +219,9 @@ func (s *Session) CompareSearch(cfg SearchConfig, strategies ...string) []Search
 	return rs
 }
 
-// PlotSearch plots the mean best metric of search results against the
-// number of queries, each with its band over seeds.
+// PlotSearch plots search results as CompareSearch does: the mean regret
+// (or, without a table, the mean best metric) against the number of
+// queries, each with its band over seeds.
 func PlotSearch(results ...SearchResult) { Default.PlotSearch(results...) }
 
 // PlotSearch plots results; see the package-level PlotSearch.
@@ -186,16 +232,35 @@ func (s *Session) plotSearch(fn string, rs []SearchResult) {
 		failf(fn, "no results")
 	}
 	metric := rs[0].Objectives[0]
+	regret := true
+	for _, r := range rs {
+		regret = regret && !math.IsNaN(r.Optimum) && r.Objectives[0] == metric
+	}
 	spec := &figure.Spec{Kind: figure.KindLine, Title: "mean best " + metric + " against queries",
 		XLabel: "queries", YLabel: "best " + metric}
+	if regret {
+		spec.Title = "regret on " + metric + ": the table's best less the best found"
+		spec.XLabel, spec.YLabel = "queries (log scale)", "regret (log scale)"
+		spec.LogX, spec.LogY = true, true
+	}
+	// A regret of 0 (every run found the optimum) is drawn at floor, the
+	// bottom of a log axis.
+	floor := 1e-4 * max(math.Abs(rs[0].Optimum), 1)
 	for _, r := range rs {
 		x := make([]float64, len(r.Curve))
 		for i := range x {
 			x[i] = float64(i + 1)
 		}
-		se := figure.Series{Name: r.Strategy, X: x, Y: r.Curve}
+		y, lo, hi := r.Curve, r.Lower, r.Upper
+		if regret {
+			y, lo, hi = r.Regret()
+			for i := range y {
+				y[i], lo[i], hi[i] = max(y[i], floor), max(lo[i], floor), max(hi[i], floor)
+			}
+		}
+		se := figure.Series{Name: r.Strategy, X: x, Y: y}
 		if len(r.Runs) > 1 {
-			se.Lower, se.Upper = r.Lower, r.Upper
+			se.Lower, se.Upper = lo, hi
 		}
 		spec.Series = append(spec.Series, se)
 	}
@@ -288,7 +353,18 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 		est = pe
 	}
 
-	res = SearchResult{Strategy: cfg.Strategy, Objectives: cols}
+	res = SearchResult{Strategy: cfg.Strategy, Objectives: cols, Optimum: math.NaN(), minimized: cfg.Minimize}
+	if cfg.Table != nil {
+		v, err := cfg.Table.t.Numbers(cols[0])
+		if err != nil {
+			return res, err
+		}
+		if objs[0].Minimize {
+			res.Optimum = slices.Min(v)
+		} else {
+			res.Optimum = slices.Max(v)
+		}
+	}
 	id := fmt.Sprintf("search-%p", &res)
 	lastShown := time.Time{}
 	progress := func(done int, label string, force bool) {
@@ -330,12 +406,13 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 		}
 		run := SearchRun{Seed: seed, Arch: sp.Format(best.Arch), Value: best.Values[0]}
 		if len(objs) > 1 {
-			run.Front = members(sp, cols, srch.Front())
+			run.Front = members(sp, cols, cfg.Minimize, srch.Front())
 			pooled = append(pooled, srch.Front()...)
 		}
+		run.Curve = search.BestSoFar(srch.Problem(), srch.History(), 0)
 		res.Runs = append(res.Runs, run)
 		bests = append(bests, run.Value)
-		curves = append(curves, search.BestSoFar(srch.Problem(), srch.History(), 0))
+		curves = append(curves, run.Curve)
 	}
 	progress(seeds*budget, fmt.Sprintf("%s: %d runs of %d evaluations", cfg.Strategy, seeds, budget), true)
 	res.Mean, res.Std = stat.MeanStdDev(bests, nil)
@@ -344,7 +421,7 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 	}
 	res.Curve, res.Lower, res.Upper = band(curves)
 	if len(objs) > 1 {
-		res.Front = members(sp, cols, search.PooledFront(pooled))
+		res.Front = members(sp, cols, cfg.Minimize, search.PooledFront(pooled))
 	}
 	return res, nil
 }
@@ -430,7 +507,10 @@ func (c *searchScene) show() {
 	c.sess.Update(fmt.Sprintf("search-canvas-%p", c), Output{scene.MIMEType: sc, "text/plain": ""})
 }
 
-func members(sp space.Space, cols []string, es []search.Evaluation) []FrontMember {
+// members are the evaluations es of a front, by the second objective from
+// its best to its worst (minimize says which way that is), then by the
+// first.
+func members(sp space.Space, cols []string, minimize []string, es []search.Evaluation) []FrontMember {
 	out := make([]FrontMember, len(es))
 	for i, e := range es {
 		m := FrontMember{Arch: sp.Format(e.Arch), Values: map[string]float64{}}
@@ -439,6 +519,18 @@ func members(sp space.Space, cols []string, es []search.Evaluation) []FrontMembe
 		}
 		out[i] = m
 	}
+	sign := func(c string) float64 {
+		if slices.Contains(minimize, c) {
+			return 1
+		}
+		return -1
+	}
+	slices.SortStableFunc(out, func(a, b FrontMember) int {
+		if c := cmp.Compare(sign(cols[1])*a.Values[cols[1]], sign(cols[1])*b.Values[cols[1]]); c != 0 {
+			return c
+		}
+		return cmp.Compare(sign(cols[0])*a.Values[cols[0]], sign(cols[0])*b.Values[cols[0]])
+	})
 	return out
 }
 
@@ -526,12 +618,23 @@ func (t *Table) ByArch(column string) map[string]float64 {
 }
 
 // Column returns a numeric column, one value per row in the table's order.
+// Infinities stay (NASLib's nwot is -inf for a few networks, the lowest
+// score, which ranks them last); a field that is no number is an error
+// naming its line.
 func (t *Table) Column(column string) []float64 {
-	v, err := t.t.Numbers(column)
-	if err != nil {
-		fail("Table.Column", err)
+	c := slices.Index(t.t.Columns, column)
+	if c < 0 {
+		failf("Table.Column", "%s: no column %q (it has %s)", t.t.Name, column, strings.Join(t.t.Columns, ", "))
 	}
-	return v
+	out := make([]float64, len(t.t.Rows))
+	for i, r := range t.t.Rows {
+		v, err := strconv.ParseFloat(strings.TrimSpace(r.Fields[c]), 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			failf("Table.Column", "%s: line %d, field %s: %q is not a number", t.t.Name, r.Line, column, r.Fields[c])
+		}
+		out[i] = v
+	}
+	return out
 }
 
 // Archs returns the arch column, one string per row.

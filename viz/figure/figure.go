@@ -21,16 +21,27 @@ const (
 	KindLine      Kind = "line"      // one line per series through (X[i], Y[i])
 	KindScatter   Kind = "scatter"   // one point set per series
 	KindPanels    Kind = "panels"    // small multiples: Panels in a grid of Columns
+	// KindPareto draws each series' points faint and its Pareto front (the
+	// points no other of the series beats on both axes; MinimizeX and
+	// MinimizeY say which way is better) as a step line, on axes chosen for
+	// the fronts: see ParetoRange.
+	KindPareto Kind = "pareto"
 )
 
 // Spec is one figure.
 type Spec struct {
-	Kind   Kind     `json:"kind"`
-	Title  string   `json:"title,omitempty"`
-	XLabel string   `json:"xlabel,omitempty"`
-	YLabel string   `json:"ylabel,omitempty"`
-	Bins   int      `json:"bins,omitempty"` // histogram; 0 chooses
-	Series []Series `json:"series,omitempty"`
+	Kind   Kind   `json:"kind"`
+	Title  string `json:"title,omitempty"`
+	XLabel string `json:"xlabel,omitempty"`
+	YLabel string `json:"ylabel,omitempty"`
+	Bins   int    `json:"bins,omitempty"` // histogram; 0 chooses
+	// LogX and LogY put an axis on a log scale (line and scatter); every
+	// value on it must then be positive.
+	LogX      bool     `json:"logx,omitempty"`
+	LogY      bool     `json:"logy,omitempty"`
+	MinimizeX bool     `json:"minx,omitempty"` // pareto: smaller x is better
+	MinimizeY bool     `json:"miny,omitempty"` // pareto: smaller y is better
+	Series    []Series `json:"series,omitempty"`
 	// Panels are the figures of a KindPanels figure, drawn row by row in
 	// Columns columns (0 means 3) on shared axis ranges, with one legend (of
 	// the first panel's series); they may not hold panels themselves.
@@ -52,7 +63,7 @@ type Series struct {
 // Validate reports the first problem of s that would make it undrawable.
 func (s *Spec) Validate() error {
 	switch s.Kind {
-	case KindHistogram, KindLine, KindScatter:
+	case KindHistogram, KindLine, KindScatter, KindPareto:
 	case KindPanels:
 		if len(s.Panels) == 0 {
 			return fmt.Errorf("figure: panels %q has no panels", s.Title)
@@ -90,6 +101,19 @@ func (s *Spec) Validate() error {
 		for i, v := range se.X {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return fmt.Errorf("figure: %s %q: series %q x value %d is %v", s.Kind, s.Title, se.Name, i, v)
+			}
+		}
+		for _, ax := range []struct {
+			log  bool
+			name string
+			v    [][]float64
+		}{{s.LogX, "x", [][]float64{se.X}}, {s.LogY, "y", [][]float64{se.Y, se.Lower, se.Upper}}} {
+			for _, vs := range ax.v {
+				for i, v := range vs {
+					if ax.log && v <= 0 {
+						return fmt.Errorf("figure: %s %q: series %q %s value %d is %v, not positive, on a log axis", s.Kind, s.Title, se.Name, ax.name, i, v)
+					}
+				}
 			}
 		}
 		if se.Lower == nil && se.Upper == nil {

@@ -1,4 +1,5 @@
-// Package render draws figure specs as SVG with gonum/plot.
+// Package render draws figure specs as SVG with gonum/plot, in the page's
+// style (style.go).
 //
 // It is linked only where figures are drawn (the figure worker and the native
 // CLI), since gonum/plot carries its fonts.
@@ -7,23 +8,23 @@ package render
 import (
 	"bytes"
 	"fmt"
-	"image/color"
 	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"nasbook/viz/figure"
+	"nasbook/viz/layout"
+	"nasbook/viz/scene"
 )
 
 // Size of a figure, in points (1/72 inch); the SVG scales with the page.
 const (
-	Width  = 6 * vg.Inch
-	Height = 3.5 * vg.Inch
+	Width  = 7 * vg.Inch
+	Height = 3.6 * vg.Inch
 )
 
 // SVG draws s.
@@ -34,14 +35,14 @@ func SVG(s *figure.Spec) ([]byte, error) {
 	if s.Kind == figure.KindPanels {
 		return panels(s)
 	}
-	p, err := plotOf(s)
+	p, l, entries, err := plotOf(s)
 	if err != nil {
 		return nil, err
 	}
 	// vgsvg directly rather than plot.WriterTo, which links every format's
 	// backend (PDF, EPS, LaTeX, raster).
 	c := vgsvg.New(Width, Height)
-	p.Draw(draw.New(c))
+	drawWithLegend(draw.New(c), p, l, entries)
 	return svgBytes(c)
 }
 
@@ -50,14 +51,44 @@ func svgBytes(c *vgsvg.Canvas) ([]byte, error) {
 	if _, err := c.WriteTo(&b); err != nil {
 		return nil, fmt.Errorf("figure: %w", err)
 	}
-	return b.Bytes(), nil
+	return webFonts(b.Bytes()), nil
+}
+
+// plotOf builds the plot of a histogram, line, scatter or pareto spec, and
+// its legend of entries entries, drawn apart (drawWithLegend).
+func plotOf(s *figure.Spec) (p *plot.Plot, l plot.Legend, entries int, err error) {
+	p = styled()
+	p.Title.Text = s.Title
+	p.X.Label.Text = s.XLabel
+	p.Y.Label.Text = s.YLabel
+	if s.LogX {
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+	}
+	if s.LogY {
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+	}
+	p.Add(grid())
+	l = legend()
+	switch s.Kind {
+	case figure.KindHistogram:
+		err = histogram(p, s.Series[0].Y, s.Bins)
+	case figure.KindLine, figure.KindScatter:
+		entries, err = lines(p, &l, s)
+	case figure.KindPareto:
+		entries, err = pareto(p, &l, s)
+	}
+	if err != nil {
+		return nil, l, 0, fmt.Errorf("figure: %s %q: %w", s.Kind, s.Title, err)
+	}
+	return p, l, entries, nil
 }
 
 // PanelHeight is the height of one row of a panels figure.
 const PanelHeight = 2.2 * vg.Inch
 
 // panels draws s's panels in a grid, every panel on the same axis ranges,
-// the first with a legend, under the figure's title.
+// under the figure's title, with the first panel's legend in a column to
+// the right of the grid.
 func panels(s *figure.Spec) ([]byte, error) {
 	cols := s.Columns
 	if cols == 0 {
@@ -69,16 +100,18 @@ func panels(s *figure.Spec) ([]byte, error) {
 	for i := range ps {
 		ps[i] = make([]*plot.Plot, cols)
 	}
+	var first plot.Legend
+	entries := 0
 	var xmin, xmax, ymin, ymax = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for i := range s.Panels {
-		p, err := plotOf(&s.Panels[i])
+		p, l, n, err := plotOf(&s.Panels[i])
 		if err != nil {
 			return nil, err
 		}
-		if i > 0 {
-			p.Legend = plot.NewLegend()
+		if i == 0 {
+			first, entries = l, n
 		}
-		p.Title.TextStyle.Font.Size = vg.Points(11)
+		p.Title.TextStyle.Font.Size = vg.Points(labelSize)
 		xmin, xmax = math.Min(xmin, p.X.Min), math.Max(xmax, p.X.Max)
 		ymin, ymax = math.Min(ymin, p.Y.Min), math.Max(ymax, p.Y.Max)
 		ps[i/cols][i%cols] = p
@@ -95,13 +128,17 @@ func panels(s *figure.Spec) ([]byte, error) {
 	c := vgsvg.New(Width*1.4, h)
 	dc := draw.New(c)
 	if s.Title != "" {
-		st := plot.New().Title.TextStyle
-		st.Font.Size = vg.Points(14)
+		st := textStyle(titleSize, ink)
 		st.XAlign, st.YAlign = draw.XCenter, draw.YTop
 		dc.FillText(st, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Points(6)}, s.Title)
 	}
 	body := dc
 	body.Max.Y -= titleH
+	if entries > 0 {
+		w := first.Rectangle(body).Max.X - first.Rectangle(body).Min.X
+		first.Draw(draw.Canvas{Canvas: body.Canvas, Rectangle: vg.Rectangle{Min: vg.Point{X: body.Max.X - w, Y: body.Min.Y}, Max: body.Max}})
+		body.Max.X -= w + vg.Points(10)
+	}
 	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(6), PadY: vg.Points(6), PadTop: vg.Points(2), PadBottom: vg.Points(2), PadLeft: vg.Points(4), PadRight: vg.Points(8)}
 	cs := plot.Align(ps, tiles, body)
 	for i, row := range ps {
@@ -114,73 +151,174 @@ func panels(s *figure.Spec) ([]byte, error) {
 	return svgBytes(c)
 }
 
-// plotOf builds the plot of a histogram, line or scatter spec.
-func plotOf(s *figure.Spec) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = s.Title
-	p.Title.TextStyle.Font.Size = vg.Points(14)
-	p.X.Label.Text = s.XLabel
-	p.Y.Label.Text = s.YLabel
-	p.Add(plotter.NewGrid())
-	var err error
-	switch s.Kind {
-	case figure.KindHistogram:
-		err = histogram(p, s.Series[0].Y, s.Bins)
-	case figure.KindLine, figure.KindScatter:
-		var args []any
-		for i, se := range s.Series {
-			pts := make(plotter.XYs, len(se.Y))
-			for j := range se.Y {
-				pts[j].X, pts[j].Y = se.X[j], se.Y[j]
-			}
-			name := se.Name
-			if name == "" {
-				name = fmt.Sprintf("series %d", i+1)
-			}
-			args = append(args, name, pts)
-		}
-		if s.Kind == figure.KindLine {
-			err = addBands(p, s.Series)
-			if err == nil {
-				err = plotutil.AddLines(p, args...)
-			}
-		} else {
-			err = plotutil.AddScatters(p, args...)
-		}
-		if len(s.Series) < 2 {
-			p.Legend = plot.NewLegend()
-		}
+func xys(x, y []float64) plotter.XYs {
+	pts := make(plotter.XYs, len(y))
+	for j := range y {
+		pts[j].X, pts[j].Y = x[j], y[j]
 	}
-	if err != nil {
-		return nil, fmt.Errorf("figure: %s %q: %w", s.Kind, s.Title, err)
-	}
-	return p, nil
+	return pts
 }
 
-// addBands shades the band of each series that has one, in the colour
-// plotutil.AddLines gives its line, under the lines.
-func addBands(p *plot.Plot, series []figure.Series) error {
-	for i, se := range series {
-		if se.Lower == nil {
-			continue
+// lines adds line or scatter series, bands under lines, and their legend
+// entries when there is more than one series or a named one.
+func lines(p *plot.Plot, l *plot.Legend, s *figure.Spec) (int, error) {
+	named := len(s.Series) > 1 || s.Series[0].Name != ""
+	entries := 0
+	for i, se := range s.Series {
+		if s.Kind == figure.KindLine && se.Lower != nil {
+			if err := addBand(p, se, i); err != nil {
+				return 0, err
+			}
 		}
-		pts := make(plotter.XYs, 0, 2*len(se.X))
-		for j := range se.X {
-			pts = append(pts, plotter.XY{X: se.X[j], Y: se.Lower[j]})
-		}
-		for j := len(se.X) - 1; j >= 0; j-- {
-			pts = append(pts, plotter.XY{X: se.X[j], Y: se.Upper[j]})
-		}
-		poly, err := plotter.NewPolygon(pts)
-		if err != nil {
-			return err
-		}
-		r, g, b, _ := plotutil.Color(i).RGBA()
-		poly.Color = color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0x40}
-		poly.LineStyle.Width = 0
-		p.Add(poly)
 	}
+	for i, se := range s.Series {
+		name := se.Name
+		if name == "" {
+			name = fmt.Sprintf("series %d", i+1)
+		}
+		col := seriesColor(i)
+		var thumb plot.Thumbnailer
+		if s.Kind == figure.KindLine {
+			ln, err := plotter.NewLine(xys(se.X, se.Y))
+			if err != nil {
+				return 0, err
+			}
+			ln.Color, ln.Width, ln.Dashes = col, vg.Points(2), seriesDashes(i)
+			p.Add(ln)
+			thumb = ln
+		} else {
+			sc, err := plotter.NewScatter(xys(se.X, se.Y))
+			if err != nil {
+				return 0, err
+			}
+			sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.6), Shape: glyphs[i%len(glyphs)]}
+			p.Add(sc)
+			thumb = sc
+		}
+		if named {
+			l.Add(name, thumb)
+			entries++
+		}
+	}
+	return entries, nil
+}
+
+var glyphs = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.PyramidGlyph{}, draw.BoxGlyph{}}
+
+// addBand shades a series' band in its colour, under the lines.
+func addBand(p *plot.Plot, se figure.Series, i int) error {
+	pts := make(plotter.XYs, 0, 2*len(se.X))
+	for j := range se.X {
+		pts = append(pts, plotter.XY{X: se.X[j], Y: se.Lower[j]})
+	}
+	for j := len(se.X) - 1; j >= 0; j-- {
+		pts = append(pts, plotter.XY{X: se.X[j], Y: se.Upper[j]})
+	}
+	poly, err := plotter.NewPolygon(pts)
+	if err != nil {
+		return err
+	}
+	c := seriesColor(i)
+	c.A = 0x30
+	poly.Color = premultiplied(c)
+	poly.LineStyle.Width = 0
+	p.Add(poly)
 	return nil
+}
+
+// pareto draws each series' points faint and its front as a step line with
+// its points marked, on axes fenced by layout.ParetoRange over every point;
+// a point beyond the range sits at the edge as a hollow ring.
+func pareto(p *plot.Plot, l *plot.Legend, s *figure.Spec) (int, error) {
+	var xs, ys []float64
+	for _, se := range s.Series {
+		xs, ys = append(xs, se.X...), append(ys, se.Y...)
+	}
+	xlo, xhi := layout.ParetoRange(xs)
+	ylo, yhi := layout.ParetoRange(ys)
+	padX, padY := 0.03*(xhi-xlo), 0.04*(yhi-ylo)
+	if padX == 0 {
+		padX = math.Max(math.Abs(xlo)*0.05, 0.5)
+	}
+	if padY == 0 {
+		padY = math.Max(math.Abs(ylo)*0.05, 0.5)
+	}
+	xlo, xhi, ylo, yhi = xlo-padX, xhi+padX, ylo-padY, yhi+padY
+	clamp := func(x, y float64) (plotter.XY, bool) {
+		cx, ox := layout.Clamp(x, xlo, xhi)
+		cy, oy := layout.Clamp(y, ylo, yhi)
+		return plotter.XY{X: cx, Y: cy}, ox || oy
+	}
+	entries := 0
+	for i, se := range s.Series {
+		col := seriesColor(i)
+		pts := make([]scene.Point, len(se.X))
+		var inside, outside plotter.XYs
+		for j := range se.X {
+			pts[j] = scene.Point{X: se.X[j], Y: se.Y[j]}
+			if q, out := clamp(se.X[j], se.Y[j]); out {
+				outside = append(outside, q)
+			} else {
+				inside = append(inside, q)
+			}
+		}
+		front := layout.ParetoFront(pts, s.MinimizeX, s.MinimizeY)
+		var step, marks plotter.XYs
+		for k, j := range front {
+			if k > 0 {
+				a, b := pts[j], pts[front[k-1]]
+				q, _ := clamp(worse(a.X, b.X, s.MinimizeX), worse(a.Y, b.Y, s.MinimizeY))
+				step = append(step, q)
+			}
+			q, out := clamp(pts[j].X, pts[j].Y)
+			step = append(step, q)
+			if !out {
+				marks = append(marks, q)
+			}
+		}
+		if len(inside) > 0 {
+			sc, err := plotter.NewScatter(inside)
+			if err != nil {
+				return 0, err
+			}
+			sc.GlyphStyle = draw.GlyphStyle{Color: faint(col, 0.35), Radius: vg.Points(1.8), Shape: draw.CircleGlyph{}}
+			p.Add(sc)
+		}
+		ln, err := plotter.NewLine(step)
+		if err != nil {
+			return 0, err
+		}
+		ln.Color, ln.Width, ln.Dashes = col, vg.Points(2), seriesDashes(i)
+		mk, err := plotter.NewScatter(marks)
+		if err != nil {
+			return 0, err
+		}
+		mk.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.6), Shape: glyphs[i%len(glyphs)]}
+		p.Add(ln, mk)
+		if len(outside) > 0 {
+			sc, err := plotter.NewScatter(outside)
+			if err != nil {
+				return 0, err
+			}
+			sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(4), Shape: draw.RingGlyph{}}
+			p.Add(sc)
+		}
+		name := se.Name
+		if name == "" {
+			name = "Pareto front"
+		}
+		l.Add(name, ln, mk)
+		entries++
+	}
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xlo, xhi, ylo, yhi
+	return entries, nil
+}
+
+func worse(a, b float64, minimize bool) float64 {
+	if minimize {
+		return math.Max(a, b)
+	}
+	return math.Min(a, b)
 }
 
 // histogram bins values in bins equal-width bins; bins <= 0 chooses one bin
@@ -211,6 +349,9 @@ func histogram(p *plot.Plot, values []float64, bins int) error {
 		}
 		h.Width = 1
 	}
+	h.FillColor = faint(palette[0], 0.75)
+	h.LineStyle.Color = palette[0]
+	h.LineStyle.Width = vg.Points(0.8)
 	p.Add(h)
 	return nil
 }

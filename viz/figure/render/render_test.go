@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -114,6 +116,63 @@ func TestPanels(t *testing.T) {
 	} {
 		if _, err := SVG(bad); err == nil {
 			t.Errorf("%s: no error", bad.Title)
+		}
+	}
+}
+
+// TestStyle: figures are set in a sans-serif face that the browser finds
+// (never its default serif), and a legend stands in a column right of the
+// data, not over it.
+func TestStyle(t *testing.T) {
+	x := []float64{1, 10, 100}
+	s := &figure.Spec{Kind: figure.KindLine, Title: "regret", LogX: true, LogY: true, Series: []figure.Series{
+		{Name: "rs", X: x, Y: []float64{10, 1, 0.6}}, {Name: "re", X: x, Y: []float64{10, 1, 0.2}}}}
+	b, err := SVG(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSVG(t, b, "font-family:'Liberation Sans',Arimo,Arial,Helvetica,sans-serif;")
+	if strings.Contains(string(b), "font-family:Liberation Sans;") || strings.Contains(string(b), "Serif") {
+		t.Error("a font without a sans-serif fallback")
+	}
+	// The x tick label "100" ends the axis; the legend's entries are right
+	// of it.
+	at := func(label string) float64 {
+		re := regexp.MustCompile(`<text x="([0-9.]+)"[^>]*>` + regexp.QuoteMeta(label) + `</text>`)
+		m := re.FindSubmatch(b)
+		if m == nil {
+			t.Fatalf("no text %q", label)
+		}
+		v, _ := strconv.ParseFloat(string(m[1]), 64)
+		return v
+	}
+	if axisEnd, entry := at("100"), at("rs"); entry <= axisEnd {
+		t.Errorf("legend entry at x=%g, left of the axis's end at %g", entry, axisEnd)
+	}
+	s.Series[1].Y[2] = 0
+	if _, err := SVG(s); err == nil || !strings.Contains(err.Error(), "not positive, on a log axis") {
+		t.Errorf("0 on a log axis: %v", err)
+	}
+}
+
+// TestParetoFigure: the fenced range leaves the 10 % point at the edge,
+// hollow, and keeps the axis near the other points.
+func TestParetoFigure(t *testing.T) {
+	se := figure.Series{Name: "pixel3"}
+	for i := range 30 {
+		f := float64(i) / 29
+		se.X, se.Y = append(se.X, 1+20*f), append(se.Y, 85+9*f)
+	}
+	se.X, se.Y = append(se.X, 0.01), append(se.Y, 10)
+	s := &figure.Spec{Kind: figure.KindPareto, Title: "front", MinimizeX: true, Series: []figure.Series{se}}
+	b, err := SVG(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSVG(t, b, "pixel3")
+	for _, tick := range []string{">40<", ">60<"} {
+		if strings.Contains(string(b), tick) {
+			t.Errorf("a y tick %s: the axis reaches down toward the 10 %% point", tick)
 		}
 	}
 }
