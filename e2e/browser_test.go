@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -71,13 +72,33 @@ func serve(t *testing.T) string {
 		if ln, setupErr = net.Listen("tcp", "127.0.0.1:0"); setupErr != nil {
 			return
 		}
-		go http.Serve(ln, site.Handler(root(t)))
+		h := site.Handler(root(t))
+		go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			served.Lock()
+			served.paths = append(served.paths, r.URL.Path)
+			served.Unlock()
+			h.ServeHTTP(w, r)
+		}))
 		baseURL = "http://" + ln.Addr().String() + "/"
 	})
 	if setupErr != nil {
 		t.Fatal(setupErr)
 	}
 	return baseURL
+}
+
+// served logs the paths the server was asked for, in order.
+var served struct {
+	sync.Mutex
+	paths []string
+}
+
+// servedSince returns the paths asked for since the log held n, and its
+// length now.
+func servedSince(n int) ([]string, int) {
+	served.Lock()
+	defer served.Unlock()
+	return slices.Clone(served.paths[n:]), len(served.paths)
 }
 
 // page opens a fresh browser on the playground and waits for the kernel.

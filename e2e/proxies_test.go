@@ -18,14 +18,6 @@ import (
 	"nasbook/nb"
 )
 
-// accuracyTable is NAS-Bench-201's accuracy table beside the repository
-// (../shared/data/nb201), which the page never ships: the test uploads it as
-// a user would.
-func accuracyTable(t *testing.T) string {
-	t.Helper()
-	return shared.Dir(t, "nb201/accuracy-200ep.csv")
-}
-
 // openPage opens the playground at url (with query) and waits for the kernel.
 func openPage(t *testing.T, query string) context.Context {
 	t.Helper()
@@ -40,30 +32,19 @@ func openPage(t *testing.T, query string) context.Context {
 	return ctx
 }
 
-// uploadAndOpenLesson uploads the accuracy table with the toolbar's Upload
-// data input, opens the proxies lesson and returns its scoring cell's source.
-func uploadAndOpenLesson(t *testing.T, ctx context.Context) string {
-	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.SetUploadFiles(`#upload`, []string{accuracyTable(t)})); err != nil {
-		t.Fatal(err)
-	}
-	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
-		if (document.body.textContent.includes('Uploaded accuracy-200ep.csv')) resolve(true); else setTimeout(poll, 50); })(); })`, patience)
-	return openLesson(t, ctx, "proxies.ipynb", 1, "nb.Proxies(")
-}
-
-// TestProxiesLessonInTheBrowser uploads accuracy-200ep.csv through the page
-// and runs the proxies lesson's cell, which scores architectures with
-// synflow, params and flops in the pool of Web Workers and plots synflow
-// against the uploaded accuracy. To keep the test near a minute it scores
-// 24 architectures rather than the lesson's 200 (synflow takes about a
-// second per architecture per worker in wasm).
+// TestProxiesLessonInTheBrowser runs the proxies lesson's cells with no
+// file to upload: the first scores architectures with synflow, params and
+// flops in the pool of Web Workers and plots synflow against the shipped
+// accuracy table; the second ranks NASLib's published scores of every
+// proxy. To keep the test near a minute the first scores 24 architectures
+// rather than the lesson's 200 (synflow takes about a second per
+// architecture per worker in wasm).
 func TestProxiesLessonInTheBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scores NB201 networks in the browser")
 	}
 	ctx := openPage(t, "")
-	src := uploadAndOpenLesson(t, ctx)
+	src := openLesson(t, ctx, "proxies.ipynb", 1, "nb.Proxies(")
 	src = strings.Replace(src, "nb.SampleNB201(200, 1)", "nb.SampleNB201(24, 1)", 1)
 	if !strings.Contains(src, "SampleNB201(24") {
 		t.Fatalf("the lesson cell no longer samples 200 architectures:\n%s", src)
@@ -75,17 +56,41 @@ func TestProxiesLessonInTheBrowser(t *testing.T) {
 	if r.Error != nil {
 		t.Fatalf("the lesson cell failed: %s", *r.Error)
 	}
-	var rho float64
-	i := strings.Index(r.Text, "synflow  Spearman rho with accuracy: ")
-	if i < 0 {
-		t.Fatalf("no synflow rho in %q", r.Text)
+	rho := func(text, name string) float64 {
+		t.Helper()
+		var v float64
+		_, rest, ok := strings.Cut(text, name)
+		if _, err := fmt.Sscanf(rest, "%f", &v); !ok || err != nil {
+			t.Fatalf("no %q followed by a number in %q", name, text)
+		}
+		return v
 	}
-	fmt.Sscanf(r.Text[i+len("synflow  Spearman rho with accuracy: "):], "%f", &rho)
-	if rho < 0.4 {
-		t.Errorf("synflow rho %.3f over 24 architectures, want well above 0 (0.8 over 300)", rho)
+	if v := rho(r.Text, "synflow  Spearman rho with accuracy: "); v < 0.4 {
+		t.Errorf("synflow rho %.3f over 24 architectures, want well above 0 (0.85 over 200)", v)
 	}
 	if !strings.Contains(r.Text, "[figure: synflow vs accuracy: Spearman rho") {
 		t.Errorf("the lesson cell drew no synflow figure")
+	}
+	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, patience)
+	zc := ""
+	for _, c := range cells {
+		if strings.Contains(c.Source, `OpenTable("nb201/zero-cost")`) {
+			zc = c.Source
+		}
+	}
+	if zc == "" {
+		t.Fatal("the lesson no longer reads NASLib's scores")
+	}
+	b, _ = json.Marshal(zc)
+	r = eval[cellResult](t, ctx, `window.nasbook.runCell(`+string(b)+`)`, 10*time.Minute)
+	if r.Error != nil {
+		t.Fatalf("the zero-cost cell failed: %s", *r.Error)
+	}
+	t.Logf("NASLib's scores:\n%s", r.Text)
+	// NASLib's scores over its 724 CIFAR-10 architectures (the lesson's
+	// native run: nwot 0.800, synflow 0.776, plain -0.252).
+	if nwot, plain := rho(r.Text, "nwot      Spearman rho with accuracy: "), rho(r.Text, "plain     Spearman rho with accuracy: "); math.Abs(nwot-0.800) > 0.0015 || plain > 0 {
+		t.Errorf("nwot rho %.3f (want 0.800), plain %.3f (want below 0)", nwot, plain)
 	}
 }
 
