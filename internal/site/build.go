@@ -99,7 +99,7 @@ func Build(root string, opt Options) (rebuilt bool, err error) {
 		return false, err
 	}
 	rebuilt = rebuilt || wrote
-	if wrote, err = buildTables(root, out); err != nil {
+	if wrote, err = buildTables(out); err != nil {
 		return false, err
 	}
 	rebuilt = rebuilt || wrote
@@ -231,12 +231,13 @@ func buildData(out string) (wrote bool, err error) {
 	return wrote, nil
 }
 
-// buildTables writes the shipped benchmark tables (package tables) into
-// out/data, gzip-compressed, where the kernel fetches one when a cell first
-// opens it (any static host serves them as they are), with the notices of
-// their sources and licences. It reports whether any file changed.
-func buildTables(root, out string) (wrote bool, err error) {
-	src := filepath.Join(root, tablesDir)
+// buildTables writes the shipped benchmark tables (package tables, built
+// into this program) into out/data, gzip-compressed, where the kernel
+// fetches one when a cell first opens it (any static host serves them as
+// they are), with the notices of their sources and licences. It reports
+// whether any file changed.
+func buildTables(out string) (wrote bool, err error) {
+	src := tables.Files()
 	put := func(name string, b []byte) error {
 		dst := filepath.Join(out, "data", filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
@@ -247,7 +248,7 @@ func buildTables(root, out string) (wrote bool, err error) {
 		return err
 	}
 	for _, t := range tables.List {
-		raw, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(t.File)))
+		raw, err := fs.ReadFile(src, t.File)
 		if err != nil {
 			return false, err
 		}
@@ -262,7 +263,7 @@ func buildTables(root, out string) (wrote bool, err error) {
 		}
 	}
 	for _, name := range tables.Notices {
-		b, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(name)))
+		b, err := fs.ReadFile(src, name)
 		if err != nil {
 			return false, err
 		}
@@ -272,9 +273,6 @@ func buildTables(root, out string) (wrote bool, err error) {
 	}
 	return wrote, nil
 }
-
-// tablesDir holds the shipped tables, relative to the project root.
-const tablesDir = "tables"
 
 // programsExist reports whether the outputs of buildPrograms are all there.
 func programsExist(out string) bool {

@@ -60,6 +60,9 @@ func TestBuild(t *testing.T) {
 	if !build(Options{}) {
 		t.Fatal("first build did nothing")
 	}
+	if _, err := os.Stat(filepath.Join(out, "data", "nb201", "accuracy-200ep.csv.gz")); err != nil {
+		t.Errorf("the shipped tables: %v", err)
+	}
 	if q := BuiltBrotli(root); q != DefaultBrotli {
 		t.Errorf("first build has brotli quality %d, want %d", q, DefaultBrotli)
 	}
@@ -92,9 +95,10 @@ func TestBuild(t *testing.T) {
 			compressed++
 		}
 	}
-	// index.html, main.js, wasm_exec.js and five wasm files.
-	if compressed != 8 {
-		t.Errorf("%d compressible files among %v, want 8", compressed, files)
+	// index.html, main.js, wasm_exec.js, five wasm files and the tables'
+	// two notices (the tables are gzipped already).
+	if compressed != 10 {
+		t.Errorf("%d compressible files among %v, want 10", compressed, files)
 	}
 	// The MNIST subset is the repository's, byte for byte.
 	for _, name := range []string{data.MNISTSubsetFiles.TrainImages, data.MNISTSubsetFiles.TestLabels} {
