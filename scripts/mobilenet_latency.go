@@ -48,7 +48,14 @@ free := nb.DefineSpace(nb.SpaceDef{Name: "mobile", Choices: choices, Build: buil
 smallest, largest := free.Parse("kernel 1=3,expand 1=3,depth 1=1,kernel 2=3,expand 2=3,depth 2=1"), free.Parse("kernel 1=7,expand 1=6,depth 1=3,kernel 2=7,expand 2=6,depth 2=3")
 lo, hi := nb.Latency(smallest), nb.Latency(largest)
 budget := (lo + hi) / 2 // halfway between the smallest and the largest network
-fmt.Println("the largest network is", hi > budget, "over budget; the smallest within it:", lo <= budget)
+yes := func(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+fmt.Printf("budget %.3f ms, halfway between the smallest network (%.3f ms) and the largest (%.3f ms)\n", budget, lo, hi)
+fmt.Println("the smallest network fits the budget:", yes(lo <= budget), "- the largest:", yes(hi <= budget))
 
 // %% The space with its constraint, searched by regularized evolution for the most parameters within the budget.
 sp := nb.DefineSpace(nb.SpaceDef{Name: "mobile-budget", Choices: choices, Build: build,
@@ -63,15 +70,16 @@ for seed := int64(0); seed < 5; seed++ {
 	a := nb.Sample(sp, seed)
 	ok = ok && measured[fmt.Sprint(a.Choices)] <= budget
 }
-fmt.Println("every sampled architecture is within the budget:", ok)
+fmt.Println("every sampled architecture fits the budget:", yes(ok))
 r := nb.Search(nb.SearchConfig{In: sp, Strategy: "re", Budget: 20, Seed: 1, Quiet: true,
 	Score: func(a nb.Arch) float64 { return float64(nb.Cost(a).Params) }})
 best := sp.Parse(r.Runs[0].Arch)
-fmt.Println("the best architecture found is within the budget:", measured[fmt.Sprint(best.Choices)] <= budget)
+fmt.Println("the architecture with the most parameters found fits the budget:", yes(measured[fmt.Sprint(best.Choices)] <= budget))
 nb.Show(best)
 
 // Output:
-// the largest network is true over budget; the smallest within it: true
-// every sampled architecture is within the budget: true
-// the best architecture found is within the budget: true
+// budget ...
+// the smallest network fits the budget: yes - the largest: no
+// every sampled architecture fits the budget: yes
+// the architecture with the most parameters found fits the budget: yes
 // mobile-budget kernel 1=...
