@@ -160,6 +160,22 @@ type FrontMember struct {
 	Values map[string]float64 // by column
 }
 
+// BestArch returns the best architecture of all runs on the first
+// objective (of the first run among equals).
+func (r SearchResult) BestArch() string {
+	best := 0
+	sign := 1.0
+	if slices.Contains(r.minimized, r.Objectives[0]) {
+		sign = -1
+	}
+	for k, run := range r.Runs {
+		if sign*run.Value > sign*r.Runs[best].Value {
+			best = k
+		}
+	}
+	return r.Runs[best].Arch
+}
+
 func (r SearchResult) String() string {
 	s := fmt.Sprintf("%s: best %s %.4g ± %.2g over %d runs", r.Strategy, r.Objectives[0], r.Mean, r.Std, len(r.Runs))
 	if m, _, _ := r.Regret(); m != nil {

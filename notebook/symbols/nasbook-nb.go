@@ -85,12 +85,15 @@ func init() {
 		"SplitForSearch":   reflect.ValueOf(nb.SplitForSearch),
 		"Tables":           reflect.ValueOf(nb.Tables),
 		"Train":            reflect.ValueOf(nb.Train),
+		"TrainCell":        reflect.ValueOf(nb.TrainCell),
 		"Transformer":      reflect.ValueOf(nb.Transformer),
 		"UploadedFile":     reflect.ValueOf(nb.UploadedFile),
 
 		// type definitions
 		"Arch":          reflect.ValueOf((*nb.Arch)(nil)),
 		"Axis":          reflect.ValueOf((*nb.Axis)(nil)),
+		"CellNetConfig": reflect.ValueOf((*nb.CellNetConfig)(nil)),
+		"CellNetResult": reflect.ValueOf((*nb.CellNetResult)(nil)),
 		"CellSpaceDef":  reflect.ValueOf((*nb.CellSpaceDef)(nil)),
 		"Chart":         reflect.ValueOf((*nb.Chart)(nil)),
 		"Choice":        reflect.ValueOf((*nb.Choice)(nil)),
