@@ -1,11 +1,16 @@
 package e2e
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestSearchLessonInTheBrowser opens the search-strategies lesson and runs
@@ -34,6 +39,15 @@ func TestSearchLessonInTheBrowser(t *testing.T) {
 	}
 	eval[any](t, ctx, `(window.__pareto = new Promise(resolve => window.addEventListener('message', e => {
 		if (e.data && e.data.type === 'canvas-drawn' && e.data.kind === 'pareto') resolve(e.data); })), true)`, patience)
+	// NASBOOK_SCREENSHOTS=docs refreshes the README's pictures of this
+	// lesson: a 1920x1080 page in Presentation mode.
+	shots := os.Getenv("NASBOOK_SCREENSHOTS")
+	if shots != "" {
+		if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080)); err != nil {
+			t.Fatal(err)
+		}
+		eval[any](t, ctx, `(document.documentElement.classList.contains('presentation') || document.querySelector('#presentation').click(), true)`, patience)
+	}
 	openLesson(t, ctx, "search.ipynb", 3, "CompareSearch")
 	start := time.Now()
 	eval[any](t, ctx, `window.nasbook.runAll()`, 20*time.Minute)
@@ -80,4 +94,17 @@ func TestSearchLessonInTheBrowser(t *testing.T) {
 		t.Errorf("%d figures drawn, want 2", n)
 	}
 	eval[any](t, ctx, `window.__pareto`, patience)
+	if shots != "" {
+		for i, name := range []string{"lesson4-regret.png", "lesson4-front.png"} {
+			eval[any](t, ctx, fmt.Sprintf(`(document.querySelectorAll('.output img.output-svg')[%d].scrollIntoView({block: 'center'}), true)`, i), patience)
+			eval[any](t, ctx, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))`, patience)
+			b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(root(t), shots, name), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }

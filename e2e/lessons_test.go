@@ -1,0 +1,84 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runLesson opens a lesson, runs it with Run all and returns its text, all
+// cells without error.
+func runLesson(t *testing.T, file, want string) string {
+	t.Helper()
+	ctx := openPage(t, "")
+	openLesson(t, ctx, file, 1, want)
+	start := time.Now()
+	eval[any](t, ctx, `window.nasbook.runAll()`, 20*time.Minute)
+	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, patience)
+	var text strings.Builder
+	for i, c := range cells {
+		if c.Error != nil {
+			t.Fatalf("cell %d: %s", i+1, *c.Error)
+		}
+		text.WriteString(c.Text)
+	}
+	t.Logf("the lesson ran in %.1f s:\n%s", time.Since(start).Seconds(), text.String())
+	if n := eval[int](t, ctx, `document.querySelectorAll('.output img.output-svg').length`, patience); n == 0 {
+		t.Error("no figure drawn")
+	}
+	return text.String()
+}
+
+// TestHardwareLessonInTheBrowser runs the hardware-aware lesson in the
+// browser: the operations are timed in the tab, and the front of accuracy
+// against this device's latency is not the Pixel 3's.
+func TestHardwareLessonInTheBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("times networks in the browser")
+	}
+	out := runLesson(t, "hardware.ipynb", "nb.Latency(")
+	var mine, phone, both int
+	rest, ok := "", false
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "on this device's front") {
+			rest, ok = line, true
+		}
+	}
+	if _, err := fmt.Sscanf(rest, "%d architectures on this device's front, %d on the Pixel 3's, %d on both", &mine, &phone, &both); !ok || err != nil {
+		t.Fatalf("no line on the fronts: %v", err)
+	}
+	if both >= mine || both >= phone {
+		t.Errorf("fronts of %d and %d architectures share %d: want them to differ", mine, phone, both)
+	}
+	for _, want := range []string{"relatively dearer on", "[figure: CIFAR-10 accuracy against latency, on two devices]"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the lesson printed no %q", want)
+		}
+	}
+}
+
+// TestStackingLessonInTheBrowser runs the lesson that stacks a searched cell
+// into a network and trains it from scratch in the tab: the network around
+// the searched cell ends well ahead of the same network around a cell of
+// pooling and skip connections.
+func TestStackingLessonInTheBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two networks in the browser")
+	}
+	out := runLesson(t, "stacking.ipynb", "nb.Search(")
+	i := strings.Index(out, "searched cell ")
+	var mine, other float64
+	if _, err := fmt.Sscanf(out[max(i, 0):], "searched cell %f%%, pooling cell %f%%", &mine, &other); i < 0 || err != nil {
+		t.Fatalf("no comparison line: %v", err)
+	}
+	for _, want := range []string{"reduction: residual block, stride 2 -> 14x14", "reduction: residual block, stride 2 -> 7x7"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the lesson printed no %q", want)
+		}
+	}
+	// Natively: 90.30 % against 27.40 %.
+	if mine < other+15 {
+		t.Errorf("searched cell %.2f%%, pooling cell %.2f%%: want the searched one 15 points ahead", mine, other)
+	}
+}
