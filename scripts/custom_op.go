@@ -31,7 +31,7 @@ nb.Show(a) // both cells, on the canvas
 // %% Scored by a zero-cost proxy (NASWOT, on random inputs), random search against regularized evolution.
 for _, strategy := range []string{"rs", "re"} {
 	r := nb.Search(nb.SearchConfig{In: sp, Strategy: strategy, Budget: 12, Seed: 1, Quiet: true, Proxy: "naswot"})
-	fmt.Printf("%s: best of 12 by naswot has %d choices\n", strategy, len(sp.Parse(r.Runs[0].Arch).Choices))
+	fmt.Printf("%s: the best of 12 architectures by naswot scores %.1f\n", strategy, r.Runs[0].Value)
 }
 
 // %% The pool: every network goes to a worker as a spec (in the browser, one Web Worker per core), never as this script.
@@ -45,14 +45,17 @@ fmt.Println(scores)
 // %% The relaxation: every edge a softmax mixture of the four operations, trained on generated shapes.
 d := nb.Shapes(300, 16, 3, 1)
 res := nb.DARTS(nb.DARTSConfig{In: sp, Data: d, Epochs: 1, Images: 96, Seed: 1, Quiet: true})
-fmt.Println("derived a genotype of", len(sp.Parse(res.Genotype).Choices), "choices")
+fmt.Println("the relaxation derived these cells, drawn on the canvas:")
+nb.Show(sp.Parse(res.Genotype))
 
 // Output:
 // my-darts: 24 choices, 5566277615616 combinations
 // 0.082M params, 3.0M MACs, 6.0M FLOPs, 0.9 MB activations, 118.0 MB peak training memory at batch 64
 // my-darts normal cell
 // my-darts reduction cell
-// rs: best of 12 by naswot has 24 choices
-// re: best of 12 by naswot has 24 choices
+// rs: the best of 12 architectures by naswot scores ...
+// re: the best of 12 architectures by naswot scores ...
 // 8 architectures, proxies naswot, params
-// derived a genotype of 24 choices
+// the relaxation derived these cells, drawn on the canvas:
+// my-darts normal cell
+// my-darts reduction cell
