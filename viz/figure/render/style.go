@@ -34,14 +34,14 @@ var (
 	dashes = [][]vg.Length{nil, {vg.Points(7), vg.Points(3)}, {vg.Points(1.5), vg.Points(2.5)}, {vg.Points(8), vg.Points(3), vg.Points(1.5), vg.Points(3)}}
 )
 
-// Type sizes, in points of a 7-inch-wide figure: the page shows it about
-// 700 to 900 CSS pixels wide, so ticks read at about 13 px, and at 1920x1080
-// in Presentation mode larger.
+// Type sizes, in points of a 7-inch-wide figure (672 CSS pixels at its own
+// size): ticks of 12 pt are 16 px, read from the back of a room on a
+// 1920x1080 projector in Presentation mode.
 const (
-	titleSize  = 13
-	labelSize  = 11.5
-	tickSize   = 10.5
-	legendSize = 11
+	titleSize  = 15
+	labelSize  = 13.5
+	tickSize   = 12
+	legendSize = 13
 )
 
 func seriesColor(i int) color.RGBA { return palette[i%len(palette)] }
