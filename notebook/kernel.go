@@ -1,7 +1,6 @@
 package notebook
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +11,9 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"testing/fstest"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 
@@ -25,10 +26,15 @@ import (
 // by the cells after it. A Kernel is not safe for concurrent use.
 type Kernel struct {
 	in      *interp.Interpreter
-	emit    func(Output)
+	emit    func(Output) // called with emitMu held
+	emitMu  sync.Mutex   // outputs come one at a time, from any goroutine of a cell
 	session *nb.Session
-	stderr  bytes.Buffer // the interpreter's panic trace of the running cell
+	stderr  lockedBuffer // the interpreter's panic trace of the running cell
 	count   int          // execution count of the last cell run
+	guard   *guard
+	cell    *cellRun // the running cell
+	closer  closer
+	broken  error // why the kernel cannot run more cells, if it cannot
 
 	allowed  map[string]bool   // import paths a cell may import
 	imported map[string]string // import path -> name it was imported as
@@ -44,7 +50,7 @@ var genericPackages = []string{"cmp", "maps", "slices"}
 // and failures as "error". files holds the built-in data files that cells
 // may load (nb.MNIST); nil means nb.NativeFiles().
 func NewKernel(emit func(Output), files fs.FS) (*Kernel, error) {
-	k := &Kernel{emit: emit, allowed: map[string]bool{}, imported: map[string]string{}}
+	k := &Kernel{emit: emit, allowed: map[string]bool{}, imported: map[string]string{}, guard: newGuard(Limits{})}
 	stdout := &streamWriter{k: k, name: "stdout"}
 	k.session = nb.NewSession(stdout, func(o nb.Output) {
 		out := Output{OutputType: "display_data", Data: o}
@@ -52,7 +58,7 @@ func NewKernel(emit func(Output), files fs.FS) (*Kernel, error) {
 			out.DisplayID = id
 			delete(o, nb.DisplayID)
 		}
-		k.emit(out)
+		k.output(out)
 	})
 	k.session.Files = files
 	if files == nil {
@@ -76,7 +82,55 @@ func NewKernel(emit func(Output), files fs.FS) (*Kernel, error) {
 	for _, p := range genericPackages {
 		k.allowed[p] = true
 	}
+	if err := k.in.Use(k.guardSymbols()); err != nil {
+		return nil, fmt.Errorf("notebook: loading the guard: %w", err)
+	}
+	if _, err := k.in.Eval(`import ` + rtName + ` "nasbook/notebook/rt"`); err != nil {
+		return nil, fmt.Errorf("notebook: loading the guard: %w", err)
+	}
 	return k, nil
+}
+
+// SetLimits sets the limits of the cells run from now on.
+func (k *Kernel) SetLimits(l Limits) { k.guard.lim = l.withDefaults() }
+
+// Broken tells why the kernel cannot run more cells, or returns nil: after
+// a cell went over the memory limit, its variables may still hold more than
+// the limit. A host then starts a fresh kernel.
+func (k *Kernel) Broken() error { return k.broken }
+
+// guardSymbols are the functions instrument.go calls, as package
+// nasbook/notebook/rt, bound to this kernel.
+func (k *Kernel) guardSymbols() interp.Exports {
+	g := k.guard
+	return interp.Exports{"nasbook/notebook/rt/rt": {
+		"Enter":  reflect.ValueOf(g.Enter),
+		"EnterP": reflect.ValueOf(g.EnterP),
+		"Leave":  reflect.ValueOf(g.Leave),
+		"Tick":   reflect.ValueOf(g.Tick),
+		"Check":  reflect.ValueOf(g.Check),
+		"Go":     reflect.ValueOf(g.Go),
+		"Begin":  reflect.ValueOf(g.Begin),
+		"Done":   reflect.ValueOf(g.Done),
+	}}
+}
+
+// output hands o to emit, one output at a time. The output of a cell that
+// was stopped, or has ended, is dropped.
+func (k *Kernel) output(o Output) {
+	k.emitMu.Lock()
+	defer k.emitMu.Unlock()
+	if k.guard.alert.Load() && k.guard.ended(true) {
+		return
+	}
+	k.emit(o)
+}
+
+// put hands the kernel's own output o to emit.
+func (k *Kernel) put(o Output) {
+	k.emitMu.Lock()
+	defer k.emitMu.Unlock()
+	k.emit(o)
 }
 
 // Packages lists the import paths that cells may import, sorted.
@@ -99,6 +153,15 @@ func (k *Kernel) bindSession(syms interp.Exports) interp.Exports {
 	out := make(interp.Exports, len(syms))
 	for key, pkg := range syms {
 		out[key] = pkg
+		if key == "time/time" {
+			bound := make(map[string]reflect.Value, len(pkg))
+			for name, v := range pkg {
+				bound[name] = v
+			}
+			bound["AfterFunc"] = reflect.ValueOf(k.guard.afterFunc)
+			bound["Sleep"] = reflect.ValueOf(k.guard.sleep)
+			out[key] = bound
+		}
 		if key != "nasbook/nb/nb" {
 			continue
 		}
@@ -124,7 +187,7 @@ type streamWriter struct {
 
 func (w *streamWriter) Write(p []byte) (int, error) {
 	if len(p) > 0 {
-		w.k.emit(Output{OutputType: "stream", Name: w.name, Text: string(p)})
+		w.k.output(Output{OutputType: "stream", Name: w.name, Text: string(p)})
 	}
 	return len(p), nil
 }
@@ -135,20 +198,67 @@ func (k *Kernel) ExecutionCount() int { return k.count }
 // Run runs one cell. Its outputs go to the kernel's emit function; a failure is
 // emitted as an "error" output and also returned. ctx cancels a running cell
 // (natively; in a browser a runaway cell is ended by terminating its worker).
+//
+// Goroutines the cell starts end with it, as a Go program's end when main
+// returns; a panic in one of them, or in a time.AfterFunc callback, is the
+// cell's error. Calls, goroutines and memory are bounded by the kernel's
+// Limits.
 func (k *Kernel) Run(ctx context.Context, source string) (err error) {
 	k.count++
+	if k.broken != nil {
+		err = &CellError{Name: "kernel error", Value: k.broken.Error() + "; restart the kernel"}
+		k.put(Output{OutputType: "error", EName: "kernel error", EValue: err.(*CellError).Value})
+		return err
+	}
+	c := k.guard.begin()
+	k.cell = c
+	finished := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		k.watch(ctx, c, finished)
+	}()
 	defer func() {
 		if r := recover(); r != nil {
 			err = &CellError{Name: "internal error", Value: fmt.Sprint(r),
 				Traceback: strings.Split(strings.TrimSpace(string(debug.Stack())), "\n")}
 		}
+		close(finished)
+		<-watched
+		// From here on no goroutine of the cell can output.
+		k.emitMu.Lock()
+		left := k.guard.end(c)
+		k.emitMu.Unlock()
+		if left > 0 {
+			// End the channel operations its goroutines wait in.
+			for _, d := range c.dones {
+				k.closer.close(d)
+			}
+		}
+		if ferr := k.guard.failure(c); ferr != nil {
+			err = ferr
+		}
+		if left > 0 {
+			k.put(Output{OutputType: "stream", Name: "stderr", Text: fmt.Sprintf(
+				"note: %d goroutine(s) that this cell started were still running when it ended; they were stopped, as a Go program's goroutines end when main returns\n", left)})
+		}
+		var le *LimitError
+		if errors.As(err, &le) && le.Limit == "memory" || err != nil && strings.Contains(err.Error(), "memory limit:") {
+			if merr := k.guard.overMemory(); merr != nil {
+				k.broken = merr
+			}
+		}
 		if err != nil {
 			var ce *CellError
-			if !errors.As(err, &ce) {
+			switch {
+			case errors.As(err, &le):
+				ce = &CellError{Name: "limit", Value: le.Error()}
+				err = ce
+			case !errors.As(err, &ce):
 				ce = &CellError{Name: "error", Value: err.Error()}
 				err = ce
 			}
-			k.emit(Output{OutputType: "error", EName: ce.Name, EValue: ce.Value, Traceback: ce.Traceback})
+			k.put(Output{OutputType: "error", EName: ce.Name, EValue: ce.Value, Traceback: ce.Traceback})
 		}
 	}()
 	units, err := splitCell(source)
@@ -164,7 +274,8 @@ func (k *Kernel) Run(ctx context.Context, source string) (err error) {
 		for j < n && units[j].kind == units[i].kind && units[i].kind != importUnit && !(showLast && j == n-1) {
 			j++
 		}
-		chunk := source[units[i].start:units[j-1].end]
+		chunk := applyEdits(source, units[i].start, units[j-1].end,
+			instrument(source, units[i].start, units[j-1].end, units[i].kind, units[i].line))
 		if units[i].kind == importUnit {
 			var skip bool
 			if chunk, skip, err = k.checkImports(units[i]); err != nil {
@@ -175,10 +286,10 @@ func (k *Kernel) Run(ctx context.Context, source string) (err error) {
 				continue
 			}
 		}
-		if showLast && i == n-1 && k.hasOneValue(ctx, units[i].callee) {
-			return k.evalLast(ctx, units[i].line, chunk)
+		if showLast && i == n-1 && k.hasOneValue(units[i].callee) {
+			return k.evalLast(units[i].line, chunk)
 		}
-		if err := k.eval(ctx, units[i].line, chunk); err != nil {
+		if err := k.eval(units[i].line, chunk); err != nil {
 			return err
 		}
 		if units[i].kind == importUnit {
@@ -191,28 +302,75 @@ func (k *Kernel) Run(ctx context.Context, source string) (err error) {
 	return nil
 }
 
-// eval evaluates a chunk of the cell that starts at line.
-func (k *Kernel) eval(ctx context.Context, line int, chunk string) error {
-	// Pad with newlines so the interpreter's line numbers are the cell's.
-	k.stderr.Reset()
-	if _, err := k.in.EvalWithContext(ctx, strings.Repeat("\n", line-1)+chunk); err != nil {
-		return k.cellError(err)
+// watch stops the running cell c when ctx is done or the kernel's memory is
+// over its limit, and then ends the channel operations it waits in, until
+// finished is closed.
+func (k *Kernel) watch(ctx context.Context, c *cellRun, finished <-chan struct{}) {
+	t := time.NewTicker(50 * time.Millisecond)
+	defer t.Stop()
+	for !c.stopped.Load() {
+		select {
+		case <-finished:
+			return
+		case <-ctx.Done():
+			k.guard.fail(c, &CellError{Name: "stopped", Value: ctx.Err().Error()})
+		case <-c.stopCh:
+		case <-t.C:
+			if err := k.guard.overMemory(); err != nil {
+				k.guard.fail(c, err)
+			}
+		}
 	}
-	return nil
+	// Stopped: the cell's code ends at its next check; a wait on a channel
+	// ends when the channel of its evaluation closes. The cell may be
+	// between two evaluations: close each one's channel until it returns.
+	for {
+		k.closer.close(evalDone(k.in))
+		select {
+		case <-finished:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// eval evaluates a chunk of the cell that starts at line.
+func (k *Kernel) eval(line int, chunk string) error {
+	// Pad with newlines so the interpreter's line numbers are the cell's.
+	_, err := k.evalSrc(strings.Repeat("\n", line-1) + chunk)
+	return err
+}
+
+// evalSrc evaluates src as part of the running cell. The interpreter is never
+// given a context that ends: see yaegi.go.
+func (k *Kernel) evalSrc(src string) (reflect.Value, error) {
+	if k.cell.stopped.Load() {
+		if err := k.guard.failure(k.cell); err != nil {
+			return reflect.Value{}, err
+		}
+		return reflect.Value{}, &CellError{Name: "stopped", Value: "the cell was stopped"}
+	}
+	k.stderr.Reset()
+	v, err := k.in.EvalWithContext(context.Background(), src)
+	k.guard.addDone(k.cell, evalDone(k.in))
+	if err != nil {
+		return v, k.cellError(err)
+	}
+	return v, nil
 }
 
 // hasOneValue reports whether a cell's final expression has a value to show:
 // any expression but a call, and a call of a function with exactly one result
 // other than fmt's printers. callee is as unit.callee: the function's type is
 // looked up by evaluating its name, which has no side effects.
-func (k *Kernel) hasOneValue(ctx context.Context, callee string) bool {
+func (k *Kernel) hasOneValue(callee string) bool {
 	switch {
 	case callee == "":
 		return true
 	case callee == "()" || strings.HasPrefix(callee, "fmt."):
 		return false
 	}
-	f, err := k.in.EvalWithContext(ctx, callee)
+	f, err := k.evalSrc(callee)
 	if err != nil || !f.IsValid() || f.Kind() != reflect.Func {
 		return false
 	}
@@ -221,19 +379,22 @@ func (k *Kernel) hasOneValue(ctx context.Context, callee string) bool {
 
 // evalLast evaluates the cell's final bare expression, which has one value,
 // and shows that value as the cell's result.
-func (k *Kernel) evalLast(ctx context.Context, line int, expr string) error {
-	k.stderr.Reset()
-	v, err := k.in.EvalWithContext(ctx, strings.Repeat("\n", line-1)+resultVar+" := "+expr)
+func (k *Kernel) evalLast(line int, expr string) error {
+	v, err := k.evalSrc(strings.Repeat("\n", line-1) + resultVar + " := " + expr)
 	if err != nil {
-		return k.cellError(err)
+		return err
 	}
 	if !v.IsValid() || !v.CanInterface() || v.Kind() == reflect.Func {
 		return nil
 	}
-	k.emit(Output{OutputType: "execute_result", ExecutionCount: k.count,
+	k.put(Output{OutputType: "execute_result", ExecutionCount: k.count,
 		Data: map[string]any{"text/plain": fmt.Sprintf("%v", v.Interface())}})
 	return nil
 }
+
+// maxFrames is how many of the innermost, and of the outermost, frames of a
+// panic's traceback are shown.
+const maxFrames = 10
 
 // resultVar holds the value of a cell's final expression.
 const resultVar = "_nbResult"
@@ -288,9 +449,15 @@ var yaegiPos = regexp.MustCompile(`^(?:[^\s:]*\.go:)?(\d+):(\d+): ?`)
 func (k *Kernel) cellError(err error) *CellError {
 	var p interp.Panic
 	if errors.As(err, &p) {
+		if _, ok := p.Value.(stopSignal); ok {
+			return &CellError{Name: "stopped", Value: "the cell was stopped"}
+		}
 		ce := &CellError{Name: "panic", Value: fmt.Sprint(p.Value)}
 		if e, ok := p.Value.(error); ok {
 			ce.Value = e.Error()
+		}
+		if _, ok := p.Value.(*LimitError); ok {
+			ce.Name = "limit"
 		}
 		// The interpreter writes one line per frame, innermost first:
 		// "3:12: panic: main.h(...)".
@@ -309,6 +476,11 @@ func (k *Kernel) cellError(err error) *CellError {
 		if len(ce.Traceback) > 0 {
 			line := strings.TrimPrefix(strings.SplitN(ce.Traceback[0], ",", 2)[0], "line ")
 			ce.Value = "line " + line + ": " + ce.Value
+		}
+		// A runaway recursion has thousands of frames: show its ends.
+		if n := len(ce.Traceback); n > 2*maxFrames {
+			ce.Traceback = append(append(ce.Traceback[:maxFrames:maxFrames],
+				fmt.Sprintf("... %d more frames ...", n-2*maxFrames)), ce.Traceback[n-maxFrames:]...)
 		}
 		return ce
 	}

@@ -1,0 +1,272 @@
+package notebook
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The kernel guards a cell against itself by adding cheap calls to the
+// code the interpreter sees (guard.go holds what they do):
+//
+//   - every function body, declared or literal, starts with
+//     `if _nbrt.Enter() { return *new(R1), ... }; defer _nbrt.Leave();`:
+//     Enter counts nested calls and says when the function is to return at
+//     once, because its cell was stopped or went past a limit;
+//   - every loop body in a function starts with `if _nbrt.Tick() { return ... }`,
+//     and at the top level of a cell with `_nbrt.Check()`, which panics;
+//   - `go F(A, B)` becomes a block that evaluates F, A and B at once, as Go
+//     does, and starts a goroutine that runs F(A, B) under `_nbrt.Go`, which
+//     counts goroutines and turns a panic in one into its cell's error.
+//
+// A stopped cell unwinds by returning rather than panicking: the interpreter
+// recovers and panics again at each frame, which costs time in the depth of
+// the stack, so a panic out of a 10,000-deep recursion takes seconds.
+//
+// The additions go on the lines of the code they guard and keep every newline,
+// so the interpreter's line numbers stay the cell's own.
+
+// rtName is the name under which cells see the guard's functions.
+const rtName = "_nbrt"
+
+// edit replaces src[start:end] by text.
+type edit struct {
+	start, end int
+	text       string
+}
+
+// instrument returns the edits that guard src[start:end], a run of
+// declarations or of statements of a cell that starts on the cell's line
+// line. Code that does not parse gets none: the interpreter reports its error.
+func instrument(src string, start, end int, kind unitKind, line int) []edit {
+	if kind == importUnit {
+		return nil
+	}
+	text := src[start:end]
+	prefix := "package p;"
+	if kind == stmtUnit {
+		prefix = "package p; func _() {"
+		text += "\n}"
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", prefix+text, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	file := fset.File(f.Pos())
+	// off converts a position in the parsed text to an offset in src.
+	off := func(p token.Pos) int { return file.Offset(p) - len(prefix) + start }
+	lineOf := func(p token.Pos) int { return file.Line(p) + line - 1 }
+	var edits []edit
+	insert := func(p token.Pos, s string) { edits = append(edits, edit{off(p), off(p), s}) }
+	// The guard's calls go on the line of the block's first statement: the
+	// interpreter names that line for a panic anywhere in the function.
+	first := func(b *ast.BlockStmt) token.Pos {
+		if len(b.List) > 0 {
+			return b.List[0].Pos()
+		}
+		return b.Lbrace + 1
+	}
+	var top *ast.FuncDecl // the wrapper of statements, not the cell's own
+	if kind == stmtUnit {
+		top = f.Decls[0].(*ast.FuncDecl)
+	}
+	// funcs holds the result list of each enclosing function, innermost
+	// last; its return statement, or "" where a panic must do.
+	var funcs []string
+	var stack []ast.Node
+	ast.Inspect(f, func(n ast.Node) bool {
+		if n == nil {
+			switch stack[len(stack)-1].(type) {
+			case *ast.FuncDecl, *ast.FuncLit:
+				funcs = funcs[:len(funcs)-1]
+			}
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		enter := func(t *ast.FuncType, b *ast.BlockStmt, name string) {
+			ret := returnZero(src, t, off)
+			funcs = append(funcs, ret)
+			if b == nil {
+				return
+			}
+			call := rtName + ".Enter(" + itoa(lineOf(t.Pos())) + ", " + strconv.Quote(name) + ")"
+			if ret == "" {
+				insert(first(b), rtName+".EnterP"+call[len(rtName)+len(".Enter"):]+"; defer "+rtName+".Leave(); ")
+			} else {
+				insert(first(b), "if "+call+" { "+ret+" }; defer "+rtName+".Leave(); ")
+			}
+		}
+		loop := func(b *ast.BlockStmt) {
+			if len(funcs) == 0 || funcs[len(funcs)-1] == "" {
+				insert(first(b), rtName+".Check(); ")
+			} else {
+				insert(first(b), "if "+rtName+".Tick() { "+funcs[len(funcs)-1]+" }; ")
+			}
+		}
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			if n == top {
+				funcs = append(funcs, "") // the cell's top level: Check panics
+				return true
+			}
+			enter(n.Type, n.Body, n.Name.Name)
+		case *ast.FuncLit:
+			enter(n.Type, n.Body, "a function literal")
+		case *ast.ForStmt:
+			loop(n.Body)
+		case *ast.RangeStmt:
+			loop(n.Body)
+		case *ast.GoStmt:
+			edits = append(edits, goEdits(src, n, off, lineOf(n.Pos()))...)
+		}
+		return true
+	})
+	return edits
+}
+
+// returnZero returns a statement that returns the zero values of t's
+// results, or "" if a result type spans lines (the statement must not).
+func returnZero(src string, t *ast.FuncType, off func(token.Pos) int) string {
+	if t.Results == nil {
+		return "return"
+	}
+	var zs []string
+	for _, f := range t.Results.List {
+		typ := src[off(f.Type.Pos()):off(f.Type.End())]
+		if strings.Contains(typ, "\n") {
+			return ""
+		}
+		n := max(len(f.Names), 1)
+		for range n {
+			zs = append(zs, "*new("+typ+")")
+		}
+	}
+	return "return " + strings.Join(zs, ", ")
+}
+
+// builtins are the predeclared functions, which have no value to take.
+var builtins = map[string]bool{
+	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true,
+	"delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true, "new": true,
+	"panic": true, "print": true, "println": true, "real": true, "recover": true,
+}
+
+// goEdits rewrites `go F(A0, A1)`, starting on the cell's line line, into
+//
+//	{ _nbF, _nbA0, _nbA1 := F, A0, A1; _nbG := _nbrt.Go(line); go func() { defer func() { _nbrt.Done(_nbG, recover()) }(); _nbF(_nbA0, _nbA1) }() }
+//
+// F and the arguments are evaluated where the go statement stands, as Go
+// evaluates them. Constant literals stay in the call, untyped as written;
+// the name of a builtin stays as it is.
+func goEdits(src string, g *ast.GoStmt, off func(token.Pos) int, line int) []edit {
+	call := g.Call
+	var names []string
+	var edits []edit
+	// cut replaces src between two offsets by s. The newlines it removes go
+	// into the goroutine's function, where they cannot end a statement.
+	newlines := 0
+	cut := func(from, to int, s string) {
+		newlines += strings.Count(src[from:to], "\n")
+		edits = append(edits, edit{from, to, s})
+	}
+	fn := ""
+	start := off(g.Pos())
+	if id, ok := call.Fun.(*ast.Ident); ok && builtins[id.Name] {
+		fn = id.Name
+		cut(start, off(call.Fun.End()), "{ ")
+	} else {
+		fn = "_nbF"
+		names = append(names, fn)
+		cut(start, off(call.Fun.Pos()), "{ ")
+	}
+	prev := off(call.Fun.End())
+	var args []string
+	for i, a := range call.Args {
+		if constLiteral(a) {
+			args = append(args, src[off(a.Pos()):off(a.End())])
+			cut(prev, off(a.End()), "")
+		} else {
+			name := "_nbA" + itoa(i)
+			args = append(args, name)
+			sep := ", "
+			if len(names) == 0 {
+				sep = ""
+			}
+			names = append(names, name)
+			cut(prev, off(a.Pos()), sep)
+		}
+		prev = off(a.End())
+	}
+	if call.Ellipsis.IsValid() {
+		args[len(args)-1] += "..."
+	}
+	head := ""
+	if len(names) > 0 {
+		head = strings.Join(names, ", ") + " := "
+	}
+	cut(prev, off(g.End()), "")
+	tail := "; _nbG := " + rtName + ".Go(" + itoa(line) + "); go func() {" + strings.Repeat("\n", newlines) +
+		" defer func() { " + rtName + ".Done(_nbG, recover()) }(); " + rtName + ".Begin(_nbG); " +
+		fn + "(" + strings.Join(args, ", ") + ") }() }"
+	if len(names) == 0 {
+		tail = tail[2:] // no assignment before it
+	}
+	edits[len(edits)-1].text = tail
+	// The head goes right after the opening brace of the block.
+	edits[0].text = strings.Replace(edits[0].text, "{ ", "{ "+head, 1)
+	return edits
+}
+
+// constLiteral reports whether e is made only of basic literals on one line
+// (1, 2.5, 'x', "s", -1, 1<<10), which must stay untyped.
+func constLiteral(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return !strings.Contains(e.Value, "\n")
+	case *ast.ParenExpr:
+		return constLiteral(e.X)
+	case *ast.UnaryExpr:
+		return e.Op != token.AND && e.Op != token.ARROW && constLiteral(e.X)
+	case *ast.BinaryExpr:
+		return constLiteral(e.X) && constLiteral(e.Y)
+	}
+	return false
+}
+
+func itoa(i int) string {
+	var b [20]byte
+	n := len(b)
+	for {
+		n--
+		b[n] = byte('0' + i%10)
+		if i /= 10; i == 0 {
+			return string(b[n:])
+		}
+	}
+}
+
+// applyEdits returns src[start:end] with the edits that fall in it applied.
+// Edits do not overlap.
+func applyEdits(src string, start, end int, edits []edit) string {
+	var in []edit
+	for _, e := range edits {
+		if e.start >= start && e.end <= end {
+			in = append(in, e)
+		}
+	}
+	sort.SliceStable(in, func(i, j int) bool { return in[i].start < in[j].start })
+	var b strings.Builder
+	at := start
+	for _, e := range in {
+		b.WriteString(src[at:e.start])
+		b.WriteString(e.text)
+		at = e.end
+	}
+	b.WriteString(src[at:end])
+	return b.String()
+}
