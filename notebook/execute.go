@@ -20,6 +20,19 @@ type ExecOptions struct {
 	OnOutput func(cell int, o *Output)
 	// OnCell, if set, is called before each code cell runs, with its index.
 	OnCell func(cell int)
+	// Limits bound what cells may use, in a kernel of this process.
+	Limits Limits
+	// Kernel starts the kernel that runs the cells, handing their outputs to
+	// emit; nil means a Kernel in this process (NewKernel). Uploads and
+	// Limits are then the kernel's own business.
+	Kernel func(emit func(Output)) (Runner, error)
+}
+
+// Runner runs the cells of a notebook one after another, sharing their
+// state, as a Kernel does; another may run them in a process of its own.
+type Runner interface {
+	Run(ctx context.Context, source string) error
+	ExecutionCount() int
 }
 
 // Execute runs nb's code cells in order with a new kernel, replacing their
@@ -27,7 +40,7 @@ type ExecOptions struct {
 // number of cells that failed.
 func Execute(nb *Notebook, opt ExecOptions) (failed int, err error) {
 	current := -1
-	k, err := NewKernel(func(o Output) {
+	emit := func(o Output) {
 		if opt.OnOutput != nil {
 			opt.OnOutput(current, &o)
 		}
@@ -51,12 +64,22 @@ func Execute(nb *Notebook, opt ExecOptions) (failed int, err error) {
 			}
 		}
 		c.Outputs = append(c.Outputs, o)
-	}, opt.Files)
-	if err != nil {
-		return 0, err
 	}
-	for name, b := range opt.Uploads {
-		k.Session().AddUpload(name, b)
+	var k Runner
+	if opt.Kernel != nil {
+		if k, err = opt.Kernel(emit); err != nil {
+			return 0, err
+		}
+	} else {
+		local, err := NewKernel(emit, opt.Files)
+		if err != nil {
+			return 0, err
+		}
+		local.SetLimits(opt.Limits)
+		for name, b := range opt.Uploads {
+			local.Session().AddUpload(name, b)
+		}
+		k = local
 	}
 	for i := range nb.Cells {
 		cell := &nb.Cells[i]

@@ -183,6 +183,20 @@ func (g *guard) sleep(d time.Duration) {
 	}
 }
 
+// wait waits up to d for the goroutines of the ended cell c to return.
+func (g *guard) wait(c *cellRun, d time.Duration) {
+	deadline := time.Now().Add(d)
+	for wait := 100 * time.Microsecond; time.Now().Before(deadline); wait = min(2*wait, 20*time.Millisecond) {
+		g.mu.Lock()
+		live := c.live
+		g.mu.Unlock()
+		if live == 0 {
+			return
+		}
+		time.Sleep(wait)
+	}
+}
+
 // failure returns the failure of one of c's goroutines, if any.
 func (g *guard) failure(c *cellRun) error {
 	g.mu.Lock()

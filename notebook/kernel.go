@@ -225,18 +225,30 @@ func (k *Kernel) Run(ctx context.Context, source string) (err error) {
 		}
 		close(finished)
 		<-watched
+		// Goroutines that are about to return get a moment to do so.
+		k.guard.wait(c, 20*time.Millisecond)
 		// From here on no goroutine of the cell can output.
 		k.emitMu.Lock()
 		left := k.guard.end(c)
 		k.emitMu.Unlock()
 		if left > 0 {
-			// End the channel operations its goroutines wait in.
+			// End the channel operations its goroutines wait in, and give
+			// them a moment to return: the next cell's evaluation changes
+			// the interpreter's state under them.
 			for _, d := range c.dones {
 				k.closer.close(d)
 			}
+			k.guard.wait(c, 2*time.Second)
 		}
 		if ferr := k.guard.failure(c); ferr != nil {
 			err = ferr
+		}
+		if err == nil {
+			// A cell without loops or calls has no checks: what its
+			// variables hold is weighed here.
+			if merr := k.guard.overMemory(); merr != nil {
+				err = merr
+			}
 		}
 		if left > 0 {
 			k.put(Output{OutputType: "stream", Name: "stderr", Text: fmt.Sprintf(
@@ -313,7 +325,7 @@ func (k *Kernel) watch(ctx context.Context, c *cellRun, finished <-chan struct{}
 		case <-finished:
 			return
 		case <-ctx.Done():
-			k.guard.fail(c, &CellError{Name: "stopped", Value: ctx.Err().Error()})
+			k.guard.fail(c, &CellError{Name: "stopped", Value: context.Cause(ctx).Error()})
 		case <-c.stopCh:
 		case <-t.C:
 			if err := k.guard.overMemory(); err != nil {
@@ -353,6 +365,13 @@ func (k *Kernel) evalSrc(src string) (reflect.Value, error) {
 	k.stderr.Reset()
 	v, err := k.in.EvalWithContext(context.Background(), src)
 	k.guard.addDone(k.cell, evalDone(k.in))
+	if k.cell.stopped.Load() {
+		// Stopped while it ran: what the interpreter returned is cut short.
+		if err := k.guard.failure(k.cell); err != nil {
+			return reflect.Value{}, err
+		}
+		return reflect.Value{}, &CellError{Name: "stopped", Value: "the cell was stopped"}
+	}
 	if err != nil {
 		return v, k.cellError(err)
 	}

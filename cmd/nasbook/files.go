@@ -5,34 +5,15 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+
+	"nasbook/internal/atomicfile"
 )
 
 // writeFileAtomic writes b to path through a temporary file in the same
 // directory renamed over it, so that path holds either its old content or
 // all of b, never a part.
 func writeFileAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // after a failure; a no-op once renamed
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	if err := os.Chmod(tmp, mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.WriteFile(path, b, 0o644)
 }
 
 // errNoArchs is the error of a command that read no architecture from its

@@ -25,6 +25,7 @@ var commands = []command{
 	{"serve", "build what is stale and serve the playground", serveCmd},
 	{"build", "build the playground into assets/build (for a static host)", buildCmd},
 	{"run", "run a notebook or a script headless and print its outputs", runCmd},
+	{"kernel", "run cells sent as JSON lines on standard input (the process run starts)", kernelCmd},
 	{"search", "search a space by a benchmark table, a zero-cost proxy, or one-shot", searchCmd},
 	{"score", "score architectures (standard input) with zero-cost proxies", scoreCmd},
 	{"cost", "params, MACs, FLOPs, memory and latency of architectures", costCmd},

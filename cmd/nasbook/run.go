@@ -2,18 +2,19 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
+	"nasbook/internal/atomicfile"
 	"nasbook/internal/limit"
 	"nasbook/nb"
 	"nasbook/notebook"
-	"nasbook/viz/figure"
-	"nasbook/viz/figure/render"
 )
 
 func runCmd(args []string) error {
@@ -22,8 +23,9 @@ func runCmd(args []string) error {
 	timeout := fs.Duration("timeout", 10*time.Minute, "stop a cell that runs longer than this")
 	keepGoing := fs.Bool("keep-going", false, "run the remaining cells after a cell fails")
 	quiet := fs.Bool("q", false, "show no progress on standard error")
+	memory := fs.String("memory", "4GiB", "stop a cell when the kernel's live heap passes `size` (MiB or GiB)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nasbook run [flags] FILE.ipynb|SCRIPT.go\n\nRuns a notebook's code cells in order, as the playground's Run all does, and prints\ntheir outputs. A .go script holds cells separated by lines starting with \"// %%\".")
+		fmt.Fprintln(fs.Output(), "usage: nasbook run [flags] FILE.ipynb|SCRIPT.go\n\nRuns a notebook's code cells in order, as the playground's Run all does, and prints\ntheir outputs. A .go script holds cells separated by lines starting with \"// %%\".\nCells run in a kernel process of their own: if it dies, its cell fails and the\nnext cell starts a fresh one.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -36,6 +38,10 @@ func runCmd(args []string) error {
 	}
 	if err := checkAll(atLeast("timeout", *timeout, 0)); err != nil {
 		return err
+	}
+	mem, err := parseSize(*memory)
+	if err != nil {
+		return fmt.Errorf("-memory: %v", err)
 	}
 	nb, err := readNotebook(fs.Arg(0))
 	if err != nil {
@@ -51,18 +57,25 @@ func runCmd(args []string) error {
 		return fmt.Errorf("%s: no code cells to run", fs.Arg(0))
 	}
 	p := &runProgress{m: newMeter("run", *quiet), total: code}
+	var child *childKernel
 	failed, err := notebook.Execute(nb, notebook.ExecOptions{Timeout: *timeout, KeepGoing: *keepGoing,
-		OnCell: p.cell, OnOutput: p.outputs(os.Stdout)})
+		OnCell: p.cell, OnOutput: p.outputs(os.Stdout),
+		Kernel: func(emit func(notebook.Output)) (notebook.Runner, error) {
+			child = newChildKernel(emit, mem)
+			return child, nil
+		}})
 	p.finish()
+	if child != nil {
+		child.Close()
+	}
 	if err != nil {
 		return err
 	}
 	if *out != "" {
-		var b bytes.Buffer
-		if err := nb.Write(&b); err != nil {
-			return err
-		}
-		if err := writeFileAtomic(*out, b.Bytes()); err != nil {
+		// The old file stays whole until the new one is written: -o may
+		// name the notebook being run. The notebook is streamed to disk,
+		// not built in memory first.
+		if err := atomicfile.Write(*out, 0o644, nb.Write); err != nil {
 			return err
 		}
 	}
@@ -125,16 +138,12 @@ func readNotebook(path string) (*notebook.Notebook, error) {
 // figures, as the browser's figure worker does; progress bars go to meters.
 func (p *runProgress) outputs(w io.Writer) func(int, *notebook.Output) {
 	return func(_ int, o *notebook.Output) {
-		if spec, ok := o.Data[figure.MIMEType].(*figure.Spec); ok {
-			if svg, err := render.SVG(spec); err == nil {
-				o.Data["image/svg+xml"] = string(svg)
-			}
-		}
+		addSVG(o) // done by the kernel process; here for a kernel in this one
 		if o.DisplayID != "" {
 			return // a frame of an animation
 		}
 		if id := o.ProgressID(); id != "" {
-			if pr, ok := o.Data[nb.ProgressMIMEType].(nb.Progress); ok && pr.Total > 0 {
+			if pr, ok := progressOf(o); ok && pr.Total > 0 {
 				p.bar, p.barFrac = fmt.Sprintf("%s %d/%d", pr.Label, pr.Done, pr.Total), min(float64(pr.Done)/float64(pr.Total), 1)
 				p.update()
 			}
@@ -143,4 +152,35 @@ func (p *runProgress) outputs(w io.Writer) func(int, *notebook.Output) {
 		p.m.Clear()
 		io.WriteString(w, o.PlainText())
 	}
+}
+
+// progressOf reads a progress bar's state, as a kernel makes it or as it
+// comes from the kernel process (JSON).
+func progressOf(o *notebook.Output) (nb.Progress, bool) {
+	switch v := o.Data[nb.ProgressMIMEType].(type) {
+	case nb.Progress:
+		return v, true
+	case map[string]any:
+		var p nb.Progress
+		b, _ := json.Marshal(v)
+		return p, json.Unmarshal(b, &p) == nil
+	}
+	return nb.Progress{}, false
+}
+
+// parseSize reads a size such as 512MiB or 4GiB.
+func parseSize(s string) (uint64, error) {
+	for _, u := range []struct {
+		suffix string
+		mult   uint64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}} {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			v, err := strconv.ParseFloat(n, 64)
+			if err != nil || v <= 0 {
+				break
+			}
+			return uint64(v * float64(u.mult)), nil
+		}
+	}
+	return 0, fmt.Errorf("%q: want a size such as 512MiB or 4GiB", s)
 }
