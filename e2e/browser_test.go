@@ -526,51 +526,6 @@ func TestMNISTLessonTrainsInTheBrowser(t *testing.T) {
 	}
 }
 
-// TestGoroutinePanicRestartsTheKernel: a panic in a goroutine a cell started
-// ends the whole Go program; the page reports it on the cell and starts a
-// fresh kernel, so the page lives on.
-func TestGoroutinePanicRestartsTheKernel(t *testing.T) {
-	ctx := page(t)
-	got := runCell(t, ctx, "import \"time\"\ngo func() { panic(\"in a goroutine\") }()\ntime.Sleep(500 * time.Millisecond)")
-	if got.Error == nil || !strings.Contains(*got.Error, "in a goroutine") {
-		t.Errorf("error %v, want it to carry the goroutine's panic", deref(got.Error))
-	}
-	eval[any](t, ctx, `window.nasbook.ready()`, patience)
-	got = runCell(t, ctx, "40 + 2")
-	if got.Error != nil || got.Text != "42\n" {
-		t.Errorf("after the crash: text %q error %v", got.Text, deref(got.Error))
-	}
-}
-
-// TestMemoryExhaustionRestartsTheKernel: a cell that allocates more than a
-// tab can hold ends with an error on the cell and a fresh kernel; the
-// notebook keeps every source.
-func TestMemoryExhaustionRestartsTheKernel(t *testing.T) {
-	ctx := page(t)
-	runCell(t, ctx, "kept := 1")
-	got := runCell(t, ctx, "var blocks [][]float64\nfor i := 0; i < 64; i++ {\n\tblocks = append(blocks, make([]float64, 1<<27)) // 1 GiB each\n}")
-	if got.Error == nil {
-		t.Fatalf("a 64 GiB allocation succeeded: %q", got.Text)
-	}
-	if !strings.Contains(*got.Error, "out of memory") {
-		t.Errorf("the error does not say the kernel ran out of memory: %.300s", *got.Error)
-	}
-	eval[any](t, ctx, `window.nasbook.ready()`, patience)
-	if r := runCell(t, ctx, "6 * 7"); r.Error != nil || r.Text != "42\n" {
-		t.Errorf("after the allocation: text %q error %v", r.Text, deref(r.Error))
-	}
-	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, patience)
-	if len(cells) < 2 || cells[len(cells)-3].Source != "kept := 1" && cells[len(cells)-4].Source != "kept := 1" {
-		found := false
-		for _, c := range cells {
-			found = found || c.Source == "kept := 1"
-		}
-		if !found {
-			t.Error("the notebook lost a cell's source")
-		}
-	}
-}
-
 // openLesson picks file in the Lessons menu, as a user does, and waits until
 // the notebook's cell number cell holds a source containing want; it returns
 // that source.

@@ -16,7 +16,8 @@ import (
 // field takes its default.
 type Limits struct {
 	// Depth bounds the calls of cell functions active at once, in all of the
-	// cell's goroutines; each takes stack memory. Default 10,000.
+	// cell's goroutines; each takes stack memory. Default DefaultDepth:
+	// 10,000 natively, 2,000 in a browser.
 	Depth int
 	// Goroutines bounds the goroutines a cell runs at once. Default 10,000.
 	Goroutines int
@@ -27,7 +28,7 @@ type Limits struct {
 
 func (l Limits) withDefaults() Limits {
 	if l.Depth <= 0 {
-		l.Depth = 10_000
+		l.Depth = DefaultDepth
 	}
 	if l.Goroutines <= 0 {
 		l.Goroutines = 10_000

@@ -35,6 +35,9 @@ type Kernel struct {
 	cell    *cellRun // the running cell
 	closer  closer
 	broken  error // why the kernel cannot run more cells, if it cannot
+	// unguarded runs cells as written, without the guard's checks: only for
+	// measuring what they cost (BenchmarkGuard).
+	unguarded bool
 
 	allowed  map[string]bool   // import paths a cell may import
 	imported map[string]string // import path -> name it was imported as
@@ -286,8 +289,11 @@ func (k *Kernel) Run(ctx context.Context, source string) (err error) {
 		for j < n && units[j].kind == units[i].kind && units[i].kind != importUnit && !(showLast && j == n-1) {
 			j++
 		}
-		chunk := applyEdits(source, units[i].start, units[j-1].end,
-			instrument(source, units[i].start, units[j-1].end, units[i].kind, units[i].line))
+		chunk := source[units[i].start:units[j-1].end]
+		if !k.unguarded {
+			chunk = applyEdits(source, units[i].start, units[j-1].end,
+				instrument(source, units[i].start, units[j-1].end, units[i].kind, units[i].line))
+		}
 		if units[i].kind == importUnit {
 			var skip bool
 			if chunk, skip, err = k.checkImports(units[i]); err != nil {

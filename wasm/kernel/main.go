@@ -21,12 +21,17 @@
 // nb.UploadedFile. Proxy scoring (nb.Proxies) runs in a pool of workers that
 // this program starts (pool.go).
 //
-// A cell that never ends is stopped by the page terminating the worker.
+// A cell that never ends is stopped by the page terminating the worker. A
+// cell whose variables hold more memory than the kernel's limit ends the
+// program after its "done", with "fatal error: memory limit: ..." on
+// standard error, and the page starts a fresh kernel.
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
 	"syscall/js"
 
 	"nasbook/engine/kernel"
@@ -94,6 +99,12 @@ func main() {
 			status = "error"
 		}
 		emit(message{Type: "done", ID: j.id, Status: status, ExecutionCount: k.ExecutionCount()})
+		if err := k.Broken(); err != nil {
+			// The cell's variables hold more than the kernel may: end the
+			// program, and the page starts a fresh kernel, saying why.
+			fmt.Fprintf(os.Stderr, "fatal error: %v\n", err)
+			os.Exit(3)
+		}
 	}
 }
 
