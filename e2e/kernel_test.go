@@ -123,3 +123,23 @@ func TestMemoryExhaustionRestartsTheKernel(t *testing.T) {
 		t.Error("the notebook lost a cell's source")
 	}
 }
+
+// TestMemoryLimitRestartsTheKernel: a variable that holds more than the
+// kernel's limit (1.5 GiB in the browser) fails its cell naming the limit,
+// and the page starts a fresh kernel and says why.
+func TestMemoryLimitRestartsTheKernel(t *testing.T) {
+	ctx := page(t)
+	got := runCell(t, ctx, "big := make([]byte, 1600<<20)\nbig[0] = 1")
+	if got.Error == nil || !strings.Contains(*got.Error, "memory limit: the kernel's variables hold 1.6 GiB, over its limit of 1.5 GiB") {
+		t.Fatalf("error %v", deref(got.Error))
+	}
+	banner := eval[string](t, ctx, `new Promise(resolve => { (function poll() {
+		const b = document.querySelector('#banners').innerText; if (b.includes('restarted')) resolve(b); else setTimeout(poll, 50); })(); })`, 30*time.Second)
+	if !strings.Contains(banner, "memory limit") {
+		t.Errorf("the banner does not name the memory limit: %q", banner)
+	}
+	eval[any](t, ctx, `window.nasbook.ready()`, 60*time.Second)
+	if r := runCell(t, ctx, "6 * 7"); r.Error != nil || r.Text != "42\n" {
+		t.Errorf("after the restart: text %q error %v", r.Text, deref(r.Error))
+	}
+}

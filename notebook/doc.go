@@ -11,4 +11,13 @@
 // Cells see only the packages of nasbook/notebook/symbols: a curated standard
 // library and the project's script-facing packages. The same Kernel serves the
 // browser's kernel worker and the native `nasbook run`.
+//
+// The Kernel guards itself against its cells (instrument.go, guard.go): it
+// adds cheap checks to every function body, loop and go statement of a cell
+// before the interpreter sees it, which bound nested calls, goroutines and
+// memory (Limits), end a stopped cell and its goroutines, and make a panic in
+// a goroutine its cell's error. A cell's goroutines end when the cell does;
+// outputs reach emit one at a time and never after their cell ended. The
+// interpreter is never asked to cancel an evaluation itself (yaegi.go says
+// why).
 package notebook
