@@ -323,3 +323,42 @@ func TestExecuteRace(t *testing.T) {
 		t.Errorf("cell 4: %+v", got)
 	}
 }
+
+// go statements keep their meaning: arguments evaluated at once, method
+// values, variadic calls, generic functions, builtins, constants untyped.
+func TestGoStatementsKeepTheirMeaning(t *testing.T) {
+	k, r := newKernel(t)
+	src := `import "fmt"
+type acc struct{ n int }
+func (a *acc) add(x float64, ch chan float64) { ch <- x + float64(a.n) }
+func sum(ch chan int, xs ...int) { s := 0; for _, x := range xs { s += x }; ch <- s }
+func id[T any](x T, ch chan T) { ch <- x }
+a := &acc{n: 1}
+cf := make(chan float64)
+go a.add(2.5, cf)
+fmt.Println(<-cf)
+ci := make(chan int)
+xs := []int{1, 2, 3}
+go sum(ci, xs...)
+fmt.Println(<-ci)
+go sum(ci, 4, 5)
+fmt.Println(<-ci)
+go id(7, ci)
+fmt.Println(<-ci)
+done := make(chan struct{})
+go close(done)
+<-done
+for i := 0; i < 3; i++ {
+	go func(i int) { ci <- i * 10 }(i)
+}
+t := 0
+for i := 0; i < 3; i++ { t += <-ci }
+fmt.Println(t)
+`
+	if err := run(t, k, src); err != nil {
+		t.Fatal(err, r.text())
+	}
+	if got := r.text(); got != "3.5\n6\n9\n7\n30\n" {
+		t.Errorf("printed %q", got)
+	}
+}

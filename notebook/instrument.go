@@ -149,20 +149,15 @@ func returnZero(src string, t *ast.FuncType, off func(token.Pos) int) string {
 	return "return " + strings.Join(zs, ", ")
 }
 
-// builtins are the predeclared functions, which have no value to take.
-var builtins = map[string]bool{
-	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true,
-	"delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true, "new": true,
-	"panic": true, "print": true, "println": true, "real": true, "recover": true,
-}
-
 // goEdits rewrites `go F(A0, A1)`, starting on the cell's line line, into
 //
-//	{ _nbF, _nbA0, _nbA1 := F, A0, A1; _nbG := _nbrt.Go(line); go func() { defer func() { _nbrt.Done(_nbG, recover()) }(); _nbF(_nbA0, _nbA1) }() }
+//	{ _nbF, _nbA0, _nbA1 := F, A0, A1; _nbG := _nbrt.Go(line); go func() { defer func() { _nbrt.Done(_nbG, recover()) }(); _nbrt.Begin(_nbG); _nbF(_nbA0, _nbA1) }() }
 //
-// F and the arguments are evaluated where the go statement stands, as Go
-// evaluates them. Constant literals stay in the call, untyped as written;
-// the name of a builtin stays as it is.
+// The arguments are evaluated where the go statement stands, as Go
+// evaluates them; constant literals stay in the call, untyped as written.
+// So is F, unless it is a name or a selector of names (f, pkg.F, x.M),
+// which stays in the call: a builtin or a generic function has no value to
+// take. Such an F is looked up when the goroutine starts.
 func goEdits(src string, g *ast.GoStmt, off func(token.Pos) int, line int) []edit {
 	call := g.Call
 	var names []string
@@ -176,8 +171,11 @@ func goEdits(src string, g *ast.GoStmt, off func(token.Pos) int, line int) []edi
 	}
 	fn := ""
 	start := off(g.Pos())
-	if id, ok := call.Fun.(*ast.Ident); ok && builtins[id.Name] {
-		fn = id.Name
+	if name := selectorChain(call.Fun); name != "" && !strings.Contains(src[off(call.Fun.Pos()):off(call.Fun.End())], "\n") {
+		// A name (a builtin, a function, perhaps generic, which has no
+		// value until instantiated; a package's function; a method) is
+		// called as written.
+		fn = src[off(call.Fun.Pos()):off(call.Fun.End())]
 		cut(start, off(call.Fun.End()), "{ ")
 	} else {
 		fn = "_nbF"
