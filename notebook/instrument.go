@@ -16,8 +16,9 @@ import (
 //     `if _nbrt.Enter() { return *new(R1), ... }; defer _nbrt.Leave();`:
 //     Enter counts nested calls and says when the function is to return at
 //     once, because its cell was stopped or went past a limit;
-//   - every loop body in a function starts with `if _nbrt.Tick() { return ... }`,
-//     and at the top level of a cell with `_nbrt.Check()`, which panics;
+//   - every loop body counts its turns, and every countEvery turns calls
+//     `_nbrt.Tick()` (in a function: `if _nbrt.Tick() { return ... }`) or, at
+//     the top level of a cell, `_nbrt.Check()`, which panics;
 //   - `go F(A, B)` becomes a block that evaluates F, A and B at once, as Go
 //     does, and starts a goroutine that runs F(A, B) under `_nbrt.Go`, which
 //     counts goroutines and turns a panic in one into its cell's error.
@@ -31,6 +32,14 @@ import (
 
 // rtName is the name under which cells see the guard's functions.
 const rtName = "_nbrt"
+
+// counterName counts the turns of loops: a local of each function with
+// loops, and a global of the kernel for loops at the top level of cells,
+// which only a cell's main code runs.
+const counterName = "_nbc"
+
+// countEvery is how many turns of a loop pass between two checks.
+const countEvery = 64
 
 // edit replaces src[start:end] by text.
 type edit struct {
@@ -74,14 +83,23 @@ func instrument(src string, start, end int, kind unitKind, line int) []edit {
 	if kind == stmtUnit {
 		top = f.Decls[0].(*ast.FuncDecl)
 	}
-	// funcs holds the result list of each enclosing function, innermost
-	// last; its return statement, or "" where a panic must do.
-	var funcs []string
+	// funcs holds, for each enclosing function, innermost last, its return
+	// statement ("" where a panic must do) and where its counter of loop
+	// turns is to be declared, if it has loops.
+	type fn struct {
+		ret     string
+		at      token.Pos // -1 for the cell's top level, whose counter is global
+		counter bool
+	}
+	var funcs []*fn
 	var stack []ast.Node
 	ast.Inspect(f, func(n ast.Node) bool {
 		if n == nil {
 			switch stack[len(stack)-1].(type) {
 			case *ast.FuncDecl, *ast.FuncLit:
+				if f := funcs[len(funcs)-1]; f.counter && f.at >= 0 {
+					insert(f.at, "var "+counterName+" int; ")
+				}
 				funcs = funcs[:len(funcs)-1]
 			}
 			stack = stack[:len(stack)-1]
@@ -90,10 +108,11 @@ func instrument(src string, start, end int, kind unitKind, line int) []edit {
 		stack = append(stack, n)
 		enter := func(t *ast.FuncType, b *ast.BlockStmt, name string) {
 			ret := returnZero(src, t, off)
-			funcs = append(funcs, ret)
 			if b == nil {
+				funcs = append(funcs, &fn{ret: ret, at: -1})
 				return
 			}
+			funcs = append(funcs, &fn{ret: ret, at: first(b)})
 			call := rtName + ".Enter(" + itoa(lineOf(t.Pos())) + ", " + strconv.Quote(name) + ")"
 			if ret == "" {
 				insert(first(b), rtName+".EnterP"+call[len(rtName)+len(".Enter"):]+"; defer "+rtName+".Leave(); ")
@@ -101,17 +120,22 @@ func instrument(src string, start, end int, kind unitKind, line int) []edit {
 				insert(first(b), "if "+call+" { "+ret+" }; defer "+rtName+".Leave(); ")
 			}
 		}
+		// A loop counts its turns in interpreted code and calls the guard
+		// every countEvery turns: a call into compiled code costs several
+		// times a turn of a small loop.
 		loop := func(b *ast.BlockStmt) {
-			if len(funcs) == 0 || funcs[len(funcs)-1] == "" {
-				insert(first(b), rtName+".Check(); ")
-			} else {
-				insert(first(b), "if "+rtName+".Tick() { "+funcs[len(funcs)-1]+" }; ")
+			f := funcs[len(funcs)-1]
+			f.counter = true
+			check := rtName + ".Check()"
+			if f.ret != "" {
+				check = "if " + rtName + ".Tick() { " + f.ret + " }"
 			}
+			insert(first(b), counterName+"++; if "+counterName+" == "+itoa(countEvery)+" { "+counterName+" = 0; "+check+" }; ")
 		}
 		switch n := n.(type) {
 		case *ast.FuncDecl:
 			if n == top {
-				funcs = append(funcs, "") // the cell's top level: Check panics
+				funcs = append(funcs, &fn{at: -1}) // the cell's top level: Check panics
 				return true
 			}
 			enter(n.Type, n.Body, n.Name.Name)

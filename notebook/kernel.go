@@ -88,7 +88,7 @@ func NewKernel(emit func(Output), files fs.FS) (*Kernel, error) {
 	if err := k.in.Use(k.guardSymbols()); err != nil {
 		return nil, fmt.Errorf("notebook: loading the guard: %w", err)
 	}
-	if _, err := k.in.Eval(`import ` + rtName + ` "nasbook/notebook/rt"`); err != nil {
+	if _, err := k.in.Eval(`import ` + rtName + ` "nasbook/notebook/rt"; var ` + counterName + ` int`); err != nil {
 		return nil, fmt.Errorf("notebook: loading the guard: %w", err)
 	}
 	return k, nil
