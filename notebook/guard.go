@@ -90,9 +90,9 @@ type guard struct {
 }
 
 // memEvery is how many checks pass between two readings of the heap size: a
-// reading costs about a microsecond, a check a few nanoseconds. A loop checks
+// reading costs several microseconds, a check a few nanoseconds. A loop checks
 // every countEvery turns.
-const memEvery = 16
+const memEvery = 1024
 
 func newGuard(l Limits) *guard {
 	return &guard{lim: l.withDefaults(), gids: map[int64]*spawn{}}

@@ -84,3 +84,21 @@ func BenchmarkGuard(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkHeapReading is what the guard pays each 50 ms of a running cell,
+// and every memEvery checks.
+func BenchmarkHeapReading(b *testing.B) {
+	for range b.N {
+		heapBytes()
+	}
+}
+
+// BenchmarkCheck is one call of the guard from a cell: what a function call
+// and every countEvery turns of a loop pay.
+func BenchmarkCheck(b *testing.B) {
+	g := newGuard(Limits{})
+	g.begin()
+	for range b.N {
+		g.Tick()
+	}
+}

@@ -3,6 +3,7 @@ package notebook
 import (
 	"context"
 	"go/parser"
+	"os"
 	"go/token"
 	"runtime"
 	"strings"
@@ -360,5 +361,34 @@ fmt.Println(t)
 	}
 	if got := r.text(); got != "3.5\n6\n9\n7\n30\n" {
 		t.Errorf("printed %q", got)
+	}
+}
+
+// The MNIST lesson's training cell has no loop, function or go statement of
+// its own: the guard adds nothing to it, and its cost there is a flag read
+// per output and a heap reading every 50 ms.
+func TestTrainingCellIsNotInstrumented(t *testing.T) {
+	raw, err := os.ReadFile("../assets/notebooks/mnist.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, err := Read(strings.NewReader(string(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var train string
+	for _, c := range nb.Cells {
+		if c.CellType == "code" && strings.Contains(string(c.Source), "nb.Train(cnn") {
+			train = string(c.Source)
+		}
+	}
+	units, err := splitCell(train)
+	if err != nil || len(units) == 0 {
+		t.Fatalf("no training cell (%v)", err)
+	}
+	for _, u := range units {
+		if e := instrument(train, u.start, u.end, u.kind, u.line); len(e) != 0 {
+			t.Errorf("%q gets %d edits", train[u.start:u.end], len(e))
+		}
 	}
 }
