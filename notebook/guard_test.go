@@ -3,8 +3,8 @@ package notebook
 import (
 	"context"
 	"go/parser"
-	"os"
 	"go/token"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
