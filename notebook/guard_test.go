@@ -5,7 +5,9 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -391,4 +393,55 @@ func TestTrainingCellIsNotInstrumented(t *testing.T) {
 			t.Errorf("%q gets %d edits", train[u.start:u.end], len(e))
 		}
 	}
+}
+
+// FuzzInstrument: whatever a cell holds, the guard's edits apply without
+// overlapping, keep every line where it was, and leave code that parsed
+// parsing.
+func FuzzInstrument(f *testing.F) {
+	scripts, _ := filepath.Glob("../scripts/*.go")
+	for _, p := range scripts {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		nb, _, _ := FromScript(string(b))
+		for _, c := range nb.Cells {
+			if c.CellType == "code" {
+				f.Add(string(c.Source))
+			}
+		}
+	}
+	f.Add("go f(\n\t1,\n\tx...,\n)\nfor {\n\tgo func() {}()\n}")
+	f.Add("func g[T any](x T) (T, struct {\n\ta int\n}) { for {} }")
+	f.Fuzz(func(t *testing.T, src string) {
+		units, err := splitCell(src)
+		if err != nil || len(units) == 0 {
+			return
+		}
+		for i := 0; i < len(units); {
+			j := i + 1
+			for j < len(units) && units[j].kind == units[i].kind && units[i].kind != importUnit {
+				j++
+			}
+			start, end := units[i].start, units[j-1].end
+			edits := instrument(src, start, end, units[i].kind, units[i].line)
+			sort.Slice(edits, func(a, b int) bool { return edits[a].start < edits[b].start })
+			for k, e := range edits {
+				if e.start < start || e.end > end || e.end < e.start || k > 0 && e.start < edits[k-1].end {
+					t.Fatalf("edit %+v of %q", e, src[start:end])
+				}
+			}
+			got := applyEdits(src, start, end, edits)
+			if strings.Count(got, "\n") != strings.Count(src[start:end], "\n") {
+				t.Fatalf("%q became %q: lines moved", src[start:end], got)
+			}
+			if units[i].kind == stmtUnit && len(edits) > 0 {
+				if _, err := parser.ParseFile(token.NewFileSet(), "", "package p; func _() {\n"+got+"\n}", 0); err != nil {
+					t.Fatalf("%q became %q, which does not parse: %v", src[start:end], got, err)
+				}
+			}
+			i = j
+		}
+	})
 }
