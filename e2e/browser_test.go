@@ -268,7 +268,7 @@ fmt.Println("finished", sum)`
 		t.Errorf("the kernel status says %q while paused", status)
 	}
 	eval[any](t, ctx, `(document.querySelector('#pause').click(), true)`, patience)
-	got := eval[cellResult](t, ctx, `window.__work`, 5*time.Minute)
+	got := eval[cellResult](t, ctx, `window.__work`, 20*time.Minute)
 	if got.Error != nil || !strings.Contains(got.Text, "step 300\nfinished ") {
 		t.Fatalf("after Resume the cell ended with %q, error %v", got.Text, deref(got.Error))
 	}
