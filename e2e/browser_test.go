@@ -272,7 +272,7 @@ fmt.Println("finished", sum)`
 	if got.Error != nil || !strings.Contains(got.Text, "step 300\nfinished ") {
 		t.Fatalf("after Resume the cell ended with %q, error %v", got.Text, deref(got.Error))
 	}
-	if p := eval[string](t, ctx, `document.querySelector('#pause').textContent + (document.querySelector('#pause').disabled ? ' disabled' : '')`, patience); p != "⏸ Pause disabled" {
+	if p := eval[string](t, ctx, `document.querySelector('#pause').textContent + (document.querySelector('#pause').disabled ? ' disabled' : '')`, patience); p != "❚❚ Pause disabled" {
 		t.Errorf("after the cell the Pause button is %q", p)
 	}
 	t.Logf("paused at step %v of 300", at)

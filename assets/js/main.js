@@ -490,7 +490,7 @@ class App {
     } else {
       this.kernel.pause();
       const b = $("#pause");
-      setIconButton(b, "⏸", "Pausing…");
+      setIconButton(b, "❚❚", "Pausing…");
       b.setAttribute("aria-pressed", "true");
     }
   }
@@ -498,7 +498,7 @@ class App {
   onKernelPaused(paused) {
     const b = $("#pause");
     if (paused) setIconButton(b, "▶", "Resume");
-    else setIconButton(b, "⏸", "Pause");
+    else setIconButton(b, "❚❚", "Pause");
     b.setAttribute("aria-pressed", String(paused || !!this.kernel.pauseRequested));
     b.title = paused ? "Let the paused cell go on" : "Pause the running cell at its next progress update, canvas frame or printed line";
     // The running cell's badge says so; its next update (outputs resume) sets it back.
