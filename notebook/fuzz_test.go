@@ -89,19 +89,7 @@ func FuzzRead(f *testing.F) {
 }
 
 func FuzzSplitCell(f *testing.F) {
-	scripts, _ := filepath.Glob("../scripts/*.go")
-	for _, p := range scripts {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		nb, _, _ := FromScript(string(b))
-		for _, c := range nb.Cells {
-			if c.CellType == "code" {
-				f.Add(string(c.Source))
-			}
-		}
-	}
+	seedCells(f)
 	f.Add("import (\n m \"math\"\n . \"fmt\"\n)\nfunc (t T) M() int { return 1 }\nfunc(v int) {}(2)\nx")
 	f.Add("\"unterminated")
 	f.Add("}}}{{{ ;;; func ( import")
@@ -148,4 +136,21 @@ func FuzzFromScript(f *testing.F) {
 			t.Fatalf("reading the script's notebook: %v", err)
 		}
 	})
+}
+
+// seedCells adds the code cells of the example scripts.
+func seedCells(f *testing.F) {
+	scripts, _ := filepath.Glob("../scripts/*.go")
+	for _, p := range scripts {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		nb, _, _ := FromScript(string(b))
+		for _, c := range nb.Cells {
+			if c.CellType == "code" {
+				f.Add(string(c.Source))
+			}
+		}
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -399,19 +398,7 @@ func TestTrainingCellIsNotInstrumented(t *testing.T) {
 // overlapping, keep every line where it was, and leave code that parsed
 // parsing.
 func FuzzInstrument(f *testing.F) {
-	scripts, _ := filepath.Glob("../scripts/*.go")
-	for _, p := range scripts {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		nb, _, _ := FromScript(string(b))
-		for _, c := range nb.Cells {
-			if c.CellType == "code" {
-				f.Add(string(c.Source))
-			}
-		}
-	}
+	seedCells(f)
 	f.Add("go f(\n\t1,\n\tx...,\n)\nfor {\n\tgo func() {}()\n}")
 	f.Add("func g[T any](x T) (T, struct {\n\ta int\n}) { for {} }")
 	f.Fuzz(func(t *testing.T, src string) {
