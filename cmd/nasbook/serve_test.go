@@ -17,6 +17,7 @@ import (
 
 	"nasbook/engine/data"
 	"nasbook/internal/site"
+	"nasbook/internal/site/sitetest"
 )
 
 // nasbookBinary builds this command into a temporary directory.
@@ -33,24 +34,11 @@ func nasbookBinary(t *testing.T) string {
 // so that serve builds it in seconds.
 func fakeProject(t *testing.T) string {
 	t.Helper()
-	root := t.TempDir()
-	files := map[string]string{
-		"go.mod":     "module fake\n\ngo 1.22\n",
-		"index.html": "<!doctype html><title>fake</title>" + strings.Repeat("<p>text</p>", 50),
-	}
+	var pkgs []string
 	for _, p := range site.Programs {
-		files[strings.TrimPrefix(p.Pkg, "./")+"/main.go"] = "package main\n\nfunc main() {}\n"
+		pkgs = append(pkgs, p.Pkg)
 	}
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
+	return sitetest.FakeProject(t, pkgs, nil)
 }
 
 // nasbook serve builds, serves the page and the MNIST subset with its

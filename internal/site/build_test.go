@@ -9,31 +9,20 @@ import (
 	"testing"
 
 	"nasbook/engine/data"
+	"nasbook/internal/site/sitetest"
 )
 
-// FakeModule lays out a project root whose four programs are empty mains,
+// fakeModule lays out a project root whose four programs are empty mains,
 // so that Build runs end to end in seconds.
 func fakeModule(t *testing.T) string {
 	t.Helper()
-	root := t.TempDir()
-	files := map[string]string{
-		"go.mod":            "module fake\n\ngo 1.22\n",
-		"index.html":        "<!doctype html><title>fake</title>" + strings.Repeat("<p>text</p>", 50),
-		"assets/js/main.js": "export const x = 1;\n" + strings.Repeat("// a comment\n", 50),
-	}
+	var pkgs []string
 	for _, p := range Programs {
-		files[strings.TrimPrefix(p.Pkg, "./")+"/main.go"] = "package main\n\nfunc main() {}\n"
+		pkgs = append(pkgs, p.Pkg)
 	}
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
+	return sitetest.FakeProject(t, pkgs, map[string]string{
+		"assets/js/main.js": "export const x = 1;\n" + strings.Repeat("// a comment\n", 50),
+	})
 }
 
 func TestBuild(t *testing.T) {
