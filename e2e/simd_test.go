@@ -15,12 +15,12 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"nasbook/engine/kernel/wasmsimd"
+	"nasbook/engine/compute/wasmsimd"
 	"nasbook/internal/browser"
 )
 
 // The WebAssembly SIMD kernels are held to the reference kernels by
-// engine/kernel's own tests, run as a js/wasm test binary with the kernels
+// engine/compute's own tests, run as a js/wasm test binary with the kernels
 // linked the way the page links them (assets/js/simd.js): under node with
 // assets/js/run-node.mjs, and in headless Chromium. NASBOOK_REQUIRE_SIMD
 // makes the binary fail if the kernels are not linked.
@@ -31,7 +31,7 @@ var (
 	kernelTestErr  error
 )
 
-// kernelTestBinary builds engine/kernel's tests for js/wasm and assembles
+// kernelTestBinary builds engine/compute's tests for js/wasm and assembles
 // the SIMD kernels beside them.
 func kernelTestBinary(t *testing.T) (testWasm, simdWasm string) {
 	t.Helper()
@@ -40,11 +40,11 @@ func kernelTestBinary(t *testing.T) (testWasm, simdWasm string) {
 		if kernelTestErr != nil {
 			return
 		}
-		cmd := exec.Command("go", "test", "-c", "-o", filepath.Join(kernelTestDir, "kernel.test.wasm"), "./engine/kernel")
+		cmd := exec.Command("go", "test", "-c", "-o", filepath.Join(kernelTestDir, "kernel.test.wasm"), "./engine/compute")
 		cmd.Dir = root(t)
 		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 		if b, err := cmd.CombinedOutput(); err != nil {
-			kernelTestErr = fmt.Errorf("building engine/kernel's tests for js/wasm: %v\n%s", err, b)
+			kernelTestErr = fmt.Errorf("building engine/compute's tests for js/wasm: %v\n%s", err, b)
 			return
 		}
 		b, err := wasmsimd.Module()
@@ -81,7 +81,7 @@ func TestSIMDKernelsInNode(t *testing.T) {
 	cmd.Env = append(os.Environ(), "NASBOOK_SIMD_WASM="+simdWasm, "NASBOOK_REQUIRE_SIMD=1")
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "--- PASS: TestSIMDLinked") {
-		t.Fatalf("engine/kernel's tests in node with the SIMD kernels: %v\n%s", err, out)
+		t.Fatalf("engine/compute's tests in node with the SIMD kernels: %v\n%s", err, out)
 	}
 }
 
@@ -100,7 +100,7 @@ func TestGoKernelsWithoutSIMD(t *testing.T) {
 	cmd.Env = append(os.Environ(), "NASBOOK_SIMD=0")
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "--- SKIP: TestSIMDLinked") {
-		t.Fatalf("engine/kernel's tests in node without the SIMD kernels: %v\n%s", err, out)
+		t.Fatalf("engine/compute's tests in node without the SIMD kernels: %v\n%s", err, out)
 	}
 }
 
@@ -191,7 +191,7 @@ func TestSIMDKernelsInChromium(t *testing.T) {
 		t.Fatalf("the SIMD kernels were not linked: %s", res.Reason)
 	}
 	if res.Code != 0 || !strings.Contains(res.Out, "--- PASS: TestSIMDLinked") {
-		t.Fatalf("engine/kernel's tests in Chromium exited %d:\n%s", res.Code, res.Out)
+		t.Fatalf("engine/compute's tests in Chromium exited %d:\n%s", res.Code, res.Out)
 	}
 }
 

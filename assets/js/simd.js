@@ -1,6 +1,6 @@
-// WebAssembly SIMD kernels for Go programs (build/simd.wasm, from engine/kernel/wasmsimd).
+// WebAssembly SIMD kernels for Go programs (build/simd.wasm, from engine/compute/wasmsimd).
 //
-// A Go program that links engine/kernel imports its SIMD kernels with //go:wasmimport from the
+// A Go program that links engine/compute imports its SIMD kernels with //go:wasmimport from the
 // module "nasbook_simd", so every loader must put that module into go.importObject before it
 // instantiates the Go program. The kernels module in turn imports the Go instance's memory,
 // which exists only once the Go program is instantiated. So:

@@ -20,7 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"nasbook/engine/bench"
-	"nasbook/engine/kernel/wasmsimd"
+	"nasbook/engine/compute/wasmsimd"
 	"nasbook/internal/browser"
 	"nasbook/internal/site"
 )

@@ -3,7 +3,7 @@ package ag
 import (
 	"fmt"
 
-	"nasbook/engine/kernel"
+	"nasbook/engine/compute"
 )
 
 // ConvOpts configures Conv2D. The zero value is stride 1, no padding,
@@ -29,7 +29,7 @@ func (t *Tape) Conv2D(x, w, b *Var, o ConvOpts) *Var {
 	mustShape("Conv2D input", x, 4)
 	mustShape("Conv2D weight", w, 4)
 	xs, ws := x.Shape(), w.Shape()
-	p := kernel.Conv{N: xs[0], C: xs[1], H: xs[2], W: xs[3], K: ws[0], R: ws[2], S: ws[3],
+	p := compute.Conv{N: xs[0], C: xs[1], H: xs[2], W: xs[3], K: ws[0], R: ws[2], S: ws[3],
 		StrideH: o.Stride, StrideW: o.Stride, PadH: o.Padding, PadW: o.Padding,
 		DilH: o.Dilation, DilW: o.Dilation, Groups: max(o.Groups, 1)}
 	if o.Rect {
@@ -93,7 +93,7 @@ func sumChannels(dst, x []float32, n, c, hw int) {
 func (t *Tape) pool(x *Var, k, stride, pad int, max bool) *Var {
 	mustShape("pool input", x, 4)
 	xs := x.Shape()
-	p := kernel.Pool{N: xs[0], C: xs[1], H: xs[2], W: xs[3], KH: k, KW: k, StrideH: stride, StrideW: stride, PadH: pad, PadW: pad}
+	p := compute.Pool{N: xs[0], C: xs[1], H: xs[2], W: xs[3], KH: k, KW: k, StrideH: stride, StrideW: stride, PadH: pad, PadW: pad}
 	if k <= 0 || p.OutH() <= 0 || p.OutW() <= 0 || 2*pad > k {
 		panic(fmt.Sprintf("ag: pool %d×%d stride %d pad %d of %v", k, k, stride, pad, xs))
 	}

@@ -30,7 +30,7 @@
 //
 // # Kernels and modes
 //
-// The tape computes through a kernel.Set chosen when it is made, and carries
+// The tape computes through a compute.Set chosen when it is made, and carries
 // the train/eval switch (Train) that batch norm and dropout read. A Tape is not
 // safe for concurrent use; build one per goroutine or worker.
 //

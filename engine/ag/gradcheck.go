@@ -5,7 +5,7 @@ import (
 	"math"
 	"math/rand"
 
-	"nasbook/engine/kernel"
+	"nasbook/engine/compute"
 )
 
 // GradCheck compares the gradients that backward computes with central
@@ -25,12 +25,12 @@ import (
 // kink and is skipped; if more than half of the sampled elements of a var
 // are skipped, Check fails, so kinks cannot hide a wrong gradient wholesale.
 type GradCheck struct {
-	Kernels *kernel.Set // nil means kernel.Reference()
-	Train   bool        // tape mode during the check
-	H       float64     // step; zero means 1e-2
-	Atol    float64     // zero means 2e-3
-	Rtol    float64     // zero means 1e-2
-	Samples int         // elements checked per var; zero means 30
+	Kernels *compute.Set // nil means compute.Reference()
+	Train   bool         // tape mode during the check
+	H       float64      // step; zero means 1e-2
+	Atol    float64      // zero means 2e-3
+	Rtol    float64      // zero means 1e-2
+	Samples int          // elements checked per var; zero means 30
 	Seed    int64
 	// SkipKinks skips elements within h of a kink (see above). Use it with a
 	// small H, since curvature also separates one-sided differences.
@@ -41,7 +41,7 @@ type GradCheck struct {
 // output depends on).
 func (c GradCheck) Check(build func(t *Tape) *Var, vars ...*Var) error {
 	if c.Kernels == nil {
-		c.Kernels = kernel.Reference()
+		c.Kernels = compute.Reference()
 	}
 	if c.H == 0 {
 		c.H = 1e-2

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"nasbook/engine/kernel"
+	"nasbook/engine/compute"
 )
 
 // RunningStats are the running mean and variance a batch norm keeps for
@@ -47,7 +47,7 @@ func (t *Tape) BatchNorm(x, gamma, beta *Var, run *RunningStats, eps float32) *V
 		eps = 1e-5
 	}
 	n, c := xs[0], xs[1]
-	p := kernel.BatchNorm{N: n, C: c, HW: x.Value.Len() / (n * c), Eps: eps}
+	p := compute.BatchNorm{N: n, C: c, HW: x.Value.Len() / (n * c), Eps: eps}
 	var g, b []float32
 	if gamma != nil {
 		g = gamma.Value.Data

@@ -5,7 +5,7 @@ import (
 	"math/rand"
 	"testing"
 
-	"nasbook/engine/kernel"
+	"nasbook/engine/compute"
 	"nasbook/engine/tensor"
 )
 
@@ -27,7 +27,7 @@ func spread(r *rand.Rand, shape ...int) *Var {
 
 func check(t *testing.T, name string, gc GradCheck, build func(tp *Tape) *Var, vars ...*Var) {
 	t.Helper()
-	for _, ks := range []*kernel.Set{kernel.Reference(), kernel.Go()} {
+	for _, ks := range []*compute.Set{compute.Reference(), compute.Go()} {
 		gc.Kernels = ks
 		if err := gc.Check(build, vars...); err != nil {
 			t.Errorf("%s (%s kernels): %v", name, ks.Name, err)

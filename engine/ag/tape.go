@@ -3,7 +3,7 @@ package ag
 import (
 	"fmt"
 
-	"nasbook/engine/kernel"
+	"nasbook/engine/compute"
 	"nasbook/engine/tensor"
 )
 
@@ -29,7 +29,7 @@ func Const(x *tensor.Tensor) *Var { return &Var{Value: x} }
 // Tape records operations for reverse-mode differentiation.
 type Tape struct {
 	// K computes every kernel the tape's operations need.
-	K *kernel.Set
+	K *compute.Set
 	// Train selects training behaviour: batch norm uses batch statistics and
 	// updates running ones, dropout drops. The zero value is evaluation.
 	Train bool
@@ -58,10 +58,10 @@ type Hooks struct {
 	Gates *Gates
 }
 
-// NewTape returns a tape computing with ks; a nil ks means kernel.Default().
-func NewTape(ks *kernel.Set) *Tape {
+// NewTape returns a tape computing with ks; a nil ks means compute.Default().
+func NewTape(ks *compute.Set) *Tape {
 	if ks == nil {
-		ks = kernel.Default()
+		ks = compute.Default()
 	}
 	return &Tape{K: ks, free: map[int][][]float32{}}
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"nasbook/engine/ag"
-	"nasbook/engine/kernel"
+	"nasbook/engine/compute"
 	"nasbook/engine/nn"
 	"nasbook/engine/tensor"
 )
@@ -118,7 +118,7 @@ func (tr *Trainer) Step() float32 {
 // Params returns the trainer's parameters.
 func (tr *Trainer) Params() *ag.Params { return tr.params }
 
-func newTrainer(ks *kernel.Set, ps *ag.Params, m nn.Module, x *tensor.Tensor, r *rand.Rand) *Trainer {
+func newTrainer(ks *compute.Set, ps *ag.Params, m nn.Module, x *tensor.Tensor, r *rand.Rand) *Trainer {
 	labels := make([]int, Batch)
 	for i := range labels {
 		labels[i] = r.Intn(10)
@@ -130,8 +130,8 @@ func newTrainer(ks *kernel.Set, ps *ag.Params, m nn.Module, x *tensor.Tensor, r 
 
 // NewW1 builds W1 "ref-cnn": conv 3×3 1→16 + ReLU, max-pool 2, conv 3×3
 // 16→32 + ReLU, max-pool 2, dense 1568→10, softmax cross-entropy, on a random
-// 64×1×28×28 batch. ks nil means kernel.Default().
-func NewW1(ks *kernel.Set, seed int64) *Trainer {
+// 64×1×28×28 batch. ks nil means compute.Default().
+func NewW1(ks *compute.Set, seed int64) *Trainer {
 	r := rand.New(rand.NewSource(seed))
 	var ps ag.Params
 	m := nn.Sequential{
@@ -149,7 +149,7 @@ func NewW1(ks *kernel.Set, seed int64) *Trainer {
 // NewW2 builds W2 "sepconv-cell": DARTS SepConv(16, 16, 3, 1, 1) with affine
 // batch norms in training mode (no running statistics), global average pool,
 // dense 16→10, softmax cross-entropy, on a random 64×16×8×8 batch.
-func NewW2(ks *kernel.Set, seed int64) *Trainer {
+func NewW2(ks *compute.Set, seed int64) *Trainer {
 	r := rand.New(rand.NewSource(seed))
 	var ps ag.Params
 	m := nn.Sequential{
@@ -161,7 +161,7 @@ func NewW2(ks *kernel.Set, seed int64) *Trainer {
 	return newTrainer(ks, &ps, m, x, r)
 }
 
-func runTraining(name string, tr *Trainer, p Protocol, ks *kernel.Set) (Result, error) {
+func runTraining(name string, tr *Trainer, p Protocol, ks *compute.Set) (Result, error) {
 	p = p.norm()
 	if l := tr.Step(); math.IsNaN(float64(l)) || math.IsInf(float64(l), 0) {
 		return Result{}, fmt.Errorf("bench: %s: loss %v on the check step", name, l)
@@ -181,21 +181,21 @@ func runTraining(name string, tr *Trainer, p Protocol, ks *kernel.Set) (Result, 
 	return res, nil
 }
 
-func orDefault(ks *kernel.Set) *kernel.Set {
+func orDefault(ks *compute.Set) *compute.Set {
 	if ks == nil {
-		return kernel.Default()
+		return compute.Default()
 	}
 	return ks
 }
 
 // RunW1 measures W1 with protocol p and returns images per second.
-func RunW1(ks *kernel.Set, p Protocol) (Result, error) {
+func RunW1(ks *compute.Set, p Protocol) (Result, error) {
 	ks = orDefault(ks)
 	return runTraining("W1", NewW1(ks, 1), p, ks)
 }
 
 // RunW2 measures W2 with protocol p and returns images per second.
-func RunW2(ks *kernel.Set, p Protocol) (Result, error) {
+func RunW2(ks *compute.Set, p Protocol) (Result, error) {
 	ks = orDefault(ks)
 	return runTraining("W2", NewW2(ks, 1), p, ks)
 }
@@ -206,11 +206,11 @@ const GemmN = 256
 // W3 is the GEMM workload: C = A·B with 256×256 row-major float32 matrices.
 type W3 struct {
 	A, B, C []float32
-	K       *kernel.Set
+	K       *compute.Set
 }
 
 // NewW3 returns W3 with A and B uniform in [−1, 1).
-func NewW3(ks *kernel.Set, seed int64) *W3 {
+func NewW3(ks *compute.Set, seed int64) *W3 {
 	r := rand.New(rand.NewSource(seed))
 	n := GemmN * GemmN
 	w := &W3{A: make([]float32, n), B: make([]float32, n), C: make([]float32, n), K: orDefault(ks)}
@@ -252,7 +252,7 @@ func (w *W3) Check() float64 {
 const FLOP = 2 * GemmN * GemmN * GemmN
 
 // RunW3 measures W3 with protocol p and returns GFLOP/s.
-func RunW3(ks *kernel.Set, p Protocol) (Result, error) {
+func RunW3(ks *compute.Set, p Protocol) (Result, error) {
 	p = p.norm()
 	w := NewW3(ks, 1)
 	if e := w.Check(); !(e < 1e-4) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"nasbook/engine/kernel"
+	"nasbook/engine/compute"
 )
 
 func TestWorkloadShapes(t *testing.T) {
@@ -21,7 +21,7 @@ func TestWorkloadShapes(t *testing.T) {
 }
 
 func TestTrainingDecreasesLoss(t *testing.T) {
-	for _, tr := range []*Trainer{NewW1(kernel.Go(), 2), NewW2(kernel.Go(), 2)} {
+	for _, tr := range []*Trainer{NewW1(compute.Go(), 2), NewW2(compute.Go(), 2)} {
 		first := tr.Step()
 		var last float32
 		for i := 0; i < 10; i++ {
@@ -35,7 +35,7 @@ func TestTrainingDecreasesLoss(t *testing.T) {
 
 func TestRunProtocol(t *testing.T) {
 	p := Protocol{Reps: 1, Steps: 1, WarmupSteps: 1, GemmRepSeconds: 0.01}
-	for _, run := range []func(*kernel.Set, Protocol) (Result, error){RunW2, RunW3} {
+	for _, run := range []func(*compute.Set, Protocol) (Result, error){RunW2, RunW3} {
 		res, err := run(nil, p)
 		if err != nil || !(res.Value > 0) || len(res.Reps) != 1 {
 			t.Fatalf("%v: %v", res, err)

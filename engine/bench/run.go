@@ -3,14 +3,14 @@ package bench
 import (
 	"fmt"
 
-	"nasbook/engine/kernel"
+	"nasbook/engine/compute"
 )
 
 // RunAll measures the named workloads ("W1", "W2", "W3") in order with
 // kernel set ks (nil for the platform's default) and returns one line per
 // figure, "<workload> <metric>=<median>", or "# <workload> failed: <error>".
-func RunAll(workloads []string, ks *kernel.Set, p Protocol) []string {
-	run := map[string]func(*kernel.Set, Protocol) (Result, error){"W1": RunW1, "W2": RunW2, "W3": RunW3}
+func RunAll(workloads []string, ks *compute.Set, p Protocol) []string {
+	run := map[string]func(*compute.Set, Protocol) (Result, error){"W1": RunW1, "W2": RunW2, "W3": RunW3}
 	var lines []string
 	for _, w := range workloads {
 		f, ok := run[w]

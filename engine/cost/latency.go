@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"nasbook/engine/ag"
-	"nasbook/engine/kernel"
+	"nasbook/engine/compute"
 	"nasbook/engine/nn"
 	"nasbook/engine/tensor"
 	"nasbook/internal/limit"
@@ -32,8 +32,8 @@ type LatencyTable struct {
 	// Repeats is the number of timed runs per measurement (median taken);
 	// zero means 5.
 	Repeats int `json:"-"`
-	// Kernels computes measured layers; nil means kernel.Default().
-	Kernels *kernel.Set `json:"-"`
+	// Kernels computes measured layers; nil means compute.Default().
+	Kernels *compute.Set `json:"-"`
 }
 
 func group(l *Layer) string {
@@ -81,7 +81,7 @@ func (t *LatencyTable) Measure(l *Layer) (float64, error) {
 	}
 	ks := t.Kernels
 	if ks == nil {
-		ks = kernel.Default()
+		ks = compute.Default()
 	}
 	reps := t.Repeats
 	if reps <= 0 {

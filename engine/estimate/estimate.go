@@ -10,8 +10,8 @@ import (
 	"sort"
 	"sync"
 
+	"nasbook/engine/compute"
 	"nasbook/engine/data"
-	"nasbook/engine/kernel"
 	"nasbook/engine/optim"
 	"nasbook/engine/train"
 	"nasbook/space/spec"
@@ -70,7 +70,7 @@ type Config struct {
 	// better validation accuracy.
 	Patience int
 	Seed     int64
-	Kernels  *kernel.Set // nil means kernel.Default()
+	Kernels  *compute.Set // nil means compute.Default()
 
 	// OnEpoch, if set, is called after every epoch of every run with the
 	// run's candidate index (see Halving) and the epoch's stats. Calls may

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"nasbook/engine/ag"
-	"nasbook/engine/kernel"
+	"nasbook/engine/compute"
 	"nasbook/engine/tensor"
 )
 
@@ -61,7 +61,7 @@ func TestGradEmbedPatches(t *testing.T) {
 	for _, p := range ps.List() {
 		vars = append(vars, p.Var)
 	}
-	gc := ag.GradCheck{Kernels: kernel.Go(), H: 1e-3, Atol: 5e-3, Rtol: 2e-2, Samples: 12}
+	gc := ag.GradCheck{Kernels: compute.Go(), H: 1e-3, Atol: 5e-3, Rtol: 2e-2, Samples: 12}
 	if err := gc.Check(func(tp *ag.Tape) *ag.Var { return m.Forward(tp, x) }, vars...); err != nil {
 		t.Error(err)
 	}

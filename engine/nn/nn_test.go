@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"nasbook/engine/ag"
-	"nasbook/engine/kernel"
+	"nasbook/engine/compute"
 	"nasbook/engine/tensor"
 )
 
@@ -27,7 +27,7 @@ func gradCheckModule(t *testing.T, name string, ps *ag.Params, m Module, shape .
 	}
 	// h = 1e-3 keeps central differences from straddling ReLU kinks; float32
 	// forward noise then needs atol 5e-3.
-	gc := ag.GradCheck{Kernels: kernel.Go(), H: 1e-3, Atol: 5e-3, Rtol: 2e-2, Samples: 12, SkipKinks: true}
+	gc := ag.GradCheck{Kernels: compute.Go(), H: 1e-3, Atol: 5e-3, Rtol: 2e-2, Samples: 12, SkipKinks: true}
 	if err := gc.Check(func(tp *ag.Tape) *ag.Var { return m.Forward(tp, x) }, vars...); err != nil {
 		t.Errorf("%s: %v", name, err)
 	}
@@ -152,7 +152,7 @@ func Example() {
 		ReLU{}, MaxPool{Kernel: 2}, Flatten{},
 		NewLinear(&ps, "fc", r, 4*4*4, 10, true),
 	}
-	tp := ag.NewTape(kernel.Default())
+	tp := ag.NewTape(compute.Default())
 	tp.Train = true
 	x := ag.Const(tensor.New(2, 1, 8, 8).Uniform(r, 0, 1))
 	loss := tp.SoftmaxCrossEntropy(model.Forward(tp, x), []int{3, 7})

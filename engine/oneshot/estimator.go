@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"nasbook/engine/ag"
+	"nasbook/engine/compute"
 	"nasbook/engine/data"
-	"nasbook/engine/kernel"
 	"nasbook/engine/search"
 	"nasbook/engine/tensor"
 	"nasbook/space"
@@ -24,7 +24,7 @@ type Estimator struct {
 	Batch int           // zero means 128
 	// Images bounds the images scored per architecture; zero means all of Data.
 	Images  int
-	Kernels *kernel.Set // nil means kernel.Default()
+	Kernels *compute.Set // nil means compute.Default()
 
 	tp *ag.Tape
 	b  data.Batch

@@ -5,8 +5,8 @@ import (
 	"math/rand"
 	"time"
 
+	"nasbook/engine/compute"
 	"nasbook/engine/data"
-	"nasbook/engine/kernel"
 	"nasbook/engine/optim"
 	"nasbook/engine/train"
 	"nasbook/space/spec"
@@ -20,7 +20,7 @@ type RetrainConfig struct {
 	LR          float64 // SGD with momentum 0.9, cosine-annealed to 0; zero means 0.05
 	WeightDecay float64 // zero means 3e-4
 	Seed        int64
-	Kernels     *kernel.Set
+	Kernels     *compute.Set
 	OnEpoch     func(train.EpochStats)
 }
 

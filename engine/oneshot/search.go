@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"nasbook/engine/ag"
+	"nasbook/engine/compute"
 	"nasbook/engine/data"
-	"nasbook/engine/kernel"
 	"nasbook/engine/optim"
 	"nasbook/engine/tensor"
 )
@@ -101,7 +101,7 @@ type Config struct {
 	SPOSBudget int
 
 	Seed    int64
-	Kernels *kernel.Set // nil means kernel.Default()
+	Kernels *compute.Set // nil means compute.Default()
 
 	// OnWeights, if set, receives the architecture weights at most every
 	// WeightsEvery (zero means 200 ms) during the search, and at its start
@@ -141,7 +141,7 @@ func (c Config) withDefaults() Config {
 		c.WeightsEvery = 200 * time.Millisecond
 	}
 	if c.Kernels == nil {
-		c.Kernels = kernel.Default()
+		c.Kernels = compute.Default()
 	}
 	return c
 }

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"nasbook/engine/ag"
+	"nasbook/engine/compute"
 	"nasbook/engine/data"
-	"nasbook/engine/kernel"
 	"nasbook/engine/tensor"
 	"nasbook/space/spec"
 )
@@ -179,8 +179,8 @@ type Config struct {
 	// ignored): what a Job carries to a worker in another process, which
 	// has no dataset. ScoreAll draws it from Data once for all jobs.
 	Examples *Examples `json:"examples,omitempty"`
-	// Kernels computes; nil means kernel.Default().
-	Kernels *kernel.Set `json:"-"`
+	// Kernels computes; nil means compute.Default().
+	Kernels *compute.Set `json:"-"`
 }
 
 func (c Config) batch() int {

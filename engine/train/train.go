@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"nasbook/engine/ag"
-	"nasbook/engine/kernel"
+	"nasbook/engine/compute"
 	"nasbook/engine/nn"
 	"nasbook/engine/optim"
 	"nasbook/engine/tensor"
@@ -31,8 +31,8 @@ type Config struct {
 	// (t = global step) when ScheduleSteps is set. nil means Constant(0.01).
 	Schedule      optim.Schedule
 	ScheduleSteps bool
-	ClipNorm      float32     // clip the gradient norm to this when > 0
-	Kernels       *kernel.Set // nil means kernel.Default()
+	ClipNorm      float32      // clip the gradient norm to this when > 0
+	Kernels       *compute.Set // nil means compute.Default()
 
 	// FirstEpoch and FirstStep continue an earlier Fit of the same model,
 	// optimizer and data: epochs are numbered from FirstEpoch and global
@@ -158,7 +158,7 @@ func Fit(ctx context.Context, model nn.Module, ps *ag.Params, trainData, valData
 
 // Evaluate returns the mean loss and accuracy of model over one epoch of
 // data, in evaluation mode (running batch-norm statistics, no dropout).
-func Evaluate(ctx context.Context, model nn.Module, data Batches, ks *kernel.Set) (loss, acc float64, err error) {
+func Evaluate(ctx context.Context, model nn.Module, data Batches, ks *compute.Set) (loss, acc float64, err error) {
 	return evaluate(ctx, ag.NewTape(ks), model, data, nil)
 }
 

@@ -18,8 +18,8 @@ import (
 	"strings"
 	"sync"
 
+	"nasbook/engine/compute/wasmsimd"
 	"nasbook/engine/data"
-	"nasbook/engine/kernel/wasmsimd"
 	"nasbook/notebook"
 	"nasbook/tables"
 )

@@ -34,7 +34,7 @@ import (
 	"os"
 	"syscall/js"
 
-	"nasbook/engine/kernel"
+	"nasbook/engine/compute"
 	"nasbook/notebook"
 )
 
@@ -90,7 +90,7 @@ func main() {
 		jobs <- job{id: jsID(args[0]), source: args[1].String()}
 		return nil
 	}))
-	emit(message{Type: "ready", Version: version, Kernels: kernel.Default().Name, Packages: k.Packages()})
+	emit(message{Type: "ready", Version: version, Kernels: compute.Default().Name, Packages: k.Packages()})
 	for j := range jobs {
 		current = j.id
 		pause.start()

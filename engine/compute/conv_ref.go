@@ -1,4 +1,4 @@
-package kernel
+package compute
 
 // convTaps calls f for every (input index, weight index, output index) triple
 // of the convolution p, skipping taps that fall in the zero padding. It is the

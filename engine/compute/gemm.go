@@ -1,4 +1,4 @@
-package kernel
+package compute
 
 // The Go GEMM follows the Goto/BLIS scheme: C is computed in blocks of
 // gemmMC×gemmNC over slices of gemmKC of the shared dimension. For each block

@@ -1,10 +1,10 @@
 //go:build js && wasm
 
-package kernel
+package compute
 
 import "unsafe"
 
-// The WebAssembly SIMD kernels (engine/kernel/wasmsimd/kernels.wat) are
+// The WebAssembly SIMD kernels (engine/compute/wasmsimd/kernels.wat) are
 // imported from the module nasbook_simd, which every loader of a Go program
 // that links this package must supply (assets/js/simd.js builds it; where the
 // engine has no SIMD, its functions report unavailable and are never called).

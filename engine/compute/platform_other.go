@@ -1,6 +1,6 @@
 //go:build !js
 
-package kernel
+package compute
 
 import (
 	"gonum.org/v1/gonum/blas"

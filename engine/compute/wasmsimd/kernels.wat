@@ -2,7 +2,7 @@
 ;; convention: every pointer is a byte offset into the Go module's memory,
 ;; which this module imports; strides and sizes are in elements.
 ;;
-;; The export names and signatures are an interface: engine/kernel's
+;; The export names and signatures are an interface: engine/compute's
 ;; simd_js.go declares each of them with //go:wasmimport.
 (module
   (import "env" "memory" (memory 0))
@@ -13,9 +13,9 @@
   ;;   [0, 128)                       a 4×8 tile for edge blocks
   ;;   [128, 128 + 4·MC·KC)           packed A, row panels of 4
   ;;   [.., .. + 4·KC·NC)             packed B, column panels of 8
-  ;; MC = 64, KC = 256, NC = 512; engine/kernel sizes ws to match.
+  ;; MC = 64, KC = 256, NC = 512; engine/compute sizes ws to match.
 
-  ;; gemm: C = alpha·op(A)·op(B) + beta·C (see kernel.GemmFunc). a, b, c, ws
+  ;; gemm: C = alpha·op(A)·op(B) + beta·C (see compute.GemmFunc). a, b, c, ws
   ;; are byte offsets; m, n, k ≥ 1.
   (func $gemm (export "gemm")
     (param $ta i32) (param $tb i32) (param $m i32) (param $n i32) (param $k i32)
@@ -972,7 +972,7 @@
       (br $sl)))
     (local.get $t))
 
-  ;; bn_train: see kernel.Set.BatchNormTrain; x is [n, c, hw].
+  ;; bn_train: see compute.Set.BatchNormTrain; x is [n, c, hw].
   (func $bn_train (export "bn_train") (param $x i32) (param $gamma i32) (param $beta i32) (param $y i32)
     (param $mean i32) (param $var i32) (param $invstd i32) (param $n i32) (param $c i32) (param $hw i32) (param $eps f32)
     (local $ch i32) (local $i i32) (local $s f64) (local $m f64) (local $mu f32) (local $is f32)
@@ -1033,7 +1033,7 @@
         (br_if $ap (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
       (br_if $chs (i32.lt_s (local.tee $ch (i32.add (local.get $ch) (i32.const 1))) (local.get $c)))))
 
-  ;; bn_bwd: see kernel.Set.BatchNormBackward and bn.go:
+  ;; bn_bwd: see compute.Set.BatchNormBackward and bn.go:
   ;; dx += k·(dy − a − (x−mu)·b), k = gamma·invstd, a = Σdy/M, b = Σdy·(x−mu)·invstd²/M.
   (func $bn_bwd (export "bn_bwd") (param $x i32) (param $gamma i32) (param $mean i32) (param $invstd i32)
     (param $dy i32) (param $dx i32) (param $dgamma i32) (param $dbeta i32) (param $n i32) (param $c i32) (param $hw i32)

@@ -1,4 +1,4 @@
-// Package kernel holds the engine's compute kernels behind one small API.
+// Package compute holds the engine's compute kernels behind one small API.
 //
 // A Set is a struct of function values, one per kernel: GEMM, 2-D convolution
 // (forward, backward-data, backward-filter), depthwise convolution, max and
@@ -7,7 +7,7 @@
 // SIMD version reached through //go:wasmimport) by copying a Set and assigning
 // one field:
 //
-//	ks := kernel.Go()
+//	ks := compute.Go()
 //	ks.Gemm = simdGemm
 //
 // There is no mutable package-level state: whoever builds the model picks the
@@ -51,4 +51,4 @@
 // goroutine or worker. Reference sets are stateless.
 //
 // Shape mistakes panic with a "kernel:" prefix.
-package kernel
+package compute

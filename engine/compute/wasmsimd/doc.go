@@ -7,7 +7,7 @@
 // The module imports its memory as env.memory: the loader (assets/js/simd.js)
 // instantiates it with the Go instance's own WebAssembly.Memory, so the kernels
 // read and write Go slices in place and see the memory after it grows. The Go
-// side (engine/kernel, simd_js.go) declares every export with
+// side (engine/compute, simd_js.go) declares every export with
 //
 //	//go:wasmimport nasbook_simd <name>
 //

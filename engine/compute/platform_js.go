@@ -1,6 +1,6 @@
 //go:build js
 
-package kernel
+package compute
 
 // platformSet prefers the WebAssembly SIMD kernels and falls back to the
 // portable Go ones where the JavaScript engine lacks SIMD.

@@ -1,6 +1,6 @@
 //go:build !(js && wasm)
 
-package kernel
+package compute
 
 // SIMD returns nil: the WebAssembly SIMD kernels exist only under js/wasm.
 func SIMD() *Set { return nil }

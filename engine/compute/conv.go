@@ -1,4 +1,4 @@
-package kernel
+package compute
 
 // Convolution by im2col + GEMM. For each image and group the input patch
 // matrix col [Cg·R·S, OH·OW] is built (row (c,r,s) holds the input pixels that

@@ -1,4 +1,4 @@
-package kernel
+package compute
 
 // Direct depthwise convolution (Groups == C == K): each channel plane is
 // convolved with its own R×S filter. The loops run over taps (r, s) outside and
