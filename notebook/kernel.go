@@ -1,6 +1,7 @@
 package notebook
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -88,7 +89,7 @@ func NewKernel(emit func(Output), files fs.FS) (*Kernel, error) {
 	if err := k.in.Use(k.guardSymbols()); err != nil {
 		return nil, fmt.Errorf("notebook: loading the guard: %w", err)
 	}
-	if _, err := k.in.Eval(`import ` + rtName + ` "nasbook/notebook/rt"; var ` + counterName + ` int`); err != nil {
+	if _, err := k.in.Eval(`import ` + rtName + ` "nasbook/notebook/rt"; var ` + counterName + ` int; var ` + valueVar + ` interface{}`); err != nil {
 		return nil, fmt.Errorf("notebook: loading the guard: %w", err)
 	}
 	return k, nil
@@ -308,7 +309,13 @@ func (k *Kernel) Run(ctx context.Context, source string) (err error) {
 			return k.evalLast(units[i].line, chunk)
 		}
 		if err := k.eval(units[i].line, chunk); err != nil {
-			return err
+			if !compileFailure(err) || !anyIndexDefine(source, units[i:j]) {
+				return err
+			}
+			// See indexdef.go.
+			if err := k.evalEach(source, units[i:j]); err != nil {
+				return err
+			}
 		}
 		if units[i].kind == importUnit {
 			for _, s := range units[i].imports {
@@ -406,6 +413,11 @@ func (k *Kernel) hasOneValue(callee string) bool {
 // and shows that value as the cell's result.
 func (k *Kernel) evalLast(line int, expr string) error {
 	v, err := k.evalSrc(strings.Repeat("\n", line-1) + resultVar + " := " + expr)
+	if err != nil && compileFailure(err) {
+		if _, _, _, ok := indexDefine(resultVar + " := " + expr); ok {
+			v, err = k.valueOf(line, expr) // see indexdef.go
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -461,6 +473,8 @@ func (k *Kernel) checkImports(u unit) (chunk string, skip bool, err error) {
 type CellError struct {
 	Name, Value string
 	Traceback   []string
+
+	compile bool // the cell did not compile: none of its code ran
 }
 
 func (e *CellError) Error() string { return e.Name + ": " + e.Value }
@@ -477,7 +491,9 @@ func (k *Kernel) cellError(err error) *CellError {
 		if _, ok := p.Value.(stopSignal); ok {
 			return &CellError{Name: "stopped", Value: "the cell was stopped"}
 		}
-		ce := &CellError{Name: "panic", Value: fmt.Sprint(p.Value)}
+		// A panic of the interpreter's own while it compiles (see
+		// indexdef.go) is a failure to compile.
+		ce := &CellError{Name: "panic", Value: fmt.Sprint(p.Value), compile: bytes.Contains(p.Stack, []byte("(*Interpreter).CompileAST"))}
 		if e, ok := p.Value.(error); ok {
 			ce.Value = e.Error()
 		}
@@ -523,7 +539,7 @@ func (k *Kernel) cellError(err error) *CellError {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		name = "stopped"
 	}
-	return &CellError{Name: name, Value: lines[0], Traceback: lines[1:]}
+	return &CellError{Name: name, Value: lines[0], Traceback: lines[1:], compile: name == "compile error"}
 }
 
 var _ io.Writer = (*streamWriter)(nil)
