@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"gonum.org/v1/gonum/stat"
-
 	"nasbook/engine/proxy"
 	"nasbook/engine/search"
 	"nasbook/engine/search/tabular"
@@ -127,21 +125,11 @@ func (r SearchResult) Regret() (mean, q1, q3 []float64) {
 	if math.IsNaN(r.Optimum) || len(r.Runs) == 0 {
 		return nil, nil, nil
 	}
-	sign := 1.0
-	if slices.Contains(r.minimized, r.Objectives[0]) {
-		sign = -1
+	curves := make([][]float64, len(r.Runs))
+	for k, run := range r.Runs {
+		curves[k] = run.Curve
 	}
-	col := make([]float64, len(r.Runs))
-	for i := range r.Curve {
-		for k, run := range r.Runs {
-			col[k] = sign * (r.Optimum - run.Curve[min(i, len(run.Curve)-1)])
-		}
-		slices.Sort(col)
-		mean = append(mean, stat.Mean(col, nil))
-		q1 = append(q1, stat.Quantile(0.25, stat.LinInterp, col, nil))
-		q3 = append(q3, stat.Quantile(0.75, stat.LinInterp, col, nil))
-	}
-	return mean, q1, q3
+	return search.Regret(curves, r.Optimum, slices.Contains(r.minimized, r.Objectives[0]))
 }
 
 // SearchRun is one run of a search.
@@ -335,12 +323,6 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 	if cfg.Strategy == "" {
 		cfg.Strategy = "re"
 	}
-	if _, err := search.NewStrategy(cfg.Strategy); err != nil {
-		return res, err
-	}
-	if strings.EqualFold(cfg.Strategy, "nsga2") && len(objs) < 2 {
-		return res, fmt.Errorf("nsga2 needs two or more Objectives")
-	}
 	budget, seeds := cfg.Budget, cfg.Seeds
 	if budget <= 0 {
 		budget = 100
@@ -391,53 +373,35 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 		}
 	}
 	progress(0, cfg.Strategy+": starting", true)
-	var curves [][]float64
-	var bests []float64
-	var pooled []search.Evaluation
-	for k := range seeds {
-		seed := cfg.Seed + int64(k)
-		st, _ := search.NewStrategy(cfg.Strategy)
-		var canvas *searchScene
-		if k == 0 && !cfg.Quiet { // the first run stands for the others
-			canvas = &searchScene{sess: s, sp: sp, objs: objs, title: fmt.Sprintf("%s, seed %d", cfg.Strategy, seed), shown: time.Now()}
-		}
-		onEvent := func(e search.Event) {
+	var canvas *searchScene // the first run stands for the others
+	if !cfg.Quiet {
+		canvas = &searchScene{sess: s, sp: sp, objs: objs, title: fmt.Sprintf("%s, seed %d", cfg.Strategy, cfg.Seed), shown: time.Now()}
+	}
+	rep, err := search.Repeat(context.Background(), search.RepeatConfig{Space: sp, Strategy: cfg.Strategy, Estimator: est,
+		Budget: search.Budget{Evaluations: budget}, Seed: cfg.Seed, Seeds: seeds,
+		OnEvent: func(k int, e search.Event) {
 			if ev, ok := e.(*search.Evaluated); ok {
-				progress(k*budget+ev.N, fmt.Sprintf("%s: seed %d, evaluation %d of %d", cfg.Strategy, seed, ev.N, budget), false)
+				progress(k*budget+ev.N, fmt.Sprintf("%s: seed %d, evaluation %d of %d", cfg.Strategy, cfg.Seed+int64(k), ev.N, budget), false)
 			}
-			if canvas != nil {
+			if k == 0 && canvas != nil {
 				canvas.event(e)
 			}
-		}
-		srch, err := search.New(search.Config{Space: sp, Strategy: st, Estimator: est, Seed: seed, Budget: search.Budget{Evaluations: budget}, OnEvent: onEvent})
-		if err != nil {
-			return res, err
-		}
-		if err := srch.Run(context.Background()); err != nil {
-			return res, fmt.Errorf("seed %d: %w", seed, err)
-		}
-		best, ok := srch.Best()
-		if !ok {
-			return res, fmt.Errorf("seed %d: nothing evaluated", seed)
-		}
-		run := SearchRun{Seed: seed, Arch: sp.Format(best.Arch), Value: best.Values[0]}
-		if len(objs) > 1 {
-			run.Front = members(sp, cols, cfg.Minimize, srch.Front())
-			pooled = append(pooled, srch.Front()...)
-		}
-		run.Curve = search.BestSoFar(srch.Problem(), srch.History(), 0)
-		res.Runs = append(res.Runs, run)
-		bests = append(bests, run.Value)
-		curves = append(curves, run.Curve)
+		}})
+	if err != nil {
+		return res, err
 	}
 	progress(seeds*budget, fmt.Sprintf("%s: %d runs of %d evaluations", cfg.Strategy, seeds, budget), true)
-	res.Mean, res.Std = stat.MeanStdDev(bests, nil)
-	if seeds == 1 {
-		res.Std = 0
+	for _, r := range rep.Runs {
+		run := SearchRun{Seed: r.Seed, Arch: sp.Format(r.Best.Arch), Value: r.Best.Values[0], Curve: r.Curve}
+		if len(objs) > 1 {
+			run.Front = members(sp, cols, cfg.Minimize, r.Front)
+		}
+		res.Runs = append(res.Runs, run)
 	}
-	res.Curve, res.Lower, res.Upper = band(curves)
+	res.Mean, res.Std = rep.Mean, rep.Std
+	res.Curve, res.Lower, res.Upper = rep.Curve, rep.Lower, rep.Upper
 	if len(objs) > 1 {
-		res.Front = members(sp, cols, cfg.Minimize, search.PooledFront(pooled))
+		res.Front = members(sp, cols, cfg.Minimize, rep.Front)
 	}
 	return res, nil
 }
@@ -548,28 +512,6 @@ func members(sp space.Space, cols []string, minimize []string, es []search.Evalu
 		return cmp.Compare(sign(cols[0])*a.Values[cols[0]], sign(cols[0])*b.Values[cols[0]])
 	})
 	return out
-}
-
-// band returns the mean of curves at each step, less and plus one standard
-// deviation. A run that ended early (an exhausted strategy) holds its last
-// value.
-func band(curves [][]float64) (mean, lo, hi []float64) {
-	n := 0
-	for _, c := range curves {
-		n = max(n, len(c))
-	}
-	col := make([]float64, len(curves))
-	for i := range n {
-		for k, c := range curves {
-			col[k] = c[min(i, len(c)-1)]
-		}
-		m, s := stat.MeanStdDev(col, nil)
-		if len(col) < 2 || math.IsNaN(s) {
-			s = 0
-		}
-		mean, lo, hi = append(mean, m), append(lo, m-s), append(hi, m+s)
-	}
-	return mean, lo, hi
 }
 
 // OpenTable opens one of the benchmark tables that ship with nasbook, by

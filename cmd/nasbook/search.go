@@ -113,7 +113,8 @@ func runSearch(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("-space: %w", err)
 	}
-	if _, err := search.NewStrategy(o.strategy); err != nil {
+	strategy, err := search.StrategyName(o.strategy)
+	if err != nil {
 		return fmt.Errorf("-strategy %s: want one of %s, or one-shot %s", o.strategy, list(strategyNames()), list(oneshotNames()))
 	}
 	budget := searchBudget{o.budget, o.seconds, o.wall}
@@ -173,13 +174,12 @@ func runSearch(args []string, stdout io.Writer) error {
 	}
 	// Two or more objectives are NSGA-II's to search; the other strategies
 	// follow the first objective alone, which would leave the rest unsearched.
-	nsga2 := func(s string) bool { st, _ := search.NewStrategy(s); _, ok := st.(*search.NSGA2); return ok }
 	switch {
 	case len(objs) > 1 && !strategySet:
 		o.strategy = "nsga2"
-	case len(objs) > 1 && !nsga2(o.strategy):
+	case len(objs) > 1 && strategy != "nsga2":
 		return fmt.Errorf("-strategy %s optimises one objective; -objectives %s needs nsga2 (the default with two or more objectives)", o.strategy, strings.Join(cols, ","))
-	case len(objs) < 2 && nsga2(o.strategy):
+	case len(objs) < 2 && strategy == "nsga2":
 		return errors.New("-strategy nsga2 needs two or more -objectives")
 	}
 
@@ -212,56 +212,43 @@ func searchRuns(stdout io.Writer, est search.Estimator, truth *tabular.Estimator
 		sp = e.Space
 	}
 	objs := est.Objectives()
-	out := searchReport{Space: sp.Name(), Strategy: strategy, Objectives: objs, Budget: b.evaluations, Metric: metric}
-	var bests, truths []float64
-	var pooled []search.Evaluation
 	m := newMeter("search", quiet)
 	defer m.Finish()
 	limited := b.evaluations > 0 || b.seconds > 0 || b.wall > 0
-	for k := range seeds {
-		seed := seed0 + int64(k)
-		st, _ := search.NewStrategy(strategy)
-		s, err := search.New(search.Config{Space: sp, Strategy: st, Estimator: est, Seed: seed,
-			Budget: search.Budget{Evaluations: b.evaluations, Seconds: b.seconds, Wall: b.wall},
-			OnEvent: func(e search.Event) {
-				if ev, ok := e.(*search.Evaluated); ok {
-					m.Update(searchProgress(k, seeds, ev.Used, limited))
-				}
-			}})
-		if err != nil {
-			return err
-		}
-		if err := s.Run(context.Background()); err != nil {
-			return fmt.Errorf("seed %d: %w", seed, err)
-		}
-		best, ok := s.Best()
-		if !ok {
-			return fmt.Errorf("seed %d: no evaluation within the budget", seed)
-		}
-		run := searchRun{Seed: seed, Arch: sp.Format(best.Arch), Value: best.Values[0], Evaluations: len(s.History()), Seconds: s.Used().Seconds}
+	rep, err := search.Repeat(context.Background(), search.RepeatConfig{Space: sp, Strategy: strategy, Estimator: est,
+		Budget: search.Budget{Evaluations: b.evaluations, Seconds: b.seconds, Wall: b.wall}, Seed: seed0, Seeds: seeds,
+		OnEvent: func(k int, e search.Event) {
+			if ev, ok := e.(*search.Evaluated); ok {
+				m.Update(searchProgress(k, seeds, ev.Used, limited))
+			}
+		}})
+	m.Finish() // before the report, on a terminal shared with standard output
+	if err != nil {
+		return err
+	}
+	out := searchReport{Space: sp.Name(), Strategy: strategy, Objectives: objs, Budget: b.evaluations, Metric: metric, Mean: rep.Mean, Std: rep.Std}
+	var truths []float64
+	for _, r := range rep.Runs {
+		run := searchRun{Seed: r.Seed, Arch: sp.Format(r.Best.Arch), Value: r.Best.Values[0], Evaluations: r.Used.Evaluations, Seconds: r.Used.Seconds}
 		if truth != nil {
-			v, err := truth.Estimate(best.Arch)
+			v, err := truth.Estimate(r.Best.Arch)
 			if err != nil {
-				return fmt.Errorf("seed %d: %w", seed, err)
+				return fmt.Errorf("seed %d: %w", r.Seed, err)
 			}
 			run.MetricValue = &v.Values[0]
 			truths = append(truths, v.Values[0])
 		}
 		if len(objs) > 1 {
-			run.Front = frontMembers(sp, objs, s.Front())
-			pooled = append(pooled, s.Front()...)
+			run.Front = frontMembers(sp, objs, r.Front)
 		}
 		out.Runs = append(out.Runs, run)
-		bests = append(bests, run.Value)
 	}
-	m.Finish() // before the report, on a terminal shared with standard output
-	out.Mean, out.Std = meanStd(bests)
 	if truth != nil {
 		m, sd := meanStd(truths)
 		out.MetricMean, out.MetricStd = &m, &sd
 	}
 	if len(objs) > 1 {
-		out.Front = frontMembers(sp, objs, search.PooledFront(pooled)) // of all runs together
+		out.Front = frontMembers(sp, objs, rep.Front) // of all runs together
 	}
 	if asJSON {
 		enc := json.NewEncoder(stdout)

@@ -18,12 +18,23 @@
 // position of its random stream, the strategy's state) and Resume continues
 // it to exactly the result of an uninterrupted run.
 //
+// # Runs over seeds
+//
+// Repeat is what a notebook's Search and the command line's search run: a
+// strategy named as NewStrategy takes, once per seed with a new strategy
+// each time, against one estimator. It returns each run's best, front and
+// curve of the best so far, the mean and standard deviation of the bests,
+// the band of the curves (Band) and the front of all runs together
+// (PooledFront). Regret turns the curves into regret against a known
+// optimum, such as a benchmark table's best.
+//
 // # Strategies
 //
 // A Strategy proposes and observes; it sees fitness (values oriented so that
 // larger is better) and uses only the generic operations of package space,
 // so it works on every space. Extra abilities are interfaces found by type
-// assertion: Stateful (save and restore), Populator (report a population).
+// assertion: Stateful (save and restore), Populator (report a population),
+// Checker (refuse a problem it cannot search, as NSGA2 one objective).
 //
 //	Random       random search, uniform with replacement (space.Sample)
 //	Exhaustive   every valid architecture once, for small spaces

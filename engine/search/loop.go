@@ -66,6 +66,11 @@ func New(cfg Config) (*Search, error) {
 		return nil, errors.New("search: the estimator has no objectives")
 	}
 	s := &Search{cfg: cfg, prob: Problem{Space: cfg.Space, Objectives: objs}, src: NewSource(cfg.Seed), best: -1}
+	if c, ok := cfg.Strategy.(Checker); ok {
+		if err := c.Check(&s.prob); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+	}
 	s.rng = rand.New(s.src)
 	return s, nil
 }

@@ -9,14 +9,36 @@ import (
 // command line and notebooks spell them.
 var StrategyNames = []string{"rs", "re", "reinforce", "bo", "bananas", "ls", "nsga2", "exhaustive"}
 
-// NewStrategy returns a new strategy with default settings by its short
-// name: rs (Random), re (Evolution), reinforce, bo (BO with a GP), bananas
-// (BO with an Ensemble), ls (LocalSearch), nsga2, exhaustive.
-func NewStrategy(name string) (Strategy, error) {
-	switch strings.ToLower(name) {
+// StrategyName returns the short name, one of StrategyNames, of a name
+// NewStrategy takes in any case or spelling: "re" for "Evolution", say.
+func StrategyName(name string) (string, error) {
+	switch n := strings.ToLower(name); n {
 	case "rs", "random":
-		return &Random{}, nil
+		return "rs", nil
 	case "re", "rea", "evolution":
+		return "re", nil
+	case "ls", "local":
+		return "ls", nil
+	case "nsga2", "nsga-ii":
+		return "nsga2", nil
+	case "reinforce", "bo", "bananas", "exhaustive":
+		return n, nil
+	}
+	return "", fmt.Errorf("search: unknown strategy %q (want one of %s)", name, strings.Join(StrategyNames, ", "))
+}
+
+// NewStrategy returns a new strategy with default settings by its name
+// (StrategyName): rs (Random), re (Evolution), reinforce, bo (BO with a
+// GP), bananas (BO with an Ensemble), ls (LocalSearch), nsga2, exhaustive.
+func NewStrategy(name string) (Strategy, error) {
+	short, err := StrategyName(name)
+	if err != nil {
+		return nil, err
+	}
+	switch short {
+	case "rs":
+		return &Random{}, nil
+	case "re":
 		return &Evolution{}, nil
 	case "reinforce":
 		return &Reinforce{}, nil
@@ -24,12 +46,12 @@ func NewStrategy(name string) (Strategy, error) {
 		return &BO{}, nil
 	case "bananas":
 		return NewBananas(), nil
-	case "ls", "local":
+	case "ls":
 		return &LocalSearch{}, nil
-	case "nsga2", "nsga-ii":
+	case "nsga2":
 		return &NSGA2{}, nil
 	case "exhaustive":
 		return &Exhaustive{}, nil
 	}
-	return nil, fmt.Errorf("search: unknown strategy %q (want one of %s)", name, strings.Join(StrategyNames, ", "))
+	panic("search: StrategyName gave " + short + ", which NewStrategy does not make")
 }

@@ -40,7 +40,17 @@ var (
 	_ Strategy  = (*NSGA2)(nil)
 	_ Stateful  = (*NSGA2)(nil)
 	_ Populator = (*NSGA2)(nil)
+	_ Checker   = (*NSGA2)(nil)
 )
+
+// Check requires two or more objectives: with one, NSGA-II is a slow
+// evolution.
+func (g *NSGA2) Check(p *Problem) error {
+	if len(p.Objectives) < 2 {
+		return fmt.Errorf("nsga2 needs two or more objectives, not %d", len(p.Objectives))
+	}
+	return nil
+}
 
 func (g *NSGA2) settings(p *Problem) (size int, cx, mut float64) {
 	size, cx, mut = g.Size, g.CrossoverRate, g.MutationRate

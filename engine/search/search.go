@@ -92,6 +92,13 @@ type Stateful interface {
 	UnmarshalState(p *Problem, data []byte) error
 }
 
+// Checker is a strategy that searches only some problems: New asks it
+// before the search starts, and fails with its error.
+type Checker interface {
+	// Check returns an error naming what p lacks, e.g. a second objective.
+	Check(p *Problem) error
+}
+
 // Populator is a strategy that keeps a population (evolution, NSGA-II): a
 // search reports it in PopulationChanged events.
 type Populator interface {

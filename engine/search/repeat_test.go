@@ -1,0 +1,107 @@
+package search_test
+
+import (
+	"context"
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"nasbook/engine/search"
+)
+
+// Repeat is the runs one would make by hand, seed after seed, gathered.
+func TestRepeatIsItsRunsGathered(t *testing.T) {
+	var seen []int // run of every Evaluated event
+	r, err := search.Repeat(context.Background(), search.RepeatConfig{Space: grid{}, Strategy: "nsga2", Estimator: twoObjective,
+		Budget: search.Budget{Evaluations: 40}, Seed: 5, Seeds: 3,
+		OnEvent: func(k int, e search.Event) {
+			if _, ok := e.(*search.Evaluated); ok {
+				seen = append(seen, k)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Runs) != 3 || len(seen) != 120 || seen[0] != 0 || seen[40] != 1 || seen[119] != 2 {
+		t.Fatalf("%d runs, events of runs %v", len(r.Runs), seen)
+	}
+	var bests []float64
+	var pooled []search.Evaluation
+	for k, run := range r.Runs {
+		s, err := search.New(search.Config{Space: grid{}, Strategy: &search.NSGA2{}, Estimator: twoObjective, Budget: search.Budget{Evaluations: 40}, Seed: 5 + int64(k)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		best, _ := s.Best()
+		if run.Seed != 5+int64(k) || !reflect.DeepEqual(run.Best, best) || !reflect.DeepEqual(run.Front, s.Front()) ||
+			!slices.Equal(run.Curve, search.BestSoFar(s.Problem(), s.History(), 0)) || run.Used.Evaluations != 40 {
+			t.Errorf("run %d differs from a search seeded %d", k, 5+k)
+		}
+		bests = append(bests, best.Values[0])
+		pooled = append(pooled, s.Front()...)
+	}
+	mean := (bests[0] + bests[1] + bests[2]) / 3
+	sd := 0.0
+	for _, b := range bests {
+		sd += (b - mean) * (b - mean)
+	}
+	sd = math.Sqrt(sd / 2)
+	if math.Abs(r.Mean-mean) > 1e-12 || math.Abs(r.Std-sd) > 1e-12 {
+		t.Errorf("mean %v, std %v; want %v, %v", r.Mean, r.Std, mean, sd)
+	}
+	if !reflect.DeepEqual(r.Front, search.PooledFront(pooled)) || len(r.Front) < 2 {
+		t.Errorf("pooled front of %d", len(r.Front))
+	}
+	if len(r.Curve) != 40 || r.Curve[39] != mean || r.Lower[39] != mean-r.Std || r.Upper[39] != mean+r.Std {
+		t.Errorf("curve ends at %v [%v, %v], want the bests' mean %v ± %v", r.Curve[39], r.Lower[39], r.Upper[39], mean, r.Std)
+	}
+}
+
+func TestRepeatRefusesWhatItCannotRun(t *testing.T) {
+	ok := search.RepeatConfig{Space: grid{}, Strategy: "re", Estimator: oneObjective, Budget: search.Budget{Evaluations: 5}, Seeds: 1}
+	for _, c := range []struct {
+		change func(*search.RepeatConfig)
+		want   string
+	}{
+		{func(c *search.RepeatConfig) { c.Strategy = "grid" }, `unknown strategy "grid"`},
+		{func(c *search.RepeatConfig) { c.Strategy = "nsga2" }, "nsga2 needs two or more objectives, not 1"},
+		{func(c *search.RepeatConfig) { c.Seeds = 0 }, "0 seeds, want 1 or more"},
+		{func(c *search.RepeatConfig) { c.Budget = search.Budget{} }, "sets no limit"},
+		{func(c *search.RepeatConfig) { c.Estimator = nil }, "needs a Space and an Estimator"},
+	} {
+		cfg := ok
+		c.change(&cfg)
+		if _, err := search.Repeat(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want %q", err, c.want)
+		}
+	}
+	if _, err := search.Repeat(context.Background(), ok); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// One run has a band of width 0; a run that ended early holds its last value.
+func TestBandAndRegret(t *testing.T) {
+	m, lo, hi := search.Band([][]float64{{1, 3}})
+	if !slices.Equal(m, []float64{1, 3}) || !slices.Equal(lo, m) || !slices.Equal(hi, m) {
+		t.Errorf("Band of one curve: %v %v %v", m, lo, hi)
+	}
+	m, lo, hi = search.Band([][]float64{{1, 3, 5}, {3}})
+	if !slices.Equal(m, []float64{2, 3, 4}) || math.Abs(lo[0]-(2-math.Sqrt2)) > 1e-15 || math.Abs(hi[2]-(4+math.Sqrt2)) > 1e-15 {
+		t.Errorf("Band: %v %v %v", m, lo, hi)
+	}
+	// Regret against 10 of four curves ending at 6, 7, 8 and 9: 4, 3, 2, 1;
+	// quartiles interpolated between order statistics (gonum's LinInterp).
+	mean, q1, q3 := search.Regret([][]float64{{6}, {7}, {8}, {9}}, 10, false)
+	if mean[0] != 2.5 || q1[0] != 1 || q3[0] != 3 {
+		t.Errorf("Regret = %v, %v, %v", mean, q1, q3)
+	}
+	if mean, _, _ := search.Regret([][]float64{{12, 11}}, 10, true); !slices.Equal(mean, []float64{2, 1}) {
+		t.Errorf("Regret of a minimised objective = %v", mean)
+	}
+}
