@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -114,6 +115,7 @@ func TestFirstVisitDownloads(t *testing.T) {
 		if i == 1 {
 			eval[any](t, ctx, `new Promise(resolve => { (function poll() {
 				if (document.querySelector('.output img[src^="data:image/svg"]')) resolve(true); else setTimeout(poll, 50); })(); })`, 90*time.Second)
+			figureOnAProjector(t, ctx)
 		}
 		stages[i].resp, n = rec.since(n)
 	}
@@ -184,4 +186,23 @@ func sizeText(n int64) string {
 	default:
 		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
 	}
+}
+
+// figureOnAProjector: in Presentation mode at 1920x1080 a figure fills its
+// cell's output column, so that the back of a room can read it.
+func figureOnAProjector(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080)); err != nil {
+		t.Fatal(err)
+	}
+	eval[any](t, ctx, `(() => { const b = document.querySelector('#presentation');
+		if (b.getAttribute('aria-pressed') !== 'true') b.click(); return true; })()`, patience)
+	type widths struct{ Figure, Column float64 }
+	w := eval[widths](t, ctx, `new Promise(resolve => requestAnimationFrame(() => {
+		const img = document.querySelector('.output img.output-svg');
+		resolve({figure: img.getBoundingClientRect().width, column: img.parentElement.getBoundingClientRect().width}); }))`, patience)
+	if w.Figure < 0.95*w.Column || w.Figure < 900 {
+		t.Errorf("in Presentation mode at 1920x1080 a figure is %.0f CSS px wide in a column of %.0f px, want it to fill the column", w.Figure, w.Column)
+	}
+	eval[any](t, ctx, `(document.querySelector('#presentation').click(), true)`, patience)
 }
