@@ -287,11 +287,7 @@ func (r *DARTSResult) Contrast() float64 {
 // than d has) and splits them in two stratified halves, the first to train
 // the weights and the second for the architecture weights.
 func SplitForSearch(d *data.Dataset, n int, seed int64) (train, valid *data.Dataset) {
-	if n > 0 && n < d.Len() {
-		d = d.Slice(0, n)
-	}
-	sp := d.Split(0.5, 0, data.NewRand(seed))
-	return sp.Train, sp.Valid
+	return oneshot.SplitForSearch(d, n, seed)
 }
 
 // weightsScene is the cell of a supernet with every candidate op of every

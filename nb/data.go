@@ -26,39 +26,14 @@ func MNIST(size int) *Data { return Default.MNIST(size) }
 
 // MNIST loads the digits; see the package-level MNIST.
 func (s *Session) MNIST(size int) *Data {
-	switch size {
-	case 28, 14, 7:
-	default:
-		failf("MNIST", "size %d, want 28, 14 or 7", size)
-	}
 	if s.Files == nil {
 		failf("MNIST", "this notebook host has no data files")
 	}
-	f := data.MNISTSubsetFiles
-	cfg := data.MNISTConfig{Name: fmt.Sprintf("mnist-%d", size), Size: size, Standardize: true}
-	train := s.readMNIST(f.TrainImages, f.TrainLabels, cfg, "train")
-	test := s.readMNIST(f.TestImages, f.TestLabels, cfg, "test")
-	sp := train.Split(0.1, 0, data.NewRand(0))
-	return &Data{Name: cfg.Name, Train: sp.Train, Valid: sp.Valid, Test: test}
-}
-
-func (s *Session) readMNIST(images, labels string, cfg data.MNISTConfig, split string) *data.Dataset {
-	fi, err := s.Files.Open(images)
+	sp, err := data.MNISTSubsetSplits(s.Files, size)
 	if err != nil {
 		fail("MNIST", err)
 	}
-	defer fi.Close()
-	fl, err := s.Files.Open(labels)
-	if err != nil {
-		fail("MNIST", err)
-	}
-	defer fl.Close()
-	cfg.Name += "/" + split
-	d, err := data.ReadMNIST(fi, fl, cfg)
-	if err != nil {
-		fail("MNIST", err)
-	}
-	return d
+	return &Data{Name: sp.Name, Train: sp.Train, Valid: sp.Valid, Test: sp.Test}
 }
 
 // Spirals returns n points of 2-D spirals with one arm per class, split

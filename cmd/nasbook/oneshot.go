@@ -14,7 +14,6 @@ import (
 	"nasbook/engine/oneshot"
 	"nasbook/engine/search/tabular"
 	"nasbook/engine/train"
-	"nasbook/nb"
 	"nasbook/space/nb201"
 	"nasbook/space/spec"
 )
@@ -161,7 +160,7 @@ func runOneshot(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	wtrain, wvalid := nb.SplitForSearch(tr, o.images, o.seed)
+	wtrain, wvalid := oneshot.SplitForSearch(tr, o.images, o.seed)
 	m := newMeter(method.String(), o.quiet)
 	res, err := oneshot.Search(context.Background(), net, wtrain, wvalid, oneshot.Config{Method: method, Epochs: o.epochs, Batch: o.batch,
 		ArchLR: o.archLR, ArchWeightDecay: o.archDecay, ArchSteps: o.archSteps, MaxSkips: o.maxSkips, MaxParamFree: o.maxFree, StopSkips: o.stopSkips, AuxSkip: o.auxSkip, Seed: o.seed,
@@ -245,36 +244,16 @@ func runOneshot(args []string, stdout io.Writer) error {
 var searchDataNames = []string{"shapes", "mnist14", "mnist7", "mnist28"}
 
 // loadSearchData returns a named dataset with train, valid and test parts.
-func loadSearchData(name string, seed int64) (*nb.Data, error) {
+func loadSearchData(name string, seed int64) (data.Splits, error) {
 	switch name {
 	case "mnist14", "mnist7", "mnist28":
 		size := map[string]int{"mnist14": 14, "mnist7": 7, "mnist28": 28}[name]
-		s := nb.NewSession(io.Discard, nil)
-		s.Files = nb.NativeFiles()
-		var d *nb.Data
-		err := catch(func() { d = s.MNIST(size) })
-		return d, err
+		return data.MNISTSubsetSplits(data.MNISTSubset(), size)
 	case "shapes":
 		g := data.Shapes{N: 2000, Size: 16, Noise: 0.1, Seed: seed}.Generate()
-		sp := g.Split(0.15, 0.15, data.NewRand(seed))
-		return &nb.Data{Name: g.Name, Train: sp.Train, Valid: sp.Valid, Test: sp.Test}, nil
+		return g.Split(0.15, 0.15, data.NewRand(seed)), nil
 	}
-	return nil, fmt.Errorf("-data %q: want one of %s", name, list(searchDataNames))
-}
-
-// catch turns an nb panic into an error.
-func catch(f func()) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if e, ok := r.(error); ok {
-				err = e
-				return
-			}
-			panic(r)
-		}
-	}()
-	f()
-	return nil
+	return data.Splits{}, fmt.Errorf("-data %q: want one of %s", name, list(searchDataNames))
 }
 
 // nb201Accuracy looks arch up in a NAS-Bench-201 table, if the file exists.

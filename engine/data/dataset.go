@@ -145,6 +145,7 @@ func (d *Dataset) Shuffle(rng *rand.Rand) {
 
 // Splits holds disjoint parts of one dataset.
 type Splits struct {
+	Name               string // the dataset's
 	Train, Valid, Test *Dataset
 }
 
@@ -180,7 +181,7 @@ func (d *Dataset) Split(valid, test float64, rng *rand.Rand) Splits {
 		s.Name = d.Name + "/" + suffix
 		return s
 	}
-	return Splits{Train: part(tr, "train"), Valid: part(va, "valid"), Test: part(te, "test")}
+	return Splits{Name: d.Name, Train: part(tr, "train"), Valid: part(va, "valid"), Test: part(te, "test")}
 }
 
 // ChannelStats returns the mean and standard deviation of each channel over

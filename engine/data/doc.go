@@ -68,9 +68,11 @@
 //
 // Native programs read them from their own binary (MNISTSubset, embedded
 // outside js/wasm); the build copies them to assets/build/data, where the
-// page fetches them when a notebook asks for MNIST and passes the bytes to
-// ReadMNIST. LoadMNISTDir reads such files, or the originals with
-// MNISTOriginalFiles, from a directory. MNISTConfig.Size
+// page fetches them when a notebook asks for MNIST. MNISTSubsetSplits reads
+// them from either file system into the training, validation and test parts
+// that notebooks and the command line use. LoadMNIST reads such files, or
+// the originals with MNISTOriginalFiles, from any fs.FS, LoadMNISTDir from a
+// directory. MNISTConfig.Size
 // 14 and 7 average-pool 2×2 and 4×4 blocks. Pixels are p/255 in [0, 1];
 // with MNISTConfig.Standardize they become (p/255 - mean)/std using the
 // full training set's statistics at that size (MNISTStats).

@@ -1,11 +1,12 @@
 package data
 
-// Filesystem helpers for native builds and build steps. They compile for
-// js/wasm too, but nothing else in the package needs them: in the browser,
-// fetch the subset files and pass their bytes to ReadMNIST.
+// Readers of MNIST files from a file system (an fs.FS, a directory) and
+// writers of the subset. They compile for js/wasm too, where the file
+// system is one that fetches the subset's files from the page's server.
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -16,27 +17,33 @@ import (
 // MNISTSubsetFiles. (The subset kept in the repository is MNISTSubset.) The datasets are named cfg.Name (default
 // "mnist") with "/train" and "/test" appended.
 func LoadMNISTDir(dir string, files MNISTFiles, cfg MNISTConfig) (train, test *Dataset, err error) {
+	train, test, err = LoadMNIST(os.DirFS(dir), files, cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w (in %s)", err, dir)
+	}
+	return train, test, nil
+}
+
+// LoadMNIST reads the training and test splits of an MNIST-format set from
+// the files named by files in fsys, as LoadMNISTDir does from a directory.
+func LoadMNIST(fsys fs.FS, files MNISTFiles, cfg MNISTConfig) (train, test *Dataset, err error) {
 	if cfg.Name == "" {
 		cfg.Name = "mnist"
 	}
 	load := func(images, labels, split string) (*Dataset, error) {
-		fi, err := os.Open(filepath.Join(dir, images))
+		fi, err := fsys.Open(images)
 		if err != nil {
 			return nil, fmt.Errorf("data: mnist: %w", err)
 		}
 		defer fi.Close()
-		fl, err := os.Open(filepath.Join(dir, labels))
+		fl, err := fsys.Open(labels)
 		if err != nil {
 			return nil, fmt.Errorf("data: mnist: %w", err)
 		}
 		defer fl.Close()
 		c := cfg
 		c.Name += "/" + split
-		d, err := ReadMNIST(fi, fl, c)
-		if err != nil {
-			return nil, fmt.Errorf("%w (in %s)", err, dir)
-		}
-		return d, nil
+		return ReadMNIST(fi, fl, c)
 	}
 	if train, err = load(files.TrainImages, files.TrainLabels, "train"); err != nil {
 		return nil, nil, err
@@ -45,6 +52,27 @@ func LoadMNISTDir(dir string, files MNISTFiles, cfg MNISTConfig) (train, test *D
 		return nil, nil, err
 	}
 	return train, test, nil
+}
+
+// MNISTSubsetSplits reads the subset (MNISTSubsetFiles) from fsys, such as
+// MNISTSubset natively or the files a browser fetched, at size 28, 14 or 7,
+// standardized (MNISTStats), and holds a tenth of its training images out
+// for validation (stratified, seed 0): 9,000 training, 1,000 validation and
+// 2,000 test images, named "mnist-<size>". Notebooks and the command line
+// train on these same parts.
+func MNISTSubsetSplits(fsys fs.FS, size int) (Splits, error) {
+	switch size {
+	case 28, 14, 7:
+	default:
+		return Splits{}, fmt.Errorf("data: mnist: size %d, want 28, 14 or 7", size)
+	}
+	name := fmt.Sprintf("mnist-%d", size)
+	train, test, err := LoadMNIST(fsys, MNISTSubsetFiles, MNISTConfig{Name: name, Size: size, Standardize: true})
+	if err != nil {
+		return Splits{}, err
+	}
+	sp := train.Split(0.1, 0, NewRand(0))
+	return Splits{Name: name, Train: sp.Train, Valid: sp.Valid, Test: test}, nil
 }
 
 // WriteMNISTSubset reads the original MNIST files (MNISTOriginalFiles) from
