@@ -42,6 +42,8 @@ func init() {
 		"Latency":          reflect.ValueOf(nb.Latency),
 		"LayerNorm":        reflect.ValueOf(nb.LayerNorm),
 		"Line":             reflect.ValueOf(nb.Line),
+		"LoadCSV":          reflect.ValueOf(nb.LoadCSV),
+		"LoadIDX":          reflect.ValueOf(nb.LoadIDX),
 		"LoadTable":        reflect.ValueOf(nb.LoadTable),
 		"MBConv":           reflect.ValueOf(nb.MBConv),
 		"MLP":              reflect.ValueOf(nb.MLP),
@@ -88,10 +90,12 @@ func init() {
 		"TrainCell":        reflect.ValueOf(nb.TrainCell),
 		"Transformer":      reflect.ValueOf(nb.Transformer),
 		"UploadedFile":     reflect.ValueOf(nb.UploadedFile),
+		"Uploads":          reflect.ValueOf(nb.Uploads),
 
 		// type definitions
 		"Arch":          reflect.ValueOf((*nb.Arch)(nil)),
 		"Axis":          reflect.ValueOf((*nb.Axis)(nil)),
+		"CSVOptions":    reflect.ValueOf((*nb.CSVOptions)(nil)),
 		"CellNetConfig": reflect.ValueOf((*nb.CellNetConfig)(nil)),
 		"CellNetResult": reflect.ValueOf((*nb.CellNetResult)(nil)),
 		"CellSpaceDef":  reflect.ValueOf((*nb.CellSpaceDef)(nil)),
