@@ -46,6 +46,8 @@
 //	NSGA2        NSGA-II for two or more objectives
 //
 // Single-objective strategies maximise the first objective; NSGA2 uses all.
+// Dominance, fronts and crowding are package pareto's, which the charts of
+// package viz/layout share.
 // Package tabular provides an Estimator that looks architectures up in a
 // benchmark table.
 package search

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"nasbook/engine/pareto"
 	"nasbook/space"
 )
 
@@ -152,13 +153,13 @@ func (s *Search) record(e Evaluation) (improved, frontChanged bool) {
 	}
 	for _, j := range s.front {
 		f := s.history[j]
-		if Dominates(f.Fitness, e.Fitness) || (slices.Equal(f.Fitness, e.Fitness) && slices.Equal(f.Arch, e.Arch)) {
+		if pareto.Dominates(f.Fitness, e.Fitness) || (slices.Equal(f.Fitness, e.Fitness) && slices.Equal(f.Arch, e.Arch)) {
 			return improved, false
 		}
 	}
 	kept := s.front[:0]
 	for _, j := range s.front {
-		if !Dominates(e.Fitness, s.history[j].Fitness) {
+		if !pareto.Dominates(e.Fitness, s.history[j].Fitness) {
 			kept = append(kept, j)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"nasbook/engine/pareto"
 	"nasbook/engine/search"
 	"nasbook/engine/search/tabular"
 	"nasbook/space/nb201"
@@ -193,14 +194,14 @@ func TestNSGA2FindsTheAccuracyLatencyFront(t *testing.T) {
 		all = append(all, p.Fitness(e.Values))
 	}
 	var front [][]float64
-	for _, i := range search.ParetoFront(all) {
+	for _, i := range pareto.Front(all) {
 		front = append(front, all[i])
 	}
 	ref := []float64{math.Inf(1), math.Inf(1)}
 	for _, f := range front {
 		ref[0], ref[1] = min(ref[0], f[0]), min(ref[1], f[1])
 	}
-	trueHV := search.Hypervolume2D(front, ref)
+	trueHV := pareto.Hypervolume2D(front, ref)
 	t.Logf("true front: %d of %d architectures; reference point: accuracy %.2f%%, latency %.3f ms; hypervolume %.3f",
 		len(front), len(all), ref[0], -ref[1], trueHV)
 	for seed := int64(1); seed <= 5; seed++ {
@@ -215,9 +216,9 @@ func TestNSGA2FindsTheAccuracyLatencyFront(t *testing.T) {
 		for _, e := range s.Front() {
 			found = append(found, e.Fitness)
 		}
-		hv := search.Hypervolume2D(found, ref)
+		hv := pareto.Hypervolume2D(found, ref)
 		strict := []float64{90, ref[1]} // only the fronts' part above 90% accuracy
-		hv90 := search.Hypervolume2D(found, strict) / search.Hypervolume2D(front, strict)
+		hv90 := pareto.Hypervolume2D(found, strict) / pareto.Hypervolume2D(front, strict)
 		t.Logf("NSGA-II seed %d, 1000 evaluations: front of %d, hypervolume %.3f = %.2f%% of the true front's (%.2f%% above 90%% accuracy)",
 			seed, len(found), hv, 100*hv/trueHV, 100*hv90)
 		if hv < 0.98*trueHV {

@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"slices"
 
+	"nasbook/engine/pareto"
 	"nasbook/space"
 )
 
@@ -137,8 +138,8 @@ func (g *NSGA2) rankMembers() {
 	fs := fitnesses(g.st.Members)
 	g.rank = make([]int, len(fs))
 	g.crowd = make([]float64, len(fs))
-	for k, front := range NonDominatedSort(fs) {
-		for i, d := range Crowding(fs, front) {
+	for k, front := range pareto.NonDominatedSort(fs) {
+		for i, d := range pareto.Crowding(fs, front) {
 			g.rank[front[i]], g.crowd[front[i]] = k, d
 		}
 	}
@@ -167,14 +168,14 @@ func (g *NSGA2) Observe(p *Problem, e Evaluation) {
 	all := append(slices.Clone(g.st.Members), g.st.Children...)
 	fs := fitnesses(all)
 	var next []Evaluation
-	for _, front := range NonDominatedSort(fs) {
+	for _, front := range pareto.NonDominatedSort(fs) {
 		if len(next)+len(front) <= size {
 			for _, i := range front {
 				next = append(next, all[i])
 			}
 			continue
 		}
-		d := Crowding(fs, front)
+		d := pareto.Crowding(fs, front)
 		order := make([]int, len(front))
 		for i := range order {
 			order[i] = i

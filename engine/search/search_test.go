@@ -7,12 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"nasbook/engine/pareto"
 	"nasbook/engine/search"
 	"nasbook/space"
 )
@@ -166,7 +166,7 @@ func TestEventsAndFront(t *testing.T) {
 		fs[i] = e.Fitness
 	}
 	var want []string
-	for _, i := range search.NonDominatedSort(fs)[0] {
+	for _, i := range pareto.NonDominatedSort(fs)[0] {
 		want = append(want, fmt.Sprint(h[i].Values))
 	}
 	var got []string
@@ -343,34 +343,6 @@ func eventN(e string) int {
 
 func TestResumeEndsAsAnUninterruptedSearch(t *testing.T) {
 	checkResume(t, grid{}, oneObjective, twoObjective, 70, []int{0, 10, 37}, strategies)
-}
-
-func TestParetoHelpers(t *testing.T) {
-	fs := [][]float64{{1, 5}, {2, 4}, {2, 4}, {1, 1}, {3, 1}, {0, 6}, {2, 2}}
-	got := fmt.Sprint(search.NonDominatedSort(fs))
-	if want := "[[0 1 2 4 5] [6] [3]]"; got != want {
-		t.Errorf("NonDominatedSort = %s, want %s", got, want)
-	}
-	// Front 0 sorted by the first objective: 5 (0,6), 0 (1,5), 1 and 2 (2,4), 4 (3,1).
-	// Ranges 3 and 5; point 0: (2-0)/3 + (6-4)/5 = 1.0667.
-	d := search.Crowding(fs, []int{0, 1, 2, 4, 5})
-	if !math.IsInf(d[3], 1) || !math.IsInf(d[4], 1) || math.Abs(d[0]-(2.0/3+2.0/5)) > 1e-12 {
-		t.Errorf("Crowding = %v", d)
-	}
-	r := rand.New(search.NewSource(1))
-	for range 20 {
-		ps := make([][]float64, 200)
-		for i := range ps {
-			ps[i] = []float64{float64(r.Intn(20)), float64(r.Intn(20)), float64(r.Intn(5))}
-		}
-		if got, want := search.ParetoFront(ps), search.NonDominatedSort(ps)[0]; !reflect.DeepEqual(got, want) {
-			t.Fatalf("ParetoFront = %v, NonDominatedSort's first front %v", got, want)
-		}
-	}
-	// Boxes from (0,0): (3,1) area 3, (2,4) adds 2*3, (1,5) adds 1, (0,6) adds 0.
-	if hv := search.Hypervolume2D(fs, []float64{0, 0}); hv != 10 {
-		t.Errorf("Hypervolume2D = %v, want 10", hv)
-	}
 }
 
 func TestSourceIsResumable(t *testing.T) {

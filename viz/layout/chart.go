@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"nasbook/engine/pareto"
 	"nasbook/viz/scene"
 )
 
@@ -385,10 +386,10 @@ func ticksClear(ticks []float64, labels []string, span, size, lh float64, m Meas
 }
 
 // ParetoFront returns the indices of the points that no other point
-// dominates, sorted by increasing x (and y among equal x). A point dominates
-// another when it is at least as good on both objectives and better on one;
-// minimizeX and minimizeY say which direction is better. Equal points are all
-// on the front. It sorts once, so it takes O(n log n) time.
+// dominates (pareto.Front), sorted by increasing x (and y among equal x;
+// equal points by index). A point dominates another when it is at least as
+// good on both objectives and better on one; minimizeX and minimizeY say
+// which direction is better. Equal points are all on the front.
 func ParetoFront(pts []scene.Point, minimizeX, minimizeY bool) []int {
 	sx, sy := 1.0, 1.0 // flip to "larger is better" on both
 	if minimizeX {
@@ -397,29 +398,12 @@ func ParetoFront(pts []scene.Point, minimizeX, minimizeY bool) []int {
 	if minimizeY {
 		sy = -1
 	}
-	idx := make([]int, len(pts))
-	for i := range idx {
-		idx[i] = i
+	fs := make([][]float64, len(pts))
+	for i, p := range pts {
+		fs[i] = []float64{sx * p.X, sy * p.Y}
 	}
-	// Best x first; among equal x, best y first.
-	slices.SortStableFunc(idx, func(a, b int) int {
-		if c := cmp.Compare(sx*pts[b].X, sx*pts[a].X); c != 0 {
-			return c
-		}
-		return cmp.Compare(sy*pts[b].Y, sy*pts[a].Y)
-	})
-	var front []int
-	bestY, bestX := math.Inf(-1), math.Inf(1)
-	for _, i := range idx {
-		x, y := sx*pts[i].X, sy*pts[i].Y
-		// Every point seen so far has x at least as good; i survives only with a
-		// strictly better y, or as a duplicate of the point that set bestY.
-		if y > bestY || y == bestY && x == bestX {
-			front = append(front, i)
-			bestY, bestX = y, x
-		}
-	}
-	slices.SortFunc(front, func(a, b int) int {
+	front := pareto.Front(fs)
+	slices.SortStableFunc(front, func(a, b int) int {
 		if c := cmp.Compare(pts[a].X, pts[b].X); c != 0 {
 			return c
 		}
