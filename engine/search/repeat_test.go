@@ -105,3 +105,22 @@ func TestBandAndRegret(t *testing.T) {
 		t.Errorf("Regret of a minimised objective = %v", mean)
 	}
 }
+
+func TestStrategyNames(t *testing.T) {
+	for _, name := range search.StrategyNames {
+		if short, err := search.StrategyName(strings.ToUpper(name)); err != nil || short != name {
+			t.Errorf("StrategyName(%q) = %q, %v", strings.ToUpper(name), short, err)
+		}
+		if _, err := search.NewStrategy(name); err != nil {
+			t.Error(err)
+		}
+	}
+	for alias, short := range map[string]string{"random": "rs", "rea": "re", "Evolution": "re", "local": "ls", "NSGA-II": "nsga2"} {
+		if got, err := search.StrategyName(alias); got != short || err != nil {
+			t.Errorf("StrategyName(%q) = %q, %v; want %q", alias, got, err, short)
+		}
+	}
+	if _, err := search.StrategyName("grid"); err == nil || !strings.Contains(err.Error(), "want one of rs, re,") {
+		t.Errorf("StrategyName(grid): %v", err)
+	}
+}

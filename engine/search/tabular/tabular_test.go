@@ -110,7 +110,10 @@ func TestSpaceOfAPartialTable(t *testing.T) {
 		if name == "nsga2" || name == "reinforce" {
 			continue // two objectives; a controller that draws 3 of 15,625 by rejection
 		}
-		st, _ := search.NewStrategy(name)
+		st, err := search.NewStrategy(name)
+		if err != nil {
+			t.Fatal(err)
+		}
 		s, err := search.New(search.Config{Space: est.Space(), Strategy: st, Estimator: est, Budget: search.Budget{Evaluations: 12}, Seed: 1})
 		if err != nil {
 			t.Fatal(err)
