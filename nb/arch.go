@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"strings"
 
+	"nasbook/engine/timing"
 	"nasbook/space"
 	"nasbook/space/nb201"
 	"nasbook/space/spaces"
@@ -216,7 +217,7 @@ func (s *Session) Latency(x any) float64 {
 	}
 	s.latencyMu.Lock()
 	defer s.latencyMu.Unlock()
-	return s.latency.Latency(n, true)
+	return s.latency.Latency(n, timing.Forward{})
 }
 
 // Spec returns an architecture's spec as JSON: the network as data, as a

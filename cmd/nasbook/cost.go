@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"nasbook/engine/cost"
+	"nasbook/engine/timing"
 	"nasbook/internal/limit"
 	"nasbook/space"
 	"nasbook/space/darts"
@@ -218,7 +219,7 @@ func costOf(s *spec.Spec, shape []int, classes, batch int, lat *cost.LatencyTabl
 		line.NASLibFLOPs = n.NASLibFLOPs()
 	}
 	if lat != nil {
-		line.LatencyMS = lat.Latency(n, true)
+		line.LatencyMS = lat.Latency(n, timing.Forward{})
 	}
 	return line, nil
 }

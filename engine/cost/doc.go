@@ -5,7 +5,7 @@
 // A network is described to this package as a Net: the list of its layers in
 // execution order, each with its kind, input and output shapes (batch
 // excluded) and the settings that decide its cost (kernel, stride, groups,
-// ...). The builders in package space/spec lower an architecture spec to a
+// ...). Package space/spec lowers an architecture spec to a
 // Net by shape inference alone, without allocating weights, so costing the
 // 15,625 NAS-Bench-201 networks takes well under a second.
 //
@@ -33,7 +33,11 @@
 // # Latency
 //
 // Latency sums per-layer times from a LatencyTable: each distinct layer
-// configuration (Layer.Key) is timed once on this device (Measure) and
+// configuration (Layer.Key) is timed once on this device (Measure, with a
+// Timer: package engine/timing runs the layer on the engine's kernels) and
 // cached; configurations not yet measured are predicted by a per-kind
 // linear model in MACs and elements fitted to the measured ones.
+//
+// The package imports nothing of the autograd: it sits below the spaces,
+// which lower their specs to its layers.
 package cost

@@ -4,14 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"math/rand"
-	"sort"
-	"time"
 
-	"nasbook/engine/ag"
-	"nasbook/engine/compute"
-	"nasbook/engine/nn"
-	"nasbook/engine/tensor"
 	"nasbook/internal/limit"
 )
 
@@ -29,11 +22,14 @@ type Entry struct {
 type LatencyTable struct {
 	Device  string           `json:"device,omitempty"`
 	Entries map[string]Entry `json:"entries"`
-	// Repeats is the number of timed runs per measurement (median taken);
-	// zero means 5.
-	Repeats int `json:"-"`
-	// Kernels computes measured layers; nil means compute.Default().
-	Kernels *compute.Set `json:"-"`
+}
+
+// A Timer times one layer's forward pass at batch 1 on this device and
+// returns milliseconds. Package engine/timing runs layers on the engine's
+// kernels; this package only keeps and predicts times, so that it imports
+// nothing of the autograd.
+type Timer interface {
+	Time(l *Layer) (float64, error)
 }
 
 func group(l *Layer) string {
@@ -47,9 +43,9 @@ func elems(l *Layer) int64 { return numel(l.In) + numel(l.Out) }
 
 // Latency returns the predicted forward time in milliseconds of n at batch
 // 1, without auxiliary heads: the table's time for each layer it holds,
-// after measuring those it does not when measure is set, and the
+// after timing those it does not with timer when timer is not nil, and the
 // predictor's otherwise.
-func (t *LatencyTable) Latency(n *Net, measure bool) float64 {
+func (t *LatencyTable) Latency(n *Net, timer Timer) float64 {
 	var ms float64
 	for i := range n.Layers {
 		l := &n.Layers[i]
@@ -60,8 +56,8 @@ func (t *LatencyTable) Latency(n *Net, measure bool) float64 {
 			ms += e.MS
 			continue
 		}
-		if measure {
-			if v, err := t.Measure(l); err == nil {
+		if timer != nil {
+			if v, err := t.Measure(l, timer); err == nil {
 				ms += v
 				continue
 			}
@@ -71,131 +67,19 @@ func (t *LatencyTable) Latency(n *Net, measure bool) float64 {
 	return ms
 }
 
-// Measure times the layer's forward pass at batch 1 on this device, stores
-// the median in the table and returns it. It returns an error for layers
-// the engine cannot run (pooling windows that are not square).
-func (t *LatencyTable) Measure(l *Layer) (float64, error) {
-	fwd, err := runner(l)
+// Measure times the layer's forward pass with timer, stores the time in
+// the table and returns it. It returns the timer's error for layers the
+// engine cannot run (pooling windows that are not square).
+func (t *LatencyTable) Measure(l *Layer, timer Timer) (float64, error) {
+	ms, err := timer.Time(l)
 	if err != nil {
 		return 0, err
 	}
-	ks := t.Kernels
-	if ks == nil {
-		ks = compute.Default()
-	}
-	reps := t.Repeats
-	if reps <= 0 {
-		reps = 5
-	}
-	tp := ag.NewTape(ks)
-	fwd(tp) // warm up: pooled buffers, caches
-	times := make([]float64, reps)
-	for i := range times {
-		tp.Reset()
-		start := time.Now()
-		fwd(tp)
-		times[i] = float64(time.Since(start).Nanoseconds()) / 1e6
-	}
-	sort.Float64s(times)
-	ms := times[reps/2]
 	if t.Entries == nil {
 		t.Entries = map[string]Entry{}
 	}
 	t.Entries[l.Key()] = Entry{MS: ms, Kind: group(l), MACs: l.MACs, Elems: elems(l)}
 	return ms, nil
-}
-
-// runner returns a forward pass of l on random data.
-func runner(l *Layer) (func(tp *ag.Tape), error) {
-	r := rand.New(rand.NewSource(1))
-	batch := func(s []int) *ag.Var {
-		return ag.Const(tensor.New(append([]int{1}, s...)...).Uniform(r, -1, 1))
-	}
-	x := batch(l.In)
-	square := l.KH == l.KW && l.SH == l.SW && l.PH == l.PW
-	switch l.Kind {
-	case Conv:
-		g := one(l.Groups)
-		w := ag.Const(tensor.New(l.Width, l.In[0]/g, l.KH, l.KW).Uniform(r, -1, 1))
-		var b *ag.Var
-		if l.Bias {
-			b = ag.Const(tensor.New(l.Width))
-		}
-		o := ag.ConvOpts{Stride: l.SH, Padding: l.PH, Dilation: l.Dilation, Groups: g, Rect: !square, StrideW: l.SW, PaddingW: l.PW}
-		return func(tp *ag.Tape) { tp.Conv2D(x, w, b, o) }, nil
-	case Linear:
-		f := l.In[len(l.In)-1]
-		x2 := ag.Const(tensor.New(int(numel(l.In))/f, f).Uniform(r, -1, 1))
-		w := ag.Const(tensor.New(l.Width, f).Uniform(r, -1, 1))
-		var b *ag.Var
-		if l.Bias {
-			b = ag.Const(tensor.New(l.Width))
-		}
-		return func(tp *ag.Tape) { tp.Linear(x2, w, b) }, nil
-	case BatchNorm:
-		run := ag.NewRunningStats(l.In[0])
-		g, b := ag.Const(tensor.New(l.In[0])), ag.Const(tensor.New(l.In[0]))
-		return func(tp *ag.Tape) { tp.BatchNorm(x, g, b, run, 0) }, nil
-	case LayerNorm:
-		d := l.In[len(l.In)-1]
-		g, b := ag.Const(tensor.New(d)), ag.Const(tensor.New(d))
-		return func(tp *ag.Tape) { tp.LayerNorm(x, g, b, 0) }, nil
-	case Act:
-		var m nn.Module
-		switch l.Act {
-		case ReLU:
-			m = nn.ReLU{}
-		case ReLU6:
-			m = nn.ReLU6{}
-		case HSwish:
-			m = nn.HSwish{}
-		case HSigmoid:
-			m = nn.HSigmoid{}
-		case GELU:
-			m = nn.GELU{}
-		default:
-			return nil, fmt.Errorf("cost: cannot run %s", l.Key())
-		}
-		return func(tp *ag.Tape) { m.Forward(tp, x) }, nil
-	case MaxPool, AvgPool:
-		if !square {
-			return nil, fmt.Errorf("cost: cannot run %s", l.Key())
-		}
-		if l.Kind == MaxPool {
-			return func(tp *ag.Tape) { tp.MaxPool2D(x, l.KH, one(l.SH), l.PH) }, nil
-		}
-		return func(tp *ag.Tape) { tp.AvgPool2D(x, l.KH, one(l.SH), l.PH) }, nil
-	case GlobalPool:
-		if len(l.In) == 2 {
-			return func(tp *ag.Tape) { nn.MeanTokens{}.Forward(tp, x) }, nil
-		}
-		return func(tp *ag.Tape) { tp.GlobalAvgPool(x) }, nil
-	case Add:
-		xs := []*ag.Var{x}
-		for len(xs) < max(l.Inputs, 2) {
-			xs = append(xs, batch(l.In))
-		}
-		return func(tp *ag.Tape) { tp.Sum(xs...) }, nil
-	case Concat:
-		k := max(l.Inputs, 2)
-		var xs []*ag.Var
-		for i := 0; i < k; i++ {
-			s := append([]int(nil), l.Out...)
-			s[0] = l.Width/k + map[bool]int{true: l.Width % k, false: 0}[i == 0]
-			xs = append(xs, batch(s))
-		}
-		return func(tp *ag.Tape) { tp.Concat(xs...) }, nil
-	case Scale:
-		s := ag.Const(tensor.New(1, l.In[0]).Uniform(r, 0, 1))
-		return func(tp *ag.Tape) { nn.ScaleChannels(tp, x, s) }, nil
-	case Attention:
-		return func(tp *ag.Tape) { tp.Attention(x, l.Heads, false) }, nil
-	case Zero:
-		return func(tp *ag.Tape) { tp.Zeros(append([]int{1}, l.Out...)...) }, nil
-	case Rearrange, PosEmbed, Dropout:
-		return func(tp *ag.Tape) { tp.Scale(x, 1) }, nil // one pass over the data
-	}
-	return nil, fmt.Errorf("cost: cannot run %s", l.Key())
 }
 
 // Predict returns the table's time for l, or a prediction: a least-squares

@@ -1,0 +1,155 @@
+package timing
+
+import (
+	"fmt"
+	"math/rand"
+	"sort"
+	"time"
+
+	"nasbook/engine/ag"
+	"nasbook/engine/compute"
+	"nasbook/engine/cost"
+	"nasbook/engine/nn"
+	"nasbook/engine/tensor"
+)
+
+// Forward times a layer's forward pass at batch 1 on random data with the
+// engine's kernels: one warm-up run, then the median of Repeats runs. It
+// implements cost.Timer.
+type Forward struct {
+	// Kernels computes the layers; nil means compute.Default().
+	Kernels *compute.Set
+	// Repeats is the number of timed runs (median taken); zero means 5.
+	Repeats int
+}
+
+var _ cost.Timer = Forward{}
+
+// Time implements cost.Timer. It returns an error for layers the engine
+// cannot run (pooling windows that are not square).
+func (f Forward) Time(l *cost.Layer) (float64, error) {
+	fwd, err := runner(l)
+	if err != nil {
+		return 0, err
+	}
+	ks := f.Kernels
+	if ks == nil {
+		ks = compute.Default()
+	}
+	reps := f.Repeats
+	if reps <= 0 {
+		reps = 5
+	}
+	tp := ag.NewTape(ks)
+	fwd(tp) // warm up: pooled buffers, caches
+	times := make([]float64, reps)
+	for i := range times {
+		tp.Reset()
+		start := time.Now()
+		fwd(tp)
+		times[i] = float64(time.Since(start).Nanoseconds()) / 1e6
+	}
+	sort.Float64s(times)
+	return times[reps/2], nil
+}
+
+func numel(s []int) int {
+	n := 1
+	for _, d := range s {
+		n *= d
+	}
+	return n
+}
+
+// runner returns a forward pass of l on random data.
+func runner(l *cost.Layer) (func(tp *ag.Tape), error) {
+	r := rand.New(rand.NewSource(1))
+	batch := func(s []int) *ag.Var {
+		return ag.Const(tensor.New(append([]int{1}, s...)...).Uniform(r, -1, 1))
+	}
+	x := batch(l.In)
+	square := l.KH == l.KW && l.SH == l.SW && l.PH == l.PW
+	switch l.Kind {
+	case cost.Conv:
+		g := max(1, l.Groups)
+		w := ag.Const(tensor.New(l.Width, l.In[0]/g, l.KH, l.KW).Uniform(r, -1, 1))
+		var b *ag.Var
+		if l.Bias {
+			b = ag.Const(tensor.New(l.Width))
+		}
+		o := ag.ConvOpts{Stride: l.SH, Padding: l.PH, Dilation: l.Dilation, Groups: g, Rect: !square, StrideW: l.SW, PaddingW: l.PW}
+		return func(tp *ag.Tape) { tp.Conv2D(x, w, b, o) }, nil
+	case cost.Linear:
+		f := l.In[len(l.In)-1]
+		x2 := ag.Const(tensor.New(numel(l.In)/f, f).Uniform(r, -1, 1))
+		w := ag.Const(tensor.New(l.Width, f).Uniform(r, -1, 1))
+		var b *ag.Var
+		if l.Bias {
+			b = ag.Const(tensor.New(l.Width))
+		}
+		return func(tp *ag.Tape) { tp.Linear(x2, w, b) }, nil
+	case cost.BatchNorm:
+		run := ag.NewRunningStats(l.In[0])
+		g, b := ag.Const(tensor.New(l.In[0])), ag.Const(tensor.New(l.In[0]))
+		return func(tp *ag.Tape) { tp.BatchNorm(x, g, b, run, 0) }, nil
+	case cost.LayerNorm:
+		d := l.In[len(l.In)-1]
+		g, b := ag.Const(tensor.New(d)), ag.Const(tensor.New(d))
+		return func(tp *ag.Tape) { tp.LayerNorm(x, g, b, 0) }, nil
+	case cost.Act:
+		var m nn.Module
+		switch l.Act {
+		case cost.ReLU:
+			m = nn.ReLU{}
+		case cost.ReLU6:
+			m = nn.ReLU6{}
+		case cost.HSwish:
+			m = nn.HSwish{}
+		case cost.HSigmoid:
+			m = nn.HSigmoid{}
+		case cost.GELU:
+			m = nn.GELU{}
+		default:
+			return nil, fmt.Errorf("timing: cannot run %s", l.Key())
+		}
+		return func(tp *ag.Tape) { m.Forward(tp, x) }, nil
+	case cost.MaxPool, cost.AvgPool:
+		if !square {
+			return nil, fmt.Errorf("timing: cannot run %s", l.Key())
+		}
+		if l.Kind == cost.MaxPool {
+			return func(tp *ag.Tape) { tp.MaxPool2D(x, l.KH, max(1, l.SH), l.PH) }, nil
+		}
+		return func(tp *ag.Tape) { tp.AvgPool2D(x, l.KH, max(1, l.SH), l.PH) }, nil
+	case cost.GlobalPool:
+		if len(l.In) == 2 {
+			return func(tp *ag.Tape) { nn.MeanTokens{}.Forward(tp, x) }, nil
+		}
+		return func(tp *ag.Tape) { tp.GlobalAvgPool(x) }, nil
+	case cost.Add:
+		xs := []*ag.Var{x}
+		for len(xs) < max(l.Inputs, 2) {
+			xs = append(xs, batch(l.In))
+		}
+		return func(tp *ag.Tape) { tp.Sum(xs...) }, nil
+	case cost.Concat:
+		k := max(l.Inputs, 2)
+		var xs []*ag.Var
+		for i := 0; i < k; i++ {
+			s := append([]int(nil), l.Out...)
+			s[0] = l.Width/k + map[bool]int{true: l.Width % k, false: 0}[i == 0]
+			xs = append(xs, batch(s))
+		}
+		return func(tp *ag.Tape) { tp.Concat(xs...) }, nil
+	case cost.Scale:
+		s := ag.Const(tensor.New(1, l.In[0]).Uniform(r, 0, 1))
+		return func(tp *ag.Tape) { nn.ScaleChannels(tp, x, s) }, nil
+	case cost.Attention:
+		return func(tp *ag.Tape) { tp.Attention(x, l.Heads, false) }, nil
+	case cost.Zero:
+		return func(tp *ag.Tape) { tp.Zeros(append([]int{1}, l.Out...)...) }, nil
+	case cost.Rearrange, cost.PosEmbed, cost.Dropout:
+		return func(tp *ag.Tape) { tp.Scale(x, 1) }, nil // one pass over the data
+	}
+	return nil, fmt.Errorf("timing: cannot run %s", l.Key())
+}
