@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"strings"
 
+	"nasbook/engine/build"
 	"nasbook/space/spec"
 )
 
@@ -328,10 +329,10 @@ func (m Model) Spec(c, h, w, classes int) (*spec.Spec, error) {
 }
 
 // build makes the network of m for a dataset of c x h x w examples.
-func (m Model) build(c, h, w, classes int, r *rand.Rand) (*spec.Network, error) {
+func (m Model) build(c, h, w, classes int, r *rand.Rand) (*build.Network, error) {
 	sp, err := m.Spec(c, h, w, classes)
 	if err != nil {
 		return nil, err
 	}
-	return spec.Build(sp, r)
+	return build.Build(sp, r)
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"sync"
 
+	"nasbook/engine/build"
 	"nasbook/engine/compute"
 	"nasbook/engine/data"
 	"nasbook/engine/optim"
@@ -136,7 +137,7 @@ func run(ctx context.Context, s *spec.Spec, d Data, cfg Config, candidate int) (
 type runner struct {
 	cfg     Config
 	d       Data
-	net     *spec.Network
+	net     *build.Network
 	tc      train.Config
 	tr, val train.Batches
 	res     Result
@@ -157,7 +158,7 @@ func newRunner(s *spec.Spec, d Data, cfg Config, candidate, total int) (*runner,
 		return rn, fmt.Errorf("estimate: the network takes %v, the data has %dx%dx%d examples", s.Input, d.Train.C, d.Train.H, d.Train.W)
 	}
 	r := rand.New(rand.NewSource(cfg.Seed))
-	net, err := spec.Build(s, r)
+	net, err := build.Build(s, r)
 	if err != nil {
 		return rn, err
 	}

@@ -40,7 +40,7 @@ type Derived struct {
 	// other op sets).
 	Space space.Space
 	Arch  space.Arch
-	Spec  *spec.Spec // the network on the supernet's skeleton, ready for spec.Build
+	Spec  *spec.Spec // the network on the supernet's skeleton, ready for build.Build
 	Diagnostics
 }
 

@@ -9,10 +9,12 @@
 // NewSupernet builds a Skeleton — the NB201 macro (a stem, three stages of
 // cells with residual reductions) or the DARTS macro (cells on the two
 // previous outputs, reduction cells at 1/3 and 2/3 of the depth) — whose
-// every cell edge carries all candidate operations. The operations are the
-// space's built-in ones (spec.BuiltinOp) or a spec's own layer sequences
-// (Skeleton.Custom, built by spec.EdgeOp), so a cell space that a notebook
-// defines is relaxed the same way. Weights and architecture logits α live in
+// every cell edge carries all candidate operations. The operations are
+// entries of the op vocabulary (spec.BuiltinOp) or a spec's own layer
+// sequences (Skeleton.Custom), made by the one builder (build.MixedOp) in
+// the supernet's style (spec.OpStyle), so a cell space that a notebook
+// defines is relaxed the same way, and a fixed network and the supernet
+// compose an operation alike. Weights and architecture logits α live in
 // two flat ag.Params: Supernet.Weights and Supernet.Arch, one [len(Ops)]
 // view per cell kind and edge.
 //

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"nasbook/engine/ag"
+	"nasbook/engine/build"
 	"nasbook/engine/data"
 	"nasbook/engine/search"
 	"nasbook/engine/tensor"
@@ -123,7 +124,7 @@ func TestMethodsRun(t *testing.T) {
 			if a.Derived.Notation != b.Derived.Notation || a.Weights[0][0][0] != b.Weights[0][0][0] {
 				t.Errorf("%s %s: two runs with one seed differ: %s, %s", macro, m, a.Derived.Notation, b.Derived.Notation)
 			}
-			if _, err := spec.Build(a.Derived.Spec, data.NewRand(0)); err != nil {
+			if _, err := build.Build(a.Derived.Spec, data.NewRand(0)); err != nil {
 				t.Errorf("%s %s: derived spec: %v", macro, m, err)
 			}
 			t.Logf("%s %s: %s", macro, m, a.Derived.Notation)

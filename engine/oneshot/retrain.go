@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"time"
 
+	"nasbook/engine/build"
 	"nasbook/engine/compute"
 	"nasbook/engine/data"
 	"nasbook/engine/optim"
@@ -49,7 +50,7 @@ func Retrain(ctx context.Context, s *spec.Spec, trainSet, validSet, testSet *dat
 		cfg.WeightDecay = 3e-4
 	}
 	start := time.Now()
-	net, err := spec.Build(s, rand.New(rand.NewSource(cfg.Seed)))
+	net, err := build.Build(s, rand.New(rand.NewSource(cfg.Seed)))
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"nasbook/engine/ag"
+	"nasbook/engine/build"
 	"nasbook/engine/nn"
 	"nasbook/engine/tensor"
 	"nasbook/space/spec"
@@ -237,50 +238,15 @@ func (b *netBuilder) opConfig(in, out, k, stride, pad, dil int) nn.OpConfig {
 	return nn.OpConfig{In: in, Out: out, Kernel: k, Stride: stride, Padding: pad, Dilation: dil, Affine: b.sk.Affine, Untracked: true}
 }
 
-// edgeOp builds one candidate op from [C,H,W] in to c channels. Batch norms
+// style is how the supernet makes its candidate operations. Batch norms
 // keep no running statistics: a supernet normalises with the statistics of
 // the batch in evaluation too, since the statistics of the mixed or sampled
 // network change with every step (SPOS recomputes them for this reason).
-func (b *netBuilder) edgeOp(name, op string, in []int, c, stride int) (nn.Module, error) {
-	if _, custom := b.sk.Custom[op]; custom {
-		m, _, err := spec.EdgeOp(b.spec, b.ps, b.r, name, op, in, c, stride)
-		return m, err
-	}
-	o, ok := spec.BuiltinOp(op)
-	if !ok {
-		return nil, fmt.Errorf("oneshot: unknown operation %q", op)
-	}
-	k, darts := o.Kernel, b.sk.Macro == spec.MacroDARTS
-	switch o.Kind {
-	case spec.OpNone:
-		return nn.Zero{Out: c, Stride: stride}, nil
-	case spec.OpSkip:
-		if stride == 1 {
-			return nn.Identity{}, nil
-		}
-		return nn.NewFactorizedReduce(b.ps, name, b.r, b.opConfig(in[0], c, 1, 2, 0, 1)), nil
-	case spec.OpConv:
-		cfg := b.opConfig(in[0], c, k, stride, k/2, 1)
-		cfg.Bias = !darts && !b.sk.Affine // NAS-Bench-201's convolutions have bias = not affine
-		return nn.NewReLUConvBN(b.ps, name, b.r, cfg), nil
-	case spec.OpSepConv:
-		return nn.NewSepConv(b.ps, name, b.r, b.opConfig(in[0], c, k, stride, k/2, 1)), nil
-	case spec.OpDilConv:
-		return nn.NewDilConv(b.ps, name, b.r, b.opConfig(in[0], c, k, stride, k-1, 2)), nil
-	case spec.OpMaxPool, spec.OpAvgPool:
-		var pool nn.Module = nn.AvgPool{Kernel: k, Stride: stride, Padding: k / 2}
-		if o.Kind == spec.OpMaxPool {
-			pool = nn.MaxPool{Kernel: k, Stride: stride, Padding: k / 2}
-		}
-		if !darts {
-			return pool, nil
-		}
-		// DARTS's MixedOp follows a pool with a batch norm without affine.
-		return nn.Sequential{pool, nn.NewBatchNorm(b.ps, name+".bn", c, false, false)}, nil
-	case spec.OpConv7x1:
-		return nn.NewConv7x1(b.ps, name, b.r, b.opConfig(in[0], c, 7, stride, 3, 1)), nil
-	}
-	return nil, fmt.Errorf("oneshot: operation kind %s has no builder", o.Kind)
+// NAS-Bench-201's convolutions have bias = not affine; DARTS's MixedOp
+// follows a pool with a batch norm without affine.
+func (b *netBuilder) style() spec.OpStyle {
+	darts := b.sk.Macro == spec.MacroDARTS
+	return spec.OpStyle{NoAffine: !b.sk.Affine, Untracked: true, ConvBias: !darts && !b.sk.Affine, PoolBN: darts}
 }
 
 // mixedEdge is one edge with all candidate ops.
@@ -393,15 +359,11 @@ func (b *netBuilder) cell(name string, kind int, in []int, c int, reduce bool) (
 				return nil, fmt.Errorf("oneshot: %s: edge %d-%d gives %v, other edges %v", name, from, to, o, out)
 			}
 			out = o
-			me := &mixedEdge{identity: stride == 1}
-			for _, op := range b.sk.Ops {
-				m, err := b.edgeOp(fmt.Sprintf("%s.edges.%d-%d.%s", name, from, to, op), op, x, c, stride)
-				if err != nil {
-					return nil, fmt.Errorf("oneshot: %s, edge %d-%d: %w", name, from, to, err)
-				}
-				me.ops = append(me.ops, m)
+			ops, err := build.MixedOp(b.spec, b.ps, b.r, b.style(), fmt.Sprintf("%s.edges.%d-%d", name, from, to), b.sk.Ops, x, c, stride)
+			if err != nil {
+				return nil, fmt.Errorf("oneshot: %s, edge %d-%d: %w", name, from, to, err)
 			}
-			cn.edges = append(cn.edges, me)
+			cn.edges = append(cn.edges, &mixedEdge{ops: ops, identity: stride == 1})
 		}
 		shapes = append(shapes, out)
 	}

@@ -13,7 +13,7 @@
 //   - The network is built from the spec with a seeded rand (Config.Seed) and
 //     its convolution and linear weights rescaled to PyTorch's default
 //     initialisation, U(±1/sqrt(fan_in)), which the reference networks use
-//     (spec.Build draws He-uniform, U(±sqrt(6/fan_in)); see Config.Init).
+//     (build.Build draws He-uniform, U(±sqrt(6/fan_in)); see Config.Init).
 //   - "Layers" are the convolutions and linear layers, as the reference's
 //     get_layer_metric_array walks nn.Conv2d and nn.Linear modules; they are
 //     found by watching the tape (ag.Hooks.Layer), so any space's network

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"nasbook/engine/ag"
+	"nasbook/engine/build"
 	"nasbook/engine/compute"
 	"nasbook/engine/data"
 	"nasbook/engine/tensor"
@@ -155,11 +156,11 @@ func (p Proxy) needsNetwork() bool { return p != Params && p != FLOPs }
 type Init uint8
 
 const (
-	// InitTorch rescales the convolution and linear weights of spec.Build
+	// InitTorch rescales the convolution and linear weights of build.Build
 	// to PyTorch's default U(±1/sqrt(fan_in)), the reference networks'
 	// initialisation. Biases stay 0.
 	InitTorch Init = iota
-	// InitBuild keeps spec.Build's He-uniform weights.
+	// InitBuild keeps build.Build's He-uniform weights.
 	InitBuild
 )
 
@@ -302,7 +303,7 @@ func costProxy(s *spec.Spec, p Proxy) (float64, error) {
 type scorer struct {
 	s      *spec.Spec
 	cfg    Config
-	net    *spec.Network
+	net    *build.Network
 	init   []float32 // the initial Params.Data
 	x      *tensor.Tensor
 	labels []int
@@ -368,7 +369,7 @@ func (sc *scorer) cePass() (*cePass, error) {
 }
 
 func newScorer(s *spec.Spec, cfg Config) (*scorer, error) {
-	net, err := spec.Build(s, rand.New(rand.NewSource(cfg.Seed)))
+	net, err := build.Build(s, rand.New(rand.NewSource(cfg.Seed)))
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"nasbook/engine/build"
 	"nasbook/space"
 	"nasbook/space/nb201"
 	"nasbook/space/spec"
@@ -66,7 +67,7 @@ func TestCellSpaceWithACustomOp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := spec.Build(sp, rand.New(rand.NewSource(1)))
+	net, err := build.Build(sp, rand.New(rand.NewSource(1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestDARTSStyleCellSpace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := spec.Build(sp, r); err != nil {
+		if _, err := build.Build(sp, r); err != nil {
 			t.Fatalf("%s: %v", c.Format(a), err)
 		}
 		if sp.Cells.Reduce == nil || len(sp.Cells.Normal.Concat) != 2 {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"nasbook/engine/ag"
+	"nasbook/engine/build"
 	"nasbook/engine/tensor"
 	"nasbook/space"
 	"nasbook/space/spec"
@@ -107,7 +108,7 @@ func TestPublishedGenotypesCost(t *testing.T) {
 func TestBuildSmall(t *testing.T) {
 	g, _ := Named("DARTS_V2")
 	s := g.Spec(Macro{C: 4, Layers: 3, Auxiliary: true})
-	net, err := spec.Build(s, rand.New(rand.NewSource(1)))
+	net, err := build.Build(s, rand.New(rand.NewSource(1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func TestBuildSmall(t *testing.T) {
 // exactly the parameters the cost model counts, and trains.
 func TestBuildAmoebaNet(t *testing.T) {
 	am, _ := Named("AmoebaNet")
-	net, err := spec.Build(am.Spec(Macro{C: 4, Layers: 3}), rand.New(rand.NewSource(1)))
+	net, err := build.Build(am.Spec(Macro{C: 4, Layers: 3}), rand.New(rand.NewSource(1)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"nasbook/engine/ag"
+	"nasbook/engine/build"
 	"nasbook/engine/tensor"
 	"nasbook/space"
 	"nasbook/space/spec"
@@ -77,7 +78,7 @@ func TestSpace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := spec.Build(sp, rand.New(rand.NewSource(2)))
+	net, err := build.Build(sp, rand.New(rand.NewSource(2)))
 	if err != nil {
 		t.Fatal(err)
 	}

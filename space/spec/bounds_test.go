@@ -2,7 +2,6 @@ package spec
 
 import (
 	"bytes"
-	"math/rand"
 	"strings"
 	"testing"
 
@@ -56,9 +55,6 @@ func TestHugeNetworksAreErrors(t *testing.T) {
 	if r, err := Cost(big, 1); err != nil || r.Params != 1<<28+10<<14 {
 		t.Errorf("Cost: %+v, %v", r, err)
 	}
-	if _, err := Build(big, rand.New(rand.NewSource(1))); err == nil || !strings.Contains(err.Error(), "spec: 268599296 parameters, more than the 134217728") {
-		t.Errorf("Build: %v", err)
-	}
 	if _, err := Parse(bytes.Repeat([]byte(" "), MaxBytes+1)); err == nil || err.Error() != "spec: 16777217 bytes of JSON, more than 16 MiB" {
 		t.Errorf("Parse: %v", err)
 	}
@@ -99,11 +95,6 @@ func FuzzParse(f *testing.F) {
 		r := n.Count(cost.MaxBatch)
 		if r.Params < 0 || r.MACs < 0 || r.ActivationBytes < 0 || r.PeakTrainBytes < 0 || n.NASLibFLOPs() < 0 {
 			t.Fatalf("negative figures %+v of\n%s", r, s.JSON())
-		}
-		if r.Params+r.AuxParams < 20000 && r.ActivationBytes < 1<<20 {
-			if _, err := Build(s, rand.New(rand.NewSource(1))); err != nil {
-				t.Fatalf("Lower accepts but Build refuses: %v\n%s", err, s.JSON())
-			}
 		}
 	})
 }

@@ -1,6 +1,8 @@
 // Package spec describes a network as data — an architecture spec — and
-// builds it: into a trainable nn.Module with its ag.Params (Build), or into
-// the layer list that package engine/cost counts (Lower).
+// lowers it: into the layer list that package engine/cost counts (Lower,
+// Cost), and into the parts of its modules (Walk), which package
+// engine/build makes into a trainable network. It imports nothing of the
+// autograd: spaces, their encodings and the op vocabulary are data.
 //
 // A Spec crosses process boundaries as JSON: a pool worker receives a spec
 // and builds it without running the script that defined its space. Every
@@ -13,7 +15,8 @@
 //     reductions; Macro "darts" and "darts-imagenet": cells on the two
 //     previous outputs with reductions at 1/3 and 2/3 of the depth) and the
 //     cells as DAGs of named operations. Operation names resolve against the
-//     built-in operations (BuiltinOps: the NAS-Bench-201 and DARTS sets) and
+//     op vocabulary (BuiltinOps: one table of every built-in operation, the
+//     NAS-Bench-201 and DARTS sets among them, by family and parameters) and
 //     the spec's own Ops, each a sequence of generic layers.
 //   - Kind "sequential": a list of generic Layers (convolutions, norms,
 //     activations, pooling, inverted residual blocks, patches, embeddings,
@@ -26,10 +29,11 @@
 //	            {"op": "bn"}, {"op": "relu"}, {"op": "gap"},
 //	            {"op": "linear", "out": 10, "bias": true}]}
 //
-// Build and Lower walk a spec once, in the same code: every layer is first
-// shape-checked and recorded for the cost model, then (when building)
-// constructed. So a spec that lowers also builds, and the costs describe the
-// network that trains. Mistakes a user can make in a spec — an unknown
+// Lowering and building are one walk of a spec, in the same code: every
+// layer is first shape-checked and recorded for the cost model, then (when
+// building) handed to a Maker as a Part, which engine/build makes into an
+// engine/nn module. So a spec that lowers also builds, and the costs
+// describe the network that trains. Mistakes a user can make in a spec — an unknown
 // operation, a shape that does not fit, a tensor of size zero — are errors
 // naming the layer, cell, node or edge; they never panic.
 package spec

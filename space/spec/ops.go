@@ -4,7 +4,10 @@ import (
 	"strconv"
 )
 
-// OpKind is the family of a built-in cell operation.
+// OpKind is the family of a built-in cell operation: how it is composed.
+// Each family has one composition rule (in the lowering walk, which
+// records its cost layers and hands its parts to a Maker); an operation is
+// a family with parameters (CellOp).
 type OpKind uint8
 
 // The built-in cell operation families, as NAS-Bench-201's
@@ -15,9 +18,9 @@ const (
 	OpSkip                  // identity; FactorizedReduce with stride 2 (DARTS)
 	OpConv                  // ReLU, Conv k×k, BN (NB201 nor_conv_k×k)
 	OpSepConv               // two of ReLU, depthwise k×k, pointwise 1×1, BN (the first strided)
-	OpDilConv               // ReLU, depthwise k×k dilation 2, pointwise 1×1, BN
-	OpMaxPool               // k×k max pool, padding k/2
-	OpAvgPool               // k×k average pool, padding k/2, padding not counted
+	OpDilConv               // ReLU, depthwise k×k with Dilation, pointwise 1×1, BN
+	OpMaxPool               // k×k max pool
+	OpAvgPool               // k×k average pool, padding not counted
 	OpConv7x1               // ReLU, Conv 1×7, Conv 7×1, BN (DARTS conv_7x1_1x7, AmoebaNet)
 	NumOpKinds
 )
@@ -31,7 +34,9 @@ func (k OpKind) String() string {
 	return "spec.OpKind(" + strconv.Itoa(int(k)) + ")"
 }
 
-// CellOp is a built-in cell operation: a family and its kernel size.
+// CellOp is a built-in cell operation: one entry of the op vocabulary.
+// Its convolutions and pools keep the size ("same" padding,
+// Dilation·(Kernel−1)/2) unless the edge strides.
 //
 // An operation defined in a spec's Ops is a sequence of layers instead. On
 // an edge it must map the edge's input [C,H,W] to [C,H/s,W/s] for the
@@ -39,28 +44,88 @@ func (k OpKind) String() string {
 // with Out zero take C, and the first convolution or pool without an
 // explicit Stride takes s.
 type CellOp struct {
-	Kind   OpKind
-	Kernel int
+	Name     string // as the spaces and genotypes spell it
+	Kind     OpKind
+	Kernel   int
+	Dilation int // zero means 1
+	// Color is the colour the canvas draws the operation in, 0xRRGGBB;
+	// zero leaves it one of the canvas's spare colours (by its name).
+	Color uint32
+	// ParamFree marks operations without weights (none, skip, pools):
+	// the ones DARTS's derivation and its collapse studies set apart.
+	ParamFree bool
 }
 
-// builtinOps are the NAS-Bench-201 and DARTS operations by their names.
-var builtinOps = map[string]CellOp{
-	"none":         {OpNone, 0},
-	"skip_connect": {OpSkip, 0},
-	"nor_conv_1x1": {OpConv, 1},
-	"nor_conv_3x3": {OpConv, 3},
-	"avg_pool_3x3": {OpAvgPool, 3},
-	"max_pool_3x3": {OpMaxPool, 3},
-	"sep_conv_3x3": {OpSepConv, 3},
-	"sep_conv_5x5": {OpSepConv, 5},
-	"sep_conv_7x7": {OpSepConv, 7},
-	"dil_conv_3x3": {OpDilConv, 3},
-	"dil_conv_5x5": {OpDilConv, 5},
-	"conv_7x1_1x7": {OpConv7x1, 7},
+// ops is the op vocabulary: every built-in cell operation, once. The
+// spaces' op sets, the one-shot supernet's candidates, the cost model, the
+// builder and the canvas all read it, so an operation of an existing family
+// is added by one entry here. The colours are the Okabe–Ito palette's,
+// which colour-blind viewers can tell apart, darkened where needed to stand
+// out on the canvas's paper.
+var ops = []CellOp{
+	{Name: "none", Kind: OpNone, Color: 0x8a8f96, ParamFree: true},                       // grey
+	{Name: "skip_connect", Kind: OpSkip, Color: 0xc78800, ParamFree: true},               // orange
+	{Name: "nor_conv_1x1", Kind: OpConv, Kernel: 1, Color: 0x009e73},                     // bluish green
+	{Name: "nor_conv_3x3", Kind: OpConv, Kernel: 3, Color: 0x0072b2},                     // blue
+	{Name: "avg_pool_3x3", Kind: OpAvgPool, Kernel: 3, Color: 0xd55e00, ParamFree: true}, // vermillion
+	{Name: "max_pool_3x3", Kind: OpMaxPool, Kernel: 3, Color: 0xb04a8c, ParamFree: true}, // reddish purple
+	{Name: "sep_conv_3x3", Kind: OpSepConv, Kernel: 3, Color: 0x0072b2},
+	{Name: "sep_conv_5x5", Kind: OpSepConv, Kernel: 5, Color: 0x3a9ad9}, // sky blue
+	{Name: "sep_conv_7x7", Kind: OpSepConv, Kernel: 7},
+	{Name: "dil_conv_3x3", Kind: OpDilConv, Kernel: 3, Dilation: 2, Color: 0x009e73},
+	{Name: "dil_conv_5x5", Kind: OpDilConv, Kernel: 5, Dilation: 2, Color: 0x5c8a1e}, // olive green
+	{Name: "conv_7x1_1x7", Kind: OpConv7x1, Kernel: 7},
 }
 
 // BuiltinOp returns the built-in operation called name.
 func BuiltinOp(name string) (CellOp, bool) {
-	op, ok := builtinOps[name]
-	return op, ok
+	for _, o := range ops {
+		if o.Name == name {
+			return o, true
+		}
+	}
+	return CellOp{}, false
+}
+
+// BuiltinOps returns the op vocabulary, in its order.
+func BuiltinOps() []CellOp { return append([]CellOp(nil), ops...) }
+
+// BuiltinOpNames returns the names of the built-in operations, in the
+// vocabulary's order.
+func BuiltinOpNames() []string {
+	ns := make([]string, len(ops))
+	for i, o := range ops {
+		ns[i] = o.Name
+	}
+	return ns
+}
+
+func (o CellOp) dilation() int { return max(o.Dilation, 1) }
+
+// padding keeps the size: Dilation·(Kernel−1)/2.
+func (o CellOp) padding() int { return o.dilation() * max(o.Kernel-1, 0) / 2 }
+
+// OpStyle is how a network makes its built-in cell operations. The zero
+// value is a network's as the papers train it (affine batch norms that
+// track running statistics, convolutions without bias); a one-shot
+// supernet searches in its own style.
+type OpStyle struct {
+	// NoAffine leaves the batch norms without a learnable scale and shift
+	// (DARTS searches so, so that a convolution cannot grow its output to
+	// win against a parameter-free edge).
+	NoAffine bool
+	// Untracked batch norms keep no running statistics and normalise with
+	// the batch's in evaluation too.
+	Untracked bool
+	// ConvBias gives the nor_conv convolutions a bias (NAS-Bench-201's
+	// supernet: bias = not affine).
+	ConvBias bool
+	// PoolBN follows a pool with a batch norm without affine (DARTS's
+	// MixedOp).
+	PoolBN bool
+}
+
+func (st OpStyle) config(in []int, out, k, stride, pad, dil int) OpConfig {
+	return OpConfig{In: in[0], Out: out, Kernel: k, Stride: stride, Padding: pad, Dilation: dil,
+		Affine: !st.NoAffine, Untracked: st.Untracked}
 }

@@ -224,12 +224,9 @@ func (s *Spec) SetClasses(n int) {
 
 // OpNames lists the built-in cell operations and the spec's own, sorted.
 func (s *Spec) OpNames() []string {
-	var ns []string
-	for n := range builtinOps {
-		ns = append(ns, n)
-	}
+	ns := BuiltinOpNames()
 	for n := range s.Ops {
-		if _, dup := builtinOps[n]; !dup {
+		if _, dup := BuiltinOp(n); !dup {
 			ns = append(ns, n)
 		}
 	}

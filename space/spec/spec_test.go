@@ -1,39 +1,9 @@
 package spec
 
 import (
-	"fmt"
-	"math/rand"
 	"strings"
 	"testing"
-
-	"nasbook/engine/ag"
-	"nasbook/engine/tensor"
 )
-
-// checkBuild builds s, runs a training forward and backward pass on a batch
-// of two and checks the logits' shape and that the cost model counts the
-// parameters that the network has.
-func checkBuild(t *testing.T, name string, s *Spec) *Network {
-	t.Helper()
-	net, err := Build(s, rand.New(rand.NewSource(1)))
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	r := net.Cost.Count(1)
-	if got := int64(net.Params.Len()); got != r.Params+r.AuxParams {
-		t.Errorf("%s: built %d parameters, cost model counts %d + %d aux", name, got, r.Params, r.AuxParams)
-	}
-	tp := ag.NewTape(nil)
-	tp.Train = true
-	x := ag.Const(tensor.New(append([]int{2}, s.Input...)...).Uniform(rand.New(rand.NewSource(2)), -1, 1))
-	y := net.Forward(tp, x)
-	if fmt.Sprint(y.Shape()) != fmt.Sprint([]int{2, s.Classes}) {
-		t.Fatalf("%s: logits of shape %v", name, y.Shape())
-	}
-	loss := tp.SoftmaxCrossEntropy(y, []int{0, 1})
-	tp.Backward(loss)
-	return net
-}
 
 func nb201Cell() Cell {
 	return Cell{Inputs: 1, Concat: []int{3}, Nodes: [][]Edge{
@@ -41,21 +11,6 @@ func nb201Cell() Cell {
 		{{0, "nor_conv_1x1"}, {1, "avg_pool_3x3"}},
 		{{0, "skip_connect"}, {1, "none"}, {2, "nor_conv_3x3"}},
 	}}
-}
-
-func TestBuildCellAndSequential(t *testing.T) {
-	checkBuild(t, "nb201", &Spec{Kind: KindCell, Input: []int{3, 8, 8}, Classes: 5,
-		Cells: &Cells{Macro: MacroNB201, C: 4, N: 1, Normal: nb201Cell()}})
-	checkBuild(t, "sequential", &Spec{Kind: KindSequential, Input: []int{3, 8, 8}, Classes: 4, Layers: []Layer{
-		{Op: Conv, Out: 8, Kernel: 3, Stride: 2, Same: true}, {Op: BatchNorm}, {Op: HSwish},
-		{Op: MBConv, Out: 8, Kernel: 5, Expand: 3, SE: true, Act: "hswish"},
-		{Op: MBConv, Out: 12, Kernel: 3, Stride: 2, Hidden: 16, Act: "relu6"},
-		{Op: MaxPool, Kernel: 2}, {Op: GlobalPool}, {Op: Dropout, P: 0.2}, {Op: Linear, Out: 4, Bias: true},
-	}})
-	checkBuild(t, "custom op", &Spec{Kind: KindCell, Input: []int{3, 8, 8}, Classes: 3,
-		Ops: map[string][]Layer{"conv_bn_relu": {{Op: Conv, Kernel: 3, Same: true}, {Op: BatchNorm}, {Op: ReLU}}},
-		Cells: &Cells{Macro: MacroNB201, C: 4, N: 1, Normal: Cell{Inputs: 1, Concat: []int{1},
-			Nodes: [][]Edge{{{0, "conv_bn_relu"}}}}}})
 }
 
 func TestParseRoundTrip(t *testing.T) {
@@ -108,12 +63,8 @@ func TestUserErrors(t *testing.T) {
 		}(), "wide: gives shape [9 8 8] where the cell needs [4 8 8]"},
 		{"patches late", seq([]int{3, 8, 8}, Layer{Op: ReLU}, Layer{Op: Patches, Kernel: 4}), "patches must be the first layer"},
 	} {
-		_, err := Build(c.s, rand.New(rand.NewSource(1)))
-		if err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := Lower(c.s); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want it to contain %q", c.name, err, c.want)
-		}
-		if _, err2 := Lower(c.s); (err2 == nil) != (err == nil) {
-			t.Errorf("%s: Lower and Build disagree: %v / %v", c.name, err2, err)
 		}
 	}
 	if _, err := Parse([]byte(`{"kind":"sequential","layers":[{"op":"conv2d"}]}`)); err == nil || !strings.Contains(err.Error(), `unknown layer op "conv2d"`) {

@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"nasbook/engine/ag"
+	"nasbook/engine/build"
 	"nasbook/engine/tensor"
 	"nasbook/space"
-	"nasbook/space/spec"
 )
 
 func TestSpace(t *testing.T) {
@@ -24,7 +24,7 @@ func TestSpace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		net, err := spec.Build(sp, rand.New(rand.NewSource(1)))
+		net, err := build.Build(sp, rand.New(rand.NewSource(1)))
 		if err != nil {
 			t.Fatal(err)
 		}

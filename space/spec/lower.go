@@ -3,67 +3,38 @@ package spec
 import (
 	"fmt"
 	"math"
-	"math/rand"
 	"strings"
 
-	"nasbook/engine/ag"
 	"nasbook/engine/cost"
-	"nasbook/engine/nn"
 )
 
-// Network is a built spec: a Module from an input batch [N, Input...] to
-// logits [N, Classes], with its parameters and its cost layers.
-type Network struct {
-	Spec   *Spec
-	Params *ag.Params
-	Cost   *cost.Net
-	// AuxLogits is set by Forward in training mode when the spec has an
-	// auxiliary head (DARTS): the head's logits [N, Classes], for a loss
-	// term weighted as the caller chooses (DARTS uses 0.4). Nil otherwise.
-	AuxLogits *ag.Var
-
-	body nn.Module
-	aux  *auxTap
-}
-
-// Forward implements nn.Module.
-func (n *Network) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
-	if n.aux != nil {
-		n.aux.train, n.aux.logits = t.Train, nil
-	}
-	y := n.body.Forward(t, x)
-	if n.aux != nil {
-		n.AuxLogits = n.aux.logits
-	}
-	return y
-}
-
-// Build builds s into a trainable network, initialising its weights from r.
-// A network of more than MaxBuildParams parameters is an error.
-func Build(s *Spec, r *rand.Rand) (*Network, error) {
-	n, err := Lower(s)
-	if err != nil {
-		return nil, err
-	}
-	if r := n.Count(1); r.Params+r.AuxParams > MaxBuildParams {
-		return nil, fmt.Errorf("spec: %d parameters, more than the %d a network built for training may have (its cost can still be counted)", r.Params+r.AuxParams, MaxBuildParams)
-	}
-	b := &builder{ps: &ag.Params{}, r: r, spec: s}
-	body, err := b.network()
-	if err != nil {
-		return nil, err
-	}
-	return &Network{Spec: s, Params: b.ps, Cost: &b.net, body: body, aux: b.auxTap}, nil
-}
-
-// Lower returns the layers of s for the cost model, without allocating
-// weights. It accepts exactly the specs that Build accepts.
+// Lower returns the layers of s for the cost model, without making
+// modules. It accepts exactly the specs that a Maker can make.
 func Lower(s *Spec) (*cost.Net, error) {
-	b := &builder{spec: s}
-	if _, err := b.network(); err != nil {
-		return nil, err
+	_, n, err := Walk(s, nil)
+	return n, err
+}
+
+// Walk lowers s and, when mk is not nil, hands each of its parts to mk
+// (see Maker); it returns what mk made of the whole network.
+func Walk(s *Spec, mk Maker) (Module, *cost.Net, error) {
+	b := &builder{mk: mk, spec: s}
+	m, err := b.network()
+	if err != nil {
+		return nil, nil, err
 	}
-	return &b.net, nil
+	return m, &b.net, nil
+}
+
+// WalkEdgeOp lays out the cell operation called op — a built-in one or one
+// of s.Ops — for a single edge, as Walk lays it out inside a cell: from an
+// input of shape in ([C,H,W]) to c channels with stride 1 or 2, its
+// built-in operations in the given style. It hands its parts to mk and
+// returns what mk made and its output shape. A one-shot supernet builds
+// its candidate operations with it.
+func WalkEdgeOp(s *Spec, mk Maker, style OpStyle, name, op string, in []int, c, stride int) (Module, []int, error) {
+	b := &builder{mk: mk, spec: s, style: style}
+	return b.edgeOp(name, op, in, c, stride)
 }
 
 // Cost returns the cost report of s; batch sets the batch size of the peak
@@ -76,20 +47,27 @@ func Cost(s *Spec, batch int) (cost.Report, error) {
 	return n.Count(batch), nil
 }
 
-// builder walks a spec once; with ps nil it only records cost layers.
+// builder walks a spec once; with mk nil it only records cost layers.
 type builder struct {
-	ps     *ag.Params
-	r      *rand.Rand
-	spec   *Spec
-	net    cost.Net
-	aux    bool // recording an auxiliary head
-	auxTap *auxTap
-	quiet  int // inside a composite that constructs itself: record only
+	mk    Maker
+	spec  *Spec
+	style OpStyle
+	net   cost.Net
+	aux   bool // recording an auxiliary head
+	quiet int  // inside a composite that is made whole: record only
 }
 
-// building reports whether modules are to be constructed now: when building,
-// outside a composite operation whose own constructor makes its parts.
-func (b *builder) building() bool { return b.ps != nil && b.quiet == 0 }
+// building reports whether modules are to be made now: with a Maker,
+// outside a composite operation that is made as one part.
+func (b *builder) building() bool { return b.mk != nil && b.quiet == 0 }
+
+// make hands p to the Maker when building; it passes out and err through.
+func (b *builder) make(p Part, out []int, err error) (Module, []int, error) {
+	if err != nil || !b.building() {
+		return nil, out, err
+	}
+	return b.mk.Make(p), out, nil
+}
 
 // record runs f with construction off, for a composite whose parts are
 // recorded one by one and constructed by its nn constructor.
@@ -105,7 +83,7 @@ func (b *builder) add(l cost.Layer) ([]int, error) {
 	return b.net.Add(l)
 }
 
-func (b *builder) network() (nn.Module, error) {
+func (b *builder) network() (Module, error) {
 	s := b.spec
 	if err := s.check(); err != nil {
 		return nil, err
@@ -142,71 +120,69 @@ func (b *builder) network() (nn.Module, error) {
 	}
 }
 
-// --- primitive layers: record, then construct when building ---
+// --- primitive layers: record, then make when building ---
 
-func (b *builder) conv(name string, in []int, c nn.Conv2DConfig) (nn.Module, []int, error) {
+func (b *builder) conv(name string, in []int, c ConvConfig) (Module, []int, error) {
 	out, err := b.add(cost.Layer{Kind: cost.Conv, Name: name, In: in, Width: c.Out, KH: c.Kernel, KW: c.Kernel,
 		SH: c.Stride, SW: c.Stride, PH: c.Padding, PW: c.Padding, Dilation: c.Dilation, Groups: c.Groups, Bias: c.Bias})
-	if err != nil || !b.building() {
-		return nil, out, err
+	if err == nil {
+		c.In = in[0]
 	}
-	c.In = in[0]
-	return nn.NewConv2D(b.ps, name, b.r, c), out, nil
+	return b.make(Part{Kind: PartConv, Name: name, Conv: c}, out, err)
 }
 
-func (b *builder) bn(name string, in []int) (nn.Module, []int, error) {
-	out, err := b.add(cost.Layer{Kind: cost.BatchNorm, Name: name, In: in, Affine: true})
-	if err != nil || !b.building() {
-		return nil, out, err
-	}
-	return nn.NewBatchNorm(b.ps, name, in[0], true, true), out, nil
+// bn is an affine batch norm tracking running statistics, as networks
+// train them.
+func (b *builder) bn(name string, in []int) (Module, []int, error) {
+	return b.batchNorm(name, in, true, false)
 }
 
-func (b *builder) act(name string, in []int, a cost.Activation) (nn.Module, []int, error) {
-	m, err := actModule(a)
+func (b *builder) batchNorm(name string, in []int, affine, untracked bool) (Module, []int, error) {
+	out, err := b.add(cost.Layer{Kind: cost.BatchNorm, Name: name, In: in, Affine: affine})
 	if err != nil {
 		return nil, nil, err
 	}
+	return b.make(Part{Kind: PartBatchNorm, Name: name, Out: in[0], Affine: affine, Untracked: untracked}, out, nil)
+}
+
+func (b *builder) act(name string, in []int, a cost.Activation) (Module, []int, error) {
+	if err := checkAct(a); err != nil {
+		return nil, nil, err
+	}
 	out, err := b.add(cost.Layer{Kind: cost.Act, Act: a, Name: name, In: in})
-	return m, out, err
+	return b.make(Part{Kind: PartAct, Name: name, Act: a}, out, err)
 }
 
-func actModule(a cost.Activation) (nn.Module, error) {
+// checkAct reports an activation that networks cannot be made with.
+func checkAct(a cost.Activation) error {
 	switch a {
-	case cost.ReLU:
-		return nn.ReLU{}, nil
-	case cost.ReLU6:
-		return nn.ReLU6{}, nil
-	case cost.HSwish:
-		return nn.HSwish{}, nil
-	case cost.HSigmoid:
-		return nn.HSigmoid{}, nil
-	case cost.GELU:
-		return nn.GELU{}, nil
+	case cost.ReLU, cost.ReLU6, cost.HSwish, cost.HSigmoid, cost.GELU:
+		return nil
 	}
-	return nil, fmt.Errorf("activation %s cannot be built", a)
+	return fmt.Errorf("activation %s cannot be built", a)
 }
 
-func (b *builder) linear(name string, in []int, out int, bias bool) (nn.Module, []int, error) {
+func (b *builder) linear(name string, in []int, out int, bias bool) (Module, []int, error) {
 	o, err := b.add(cost.Layer{Kind: cost.Linear, Name: name, In: in, Width: out, Bias: bias})
-	if err != nil || !b.building() {
-		return nil, o, err
+	if err != nil {
+		return nil, nil, err
 	}
-	return nn.NewLinear(b.ps, name, b.r, in[len(in)-1], out, bias), o, nil
+	return b.make(Part{Kind: PartLinear, Name: name, In: in[len(in)-1], Out: out, Bias: bias}, o, nil)
 }
 
-func (b *builder) gap(name string, in []int) (nn.Module, []int, error) {
+func (b *builder) gap(name string, in []int) (Module, []int, error) {
 	out, err := b.add(cost.Layer{Kind: cost.GlobalPool, Name: name, In: in})
+	kind := PartGlobalPool
 	if len(in) == 2 {
-		return nn.MeanTokens{}, out, err
+		kind = PartMeanTokens
 	}
-	return nn.GlobalAvgPool{}, out, err
+	return b.make(Part{Kind: kind, Name: name}, out, err)
 }
 
-func (b *builder) pool(name string, in []int, max bool, k, stride, pad int) (nn.Module, []int, error) {
-	kind := cost.AvgPool
+func (b *builder) pool(name string, in []int, max bool, k, stride, pad int) (Module, []int, error) {
+	kind, part := cost.AvgPool, PartAvgPool
 	if max {
-		kind = cost.MaxPool
+		kind, part = cost.MaxPool, PartMaxPool
 	}
 	out, err := b.add(cost.Layer{Kind: kind, Name: name, In: in, KH: k, KW: k, SH: stride, SW: stride, PH: pad, PW: pad})
 	if err != nil {
@@ -215,10 +191,15 @@ func (b *builder) pool(name string, in []int, max bool, k, stride, pad int) (nn.
 	if 2*pad > k {
 		return nil, nil, fmt.Errorf("spec: %s: padding %d exceeds half the %dx%d window", name, pad, k, k)
 	}
-	if max {
-		return nn.MaxPool{Kernel: k, Stride: stride, Padding: pad}, out, nil
+	return b.make(Part{Kind: part, Name: name, Kernel: k, Stride: stride, Padding: pad}, out, nil)
+}
+
+// sequential makes the modules ms, in order, into one.
+func (b *builder) sequential(name string, ms []Module) Module {
+	if !b.building() {
+		return nil
 	}
-	return nn.AvgPool{Kernel: k, Stride: stride, Padding: pad}, out, nil
+	return b.mk.Make(Part{Kind: PartSequential, Name: name, Parts: ms})
 }
 
 // sum records the sum of n tensors of shape in.
@@ -232,55 +213,49 @@ func (b *builder) sum(name string, in []int, n int) error {
 
 // --- composite operations of the reference code ---
 
-func opConfig(in []int, out, k, stride, pad, dil int) nn.OpConfig {
-	return nn.OpConfig{In: in[0], Out: out, Kernel: k, Stride: stride, Padding: pad, Dilation: dil, Affine: true}
+func opConfig(in []int, out, k, stride, pad, dil int) OpConfig {
+	return OpStyle{}.config(in, out, k, stride, pad, dil)
 }
 
 // reluConvBN is ReLU → Conv → BN, as nn.ReLUConvBN.
-func (b *builder) reluConvBN(name string, in []int, c nn.OpConfig) (nn.Module, []int, error) {
+func (b *builder) reluConvBN(name string, in []int, c OpConfig) (Module, []int, error) {
 	out, err := b.record(func() ([]int, error) {
 		if _, _, err := b.act(name+".op.0", in, cost.ReLU); err != nil {
 			return nil, err
 		}
-		_, mid, err := b.conv(name+".op.1", in, nn.Conv2DConfig{Out: c.Out, Kernel: c.Kernel, Stride: c.Stride, Padding: c.Padding, Dilation: c.Dilation, Bias: c.Bias})
+		_, mid, err := b.conv(name+".op.1", in, ConvConfig{Out: c.Out, Kernel: c.Kernel, Stride: c.Stride, Padding: c.Padding, Dilation: c.Dilation, Bias: c.Bias})
 		if err != nil {
 			return nil, err
 		}
-		_, out, err := b.bn(name+".op.2", mid)
+		_, out, err := b.batchNorm(name+".op.2", mid, c.Affine, c.Untracked)
 		return out, err
 	})
-	if err != nil || !b.building() {
-		return nil, out, err
-	}
-	return nn.NewReLUConvBN(b.ps, name, b.r, c), out, nil
+	return b.make(Part{Kind: PartReLUConvBN, Name: name, Op: c}, out, err)
 }
 
 // dilConvCost records ReLU → depthwise → pointwise → BN.
-func (b *builder) dilConvCost(name string, in []int, c nn.OpConfig, idx int) ([]int, error) {
+func (b *builder) dilConvCost(name string, in []int, c OpConfig, idx int) ([]int, error) {
 	if _, _, err := b.act(fmt.Sprintf("%s.op.%d", name, idx), in, cost.ReLU); err != nil {
 		return nil, err
 	}
-	_, mid, err := b.conv(fmt.Sprintf("%s.op.%d", name, idx+1), in, nn.Conv2DConfig{Out: in[0], Kernel: c.Kernel, Stride: c.Stride, Padding: c.Padding, Dilation: c.Dilation, Groups: in[0]})
+	_, mid, err := b.conv(fmt.Sprintf("%s.op.%d", name, idx+1), in, ConvConfig{Out: in[0], Kernel: c.Kernel, Stride: c.Stride, Padding: c.Padding, Dilation: c.Dilation, Groups: in[0]})
 	if err != nil {
 		return nil, err
 	}
-	_, mid, err = b.conv(fmt.Sprintf("%s.op.%d", name, idx+2), mid, nn.Conv2DConfig{Out: c.Out, Kernel: 1})
+	_, mid, err = b.conv(fmt.Sprintf("%s.op.%d", name, idx+2), mid, ConvConfig{Out: c.Out, Kernel: 1})
 	if err != nil {
 		return nil, err
 	}
-	_, out, err := b.bn(fmt.Sprintf("%s.op.%d", name, idx+3), mid)
+	_, out, err := b.batchNorm(fmt.Sprintf("%s.op.%d", name, idx+3), mid, c.Affine, c.Untracked)
 	return out, err
 }
 
-func (b *builder) dilConv(name string, in []int, c nn.OpConfig) (nn.Module, []int, error) {
+func (b *builder) dilConv(name string, in []int, c OpConfig) (Module, []int, error) {
 	out, err := b.record(func() ([]int, error) { return b.dilConvCost(name, in, c, 0) })
-	if err != nil || !b.building() {
-		return nil, out, err
-	}
-	return nn.NewDilConv(b.ps, name, b.r, c), out, nil
+	return b.make(Part{Kind: PartDilConv, Name: name, Op: c}, out, err)
 }
 
-func (b *builder) sepConv(name string, in []int, c nn.OpConfig) (nn.Module, []int, error) {
+func (b *builder) sepConv(name string, in []int, c OpConfig) (Module, []int, error) {
 	out, err := b.record(func() ([]int, error) {
 		first := c
 		first.Out, first.Dilation = in[0], 1
@@ -292,13 +267,33 @@ func (b *builder) sepConv(name string, in []int, c nn.OpConfig) (nn.Module, []in
 		second.Stride, second.Dilation = 1, 1
 		return b.dilConvCost(name, mid, second, 4)
 	})
-	if err != nil || !b.building() {
-		return nil, out, err
-	}
-	return nn.NewSepConv(b.ps, name, b.r, c), out, nil
+	return b.make(Part{Kind: PartSepConv, Name: name, Op: c}, out, err)
 }
 
-func (b *builder) factorizedReduce(name string, in []int, out int) (nn.Module, []int, error) {
+// conv7x1 is ReLU → Conv 1×7 → Conv 7×1 → BN, as nn.Conv7x1.
+func (b *builder) conv7x1(name string, in []int, c OpConfig) (Module, []int, error) {
+	out, err := b.record(func() ([]int, error) {
+		if _, _, err := b.act(name+".op.0", in, cost.ReLU); err != nil {
+			return nil, err
+		}
+		s := max(c.Stride, 1)
+		mid, err := b.add(cost.Layer{Kind: cost.Conv, Name: name + ".op.1", In: in, Width: c.Out, KH: 1, KW: 7, SH: 1, SW: s, PW: 3})
+		if err != nil {
+			return nil, err
+		}
+		if mid, err = b.add(cost.Layer{Kind: cost.Conv, Name: name + ".op.2", In: mid, Width: c.Out, KH: 7, KW: 1, SH: s, SW: 1, PH: 3}); err != nil {
+			return nil, err
+		}
+		_, out, err := b.batchNorm(name+".op.3", mid, c.Affine, c.Untracked)
+		return out, err
+	})
+	return b.make(Part{Kind: PartConv7x1, Name: name, Op: c}, out, err)
+}
+
+// factorizedReduce halves the resolution to c.Out channels (c's kernel,
+// stride and padding are not read).
+func (b *builder) factorizedReduce(name string, in []int, c OpConfig) (Module, []int, error) {
+	out := c.Out
 	h := out / 2
 	if h == 0 {
 		return nil, nil, fmt.Errorf("spec: %s: FactorizedReduce to %d channels, want at least 2", name, out)
@@ -307,30 +302,27 @@ func (b *builder) factorizedReduce(name string, in []int, out int) (nn.Module, [
 		if _, _, err := b.act(name+".relu", in, cost.ReLU); err != nil {
 			return nil, err
 		}
-		_, a, err := b.conv(name+".convs.0", in, nn.Conv2DConfig{Out: h, Kernel: 1, Stride: 2})
+		_, a, err := b.conv(name+".convs.0", in, ConvConfig{Out: h, Kernel: 1, Stride: 2, Bias: c.Bias})
 		if err != nil {
 			return nil, err
 		}
 		if _, err := b.add(cost.Layer{Kind: cost.Rearrange, Name: name + ".shift", In: in, Out: in}); err != nil {
 			return nil, err
 		}
-		if _, _, err := b.conv(name+".convs.1", in, nn.Conv2DConfig{Out: out - h, Kernel: 1, Stride: 2}); err != nil {
+		if _, _, err := b.conv(name+".convs.1", in, ConvConfig{Out: out - h, Kernel: 1, Stride: 2, Bias: c.Bias}); err != nil {
 			return nil, err
 		}
 		cat, err := b.add(cost.Layer{Kind: cost.Concat, Name: name + ".cat", In: a, Inputs: 2, Width: out})
 		if err != nil {
 			return nil, err
 		}
-		_, y, err := b.bn(name+".bn", cat)
+		_, y, err := b.batchNorm(name+".bn", cat, c.Affine, c.Untracked)
 		return y, err
 	})
-	if err != nil || !b.building() {
-		return nil, y, err
-	}
-	return nn.NewFactorizedReduce(b.ps, name, b.r, nn.OpConfig{In: in[0], Out: out, Affine: true}), y, nil
+	return b.make(Part{Kind: PartFactorizedReduce, Name: name, Op: c}, y, err)
 }
 
-func (b *builder) resBlock(name string, in []int, out, stride int) (nn.Module, []int, error) {
+func (b *builder) resBlock(name string, in []int, out, stride int) (Module, []int, error) {
 	if stride != 1 && stride != 2 {
 		return nil, nil, fmt.Errorf("spec: %s: residual block stride %d, want 1 or 2", name, stride)
 	}
@@ -354,7 +346,7 @@ func (b *builder) resBlock(name string, in []int, out, stride int) (nn.Module, [
 			if len(p) == 3 && (p[1] != y[1] || p[2] != y[2]) {
 				return nil, fmt.Errorf("the reduction's shortcut makes %dx%d maps and its convolutions %dx%d: the input %dx%d must have an even size (NB201's reductions halve it twice, so the network input must be a multiple of 4)", p[1], p[2], y[1], y[2], in[1], in[2])
 			}
-			if _, _, err := b.conv(name+".downsample.1", p, nn.Conv2DConfig{Out: out, Kernel: 1}); err != nil {
+			if _, _, err := b.conv(name+".downsample.1", p, ConvConfig{Out: out, Kernel: 1}); err != nil {
 				return nil, err
 			}
 		case in[0] != out:
@@ -364,73 +356,65 @@ func (b *builder) resBlock(name string, in []int, out, stride int) (nn.Module, [
 		}
 		return y, b.sum(name+".add", y, 2)
 	})
-	if err != nil || !b.building() {
-		return nil, y, err
-	}
-	return nn.NewResNetBasicBlock(b.ps, name, b.r, nn.OpConfig{In: in[0], Out: out, Stride: stride, Affine: true}), y, nil
+	return b.make(Part{Kind: PartResBlock, Name: name, Op: OpConfig{In: in[0], Out: out, Stride: stride, Affine: true}}, y, err)
 }
 
 // --- cells ---
 
-// edgeOp builds the operation called op on an edge from a [C,H,W] input
-// to C channels with stride 1 or 2.
-func (b *builder) edgeOp(name, op string, in []int, c, stride int) (nn.Module, []int, error) {
+// edgeOp lays out the operation called op on an edge from a [C,H,W] input
+// to C channels with stride 1 or 2: one of the spec's own, or a built-in
+// one by the composition rule of its family.
+func (b *builder) edgeOp(name, op string, in []int, c, stride int) (Module, []int, error) {
 	if def, ok := b.spec.Ops[op]; ok {
 		return b.customOp(name, op, def, in, c, stride)
 	}
-	o, ok := builtinOps[op]
+	o, ok := BuiltinOp(op)
 	if !ok {
 		return nil, nil, fmt.Errorf("unknown operation %q (known: %s)", op, strings.Join(b.spec.OpNames(), ", "))
 	}
+	st := b.style
 	k := o.Kernel
 	switch o.Kind {
 	case OpNone:
 		out, err := b.add(cost.Layer{Kind: cost.Zero, Name: name, In: in, Width: c, SH: stride, SW: stride})
-		return nn.Zero{Out: c, Stride: stride}, out, err
+		return b.make(Part{Kind: PartZero, Name: name, Out: c, Stride: stride}, out, err)
 	case OpSkip:
 		if stride == 1 {
 			if in[0] != c {
 				return nil, nil, fmt.Errorf("%s: identity from %d to %d channels", op, in[0], c)
 			}
-			return nn.Identity{}, in, nil
+			return b.make(Part{Kind: PartIdentity, Name: name}, in, nil)
 		}
-		return b.factorizedReduce(name, in, c)
+		return b.factorizedReduce(name, in, st.config(in, c, 1, 2, 0, 1))
 	case OpConv:
-		return b.reluConvBN(name, in, opConfig(in, c, k, stride, k/2, 1))
+		cfg := st.config(in, c, k, stride, o.padding(), o.dilation())
+		cfg.Bias = st.ConvBias
+		return b.reluConvBN(name, in, cfg)
 	case OpSepConv:
-		return b.sepConv(name, in, opConfig(in, c, k, stride, k/2, 1))
+		return b.sepConv(name, in, st.config(in, c, k, stride, o.padding(), 1))
 	case OpDilConv:
-		return b.dilConv(name, in, opConfig(in, c, k, stride, k-1, 2))
+		return b.dilConv(name, in, st.config(in, c, k, stride, o.padding(), o.dilation()))
 	case OpMaxPool, OpAvgPool:
 		if in[0] != c {
 			return nil, nil, fmt.Errorf("%s: pooling from %d to %d channels", op, in[0], c)
 		}
-		return b.pool(name, in, o.Kind == OpMaxPool, k, stride, k/2)
-	case OpConv7x1:
-		out, err := b.record(func() ([]int, error) {
-			if _, _, err := b.act(name+".op.0", in, cost.ReLU); err != nil {
-				return nil, err
-			}
-			mid, err := b.add(cost.Layer{Kind: cost.Conv, Name: name + ".op.1", In: in, Width: c, KH: 1, KW: 7, SH: 1, SW: stride, PW: 3})
-			if err != nil {
-				return nil, err
-			}
-			if mid, err = b.add(cost.Layer{Kind: cost.Conv, Name: name + ".op.2", In: mid, Width: c, KH: 7, KW: 1, SH: stride, SW: 1, PH: 3}); err != nil {
-				return nil, err
-			}
-			_, out, err := b.bn(name+".op.3", mid)
-			return out, err
-		})
-		if err != nil || !b.building() {
-			return nil, out, err
+		pool, out, err := b.pool(name, in, o.Kind == OpMaxPool, k, stride, o.padding())
+		if err != nil || !st.PoolBN {
+			return pool, out, err
 		}
-		return nn.NewConv7x1(b.ps, name, b.r, opConfig(in, c, 7, stride, 3, 1)), out, nil
+		bn, out, err := b.batchNorm(name+".bn", out, false, true)
+		if err != nil {
+			return nil, nil, err
+		}
+		return b.sequential(name, []Module{pool, bn}), out, nil
+	case OpConv7x1:
+		return b.conv7x1(name, in, st.config(in, c, 7, stride, 3, 1))
 	default:
 		return nil, nil, fmt.Errorf("%s: operation kind %s has no builder", op, o.Kind)
 	}
 }
 
-func (b *builder) customOp(name, op string, def []Layer, in []int, c, stride int) (nn.Module, []int, error) {
+func (b *builder) customOp(name, op string, def []Layer, in []int, c, stride int) (Module, []int, error) {
 	ls := append([]Layer(nil), def...)
 	strided := false
 	for i := range ls {
@@ -461,64 +445,23 @@ func (b *builder) customOp(name, op string, def []Layer, in []int, c, stride int
 	return m, out, nil
 }
 
-// cellMod is a built cell.
-type cellMod struct {
-	pre    []nn.Module // per input; nil is the identity
-	nodes  [][]edgeMod
-	concat []int
-}
-
-type edgeMod struct {
-	from int
-	op   nn.Module
-}
-
-func (c *cellMod) forward(t *ag.Tape, ins ...*ag.Var) *ag.Var {
-	states := make([]*ag.Var, 0, len(ins)+len(c.nodes))
-	for i, x := range ins {
-		if c.pre[i] != nil {
-			x = c.pre[i].Forward(t, x)
-		}
-		states = append(states, x)
-	}
-	for _, node := range c.nodes {
-		terms := make([]*ag.Var, len(node))
-		for i, e := range node {
-			terms[i] = e.op.Forward(t, states[e.from])
-		}
-		s := terms[0]
-		if len(terms) > 1 {
-			s = t.Sum(terms...)
-		}
-		states = append(states, s)
-	}
-	if len(c.concat) == 1 {
-		return states[c.concat[0]]
-	}
-	xs := make([]*ag.Var, len(c.concat))
-	for i, k := range c.concat {
-		xs[i] = states[k]
-	}
-	return t.Concat(xs...)
-}
-
 // cell builds cell def on inputs of the given shapes (already preprocessed
 // to c channels), with stride 2 on edges from the inputs when reduce.
-func (b *builder) cell(name, what string, def *Cell, ins [][]int, c int, reduce bool) (*cellMod, []int, error) {
+func (b *builder) cell(name, what string, def *Cell, ins [][]int, c int, reduce bool) (Module, []int, error) {
 	if def.Inputs != len(ins) {
 		return nil, nil, fmt.Errorf("spec: %s cell: %d inputs, this network gives %d", what, def.Inputs, len(ins))
 	}
 	if len(def.Nodes) == 0 {
 		return nil, nil, fmt.Errorf("spec: %s cell: no nodes", what)
 	}
-	m := &cellMod{pre: make([]nn.Module, len(ins))}
+	m := &CellModules{Inputs: len(ins)}
 	shapes := append([][]int(nil), ins...)
 	for i, node := range def.Nodes {
 		id := def.Inputs + i
 		if len(node) == 0 {
 			return nil, nil, fmt.Errorf("spec: %s cell, node %d: no edges", what, id)
 		}
-		var mods []edgeMod
+		var mods []EdgeModule
 		var out []int
 		for j, e := range node {
 			where := fmt.Sprintf("spec: %s cell, node %d, edge %d (%s from %d)", what, id, j, e.Op, e.From)
@@ -537,12 +480,12 @@ func (b *builder) cell(name, what string, def *Cell, ins [][]int, c int, reduce 
 				return nil, nil, fmt.Errorf("%s: gives shape %v, other edges of the node %v", where, o, out)
 			}
 			out = o
-			mods = append(mods, edgeMod{from: e.From, op: op})
+			mods = append(mods, EdgeModule{From: e.From, Op: op})
 		}
 		if err := b.sum(fmt.Sprintf("%s.node%d", name, id), out, len(node)); err != nil {
 			return nil, nil, err
 		}
-		m.nodes = append(m.nodes, mods)
+		m.Nodes = append(m.Nodes, mods)
 		shapes = append(shapes, out)
 	}
 	if len(def.Concat) == 0 {
@@ -558,7 +501,7 @@ func (b *builder) cell(name, what string, def *Cell, ins [][]int, c int, reduce 
 		}
 		total += shapes[k][0]
 	}
-	m.concat = def.Concat
+	m.Concat = def.Concat
 	out := shapes[def.Concat[0]]
 	if len(def.Concat) > 1 {
 		var err error
@@ -567,10 +510,10 @@ func (b *builder) cell(name, what string, def *Cell, ins [][]int, c int, reduce 
 			return nil, nil, err
 		}
 	}
-	return m, out, nil
+	return b.make(Part{Kind: PartCell, Name: name, Cell: m}, out, nil)
 }
 
-func (b *builder) cellNetwork(cs *Cells) (nn.Module, error) {
+func (b *builder) cellNetwork(cs *Cells) (Module, error) {
 	in := b.spec.Input
 	if len(in) != 3 {
 		return nil, fmt.Errorf("spec: cell networks take [C,H,W] images, not input %v", in)
@@ -588,26 +531,21 @@ func (b *builder) cellNetwork(cs *Cells) (nn.Module, error) {
 	}
 }
 
-// seqMod is a Sequential written as a closure list.
-type funcMod func(t *ag.Tape, x *ag.Var) *ag.Var
-
-func (f funcMod) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return f(t, x) }
-
-func (b *builder) nb201Network(cs *Cells) (nn.Module, error) {
+func (b *builder) nb201Network(cs *Cells) (Module, error) {
 	if cs.N <= 0 {
 		return nil, fmt.Errorf("spec: nb201: N = %d cells per stage", cs.N)
 	}
 	if cs.Reduce != nil {
 		return nil, fmt.Errorf("spec: nb201: reductions are residual blocks, not a reduce cell")
 	}
-	var seq nn.Sequential
-	push := func(m nn.Module, out []int, err error) ([]int, error) {
+	var seq []Module
+	push := func(m Module, out []int, err error) ([]int, error) {
 		if err == nil && b.building() {
 			seq = append(seq, m)
 		}
 		return out, err
 	}
-	x, err := push(b.conv("stem.0", b.spec.Input, nn.Conv2DConfig{Out: cs.C, Kernel: 3, Padding: 1}))
+	x, err := push(b.conv("stem.0", b.spec.Input, ConvConfig{Out: cs.C, Kernel: 3, Padding: 1}))
 	if err != nil {
 		return nil, err
 	}
@@ -632,7 +570,7 @@ func (b *builder) nb201Network(cs *Cells) (nn.Module, error) {
 				return nil, fmt.Errorf("spec: nb201: the cell maps %v to %v; its output must keep the shape", x, out)
 			}
 			if b.building() {
-				seq = append(seq, funcMod(func(t *ag.Tape, x *ag.Var) *ag.Var { return cm.forward(t, x) }))
+				seq = append(seq, cm)
 			}
 			k++
 		}
@@ -649,43 +587,37 @@ func (b *builder) nb201Network(cs *Cells) (nn.Module, error) {
 	if _, err = push(b.linear("classifier", x, b.spec.Classes, true)); err != nil {
 		return nil, err
 	}
-	return seq, nil
+	return b.sequential("", seq), nil
 }
 
-// auxTap carries the auxiliary logits out of a forward pass.
-type auxTap struct {
-	train  bool
-	logits *ag.Var
-}
-
-func (b *builder) dartsNetwork(cs *Cells) (nn.Module, error) {
+func (b *builder) dartsNetwork(cs *Cells) (Module, error) {
 	if cs.Layers < 3 {
 		return nil, fmt.Errorf("spec: darts: %d layers, want at least 3", cs.Layers)
 	}
 	if cs.Reduce == nil {
 		return nil, fmt.Errorf("spec: darts: no reduce cell")
 	}
-	var stem nn.Sequential
-	push := func(m nn.Module, out []int, err error) ([]int, error) {
+	var stem []Module
+	push := func(m Module, out []int, err error) ([]int, error) {
 		if err == nil && b.building() {
 			stem = append(stem, m)
 		}
 		return out, err
 	}
 	var s0, s1 []int
-	var stem1 nn.Sequential
+	var stem1 []Module
 	var err error
 	imagenet := cs.Macro == MacroDARTSImageNet
 	if imagenet {
 		x := b.spec.Input
 		steps := []func() ([]int, error){
 			func() ([]int, error) {
-				return push(b.conv("stem0.0", x, nn.Conv2DConfig{Out: cs.C / 2, Kernel: 3, Stride: 2, Padding: 1}))
+				return push(b.conv("stem0.0", x, ConvConfig{Out: cs.C / 2, Kernel: 3, Stride: 2, Padding: 1}))
 			},
 			func() ([]int, error) { return push(b.bn("stem0.1", x)) },
 			func() ([]int, error) { return push(b.act("stem0.2", x, cost.ReLU)) },
 			func() ([]int, error) {
-				return push(b.conv("stem0.3", x, nn.Conv2DConfig{Out: cs.C, Kernel: 3, Stride: 2, Padding: 1}))
+				return push(b.conv("stem0.3", x, ConvConfig{Out: cs.C, Kernel: 3, Stride: 2, Padding: 1}))
 			},
 			func() ([]int, error) { return push(b.bn("stem0.4", x)) },
 		}
@@ -700,7 +632,7 @@ func (b *builder) dartsNetwork(cs *Cells) (nn.Module, error) {
 		steps = []func() ([]int, error){
 			func() ([]int, error) { return push(b.act("stem1.0", x, cost.ReLU)) },
 			func() ([]int, error) {
-				return push(b.conv("stem1.1", x, nn.Conv2DConfig{Out: cs.C, Kernel: 3, Stride: 2, Padding: 1}))
+				return push(b.conv("stem1.1", x, ConvConfig{Out: cs.C, Kernel: 3, Stride: 2, Padding: 1}))
 			},
 			func() ([]int, error) { return push(b.bn("stem1.2", x)) },
 		}
@@ -711,7 +643,7 @@ func (b *builder) dartsNetwork(cs *Cells) (nn.Module, error) {
 		}
 		s1, stem1, stem = x, stem, stem0
 	} else {
-		x, err := push(b.conv("stem.0", b.spec.Input, nn.Conv2DConfig{Out: 3 * cs.C, Kernel: 3, Padding: 1}))
+		x, err := push(b.conv("stem.0", b.spec.Input, ConvConfig{Out: 3 * cs.C, Kernel: 3, Padding: 1}))
 		if err != nil {
 			return nil, err
 		}
@@ -720,15 +652,11 @@ func (b *builder) dartsNetwork(cs *Cells) (nn.Module, error) {
 		}
 		s0, s1 = x, x
 	}
-	type builtCell struct {
-		pre0, pre1 nn.Module
-		cell       *cellMod
-	}
-	var cells []builtCell
+	var cells []DARTSCell
 	c := cs.C
 	reducePrev := imagenet
 	auxAt := 2 * cs.Layers / 3
-	var auxHead nn.Module
+	var auxHead Module
 	for i := 0; i < cs.Layers; i++ {
 		reduce := i == cs.Layers/3 || i == 2*cs.Layers/3
 		def, what := &cs.Normal, "normal"
@@ -737,17 +665,17 @@ func (b *builder) dartsNetwork(cs *Cells) (nn.Module, error) {
 			def, what = cs.Reduce, "reduce"
 		}
 		name := fmt.Sprintf("cells.%d", i)
-		var bc builtCell
+		var bc DARTSCell
 		var p0, p1 []int
 		if reducePrev {
-			bc.pre0, p0, err = b.factorizedReduce(name+".preprocess0", s0, c)
+			bc.Pre0, p0, err = b.factorizedReduce(name+".preprocess0", s0, opConfig(s0, c, 1, 2, 0, 1))
 		} else {
-			bc.pre0, p0, err = b.reluConvBN(name+".preprocess0", s0, opConfig(s0, c, 1, 1, 0, 1))
+			bc.Pre0, p0, err = b.reluConvBN(name+".preprocess0", s0, opConfig(s0, c, 1, 1, 0, 1))
 		}
 		if err != nil {
 			return nil, err
 		}
-		if bc.pre1, p1, err = b.reluConvBN(name+".preprocess1", s1, opConfig(s1, c, 1, 1, 0, 1)); err != nil {
+		if bc.Pre1, p1, err = b.reluConvBN(name+".preprocess1", s1, opConfig(s1, c, 1, 1, 0, 1)); err != nil {
 			return nil, err
 		}
 		if fmt.Sprint(p0) != fmt.Sprint(p1) {
@@ -757,7 +685,7 @@ func (b *builder) dartsNetwork(cs *Cells) (nn.Module, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w (cell %d)", err, i)
 		}
-		bc.cell = cm
+		bc.Cell = cm
 		cells = append(cells, bc)
 		s0, s1 = s1, out
 		reducePrev = reduce
@@ -767,8 +695,7 @@ func (b *builder) dartsNetwork(cs *Cells) (nn.Module, error) {
 			}
 		}
 	}
-	var head nn.Sequential
-	_, x, err := b.gap("global_pooling", s1)
+	gap, x, err := b.gap("global_pooling", s1)
 	if err != nil {
 		return nil, err
 	}
@@ -779,39 +706,23 @@ func (b *builder) dartsNetwork(cs *Cells) (nn.Module, error) {
 	if !b.building() {
 		return nil, nil
 	}
-	head = nn.Sequential{nn.GlobalAvgPool{}, lin}
-	tap := &auxTap{}
-	if auxHead != nil {
-		b.auxTap = tap
+	d := &DARTSModules{Stem: b.sequential("stem", stem), Cells: cells, Aux: auxHead, AuxAt: auxAt,
+		Head: b.sequential("head", []Module{gap, lin})}
+	if imagenet {
+		d.Stem1 = b.sequential("stem1", stem1)
 	}
-	return funcMod(func(t *ag.Tape, x *ag.Var) *ag.Var {
-		var a, bb *ag.Var
-		if imagenet {
-			a = stem.Forward(t, x)
-			bb = stem1.Forward(t, a)
-		} else {
-			a = stem.Forward(t, x)
-			bb = a
-		}
-		for i, bc := range cells {
-			a, bb = bb, bc.cell.forward(t, bc.pre0.Forward(t, a), bc.pre1.Forward(t, bb))
-			if i == auxAt && auxHead != nil && tap.train {
-				tap.logits = auxHead.Forward(t, bb)
-			}
-		}
-		return head.Forward(t, bb)
-	}), nil
+	return b.mk.Make(Part{Kind: PartDARTS, DARTS: d}), nil
 }
 
 // auxiliaryHead is DARTS's AuxiliaryHeadCIFAR (or ImageNet, which has no
 // batch norm after its second convolution, as in the code the paper used).
-func (b *builder) auxiliaryHead(in []int, imagenet bool) (nn.Module, error) {
+func (b *builder) auxiliaryHead(in []int, imagenet bool) (Module, error) {
 	b.aux = true
 	defer func() { b.aux = false }()
-	var seq nn.Sequential
+	var seq []Module
 	x := in
 	var err error
-	add := func(m nn.Module, out []int, e error) {
+	add := func(m Module, out []int, e error) {
 		if err != nil {
 			return
 		}
@@ -828,10 +739,10 @@ func (b *builder) auxiliaryHead(in []int, imagenet bool) (nn.Module, error) {
 	}
 	add(b.act("auxiliary_head.features.0", x, cost.ReLU))
 	add(b.pool("auxiliary_head.features.1", x, false, 5, stride, 0))
-	add(b.conv("auxiliary_head.features.2", x, nn.Conv2DConfig{Out: 128, Kernel: 1}))
+	add(b.conv("auxiliary_head.features.2", x, ConvConfig{Out: 128, Kernel: 1}))
 	add(b.bn("auxiliary_head.features.3", x))
 	add(b.act("auxiliary_head.features.4", x, cost.ReLU))
-	add(b.conv("auxiliary_head.features.5", x, nn.Conv2DConfig{Out: 768, Kernel: 2}))
+	add(b.conv("auxiliary_head.features.5", x, ConvConfig{Out: 768, Kernel: 2}))
 	if !imagenet {
 		add(b.bn("auxiliary_head.features.6", x))
 	}
@@ -842,16 +753,16 @@ func (b *builder) auxiliaryHead(in []int, imagenet bool) (nn.Module, error) {
 	if len(x) != 3 || x[1] != 1 || x[2] != 1 {
 		return nil, fmt.Errorf("spec: darts auxiliary head: features of shape %v, want [768 1 1] (the head assumes 8x8 CIFAR or 7x7 ImageNet maps)", x)
 	}
-	add(nn.Flatten{}, []int{768}, nil)
+	add(b.make(Part{Kind: PartFlatten, Name: "auxiliary_head.flatten"}, []int{768}, nil))
 	add(b.linear("auxiliary_head.classifier", x, b.spec.Classes, true))
-	return seq, err
+	return b.sequential("auxiliary_head", seq), err
 }
 
 // --- generic layers ---
 
 // sequence builds layers on input in.
-func (b *builder) sequence(name string, ls []Layer, in []int) (nn.Module, []int, error) {
-	var seq nn.Sequential
+func (b *builder) sequence(name string, ls []Layer, in []int) (Module, []int, error) {
+	var seq []Module
 	x := in
 	for i, l := range ls {
 		m, out, err := b.layer(fmt.Sprintf("%s.%d", name, i), l, x, i)
@@ -863,10 +774,10 @@ func (b *builder) sequence(name string, ls []Layer, in []int) (nn.Module, []int,
 		}
 		x = out
 	}
-	return seq, x, nil
+	return b.sequential(name, seq), x, nil
 }
 
-func (b *builder) layer(name string, l Layer, in []int, index int) (nn.Module, []int, error) {
+func (b *builder) layer(name string, l Layer, in []int, index int) (Module, []int, error) {
 	pad := l.Padding
 	if l.Same {
 		pad = max(l.Dilation, 1) * (l.Kernel - 1) / 2
@@ -883,7 +794,7 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (nn.Module, [
 		if l.Depthwise {
 			g = in[0]
 		}
-		return b.conv(name, in, nn.Conv2DConfig{Out: out, Kernel: l.Kernel, Stride: l.Stride, Padding: pad, Dilation: l.Dilation, Groups: g, Bias: l.Bias})
+		return b.conv(name, in, ConvConfig{Out: out, Kernel: l.Kernel, Stride: l.Stride, Padding: pad, Dilation: l.Dilation, Groups: g, Bias: l.Bias})
 	case BatchNorm:
 		if len(in) != 3 {
 			return nil, nil, fmt.Errorf("input %v is not [C,H,W]; use ln on sequences", in)
@@ -891,10 +802,7 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (nn.Module, [
 		return b.bn(name, in)
 	case LayerNorm:
 		out, err := b.add(cost.Layer{Kind: cost.LayerNorm, Name: name, In: in, Affine: true})
-		if err != nil || !b.building() {
-			return nil, out, err
-		}
-		return nn.NewLayerNorm(b.ps, name, in[len(in)-1]), out, nil
+		return b.make(Part{Kind: PartLayerNorm, Name: name, In: in[len(in)-1]}, out, err)
 	case ReLU, ReLU6, HSwish, HSigmoid, GELU:
 		a := map[LayerOp]cost.Activation{ReLU: cost.ReLU, ReLU6: cost.ReLU6, HSwish: cost.HSwish, HSigmoid: cost.HSigmoid, GELU: cost.GELU}[l.Op]
 		return b.act(name, in, a)
@@ -917,7 +825,7 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (nn.Module, [
 		for _, d := range in {
 			n *= d
 		}
-		return nn.Flatten{}, []int{n}, nil
+		return b.make(Part{Kind: PartFlatten, Name: name}, []int{n}, nil)
 	case Linear:
 		return b.linear(name, in, l.Out, l.Bias)
 	case Dropout:
@@ -925,11 +833,7 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (nn.Module, [
 			return nil, nil, fmt.Errorf("probability %g outside [0, 1)", l.P)
 		}
 		out, err := b.add(cost.Layer{Kind: cost.Dropout, Name: name, In: in})
-		var r *rand.Rand
-		if b.building() {
-			r = rand.New(rand.NewSource(b.r.Int63()))
-		}
-		return nn.Dropout{P: float32(l.P), Rand: r}, out, err
+		return b.make(Part{Kind: PartDropout, Name: name, P: l.P}, out, err)
 	case MBConv:
 		return b.mbconv(name, l, in)
 	case Patches:
@@ -942,7 +846,7 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (nn.Module, [
 		p := l.Kernel
 		out := []int{in[1] / p * (in[2] / p), in[0] * p * p}
 		o, err := b.add(cost.Layer{Kind: cost.Rearrange, Name: name, In: in, Out: out})
-		return nn.Patches{P: p}, o, err
+		return b.make(Part{Kind: PartPatches, Name: name, Kernel: p}, o, err)
 	case Embed:
 		onInput := index == 0 || (index == 1 && b.net.Layers[len(b.net.Layers)-1].Kind == cost.Rearrange)
 		if len(in) != 2 || (l.Positions && !onInput) {
@@ -960,10 +864,7 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (nn.Module, [
 				return nil, nil, err
 			}
 		}
-		if !b.building() {
-			return nil, out, nil
-		}
-		return nn.NewEmbed(b.ps, name, b.r, in[1], l.Out, in[0], l.Positions), out, nil
+		return b.make(Part{Kind: PartEmbed, Name: name, In: in[1], Out: l.Out, Tokens: in[0], Positions: l.Positions}, out, nil)
 	case Transformer:
 		return b.transformer(name, l, in)
 	default:
@@ -971,7 +872,7 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (nn.Module, [
 	}
 }
 
-func (b *builder) mbconv(name string, l Layer, in []int) (nn.Module, []int, error) {
+func (b *builder) mbconv(name string, l Layer, in []int) (Module, []int, error) {
 	if len(in) != 3 {
 		return nil, nil, fmt.Errorf("input %v is not [C,H,W]", in)
 	}
@@ -1000,24 +901,24 @@ func (b *builder) mbconv(name string, l Layer, in []int) (nn.Module, []int, erro
 			return nil, nil, err
 		}
 	}
-	act, err := actModule(a)
-	if err != nil {
+	if err := checkAct(a); err != nil {
 		return nil, nil, err
 	}
+	var err error
 	b.quiet++
 	defer func() { b.quiet-- }()
 	x := in
-	step := func(_ nn.Module, o []int, e error) {
+	step := func(_ Module, o []int, e error) {
 		if err == nil {
 			x, err = o, e
 		}
 	}
 	if hidden != in[0] {
-		step(b.conv(name+".expand.conv", x, nn.Conv2DConfig{Out: hidden, Kernel: 1}))
+		step(b.conv(name+".expand.conv", x, ConvConfig{Out: hidden, Kernel: 1}))
 		step(b.bn(name+".expand.bn", x))
 		step(b.act(name+".expand.act", x, a))
 	}
-	step(b.conv(name+".dw.conv", x, nn.Conv2DConfig{Out: hidden, Kernel: l.Kernel, Stride: st, Padding: l.Kernel / 2, Groups: hidden}))
+	step(b.conv(name+".dw.conv", x, ConvConfig{Out: hidden, Kernel: l.Kernel, Stride: st, Padding: l.Kernel / 2, Groups: hidden}))
 	step(b.bn(name+".dw.bn", x))
 	step(b.act(name+".dw.act", x, a))
 	squeeze := 0
@@ -1025,15 +926,15 @@ func (b *builder) mbconv(name string, l Layer, in []int) (nn.Module, []int, erro
 		squeeze = MakeDivisible(float64(hidden/4), 8)
 		y := x
 		step(b.gap(name+".se.pool", x))
-		step(b.conv(name+".se.fc1", []int{hidden, 1, 1}, nn.Conv2DConfig{Out: squeeze, Kernel: 1, Bias: true}))
+		step(b.conv(name+".se.fc1", []int{hidden, 1, 1}, ConvConfig{Out: squeeze, Kernel: 1, Bias: true}))
 		step(b.act(name+".se.act", x, cost.ReLU))
-		step(b.conv(name+".se.fc2", x, nn.Conv2DConfig{Out: hidden, Kernel: 1, Bias: true}))
+		step(b.conv(name+".se.fc2", x, ConvConfig{Out: hidden, Kernel: 1, Bias: true}))
 		step(b.act(name+".se.gate", x, cost.HSigmoid))
 		if err == nil {
 			x, err = b.add(cost.Layer{Kind: cost.Scale, Name: name + ".se.scale", In: y})
 		}
 	}
-	step(b.conv(name+".project.conv", x, nn.Conv2DConfig{Out: out, Kernel: 1}))
+	step(b.conv(name+".project.conv", x, ConvConfig{Out: out, Kernel: 1}))
 	step(b.bn(name+".project.bn", x))
 	if err != nil {
 		return nil, nil, err
@@ -1045,14 +946,11 @@ func (b *builder) mbconv(name string, l Layer, in []int) (nn.Module, []int, erro
 	}
 	b.quiet--
 	defer func() { b.quiet++ }()
-	if !b.building() {
-		return nil, x, nil
-	}
-	return nn.NewInvertedResidual(b.ps, name, b.r, nn.InvertedResidualConfig{In: in[0], Out: out, Hidden: hidden,
-		Kernel: l.Kernel, Stride: st, Squeeze: squeeze, Act: act}), x, nil
+	return b.make(Part{Kind: PartMBConv, Name: name, MB: MBConfig{In: in[0], Out: out, Hidden: hidden,
+		Kernel: l.Kernel, Stride: st, Squeeze: squeeze, Act: a}}, x, nil)
 }
 
-func (b *builder) transformer(name string, l Layer, in []int) (nn.Module, []int, error) {
+func (b *builder) transformer(name string, l Layer, in []int) (Module, []int, error) {
 	if len(in) != 2 {
 		return nil, nil, fmt.Errorf("input %v is not [T,D] tokens", in)
 	}
@@ -1084,8 +982,5 @@ func (b *builder) transformer(name string, l Layer, in []int) (nn.Module, []int,
 	step(cost.Layer{Kind: cost.Act, Act: cost.GELU, Name: ".mlp.act", In: x})
 	step(cost.Layer{Kind: cost.Linear, Name: ".mlp.fc2", In: x, Width: d, Bias: true})
 	step(cost.Layer{Kind: cost.Add, Name: ".add2", In: x, Inputs: 2})
-	if err != nil || !b.building() {
-		return nil, x, err
-	}
-	return nn.NewTransformerBlock(b.ps, name, b.r, d, heads, ratio), x, nil
+	return b.make(Part{Kind: PartTransformer, Name: name, In: d, Heads: heads, MLPRatio: ratio}, x, err)
 }

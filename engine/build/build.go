@@ -1,0 +1,283 @@
+package build
+
+import (
+	"fmt"
+	"math/rand"
+
+	"nasbook/engine/ag"
+	"nasbook/engine/cost"
+	"nasbook/engine/nn"
+	"nasbook/space/spec"
+)
+
+// Network is a built spec: a Module from an input batch [N, Input...] to
+// logits [N, Classes], with its parameters and its cost layers.
+type Network struct {
+	Spec   *spec.Spec
+	Params *ag.Params
+	Cost   *cost.Net
+	// AuxLogits is set by Forward in training mode when the spec has an
+	// auxiliary head (DARTS): the head's logits [N, Classes], for a loss
+	// term weighted as the caller chooses (DARTS uses 0.4). Nil otherwise.
+	AuxLogits *ag.Var
+
+	body nn.Module
+	aux  *auxTap
+}
+
+// auxTap carries the auxiliary logits out of a forward pass.
+type auxTap struct {
+	train  bool
+	logits *ag.Var
+}
+
+// Forward implements nn.Module.
+func (n *Network) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
+	if n.aux != nil {
+		n.aux.train, n.aux.logits = t.Train, nil
+	}
+	y := n.body.Forward(t, x)
+	if n.aux != nil {
+		n.AuxLogits = n.aux.logits
+	}
+	return y
+}
+
+// Build builds s into a trainable network, initialising its weights from r.
+// A network of more than spec.MaxBuildParams parameters is an error.
+func Build(s *spec.Spec, r *rand.Rand) (*Network, error) {
+	n, err := spec.Lower(s)
+	if err != nil {
+		return nil, err
+	}
+	if r := n.Count(1); r.Params+r.AuxParams > spec.MaxBuildParams {
+		return nil, fmt.Errorf("spec: %d parameters, more than the %d a network built for training may have (its cost can still be counted)", r.Params+r.AuxParams, spec.MaxBuildParams)
+	}
+	mk := &maker{ps: &ag.Params{}, r: r}
+	body, net, err := spec.Walk(s, mk)
+	if err != nil {
+		return nil, err
+	}
+	return &Network{Spec: s, Params: mk.ps, Cost: net, body: body.(nn.Module), aux: mk.aux}, nil
+}
+
+// EdgeOp builds the cell operation called op — a built-in one or one of
+// s.Ops — for a single edge, as Build builds it inside a cell: from an
+// input of shape in ([C,H,W]) to c channels with stride 1 or 2, its
+// built-in operations in the given style, its parameters added to ps under
+// name and initialised from r. It returns the module and its output shape.
+func EdgeOp(s *spec.Spec, ps *ag.Params, r *rand.Rand, style spec.OpStyle, name, op string, in []int, c, stride int) (nn.Module, []int, error) {
+	m, out, err := spec.WalkEdgeOp(s, &maker{ps: ps, r: r}, style, name, op, in, c, stride)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m.(nn.Module), out, nil
+}
+
+// MixedOp builds every candidate operation of a relaxed edge, in the order
+// of ops, each as EdgeOp builds it under name.op. A one-shot supernet
+// weighs their outputs.
+func MixedOp(s *spec.Spec, ps *ag.Params, r *rand.Rand, style spec.OpStyle, name string, ops []string, in []int, c, stride int) ([]nn.Module, error) {
+	ms := make([]nn.Module, len(ops))
+	for i, op := range ops {
+		m, _, err := EdgeOp(s, ps, r, style, name+"."+op, op, in, c, stride)
+		if err != nil {
+			return nil, err
+		}
+		ms[i] = m
+	}
+	return ms, nil
+}
+
+// maker makes engine/nn modules of a spec's parts, adding their
+// parameters to ps and drawing their weights from r in the order the walk
+// hands the parts over.
+type maker struct {
+	ps  *ag.Params
+	r   *rand.Rand
+	aux *auxTap // set by a network with an auxiliary head
+}
+
+var _ spec.Maker = (*maker)(nil)
+
+func mods(ms []spec.Module) []nn.Module {
+	out := make([]nn.Module, len(ms))
+	for i, m := range ms {
+		out[i] = m.(nn.Module)
+	}
+	return out
+}
+
+func actModule(a cost.Activation) nn.Module {
+	switch a {
+	case cost.ReLU:
+		return nn.ReLU{}
+	case cost.ReLU6:
+		return nn.ReLU6{}
+	case cost.HSwish:
+		return nn.HSwish{}
+	case cost.HSigmoid:
+		return nn.HSigmoid{}
+	case cost.GELU:
+		return nn.GELU{}
+	}
+	panic(fmt.Sprintf("build: activation %s has no module", a)) // the walk checks activations
+}
+
+// Make implements spec.Maker.
+func (m *maker) Make(p spec.Part) spec.Module {
+	switch p.Kind {
+	case spec.PartConv:
+		return nn.NewConv2D(m.ps, p.Name, m.r, nn.Conv2DConfig(p.Conv))
+	case spec.PartBatchNorm:
+		return nn.NewBatchNorm(m.ps, p.Name, p.Out, p.Affine, !p.Untracked)
+	case spec.PartLayerNorm:
+		return nn.NewLayerNorm(m.ps, p.Name, p.In)
+	case spec.PartAct:
+		return actModule(p.Act)
+	case spec.PartLinear:
+		return nn.NewLinear(m.ps, p.Name, m.r, p.In, p.Out, p.Bias)
+	case spec.PartGlobalPool:
+		return nn.GlobalAvgPool{}
+	case spec.PartMeanTokens:
+		return nn.MeanTokens{}
+	case spec.PartMaxPool:
+		return nn.MaxPool{Kernel: p.Kernel, Stride: p.Stride, Padding: p.Padding}
+	case spec.PartAvgPool:
+		return nn.AvgPool{Kernel: p.Kernel, Stride: p.Stride, Padding: p.Padding}
+	case spec.PartZero:
+		return nn.Zero{Out: p.Out, Stride: p.Stride}
+	case spec.PartIdentity:
+		return nn.Identity{}
+	case spec.PartFlatten:
+		return nn.Flatten{}
+	case spec.PartDropout:
+		return nn.Dropout{P: float32(p.P), Rand: rand.New(rand.NewSource(m.r.Int63()))}
+	case spec.PartPatches:
+		return nn.Patches{P: p.Kernel}
+	case spec.PartEmbed:
+		return nn.NewEmbed(m.ps, p.Name, m.r, p.In, p.Out, p.Tokens, p.Positions)
+	case spec.PartReLUConvBN:
+		return nn.NewReLUConvBN(m.ps, p.Name, m.r, nn.OpConfig(p.Op))
+	case spec.PartDilConv:
+		return nn.NewDilConv(m.ps, p.Name, m.r, nn.OpConfig(p.Op))
+	case spec.PartSepConv:
+		return nn.NewSepConv(m.ps, p.Name, m.r, nn.OpConfig(p.Op))
+	case spec.PartConv7x1:
+		return nn.NewConv7x1(m.ps, p.Name, m.r, nn.OpConfig(p.Op))
+	case spec.PartFactorizedReduce:
+		return nn.NewFactorizedReduce(m.ps, p.Name, m.r, nn.OpConfig(p.Op))
+	case spec.PartResBlock:
+		return nn.NewResNetBasicBlock(m.ps, p.Name, m.r, nn.OpConfig(p.Op))
+	case spec.PartMBConv:
+		c := p.MB
+		return nn.NewInvertedResidual(m.ps, p.Name, m.r, nn.InvertedResidualConfig{In: c.In, Out: c.Out, Hidden: c.Hidden,
+			Kernel: c.Kernel, Stride: c.Stride, Squeeze: c.Squeeze, Act: actModule(c.Act)})
+	case spec.PartTransformer:
+		return nn.NewTransformerBlock(m.ps, p.Name, m.r, p.In, p.Heads, p.MLPRatio)
+	case spec.PartSequential:
+		return nn.Sequential(mods(p.Parts))
+	case spec.PartCell:
+		return newCell(p.Cell)
+	case spec.PartDARTS:
+		return m.darts(p.DARTS)
+	}
+	panic(fmt.Sprintf("build: part %s has no module", p.Kind))
+}
+
+// cell is a built cell: see spec.CellModules.
+type cell struct {
+	inputs int
+	nodes  [][]edge
+	concat []int
+}
+
+type edge struct {
+	from int
+	op   nn.Module
+}
+
+func newCell(cm *spec.CellModules) *cell {
+	c := &cell{inputs: cm.Inputs, concat: cm.Concat}
+	for _, node := range cm.Nodes {
+		es := make([]edge, len(node))
+		for i, e := range node {
+			es[i] = edge{from: e.From, op: e.Op.(nn.Module)}
+		}
+		c.nodes = append(c.nodes, es)
+	}
+	return c
+}
+
+// Forward implements nn.Module for a cell of one input.
+func (c *cell) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return c.forward(t, x) }
+
+func (c *cell) forward(t *ag.Tape, ins ...*ag.Var) *ag.Var {
+	if len(ins) != c.inputs {
+		panic(fmt.Sprintf("build: a cell of %d inputs given %d", c.inputs, len(ins)))
+	}
+	states := make([]*ag.Var, 0, len(ins)+len(c.nodes))
+	states = append(states, ins...)
+	for _, node := range c.nodes {
+		terms := make([]*ag.Var, len(node))
+		for i, e := range node {
+			terms[i] = e.op.Forward(t, states[e.from])
+		}
+		s := terms[0]
+		if len(terms) > 1 {
+			s = t.Sum(terms...)
+		}
+		states = append(states, s)
+	}
+	if len(c.concat) == 1 {
+		return states[c.concat[0]]
+	}
+	xs := make([]*ag.Var, len(c.concat))
+	for i, k := range c.concat {
+		xs[i] = states[k]
+	}
+	return t.Concat(xs...)
+}
+
+// funcMod is a Module written as a function.
+type funcMod func(t *ag.Tape, x *ag.Var) *ag.Var
+
+func (f funcMod) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return f(t, x) }
+
+// darts is DARTS's NetworkCIFAR and NetworkImageNet forward pass.
+func (m *maker) darts(d *spec.DARTSModules) nn.Module {
+	stem := d.Stem.(nn.Module)
+	var stem1 nn.Module
+	if d.Stem1 != nil {
+		stem1 = d.Stem1.(nn.Module)
+	}
+	type dartsCell struct {
+		pre0, pre1 nn.Module
+		cell       *cell
+	}
+	cells := make([]dartsCell, len(d.Cells))
+	for i, c := range d.Cells {
+		cells[i] = dartsCell{c.Pre0.(nn.Module), c.Pre1.(nn.Module), c.Cell.(*cell)}
+	}
+	head := d.Head.(nn.Module)
+	var auxHead nn.Module
+	tap := &auxTap{}
+	if d.Aux != nil {
+		auxHead = d.Aux.(nn.Module)
+		m.aux = tap
+	}
+	return funcMod(func(t *ag.Tape, x *ag.Var) *ag.Var {
+		a := stem.Forward(t, x)
+		bb := a
+		if stem1 != nil {
+			bb = stem1.Forward(t, a)
+		}
+		for i, c := range cells {
+			a, bb = bb, c.cell.forward(t, c.pre0.Forward(t, a), c.pre1.Forward(t, bb))
+			if i == d.AuxAt && auxHead != nil && tap.train {
+				tap.logits = auxHead.Forward(t, bb)
+			}
+		}
+		return head.Forward(t, bb)
+	})
+}
