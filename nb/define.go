@@ -154,9 +154,10 @@ func (*Session) DefineSpace(def SpaceDef) *SearchSpace {
 // CellSpaceDef defines a cell-based search space (see DefineCellSpace).
 type CellSpaceDef struct {
 	Name string
-	// Ops are the candidate operations: built-in ones (none, skip_connect,
-	// nor_conv_1x1, nor_conv_3x3, avg_pool_3x3, max_pool_3x3, sep_conv_3x3,
-	// sep_conv_5x5, dil_conv_3x3, dil_conv_5x5) and those of CustomOps.
+	// Ops are the candidate operations: built-in ones (the op vocabulary
+	// of package space/spec: NAS-Bench-201's and DARTS's operations, such
+	// as nor_conv_3x3, sep_conv_5x5 or dil_conv_7x7; an unknown name is an
+	// error that lists them all) and those of CustomOps.
 	Ops []string
 	// CustomOps defines operations as layer stacks applied on an edge. A
 	// Conv with 0 channels keeps the cell's; the first convolution or pool

@@ -59,12 +59,8 @@ func (n *Supernet) ParamFree(op string) bool {
 		}
 		return true
 	}
-	o, _ := spec.BuiltinOp(op)
-	switch o.Kind {
-	case spec.OpNone, spec.OpSkip, spec.OpMaxPool, spec.OpAvgPool:
-		return true
-	}
-	return false
+	o, ok := spec.BuiltinOp(op)
+	return ok && o.ParamFree()
 }
 
 // Cap bounds operations in the derived normal cell; zero fields set no

@@ -9,6 +9,8 @@ import (
 	"nasbook/engine/build"
 	"nasbook/engine/nn"
 	"nasbook/engine/tensor"
+	"nasbook/space/darts"
+	"nasbook/space/nb201"
 	"nasbook/space/spec"
 )
 
@@ -34,10 +36,10 @@ type Skeleton struct {
 }
 
 // NB201Ops are NAS-Bench-201's operations, in its order.
-var NB201Ops = []string{"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"}
+var NB201Ops = nb201.OpNames()
 
 // DARTSOps are DARTS's PRIMITIVES, in its order.
-var DARTSOps = []string{"none", "max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5"}
+var DARTSOps = darts.Primitives()
 
 func (sk Skeleton) withDefaults() Skeleton {
 	if sk.Macro == "" {

@@ -79,7 +79,7 @@ func NewCellSpace(c *CellSpace) (*CellSpace, error) {
 	for _, op := range c.Ops {
 		if _, ok := spec.BuiltinOp(op); !ok {
 			if _, ok := c.CustomOps[op]; !ok {
-				return nil, fmt.Errorf("custom: space %s: operation %q is neither built in (%s) nor defined in the space's own operations", name, op, strings.Join(builtinNames(), ", "))
+				return nil, fmt.Errorf("custom: space %s: operation %q is neither built in (%s) nor defined in the space's own operations", name, op, strings.Join(spec.BuiltinOpNames(), ", "))
 			}
 		}
 	}
@@ -138,11 +138,6 @@ func NewCellSpace(c *CellSpace) (*CellSpace, error) {
 		}
 	}
 	return c, nil
-}
-
-func builtinNames() []string {
-	return []string{"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3", "max_pool_3x3",
-		"sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5"}
 }
 
 // Name implements space.Space.

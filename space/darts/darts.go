@@ -57,6 +57,11 @@ func (o Op) String() string {
 	return "darts.Op(" + strconv.Itoa(int(o)) + ")"
 }
 
+// Primitives returns the names of the search space's operations, DARTS's
+// PRIMITIVES in their order; each is an entry of the op vocabulary
+// (spec.BuiltinOp), which says how it is composed.
+func Primitives() []string { return append([]string(nil), opNames[:NumPrimitives]...) }
+
 // ParseOp returns the op called s.
 func ParseOp(s string) (Op, error) {
 	for i, n := range opNames {

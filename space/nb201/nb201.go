@@ -38,6 +38,11 @@ func (o Op) String() string {
 	return fmt.Sprintf("nb201.Op(%d)", uint8(o))
 }
 
+// OpNames returns the names of the five operations, in NAS-Bench-201's
+// order; each is an entry of the op vocabulary (spec.BuiltinOp), which
+// says how it is composed.
+func OpNames() []string { return append([]string(nil), opNames[:]...) }
+
 // ParseOp returns the operation named s.
 func ParseOp(s string) (Op, error) {
 	for i, n := range opNames {

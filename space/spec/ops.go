@@ -51,9 +51,17 @@ type CellOp struct {
 	// Color is the colour the canvas draws the operation in, 0xRRGGBB;
 	// zero leaves it one of the canvas's spare colours (by its name).
 	Color uint32
-	// ParamFree marks operations without weights (none, skip, pools):
-	// the ones DARTS's derivation and its collapse studies set apart.
-	ParamFree bool
+}
+
+// ParamFree reports whether the operation has no weights (none, skip with
+// stride 1, pools): the ones DARTS's derivation and its collapse studies
+// set apart.
+func (o CellOp) ParamFree() bool {
+	switch o.Kind {
+	case OpNone, OpSkip, OpMaxPool, OpAvgPool:
+		return true
+	}
+	return false
 }
 
 // ops is the op vocabulary: every built-in cell operation, once. The
@@ -63,17 +71,18 @@ type CellOp struct {
 // which colour-blind viewers can tell apart, darkened where needed to stand
 // out on the canvas's paper.
 var ops = []CellOp{
-	{Name: "none", Kind: OpNone, Color: 0x8a8f96, ParamFree: true},                       // grey
-	{Name: "skip_connect", Kind: OpSkip, Color: 0xc78800, ParamFree: true},               // orange
-	{Name: "nor_conv_1x1", Kind: OpConv, Kernel: 1, Color: 0x009e73},                     // bluish green
-	{Name: "nor_conv_3x3", Kind: OpConv, Kernel: 3, Color: 0x0072b2},                     // blue
-	{Name: "avg_pool_3x3", Kind: OpAvgPool, Kernel: 3, Color: 0xd55e00, ParamFree: true}, // vermillion
-	{Name: "max_pool_3x3", Kind: OpMaxPool, Kernel: 3, Color: 0xb04a8c, ParamFree: true}, // reddish purple
+	{Name: "none", Kind: OpNone, Color: 0x8a8f96},                       // grey
+	{Name: "skip_connect", Kind: OpSkip, Color: 0xc78800},               // orange
+	{Name: "nor_conv_1x1", Kind: OpConv, Kernel: 1, Color: 0x009e73},    // bluish green
+	{Name: "nor_conv_3x3", Kind: OpConv, Kernel: 3, Color: 0x0072b2},    // blue
+	{Name: "avg_pool_3x3", Kind: OpAvgPool, Kernel: 3, Color: 0xd55e00}, // vermillion
+	{Name: "max_pool_3x3", Kind: OpMaxPool, Kernel: 3, Color: 0xb04a8c}, // reddish purple
 	{Name: "sep_conv_3x3", Kind: OpSepConv, Kernel: 3, Color: 0x0072b2},
 	{Name: "sep_conv_5x5", Kind: OpSepConv, Kernel: 5, Color: 0x3a9ad9}, // sky blue
 	{Name: "sep_conv_7x7", Kind: OpSepConv, Kernel: 7},
 	{Name: "dil_conv_3x3", Kind: OpDilConv, Kernel: 3, Dilation: 2, Color: 0x009e73},
 	{Name: "dil_conv_5x5", Kind: OpDilConv, Kernel: 5, Dilation: 2, Color: 0x5c8a1e}, // olive green
+	{Name: "dil_conv_7x7", Kind: OpDilConv, Kernel: 7, Dilation: 2, Color: 0x2e8b57}, // sea green
 	{Name: "conv_7x1_1x7", Kind: OpConv7x1, Kernel: 7},
 }
 

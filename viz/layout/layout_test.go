@@ -2,11 +2,14 @@ package layout
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 	"unicode/utf8"
 
+	"nasbook/space/spec"
 	"nasbook/viz/scene"
 )
 
@@ -267,7 +270,8 @@ func TestTitle(t *testing.T) {
 }
 
 func TestOpColor(t *testing.T) {
-	if got := OpColor("nor_conv_3x3"); got != (opColors["nor_conv_3x3"]) {
+	// The Okabe–Ito blue of the op vocabulary's entry.
+	if got := OpColor("nor_conv_3x3"); got != (color.RGBA{0x00, 0x72, 0xb2, 0xff}) {
 		t.Errorf("nor_conv_3x3 is %v", got)
 	}
 	seen := map[[4]uint8]string{}
@@ -358,6 +362,45 @@ func TestBundle(t *testing.T) {
 	}
 	if l.Edges[0].Label.Size < 16 {
 		t.Errorf("labels at %g px, want at least 16", l.Edges[0].Label.Size)
+	}
+}
+
+// Every operation of the vocabulary with a colour is drawn in it, in the
+// legend of a relaxed cell too: dil_conv_7x7, whose only mention is its
+// entry in spec's table, among them.
+func TestVocabularyColors(t *testing.T) {
+	var ops []string
+	for _, o := range spec.BuiltinOps() {
+		if o.Color == 0 {
+			continue
+		}
+		want := color.RGBA{uint8(o.Color >> 16), uint8(o.Color >> 8), uint8(o.Color), 0xff}
+		if got := OpColor(o.Name); got != want {
+			t.Errorf("%s drawn in %v, its entry says %v", o.Name, got, want)
+		}
+		ops = append(ops, o.Name)
+	}
+	if !slices.Contains(ops, "dil_conv_7x7") {
+		t.Fatalf("dil_conv_7x7 has no colour: %v", ops)
+	}
+	c := nb201()
+	c.Edges, c.Legend = nil, true
+	for to := 1; to < 4; to++ {
+		for from := 0; from < to; from++ {
+			for _, op := range []string{"dil_conv_5x5", "dil_conv_7x7", "skip_connect"} {
+				c.Edges = append(c.Edges, scene.Edge{From: from, To: to, Op: op, Weight: 1.0 / 3})
+			}
+		}
+	}
+	l := Compute("dilated", c, 900, 600, monospace{}, Options{})
+	found := false
+	for _, it := range l.Legend {
+		if it.Op == "dil_conv_7x7" {
+			found = it.Color == OpColor("dil_conv_7x7")
+		}
+	}
+	if !found {
+		t.Errorf("the legend %+v does not list dil_conv_7x7 in its colour", l.Legend)
 	}
 }
 
