@@ -25,6 +25,9 @@ type Estimator struct {
 	// Images bounds the images scored per architecture; zero means all of Data.
 	Images  int
 	Kernels *compute.Set // nil means compute.Default()
+	// Latency, if set, makes the score the accuracy less Latency.Weight
+	// times the architecture's latency in ms.
+	Latency *Latency
 
 	tp *ag.Tape
 	b  data.Batch
@@ -34,6 +37,9 @@ var _ search.Estimator = (*Estimator)(nil)
 
 // Objectives implements search.Estimator: one objective, the accuracy.
 func (e *Estimator) Objectives() []search.Objective {
+	if e.Latency != nil {
+		return []search.Objective{{Name: "supernet_valid_acc_less_latency"}}
+	}
 	return []search.Objective{{Name: "supernet_valid_acc"}}
 }
 
@@ -51,7 +57,11 @@ func (e *Estimator) Estimate(a space.Arch) (search.Score, error) {
 	if err != nil {
 		return search.Score{}, fmt.Errorf("oneshot: estimate %s: %w", e.Space.Format(a), err)
 	}
-	return search.Score{Values: []float64{e.Accuracy(p)}}, nil
+	v := e.Accuracy(p)
+	if e.Latency != nil {
+		v -= e.Latency.Weight * e.Latency.Of(p)
+	}
+	return search.Score{Values: []float64{v}}, nil
 }
 
 // Accuracy returns the accuracy of path p on the estimator's images.
@@ -91,7 +101,7 @@ func sposPick(ctx context.Context, n *Supernet, valid *data.Dataset, cfg Config)
 	if probe.Space == nil {
 		return Derived{}, fmt.Errorf("oneshot: spos: the candidate ops are not those of the NB201 or DARTS space, which the evolution searches")
 	}
-	est := &Estimator{Net: n, Space: probe.Space, Data: valid, Images: 512, Kernels: cfg.Kernels}
+	est := &Estimator{Net: n, Space: probe.Space, Data: valid, Images: 512, Kernels: cfg.Kernels, Latency: cfg.Latency}
 	s, err := search.New(search.Config{Space: probe.Space, Strategy: &search.Evolution{}, Estimator: est,
 		Budget: search.Budget{Evaluations: cfg.SPOSBudget}, Seed: cfg.Seed})
 	if err != nil {

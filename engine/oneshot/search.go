@@ -96,6 +96,10 @@ type Config struct {
 	// so the skip op need not win the edge to do so.
 	AuxSkip bool
 
+	// Latency, if set, makes the search latency-aware (see Latency): its
+	// Weight times the expected latency joins the architecture loss.
+	Latency *Latency
+
 	// SPOSBudget is the number of architectures that regularized evolution
 	// scores with the trained supernet to pick SPOS's result; zero means 50.
 	SPOSBudget int
@@ -164,6 +168,9 @@ type EpochLog struct {
 	Weights             [][][]float64 // softmax(α) at the end of the epoch
 	Entropy             float64
 	Derived             string // the cell derived at the end of the epoch, in the space's notation
+	// Latency is the expected latency in ms under Weights, with
+	// Config.Latency set.
+	Latency float64
 	Diagnostics
 }
 
@@ -180,6 +187,11 @@ func Search(ctx context.Context, n *Supernet, train, valid *data.Dataset, cfg Co
 	}
 	if cfg.ArchSteps < 0 {
 		return nil, fmt.Errorf("oneshot: %d architecture steps per weight step", cfg.ArchSteps)
+	}
+	if cfg.Latency != nil {
+		if err := cfg.Latency.check(n); err != nil {
+			return nil, err
+		}
 	}
 	if train.Len() < cfg.Batch || (cfg.Method != SPOS && valid.Len() < cfg.Batch) {
 		return nil, fmt.Errorf("oneshot: %d training and %d validation images for batches of %d", train.Len(), valid.Len(), cfg.Batch)
@@ -241,6 +253,9 @@ func Search(ctx context.Context, n *Supernet, train, valid *data.Dataset, cfg Co
 			log.ValidAcc = vaccSum / float64(nv)
 		}
 		log.Entropy = MeanEntropy(log.Weights)
+		if cfg.Latency != nil {
+			log.Latency = cfg.Latency.Expected(log.Weights)
+		}
 		if cfg.Method != SPOS {
 			d := n.Derive(log.Weights, Cap{})
 			log.Derived, log.Diagnostics = d.Notation, d.Diagnostics
@@ -366,6 +381,9 @@ func (s *searcher) archStep() (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if s.cfg.Latency != nil {
+		s.cfg.Latency.addGrad(s.n)
+	}
 	s.aopt.Step(s.n.Arch.Data, s.n.Arch.Grad, float32(s.cfg.ArchLR))
 	return acc, nil
 }
@@ -440,6 +458,9 @@ func (s *searcher) unrolledArchStep() (float64, error) {
 	copy(W.Data, s.w0)
 	copy(A.Grad, s.dalpha)
 	clear(W.Grad)
+	if s.cfg.Latency != nil {
+		s.cfg.Latency.addGrad(s.n)
+	}
 	s.aopt.Step(A.Data, A.Grad, float32(s.cfg.ArchLR))
 	return acc, nil
 }

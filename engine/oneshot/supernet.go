@@ -118,6 +118,8 @@ type Supernet struct {
 
 	alpha [][]*ag.Var // [kind][edge] -> [len(Ops)]
 	body  func(t *ag.Tape, x *ag.Var, p *Path) *ag.Var
+	cells []*cellNet   // in network order
+	style spec.OpStyle // of the candidate ops
 	cur   *Path
 }
 
@@ -170,6 +172,7 @@ func NewSupernet(sk Skeleton, r *rand.Rand) (*Supernet, error) {
 	if err != nil {
 		return nil, err
 	}
+	n.cells, n.style = b.cells, b.style()
 	for _, kind := range n.Kinds {
 		var row []*ag.Var
 		for _, e := range n.Edges {
@@ -230,10 +233,11 @@ func (n *Supernet) Probabilities() [][][]float64 {
 // --- building ---
 
 type netBuilder struct {
-	sk   Skeleton
-	ps   *ag.Params
-	r    *rand.Rand
-	spec *spec.Spec
+	sk    Skeleton
+	ps    *ag.Params
+	r     *rand.Rand
+	spec  *spec.Spec
+	cells []*cellNet // every cell built, in network order
 }
 
 func (b *netBuilder) opConfig(in, out, k, stride, pad, dil int) nn.OpConfig {
@@ -294,6 +298,7 @@ type cellNet struct {
 	kind   int
 	pre    []nn.Module // per input; nil is the identity
 	edges  []*mixedEdge
+	places []edgePlace // per edge: where its ops run
 	inputs int
 	nodes  int
 	concat []int
@@ -344,6 +349,7 @@ func (c *cellNet) forward(t *ag.Tape, p *Path, ins ...*ag.Var) *ag.Var {
 func (b *netBuilder) cell(name string, kind int, in []int, c int, reduce bool) (*cellNet, error) {
 	inputs := b.sk.inputs()
 	cn := &cellNet{kind: kind, pre: make([]nn.Module, inputs), inputs: inputs, nodes: b.sk.Nodes}
+	b.cells = append(b.cells, cn)
 	shapes := make([][]int, inputs)
 	for i := range shapes {
 		shapes[i] = in
@@ -366,6 +372,7 @@ func (b *netBuilder) cell(name string, kind int, in []int, c int, reduce bool) (
 				return nil, fmt.Errorf("oneshot: %s, edge %d-%d: %w", name, from, to, err)
 			}
 			cn.edges = append(cn.edges, &mixedEdge{ops: ops, identity: stride == 1})
+			cn.places = append(cn.places, edgePlace{in: x, c: c, stride: stride})
 		}
 		shapes = append(shapes, out)
 	}

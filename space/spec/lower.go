@@ -37,6 +37,18 @@ func WalkEdgeOp(s *Spec, mk Maker, style OpStyle, name, op string, in []int, c, 
 	return b.edgeOp(name, op, in, c, stride)
 }
 
+// LowerEdgeOp returns the cost layers of the cell operation called op on a
+// single edge, laid out as WalkEdgeOp lays it out: what the operation costs
+// at that place in a network, such as a one-shot supernet's edge.
+func LowerEdgeOp(s *Spec, style OpStyle, op string, in []int, c, stride int) (*cost.Net, error) {
+	b := &builder{spec: s, style: style}
+	b.net.Input = append([]int(nil), in...)
+	if _, _, err := b.edgeOp("op", op, in, c, stride); err != nil {
+		return nil, err
+	}
+	return &b.net, nil
+}
+
 // Cost returns the cost report of s; batch sets the batch size of the peak
 // training memory (zero means 1).
 func Cost(s *Spec, batch int) (cost.Report, error) {
