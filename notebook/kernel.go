@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing/fstest"
@@ -31,7 +32,11 @@ type Kernel struct {
 	emitMu  sync.Mutex   // outputs come one at a time, from any goroutine of a cell
 	session *nb.Session
 	stderr  lockedBuffer // the interpreter's panic trace of the running cell
-	count   int          // execution count of the last cell run
+	// cellSource is the running cell's source.
+	cellSource string
+	// defined holds the names that cells defined at their top level.
+	defined map[string]bool
+	count   int // execution count of the last cell run
 	guard   *guard
 	cell    *cellRun // the running cell
 	closer  closer
@@ -54,7 +59,7 @@ var genericPackages = []string{"cmp", "maps", "slices"}
 // and failures as "error". files holds the built-in data files that cells
 // may load (nb.MNIST); nil means nb.NativeFiles().
 func NewKernel(emit func(Output), files fs.FS) (*Kernel, error) {
-	k := &Kernel{emit: emit, allowed: map[string]bool{}, imported: map[string]string{}, guard: newGuard(Limits{})}
+	k := &Kernel{emit: emit, allowed: map[string]bool{}, imported: map[string]string{}, defined: map[string]bool{}, guard: newGuard(Limits{})}
 	stdout := &streamWriter{k: k, name: "stdout"}
 	k.session = nb.NewSession(stdout, func(o nb.Output) {
 		out := Output{OutputType: "display_data", Data: o}
@@ -277,6 +282,7 @@ func (k *Kernel) Run(ctx context.Context, source string) (err error) {
 			k.put(Output{OutputType: "error", EName: ce.Name, EValue: ce.Value, Traceback: ce.Traceback})
 		}
 	}()
+	k.cellSource = source
 	units, err := splitCell(source)
 	if err != nil {
 		return &CellError{Name: "syntax error", Value: err.Error()}
@@ -309,11 +315,20 @@ func (k *Kernel) Run(ctx context.Context, source string) (err error) {
 			return k.evalLast(units[i].line, chunk)
 		}
 		if err := k.eval(units[i].line, chunk); err != nil {
-			if !compileFailure(err) || !anyIndexDefine(source, units[i:j]) {
-				return err
+			if compileFailure(err) && anyIndexDefine(source, units[i:j]) {
+				// See indexdef.go.
+				err = k.evalEach(source, units[i:j])
 			}
-			// See indexdef.go.
-			if err := k.evalEach(source, units[i:j]); err != nil {
+			var ce *CellError
+			if err != nil && errors.As(err, &ce) && strings.Contains(ce.Value, undefinedOrLoop) {
+				// yaegi calls a top-level definition that uses an unknown
+				// name a loop: name the name where there is one.
+				padded := strings.Repeat("\n", units[i].line-1) + source[units[i].start:units[j-1].end]
+				if msg, ok := k.undefinedName(padded); ok {
+					ce.Value = msg
+				}
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -321,6 +336,8 @@ func (k *Kernel) Run(ctx context.Context, source string) (err error) {
 			for _, s := range units[i].imports {
 				k.imported[s.path] = s.name
 			}
+		} else {
+			k.noteDefinitions(strings.Repeat("\n", units[i].line-1) + source[units[i].start:units[j-1].end])
 		}
 		i = j
 	}
@@ -433,6 +450,10 @@ func (k *Kernel) evalLast(line int, expr string) error {
 // panic's traceback are shown.
 const maxFrames = 10
 
+// undefinedOrLoop is what the kernel says for yaegi's "constant definition
+// loop" when it finds no undefined name in the definitions.
+const undefinedOrLoop = "undefined name, or a definition that refers to itself"
+
 // resultVar holds the value of a cell's final expression.
 const resultVar = "_nbResult"
 
@@ -502,6 +523,7 @@ func (k *Kernel) cellError(err error) *CellError {
 		}
 		// The interpreter writes one line per frame, innermost first:
 		// "3:12: panic: main.h(...)".
+		var frames []frame
 		for _, l := range strings.Split(strings.TrimSpace(k.stderr.String()), "\n") {
 			m := yaegiPos.FindStringSubmatch(l)
 			if m == nil {
@@ -510,13 +532,23 @@ func (k *Kernel) cellError(err error) *CellError {
 			fn := strings.TrimSuffix(strings.TrimPrefix(l[len(m[0]):], "panic: "), "(...)")
 			fn = strings.TrimPrefix(fn, "main.")
 			if fn == "main" {
+				fn = ""
+			}
+			line, _ := strconv.Atoi(m[1])
+			frames = append(frames, frame{line: line, fn: fn})
+		}
+		if ce.Name == "panic" && len(frames) <= 2*maxFrames {
+			ce.Value, frames = k.explainPanic(k.cellSource, ce.Value, frames)
+		}
+		for _, f := range frames {
+			fn := f.fn
+			if fn == "" {
 				fn = "the cell"
 			}
-			ce.Traceback = append(ce.Traceback, fmt.Sprintf("line %s, in %s", m[1], fn))
+			ce.Traceback = append(ce.Traceback, fmt.Sprintf("line %d, in %s", f.line, fn))
 		}
-		if len(ce.Traceback) > 0 {
-			line := strings.TrimPrefix(strings.SplitN(ce.Traceback[0], ",", 2)[0], "line ")
-			ce.Value = "line " + line + ": " + ce.Value
+		if len(frames) > 0 {
+			ce.Value = "line " + strconv.Itoa(frames[0].line) + ": " + ce.Value
 		}
 		// A runaway recursion has thousands of frames: show its ends.
 		if n := len(ce.Traceback); n > 2*maxFrames {
@@ -534,7 +566,7 @@ func (k *Kernel) cellError(err error) *CellError {
 		lines = append(lines, l)
 	}
 	// yaegi reports a name it cannot resolve in a top-level definition as a loop.
-	lines[0] = strings.Replace(lines[0], "constant definition loop", "undefined name, or a definition that refers to itself", 1)
+	lines[0] = strings.Replace(lines[0], "constant definition loop", undefinedOrLoop, 1)
 	name := "compile error"
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		name = "stopped"

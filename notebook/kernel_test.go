@@ -63,9 +63,9 @@ func TestStateCarriesAcrossCells(t *testing.T) {
 func TestErrorsNameTheLine(t *testing.T) {
 	k, r := newKernel(t)
 	for _, c := range []struct{ src, name, value string }{
-		{"x := 1\n\ny := undefinedName + x", "compile error", "line 3: undefined name, or a definition that refers to itself"},
+		{"x := 1\n\ny := undefinedName + x", "compile error", "line 3: undefined: undefinedName"},
 		{"func boom() {\n\tpanic(\"boom\")\n}\nboom()", "panic", "line 2: boom"},
-		{"var s []int\n_ = s[3]", "panic", "line 2: reflect: slice index out of range"},
+		{"var s []int\n_ = s[3]", "panic", "line 2: runtime error: index out of range [3] with length 0"},
 		{"import \"os\"\nos.Exit(1)", "import error", `line 1: package "os" is not available in a notebook`},
 		{"import (\n\t\"fmt\"\n\t\"net/http\"\n)", "import error", `line 3: package "net/http" is not available`},
 		{"s := \"open", "syntax error", "line 1: string literal not terminated"},
