@@ -9,9 +9,10 @@ type Event interface{ event() }
 // Usage is how much of its budget a search has used.
 type Usage struct {
 	Evaluations int     `json:"evaluations"`
-	Seconds     float64 `json:"seconds"`  // simulated, the sum of Score.Seconds
-	WallSeconds float64 `json:"wall"`     // spent in Step, over all resumed parts
-	Fraction    float64 `json:"fraction"` // of the tightest limit of the budget, in [0, 1]
+	Epochs      int     `json:"epochs,omitempty"` // of training, with a Fidelity estimator
+	Seconds     float64 `json:"seconds"`          // simulated, the sum of Score.Seconds
+	WallSeconds float64 `json:"wall"`             // spent in Step, over all resumed parts
+	Fraction    float64 `json:"fraction"`         // of the tightest limit of the budget, in [0, 1]
 }
 
 // Evaluated is sent after every evaluation.

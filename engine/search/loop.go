@@ -19,6 +19,7 @@ import (
 // Wall. At least one limit must be set.
 type Budget struct {
 	Evaluations int           // number of estimates; 0: no limit
+	Epochs      int           // epochs of training, the sum of Evaluation.Epochs (a Fidelity estimator); 0: no limit
 	Seconds     float64       // simulated seconds, the sum of Score.Seconds; 0: no limit
 	Wall        time.Duration // wall time spent in Step; 0: no limit
 }
@@ -44,6 +45,7 @@ type Search struct {
 	rng     *rand.Rand
 	history []Evaluation
 	seconds float64
+	epochs  int // the sum of the evaluations' Epochs
 	wall    time.Duration
 	best    int   // index in history of the best on objective 0; -1 before any
 	front   []int // indices in history of the non-dominated evaluations
@@ -56,17 +58,26 @@ func New(cfg Config) (*Search, error) {
 		return nil, errors.New("search: Config needs a Space, a Strategy and an Estimator")
 	}
 	b := cfg.Budget
-	if b.Evaluations < 0 || b.Seconds < 0 || b.Wall < 0 || math.IsNaN(b.Seconds) {
+	if b.Evaluations < 0 || b.Epochs < 0 || b.Seconds < 0 || b.Wall < 0 || math.IsNaN(b.Seconds) {
 		return nil, fmt.Errorf("search: negative budget %+v", b)
 	}
-	if b.Evaluations == 0 && b.Seconds == 0 && b.Wall == 0 {
-		return nil, errors.New("search: the budget sets no limit (evaluations, seconds or wall time)")
+	if b.Evaluations == 0 && b.Epochs == 0 && b.Seconds == 0 && b.Wall == 0 {
+		return nil, errors.New("search: the budget sets no limit (evaluations, epochs, seconds or wall time)")
 	}
 	objs := cfg.Estimator.Objectives()
 	if len(objs) == 0 {
 		return nil, errors.New("search: the estimator has no objectives")
 	}
 	s := &Search{cfg: cfg, prob: Problem{Space: cfg.Space, Objectives: objs}, src: NewSource(cfg.Seed), best: -1}
+	if f, ok := cfg.Estimator.(Fidelity); ok {
+		e, err := checkEpochs(f)
+		if err != nil {
+			return nil, err
+		}
+		s.prob.Epochs = e
+	} else if b.Epochs > 0 {
+		return nil, fmt.Errorf("search: a budget of %d epochs needs an estimator that trains (%T counts no epochs)", b.Epochs, cfg.Estimator)
+	}
 	if c, ok := cfg.Strategy.(Checker); ok {
 		if err := c.Check(&s.prob); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
@@ -105,14 +116,27 @@ func (s *Search) Step() (bool, error) {
 		panic(fmt.Sprintf("search: %T proposed an invalid architecture: %v", s.cfg.Strategy, err))
 	}
 	a = a.Clone()
-	sc, err := s.cfg.Estimator.Estimate(a)
+	epochs := 0
+	var sc Score
+	if f, ok := s.cfg.Estimator.(Fidelity); ok {
+		epochs = s.prob.Epochs[len(s.prob.Epochs)-1]
+		if st, ok := s.cfg.Strategy.(Scheduler); ok {
+			epochs = st.ProposedEpochs()
+			if !slices.Contains(s.prob.Epochs, epochs) {
+				panic(fmt.Sprintf("search: %T proposed %d epochs, not one of %v", s.cfg.Strategy, epochs, s.prob.Epochs))
+			}
+		}
+		sc, err = f.EstimateAt(a, epochs)
+	} else {
+		sc, err = s.cfg.Estimator.Estimate(a)
+	}
 	if err != nil {
 		return false, fmt.Errorf("search: estimate %s: %w", s.cfg.Space.Format(a), err)
 	}
 	if err := s.checkScore(sc); err != nil {
 		return false, fmt.Errorf("search: estimate %s: %w", s.cfg.Space.Format(a), err)
 	}
-	e := Evaluation{N: len(s.history) + 1, Arch: a, Values: slices.Clone(sc.Values), Fitness: s.prob.Fitness(sc.Values), Seconds: sc.Seconds}
+	e := Evaluation{N: len(s.history) + 1, Arch: a, Values: slices.Clone(sc.Values), Fitness: s.prob.Fitness(sc.Values), Seconds: sc.Seconds, Epochs: epochs}
 	s.cfg.Strategy.Observe(&s.prob, e)
 	improved, frontChanged := s.record(e)
 	s.emit(&Evaluated{Evaluation: e, Used: s.Used()})
@@ -147,7 +171,11 @@ func (s *Search) checkScore(sc Score) error {
 func (s *Search) record(e Evaluation) (improved, frontChanged bool) {
 	s.history = append(s.history, e)
 	s.seconds += e.Seconds
+	s.epochs += e.Epochs
 	i := len(s.history) - 1
+	if !s.prob.Full(e) {
+		return false, false
+	}
 	if s.best < 0 || e.Fitness[0] > s.history[s.best].Fitness[0] {
 		s.best, improved = i, true
 	}
@@ -181,6 +209,7 @@ func (s *Search) emit(e Event) {
 func (s *Search) spent() bool {
 	b := s.cfg.Budget
 	return (b.Evaluations > 0 && len(s.history) >= b.Evaluations) ||
+		(b.Epochs > 0 && s.epochs >= b.Epochs) ||
 		(b.Seconds > 0 && s.seconds >= b.Seconds) ||
 		(b.Wall > 0 && s.wall >= b.Wall)
 }
@@ -204,10 +233,13 @@ func (s *Search) Done() (bool, string) { return s.reason != "", s.reason }
 
 // Used returns how much of the budget is spent.
 func (s *Search) Used() Usage {
-	u := Usage{Evaluations: len(s.history), Seconds: s.seconds, WallSeconds: s.wall.Seconds()}
+	u := Usage{Evaluations: len(s.history), Epochs: s.epochs, Seconds: s.seconds, WallSeconds: s.wall.Seconds()}
 	b := s.cfg.Budget
 	if b.Evaluations > 0 {
 		u.Fraction = max(u.Fraction, float64(u.Evaluations)/float64(b.Evaluations))
+	}
+	if b.Epochs > 0 {
+		u.Fraction = max(u.Fraction, float64(u.Epochs)/float64(b.Epochs))
 	}
 	if b.Seconds > 0 {
 		u.Fraction = max(u.Fraction, u.Seconds/b.Seconds)
@@ -224,7 +256,8 @@ func (s *Search) Used() Usage {
 func (s *Search) History() []Evaluation { return s.history }
 
 // Best returns the best evaluation so far on the first objective (the
-// earliest of ties), and false before the first evaluation.
+// earliest of ties), and false before the first evaluation. With a Fidelity
+// estimator, only evaluations at the full budget count (Problem.Full).
 func (s *Search) Best() (Evaluation, bool) {
 	if s.best < 0 {
 		return Evaluation{}, false
@@ -234,7 +267,7 @@ func (s *Search) Best() (Evaluation, bool) {
 
 // Front returns the Pareto front of all evaluations so far (on fitness:
 // every objective in its direction), sorted by the first objective, best
-// first.
+// first; of those at the full budget (Problem.Full).
 func (s *Search) Front() []Evaluation {
 	f := make([]Evaluation, len(s.front))
 	for i, j := range s.front {
@@ -261,17 +294,22 @@ func cmpDesc(a, b float64) int {
 
 // BestSoFar returns, for each evaluation of history, the best value of
 // objective obj seen up to and including it (in the objective's direction).
+// With a Fidelity estimator it has one value per evaluation at the full
+// budget (Problem.Full) and leaves the others out.
 func BestSoFar(p *Problem, history []Evaluation, obj int) []float64 {
-	out := make([]float64, len(history))
-	for i, e := range history {
+	out := make([]float64, 0, len(history))
+	for _, e := range history {
+		if !p.Full(e) {
+			continue
+		}
 		v := e.Values[obj]
-		if i > 0 {
+		if i := len(out); i > 0 {
 			prev := out[i-1]
 			if (p.Objectives[obj].Minimize && prev < v) || (!p.Objectives[obj].Minimize && prev > v) {
 				v = prev
 			}
 		}
-		out[i] = v
+		out = append(out, v)
 	}
 	return out
 }
@@ -295,6 +333,7 @@ type savedEval struct {
 	Arch    space.Arch `json:"arch"`
 	Values  []float64  `json:"values"`
 	Seconds float64    `json:"seconds,omitempty"`
+	Epochs  int        `json:"epochs,omitempty"`
 }
 
 // MarshalJSON saves the search: its history, budget used, random stream and
@@ -313,7 +352,7 @@ func (s *Search) MarshalJSON() ([]byte, error) {
 		WallNanos: int64(s.wall), Reason: s.reason, State: state}
 	c.History = make([]savedEval, len(s.history))
 	for i, e := range s.history {
-		c.History[i] = savedEval{Arch: e.Arch, Values: e.Values, Seconds: e.Seconds}
+		c.History[i] = savedEval{Arch: e.Arch, Values: e.Values, Seconds: e.Seconds, Epochs: e.Epochs}
 	}
 	return json.Marshal(c)
 }
@@ -355,7 +394,13 @@ func Resume(cfg Config, data []byte) (*Search, error) {
 		if len(h.Values) != len(s.prob.Objectives) {
 			return nil, fmt.Errorf("search: resume: evaluation %d has %d values for %d objectives", i+1, len(h.Values), len(s.prob.Objectives))
 		}
-		s.record(Evaluation{N: i + 1, Arch: h.Arch, Values: h.Values, Fitness: s.prob.Fitness(h.Values), Seconds: h.Seconds})
+		if (h.Epochs != 0 || len(s.prob.Epochs) > 0) && !slices.Contains(s.prob.Epochs, h.Epochs) {
+			return nil, fmt.Errorf("search: resume: evaluation %d at %d epochs, which the estimator does not score at (%v)", i+1, h.Epochs, s.prob.Epochs)
+		}
+		if err := s.checkScore(Score{Values: h.Values, Seconds: h.Seconds}); err != nil {
+			return nil, fmt.Errorf("search: resume: evaluation %d: %w", i+1, err)
+		}
+		s.record(Evaluation{N: i + 1, Arch: h.Arch, Values: h.Values, Fitness: s.prob.Fitness(h.Values), Seconds: h.Seconds, Epochs: h.Epochs})
 	}
 	s.seconds = c.Seconds // the saved sum, bit for bit
 	s.wall = time.Duration(c.WallNanos)

@@ -7,7 +7,7 @@ import (
 
 // StrategyNames are the names NewStrategy takes, one per strategy, as the
 // command line and notebooks spell them.
-var StrategyNames = []string{"rs", "re", "reinforce", "bo", "bananas", "ls", "nsga2", "exhaustive"}
+var StrategyNames = []string{"rs", "re", "reinforce", "bo", "bananas", "ls", "nsga2", "exhaustive", "hyperband", "bohb"}
 
 // StrategyName returns the short name, one of StrategyNames, of a name
 // NewStrategy takes in any case or spelling: "re" for "Evolution", say.
@@ -21,7 +21,9 @@ func StrategyName(name string) (string, error) {
 		return "ls", nil
 	case "nsga2", "nsga-ii":
 		return "nsga2", nil
-	case "reinforce", "bo", "bananas", "exhaustive":
+	case "hb":
+		return "hyperband", nil
+	case "reinforce", "bo", "bananas", "exhaustive", "hyperband", "bohb":
 		return n, nil
 	}
 	return "", fmt.Errorf("search: unknown strategy %q (want one of %s)", name, strings.Join(StrategyNames, ", "))
@@ -29,7 +31,8 @@ func StrategyName(name string) (string, error) {
 
 // NewStrategy returns a new strategy with default settings by its name
 // (StrategyName): rs (Random), re (Evolution), reinforce, bo (BO with a
-// GP), bananas (BO with an Ensemble), ls (LocalSearch), nsga2, exhaustive.
+// GP), bananas (BO with an Ensemble), ls (LocalSearch), nsga2, exhaustive,
+// hyperband (or hb) and bohb; the last two need a Fidelity estimator.
 func NewStrategy(name string) (Strategy, error) {
 	short, err := StrategyName(name)
 	if err != nil {
@@ -52,6 +55,10 @@ func NewStrategy(name string) (Strategy, error) {
 		return &NSGA2{}, nil
 	case "exhaustive":
 		return &Exhaustive{}, nil
+	case "hyperband":
+		return &Hyperband{}, nil
+	case "bohb":
+		return &BOHB{}, nil
 	}
 	panic("search: StrategyName gave " + short + ", which NewStrategy does not make")
 }

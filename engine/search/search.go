@@ -20,6 +20,17 @@ type Objective struct {
 type Problem struct {
 	Space      space.Space
 	Objectives []Objective
+	// Epochs are the training budgets a Fidelity estimator scores at,
+	// ascending, the last being the full one; nil for other estimators.
+	Epochs []int
+}
+
+// Full reports whether e is an evaluation at the full budget: always, but
+// for the lower fidelities of a Fidelity estimator. The incumbent, the front
+// and the curves of a search count full evaluations only, since a score after
+// fewer epochs is no estimate of the full one's value.
+func (p *Problem) Full(e Evaluation) bool {
+	return len(p.Epochs) == 0 || e.Epochs == 0 || e.Epochs == p.Epochs[len(p.Epochs)-1]
 }
 
 // Fitness orients values so that larger is better on every objective: it
@@ -62,6 +73,9 @@ type Evaluation struct {
 	Values  []float64  `json:"values"`            // as the estimator returned them
 	Fitness []float64  `json:"fitness"`           // Values oriented so that larger is better (Problem.Fitness)
 	Seconds float64    `json:"seconds,omitempty"` // simulated cost, from Score.Seconds
+	// Epochs is the training budget of the score, with a Fidelity
+	// estimator (one of Problem.Epochs); 0 for other estimators.
+	Epochs int `json:"epochs,omitempty"`
 }
 
 // Strategy proposes architectures to evaluate and learns from their scores.
