@@ -103,7 +103,7 @@ func TestHyperbandBrackets(t *testing.T) {
 			at = append(at, e.Epochs)
 		}
 		want := append(slices.Repeat([]int{12}, 17), 200, 200, 200)
-		want = append(append(want, want...)[:40])
+		want = append(want, want...)[:40]
 		if !slices.Equal(at, want) {
 			t.Errorf("%s: budgets %v, want %v", name, at, want)
 		}

@@ -2,11 +2,14 @@ package search_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"math"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"nasbook/engine/search"
 )
@@ -123,4 +126,100 @@ func TestStrategyNames(t *testing.T) {
 	if _, err := search.StrategyName("grid"); err == nil || !strings.Contains(err.Error(), "want one of rs, re,") {
 		t.Errorf("StrategyName(grid): %v", err)
 	}
+}
+
+// A Repeat interrupted (its context cancelled) at any evaluation and
+// continued from the state it saved ends as an uninterrupted one.
+func TestRepeatResumesFromItsSavedState(t *testing.T) {
+	cfg := search.RepeatConfig{Space: grid{}, Strategy: "re", Estimator: oneObjective, Budget: search.Budget{Evaluations: 30},
+		Seed: 7, Seeds: 3, Key: "grid re"}
+	clean := func(r *search.Repeated) string {
+		for i := range r.Runs {
+			r.Runs[i].Used.WallSeconds, r.Runs[i].Used.Fraction = 0, 0
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	want, err := search.Repeat(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stop := range []int{1, 29, 30, 31, 75} {
+		var state []byte
+		c := cfg
+		ctx, cancel := context.WithCancel(context.Background())
+		n := 0
+		c.OnEvent = func(k int, e search.Event) {
+			if _, ok := e.(*search.Evaluated); ok {
+				if n++; n == stop {
+					cancel()
+				}
+			}
+		}
+		c.Save = func(b []byte) error { state = b; return nil }
+		c.SaveEvery = time.Hour // saved only at the end of a run and when interrupted
+		if _, err := search.Repeat(ctx, c); !errors.Is(err, context.Canceled) {
+			t.Fatalf("interrupted after %d: %v", stop, err)
+		}
+		c.OnEvent, c.State = nil, state
+		got, err := search.Repeat(context.Background(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if clean(got) != clean(want) {
+			t.Errorf("resumed after %d evaluations:\n got %.400s\nwant %.400s", stop, clean(got), clean(want))
+		}
+	}
+	// A state of another request is refused with what differs.
+	var state []byte
+	c := cfg
+	c.Save = func(b []byte) error { state = b; return nil }
+	if _, err := search.Repeat(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		change func(*search.RepeatConfig)
+		want   string
+	}{
+		{func(c *search.RepeatConfig) { c.Key = "other" }, `is of "grid re", not "other"`},
+		{func(c *search.RepeatConfig) { c.Seeds = 4 }, "number of seeds 3, not 4"},
+		{func(c *search.RepeatConfig) { c.Strategy = "rs" }, "strategy re, not rs"},
+		{func(c *search.RepeatConfig) { c.Budget.Evaluations = 31 }, "budget"},
+		{func(c *search.RepeatConfig) { c.State = []byte("{") }, "saved state"},
+	} {
+		c := cfg
+		c.State = state
+		tc.change(&c)
+		if _, err := search.Repeat(context.Background(), c); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("got %v, want an error with %q", err, tc.want)
+		}
+	}
+}
+
+// A saved state is user input (a file of the command line's): whatever it
+// holds, Repeat refuses it or continues from it, and does not panic.
+func FuzzRepeatState(f *testing.F) {
+	cfg := search.RepeatConfig{Space: grid{}, Strategy: "re", Estimator: oneObjective, Budget: search.Budget{Evaluations: 12}, Seed: 1, Seeds: 2}
+	for _, stop := range []int{3, 14} {
+		c := cfg
+		ctx, cancel := context.WithCancel(context.Background())
+		n := 0
+		c.OnEvent = func(int, search.Event) {
+			if n++; n == stop {
+				cancel()
+			}
+		}
+		c.Save = func(b []byte) error { f.Add(string(b)); return nil }
+		search.Repeat(ctx, c)
+		cancel()
+	}
+	f.Add(`{"version":1,"runs":[{"Seed":1}],"current":{"version":1,"history":[{"arch":[9,9]}]}}`)
+	f.Fuzz(func(t *testing.T, state string) {
+		c := cfg
+		c.State = []byte(state)
+		search.Repeat(context.Background(), c)
+	})
 }
