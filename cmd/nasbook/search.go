@@ -7,9 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"os/signal"
 	"slices"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -18,6 +21,7 @@ import (
 	"nasbook/engine/proxy"
 	"nasbook/engine/search"
 	"nasbook/engine/search/tabular"
+	"nasbook/internal/atomicfile"
 	"nasbook/space"
 	"nasbook/space/spaces"
 )
@@ -30,6 +34,58 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func searchCmd(args []string) error { return runSearch(args, os.Stdout) }
 
+// checkpointKey is what a checkpoint file records of the command that wrote
+// it: every flag that changes the result, with its value, one per line.
+func checkpointKey(fs *flag.FlagSet) string {
+	var b strings.Builder
+	fs.VisitAll(func(f *flag.Flag) {
+		switch f.Name {
+		case "checkpoint", "checkpoint-every", "json", "q":
+			return // where and how often to save, and how to print, change no result
+		}
+		fmt.Fprintf(&b, "-%s=%s\n", f.Name, f.Value)
+	})
+	return b.String()
+}
+
+// loadCheckpoint reads o.checkpoint, if it exists, and checks that it was
+// written by a search with the same flags; it returns the saved state (nil
+// for a new search) and the key of these flags.
+func loadCheckpoint(o *searchOpts) (state []byte, key string, err error) {
+	key = checkpointKey(o.fs)
+	state, err = os.ReadFile(o.checkpoint)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, key, nil
+	}
+	if err != nil {
+		return nil, key, fmt.Errorf("-checkpoint: %w", err)
+	}
+	var saved struct {
+		Key *string `json:"key"`
+	}
+	if json.Unmarshal(state, &saved) != nil || saved.Key == nil {
+		return nil, key, fmt.Errorf("-checkpoint %s: not a checkpoint of nasbook search (remove it, or name another file)", o.checkpoint)
+	}
+	if *saved.Key != key {
+		was, now := strings.Split(*saved.Key, "\n"), strings.Split(key, "\n")
+		var diff []string
+		for _, l := range now {
+			if l != "" && !slices.Contains(was, l) {
+				name, _, _ := strings.Cut(l, "=")
+				old := "not given"
+				for _, w := range was {
+					if strings.HasPrefix(w, name+"=") {
+						old = w
+					}
+				}
+				diff = append(diff, fmt.Sprintf("%s here, %s there", l, old))
+			}
+		}
+		return nil, key, fmt.Errorf("-checkpoint %s was written by a search with other flags (%s): run it with those, or name another file", o.checkpoint, strings.Join(diff, "; "))
+	}
+	return state, key, nil
+}
+
 // searchOpts are the flags of a search by a table or a proxy.
 type searchOpts struct {
 	tables, where                       listFlag
@@ -40,11 +96,21 @@ type searchOpts struct {
 	wall                                time.Duration
 	seed                                int64
 	json, quiet                         bool
+
+	// Multi-fidelity: the -metric of -table after tableEpochs, lowMetric of
+	// lowTable after lowEpochs.
+	lowTable, lowMetric    string
+	tableEpochs, lowEpochs int
+	epochBudget            int
+	checkpoint             string
+	checkpointEvery        time.Duration
+	fs                     *flag.FlagSet
 }
 
 func searchFlags() (*flag.FlagSet, *searchOpts) {
 	o := &searchOpts{}
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	o.fs = fs
 	fs.Var(&o.tables, "table", "benchmark table `file` (CSV with index and arch columns); repeat to join tables on index")
 	fs.Var(&o.where, "where", "keep the rows whose `column=value` (e.g. dataset=cifar10); may be repeated")
 	fs.StringVar(&o.space, "space", "nb201", "search `space` whose notation the tables' arch column uses: "+list(spaces.Names()))
@@ -60,6 +126,13 @@ func searchFlags() (*flag.FlagSet, *searchOpts) {
 	fs.Int64Var(&o.seed, "seed", 1, "first seed")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object")
 	fs.BoolVar(&o.quiet, "q", false, "show no progress on standard error")
+	fs.StringVar(&o.lowTable, "low-table", "", "benchmark table `file` of results after fewer epochs (NAS-Bench-201's accuracy-12ep.csv): the low fidelity\nof -strategy hyperband and bohb, with -low-metric; the other strategies score at -table's")
+	fs.StringVar(&o.lowMetric, "low-metric", "", "-low-table's `column` that estimates -metric (e.g. cifar10_valid)")
+	fs.IntVar(&o.lowEpochs, "low-epochs", 12, "epochs of training behind -low-table's results")
+	fs.IntVar(&o.tableEpochs, "table-epochs", 200, "epochs of training behind -table's results, the full budget, with -low-table")
+	fs.IntVar(&o.epochBudget, "epoch-budget", 0, "epochs of training per run, with -low-table: an evaluation costs -table-epochs or -low-epochs\n(0: no limit; with this flag -budget is no limit unless given)")
+	fs.StringVar(&o.checkpoint, "checkpoint", "", "save the search in `file` as it goes; run the same command again to resume it after an interrupt\n(Ctrl+C, a killed process), to the result of an uninterrupted run")
+	fs.DurationVar(&o.checkpointEvery, "checkpoint-every", 5*time.Second, "with -checkpoint, save at least this often (0: after every evaluation), after each run and on Ctrl+C")
 	fs.StringVar(&o.proxy, "proxy", "", "score architectures by this zero-cost `proxy` ("+list(proxyNames())+") on each one's default network instead of a table;\nwith -table and -metric, each run also reports its best architecture's -metric from the table")
 	fs.Usage = func() { searchUsage(fs.Output(), fs) }
 	return fs, o
@@ -104,11 +177,18 @@ func runSearch(args []string, stdout io.Writer) error {
 		return err
 	}
 	if err := checkAll(atLeast("budget", o.budget, 0), atLeast("seconds", o.seconds, 0), atLeast("wall", o.wall, 0),
-		atLeast("seeds", o.seeds, 1)); err != nil {
+		atLeast("seeds", o.seeds, 1), atLeast("epoch-budget", o.epochBudget, 0), atLeast("low-epochs", o.lowEpochs, 1),
+		atLeast("table-epochs", o.tableEpochs, 1), atLeast("checkpoint-every", o.checkpointEvery, 0)); err != nil {
 		return err
 	}
-	strategySet := false
-	fs.Visit(func(f *flag.Flag) { strategySet = strategySet || f.Name == "strategy" })
+	strategySet, budgetSet := false, false
+	fs.Visit(func(f *flag.Flag) {
+		strategySet = strategySet || f.Name == "strategy"
+		budgetSet = budgetSet || f.Name == "budget"
+	})
+	if o.epochBudget > 0 && !budgetSet {
+		o.budget = 0
+	}
 	sp, err := spaces.ByName(o.space)
 	if err != nil {
 		return fmt.Errorf("-space: %w", err)
@@ -117,7 +197,7 @@ func runSearch(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("-strategy %s: want one of %s, or one-shot %s", o.strategy, list(strategyNames()), list(oneshotNames()))
 	}
-	budget := searchBudget{o.budget, o.seconds, o.wall}
+	budget := searchBudget{evaluations: o.budget, seconds: o.seconds, wall: o.wall}
 	if o.proxy != "" {
 		if o.objectives != "" || o.minimize != "" || o.cost != "" || o.seconds != 0 {
 			return errors.New("-proxy is the one objective, at no simulated cost: -objectives, -minimize, -cost and -seconds need a table to search")
@@ -142,8 +222,11 @@ func runSearch(args []string, stdout io.Writer) error {
 				return err
 			}
 		}
+		if o.lowTable != "" || o.epochBudget != 0 {
+			return errors.New("-low-table and -epoch-budget are for a search by tables; a proxy trains for no epochs")
+		}
 		budget.seconds = 0
-		return searchRuns(stdout, est, truth, o.metric, o.strategy, budget, o.seeds, o.seed, o.json, o.quiet)
+		return searchRuns(stdout, est, truth, budget, o)
 	}
 	if len(o.tables) == 0 {
 		return errors.New("no -table or -proxy given: a search needs benchmark tables to look architectures up in, or a proxy to score them")
@@ -187,15 +270,52 @@ func runSearch(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.lowTable != "" || o.lowMetric != "" {
+		return fidelitySearch(stdout, t, sp, objs[0], budget, o)
+	}
+	switch {
+	case strategy == "hyperband" || strategy == "bohb":
+		return fmt.Errorf("-strategy %s trains architectures for several numbers of epochs: give -low-table and -low-metric, a table of results after fewer epochs", o.strategy)
+	case o.epochBudget > 0:
+		return errors.New("-epoch-budget counts epochs of the tables' results at two budgets: give -low-table and -low-metric")
+	}
 	est, err := tabular.NewEstimator(t, sp, objs, o.cost)
 	if err != nil {
 		return err
 	}
-	return searchRuns(stdout, est, nil, "", o.strategy, budget, o.seeds, o.seed, o.json, o.quiet)
+	return searchRuns(stdout, est, nil, budget, o)
+}
+
+// fidelitySearch searches t's metric after o.tableEpochs with the results
+// of o.lowTable after o.lowEpochs as the low fidelity.
+func fidelitySearch(stdout io.Writer, t *tabular.Table, sp space.Space, obj search.Objective, budget searchBudget, o *searchOpts) error {
+	switch {
+	case o.lowTable == "" || o.lowMetric == "":
+		return errors.New("-low-table and -low-metric go together: the table of results after -low-epochs, and its column")
+	case o.objectives != "" && strings.Contains(o.objectives, ","):
+		return errors.New("-low-table is for one objective, -metric")
+	case o.cost != "" || o.seconds != 0:
+		return errors.New("-low-table counts the cost of an evaluation in epochs (-epoch-budget), not -cost and -seconds")
+	case o.lowEpochs >= o.tableEpochs:
+		return fmt.Errorf("-low-epochs %d is not less than -table-epochs %d", o.lowEpochs, o.tableEpochs)
+	}
+	low, err := loadTables([]string{o.lowTable}, o.where)
+	if err != nil {
+		return fmt.Errorf("-low-table: %w", err)
+	}
+	f, err := tabular.NewFidelities(sp, obj.Minimize,
+		tabular.Level{Epochs: o.lowEpochs, Table: low, Column: o.lowMetric},
+		tabular.Level{Epochs: o.tableEpochs, Table: t, Column: obj.Name})
+	if err != nil {
+		return err
+	}
+	budget.epochs = o.epochBudget
+	return searchRuns(stdout, f, nil, budget, o)
 }
 
 type searchBudget struct {
 	evaluations int
+	epochs      int
 	seconds     float64
 	wall        time.Duration
 }
@@ -203,33 +323,63 @@ type searchBudget struct {
 // searchRuns runs the search once per seed and prints the report. With
 // truth, each run's best architecture is also looked up in its table under
 // metric (a proxy search judged by the benchmark).
-func searchRuns(stdout io.Writer, est search.Estimator, truth *tabular.Estimator, metric, strategy string, b searchBudget, seeds int, seed0 int64, asJSON, quiet bool) error {
+func searchRuns(stdout io.Writer, est search.Estimator, truth *tabular.Estimator, b searchBudget, o *searchOpts) error {
+	metric, strategy, seeds := "", o.strategy, o.seeds
+	if truth != nil {
+		metric = o.metric
+	}
 	var sp space.Space
 	switch e := est.(type) {
 	case *tabular.Estimator:
 		sp = e.Space() // search only what the tables list
+	case *tabular.Fidelities:
+		sp = e.Space()
 	case *proxy.Estimator:
 		sp = e.Space
 	}
 	objs := est.Objectives()
-	m := newMeter("search", quiet)
+	m := newMeter("search", o.quiet)
 	defer m.Finish()
-	limited := b.evaluations > 0 || b.seconds > 0 || b.wall > 0
-	rep, err := search.Repeat(context.Background(), search.RepeatConfig{Space: sp, Strategy: strategy, Estimator: est,
-		Budget: search.Budget{Evaluations: b.evaluations, Seconds: b.seconds, Wall: b.wall}, Seed: seed0, Seeds: seeds,
+	limited := b.evaluations > 0 || b.epochs > 0 || b.seconds > 0 || b.wall > 0
+	cfg := search.RepeatConfig{Space: sp, Strategy: strategy, Estimator: est,
+		Budget: search.Budget{Evaluations: b.evaluations, Epochs: b.epochs, Seconds: b.seconds, Wall: b.wall}, Seed: o.seed, Seeds: seeds,
 		OnEvent: func(k int, e search.Event) {
 			if ev, ok := e.(*search.Evaluated); ok {
 				m.Update(searchProgress(k, seeds, ev.Used, limited))
 			}
-		}})
+		}}
+	ctx := context.Background()
+	if o.checkpoint != "" {
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		var err error
+		if cfg.State, cfg.Key, err = loadCheckpoint(o); err != nil {
+			return err
+		}
+		cfg.SaveEvery = o.checkpointEvery
+		cfg.Save = func(state []byte) error {
+			if err := atomicfile.WriteFile(o.checkpoint, state, 0o644); err != nil {
+				return fmt.Errorf("-checkpoint: %w", err)
+			}
+			return nil
+		}
+	}
+	rep, err := search.Repeat(ctx, cfg)
 	m.Finish() // before the report, on a terminal shared with standard output
 	if err != nil {
+		if o.checkpoint != "" && ctx.Err() != nil {
+			return fmt.Errorf("interrupted; the search so far is saved in %s: run the same command to resume it", o.checkpoint)
+		}
+		if o.checkpoint != "" && cfg.State != nil {
+			return fmt.Errorf("-checkpoint %s: %w", o.checkpoint, err)
+		}
 		return err
 	}
-	out := searchReport{Space: sp.Name(), Strategy: strategy, Objectives: objs, Budget: b.evaluations, Metric: metric, Mean: rep.Mean, Std: rep.Std}
+	out := searchReport{Space: sp.Name(), Strategy: strategy, Objectives: objs, Budget: b.evaluations, EpochBudget: b.epochs, Metric: metric, Mean: rep.Mean, Std: rep.Std}
 	var truths []float64
 	for _, r := range rep.Runs {
-		run := searchRun{Seed: r.Seed, Arch: sp.Format(r.Best.Arch), Value: r.Best.Values[0], Evaluations: r.Used.Evaluations, Seconds: r.Used.Seconds}
+		run := searchRun{Seed: r.Seed, Arch: sp.Format(r.Best.Arch), Value: r.Best.Values[0], Evaluations: r.Used.Evaluations, Epochs: r.Used.Epochs, Seconds: r.Used.Seconds}
 		if truth != nil {
 			v, err := truth.Estimate(r.Best.Arch)
 			if err != nil {
@@ -250,7 +400,7 @@ func searchRuns(stdout io.Writer, est search.Estimator, truth *tabular.Estimator
 	if len(objs) > 1 {
 		out.Front = frontMembers(sp, objs, rep.Front) // of all runs together
 	}
-	if asJSON {
+	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
@@ -341,8 +491,11 @@ type searchReport struct {
 	Strategy   string             `json:"strategy"`
 	Objectives []search.Objective `json:"objectives"`
 	Budget     int                `json:"budget"`
-	Mean       float64            `json:"mean"` // of the runs' best first objective
-	Std        float64            `json:"std"`  // sample standard deviation
+	// EpochBudget is the budget of epochs per run of a multi-fidelity
+	// search; 0 without one.
+	EpochBudget int     `json:"epoch_budget,omitempty"`
+	Mean        float64 `json:"mean"` // of the runs' best first objective
+	Std         float64 `json:"std"`  // sample standard deviation
 	// Metric names the table column a proxy search's bests are looked up
 	// in; MetricMean and MetricStd summarise their values.
 	Metric     string           `json:"metric,omitempty"`
@@ -358,6 +511,7 @@ type searchRun struct {
 	Value       float64          `json:"value"`                  // its first objective
 	MetricValue *float64         `json:"metric_value,omitempty"` // a proxy search's best, in the table
 	Evaluations int              `json:"evaluations"`
+	Epochs      int              `json:"epochs,omitempty"` // of training, in a multi-fidelity search
 	Seconds     float64          `json:"seconds,omitempty"`
 	Front       []map[string]any `json:"front,omitempty"`
 }
@@ -385,7 +539,11 @@ func (r *searchReport) print(w io.Writer) {
 		}
 		dirs = append(dirs, o.Name+" ("+d+")")
 	}
-	fmt.Fprintf(w, "%s on %s, %s, %d runs of %d evaluations\n\n", r.Strategy, r.Space, strings.Join(dirs, ", "), len(r.Runs), r.Budget)
+	if r.EpochBudget > 0 {
+		fmt.Fprintf(w, "%s on %s, %s, %d runs of %d epochs of training\n\n", r.Strategy, r.Space, strings.Join(dirs, ", "), len(r.Runs), r.EpochBudget)
+	} else {
+		fmt.Fprintf(w, "%s on %s, %s, %d runs of %d evaluations\n\n", r.Strategy, r.Space, strings.Join(dirs, ", "), len(r.Runs), r.Budget)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	if r.MetricMean != nil {
 		fmt.Fprintf(tw, "seed\t%s\t%s\tarch\n", r.Objectives[0].Name, r.Metric)

@@ -106,3 +106,54 @@ func TestSearchByProxy(t *testing.T) {
 		}
 	}
 }
+
+// -strategy hyperband and bohb search NAS-Bench-201 with the 12-epoch table
+// as the low fidelity, at a budget of epochs; they need that table.
+func TestSearchHyperbandAndBOHB(t *testing.T) {
+	d := nb201Dir(t)
+	base := []string{"-table", filepath.Join(d, "accuracy-200ep.csv"), "-metric", "cifar10_test",
+		"-low-table", filepath.Join(d, "accuracy-12ep.csv"), "-low-metric", "cifar10_valid", "-epoch-budget", "4000", "-seeds", "2", "-q"}
+	for _, st := range []string{"hyperband", "bohb", "rs"} {
+		var out bytes.Buffer
+		if err := runSearch(append([]string{"-strategy", st, "-json"}, base...), &out); err != nil {
+			t.Fatal(err)
+		}
+		var r struct {
+			EpochBudget int `json:"epoch_budget"`
+			Runs        []struct {
+				Value       float64
+				Evaluations int
+				Epochs      int
+			}
+		}
+		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.EpochBudget != 4000 || len(r.Runs) != 2 {
+			t.Fatalf("%s: %s", st, out.Bytes())
+		}
+		for _, run := range r.Runs {
+			if run.Epochs < 4000 || run.Epochs >= 4200 || run.Value < 80 {
+				t.Errorf("%s: a run of %d epochs, best %v", st, run.Epochs, run.Value)
+			}
+			if st == "rs" && run.Evaluations != 20 {
+				t.Errorf("rs: %d evaluations of 200 epochs in 4000", run.Evaluations)
+			}
+			if st != "rs" && run.Evaluations <= 20 {
+				t.Errorf("%s: %d evaluations in 4000 epochs, none at 12", st, run.Evaluations)
+			}
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-strategy", "bohb", "-table", filepath.Join(d, "accuracy-200ep.csv"), "-metric", "cifar10_test"}, "give -low-table and -low-metric"},
+		{append([]string{"-strategy", "bohb", "-low-epochs", "300"}, base...), "-low-epochs 300 is not less than -table-epochs 200"},
+		{append(append([]string{"-strategy", "bohb"}, base...), "-low-metric", "cifar10_tset"), `no column "cifar10_tset"`},
+	} {
+		if err := runSearch(c.args, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.args, err, c.want)
+		}
+	}
+}
