@@ -49,7 +49,17 @@ type DARTSConfig struct {
 	// MaxParamFree caps skips and pools together.
 	MaxSkips, StopSkips, MaxParamFree int
 	AuxSkip                           bool
-	Seed                              int64
+	// Latency makes the search latency-aware, as ProxylessNAS and FBNet:
+	// LatencyWeight (per ms) times the expected latency of the relaxed cells
+	// joins the architecture loss (SPOS: its evolution scores accuracy less
+	// that). "device" times every candidate op where it runs, on this
+	// device; a device of the nb201/latency table ("pixel3", "raspi4", ...)
+	// gives each op's share of that device's latency of NAS-Bench-201's
+	// network, fitted to its 15,625 measured networks (the nb201 space).
+	// A sweep over LatencyWeight traces an accuracy-latency front.
+	Latency       string
+	LatencyWeight float64
+	Seed          int64
 	// Name labels the run in PlotEntropy; empty means the method's name.
 	Name string
 	// NoCanvas leaves the canvas alone; Quiet prints no per-epoch lines.
@@ -64,6 +74,7 @@ type DARTSEpoch struct {
 	ValidAcc            float64
 	Entropy             float64 // mean over edges, in nats
 	Skips, ParamFree    int     // in the cell derived at the end of the epoch
+	Latency             float64 // expected, in ms, with DARTSConfig.Latency
 	Derived             string
 	Weights             [][]float64
 }
@@ -83,16 +94,23 @@ type DARTSResult struct {
 	// the supernet says the architecture is worth (Retrain says what it is).
 	InheritedAcc     float64
 	Skips, ParamFree int // in the derived normal cell
-	Epochs           []DARTSEpoch
-	StoppedEarly     bool
-	Seconds          float64
-	Updates          int // weight snapshots sent to the canvas
+	// Latency is the derived architecture's latency in ms by the search's
+	// latency model (DARTSConfig.Latency), LatencyFit that model's
+	// root-mean-square error over the table it was fitted to (0 when timed
+	// on this device).
+	Latency, LatencyFit float64
+	Epochs              []DARTSEpoch
+	StoppedEarly        bool
+	Seconds             float64
+	Updates             int // weight snapshots sent to the canvas
 
 	res     *oneshot.Result
 	derived oneshot.Derived
 	net     *oneshot.Supernet
 	cells   *custom.CellSpace // a defined space's, to write its notation
 	data    *Data
+	latency *oneshot.Latency
+	source  string // DARTSConfig.Latency
 }
 
 // setDerived makes d the result's architecture: its notation, counts, and
@@ -109,8 +127,12 @@ func (r *DARTSResult) setDerived(d oneshot.Derived) {
 	}
 	r.Skips, r.ParamFree = d.Skips, d.ParamFree
 	r.InheritedAcc = 0
-	if p, err := r.net.PathOf(d.Cells); err == nil && r.data.Test != nil && r.data.Test.Len() > 0 {
+	p, err := r.net.PathOf(d.Cells)
+	if err == nil && r.data.Test != nil && r.data.Test.Len() > 0 {
 		r.InheritedAcc = (&oneshot.Estimator{Net: r.net, Data: r.data.Test}).Accuracy(p)
+	}
+	if err == nil && r.latency != nil {
+		r.Latency = r.latency.Of(p)
 	}
 }
 
@@ -137,8 +159,12 @@ func (r *DARTSResult) String() string {
 	if r.StoppedEarly {
 		stop = " (stopped early)"
 	}
-	return fmt.Sprintf("%s on %s, %d epochs in %.1f s%s: %s · %d skip connections, %d parameter-free ops",
-		r.Method, r.Space, len(r.Epochs), r.Seconds, stop, r.Genotype, r.Skips, r.ParamFree)
+	lat := ""
+	if r.latency != nil {
+		lat = fmt.Sprintf(" · %.3g ms on %s", r.Latency, r.source)
+	}
+	return fmt.Sprintf("%s on %s, %d epochs in %.1f s%s: %s · %d skip connections, %d parameter-free ops%s",
+		r.Method, r.Space, len(r.Epochs), r.Seconds, stop, r.Genotype, r.Skips, r.ParamFree, lat)
 }
 
 // DARTS runs a one-shot architecture search (DARTS, second-order DARTS,
@@ -211,7 +237,17 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 	if err != nil {
 		fail("DARTS", err)
 	}
-	res := &DARTSResult{Method: method.String(), Name: cfg.Name, Space: cfg.Space, Ops: net.Skeleton.Ops, data: cfg.Data}
+	res := &DARTSResult{Method: method.String(), Name: cfg.Name, Space: cfg.Space, Ops: net.Skeleton.Ops, data: cfg.Data, source: cfg.Latency}
+	switch {
+	case cfg.Latency != "":
+		if cfg.LatencyWeight < 0 {
+			failf("DARTS", "LatencyWeight %g, want 0 or more", cfg.LatencyWeight)
+		}
+		res.latency, res.LatencyFit = s.latencyModel("DARTS", net, cfg.Latency)
+		res.latency.Weight = cfg.LatencyWeight
+	case cfg.LatencyWeight != 0:
+		failf("DARTS", "LatencyWeight without Latency: say where latencies come from (\"device\", or a device of nb201/latency such as \"pixel3\")")
+	}
 	for _, e := range net.Edges {
 		res.Edges = append(res.Edges, fmt.Sprintf("%d-%d", e.From, e.To))
 	}
@@ -220,6 +256,7 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 	res.Start = net.Probabilities()[0]
 	oc := oneshot.Config{Method: method, Epochs: cfg.Epochs, Batch: cfg.Batch, ArchLR: cfg.ArchLR, ArchWeightDecay: cfg.ArchDecay, ArchSteps: cfg.ArchSteps,
 		MaxSkips: cfg.MaxSkips, MaxParamFree: cfg.MaxParamFree, StopSkips: cfg.StopSkips, AuxSkip: cfg.AuxSkip, Seed: cfg.Seed,
+		Latency:      res.latency,
 		WeightsEvery: 220 * time.Millisecond,
 		OnWeights: func(sn oneshot.Snapshot) {
 			// The canvas first: a cell paused at its first output shows
@@ -234,8 +271,12 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 		},
 		OnEpoch: func(l oneshot.EpochLog) {
 			if !cfg.Quiet {
-				fmt.Fprintf(s.stdout, "epoch %d/%d: train loss %.3f, accuracy %.1f%% · valid accuracy %.1f%% · entropy %.3f · %s (%d skips, %d parameter-free)\n",
-					l.Epoch+1, cfg.Epochs, l.TrainLoss, 100*l.TrainAcc, 100*l.ValidAcc, l.Entropy, l.Derived, l.Skips, l.ParamFree)
+				lat := ""
+				if res.latency != nil {
+					lat = fmt.Sprintf(" · expected %.3g ms on %s", l.Latency, cfg.Latency)
+				}
+				fmt.Fprintf(s.stdout, "epoch %d/%d: train loss %.3f, accuracy %.1f%% · valid accuracy %.1f%% · entropy %.3f · %s (%d skips, %d parameter-free)%s\n",
+					l.Epoch+1, cfg.Epochs, l.TrainLoss, 100*l.TrainAcc, 100*l.ValidAcc, l.Entropy, l.Derived, l.Skips, l.ParamFree, lat)
 			}
 		},
 	}
@@ -257,7 +298,7 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 	res.Seconds = r.Seconds
 	for _, l := range r.History {
 		res.Epochs = append(res.Epochs, DARTSEpoch{Epoch: l.Epoch + 1, TrainLoss: l.TrainLoss, TrainAcc: l.TrainAcc, ValidAcc: l.ValidAcc,
-			Entropy: l.Entropy, Skips: l.Skips, ParamFree: l.ParamFree, Derived: l.Derived, Weights: l.Weights[0]})
+			Entropy: l.Entropy, Skips: l.Skips, ParamFree: l.ParamFree, Latency: l.Latency, Derived: l.Derived, Weights: l.Weights[0]})
 	}
 	if !cfg.NoCanvas && cells == nil && method != oneshot.SPOS {
 		// The last weights stay on the canvas: each edge's boldest op is the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"nasbook/engine/pareto"
 	"nasbook/viz/figure"
 )
 
@@ -67,4 +68,35 @@ func (s *Session) PlotFront(r SearchResult) {
 	}
 	s.plotPareto("PlotFront", ParetoPlot{Title: fmt.Sprintf("Pareto front: %s against %s", y, x), XLabel: xl, YLabel: yl,
 		MinimizeX: minX, MinimizeY: minY, Series: []ParetoSeries{se}})
+}
+
+// Hypervolume returns the area that the points of se dominate, bounded by
+// the reference point (refX, refY), which should be worse than every point
+// on both objectives: the larger, the better the set's front. minimizeX and
+// minimizeY say which objectives are better low. Comparing two sets on one
+// reference point, such as a search's front and the true front of a table,
+// says how much of the trade-off the search found:
+//
+//	nb.Hypervolume(found, true, false, 20, 0) / nb.Hypervolume(all, true, false, 20, 0)
+func Hypervolume(se ParetoSeries, minimizeX, minimizeY bool, refX, refY float64) float64 {
+	return Default.Hypervolume(se, minimizeX, minimizeY, refX, refY)
+}
+
+// Hypervolume measures a front; see the package-level Hypervolume.
+func (*Session) Hypervolume(se ParetoSeries, minimizeX, minimizeY bool, refX, refY float64) float64 {
+	if len(se.X) != len(se.Y) {
+		failf("Hypervolume", "%d x values and %d y values", len(se.X), len(se.Y))
+	}
+	sign := func(min bool) float64 {
+		if min {
+			return -1
+		}
+		return 1
+	}
+	sx, sy := sign(minimizeX), sign(minimizeY)
+	pts := make([][]float64, len(se.X))
+	for i := range se.X {
+		pts[i] = []float64{sx * se.X[i], sy * se.Y[i]}
+	}
+	return pareto.Hypervolume2D(pts, []float64{sx * refX, sy * refY})
 }

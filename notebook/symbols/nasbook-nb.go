@@ -38,6 +38,7 @@ func init() {
 		"Halving":          reflect.ValueOf(nb.Halving),
 		"Hash":             reflect.ValueOf(nb.Hash),
 		"Histogram":        reflect.ValueOf(nb.Histogram),
+		"Hypervolume":      reflect.ValueOf(nb.Hypervolume),
 		"IntRange":         reflect.ValueOf(nb.IntRange),
 		"Latency":          reflect.ValueOf(nb.Latency),
 		"LayerNorm":        reflect.ValueOf(nb.LayerNorm),

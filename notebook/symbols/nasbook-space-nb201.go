@@ -26,6 +26,7 @@ func init() {
 		"NumEdges":    reflect.ValueOf(constant.MakeFromLiteral("6", token.INT, 0)),
 		"NumNodes":    reflect.ValueOf(constant.MakeFromLiteral("4", token.INT, 0)),
 		"NumOps":      reflect.ValueOf(constant.MakeFromLiteral("5", token.INT, 0)),
+		"OpNames":     reflect.ValueOf(nb201.OpNames),
 		"Parse":       reflect.ValueOf(nb201.Parse),
 		"ParseOp":     reflect.ValueOf(nb201.ParseOp),
 		"Size":        reflect.ValueOf(constant.MakeFromLiteral("15625", token.INT, 0)),
