@@ -1,5 +1,6 @@
 // Package estimate measures how good an architecture is by training it: from
-// scratch with a given budget (Train), with early stopping (Config.Patience),
+// scratch with a given budget (Train), as a search's estimator at several
+// budgets of epochs for its Hyperband and BOHB (Trainer), with early stopping (Config.Patience),
 // over a set of candidates by successive halving and Hyperband (Halving,
 // Hyperband), and once more from a fresh initialisation for the architecture a
 // search picked (Retrain), reported apart from the score the search saw.

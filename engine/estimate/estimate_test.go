@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"nasbook/engine/data"
+	"nasbook/engine/search"
 	"nasbook/engine/train"
 	"nasbook/space/nb201"
 	"nasbook/space/spec"
@@ -168,5 +169,49 @@ func TestRetrainReportsApart(t *testing.T) {
 	}
 	if rep.SearchScore != 0.5 || rep.Retrained.Epochs != 1 {
 		t.Fatalf("%+v", rep)
+	}
+}
+
+// Hyperband and BOHB search NAS-Bench-201 by training its networks (on
+// tiny shapes, 1 and 3 epochs): most evaluations at 1 epoch, the survivors
+// at 3, each budget's validation accuracy from a real training, and the
+// same seed gives the same search.
+func TestHyperbandAndBOHBByTraining(t *testing.T) {
+	d := tinyData()
+	tr := &Trainer{Space: nb201.Space{Macro: nb201.Macro{C: 4, N: 1, Size: 8, Classes: 3}}, Data: d,
+		Config: Config{Batch: 16}, Budgets: []int{1, 3}}
+	for _, name := range []string{"hyperband", "bohb"} {
+		var hist [][]search.Evaluation
+		for range 2 {
+			st, err := search.NewStrategy(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := search.New(search.Config{Space: tr.Space, Strategy: st, Estimator: tr, Budget: search.Budget{Epochs: 24}, Seed: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			hist = append(hist, s.History())
+			if u := s.Used(); u.Epochs < 24 || u.Epochs > 26 {
+				t.Errorf("%s: %d epochs of a budget of 24", name, u.Epochs)
+			}
+			if _, ok := s.Best(); !ok {
+				t.Errorf("%s: no evaluation at 3 epochs", name)
+			}
+		}
+		var at []int
+		for i, e := range hist[0] {
+			at = append(at, e.Epochs)
+			if e.Values[0] < 0 || e.Values[0] > 1 || e.Values[0] != hist[1][i].Values[0] {
+				t.Errorf("%s: evaluation %d: accuracy %v, then %v", name, i+1, e.Values[0], hist[1][i].Values[0])
+			}
+		}
+		// Eta 3: 3 at 1 epoch, the best at 3; then 2 at 3.
+		if want := []int{1, 1, 1, 3, 3, 3, 1, 1, 1, 3}; fmt.Sprint(at[:min(len(at), 10)]) != fmt.Sprint(want[:min(len(at), 10)]) {
+			t.Errorf("%s: budgets %v", name, at)
+		}
 	}
 }
