@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -18,11 +19,14 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"nasbook/engine/data"
+	"nasbook/engine/estimate"
 	"nasbook/engine/proxy"
 	"nasbook/engine/search"
 	"nasbook/engine/search/tabular"
 	"nasbook/internal/atomicfile"
 	"nasbook/space"
+	"nasbook/space/nb201"
 	"nasbook/space/spaces"
 )
 
@@ -102,6 +106,9 @@ type searchOpts struct {
 	lowTable, lowMetric    string
 	tableEpochs, lowEpochs int
 	epochBudget            int
+	train                  string // a dataset to score architectures by training on
+	trainEpochs            string
+	trainImages            int
 	checkpoint             string
 	checkpointEvery        time.Duration
 	fs                     *flag.FlagSet
@@ -131,6 +138,9 @@ func searchFlags() (*flag.FlagSet, *searchOpts) {
 	fs.IntVar(&o.lowEpochs, "low-epochs", 12, "epochs of training behind -low-table's results")
 	fs.IntVar(&o.tableEpochs, "table-epochs", 200, "epochs of training behind -table's results, the full budget, with -low-table")
 	fs.IntVar(&o.epochBudget, "epoch-budget", 0, "epochs of training per run, with -low-table: an evaluation costs -table-epochs or -low-epochs\n(0: no limit; with this flag -budget is no limit unless given)")
+	fs.StringVar(&o.train, "train", "", "score architectures by training their networks on this `dataset` ("+list(searchDataNames)+") instead of a table:\nNAS-Bench-201's network with 4 channels and 1 cell per stage, SGD, batch 32; the objective is val_acc")
+	fs.StringVar(&o.trainEpochs, "train-epochs", "1,3,9", "with -train, the `budgets` of epochs an evaluation may train, ascending: hyperband and bohb use them all,\nthe other strategies the last")
+	fs.IntVar(&o.trainImages, "train-images", 500, "with -train, training images (the validation images are the dataset's)")
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "save the search in `file` as it goes; run the same command again to resume it after an interrupt\n(Ctrl+C, a killed process), to the result of an uninterrupted run")
 	fs.DurationVar(&o.checkpointEvery, "checkpoint-every", 5*time.Second, "with -checkpoint, save at least this often (0: after every evaluation), after each run and on Ctrl+C")
 	fs.StringVar(&o.proxy, "proxy", "", "score architectures by this zero-cost `proxy` ("+list(proxyNames())+") on each one's default network instead of a table;\nwith -table and -metric, each run also reports its best architecture's -metric from the table")
@@ -198,6 +208,9 @@ func runSearch(args []string, stdout io.Writer) error {
 		return fmt.Errorf("-strategy %s: want one of %s, or one-shot %s", o.strategy, list(strategyNames()), list(oneshotNames()))
 	}
 	budget := searchBudget{evaluations: o.budget, seconds: o.seconds, wall: o.wall}
+	if o.train != "" {
+		return trainSearch(stdout, sp, budget, o)
+	}
 	if o.proxy != "" {
 		if o.objectives != "" || o.minimize != "" || o.cost != "" || o.seconds != 0 {
 			return errors.New("-proxy is the one objective, at no simulated cost: -objectives, -minimize, -cost and -seconds need a table to search")
@@ -313,6 +326,49 @@ func fidelitySearch(stdout io.Writer, t *tabular.Table, sp space.Space, obj sear
 	return searchRuns(stdout, f, nil, budget, o)
 }
 
+// trainSearch scores architectures by training them on o.train.
+func trainSearch(stdout io.Writer, sp space.Space, budget searchBudget, o *searchOpts) error {
+	if o.proxy != "" || len(o.tables) > 0 || o.lowTable != "" || o.objectives != "" || o.cost != "" || o.seconds != 0 {
+		return errors.New("-train scores by training, with val_acc the one objective: -proxy, -table, -low-table, -objectives, -cost and -seconds are for other searches")
+	}
+	var epochs []int
+	for _, f := range splitList(o.trainEpochs) {
+		e, err := strconv.Atoi(f)
+		if err != nil || e < 1 || (len(epochs) > 0 && e <= epochs[len(epochs)-1]) {
+			return fmt.Errorf("-train-epochs %s: want ascending numbers of epochs, 1 or more, e.g. 1,3,9", o.trainEpochs)
+		}
+		epochs = append(epochs, e)
+	}
+	if len(epochs) == 0 {
+		return fmt.Errorf("-train-epochs %q: want one or more numbers of epochs, e.g. 1,3,9", o.trainEpochs)
+	}
+	if err := atLeast("train-images", o.trainImages, 1)(); err != nil {
+		return err
+	}
+	if !slices.Contains(searchDataNames, o.train) {
+		return fmt.Errorf("-train %q: want one of %s", o.train, list(searchDataNames))
+	}
+	d, err := loadSearchData(o.train, o.seed)
+	if err != nil {
+		return fmt.Errorf("-train: %w", err)
+	}
+	train := d.Train
+	if train.Len() > o.trainImages {
+		train = train.Subset(data.NewRand(o.seed).Perm(train.Len())[:o.trainImages])
+	}
+	if nb, ok := sp.(nb201.Space); ok {
+		if d.Train.H%4 != 0 || d.Train.W%4 != 0 {
+			return fmt.Errorf("-train %s: its %dx%d images do not fit NAS-Bench-201's network, whose two reductions halve them (shapes and mnist28 do)", o.train, d.Train.H, d.Train.W)
+		}
+		nb.Macro = nb201.Macro{C: 4, N: 1, Classes: d.Train.Classes, Size: d.Train.H}
+		sp = nb
+	}
+	budget.epochs = o.epochBudget
+	est := &estimate.Trainer{Space: sp, Data: estimate.Data{Train: train, Valid: d.Valid}, Budgets: epochs,
+		Config: estimate.Config{Batch: 32, Seed: o.seed}}
+	return searchRuns(stdout, est, nil, budget, o)
+}
+
 type searchBudget struct {
 	evaluations int
 	epochs      int
@@ -336,6 +392,8 @@ func searchRuns(stdout io.Writer, est search.Estimator, truth *tabular.Estimator
 		sp = e.Space()
 	case *proxy.Estimator:
 		sp = e.Space
+	case *estimate.Trainer:
+		sp = e.Space
 	}
 	objs := est.Objectives()
 	m := newMeter("search", o.quiet)
@@ -351,8 +409,11 @@ func searchRuns(stdout io.Writer, est search.Estimator, truth *tabular.Estimator
 	ctx := context.Background()
 	if o.checkpoint != "" {
 		var stop context.CancelFunc
+		// The first Ctrl+C saves after the evaluation in progress (a
+		// training goes on to its end); a second one ends the program.
 		ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
+		context.AfterFunc(ctx, stop)
 		var err error
 		if cfg.State, cfg.Key, err = loadCheckpoint(o); err != nil {
 			return err

@@ -157,3 +157,40 @@ func TestSearchHyperbandAndBOHB(t *testing.T) {
 		}
 	}
 }
+
+// -train scores by training: one tiny Hyperband bracket on shapes, and
+// the errors of its flags.
+func TestSearchByTraining(t *testing.T) {
+	var out bytes.Buffer
+	if err := runSearch([]string{"-strategy", "hyperband", "-train", "shapes", "-train-epochs", "1,2", "-epoch-budget", "3", "-train-images", "60", "-q", "-json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Objectives []struct{ Name string }
+		Runs       []struct {
+			Value       float64
+			Evaluations int
+			Epochs      int
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	// Eta 2 (2/1): 2 architectures at 1 epoch, then the better at 2.
+	if len(r.Runs) != 1 || r.Objectives[0].Name != "val_acc" || r.Runs[0].Evaluations != 3 || r.Runs[0].Epochs != 4 || r.Runs[0].Value <= 0 {
+		t.Errorf("output:\n%s", out.Bytes())
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-train", "mnist14"}, "-train mnist14: its 14x14 images do not fit"},
+		{[]string{"-train", "shapes", "-train-epochs", "3,1"}, "-train-epochs 3,1: want ascending"},
+		{[]string{"-train", "cifar"}, `-train "cifar": want one of shapes`},
+		{[]string{"-train", "shapes", "-proxy", "synflow"}, "-train scores by training"},
+	} {
+		if err := runSearch(c.args, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.args, err, c.want)
+		}
+	}
+}
