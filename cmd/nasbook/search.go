@@ -151,21 +151,27 @@ func searchFlags() (*flag.FlagSet, *searchOpts) {
 func searchUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, `usage: nasbook search -table FILE [-table FILE...] -metric COLUMN [flags]
        nasbook search -table FILE [-table FILE...] -objectives C1,C2[,...] [-minimize C2] [flags]
+       nasbook search -table FILE -metric COLUMN -low-table FILE -low-metric COLUMN -epoch-budget N [flags]
        nasbook search -proxy NAME [-table FILE -metric COLUMN] [flags]
+       nasbook search -train DATASET [-train-epochs 1,3,9] [flags]
        nasbook search -strategy %s [flags]
 
 Searches a space and prints each run's best architecture (-json: one JSON object).
 A table search looks every architecture up in benchmark tables (NAS-Bench-201's
-CSV files); a proxy search scores each one with a zero-cost proxy; a one-shot
-search trains a supernet on a dataset and derives a cell from it.
+CSV files); a proxy search scores each one with a zero-cost proxy; a training
+search trains each one's network; a one-shot search trains a supernet on a
+dataset and derives a cell from it. Hyperband and BOHB score most architectures
+after fewer epochs: on the results of -low-table, or by training for the first
+of -train-epochs; an evaluation costs its epochs against -epoch-budget.
+With -checkpoint, a search saves itself as it goes and resumes where it stopped.
 
 strategies:  %s
 one-shot:    %s
 proxies:     %s
 spaces:      %s (one-shot: %s)
-datasets:    %s (one-shot)
+datasets:    %s (one-shot, -train)
 
-Flags of a table or proxy search:
+Flags of a table, proxy or training search:
 `, strings.Join(oneshotNames(), "|"), list(strategyNames()), list(oneshotNames()), list(proxyNames()), list(spaces.Names()), list(oneshotSpaces), list(searchDataNames))
 	fs.SetOutput(w)
 	fs.PrintDefaults()
