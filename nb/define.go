@@ -234,35 +234,26 @@ func (*Session) DefineCellSpace(def CellSpaceDef) *SearchSpace {
 	return &SearchSpace{Name: def.Name, s: cs, defined: true}
 }
 
-// opLayers writes the layers of a custom cell operation as spec layers.
+// opLayers writes the layers of a custom cell operation as spec layers:
+// convolutions without bias, pools padded to keep the size (the first pool
+// or convolution takes the edge's stride).
 func opLayers(ls []Layer) ([]spec.Layer, error) {
 	var out []spec.Layer
 	for i, l := range ls {
-		switch l.kind {
-		case convLayer:
-			if l.kernel < 1 || l.kernel%2 == 0 || l.out < 0 {
+		s := l.s
+		switch s.Op {
+		case spec.Conv:
+			if s.Kernel < 1 || s.Kernel%2 == 0 || s.Out < 0 {
 				return nil, fmt.Errorf("layer %d, %s: want an odd kernel size", i+1, l)
 			}
-			out = append(out, spec.Layer{Op: spec.Conv, Out: l.out, Kernel: l.kernel, Same: true})
-		case reluLayer:
-			out = append(out, spec.Layer{Op: spec.ReLU})
-		case geluLayer:
-			out = append(out, spec.Layer{Op: spec.GELU})
-		case batchNormLayer:
-			out = append(out, spec.Layer{Op: spec.BatchNorm})
-		case maxPoolLayer, avgPoolLayer:
-			op := spec.MaxPool
-			if l.kind == avgPoolLayer {
-				op = spec.AvgPool
-			}
-			// Padded to keep the size; the first pool or convolution takes
-			// the edge's stride.
-			out = append(out, spec.Layer{Op: op, Kernel: l.kernel, Same: true})
-		case dropoutLayer:
-			out = append(out, spec.Layer{Op: spec.Dropout, P: l.p})
+			s.Bias = false
+		case spec.MaxPool, spec.AvgPool:
+			s.Same = true
+		case spec.ReLU, spec.GELU, spec.BatchNorm, spec.Dropout:
 		default:
 			return nil, fmt.Errorf("layer %d, %s: not an operation on feature maps (use Conv, ReLU, GELU, BatchNorm, MaxPool, AvgPool, Dropout)", i+1, l)
 		}
+		out = append(out, s)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("no layers")

@@ -772,6 +772,52 @@ func (b *builder) auxiliaryHead(in []int, imagenet bool) (Module, error) {
 
 // --- generic layers ---
 
+// needImages reports an input that is not [C,H,W].
+func needImages(in []int) error {
+	if len(in) != 3 {
+		return fmt.Errorf("needs images [C,H,W], not %v", in)
+	}
+	return nil
+}
+
+// LayerError is the error of one layer of a sequence: of Spec.Layers
+// (Seq "layers") or of a cell operation of Spec.Ops (Seq its name).
+type LayerError struct {
+	Seq   string
+	Index int
+	Op    LayerOp
+	Err   error
+}
+
+func (e *LayerError) Error() string {
+	return fmt.Sprintf("spec: %s %d (%s): %v", e.Seq, e.Index, e.Op, e.Err)
+}
+
+func (e *LayerError) Unwrap() error { return e.Err }
+
+// Shapes returns the output shape of each of the layers ls on one example
+// of shape in, as Lower infers them; a layer that does not fit is a
+// *LayerError.
+func Shapes(in []int, ls []Layer) ([][]int, error) {
+	s := &Spec{Kind: KindSequential, Input: in, Classes: 1, Layers: ls}
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	b := &builder{spec: s}
+	b.net.Input = append([]int(nil), in...)
+	var out [][]int
+	x := in
+	for i, l := range ls {
+		_, y, err := b.layer(fmt.Sprintf("layers.%d", i), l, x, i)
+		if err != nil {
+			return nil, &LayerError{Seq: "layers", Index: i, Op: l.Op, Err: err}
+		}
+		out = append(out, y)
+		x = y
+	}
+	return out, nil
+}
+
 // sequence builds layers on input in.
 func (b *builder) sequence(name string, ls []Layer, in []int) (Module, []int, error) {
 	var seq []Module
@@ -779,7 +825,7 @@ func (b *builder) sequence(name string, ls []Layer, in []int) (Module, []int, er
 	for i, l := range ls {
 		m, out, err := b.layer(fmt.Sprintf("%s.%d", name, i), l, x, i)
 		if err != nil {
-			return nil, nil, fmt.Errorf("spec: %s %d (%s): %w", name, i, l.Op, err)
+			return nil, nil, &LayerError{Seq: name, Index: i, Op: l.Op, Err: err}
 		}
 		if m != nil && b.building() {
 			seq = append(seq, m)
@@ -796,8 +842,8 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (Module, []in
 	}
 	switch l.Op {
 	case Conv:
-		if len(in) != 3 {
-			return nil, nil, fmt.Errorf("input %v is not [C,H,W]", in)
+		if err := needImages(in); err != nil {
+			return nil, nil, err
 		}
 		out, g := l.Out, l.Groups
 		if out == 0 {
@@ -809,18 +855,24 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (Module, []in
 		return b.conv(name, in, ConvConfig{Out: out, Kernel: l.Kernel, Stride: l.Stride, Padding: pad, Dilation: l.Dilation, Groups: g, Bias: l.Bias})
 	case BatchNorm:
 		if len(in) != 3 {
-			return nil, nil, fmt.Errorf("input %v is not [C,H,W]; use ln on sequences", in)
+			return nil, nil, fmt.Errorf("works on images [C,H,W], not %v: use LayerNorm on tokens and vectors (ln)", in)
 		}
 		return b.bn(name, in)
 	case LayerNorm:
+		if len(in) == 3 {
+			return nil, nil, fmt.Errorf("works on tokens and vectors, not images %v: use BatchNorm on images (bn)", in)
+		}
 		out, err := b.add(cost.Layer{Kind: cost.LayerNorm, Name: name, In: in, Affine: true})
 		return b.make(Part{Kind: PartLayerNorm, Name: name, In: in[len(in)-1]}, out, err)
 	case ReLU, ReLU6, HSwish, HSigmoid, GELU:
 		a := map[LayerOp]cost.Activation{ReLU: cost.ReLU, ReLU6: cost.ReLU6, HSwish: cost.HSwish, HSigmoid: cost.HSigmoid, GELU: cost.GELU}[l.Op]
 		return b.act(name, in, a)
 	case MaxPool, AvgPool:
-		if len(in) != 3 {
-			return nil, nil, fmt.Errorf("input %v is not [C,H,W]", in)
+		if err := needImages(in); err != nil {
+			return nil, nil, err
+		}
+		if pad == 0 && (l.Kernel > in[1] || l.Kernel > in[2]) {
+			return nil, nil, fmt.Errorf("a %dx%d window does not fit the %dx%d image", l.Kernel, l.Kernel, in[1], in[2])
 		}
 		st := l.Stride
 		if st == 0 {
@@ -829,7 +881,7 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (Module, []in
 		return b.pool(name, in, l.Op == MaxPool, l.Kernel, st, pad)
 	case GlobalPool:
 		if len(in) != 3 && len(in) != 2 {
-			return nil, nil, fmt.Errorf("input %v is neither [C,H,W] nor [T,D]", in)
+			return nil, nil, fmt.Errorf("needs images [C,H,W] or tokens [T,D], not %v", in)
 		}
 		return b.gap(name, in)
 	case Flatten:
@@ -852,8 +904,11 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (Module, []in
 		if index != 0 || fmt.Sprint(in) != fmt.Sprint(b.spec.Input) {
 			return nil, nil, fmt.Errorf("patches must be the first layer of the network")
 		}
-		if len(in) != 3 || l.Kernel <= 0 || in[1]%l.Kernel != 0 || in[2]%l.Kernel != 0 {
-			return nil, nil, fmt.Errorf("%d-pixel patches do not tile input %v", l.Kernel, in)
+		if err := needImages(in); err != nil {
+			return nil, nil, err
+		}
+		if l.Kernel <= 0 || in[1]%l.Kernel != 0 || in[2]%l.Kernel != 0 {
+			return nil, nil, fmt.Errorf("%d-pixel patches do not tile the %dx%d image", l.Kernel, in[1], in[2])
 		}
 		p := l.Kernel
 		out := []int{in[1] / p * (in[2] / p), in[0] * p * p}
@@ -862,7 +917,7 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (Module, []in
 	case Embed:
 		onInput := index == 0 || (index == 1 && b.net.Layers[len(b.net.Layers)-1].Kind == cost.Rearrange)
 		if len(in) != 2 || (l.Positions && !onInput) {
-			return nil, nil, fmt.Errorf("embed takes [T,F] tokens (the input or patches), not %v", in)
+			return nil, nil, fmt.Errorf("needs tokens [T,F] (the input or patches), not %v", in)
 		}
 		if l.Out <= 0 {
 			return nil, nil, fmt.Errorf("embed needs out > 0")
@@ -886,10 +941,10 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (Module, []in
 
 func (b *builder) mbconv(name string, l Layer, in []int) (Module, []int, error) {
 	if len(in) != 3 {
-		return nil, nil, fmt.Errorf("input %v is not [C,H,W]", in)
+		return nil, nil, needImages(in)
 	}
 	if l.Kernel <= 0 || l.Kernel%2 == 0 {
-		return nil, nil, fmt.Errorf("depthwise kernel %d, want odd and positive", l.Kernel)
+		return nil, nil, fmt.Errorf("depthwise kernel %d: want an odd kernel size", l.Kernel)
 	}
 	st := max(l.Stride, 1)
 	out := l.Out
@@ -964,14 +1019,14 @@ func (b *builder) mbconv(name string, l Layer, in []int) (Module, []int, error) 
 
 func (b *builder) transformer(name string, l Layer, in []int) (Module, []int, error) {
 	if len(in) != 2 {
-		return nil, nil, fmt.Errorf("input %v is not [T,D] tokens", in)
+		return nil, nil, fmt.Errorf("needs tokens [T,D] (patches and embed make them), not %v", in)
 	}
 	d, heads, ratio := in[1], l.Heads, l.MLPRatio
 	if ratio == 0 {
 		ratio = 4
 	}
 	if heads <= 0 || d%heads != 0 {
-		return nil, nil, fmt.Errorf("%d heads do not divide width %d", heads, d)
+		return nil, nil, fmt.Errorf("%d heads do not divide the token width %d", heads, d)
 	}
 	if ratio < 0 {
 		return nil, nil, fmt.Errorf("mlp ratio %d", ratio)

@@ -52,8 +52,8 @@ func TestUserErrors(t *testing.T) {
 			"layers 0 (conv): cost: conv layers.0 on input [3 4 4]: a 7x7 window leaves no output"},
 		{"no classifier", seq([]int{3, 4, 4}, Layer{Op: Conv, Out: 8, Kernel: 3}), "end in shape [8 2 2], want [10]"},
 		{"groups", seq([]int{3, 4, 4}, Layer{Op: Conv, Out: 8, Kernel: 1, Groups: 2}), "2 groups do not divide 3 input"},
-		{"heads", seq([]int{4, 6}, Layer{Op: Embed, Out: 6}, Layer{Op: Transformer, Heads: 4}), "4 heads do not divide width 6"},
-		{"bn on tokens", seq([]int{4, 6}, Layer{Op: BatchNorm}), "use ln on sequences"},
+		{"heads", seq([]int{4, 6}, Layer{Op: Embed, Out: 6}, Layer{Op: Transformer, Heads: 4}), "4 heads do not divide the token width 6"},
+		{"bn on tokens", seq([]int{4, 6}, Layer{Op: BatchNorm}), "use LayerNorm on tokens and vectors (ln)"},
 		{"unknown kind", &Spec{Kind: "graph", Input: []int{1}, Classes: 1}, `unknown kind "graph"`},
 		{"unknown act", seq([]int{3, 4, 4}, Layer{Op: MBConv, Kernel: 3, Act: "swish"}), `unknown activation "swish"`},
 		{"custom op shape", func() *Spec {
