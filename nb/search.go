@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"nasbook/engine/estimate"
 	"nasbook/engine/proxy"
 	"nasbook/engine/search"
 	"nasbook/engine/search/tabular"
@@ -75,8 +76,10 @@ type SearchConfig struct {
 	// In is a space to search instead of a built-in one named by Space,
 	// such as one DefineSpace or DefineCellSpace made.
 	In       *SearchSpace
-	Strategy string // rs, re (default), reinforce, bo, bananas, ls, nsga2, exhaustive
-	Budget   int    // evaluations per run; 0 means 100
+	// Strategy is rs, re (default), reinforce, bo, bananas, ls, nsga2,
+	// exhaustive, or hyperband and bohb, which need LowTable or Train.
+	Strategy string
+	Budget   int // evaluations per run; 0 means 100 (no limit with EpochBudget)
 	Seed     int64  // the first run's seed; runs use Seed, Seed+1, ...
 	Seeds    int    // number of runs; 0 means 1
 	Table    *Table // scores architectures by lookup
@@ -93,6 +96,39 @@ type SearchConfig struct {
 	Objectives []string
 	Minimize   []string // columns to minimise rather than maximise
 	Quiet      bool     // print no summary line
+
+	// LowTable, with the strategies hyperband and bohb, holds results after
+	// fewer epochs of training than Table's: the low fidelity, e.g.
+	// nb.OpenTable("nb201/accuracy-12ep") under LowMetric "cifar10_valid"
+	// against nb.OpenTable("nb201/accuracy-200ep") under Metric
+	// "cifar10_test". Most architectures are looked up at LowEpochs, the
+	// best of them at Epochs; the other strategies look every one up at
+	// Epochs.
+	LowTable  *Table
+	LowMetric string
+	LowEpochs int // the epochs behind LowTable's results; 0 means 12
+	Epochs    int // the epochs behind Table's results; 0 means 200
+	// Train, instead of a table, scores architectures by training their
+	// networks on it (their validation accuracy, "val_acc"): NAS-Bench-201's
+	// network with 4 channels and one cell per stage, batch 32, for each of
+	// TrainEpochs with hyperband and bohb, the last of them otherwise.
+	Train       *Data
+	TrainEpochs []int // ascending; nil means 1, 3, 9
+	// EpochBudget, with LowTable or Train, is the epochs of training a run
+	// may spend: an evaluation costs its epochs. With it, Budget is no
+	// limit unless set.
+	EpochBudget int
+
+	// Checkpoint names the search's saved state in the session: the search
+	// saves itself there as it goes (every second, and after each run), the
+	// session keeps it when the cell is stopped (and the browser's page
+	// across restarts of the kernel), and a search with the same
+	// Checkpoint and settings continues from it to exactly the result of an
+	// uninterrupted run. SavedSearch reads a state.
+	Checkpoint string
+	// Resume is a state to continue from, as SavedSearch returned it; it
+	// comes before Checkpoint's.
+	Resume string
 }
 
 // SearchResult is what Search found over its runs.
@@ -288,13 +324,28 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 		}
 	}
 	scorers := 0
-	for _, set := range []bool{cfg.Table != nil, cfg.Score != nil, cfg.Proxy != ""} {
+	for _, set := range []bool{cfg.Table != nil, cfg.Score != nil, cfg.Proxy != "", cfg.Train != nil} {
 		if set {
 			scorers++
 		}
 	}
 	if scorers != 1 {
-		return res, fmt.Errorf("give exactly one of Table, Score and Proxy to score architectures with")
+		return res, fmt.Errorf("give exactly one of Table, Score, Proxy and Train to score architectures with")
+	}
+	if cfg.Train != nil && len(cfg.Objectives) == 0 && cfg.Metric == "" {
+		cfg.Metric = "val_acc"
+	}
+	if cfg.Train != nil && (cfg.Metric != "val_acc" || len(cfg.Objectives) > 1) {
+		return res, fmt.Errorf("Train scores by validation accuracy, Metric val_acc, not %q", cfg.Metric)
+	}
+	if (cfg.LowTable != nil || cfg.LowMetric != "") && (cfg.Table == nil || cfg.LowTable == nil || cfg.LowMetric == "") {
+		return res, fmt.Errorf("LowTable and LowMetric go with Table: a table of results after fewer epochs, its column, and the full one")
+	}
+	if cfg.EpochBudget < 0 {
+		return res, fmt.Errorf("EpochBudget %d: want 0 or more", cfg.EpochBudget)
+	}
+	if cfg.EpochBudget > 0 && cfg.LowTable == nil && cfg.Train == nil {
+		return res, fmt.Errorf("EpochBudget counts epochs of training: give LowTable (results at two budgets) or Train")
 	}
 	cols := slices.Clone(cfg.Objectives)
 	switch {
@@ -324,7 +375,7 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 		cfg.Strategy = "re"
 	}
 	budget, seeds := cfg.Budget, cfg.Seeds
-	if budget <= 0 {
+	if budget <= 0 && cfg.EpochBudget == 0 {
 		budget = 100
 	}
 	if seeds <= 0 {
@@ -332,6 +383,29 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 	}
 	var est search.Estimator
 	switch {
+	case cfg.LowTable != nil:
+		if len(objs) > 1 {
+			return res, fmt.Errorf("LowTable is for one objective, Metric")
+		}
+		low, full := cmp.Or(cfg.LowEpochs, 12), cmp.Or(cfg.Epochs, 200)
+		f, err := tabular.NewFidelities(sp, objs[0].Minimize,
+			tabular.Level{Epochs: low, Table: cfg.LowTable.t, Column: cfg.LowMetric},
+			tabular.Level{Epochs: full, Table: cfg.Table.t, Column: objs[0].Name})
+		if err != nil {
+			return res, err
+		}
+		est, sp = f, f.Space()
+	case cfg.Train != nil:
+		if nbs, ok := sp.(nb201.Space); ok {
+			t := cfg.Train.Train
+			if t.H%4 != 0 || t.W%4 != 0 {
+				return res, fmt.Errorf("Train %s: its %dx%d images do not fit NAS-Bench-201's network, whose two reductions halve them", cfg.Train.Name, t.H, t.W)
+			}
+			nbs.Macro = nb201.Macro{C: 4, N: 1, Classes: t.Classes, Size: t.H}
+			sp = nbs
+		}
+		est = &estimate.Trainer{Space: sp, Data: estimate.Data{Train: cfg.Train.Train, Valid: cfg.Train.Valid}, Budgets: cfg.TrainEpochs,
+			Config: estimate.Config{Batch: 32, Seed: cfg.Seed}}
 	case cfg.Table != nil:
 		tab, err := tabular.NewEstimator(cfg.Table.t, sp, objs, "")
 		if err != nil {
@@ -364,12 +438,16 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 		}
 	}
 	id := fmt.Sprintf("search-%p", &res)
+	unit := budget // the progress of a run: evaluations, or thousandths of its epochs
+	if unit == 0 {
+		unit = 1000
+	}
 	lastShown := time.Time{}
 	progress := func(done int, label string, force bool) {
 		// A few updates a second are enough for the eye.
 		if now := time.Now(); !cfg.Quiet && (force || now.Sub(lastShown) > 150*time.Millisecond) {
 			lastShown = now
-			s.ShowProgress(Progress{ID: id, Label: label, Done: done, Total: seeds * budget})
+			s.ShowProgress(Progress{ID: id, Label: label, Done: done, Total: seeds * unit})
 		}
 	}
 	progress(0, cfg.Strategy+": starting", true)
@@ -377,20 +455,46 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 	if !cfg.Quiet {
 		canvas = &searchScene{sess: s, sp: sp, objs: objs, title: fmt.Sprintf("%s, seed %d", cfg.Strategy, cfg.Seed), shown: time.Now()}
 	}
-	rep, err := search.Repeat(context.Background(), search.RepeatConfig{Space: sp, Strategy: cfg.Strategy, Estimator: est,
-		Budget: search.Budget{Evaluations: budget}, Seed: cfg.Seed, Seeds: seeds,
+	rc := search.RepeatConfig{Space: sp, Strategy: cfg.Strategy, Estimator: est,
+		Budget: search.Budget{Evaluations: budget, Epochs: cfg.EpochBudget}, Seed: cfg.Seed, Seeds: seeds,
 		OnEvent: func(k int, e search.Event) {
 			if ev, ok := e.(*search.Evaluated); ok {
-				progress(k*budget+ev.N, fmt.Sprintf("%s: seed %d, evaluation %d of %d", cfg.Strategy, cfg.Seed+int64(k), ev.N, budget), false)
+				if budget > 0 {
+					progress(k*budget+ev.N, fmt.Sprintf("%s: seed %d, evaluation %d of %d", cfg.Strategy, cfg.Seed+int64(k), ev.N, budget), false)
+				} else {
+					progress(k*1000+int(1000*ev.Used.Fraction), fmt.Sprintf("%s: seed %d, %d of %d epochs", cfg.Strategy, cfg.Seed+int64(k), ev.Used.Epochs, cfg.EpochBudget), false)
+				}
 			}
 			if k == 0 && canvas != nil {
 				canvas.event(e)
 			}
-		}})
+		}}
+	if cfg.Checkpoint != "" || cfg.Resume != "" {
+		rc.Key = searchKey(cfg)
+		state := cfg.Resume
+		if state == "" {
+			state = s.SavedSearch(cfg.Checkpoint)
+		}
+		if state != "" {
+			rc.State = []byte(state)
+		}
+	}
+	if cfg.Checkpoint != "" {
+		rc.SaveEvery = time.Second
+		rc.Save = func(b []byte) error {
+			s.keepSearch(cfg.Checkpoint, string(b))
+			return nil
+		}
+	}
+	rep, err := search.Repeat(context.Background(), rc)
 	if err != nil {
 		return res, err
 	}
-	progress(seeds*budget, fmt.Sprintf("%s: %d runs of %d evaluations", cfg.Strategy, seeds, budget), true)
+	if budget > 0 {
+		progress(seeds*unit, fmt.Sprintf("%s: %d runs of %d evaluations", cfg.Strategy, seeds, budget), true)
+	} else {
+		progress(seeds*unit, fmt.Sprintf("%s: %d runs of %d epochs", cfg.Strategy, seeds, cfg.EpochBudget), true)
+	}
 	for _, r := range rep.Runs {
 		run := SearchRun{Seed: r.Seed, Arch: sp.Format(r.Best.Arch), Value: r.Best.Values[0], Curve: r.Curve}
 		if len(objs) > 1 {
@@ -404,6 +508,83 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 		res.Front = members(sp, cols, cfg.Minimize, rep.Front)
 	}
 	return res, nil
+}
+
+// searchKey is what a saved state records of the settings of its search:
+// those that change its result, but for the functions (Score), which it
+// cannot compare.
+func searchKey(cfg SearchConfig) string {
+	name := func(t *Table) string {
+		if t == nil {
+			return ""
+		}
+		return fmt.Sprintf("%s (%d rows)", t.t.Name, len(t.t.Rows))
+	}
+	in := ""
+	if cfg.In != nil {
+		in = cfg.In.s.Name()
+	}
+	data := ""
+	if cfg.Train != nil {
+		data = cfg.Train.String()
+	}
+	return fmt.Sprintf("space %s %s, strategy %s, budget %d, epochs %d, seed %d, seeds %d, table %s, metric %s, objectives %v, minimize %v, proxy %s, low table %s, %s at %d and %d epochs, train %s at %v, score %v",
+		cfg.Space, in, cfg.Strategy, cfg.Budget, cfg.EpochBudget, cfg.Seed, cfg.Seeds, name(cfg.Table), cfg.Metric, cfg.Objectives, cfg.Minimize, cfg.Proxy,
+		name(cfg.LowTable), cfg.LowMetric, cfg.LowEpochs, cfg.Epochs, data, cfg.TrainEpochs, cfg.Score != nil)
+}
+
+// SavedSearch returns the state that a search with SearchConfig.Checkpoint
+// name saved, or "" if none did: text (JSON) that SearchConfig.Resume takes,
+// in this session or another.
+func SavedSearch(name string) string { return Default.SavedSearch(name) }
+
+// SavedSearch returns a saved state; see the package-level SavedSearch.
+func (s *Session) SavedSearch(name string) string {
+	s.savedMu.Lock()
+	defer s.savedMu.Unlock()
+	return s.saved[name]
+}
+
+// KeepSearch stores a search's saved state under name, as the search
+// itself does as it goes: a host that starts a new session for the
+// notebook (a restarted kernel) hands it the states the old one kept (see
+// OnSearchSaved).
+func (s *Session) KeepSearch(name, state string) {
+	s.savedMu.Lock()
+	defer s.savedMu.Unlock()
+	if s.saved == nil {
+		s.saved = map[string]string{}
+	}
+	s.saved[name] = state
+}
+
+// keepSearch keeps a state and tells the host.
+func (s *Session) keepSearch(name, state string) {
+	s.KeepSearch(name, state)
+	if s.OnSearchSaved != nil {
+		s.OnSearchSaved(name, state)
+	}
+}
+
+// Resume runs the search of cfg from the state saved under cfg.Checkpoint
+// (or cfg.Resume), as Search does, and fails if there is none: the search a
+// stopped cell was running goes on where its last save left it, to exactly
+// the result it would have had.
+//
+//	cfg := nb.SearchConfig{Strategy: "bo", Table: acc, Metric: "cifar10_test", Seeds: 10, Checkpoint: "bo"}
+//	r := nb.Search(cfg) // stopped half-way ...
+//	r = nb.Resume(cfg)  // ... goes on from there
+func Resume(cfg SearchConfig) SearchResult { return Default.Resume(cfg) }
+
+// Resume continues a search; see the package-level Resume.
+func (s *Session) Resume(cfg SearchConfig) SearchResult {
+	if cfg.Resume == "" && (cfg.Checkpoint == "" || s.SavedSearch(cfg.Checkpoint) == "") {
+		if cfg.Checkpoint == "" {
+			failf("Resume", "give SearchConfig.Checkpoint, the name of a saved search, or Resume, a saved state")
+		}
+		failf("Resume", "no search is saved under %q", cfg.Checkpoint)
+	}
+	return s.Search(cfg)
 }
 
 // definedOnly is the space an Arch carries: set for a defined space.

@@ -73,7 +73,7 @@ func TestSearchMistakesPanic(t *testing.T) {
 	}{
 		{nb.SearchConfig{Table: tb}, "nb.Search: no Metric (a column of the table: acc, latency)"},
 		{nb.SearchConfig{Table: tb, Metric: "top1"}, `no column "top1"`},
-		{nb.SearchConfig{Metric: "acc"}, "give exactly one of Table, Score and Proxy"},
+		{nb.SearchConfig{Metric: "acc"}, "give exactly one of Table, Score, Proxy and Train"},
 		{nb.SearchConfig{Table: tb, Metric: "acc", Strategy: "grid"}, `unknown strategy "grid"`},
 		{nb.SearchConfig{Table: tb, Metric: "acc", Strategy: "nsga2"}, "two or more"},
 	} {

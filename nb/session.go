@@ -40,6 +40,15 @@ type Session struct {
 
 	latencyMu sync.Mutex
 	latency   cost.LatencyTable // layers timed so far (Latency)
+
+	savedMu sync.Mutex
+	saved   map[string]string // searches' saved states by name (SearchConfig.Checkpoint)
+
+	// OnSearchSaved, if set, is told each state a search saves
+	// (SearchConfig.Checkpoint), so that the host keeps it beyond the
+	// session, across a stopped or restarted kernel, and gives it to the
+	// next session with KeepSearch.
+	OnSearchSaved func(name, state string)
 }
 
 // NewSession returns a session that prints text to stdout and hands rich outputs
