@@ -107,7 +107,8 @@ export class CellView {
   /**
    * @param cell  the model cell
    * @param app   {notebook, run(cell, after), insert(type, index, focus), remove(cell), move(cell, d),
-   *               setType(cell, type), focusSibling(cell, d), setActive(cell), onScene(scene, cell)}
+   *               setType(cell, type), setActive(cell), onScene(scene, cell)}
+   * Keys outside the editor (command mode) are commands.js's.
    */
   constructor(cell, app) {
     this.cell = cell;
@@ -201,9 +202,6 @@ export class CellView {
       autosize(editor);
     });
     editor.addEventListener("keydown", (e) => this.onEditorKey(e));
-    this.el.addEventListener("keydown", (e) => {
-      if (e.target === this.el || e.target === this.rendered) this.onCommandKey(e);
-    });
     if (this.rendered) {
       this.rendered.addEventListener("dblclick", () => this.setEditing(true, true));
     }
@@ -233,40 +231,6 @@ export class CellView {
       newline(editor);
     } else if ((e.key === "}" || e.key === ")" || e.key === "]") && cell.type === "code" && closeBracket(editor, e.key)) {
       e.preventDefault();
-    }
-  }
-
-  // Keys while the cell itself (not its editor) has focus, as in Jupyter's command mode.
-  onCommandKey(e) {
-    const { app, cell } = this;
-    if (e.altKey) return;
-    const mod = e.ctrlKey || e.metaKey;
-    if (e.key === "Enter" && e.shiftKey) {
-      e.preventDefault();
-      app.run(cell, "advance");
-    } else if (e.key === "Enter" && mod) {
-      e.preventDefault();
-      app.run(cell, "stay");
-    } else if (e.key === "Enter") {
-      e.preventDefault();
-      this.focusEditor();
-    } else if (mod) {
-      return;
-    } else if (e.key === "ArrowUp" || e.key === "k") {
-      e.preventDefault();
-      app.focusSibling(cell, -1);
-    } else if (e.key === "ArrowDown" || e.key === "j") {
-      e.preventDefault();
-      app.focusSibling(cell, +1);
-    } else if (e.key === "a") {
-      e.preventDefault();
-      app.insertNear(cell, "code", 0);
-    } else if (e.key === "b") {
-      e.preventDefault();
-      app.insertNear(cell, "code", +1);
-    } else if (e.key === "p") {
-      e.preventDefault();
-      app.togglePause();
     }
   }
 

@@ -1,8 +1,8 @@
 // nasbook page: puts together the notebook model (notebook.js), its view (notebook-view.js,
 // cells.js), the kernel (kernel.js, runner.js, kernel-controls.js), the canvas (canvas-panel.js),
 // saving and the history (saving.js, history-menu.js), documents, share links and lessons
-// (documents.js, sharing.js, lessons.js) and the toolbar (toolbar.js), and exposes
-// window.nasbook.
+// (documents.js, sharing.js, lessons.js), command mode (commands.js) and the toolbar
+// (toolbar.js), and exposes window.nasbook.
 //
 // Each part is a class that takes the App, through which it reaches the others (app.view,
 // app.runner, ...); CellView (cells.js) calls the App's cell actions below.
@@ -59,6 +59,7 @@ import { HistoryMenu } from "./history-menu.js";
 import { Lessons, fetchDefault } from "./lessons.js";
 import { Sharing } from "./sharing.js";
 import { wireToolbar } from "./toolbar.js";
+import { Commands } from "./commands.js";
 import { $ } from "./ui.js";
 
 class App {
@@ -78,6 +79,7 @@ class App {
     this.history = new HistoryMenu(this);
     this.lessons = new Lessons(this);
     this.sharing = new Sharing(this);
+    this.commands = new Commands(this);
     this.notebook.on((kind, cell) => this.onModel(kind, cell));
   }
 
@@ -109,9 +111,6 @@ class App {
   setType(cell, type) {
     this.view.setType(cell, type);
   }
-  focusSibling(cell, delta) {
-    this.view.focusSibling(cell, delta);
-  }
   onScene(scene, cell = null) {
     this.canvasPanel.show(scene, cell);
   }
@@ -131,8 +130,10 @@ class App {
     }
     const i = this.notebook.indexOf(cell.id);
     if (after === "advance") {
+      // As in JupyterLab: the next cell is selected in command mode; at the end a new cell
+      // is edited.
       const next = this.notebook.cells[i + 1];
-      if (next) view.get(next).focus();
+      if (next) view.select(next);
       else view.insert("code", i + 1);
     } else if (after === "insert") {
       view.insert("code", i + 1);
@@ -150,6 +151,7 @@ class App {
     this.saving.wire();
     this.lessons.wire();
     this.sharing.wire();
+    this.commands.wire();
     wireToolbar(this);
     this.history.render();
     this.kernel.start();
