@@ -484,6 +484,7 @@ func encodePNG(img image.Image) []byte {
 // on data fetched on demand, and it reaches the accuracy it reaches natively
 // (97.2%; the browser's float32 sums may differ a little).
 func TestMNISTLessonTrainsInTheBrowser(t *testing.T) {
+	t.Parallel() // see doc.go
 	if testing.Short() {
 		t.Skip("trains a CNN in the browser for about a minute")
 	}

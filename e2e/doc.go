@@ -4,4 +4,11 @@
 // The tests skip when no Chromium is installed, unless NASBOOK_REQUIRE_BROWSER
 // is set (as CI sets it), in which case a missing browser fails them.
 // CHROMIUM names the browser binary when it is not on the PATH.
+//
+// Most tests are short and run one after another. The long ones — a lesson
+// run whole, the spaces, the scripts, the compute kernels' tests — each in a
+// browser of their own, call t.Parallel: they run after the short ones, as
+// many at once as go test's -parallel (the number of cores), since much of
+// their time a browser waits on one core. A test that counts what the server
+// sent (servedSince) must not be one of them.
 package e2e

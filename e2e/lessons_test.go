@@ -34,6 +34,7 @@ func runLesson(t *testing.T, file, want string) string {
 // browser: the operations are timed in the tab, and the front of accuracy
 // against this device's latency is not the Pixel 3's.
 func TestHardwareLessonInTheBrowser(t *testing.T) {
+	t.Parallel() // see doc.go
 	if testing.Short() {
 		t.Skip("times networks in the browser")
 	}
@@ -67,6 +68,7 @@ func TestHardwareLessonInTheBrowser(t *testing.T) {
 // the searched cell ends well ahead of the same network around a cell of
 // pooling and skip connections.
 func TestStackingLessonInTheBrowser(t *testing.T) {
+	t.Parallel() // see doc.go
 	if testing.Short() {
 		t.Skip("trains two networks in the browser")
 	}

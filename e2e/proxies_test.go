@@ -40,6 +40,7 @@ func openPage(t *testing.T, query string) context.Context {
 // rather than the lesson's 200 (synflow takes about a second per
 // architecture per worker in wasm).
 func TestProxiesLessonInTheBrowser(t *testing.T) {
+	t.Parallel() // see doc.go
 	if testing.Short() {
 		t.Skip("scores NB201 networks in the browser")
 	}

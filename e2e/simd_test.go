@@ -131,6 +131,7 @@ const kernelTestPage = `<!doctype html>
 </script>`
 
 func TestSIMDKernelsInChromium(t *testing.T) {
+	t.Parallel() // see doc.go
 	exe := chromiumPath(t)
 	testWasm, simdWasm := kernelTestBinary(t)
 	goroot, err := exec.Command("go", "env", "GOROOT").Output()
