@@ -21,6 +21,20 @@ type Params struct {
 
 	list  []Param
 	index map[string]int
+
+	states     []State
+	stateIndex map[string]int
+}
+
+// State is a named value a model keeps besides its parameters, such as a
+// batch norm's running mean and variance: training updates it in place, no
+// optimizer sees it, and it is not counted among the parameters. With the
+// parameters it is the model's whole state, what an exported model needs
+// to predict what this one predicts.
+type State struct {
+	Name  string
+	Shape []int
+	Data  []float32
 }
 
 // Param is one named entry of a Params.
@@ -33,12 +47,7 @@ type Param struct {
 // Add appends a zeroed parameter of the given shape and returns its Var. Names
 // must be unique.
 func (ps *Params) Add(name string, shape ...int) *Var {
-	if ps.index == nil {
-		ps.index = map[string]int{}
-	}
-	if _, dup := ps.index[name]; dup {
-		panic(fmt.Sprintf("ag: parameter %q added twice", name))
-	}
+	ps.checkName(name)
 	n, off := tensor.Numel(shape), len(ps.Data)
 	if off+n > cap(ps.Data) {
 		c := max(2*cap(ps.Data), off+n, 1024)
@@ -59,6 +68,45 @@ func (ps *Params) Add(name string, shape ...int) *Var {
 	ps.list = append(ps.list, p)
 	return p.Var
 }
+
+func (ps *Params) checkName(name string) {
+	if ps.index == nil {
+		ps.index = map[string]int{}
+	}
+	if _, dup := ps.index[name]; dup {
+		panic(fmt.Sprintf("ag: parameter %q added twice", name))
+	}
+	if _, dup := ps.stateIndex[name]; dup {
+		panic(fmt.Sprintf("ag: state %q added twice", name))
+	}
+}
+
+// AddState records data, of the given shape, as the state called name.
+// The caller keeps updating data in place; names are unique among
+// parameters and states.
+func (ps *Params) AddState(name string, data []float32, shape ...int) {
+	ps.checkName(name)
+	if n := tensor.Numel(shape); n != len(data) {
+		panic(fmt.Sprintf("ag: state %q of shape %v given %d values", name, shape, len(data)))
+	}
+	if ps.stateIndex == nil {
+		ps.stateIndex = map[string]int{}
+	}
+	ps.stateIndex[name] = len(ps.states)
+	ps.states = append(ps.states, State{Name: name, Shape: append([]int(nil), shape...), Data: data})
+}
+
+// LookupState returns the state called name.
+func (ps *Params) LookupState(name string) (State, bool) {
+	i, ok := ps.stateIndex[name]
+	if !ok {
+		return State{}, false
+	}
+	return ps.states[i], true
+}
+
+// States returns the states in the order they were added.
+func (ps *Params) States() []State { return ps.states }
 
 func (ps *Params) point(p Param) {
 	n := p.Var.Value.Len()
@@ -86,8 +134,8 @@ func (ps *Params) Len() int { return len(ps.Data) }
 // ZeroGrad sets every gradient to zero.
 func (ps *Params) ZeroGrad() { clear(ps.Grad) }
 
-// CopyFrom copies the values of src, which must hold the same names and
-// shapes in the same order, into ps.
+// CopyFrom copies the values and states of src, which must hold the same
+// names and shapes in the same order, into ps.
 func (ps *Params) CopyFrom(src *Params) {
 	if len(src.list) != len(ps.list) || len(src.Data) != len(ps.Data) {
 		panic(fmt.Sprintf("ag: CopyFrom: %d params (%d values) from %d (%d)", len(ps.list), len(ps.Data), len(src.list), len(src.Data)))
@@ -97,5 +145,16 @@ func (ps *Params) CopyFrom(src *Params) {
 			panic(fmt.Sprintf("ag: CopyFrom: parameter %d is %q %v, source has %q %v", i, p.Name, p.Var.Shape(), q.Name, q.Var.Shape()))
 		}
 	}
+	if len(src.states) != len(ps.states) {
+		panic(fmt.Sprintf("ag: CopyFrom: %d states from %d", len(ps.states), len(src.states)))
+	}
+	for i, s := range ps.states {
+		if q := src.states[i]; s.Name != q.Name || len(s.Data) != len(q.Data) {
+			panic(fmt.Sprintf("ag: CopyFrom: state %d is %q, source has %q", i, s.Name, q.Name))
+		}
+	}
 	copy(ps.Data, src.Data)
+	for i, s := range ps.states {
+		copy(s.Data, src.states[i].Data)
+	}
 }

@@ -91,7 +91,8 @@ type BatchNorm struct {
 }
 
 // NewBatchNorm adds a batch norm over c channels: affine adds γ (1) and β (0)
-// to ps, track keeps running statistics (momentum 0.1) for evaluation.
+// to ps, track keeps running statistics (momentum 0.1) for evaluation, and
+// adds them to ps's states as running_mean and running_var.
 func NewBatchNorm(ps *ag.Params, name string, c int, affine, track bool) *BatchNorm {
 	b := &BatchNorm{}
 	if affine {
@@ -100,6 +101,8 @@ func NewBatchNorm(ps *ag.Params, name string, c int, affine, track bool) *BatchN
 	}
 	if track {
 		b.Running = ag.NewRunningStats(c)
+		ps.AddState(name+".running_mean", b.Running.Mean, c)
+		ps.AddState(name+".running_var", b.Running.Var, c)
 	}
 	return b
 }

@@ -164,3 +164,37 @@ func Example() {
 	fmt.Println(ps.Len(), "parameters")
 	// Output: 690 parameters
 }
+
+// A batch norm's running statistics are part of the model's state: named
+// as PyTorch names them, updated by training, copied with the parameters,
+// and not counted among them.
+func TestBatchNormStatisticsAreState(t *testing.T) {
+	var ps ag.Params
+	bn := NewBatchNorm(&ps, "bn", 3, true, true)
+	NewBatchNorm(&ps, "free", 3, false, false)
+	if ps.Len() != 6 {
+		t.Fatalf("%d parameters, want 6 (γ, β)", ps.Len())
+	}
+	var names []string
+	for _, s := range ps.States() {
+		names = append(names, fmt.Sprint(s.Name, s.Shape))
+	}
+	if got := fmt.Sprint(names); got != "[bn.running_mean[3] bn.running_var[3]]" {
+		t.Fatalf("states %s", got)
+	}
+	tp := ag.NewTape(nil)
+	tp.Train = true
+	x := ag.Const(tensor.New(4, 3, 2, 2).Uniform(rand.New(rand.NewSource(1)), 1, 3))
+	bn.Forward(tp, x)
+	mean, _ := ps.LookupState("bn.running_mean")
+	if mean.Data[0] == 0 || &mean.Data[0] != &bn.Running.Mean[0] {
+		t.Fatalf("running mean %v is not the batch norm's updated statistics", mean.Data)
+	}
+	var cp ag.Params
+	NewBatchNorm(&cp, "bn", 3, true, true)
+	NewBatchNorm(&cp, "free", 3, false, false)
+	cp.CopyFrom(&ps)
+	if got, _ := cp.LookupState("bn.running_mean"); fmt.Sprint(got.Data) != fmt.Sprint(mean.Data) {
+		t.Fatalf("CopyFrom gave running mean %v, want %v", got.Data, mean.Data)
+	}
+}
