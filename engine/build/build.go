@@ -25,6 +25,10 @@ type Network struct {
 	aux  *auxTap
 }
 
+// Body returns the network's modules: an nn.Sequential, a *Cell or a
+// *DARTS at the top, the engine/nn modules inside. Exporters walk it.
+func (n *Network) Body() nn.Module { return n.body }
+
 // auxTap carries the auxiliary logits out of a forward pass.
 type auxTap struct {
 	train  bool
@@ -185,43 +189,46 @@ func (m *maker) Make(p spec.Part) spec.Module {
 	panic(fmt.Sprintf("build: part %s has no module", p.Kind))
 }
 
-// cell is a built cell: see spec.CellModules.
-type cell struct {
-	inputs int
-	nodes  [][]edge
-	concat []int
+// Cell is a built cell: node Inputs+i sums the edges Nodes[i], and the
+// output concatenates the Concat nodes along channels (one node: that node
+// itself), as spec.CellModules.
+type Cell struct {
+	Inputs int
+	Nodes  [][]Edge
+	Concat []int
 }
 
-type edge struct {
-	from int
-	op   nn.Module
+// Edge is one built edge of a cell: Op applied to node From.
+type Edge struct {
+	From int
+	Op   nn.Module
 }
 
-func newCell(cm *spec.CellModules) *cell {
-	c := &cell{inputs: cm.Inputs, concat: cm.Concat}
+func newCell(cm *spec.CellModules) *Cell {
+	c := &Cell{Inputs: cm.Inputs, Concat: cm.Concat}
 	for _, node := range cm.Nodes {
-		es := make([]edge, len(node))
+		es := make([]Edge, len(node))
 		for i, e := range node {
-			es[i] = edge{from: e.From, op: e.Op.(nn.Module)}
+			es[i] = Edge{From: e.From, Op: e.Op.(nn.Module)}
 		}
-		c.nodes = append(c.nodes, es)
+		c.Nodes = append(c.Nodes, es)
 	}
 	return c
 }
 
 // Forward implements nn.Module for a cell of one input.
-func (c *cell) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return c.forward(t, x) }
+func (c *Cell) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return c.forward(t, x) }
 
-func (c *cell) forward(t *ag.Tape, ins ...*ag.Var) *ag.Var {
-	if len(ins) != c.inputs {
-		panic(fmt.Sprintf("build: a cell of %d inputs given %d", c.inputs, len(ins)))
+func (c *Cell) forward(t *ag.Tape, ins ...*ag.Var) *ag.Var {
+	if len(ins) != c.Inputs {
+		panic(fmt.Sprintf("build: a cell of %d inputs given %d", c.Inputs, len(ins)))
 	}
-	states := make([]*ag.Var, 0, len(ins)+len(c.nodes))
+	states := make([]*ag.Var, 0, len(ins)+len(c.Nodes))
 	states = append(states, ins...)
-	for _, node := range c.nodes {
+	for _, node := range c.Nodes {
 		terms := make([]*ag.Var, len(node))
 		for i, e := range node {
-			terms[i] = e.op.Forward(t, states[e.from])
+			terms[i] = e.Op.Forward(t, states[e.From])
 		}
 		s := terms[0]
 		if len(terms) > 1 {
@@ -229,55 +236,67 @@ func (c *cell) forward(t *ag.Tape, ins ...*ag.Var) *ag.Var {
 		}
 		states = append(states, s)
 	}
-	if len(c.concat) == 1 {
-		return states[c.concat[0]]
+	if len(c.Concat) == 1 {
+		return states[c.Concat[0]]
 	}
-	xs := make([]*ag.Var, len(c.concat))
-	for i, k := range c.concat {
+	xs := make([]*ag.Var, len(c.Concat))
+	for i, k := range c.Concat {
 		xs[i] = states[k]
 	}
 	return t.Concat(xs...)
 }
 
-// funcMod is a Module written as a function.
-type funcMod func(t *ag.Tape, x *ag.Var) *ag.Var
+// DARTS is DARTS's network built (spec.DARTSModules): Stem (CIFAR: both
+// first inputs are its output) or Stem and Stem1 (ImageNet), the cells on
+// their preprocessed inputs, and Head on the last cell's output; Aux, when
+// not nil, is the auxiliary head on the output of cell AuxAt, run in
+// training only.
+type DARTS struct {
+	Stem, Stem1 nn.Module // Stem1 nil on CIFAR
+	Cells       []DARTSCell
+	Aux         nn.Module
+	AuxAt       int
+	Head        nn.Module
 
-func (f funcMod) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return f(t, x) }
+	tap *auxTap
+}
 
-// darts is DARTS's NetworkCIFAR and NetworkImageNet forward pass.
+// DARTSCell is one built cell of DARTS's network with its preprocessing:
+// Pre0 on the output of the cell before the previous one, Pre1 on the
+// previous one's.
+type DARTSCell struct {
+	Pre0, Pre1 nn.Module
+	Cell       *Cell
+}
+
+// darts builds DARTS's NetworkCIFAR or NetworkImageNet.
 func (m *maker) darts(d *spec.DARTSModules) nn.Module {
-	stem := d.Stem.(nn.Module)
-	var stem1 nn.Module
+	n := &DARTS{Stem: d.Stem.(nn.Module), AuxAt: d.AuxAt, Head: d.Head.(nn.Module), tap: &auxTap{}}
 	if d.Stem1 != nil {
-		stem1 = d.Stem1.(nn.Module)
+		n.Stem1 = d.Stem1.(nn.Module)
 	}
-	type dartsCell struct {
-		pre0, pre1 nn.Module
-		cell       *cell
+	for _, c := range d.Cells {
+		n.Cells = append(n.Cells, DARTSCell{c.Pre0.(nn.Module), c.Pre1.(nn.Module), c.Cell.(*Cell)})
 	}
-	cells := make([]dartsCell, len(d.Cells))
-	for i, c := range d.Cells {
-		cells[i] = dartsCell{c.Pre0.(nn.Module), c.Pre1.(nn.Module), c.Cell.(*cell)}
-	}
-	head := d.Head.(nn.Module)
-	var auxHead nn.Module
-	tap := &auxTap{}
 	if d.Aux != nil {
-		auxHead = d.Aux.(nn.Module)
-		m.aux = tap
+		n.Aux = d.Aux.(nn.Module)
+		m.aux = n.tap
 	}
-	return funcMod(func(t *ag.Tape, x *ag.Var) *ag.Var {
-		a := stem.Forward(t, x)
-		bb := a
-		if stem1 != nil {
-			bb = stem1.Forward(t, a)
+	return n
+}
+
+// Forward implements nn.Module.
+func (n *DARTS) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
+	a := n.Stem.Forward(t, x)
+	bb := a
+	if n.Stem1 != nil {
+		bb = n.Stem1.Forward(t, a)
+	}
+	for i, c := range n.Cells {
+		a, bb = bb, c.Cell.forward(t, c.Pre0.Forward(t, a), c.Pre1.Forward(t, bb))
+		if i == n.AuxAt && n.Aux != nil && n.tap.train {
+			n.tap.logits = n.Aux.Forward(t, bb)
 		}
-		for i, c := range cells {
-			a, bb = bb, c.cell.forward(t, c.pre0.Forward(t, a), c.pre1.Forward(t, bb))
-			if i == d.AuxAt && auxHead != nil && tap.train {
-				tap.logits = auxHead.Forward(t, bb)
-			}
-		}
-		return head.Forward(t, bb)
-	})
+	}
+	return n.Head.Forward(t, bb)
 }

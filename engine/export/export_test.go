@@ -1,0 +1,208 @@
+package export
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"nasbook/engine/ag"
+	"nasbook/engine/build"
+	"nasbook/engine/optim"
+	"nasbook/engine/tensor"
+	"nasbook/space/spaces"
+	"nasbook/space/spec"
+)
+
+//go:embed check_torch.py.txt
+var checkTorch string
+
+// python returns /usr/bin/python3 if it imports mods. Without them the
+// test skips, unless NASBOOK_REQUIRE_BROWSER=1 (CI) makes it fail: CI
+// installs Debian's python3-torch and python3-onnx.
+func python(t *testing.T, mods string) string {
+	t.Helper()
+	const py = "/usr/bin/python3"
+	if out, err := exec.Command(py, "-c", "import "+mods).CombinedOutput(); err != nil {
+		msg := py + " cannot import " + mods + ": " + string(out)
+		if os.Getenv("NASBOOK_REQUIRE_BROWSER") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return py
+}
+
+// archs are small networks of every space: each built-in op, both DARTS
+// networks, MobileNet and transformer blocks, and a sequential spec.
+var archs = []struct {
+	name, text string
+	set        spaces.Settings
+	input      []int
+}{
+	{"nb201", "|nor_conv_3x3~0|+|skip_connect~0|avg_pool_3x3~1|+|none~0|nor_conv_1x1~1|nor_conv_3x3~2|", spaces.Settings{C: 4, Layers: 1}, []int{3, 8, 8}},
+	{"darts", "DARTS_V2", spaces.Settings{C: 4, Layers: 3}, []int{3, 16, 16}},
+	{"darts-ops", "Genotype(normal=[('sep_conv_5x5', 0), ('dil_conv_5x5', 1), ('conv_7x1_1x7', 0), ('max_pool_3x3', 2), ('avg_pool_3x3', 1), ('skip_connect', 0), ('none', 3), ('sep_conv_3x3', 4)], normal_concat=[2, 3, 4, 5], reduce=[('max_pool_3x3', 0), ('skip_connect', 1), ('dil_conv_3x3', 0), ('none', 1), ('avg_pool_3x3', 2), ('sep_conv_3x3', 1), ('conv_7x1_1x7', 3), ('skip_connect', 4)], reduce_concat=[4, 5])", spaces.Settings{C: 4, Layers: 3}, []int{3, 16, 16}},
+	{"darts-imagenet", "DARTS_V1", spaces.Settings{C: 4, Layers: 3, ImageNet: true}, []int{3, 32, 32}},
+	{"mobilenet", "k3-e3-d2-w0.75-se-hswish|k5-e3-d2-w0.75-nose-relu|k3-e3-d2-w0.75-se-relu|k3-e3-d2-w0.75-nose-hswish|k3-e3-d2-w0.75-se-hswish", spaces.Settings{}, []int{3, 16, 16}},
+	{"transformer", "L2-H2-D32-R2", spaces.Settings{}, nil},
+	{"sequential", `{"kind": "sequential", "input": [1, 8, 8], "classes": 4, "layers": [
+		{"op": "conv", "out": 6, "kernel": 3, "same": true, "bias": true}, {"op": "bn"}, {"op": "relu"},
+		{"op": "maxpool", "kernel": 2}, {"op": "conv", "out": 6, "kernel": 3, "dilation": 2, "same": true, "depthwise": true},
+		{"op": "avgpool", "kernel": 3, "stride": 1, "padding": 1}, {"op": "gelu"}, {"op": "relu6"},
+		{"op": "flatten"}, {"op": "linear", "out": 4, "bias": true}]}`, spaces.Settings{}, nil},
+}
+
+// trained builds s and takes a few SGD steps on random batches, so that
+// the weights and batch norm statistics are not their initial ones.
+func trained(t *testing.T, s *spec.Spec) *build.Network {
+	net, err := build.Build(s, rand.New(rand.NewSource(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewSource(2))
+	tp := ag.NewTape(nil)
+	opt := &optim.SGD{Momentum: 0.9}
+	for range 2 {
+		x, y := batch(r, s)
+		step(tp, net, x, y, opt, 0.05)
+	}
+	return net
+}
+
+func batch(r *rand.Rand, s *spec.Spec) (*tensor.Tensor, []int) {
+	x := tensor.New(append([]int{4}, s.Input...)...).Uniform(r, -1, 1)
+	y := make([]int, 4)
+	for i := range y {
+		y[i] = r.Intn(s.Classes)
+	}
+	return x, y
+}
+
+// step takes one training step and returns the loss before it.
+func step(tp *ag.Tape, net *build.Network, x *tensor.Tensor, y []int, opt optim.Optimizer, lr float32) float32 {
+	tp.Reset()
+	tp.Train = true
+	loss := tp.SoftmaxCrossEntropy(net.Forward(tp, ag.Const(x)), y)
+	net.Params.ZeroGrad()
+	tp.Backward(loss)
+	opt.Step(net.Params.Data, net.Params.Grad, lr)
+	return loss.Value.Data[0]
+}
+
+func lossOf(tp *ag.Tape, net *build.Network, x *tensor.Tensor, y []int) float32 {
+	tp.Reset()
+	tp.Train = true
+	return tp.SoftmaxCrossEntropy(net.Forward(tp, ag.Const(x)), y).Value.Data[0]
+}
+
+func specOf(t *testing.T, text string, set spaces.Settings, input []int) *spec.Spec {
+	s, err := spaces.Spec(text, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if input != nil {
+		s.Input = input
+	}
+	s.SetClasses(5)
+	return s
+}
+
+func writeFile(t *testing.T, path string, b []byte) {
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPyTorchMatches loads each exported module in PyTorch: it has
+// nasbook's parameter count, its evaluation outputs with the exported
+// weights equal nasbook's within 1e-4 (of their largest, when it is
+// above 1), and so do the losses of a training
+// step from them and of the step after it. One Python process checks all
+// the networks, since importing torch takes most of the time.
+func TestPyTorchMatches(t *testing.T) {
+	py := python(t, "torch")
+	type want struct {
+		params       int
+		loss0, loss1 float32
+	}
+	wants := make([]want, len(archs))
+	dirs := make([]string, len(archs))
+	for i, a := range archs {
+		s := specOf(t, a.text, a.set, a.input)
+		net := trained(t, s)
+		pt, err := ToPyTorch(net, a.name)
+		if err != nil {
+			t.Fatalf("%s: %v", a.name, err)
+		}
+		x, y := batch(rand.New(rand.NewSource(3)), s)
+		tp := ag.NewTape(nil)
+		tp.Train = false
+		eval := append([]float32(nil), net.Forward(tp, ag.Const(x)).Value.Values()...)
+		const lr = 0.1
+		loss0 := step(tp, net, x, y, &optim.SGD{}, lr)
+		wants[i] = want{pt.Params, loss0, lossOf(tp, net, x, y)}
+		if pt.Params != net.Params.Len() {
+			t.Errorf("%s: the export counts %d parameters, nasbook %d", a.name, pt.Params, net.Params.Len())
+		}
+
+		dir := filepath.Join(t.TempDir(), a.name)
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		dirs[i] = dir
+		writeFile(t, filepath.Join(dir, "net.py"), pt.Source)
+		writeFile(t, filepath.Join(dir, "weights.safetensors"), pt.Weights)
+		xb := make([]byte, 0, 4*x.Len())
+		for _, v := range x.Values() {
+			xb = binary.LittleEndian.AppendUint32(xb, math.Float32bits(v))
+		}
+		writeFile(t, filepath.Join(dir, "x.f32"), xb)
+		yb := make([]byte, 0, 4*len(y))
+		for _, v := range y {
+			yb = binary.LittleEndian.AppendUint32(yb, uint32(v))
+		}
+		writeFile(t, filepath.Join(dir, "y.i32"), yb)
+		w, _ := json.Marshal(map[string]any{"x_shape": x.Shape, "eval": eval, "lr": lr})
+		writeFile(t, filepath.Join(dir, "want.json"), w)
+	}
+	check := filepath.Join(t.TempDir(), "check.py")
+	writeFile(t, check, []byte(checkTorch))
+	out, err := exec.Command(py, append([]string{check}, dirs...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for i, a := range archs {
+		var got struct {
+			Params       int
+			EvalMaxDiff  float64 `json:"eval_max_diff"`
+			Loss0, Loss1 float64
+			Error        string
+		}
+		if err := dec.Decode(&got); err != nil {
+			t.Fatalf("%s: %v: %s", a.name, err, out)
+		}
+		w := wants[i]
+		switch {
+		case got.Error != "":
+			t.Errorf("%s: %s", a.name, got.Error)
+			continue
+		case got.Params != w.params:
+			t.Errorf("%s: PyTorch counts %d parameters, nasbook %d", a.name, got.Params, w.params)
+		case got.EvalMaxDiff > 1e-4 || math.IsNaN(got.EvalMaxDiff):
+			t.Errorf("%s: evaluation outputs differ by up to %g", a.name, got.EvalMaxDiff)
+		case math.Abs(got.Loss0-float64(w.loss0)) > 1e-4 || math.IsNaN(got.Loss0):
+			t.Errorf("%s: training loss %g in PyTorch, %g in nasbook", a.name, got.Loss0, w.loss0)
+		case math.Abs(got.Loss1-float64(w.loss1)) > 1e-4 || math.IsNaN(got.Loss1):
+			t.Errorf("%s: loss after one step %g in PyTorch, %g in nasbook", a.name, got.Loss1, w.loss1)
+		}
+		t.Logf("%s: %d parameters; evaluation differs by %.2g; losses %.6f, %.6f", a.name, got.Params, got.EvalMaxDiff, w.loss0, w.loss1)
+	}
+}
