@@ -3,6 +3,7 @@ package export
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -426,4 +427,35 @@ func (e *pyEmitter) darts(d *build.DARTS, key string, indent int) (string, error
 		return "", err
 	}
 	return call("DARTSNetwork", indent, stem, stem1, list(indent+1, cells), aux, fmt.Sprintf("aux_at=%d", d.AuxAt), "head="+head), nil
+}
+
+// LoadWeights sets net's parameters and batch norm statistics from a
+// safetensors file as ToPyTorch writes it (or as PyTorch's state_dict
+// saves it for the exported Net, num_batches_tracked aside): every tensor
+// of the network must be there with its shape.
+func LoadWeights(net *build.Network, b []byte) error {
+	if len(b) > MaxWeightsBytes {
+		return fmt.Errorf("weights: %d bytes, more than %d", len(b), MaxWeightsBytes)
+	}
+	file, err := readSafetensors(b)
+	if err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	e := &pyEmitter{}
+	if _, err := e.module(net.Body(), "body", 2); err != nil {
+		return err
+	}
+	for _, t := range e.tensors {
+		f, ok := file[t.Key]
+		if !ok {
+			return fmt.Errorf("weights: no tensor %q: are these the weights of another network?", t.Key)
+		}
+		if !slices.Equal(f.Shape, t.Shape) {
+			return fmt.Errorf("weights: tensor %q has shape %v, the network's is %v", t.Key, f.Shape, t.Shape)
+		}
+	}
+	for _, t := range e.tensors {
+		copy(t.Data, file[t.Key].Data)
+	}
+	return nil
 }

@@ -58,3 +58,55 @@ func safetensors(ts []named, meta map[string]string) []byte {
 	}
 	return out
 }
+
+// MaxWeightsBytes bounds a weights file that LoadWeights reads.
+const MaxWeightsBytes = 1 << 30
+
+// readSafetensors parses a safetensors file of float32 tensors.
+func readSafetensors(b []byte) (map[string]named, error) {
+	if len(b) < 8 {
+		return nil, fmt.Errorf("%d bytes, too short for a safetensors header", len(b))
+	}
+	n := binary.LittleEndian.Uint64(b)
+	if n > uint64(len(b)-8) {
+		return nil, fmt.Errorf("header of %d bytes in a file of %d", n, len(b))
+	}
+	var header map[string]json.RawMessage
+	if err := json.Unmarshal(b[8:8+n], &header); err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	data := b[8+n:]
+	out := make(map[string]named, len(header))
+	for key, raw := range header {
+		if key == "__metadata__" {
+			continue
+		}
+		var e struct {
+			DType   string `json:"dtype"`
+			Shape   []int  `json:"shape"`
+			Offsets []int  `json:"data_offsets"`
+		}
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return nil, fmt.Errorf("tensor %q: %w", key, err)
+		}
+		if e.DType != "F32" {
+			return nil, fmt.Errorf("tensor %q is %s, want F32", key, e.DType)
+		}
+		count := 1
+		for _, d := range e.Shape {
+			if d < 0 || (d > 0 && count > len(data)/d) {
+				return nil, fmt.Errorf("tensor %q: shape %v does not fit the file", key, e.Shape)
+			}
+			count *= d
+		}
+		if len(e.Offsets) != 2 || e.Offsets[0] < 0 || e.Offsets[1] > len(data) || e.Offsets[1]-e.Offsets[0] != 4*count {
+			return nil, fmt.Errorf("tensor %q: data_offsets %v do not hold shape %v in %d bytes of data", key, e.Offsets, e.Shape, len(data))
+		}
+		v := make([]float32, count)
+		for i := range v {
+			v[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[e.Offsets[0]+4*i:]))
+		}
+		out[key] = named{key, e.Shape, v}
+	}
+	return out, nil
+}
