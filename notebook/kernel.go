@@ -53,6 +53,17 @@ type Kernel struct {
 // library symbols; they are pure and safe.
 var genericPackages = []string{"cmp", "maps", "slices"}
 
+// Importable returns the import paths that a cell may import, sorted: the
+// packages of the symbol tables and the generic packages.
+func Importable() []string {
+	paths := slices.Clone(genericPackages)
+	for key := range symbols.Symbols {
+		paths = append(paths, key[:strings.LastIndexByte(key, '/')])
+	}
+	slices.Sort(paths)
+	return slices.Compact(paths)
+}
+
 // NewKernel returns a kernel that hands every output of a cell to emit as it
 // happens: printed text as "stream" outputs, rich outputs of package nb as
 // "display_data", the value of a cell's last expression as "execute_result",

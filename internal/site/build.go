@@ -21,6 +21,7 @@ import (
 	"nasbook/engine/compute/wasmsimd"
 	"nasbook/engine/data"
 	"nasbook/notebook"
+	"nasbook/notebook/catalog"
 	"nasbook/tables"
 )
 
@@ -104,6 +105,10 @@ func Build(root string, opt Options) (rebuilt bool, err error) {
 	}
 	rebuilt = rebuilt || wrote
 	if wrote, err = buildScriptLessons(root, out); err != nil {
+		return false, err
+	}
+	rebuilt = rebuilt || wrote
+	if wrote, err = buildCatalog(root, out); err != nil {
 		return false, err
 	}
 	rebuilt = rebuilt || wrote
@@ -206,6 +211,24 @@ func buildScriptLessons(root, out string) (wrote bool, err error) {
 		wrote = wrote || w
 	}
 	return wrote, nil
+}
+
+// CatalogFile is the page's completion data (package catalog), under BuildDir.
+const CatalogFile = "catalog.json"
+
+// buildCatalog writes what cells may use, the importable packages' names with
+// their declarations and doc comments, as the editor's completion reads it.
+// It reports whether the file changed.
+func buildCatalog(root, out string) (bool, error) {
+	goroot, err := goEnv(root, "GOROOT")
+	if err != nil {
+		return false, err
+	}
+	c, err := catalog.New(notebook.Importable(), catalog.Dirs(root, "nasbook", goroot))
+	if err != nil {
+		return false, err
+	}
+	return writeIfChanged(filepath.Join(out, CatalogFile), c.JSON())
 }
 
 // buildData copies the MNIST subset kept in the repository (built into this

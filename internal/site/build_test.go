@@ -52,6 +52,9 @@ func TestBuild(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "data", "nb201", "accuracy-200ep.csv.gz")); err != nil {
 		t.Errorf("the shipped tables: %v", err)
 	}
+	if b, err := os.ReadFile(filepath.Join(out, CatalogFile)); err != nil || !bytes.Contains(b, []byte(`"name":"Println"`)) {
+		t.Errorf("the completion catalog: %v %.200s", err, b)
+	}
 	if q := BuiltBrotli(root); q != DefaultBrotli {
 		t.Errorf("first build has brotli quality %d, want %d", q, DefaultBrotli)
 	}
@@ -84,10 +87,10 @@ func TestBuild(t *testing.T) {
 			compressed++
 		}
 	}
-	// index.html, main.js, wasm_exec.js, five wasm files and the tables'
-	// two notices (the tables are gzipped already).
-	if compressed != 10 {
-		t.Errorf("%d compressible files among %v, want 10", compressed, files)
+	// index.html, main.js, wasm_exec.js, five wasm files, the completion
+	// catalog and the tables' two notices (the tables are gzipped already).
+	if compressed != 11 {
+		t.Errorf("%d compressible files among %v, want 11", compressed, files)
 	}
 	// The MNIST subset is the repository's, byte for byte.
 	for _, name := range []string{data.MNISTSubsetFiles.TrainImages, data.MNISTSubsetFiles.TestLabels} {

@@ -3,7 +3,8 @@
 // Build compiles the js/wasm programs (kernel, canvas, figure, pool) into
 // assets/build/, copies Go's wasm_exec.js beside them, copies the MNIST
 // subset that native programs embed (engine/data.MNISTSubset) to
-// assets/build/data, and writes the example scripts as lesson notebooks. It
+// assets/build/data, writes the example scripts as lesson notebooks and the
+// editor's completion data (package catalog) as assets/build/catalog.json. It
 // relinks the programs only when the Go sources changed since the last
 // build (a hash of the module's sources and the toolchain version, kept
 // with the brotli quality in assets/build/stamp).

@@ -159,4 +159,5 @@ var contentTypes = map[string]string{
 	".svg":   "image/svg+xml",
 	".png":   "image/png",
 	".gz":    "application/gzip",
+	".woff2": "font/woff2",
 }
