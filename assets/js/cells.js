@@ -5,12 +5,13 @@
 //     .cell-gutter > button.run-cell, span.exec-count
 //     .cell-body > .cell-head > span.state-badge, span.cell-timing, .cell-tools (select.cell-type,
 //                  button.move-up, button.move-down, button.delete-cell)
-//                  textarea.editor
+//                  div.editor > .cm-editor          (CodeMirror, editor.js)
 //                  div.markdown-rendered            (markdown cells; [data-mode=render|edit] on .cell)
 //                  div.output                       (code cells)
 //     .insert-bar > button.add-code, button.add-markdown   (insert below this cell)
 import { renderMarkdown } from "./markdown.js";
-import { OutputArea } from "./outputs.js";
+import { OutputArea, errorLine } from "./outputs.js";
+import { CellEditor } from "./editor.js";
 
 const STATE_LABEL = { idle: "idle", queued: "queued", running: "running", done: "done", error: "error" };
 
@@ -27,80 +28,6 @@ function el(tag, attrs = {}, ...children) {
 
 function button(className, label, title, text = label) {
   return el("button", { type: "button", class: className, "aria-label": label, title }, text);
-}
-
-/** Inserts text at the selection as typing would, keeping the browser's undo history. */
-export function insertText(ta, text) {
-  ta.focus();
-  let ok = false;
-  try {
-    ok = document.execCommand("insertText", false, text);
-  } catch {
-    ok = false;
-  }
-  if (!ok) {
-    ta.setRangeText(text, ta.selectionStart, ta.selectionEnd, "end");
-    ta.dispatchEvent(new Event("input", { bubbles: true }));
-  }
-}
-
-function lineStart(text, i) {
-  return text.lastIndexOf("\n", i - 1) + 1;
-}
-
-// Tab indents (a tab: Go's convention) and Shift+Tab dedents the selected lines.
-function indent(ta, dedent) {
-  const text = ta.value;
-  let { selectionStart: s, selectionEnd: e } = ta;
-  if (!dedent && !text.slice(s, e).includes("\n")) {
-    insertText(ta, "\t");
-    return;
-  }
-  const start = lineStart(text, s);
-  if (e > s && text[e - 1] === "\n") e--;
-  let end = text.indexOf("\n", e);
-  if (end < 0) end = text.length;
-  const block = text.slice(start, end);
-  const lines = block.split("\n").map((line) => {
-    if (!dedent) return "\t" + line;
-    if (line.startsWith("\t")) return line.slice(1);
-    return line.replace(/^ {1,4}/, "");
-  });
-  const next = lines.join("\n");
-  if (next === block) return;
-  ta.setSelectionRange(start, end);
-  insertText(ta, next);
-  ta.setSelectionRange(start, start + next.length);
-}
-
-// Enter keeps the line's indentation, one more after an opening bracket.
-function newline(ta) {
-  const text = ta.value;
-  const s = ta.selectionStart;
-  const line = text.slice(lineStart(text, s), s);
-  let lead = /^[\t ]*/.exec(line)[0];
-  if (/[{([]\s*$/.test(line)) lead += "\t";
-  insertText(ta, "\n" + lead);
-}
-
-// A closing bracket typed on a line of only indentation takes one level off, as gofmt would.
-function closeBracket(ta, key) {
-  const text = ta.value;
-  const s = ta.selectionStart;
-  if (s !== ta.selectionEnd) return false;
-  const before = text.slice(lineStart(text, s), s);
-  if (!/^[\t ]+$/.test(before)) return false;
-  const cut = before.endsWith("\t") ? 1 : Math.min(4, before.length);
-  ta.setSelectionRange(s - cut, s);
-  insertText(ta, key);
-  return true;
-}
-
-export function autosize(ta) {
-  if (ta.hidden || !ta.isConnected) return;
-  ta.style.height = "auto";
-  const borders = ta.offsetHeight - ta.clientHeight;
-  ta.style.height = ta.scrollHeight + borders + "px";
 }
 
 export class CellView {
@@ -146,20 +73,18 @@ export class CellView {
     );
     const head = el("div", { class: "cell-head" }, this.badge, this.timing, tools);
 
-    this.editor = el("textarea", {
-      class: "editor",
-      rows: "1",
-      spellcheck: "false",
-      autocapitalize: "off",
-      autocomplete: "off",
-      autocorrect: "off",
-      wrap: "off",
-      "aria-describedby": "editor-help",
+    this.editorEl = el("div", { class: "editor" });
+    this.editor = new CellEditor(this.editorEl, {
+      source: cell.source,
+      type: cell.type,
+      onChange: (source) => this.app.notebook.setSource(this.cell, source),
+      onRun: (after) => this.app.run(this.cell, after),
+      onEscape: () => this.el.focus(),
+      earlier: () => this.earlierSources(),
     });
-    this.editor.value = cell.source;
-    if (cell.type === "markdown") this.editor.wrap = "soft";
+    this.errorAt = null;
 
-    const body = el("div", { class: "cell-body" }, head, this.editor);
+    const body = el("div", { class: "cell-body" }, head, this.editorEl);
     if (cell.type === "markdown") {
       this.rendered = el("div", { class: "markdown-rendered markdown-body", tabindex: "0" });
       this.rendered.title = "Double-click or press Enter to edit";
@@ -187,7 +112,7 @@ export class CellView {
   }
 
   wire() {
-    const { app, cell, editor } = this;
+    const { app, cell } = this;
     this.runButton.addEventListener("click", () => app.run(cell, "stay"));
     this.el.querySelector(".move-up").addEventListener("click", () => app.move(cell, -1));
     this.el.querySelector(".move-down").addEventListener("click", () => app.move(cell, +1));
@@ -197,40 +122,8 @@ export class CellView {
     this.typeSelect.addEventListener("change", () => app.setType(cell, this.typeSelect.value));
     this.el.addEventListener("focusin", () => app.setActive(cell));
 
-    editor.addEventListener("input", () => {
-      app.notebook.setSource(cell, editor.value);
-      autosize(editor);
-    });
-    editor.addEventListener("keydown", (e) => this.onEditorKey(e));
     if (this.rendered) {
       this.rendered.addEventListener("dblclick", () => this.setEditing(true, true));
-    }
-  }
-
-  onEditorKey(e) {
-    if (e.isComposing) return;
-    const { app, cell, editor } = this;
-    const mod = e.ctrlKey || e.metaKey;
-    if (e.key === "Enter" && e.shiftKey && !mod && !e.altKey) {
-      e.preventDefault();
-      app.run(cell, "advance");
-    } else if (e.key === "Enter" && mod) {
-      e.preventDefault();
-      app.run(cell, "stay");
-    } else if (e.key === "Enter" && e.altKey) {
-      e.preventDefault();
-      app.run(cell, "insert");
-    } else if (e.key === "Escape") {
-      e.preventDefault();
-      this.el.focus();
-    } else if (e.key === "Tab" && !mod && !e.altKey) {
-      e.preventDefault();
-      indent(editor, e.shiftKey);
-    } else if (e.key === "Enter" && cell.type === "code") {
-      e.preventDefault();
-      newline(editor);
-    } else if ((e.key === "}" || e.key === ")" || e.key === "]") && cell.type === "code" && closeBracket(editor, e.key)) {
-      e.preventDefault();
     }
   }
 
@@ -239,10 +132,10 @@ export class CellView {
     if (this.cell.type !== "markdown") return;
     this.editing = editing;
     this.el.dataset.mode = editing ? "edit" : "render";
-    this.editor.hidden = !editing;
+    this.editorEl.hidden = !editing;
     this.rendered.hidden = editing;
     if (editing) {
-      autosize(this.editor);
+      this.editor.layout();
       if (focus) this.editor.focus();
     } else {
       this.renderMarkdown();
@@ -273,15 +166,18 @@ export class CellView {
     this.el.scrollIntoView({ block: "nearest" });
   }
 
+  /** Puts the cursor on line n of the cell (an error's line reference). */
   goToLine(n) {
-    const lines = this.editor.value.split("\n");
-    const i = Math.max(1, Math.min(n, lines.length)) - 1;
-    let start = 0;
-    for (let k = 0; k < i; k++) start += lines[k].length + 1;
     if (this.cell.type === "markdown") this.setEditing(true);
-    this.editor.focus();
-    this.editor.setSelectionRange(start, start + lines[i].length);
+    this.editor.goToLine(n);
     this.el.scrollIntoView({ block: "nearest" });
+  }
+
+  /** The sources of the code cells above this one, for completion. */
+  earlierSources() {
+    const cells = this.app.notebook.cells;
+    const i = this.app.notebook.indexOf(this.cell.id);
+    return cells.slice(0, Math.max(0, i)).filter((c) => c.type === "code").map((c) => c.source);
   }
 
   /** Brings the DOM in line with the model cell (state, count, outputs, source). */
@@ -296,21 +192,33 @@ export class CellView {
     this.count.textContent = cell.type !== "code" ? "" : busy ? "[*]" : cell.executionCount != null ? `[${cell.executionCount}]` : "[ ]";
     this.timing.textContent = cell.timing && cell.timing.end ? formatDuration(cell.timing.end - cell.timing.start) : "";
     if (this.editor.value !== cell.source) {
-      this.editor.value = cell.source;
-      autosize(this.editor);
+      this.editor.setValue(cell.source);
       if (this.rendered && !this.editing) this.renderMarkdown();
     }
-    if (this.outputs) this.outputs.update(cell.outputs);
+    if (this.outputs) {
+      this.outputs.update(cell.outputs);
+      const line = errorLine(cell.outputs);
+      if (line !== this.errorAt) {
+        this.errorAt = line;
+        this.editor.markError(line);
+      }
+    }
   }
 
   setIndex(i) {
     const kind = { code: "Code", markdown: "Markdown", raw: "Raw" }[this.cell.type];
     this.el.setAttribute("aria-label", `${kind} cell ${i + 1}`);
-    this.editor.setAttribute("aria-label", `${kind} cell ${i + 1} source`);
+    this.editor.setLabel(`${kind} cell ${i + 1} source`);
   }
 
   layout() {
-    autosize(this.editor);
+    this.editor.layout();
+  }
+
+  /** Takes the cell off the page for good. */
+  destroy() {
+    this.el.remove();
+    this.editor.destroy();
   }
 }
 

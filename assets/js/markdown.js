@@ -10,10 +10,51 @@
 //   - nothing covers the page: no position fixed, sticky or absolute in styles. (The CSS also
 //     clips every rendered output to its own box, `contain: paint`.)
 //   - no forms or controls that would reach into the page.
+//
+// Math: `$...$` (inline) and `$$...$$` (display) are typeset by KaTeX, loaded the first time
+// some markdown has math (assets/vendor/katex). The TeX goes through the sanitiser as text, and
+// KaTeX's HTML goes through it again before it is shown: nothing KaTeX writes escapes the rules.
 import { Marked } from "../vendor/marked.esm.js";
 import DOMPurify from "../vendor/purify.es.mjs";
 
+// $...$ as pandoc reads it: no space just inside the dollars, no digit right after the closing
+// one (so "$5 and $10" stays text); $$...$$ anywhere, in a paragraph or on lines of its own.
+const INLINE_MATH = /^\$(?!\$)((?:\\.|[^\\$\n])*?[^\s\\$])\$(?!\d)|^\$(?!\$)([^\s\\$])\$(?!\d)/;
+const DISPLAY_MATH = /^\$\$([\s\S]+?)\$\$/;
+const BLOCK_MATH = /^ {0,3}\$\$([\s\S]+?)\$\$[ \t]*(?:\n|$)/;
+
+const escapeHTML = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+// A placeholder that KaTeX fills in: a div for $$ on lines of their own, a span in a paragraph.
+const mathHTML = (tex, display, tag = "span") =>
+  `<${tag} class="math ${display ? "math-display" : "math-inline"}">${escapeHTML(display ? tex.trim() : tex)}</${tag}>`;
+
 const marked = new Marked({ gfm: true, breaks: false });
+marked.use({
+  extensions: [
+    {
+      name: "blockMath",
+      level: "block",
+      start: (src) => src.match(/^ {0,3}\$\$/m)?.index,
+      tokenizer(src) {
+        const m = BLOCK_MATH.exec(src);
+        if (m) return { type: "blockMath", raw: m[0], tex: m[1] };
+      },
+      renderer: (t) => mathHTML(t.tex, true, "div") + "\n",
+    },
+    {
+      name: "inlineMath",
+      level: "inline",
+      start: (src) => src.indexOf("$") >= 0 ? src.indexOf("$") : undefined,
+      tokenizer(src) {
+        let m = DISPLAY_MATH.exec(src);
+        if (m) return { type: "inlineMath", raw: m[0], tex: m[1], display: true };
+        m = INLINE_MATH.exec(src);
+        if (m) return { type: "inlineMath", raw: m[0], tex: m[1] ?? m[2], display: false };
+      },
+      renderer: (t) => mathHTML(t.tex, t.display),
+    },
+  ],
+});
 
 const PURIFY = {
   FORBID_TAGS: [
@@ -101,7 +142,61 @@ export function sanitizeHTML(html) {
   return noteBlockedImages(DOMPurify.sanitize(String(html), PURIFY));
 }
 
-/** Sanitised DOM fragment for markdown source. */
+/** Sanitised DOM fragment for markdown source; its math is typeset as soon as KaTeX is there. */
 export function renderMarkdown(source) {
-  return sanitizeHTML(marked.parse(String(source)));
+  return typesetMath(sanitizeHTML(marked.parse(String(source))));
+}
+
+const KATEX = new URL("../vendor/katex/katex.mjs", import.meta.url);
+const KATEX_CSS = new URL("../vendor/katex/katex.css", import.meta.url);
+let katex = null; // the module, once loaded
+let loading = null;
+const waiting = new Set(); // .math elements rendered before KaTeX was there
+
+function loadKatex() {
+  if (!loading) {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = KATEX_CSS.href;
+    document.head.append(link);
+    loading = import(KATEX.href).then(
+      (m) => {
+        katex = m.default;
+        for (const el of waiting) typeset(el);
+        waiting.clear();
+      },
+      (e) => {
+        loading = null; // a later render tries again
+        for (const el of waiting) el.title = `The math could not be typeset: KaTeX did not load (${e.message}).`;
+        waiting.clear();
+      },
+    );
+  }
+  return loading;
+}
+
+function typeset(el) {
+  const tex = el.textContent;
+  const display = el.classList.contains("math-display");
+  const html = katex.renderToString(tex, { displayMode: display, throwOnError: false, output: "htmlAndMathml", trust: false, maxSize: 50, maxExpand: 1000 });
+  el.replaceChildren(sanitizeHTML(html));
+  el.dataset.tex = tex;
+  el.classList.add("math-typeset");
+}
+
+/** Typesets the math placeholders of a rendered fragment now, or when KaTeX has loaded. */
+export function typesetMath(fragment) {
+  const maths = fragment.querySelectorAll(".math:not(.math-typeset)");
+  if (!maths.length) return fragment;
+  if (katex) maths.forEach(typeset);
+  else {
+    maths.forEach((el) => waiting.add(el));
+    loadKatex();
+  }
+  return fragment;
+}
+
+/** Resolves when KaTeX has loaded (it loads with the first math to show). */
+export function mathReady() {
+  return loadKatex();
 }

@@ -56,7 +56,7 @@ export class NotebookView {
     const ids = new Set(cells.map((c) => c.id));
     for (const [id, v] of this.views) {
       if (!ids.has(id)) {
-        v.el.remove();
+        v.destroy();
         this.views.delete(id);
       }
     }
@@ -65,7 +65,7 @@ export class NotebookView {
     cells.forEach((cell, i) => {
       let v = this.views.get(cell.id);
       if (!v || v.cell !== cell) {
-        if (v) v.el.remove();
+        if (v) v.destroy();
         v = new CellView(cell, this.app);
         this.views.set(cell.id, v);
         fresh.push(v);
@@ -86,7 +86,10 @@ export class NotebookView {
     const old = this.views.get(cell.id);
     const v = new CellView(cell, this.app);
     this.views.set(cell.id, v);
-    if (old) old.el.replaceWith(v.el);
+    if (old) {
+      old.el.replaceWith(v.el);
+      old.destroy();
+    }
     this.syncViews();
     v.layout();
     return v;

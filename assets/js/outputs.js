@@ -128,9 +128,23 @@ function updateStream(pre, o, prev) {
   if (atEnd) pre.scrollTop = pre.scrollHeight;
 }
 
+const LINE_REF = /\bline (\d+)\b/;
+
+/** The line of the cell that the first error output names ("line 12"), or null. */
+export function errorLine(outputs) {
+  for (const o of outputs) {
+    if (o.output_type !== "error") continue;
+    for (const text of [o.evalue || "", ...(o.traceback || [])]) {
+      const m = LINE_REF.exec(stripAnsi(text));
+      if (m) return Number(m[1]);
+    }
+  }
+  return null;
+}
+
 // "line 12" in an error message jumps to that line of the cell.
 function linkLines(parent, text, ctx) {
-  const re = /\bline (\d+)\b/g;
+  const re = new RegExp(LINE_REF.source, "g");
   let at = 0;
   let m;
   while ((m = re.exec(text))) {
