@@ -224,7 +224,7 @@ func buildCatalog(root, out string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	c, err := catalog.New(notebook.Importable(), catalog.Dirs(root, "nasbook", goroot))
+	c, err := catalog.New(append(notebook.Importable(), catalog.Builtin), catalog.Dirs(root, "nasbook", goroot))
 	if err != nil {
 		return false, err
 	}

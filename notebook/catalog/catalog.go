@@ -5,7 +5,8 @@
 // The names come from the interpreter itself: the symbol tables of
 // nasbook/notebook/symbols for the compiled packages, and the exported
 // declarations of the generic packages that it compiles from source (cmp,
-// maps, slices). Declarations and doc comments are read from the packages'
+// maps, slices). The pseudo-package "builtin" describes Go's predeclared
+// functions, types and constants. Declarations and doc comments are read from the packages'
 // Go sources with go/doc; a name whose source is not found keeps what
 // reflection tells of it (its kind, and a function's type).
 package catalog
@@ -61,6 +62,24 @@ type Member struct {
 	Result  string   `json:"result,omitempty"`
 	Fields  []Member `json:"fields,omitempty"`  // of a struct type
 	Methods []Member `json:"methods,omitempty"` // of a type
+}
+
+// Builtin is the import path of the pseudo-package that documents Go's
+// predeclared names, which New describes like a package: its names are
+// those a cell uses without a qualifier.
+const Builtin = "builtin"
+
+// placeholders are the types that package builtin declares for its
+// documentation only, as it says.
+var placeholders = map[string]bool{"Type": true, "Type1": true, "IntegerType": true, "FloatType": true, "ComplexType": true}
+
+// exported reports whether the name of package path is one a cell can use
+// from it.
+func exported(path, name string) bool {
+	if path == Builtin {
+		return !placeholders[name]
+	}
+	return token.IsExported(name)
 }
 
 // Source finds the directory of an import path's Go source, or reports
@@ -170,7 +189,11 @@ func readDoc(dir, path string) (*doc.Package, *token.FileSet, error) {
 		}
 		files = append(files, f)
 	}
-	dp, err := doc.NewFromFiles(fset, files, path)
+	var mode doc.Mode
+	if path == Builtin {
+		mode = doc.AllDecls // its names are not exported
+	}
+	dp, err := doc.NewFromFiles(fset, files, path, mode)
 	if err != nil {
 		return nil, nil, fmt.Errorf("catalog: package %s: %w", path, err)
 	}
@@ -180,6 +203,7 @@ func readDoc(dir, path string) (*doc.Package, *token.FileSet, error) {
 // fromDoc lists the exported names that go/doc found in dp, read with
 // fset; whole keeps whole doc comments, otherwise their first sentence.
 func fromDoc(dp *doc.Package, fset *token.FileSet, whole bool) []Member {
+	exp := func(name string) bool { return exported(dp.ImportPath, name) }
 	text := func(s string) string {
 		if whole {
 			return strings.TrimSpace(s)
@@ -192,7 +216,7 @@ func fromDoc(dp *doc.Package, fset *token.FileSet, whole bool) []Member {
 			for _, spec := range v.Decl.Specs {
 				vs := spec.(*ast.ValueSpec)
 				for i, n := range vs.Names {
-					if !n.IsExported() {
+					if !exp(n.Name) {
 						continue
 					}
 					d := text(v.Doc)
@@ -209,7 +233,7 @@ func fromDoc(dp *doc.Package, fset *token.FileSet, whole bool) []Member {
 	}
 	funcs := func(fs []*doc.Func) {
 		for _, f := range fs {
-			if !token.IsExported(f.Name) {
+			if !exp(f.Name) {
 				continue
 			}
 			out = append(out, funcMember(fset, f, "func", text, dp.Name))
@@ -222,7 +246,7 @@ func fromDoc(dp *doc.Package, fset *token.FileSet, whole bool) []Member {
 		values(t.Consts, "const")
 		values(t.Vars, "var")
 		funcs(t.Funcs)
-		if !token.IsExported(t.Name) {
+		if !exp(t.Name) {
 			continue
 		}
 		m := Member{Name: t.Name, Kind: "type", Doc: text(t.Doc)}

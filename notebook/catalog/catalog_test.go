@@ -102,6 +102,22 @@ func TestProjectCatalog(t *testing.T) {
 			}
 		}
 	}
+	// Go's predeclared names, without the placeholders of builtin's doc.
+	b, err := New([]string{Builtin}, Dirs(root, "nasbook", goroot(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := find(t, b, Builtin, "append"); m.Kind != "func" || !strings.HasPrefix(m.Detail, "func append(slice []Type") {
+		t.Errorf("append: %+v", m)
+	}
+	if m := find(t, b, Builtin, "float64"); m.Kind != "type" {
+		t.Errorf("float64: %+v", m)
+	}
+	for _, m := range b.Packages[0].Members {
+		if m.Name == "Type" || m.Name == "IntegerType" {
+			t.Errorf("builtin's placeholder %s is offered", m.Name)
+		}
+	}
 	var back Catalog
 	if err := json.Unmarshal(c.JSON(), &back); err != nil || len(back.Packages) != len(c.Packages) {
 		t.Errorf("JSON round trip: %v", err)
