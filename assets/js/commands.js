@@ -39,6 +39,9 @@ const EDITING = [
   ["Ctrl+Enter / ⌘+Enter", "run the cell and stay"],
   ["Alt+Enter", "run the cell and insert a new one below"],
   ["Tab / Shift+Tab", "indent / unindent"],
+  ["Ctrl+Space", "complete the name at the cursor, with its declaration and doc (code cells)"],
+  ["Ctrl+/ / ⌘+/", "comment the selected lines out, or back in"],
+  ["Ctrl+Z / Ctrl+Shift+Z", "undo / redo typing"],
   ["Ctrl+S", "save now (the notebook also saves itself as you type)"],
 ];
 

@@ -65,6 +65,7 @@ var readmeNotRun = []struct{ prefix, why string }{
 	{".ci/fuzz", "fuzzes every target of the repository, minutes; CI runs it"},
 	{"/work/shared/bench/run.sh", "the peer benchmark, outside the project"},
 	{"go run ./cmd/mnistpack", "remakes the committed MNIST subset from the original files, which the project does not ship"},
+	{"cd tools/editor", "remakes the committed editor and math libraries of assets/vendor from npm, which the tests beside it serve"},
 }
 
 func TestREADMECommands(t *testing.T) {
