@@ -180,6 +180,47 @@ func TestEditorInTheBrowser(t *testing.T) {
 		t.Error("Esc with the completion list open left the editor")
 	}
 
+	// Inside nb.SearchConfig{...}: its fields; after r := nb.Search(...), r.: SearchResult's.
+	clearEditor(t, ctx, 1)
+	keys(t, ctx, "cfg := nb.SearchConfig{Bud")
+	keys(t, ctx, " ", chromedp.ModifierCtrl)
+	info = waitFor[string](t, ctx, "the struct's field", `document.querySelector('.cm-tooltip-autocomplete li[aria-selected]') && document.querySelector('.cm-completionInfo')`,
+		`document.querySelector('.cm-tooltip-autocomplete li[aria-selected] .cm-completionLabel').textContent + "|" + document.querySelector('.cm-completionInfo').textContent`)
+	if !strings.HasPrefix(info, "Budget|Budget int") {
+		t.Errorf("the field completed in nb.SearchConfig{Bud: %q", info)
+	}
+	keys(t, ctx, kb.Escape)
+	clearEditor(t, ctx, 1)
+	keys(t, ctx, "r := nb.Search(cfg)")
+	keys(t, ctx, kb.Enter)
+	keys(t, ctx, "r.Cu")
+	keys(t, ctx, " ", chromedp.ModifierCtrl)
+	labels = waitFor[string](t, ctx, "the result's fields", `[...document.querySelectorAll('.cm-tooltip-autocomplete li .cm-completionLabel')].some(e => e.textContent === "Curve")`,
+		`[...document.querySelectorAll('.cm-tooltip-autocomplete li .cm-completionLabel')].map(e => e.textContent).join(" ")`)
+	if strings.Contains(labels, "Search") {
+		t.Errorf("r. offers package names: %q", labels)
+	}
+	keys(t, ctx, kb.Escape)
+
+	// The reader of cells' definitions takes any text: a thousand mangled sources, none throws,
+	// and a source of every kind of declaration is read right.
+	defs := eval[string](t, ctx, `import('/assets/js/completion.js').then(m => {
+		const src = "// Doc of f.\nfunc f(a int) (nb.Arch, error) {\n}\ntype (\n\tT struct{}\n\tU = int\n)\nvar v, w = nb.Sample(sp, 1), 2\nconst c float64 = 1\nx, _ := nb.Search(cfg), 1\nfunc (t T) M() {}";
+		const chars = "(){}[]\n\t /:=,.\"'\x60abcfuntypevarconst_01";
+		let seed = 1;
+		const rand = (n) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+		for (let i = 0; i < 1000; i++) {
+			let s = src.split("");
+			for (let k = rand(20); k >= 0; k--) s.splice(rand(s.length + 1), rand(3), chars[rand(chars.length)]);
+			m.definitions(s.join(""));
+		}
+		return m.definitions(src).map(d => d.kind + " " + d.name + (d.doc ? " (" + d.doc + ")" : "") + (d.result ? " -> " + d.result : "") + (d.type ? " : " + JSON.stringify(d.type) : "")).join("; ");
+	})`, patience)
+	wantDefs := `func f (Doc of f.) -> nb.Arch; type T; type U; var v : {"call":"nb.Sample"}; var w; const c : {"name":"float64"}; var x : {"call":"nb.Search"}`
+	if defs != wantDefs {
+		t.Errorf("definitions:\n got %s\nwant %s", defs, wantDefs)
+	}
+
 	// Tab indents the line, Shift+Tab dedents it; Ctrl+/ comments it out and back.
 	clearEditor(t, ctx, 1)
 	keys(t, ctx, "x := 1")

@@ -110,7 +110,7 @@ export function definitions(source) {
       if (/^\)/.test(line)) block = null;
       else {
         const m = /^\t(\w+(?:\s*,\s*\w+)*)\s*(.*)$/.exec(line);
-        if (m) for (const name of m[1].split(/\s*,\s*/)) out.push(def(name, block, `${block} ${line.trim()}`, text, m[2]));
+        if (m) m[1].split(/\s*,\s*/).forEach((name, k) => out.push(def(name, k, block, `${block} ${line.trim()}`, text, m[2])));
       }
       continue;
     }
@@ -122,7 +122,7 @@ export function definitions(source) {
     } else if ((m = /^type\s+(\w+)(.*)$/.exec(line))) {
       out.push({ name: m[1], kind: "type", detail: line.replace(/\s*\{\s*$/, ""), doc: text });
     } else if ((m = /^(var|const)\s+(\w+(?:\s*,\s*\w+)*)\s*(.*)$/.exec(line))) {
-      for (const name of m[2].split(/\s*,\s*/)) out.push(def(name, m[1], line.trim(), text, m[3]));
+      m[2].split(/\s*,\s*/).forEach((name, k) => out.push(def(name, k, m[1], line.trim(), text, m[3])));
     } else if ((m = /^(\w+(?:\s*,\s*\w+)*)\s*:=\s*(.*)$/.exec(line))) {
       const names = m[1].split(/\s*,\s*/);
       names.forEach((name, k) => {
@@ -133,13 +133,15 @@ export function definitions(source) {
   return out;
 }
 
-function def(name, kind, detail, doc, rest) {
-  // "x nb.Arch", "x = nb.Sample(...)", "x nb.Arch = ..."
+// A name of a var, const or type declaration, the k-th of its line; rest is what follows the
+// names: "nb.Arch", "= nb.Sample(...)", "nb.Arch = ...", or a type's definition.
+function def(name, k, kind, detail, doc, rest) {
   let type = null;
   const typed = /^\*?([A-Za-z_]\w*(?:\.\w+)?)\b/.exec(rest);
-  if (typed && !rest.startsWith("=")) type = { name: typed[1] };
-  else if (rest.startsWith("=")) type = valueType(rest.slice(1).trim());
-  return { name, kind: kind === "type" ? "type" : kind, detail, doc, type };
+  if (kind === "type") type = null;
+  else if (typed) type = { name: typed[1] };
+  else if (rest.startsWith("=") && k === 0) type = valueType(rest.slice(1).trim());
+  return { name, kind, detail, doc, type };
 }
 
 // What a value expression is, as far as a line tells: a call of pkg.Func, a composite literal
