@@ -28,6 +28,11 @@ type Point struct {
 type Axis struct {
 	Label    string
 	Minimize bool
+	// Metric, if set, says what the axis is, so that a cell opened from the
+	// chart and edited on the canvas moves to its place on it: "params" or
+	// "macs" (millions), or a column of a table opened with OpenTable, such
+	// as "cifar10_test" or "pixel3".
+	Metric string
 }
 
 // Chart is a chart for the canvas, with every option; ShowPoints and
@@ -98,8 +103,8 @@ func (s *Session) showChart(fn string, c Chart) {
 // that parses.
 func chartScene(c Chart) (*scene.Scene, error) {
 	p := &scene.Plot{
-		X:      scene.Axis{Label: c.X.Label, Minimize: c.X.Minimize},
-		Y:      scene.Axis{Label: c.Y.Label, Minimize: c.Y.Minimize},
+		X:      scene.Axis{Label: c.X.Label, Minimize: c.X.Minimize, Metric: c.X.Metric},
+		Y:      scene.Axis{Label: c.Y.Label, Minimize: c.Y.Minimize, Metric: c.Y.Metric},
 		Points: make([]scene.Point, len(c.Points)),
 	}
 	cells := map[string]int{}
@@ -121,7 +126,7 @@ func chartScene(c Chart) (*scene.Scene, error) {
 				k = -1
 				if a, err := nb201.Parse(q.Arch); err == nil {
 					k = len(p.Cells)
-					p.Cells = append(p.Cells, *nb201Scene(a).Cell)
+					p.Cells = append(p.Cells, *nb201Editable(a).Cell)
 				}
 				cells[q.Arch] = k
 			}

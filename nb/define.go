@@ -194,7 +194,7 @@ type CellSpaceDef struct {
 func DefineCellSpace(def CellSpaceDef) *SearchSpace { return Default.DefineCellSpace(def) }
 
 // DefineCellSpace makes a cell space; see the package-level DefineCellSpace.
-func (*Session) DefineCellSpace(def CellSpaceDef) *SearchSpace {
+func (s *Session) DefineCellSpace(def CellSpaceDef) *SearchSpace {
 	if len(def.Input) == 0 {
 		// Both networks halve the size twice, exactly: a multiple of 4.
 		def.Input = []int{1, 16, 16}
@@ -231,7 +231,9 @@ func (*Session) DefineCellSpace(def CellSpaceDef) *SearchSpace {
 		dims := cs.Dims()
 		cs.Constraint = func(a space.Arch) error { return def.Check(Picked{dims, a}) }
 	}
-	return &SearchSpace{Name: def.Name, s: cs, defined: true}
+	sp := &SearchSpace{Name: def.Name, s: cs, defined: true}
+	s.remember(sp)
+	return sp
 }
 
 // opLayers writes the layers of a custom cell operation as spec layers:

@@ -49,6 +49,10 @@ type Session struct {
 	// session, across a stopped or restarted kernel, and gives it to the
 	// next session with KeepSearch.
 	OnSearchSaved func(name, state string)
+
+	editMu   sync.Mutex
+	selected *Arch                   // the canvas's architecture (Selected)
+	defined  map[string]*SearchSpace // spaces the notebook defined, by name (Edited)
 }
 
 // NewSession returns a session that prints text to stdout and hands rich outputs

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"nasbook/space/nb201"
+	"nasbook/space/spaces"
 	"nasbook/viz/scene"
 )
 
@@ -23,19 +24,25 @@ func (s *Session) Show(x any) {
 	var scs []*scene.Scene
 	switch v := x.(type) {
 	case nb201.Arch:
-		scs = []*scene.Scene{nb201Scene(v)}
+		scs = []*scene.Scene{nb201Editable(v)}
 	case string:
 		if strings.HasPrefix(strings.TrimSpace(v), "|") {
 			a, err := nb201.Parse(v)
 			if err != nil {
 				fail("Show", err)
 			}
-			scs = []*scene.Scene{nb201Scene(a)}
+			scs = []*scene.Scene{nb201Editable(a)}
 			break
 		}
 		scs = s.scenes(x)
+		if d, err := spaces.ByName("darts"); err == nil {
+			if a, err := d.Parse(v); err == nil {
+				editable(&SearchSpace{Name: d.Name(), s: d}, a, scs)
+			}
+		}
 	case Arch:
 		scs = s.scenes(x)
+		editable(s.spaceOf("Show", v), v.Choices, scs)
 	default:
 		failf("Show", "cannot draw a %T; pass an nb.Arch, an nb201.Arch or an architecture string", x)
 	}

@@ -1,8 +1,11 @@
 // Bridge to the canvas iframe (assets/canvas.html, an ebiten program).
 //
 // The canvas posts {type:"canvas-ready"} when it can take scenes (and in answer to
-// {type:"ping"}), {type:"canvas-drawn", kind, title} after drawing one, and
-// {type:"canvas-selected", index, label} when a chart's point is clicked. Scenes sent before it
+// {type:"ping"}), {type:"canvas-drawn", kind, title} after drawing one,
+// {type:"canvas-selected", index, label} when a chart's point is clicked, and
+// {type:"canvas-edit", space, choices, x, y, edited} when an editable cell comes on show or is edited;
+// the page answers the last with figures ({type:"figures", choices, arch, lines, point, error}),
+// which the kernel computes (nb.Session.Edited). Scenes sent before it
 // is ready are not lost: the last one is kept and sent on canvas-ready, also after the iframe
 // reloads. The page's Presentation mode is passed on as {type:"presentation", on} (and again on every
 // canvas-ready), so the canvas sets its labels at projector sizes.
@@ -11,7 +14,7 @@ const PING_EVERY_MS = 500;
 const PING_FOR_MS = 120_000;
 
 export class CanvasBridge {
-  /** @param {HTMLIFrameElement} iframe  @param {{onReady?, onDrawn?, onSelected?}} hooks */
+  /** @param {HTMLIFrameElement} iframe  @param {{onReady?, onDrawn?, onSelected?, onEdit?}} hooks */
   constructor(iframe, hooks = {}) {
     this.iframe = iframe;
     this.hooks = hooks;
@@ -58,6 +61,8 @@ export class CanvasBridge {
       if (this.hooks.onDrawn) this.hooks.onDrawn(msg.kind, msg.title);
     } else if (msg.type === "canvas-selected") {
       if (this.hooks.onSelected) this.hooks.onSelected(msg.index, msg.label);
+    } else if (msg.type === "canvas-edit") {
+      if (this.hooks.onEdit) this.hooks.onEdit({ space: String(msg.space || ""), choices: Array.from(msg.choices || []), x: msg.x || "", y: msg.y || "", edited: !!msg.edited });
     }
   }
 
@@ -70,6 +75,22 @@ export class CanvasBridge {
   setPresentation(on) {
     this.presentation = !!on;
     if (this.ready) this._post({ type: "presentation", on: this.presentation });
+  }
+
+  /**
+   * Gives the canvas the figures of an edited architecture: the kernel's answer to the edit
+   * request, or a note while the kernel cannot answer yet.
+   */
+  sendFigures(request, answer) {
+    if (!this.ready) return;
+    this._post({
+      type: "figures",
+      choices: request.choices,
+      arch: answer.arch || "",
+      lines: answer.lines || [],
+      point: answer.point || null,
+      error: answer.error || "",
+    });
   }
 
   /** Shows a scene (the JSON object of a scene output), now or once the canvas is ready. */

@@ -34,6 +34,8 @@ export class KernelControls {
       onCrash: (message) => this.onCrash(message),
       onLoadError: (message) => this.onLoadError(message),
       onPaused: (paused) => this.onPaused(paused),
+      // The figures of a cell edited on the canvas go back to the canvas.
+      onEdited: (request, answer) => this.app.canvasPanel.onEdited(request, answer),
     };
   }
 

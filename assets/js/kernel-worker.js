@@ -6,6 +6,8 @@
 //                                                  to self.nasbookUpload(name, data)
 //                   {type:"pause"} {type:"resume"} forwarded to self.nasbookPause() / nasbookResume();
 //                                                  the Go side answers "paused" / "resumed"
+//                   {type:"edit", seq, request}    an architecture edited on the canvas; answered with
+//                                                  {type:"edited", seq, request, answer} (nb.EditAnswer)
 //   worker -> page  whatever the Go side emits through self.nasbookEmit (ready, output, done),
 //                   plus these, which only this script sends:
 //                   {type:"loading", loaded}         bytes of kernel.wasm received so far
@@ -84,6 +86,17 @@ self.onmessage = (event) => {
   if (msg.type === "pause" || msg.type === "resume") {
     const f = msg.type === "pause" ? self.nasbookPause : self.nasbookResume;
     if (typeof f === "function") f();
+    return;
+  }
+  if (msg.type === "edit") {
+    let answer;
+    try {
+      if (typeof self.nasbookEdit !== "function") throw new Error("the kernel is not ready");
+      answer = JSON.parse(self.nasbookEdit(JSON.stringify(msg.request || {})));
+    } catch (e) {
+      answer = { error: e.message };
+    }
+    post({ type: "edited", seq: msg.seq, request: msg.request, answer });
     return;
   }
   if (msg.type !== "run") return;

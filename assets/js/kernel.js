@@ -21,6 +21,7 @@ export class Kernel {
    *   onCrash(message)                the worker died on its own; a fresh one is starting
    *   onLoadError(message)            the kernel could not start
    *   onPaused(paused)                the running cell stopped at a yield point (true) or went on
+   *   onEdited(request, answer)       the figures of an architecture edited on the canvas (edit())
    */
   constructor(hooks = {}) {
     this.hooks = hooks;
@@ -43,6 +44,20 @@ export class Kernel {
     this.uploads.set(name, bytes);
     if (this.worker && (this.status === "ready" || this.status === "busy")) {
       this.worker.postMessage({ type: "upload", name, data: bytes });
+    }
+  }
+
+  /**
+   * Asks for the figures of an architecture edited on the canvas ({space, choices, x, y}); the
+   * answer comes to onEdited. The kernel answers between cells at once, and while a cell runs at
+   * the cell's next output. A request made while the kernel (re)starts is sent when it is ready.
+   */
+  edit(request) {
+    this.lastEdit = request;
+    this.editSeq = (this.editSeq || 0) + 1;
+    if (this.worker && (this.status === "ready" || this.status === "busy")) {
+      this.worker.postMessage({ type: "edit", seq: this.editSeq, request });
+      this.lastEdit = null;
     }
   }
 
@@ -96,6 +111,7 @@ export class Kernel {
         this.kernels = msg.kernels || "";
         this.packages = Array.isArray(msg.packages) ? msg.packages : [];
         for (const [name, data] of this.uploads) this.worker.postMessage({ type: "upload", name, data });
+        if (this.lastEdit) this.edit(this.lastEdit);
         this._setStatus("ready", { version: this.version, kernels: msg.kernels });
         for (const w of this._readyWaiters.splice(0)) w.resolve();
         this._pump();
@@ -131,6 +147,9 @@ export class Kernel {
       case "resumed":
         this.paused = msg.type === "paused";
         if (this.hooks.onPaused) this.hooks.onPaused(this.paused);
+        break;
+      case "edited":
+        if (this.hooks.onEdited) this.hooks.onEdited(msg.request || {}, msg.answer || {});
         break;
       case "protocol-error":
         console.warn("kernel:", msg.message);

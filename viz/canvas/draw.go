@@ -49,27 +49,55 @@ func (g *Game) paint(dst *ebiten.Image, s *scene.Scene, err error) Drawn {
 		o.MaxLabelSize = max(o.MaxLabelSize, 32)
 	}
 	g.mu.Unlock()
-	g.chart, g.chartOf, g.detail = nil, nil, nil
+	g.chart, g.chartOf, g.detail, g.cellLayout, g.cellFor = nil, nil, nil, nil, nil
+	noteSize := max(o.MinLabelSize, 15) * g.scale
+	reserve := layout.NotesHeight(noteLines, noteSize, &g.fonts)
 	switch {
 	case err != nil:
+		g.ed = nil
 		g.message(dst, "Cannot draw this scene", err.Error(), errorInk)
 		return Drawn{Kind: "error", Err: err}
 	case s == nil:
+		g.ed = nil
 		g.message(dst, "", Placeholder, muted)
 		return Drawn{}
 	case s.Kind == scene.KindCell:
-		l := layout.Compute(s.Title, s.Cell, w, h, &g.fonts, o)
+		ed := g.editing(s.Cell, nil)
+		if ed == nil {
+			l := layout.Compute(s.Title, s.Cell, w, h, &g.fonts, o)
+			g.cell(dst, l)
+			return Drawn{Kind: string(s.Kind), Title: s.Title, LabelSize: l.LabelSize() / g.scale}
+		}
+		cell := ed.hist.Cell()
+		title := g.editedTitle(s.Title, cell)
+		l := layout.Compute(title, cell, w, h-reserve, &g.fonts, o)
+		g.cellLayout, g.cellFor = l, s
 		g.cell(dst, l)
-		return Drawn{Kind: string(s.Kind), Title: s.Title, LabelSize: l.LabelSize() / g.scale}
+		d := g.editedCell(dst, l, cell, w, h, noteSize)
+		d.Kind, d.Title, d.LabelSize = string(s.Kind), title, l.LabelSize()/g.scale
+		return d
 	case isChart(s):
 		c := layout.ComputeChart(s, w, h, &g.fonts, o)
 		g.chart, g.chartOf = c, s
 		if g.sel >= 0 {
 			q := s.Plot.Points[g.sel]
-			g.detail = c.Detail(g.sel, &s.Plot.Cells[*q.Cell], o)
+			orig := &s.Plot.Cells[*q.Cell]
+			ed := g.editing(orig, s)
+			if ed == nil {
+				g.detail = c.Detail(g.sel, orig, 0, o)
+				g.cellDetail(dst, g.detail)
+				return Drawn{Kind: string(scene.KindCell), Title: q.Label}
+			}
+			cell := ed.hist.Cell()
+			g.detail = c.Detail(g.sel, cell, reserve, o)
+			g.cellLayout, g.cellFor = g.detail.Cell, s
 			g.cellDetail(dst, g.detail)
-			return Drawn{Kind: string(scene.KindCell), Title: q.Label}
+			g.noteMoved()
+			d := g.editedCell(dst, g.detail.Cell, cell, w, h, noteSize)
+			d.Kind, d.Title, d.LabelSize = string(scene.KindCell), g.editedTitle(q.Label, cell), g.detail.Cell.LabelSize()/g.scale
+			return d
 		}
+		g.ed = nil
 		g.plot(dst, c)
 		return Drawn{Kind: string(s.Kind), Title: s.Title, Points: c.Points()}
 	default:
@@ -77,6 +105,47 @@ func (g *Game) paint(dst *ebiten.Image, s *scene.Scene, err error) Drawn {
 		g.message(dst, "Cannot draw this scene", err.Error(), errorInk)
 		return Drawn{Kind: "error", Err: err}
 	}
+}
+
+// editedCell draws what an editable cell, laid out as l, has beyond its
+// picture: a ring around the label of the edge under the pointer or the
+// keyboard, and the notes under it (a hint and the figures). It returns
+// what the host is told of it.
+func (g *Game) editedCell(dst *ebiten.Image, l *layout.Layout, c *scene.Cell, w, h, size float64) Drawn {
+	ed := g.ed
+	for _, i := range []int{ed.hover, ed.focus} {
+		if i < 0 || i >= len(l.Edges) {
+			continue
+		}
+		e := l.Edges[i]
+		ink := layout.Ink
+		if i == ed.focus {
+			ink = layout.Accent
+		}
+		r := e.Pill.Inset(-3 * g.scale)
+		rounded(dst, r, r.Dy()/2, color.RGBA{}, ink, 2.5*g.scale)
+	}
+	n := layout.ComputeNotes(g.notes(c), noteLines, w, h, 16*g.scale, size, &g.fonts)
+	g.stroke(dst, []layout.Point{{X: 0, Y: n.Box.Min.Y}, {X: w, Y: n.Box.Min.Y}}, g.scale, grid)
+	for k, t := range n.Lines {
+		ink := layout.Ink
+		if k == 0 {
+			ink = muted
+		}
+		g.text(dst, t, ink)
+	}
+	d := Drawn{Choices: append([]int(nil), c.Edit.Choices...)}
+	for _, e := range l.Edges {
+		p := e.Label.Box.Center()
+		d.Edges = append(d.Edges, [2]float64{p.X / g.scale, p.Y / g.scale})
+	}
+	if f, ok := g.figuresOf(c.Edit.Choices); ok {
+		d.Figures, d.Arch = f.Lines, f.Arch
+		if f.Err != "" {
+			d.Figures = []string{f.Err}
+		}
+	}
+	return d
 }
 
 func (g *Game) cell(dst *ebiten.Image, l *layout.Layout) {

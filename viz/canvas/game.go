@@ -24,6 +24,14 @@ type Drawn struct {
 	// LabelSize is the font size of a cell's labels in CSS pixels; 0 for
 	// other views.
 	LabelSize float64
+	// For an editable cell: the centres of its edges' labels in CSS
+	// pixels, in the cell's order; the figures shown under it and the
+	// architecture they are of ("" while the host has not answered); and
+	// the choices drawn.
+	Edges   [][2]float64
+	Figures []string
+	Arch    string
+	Choices []int
 }
 
 // Game is the ebiten game of the canvas: it shows the latest scene, an error,
@@ -53,6 +61,10 @@ type Game struct {
 	// point (its index, or -1 for none) has been painted and presented: the
 	// tooltip is on screen, or gone.
 	OnHover func(index int)
+	// OnEdit, if set, is called from Update when an editable cell comes on
+	// show and after each edit, undo and redo of it, to ask the host for
+	// the figures of its architecture (see SetFigures).
+	OnEdit func(EditRequest)
 
 	// Options tune the layout; Scale is set from the device scale factor.
 	Options layout.Options
@@ -63,6 +75,8 @@ type Game struct {
 	gen          int  // counts SetScene, SetError and SetPresentation calls
 	left         bool // the pointer left the canvas
 	presentation bool
+	figures      map[string]Figures // by key(choices)
+	figGen       int                // counts SetFigures calls
 
 	fonts fonts
 	scale float64 // device pixels per CSS pixel, from Layout
@@ -85,12 +99,21 @@ type Game struct {
 	vs         []ebiten.Vertex
 	is         []uint16
 	touches    []ebiten.TouchID
+
+	// Editing, owned by Update and Draw.
+	ed         *editor        // of the editable cell on show, or nil
+	cellLayout *layout.Layout // of the cell painted last, if any
+	cellFor    *scene.Scene   // the scene cellLayout is of
+	moved      *moved         // the architecture last edited from a chart
+	viewOf     *scene.Scene   // view's cache: the scene,
+	viewMoved  *moved         // the moved point it was made with,
+	viewScene  *scene.Scene   // and the view
 }
 
 // viewKey names a view: the scene generation (or the selection's), whether a
 // cell is open, and the size.
 type viewKey struct {
-	gen, sel, w, h int
+	gen, sel, w, h, edit int
 }
 
 var _ ebiten.Game = (*Game)(nil)
@@ -149,8 +172,20 @@ func (g *Game) PointerLeft() {
 
 func (g *Game) current() (int, *scene.Scene, error) {
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.gen, g.scene, g.err
+	gen, s, err := g.gen, g.scene, g.err
+	g.mu.Unlock()
+	return gen, g.view(s), err
+}
+
+// editGen names the state of the editable cell on show, for viewKey.
+func (g *Game) editGen() int {
+	g.mu.Lock()
+	n := g.figGen
+	g.mu.Unlock()
+	if g.ed != nil {
+		n += g.ed.gen
+	}
+	return n
 }
 
 // isChart reports whether s is drawn as a chart.
@@ -201,15 +236,32 @@ func (g *Game) input(gen int, s *scene.Scene) {
 	shape := ebiten.CursorShapeDefault
 	defer func() { ebiten.SetCursorShape(shape) }()
 
+	escape := inpututil.IsKeyJustPressed(ebiten.KeyEscape)
+	if escape && g.ed != nil && g.ed.focus >= 0 && g.sel < 0 {
+		g.ed.focus = -1 // on a cell scene, Escape lets go of the edge
+		g.ed.gen++
+		ebiten.ScheduleFrame()
+	}
 	if g.sel >= 0 {
-		if g.detail != nil && g.detail.Back.Contains(p) && !left {
+		onBack := g.detail != nil && g.detail.Back.Contains(p) && !left
+		if onBack {
 			shape = ebiten.CursorShapePointer
 			if clicked {
 				g.closeCell()
+				return
 			}
 		}
-		if inpututil.IsKeyJustPressed(ebiten.KeyEscape) || inpututil.IsKeyJustPressed(ebiten.KeyBackspace) {
+		if g.detail != nil && g.ed != nil && g.cellLayout == g.detail.Cell && g.editInput(g.detail.Cell, p, clicked && !onBack, left) {
+			shape = ebiten.CursorShapePointer
+		}
+		if escape || inpututil.IsKeyJustPressed(ebiten.KeyBackspace) {
 			g.closeCell()
+		}
+		return
+	}
+	if s != nil && s.Kind == scene.KindCell {
+		if g.ed != nil && g.cellFor == s && g.editInput(g.cellLayout, p, clicked, left) {
+			shape = ebiten.CursorShapePointer
 		}
 		return
 	}
@@ -249,7 +301,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	if g.painted != g.announced || g.paintedH != g.announcedH {
 		ebiten.ScheduleFrame() // Update has yet to report the last paint
 	}
-	key := viewKey{gen: gen, sel: -1, w: b.Dx(), h: b.Dy()}
+	key := viewKey{gen: gen, sel: -1, w: b.Dx(), h: b.Dy(), edit: g.editGen()}
 	if g.sel >= 0 {
 		key.gen, key.sel = -1, g.sel // the open cell hides newer scenes
 		s, err = g.selScene, nil

@@ -345,7 +345,7 @@ func TestDetail(t *testing.T) {
 	s := plots()[6]
 	for _, v := range chartViews {
 		c := ComputeChart(s, v[0], v[1], monospace{}, Options{})
-		d := c.Detail(3, nb201(), Options{})
+		d := c.Detail(3, nb201(), 0, Options{})
 		view := Rect{Max: Point{v[0], v[1]}}
 		if !within(d.Back, view) || !within(d.BackText.Box, d.Back) {
 			t.Errorf("%gx%g: back button %v (text %v) outside the view", v[0], v[1], d.Back, d.BackText.Box)

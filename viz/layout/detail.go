@@ -13,8 +13,9 @@ type Detail struct {
 	Cell     *Layout
 }
 
-// Detail lays out the cell of point i of c in c's viewport.
-func (c *Chart) Detail(i int, cell *scene.Cell, o Options) *Detail {
+// Detail lays out the cell of point i of c in c's viewport, keeping reserve
+// device pixels free at the bottom (for Notes).
+func (c *Chart) Detail(i int, cell *scene.Cell, reserve float64, o Options) *Detail {
 	o = o.withDefaults()
 	o.Scale = c.Scale
 	q := c.plot.Points[i]
@@ -43,9 +44,9 @@ func (c *Chart) Detail(i int, cell *scene.Cell, o Options) *Detail {
 		y += lh
 	}
 	d.Bar = Rect{Max: Point{c.Width, y + pad}}
-	d.Cell = Compute("", cell, c.Width, c.Height-d.Bar.Max.Y, m, o)
+	d.Cell = Compute("", cell, c.Width, c.Height-d.Bar.Max.Y-reserve, m, o)
 	d.Cell.Translate(Point{0, d.Bar.Max.Y})
-	d.Cell.Height = c.Height
+	d.Cell.Height = c.Height - reserve
 	return d
 }
 

@@ -2,6 +2,7 @@ package layout
 
 import (
 	"image/color"
+	"math"
 	"strconv"
 	"unicode/utf8"
 
@@ -225,4 +226,39 @@ func fitTitle(s string, width float64, m Measurer, o Options) Text {
 		s = string(r[:len(r)-2]) + "…"
 	}
 	return Text{S: s, Size: size}
+}
+
+// EdgeAt returns the index of the edge under p: the edge whose label (its
+// pill, or its row of a bundle's stack) holds p, else the edge whose curve
+// or arrowhead passes nearest p within tol, else -1. Labels come first: they
+// are the larger target, and the one a student aims at.
+func (l *Layout) EdgeAt(p Point, tol float64) int {
+	for i, e := range l.Edges {
+		if e.Label.S != "" && e.Pill.Contains(p) {
+			return i
+		}
+	}
+	best, bestD := -1, tol
+	for i, e := range l.Edges {
+		pts := append(e.Curve.Flatten(nil, 32), e.Arrow[0])
+		if d := distToPolyline(p, pts) - e.Width/2; d <= bestD {
+			best, bestD = i, d
+		}
+	}
+	return best
+}
+
+// distToPolyline is the distance from p to the nearest point of pts.
+func distToPolyline(p Point, pts []Point) float64 {
+	d := math.Inf(1)
+	for i := 1; i < len(pts); i++ {
+		a, b := pts[i-1], pts[i]
+		ab := b.Sub(a)
+		t := 0.0
+		if n := ab.X*ab.X + ab.Y*ab.Y; n > 0 {
+			t = max(0, min(1, ((p.X-a.X)*ab.X+(p.Y-a.Y)*ab.Y)/n))
+		}
+		d = min(d, p.Sub(a.Add(ab.Mul(t))).Len())
+	}
+	return d
 }

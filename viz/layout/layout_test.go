@@ -444,3 +444,50 @@ func TestLegend(t *testing.T) {
 		t.Logf("%v: labels %.1f px with the legend, %.1f px with stacks", size, l.LabelSize(), stacks.LabelSize())
 	}
 }
+
+// TestEdgeAt: the centre of each edge's label, and the middle of each
+// curve, hit that edge; a point on a node or in the empty corner hits none.
+func TestEdgeAt(t *testing.T) {
+	for name, c := range map[string]*scene.Cell{"nb201": nb201(), "darts": darts()} {
+		l := Compute("a cell", c, 900, 600, monospace{}, Options{})
+		for i, e := range l.Edges {
+			if got := l.EdgeAt(e.Label.Box.Center(), 8); got != i {
+				t.Errorf("%s: the label of edge %d (%s) hits edge %d", name, i, e.Op, got)
+			}
+			mid := e.Curve.At(0.5)
+			if got := l.EdgeAt(mid, 8); got < 0 || l.Edges[got].Curve.At(0.5) != mid && !l.Edges[got].Pill.Contains(mid) {
+				t.Errorf("%s: the middle of edge %d (%s) hits edge %d", name, i, e.Op, got)
+			}
+		}
+		for _, n := range l.Nodes {
+			if got := l.EdgeAt(n.Box.Center(), 8); got >= 0 {
+				t.Errorf("%s: the centre of node %s hits edge %d", name, n.Label.S, got)
+			}
+		}
+		if got := l.EdgeAt(Point{1, l.Height - 1}, 8); got >= 0 {
+			t.Errorf("%s: the bottom-left corner hits edge %d", name, got)
+		}
+	}
+}
+
+// TestNotes: lines wrap to the view, stop at n, and keep inside the view's
+// bottom; the block's height does not depend on the lines.
+func TestNotes(t *testing.T) {
+	m := monospace{}
+	long := "nb201/accuracy-200ep: cifar10_test 93.76 · cifar100_test 70.71 · imagenet16_120_test 44.13"
+	n := ComputeNotes([]string{"click an edge", long, "x", "y", "z"}, 4, 400, 300, 16, 18, m)
+	if len(n.Lines) != 4 {
+		t.Fatalf("%d lines, want 4", len(n.Lines))
+	}
+	for _, l := range n.Lines {
+		if l.Box.Min.X < 16 || l.Box.Max.X > 400-16 || l.Box.Max.Y > 300 || l.Box.Min.Y < n.Box.Min.Y {
+			t.Errorf("line %q at %v leaves the view or the block %v", l.S, l.Box, n.Box)
+		}
+	}
+	if n.Lines[0].S != "click an edge" || n.Lines[1].S == long {
+		t.Errorf("lines %q, %q: want the hint, then the long line wrapped", n.Lines[0].S, n.Lines[1].S)
+	}
+	if one := ComputeNotes([]string{"x"}, 4, 400, 300, 16, 18, m); one.Box != n.Box {
+		t.Errorf("block %v for one line, %v for four", one.Box, n.Box)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 )
 
 // MIMEType is the key of a scene inside a notebook display_data output.
@@ -59,6 +60,11 @@ type Axis struct {
 	// error). It decides the incumbent and the front, never the axis's
 	// direction on screen: values grow rightwards and upwards.
 	Minimize bool `json:"minimize,omitempty"`
+	// Metric, if set, names how the kernel computes this axis for an
+	// architecture edited on the canvas: "params", "macs", "flops", or a
+	// column of a benchmark table the notebook has open, such as
+	// "cifar10_test" or "pixel3".
+	Metric string `json:"metric,omitempty"`
 }
 
 // Point is one evaluated architecture.
@@ -87,6 +93,29 @@ type Cell struct {
 	// repeat the same names and crowd the picture. Lone edges keep their
 	// labels.
 	Legend bool `json:"legend,omitempty"`
+	// Edit, if set, makes the cell editable on the canvas: each of its
+	// edges is a choice of an architecture of a search space.
+	Edit *Edit `json:"edit,omitempty"`
+}
+
+// Edit says how a drawn cell is an architecture of a search space, so that
+// the canvas can change it edge by edge: clicking an edge sets its choice's
+// next option, and the canvas sends Space and the new Choices to the kernel,
+// which costs the architecture.
+type Edit struct {
+	Space string `json:"space"` // the space's name, as nb.Space and nb.Parse take it
+	// Choices is the architecture: the index of the chosen option of each of
+	// the space's choices, for both cells of a DARTS network.
+	Choices []int `json:"choices"`
+	// Options are each choice's options: operation names, or for a choice of
+	// input node the node's number ("0", "1", ...), the ID of a cell node.
+	Options [][]string `json:"options"`
+	// Op[i] is the choice that sets edge i's operation. Edges past len(Op)
+	// (a DARTS cell's concatenation) are fixed.
+	Op []int `json:"op"`
+	// Input[i] is the choice that sets edge i's input node, or -1 where the
+	// input is fixed (every edge of an NB201 cell).
+	Input []int `json:"input,omitempty"`
 }
 
 // Node is one feature map of a cell.
@@ -112,7 +141,10 @@ func (s *Scene) Validate() error {
 		if s.Cell == nil {
 			return fmt.Errorf("scene: kind %q without a cell", s.Kind)
 		}
-		return s.Cell.validate("")
+		if err := s.Cell.validate(""); err != nil {
+			return err
+		}
+		return s.Cell.Edit.validate(s.Cell)
 	case KindPoints, KindPareto:
 		if s.Plot == nil {
 			return fmt.Errorf("scene: kind %q without a plot", s.Kind)
@@ -144,10 +176,49 @@ func (c *Cell) validate(where string) error {
 	return nil
 }
 
+// validate checks that e fits c: each edge's choices exist, each choice's
+// option exists, and the edges show the options chosen.
+func (e *Edit) validate(c *Cell) error {
+	if e == nil {
+		return nil
+	}
+	if len(e.Choices) != len(e.Options) {
+		return fmt.Errorf("scene: edit has %d choices and %d option lists", len(e.Choices), len(e.Options))
+	}
+	for k, v := range e.Choices {
+		if v < 0 || v >= len(e.Options[k]) {
+			return fmt.Errorf("scene: edit choice %d is option %d of %d", k, v, len(e.Options[k]))
+		}
+	}
+	if len(e.Op) > len(c.Edges) || len(e.Input) > len(e.Op) {
+		return fmt.Errorf("scene: edit names %d edges' ops and %d edges' inputs of a cell of %d edges", len(e.Op), len(e.Input), len(c.Edges))
+	}
+	for i, k := range e.Op {
+		if k < 0 || k >= len(e.Choices) {
+			return fmt.Errorf("scene: edit: edge %d's op is choice %d of %d", i, k, len(e.Choices))
+		}
+		if op := e.Options[k][e.Choices[k]]; op != c.Edges[i].Op {
+			return fmt.Errorf("scene: edit: edge %d is drawn as %s but its choice is %s", i, c.Edges[i].Op, op)
+		}
+	}
+	for i, k := range e.Input {
+		if k >= len(e.Choices) {
+			return fmt.Errorf("scene: edit: edge %d's input is choice %d of %d", i, k, len(e.Choices))
+		}
+		if k >= 0 && e.Options[k][e.Choices[k]] != strconv.Itoa(c.Edges[i].From) {
+			return fmt.Errorf("scene: edit: edge %d comes from node %d but its choice is %s", i, c.Edges[i].From, e.Options[k][e.Choices[k]])
+		}
+	}
+	return nil
+}
+
 func (p *Plot) validate() error {
 	for i, c := range p.Cells {
 		if err := c.validate(fmt.Sprintf("plot cells[%d]: ", i)); err != nil {
 			return err
+		}
+		if err := c.Edit.validate(&p.Cells[i]); err != nil {
+			return fmt.Errorf("plot cells[%d]: %w", i, err)
 		}
 	}
 	for i, q := range p.Points {

@@ -7,6 +7,9 @@
 //	{type: "scene", scene: <scene.Scene as an object or a JSON string>}  draw it; null clears to the placeholder
 //	{type: "ping"}                                                      ask for a canvas-ready reply
 //	{type: "presentation", on: true}                                    Presentation mode: labels of at least 18 CSS px
+//	{type: "figures", choices: [...], arch: "...", lines: ["..."], point: [x, y], error: "..."}
+//	                       the figures of an edited architecture (the kernel's nb.EditAnswer), drawn
+//	                       under the cell while it is that architecture
 //
 // Messages to the page (parent.postMessage(..., "*")):
 //
@@ -23,6 +26,13 @@
 //	                       kind when the user goes back
 //	{type: "canvas-hover", index: 3}                       the hovered point changed and the change is on
 //	                       screen: its tooltip shows, or with index -1 no tooltip does
+//	{type: "canvas-edit", space: "nb201", choices: [...], x: "pixel3", y: "cifar10_test", edited: true}
+//	                       an editable cell came on show or was edited: its architecture, the
+//	                       metrics of the chart it was opened from, and whether it differs from the
+//	                       cell as it came; the page answers with figures
+//	{type: "canvas-drawn", kind: "cell", ..., edges: [[x, y], ...], choices: [...], figures: [...], arch: "..."}
+//	                       an editable cell is on screen: its edges' label centres in CSS pixels,
+//	                       its architecture's choices, and the figures shown for it, if any yet
 package main
 
 import (
@@ -36,6 +46,7 @@ func main() {
 	g.OnDrawn = drawn
 	g.OnSelect = selected
 	g.OnHover = func(index int) { post(map[string]any{"type": "canvas-hover", "index": index}) }
+	g.OnEdit = edited
 	js.Global().Call("addEventListener", "message", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		receive(g, args[0].Get("data"))
 		return nil

@@ -20,6 +20,8 @@ func receive(g *canvas.Game, data js.Value) {
 		post(map[string]any{"type": "canvas-ready"})
 	case "presentation":
 		g.SetPresentation(data.Get("on").Truthy())
+	case "figures":
+		g.SetFigures(figures(data))
 	case "scene":
 		defer func() {
 			if r := recover(); r != nil {
@@ -59,6 +61,12 @@ func drawn(d canvas.Drawn) {
 	if d.LabelSize > 0 {
 		m["labelSize"] = d.LabelSize
 	}
+	if d.Choices != nil {
+		m["choices"] = ints(d.Choices)
+		m["edges"] = pairs(d.Edges)
+		m["figures"] = strs(d.Figures)
+		m["arch"] = d.Arch
+	}
 	if d.Points != nil {
 		pts := make([]any, len(d.Points))
 		for i, p := range d.Points {
@@ -76,4 +84,64 @@ func selected(index int, label string) {
 
 func post(m map[string]any) {
 	js.Global().Get("parent").Call("postMessage", m, "*")
+}
+
+// edited asks the page for the figures of an edited cell's architecture.
+func edited(r canvas.EditRequest) {
+	post(map[string]any{"type": "canvas-edit", "space": r.Space, "choices": ints(r.Choices), "x": r.X, "y": r.Y, "edited": r.Edited})
+}
+
+// figures reads a figures message; missing fields are empty.
+func figures(v js.Value) canvas.Figures {
+	f := canvas.Figures{Arch: str(v.Get("arch")), Err: str(v.Get("error"))}
+	each := func(a js.Value, fn func(js.Value)) {
+		if a.Type() == js.TypeObject && a.Get("length").Type() == js.TypeNumber {
+			for i := range a.Get("length").Int() {
+				fn(a.Index(i))
+			}
+		}
+	}
+	each(v.Get("choices"), func(x js.Value) {
+		if x.Type() == js.TypeNumber {
+			f.Choices = append(f.Choices, x.Int())
+		}
+	})
+	each(v.Get("lines"), func(x js.Value) { f.Lines = append(f.Lines, str(x)) })
+	each(v.Get("point"), func(x js.Value) {
+		if x.Type() == js.TypeNumber {
+			f.Point = append(f.Point, x.Float())
+		}
+	})
+	return f
+}
+
+func str(v js.Value) string {
+	if v.Type() != js.TypeString {
+		return ""
+	}
+	return v.String()
+}
+
+func ints(v []int) []any {
+	out := make([]any, len(v))
+	for i, x := range v {
+		out[i] = x
+	}
+	return out
+}
+
+func strs(v []string) []any {
+	out := make([]any, len(v))
+	for i, x := range v {
+		out[i] = x
+	}
+	return out
+}
+
+func pairs(v [][2]float64) []any {
+	out := make([]any, len(v))
+	for i, p := range v {
+		out[i] = []any{p[0], p[1]}
+	}
+	return out
 }

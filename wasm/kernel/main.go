@@ -16,6 +16,12 @@
 //	{"type":"paused"} / {"type":"resumed"}  the running cell stopped at a yield point after
 //	                                        self.nasbookPause(), or went on after self.nasbookResume()
 //
+// The page asks for the figures of an architecture edited on the canvas
+// with self.nasbookEdit(requestJSON), which returns the answer's JSON at
+// once (nb.EditRequest, nb.EditAnswer). It runs on the worker's event loop:
+// while the kernel is idle at once, while a cell runs at the cell's next
+// yield point (an output).
+//
 // The page may also send files (the toolbar's "Upload data"), which the
 // worker hands to self.nasbookUpload(name, bytes); cells read them with
 // nb.UploadedFile. Proxy scoring (nb.Proxies) runs in a pool of workers that
@@ -35,6 +41,7 @@ import (
 	"syscall/js"
 
 	"nasbook/engine/compute"
+	"nasbook/nb"
 	"nasbook/notebook"
 )
 
@@ -84,6 +91,17 @@ func main() {
 		js.CopyBytesToGo(b, args[1])
 		k.Session().AddUpload(args[0].String(), b)
 		return nil
+	}))
+	js.Global().Set("nasbookEdit", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		var req nb.EditRequest
+		ans := nb.EditAnswer{}
+		if err := json.Unmarshal([]byte(args[0].String()), &req); err != nil {
+			ans.Error = "reading the canvas's edit: " + err.Error()
+		} else {
+			ans = k.Session().Edited(req)
+		}
+		b, _ := json.Marshal(ans)
+		return string(b)
 	}))
 	jobs := make(chan job, 64)
 	js.Global().Set("nasbookRun", js.FuncOf(func(_ js.Value, args []js.Value) any {

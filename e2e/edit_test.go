@@ -1,0 +1,216 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"nasbook/nb"
+)
+
+// editMessage is a canvas-drawn message of an editable cell.
+type editMessage struct {
+	Kind    string       `json:"kind"`
+	Title   string       `json:"title"`
+	Edges   [][2]float64 `json:"edges"`
+	Figures []string     `json:"figures"`
+	Arch    string       `json:"arch"`
+	Points  [][2]float64 `json:"points"`
+	// LabelSize is the cell's label size in CSS px.
+	LabelSize float64 `json:"labelSize"`
+}
+
+// awaitEdited waits for the canvas to show the cell of arch with its figures.
+func awaitEdited(t *testing.T, ctx context.Context, from int, arch string) (editMessage, int) {
+	t.Helper()
+	type found struct {
+		Msg editMessage `json:"msg"`
+		At  int         `json:"at"`
+	}
+	js := fmt.Sprintf(`new Promise(resolve => { (function poll() {
+		const all = window.__canvas;
+		for (let i = %d; i < all.length; i++) { const m = all[i];
+			if (m.type === "canvas-drawn" && m.kind === "cell" && m.arch === %q && m.figures && m.figures.length) return resolve({msg: m, at: i}); }
+		setTimeout(poll, 30); })(); })`, from, arch)
+	f := eval[found](t, ctx, js, patience)
+	return f.Msg, f.At
+}
+
+func click(t *testing.T, ctx context.Context, x, y float64, mods chromedp.Modifier) {
+	t.Helper()
+	for _, typ := range []input.DispatchMouseEventType{input.DispatchMouseEventTypeMouseMoved, input.DispatchMouseEventTypeMousePressed, input.DispatchMouseEventTypeMouseReleased} {
+		opts := []chromedp.MouseOption{chromedp.ButtonModifiers(mods)}
+		if typ != input.DispatchMouseEventTypeMouseMoved {
+			opts = append(opts, chromedp.ButtonLeft, chromedp.ClickCount(1))
+		}
+		if _, err := chromedp.Run(ctx, chromedp.MouseEvent(typ, x, y, opts...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// withCtrl presses Control, then key, as a person does: the canvas sees
+// the keys go down, not an event's modifier flags.
+func withCtrl(t *testing.T, ctx context.Context, key string) {
+	t.Helper()
+	code := "Key" + strings.ToUpper(key)
+	vk := int64(strings.ToUpper(key)[0])
+	steps := []input.DispatchKeyEventParams{
+		{Type: input.DispatchKeyEventTypeRawKeyDown, Key: "Control", Code: "ControlLeft", WindowsVirtualKeyCode: 17, Modifiers: 2},
+		{Type: input.DispatchKeyEventTypeRawKeyDown, Key: key, Code: code, WindowsVirtualKeyCode: vk, Modifiers: 2},
+		{Type: input.DispatchKeyEventTypeKeyUp, Key: key, Code: code, WindowsVirtualKeyCode: vk, Modifiers: 2},
+		{Type: input.DispatchKeyEventTypeKeyUp, Key: "Control", Code: "ControlLeft", WindowsVirtualKeyCode: 17},
+	}
+	for _, p := range steps {
+		if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func sigfig(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+
+// TestEditCellOnCanvas: clicking an edge of a drawn NB201 cell changes its
+// operation, and the figures under the cell become the edited
+// architecture's: the params and MACs `nasbook cost` gives and the shipped
+// table's accuracy. Ctrl+Z and Ctrl+Y undo and redo it; nb.Selected() in a
+// later cell returns it, and the page copies it as nb.Parse text.
+//
+// It runs on a 1920x1080 screen in Presentation mode, where the cell's
+// labels and the figures are 18 CSS px or more.
+func TestEditCellOnCanvas(t *testing.T) {
+	ctx := page(t)
+	if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080)); err != nil {
+		t.Fatal(err)
+	}
+	recordCanvas(t, ctx)
+	eval[any](t, ctx, `(() => { const b = document.querySelector('#presentation');
+		if (b.getAttribute('aria-pressed') !== 'true') b.click(); return true; })()`, patience)
+	const orig = "|nor_conv_3x3~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"
+	const want = "|nor_conv_3x3~0|+|skip_connect~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"
+	got := runCell(t, ctx, "import \"nasbook/nb\"\nacc := nb.OpenTable(\"nb201/accuracy-200ep\")\nnb.Show(\""+orig+"\")")
+	if got.Error != nil {
+		t.Fatal(*got.Error)
+	}
+	first, at := awaitEdited(t, ctx, 0, orig)
+	if len(first.Edges) != 6 {
+		t.Fatalf("the cell has %d edges' labels, want 6", len(first.Edges))
+	}
+	before := settledShot(t, ctx)
+
+	// Edge 1 (node 0 to node 2) is none; a click makes it skip_connect.
+	ox, oy := canvasOffset(t, ctx)
+	e := first.Edges[1]
+	click(t, ctx, ox+e[0], oy+e[1], 0)
+	edited, at := awaitEdited(t, ctx, at, want)
+
+	nb.Default.Files = nb.NativeFiles()
+	c := nb.Cost(want)
+	acc := nb.OpenTable("nb201/accuracy-200ep").ByArch("cifar10_test")[want]
+	figs := strings.Join(edited.Figures, "\n")
+	for _, s := range []string{sigfig(float64(c.Params)/1e6) + " M params", sigfig(float64(c.MACs)/1e6) + " M MACs", "cifar10_test " + sigfig(acc)} {
+		if !strings.Contains(figs, s) {
+			t.Errorf("the figures %q lack %q", figs, s)
+		}
+	}
+	if edited.LabelSize < 18 {
+		t.Errorf("the edited cell's labels are %.1f CSS px in Presentation mode, want 18 or more", edited.LabelSize)
+	}
+	if !strings.Contains(edited.Title, want) {
+		t.Errorf("the edited cell is titled %q", edited.Title)
+	}
+	var share float64
+	shotUntil(t, ctx, "the edited cell", nearChange(before, e, &share, func(c float64) bool { return c > 0.01 }))
+	saveShot(t, "edit-cell", screenshot(t, ctx))
+	if share <= 0.01 {
+		t.Errorf("the click changed %.1f%% of the pixels around the edge", 100*share)
+	}
+
+	// Undo and redo, from the keyboard of the canvas's frame.
+	withCtrl(t, ctx, "z")
+	_, at = awaitEdited(t, ctx, at, orig)
+	withCtrl(t, ctx, "y")
+	_, at = awaitEdited(t, ctx, at, want)
+
+	// The kernel has it: a later cell reads it.
+	if got := runCell(t, ctx, "import \"fmt\"\nfmt.Println(nb.Selected())"); got.Error != nil || got.Text != want+"\n" {
+		t.Errorf("nb.Selected() printed %q (error %v), want %s", got.Text, got.Error, want)
+	}
+	if copy := eval[string](t, ctx, `document.querySelector('#canvas-copy').title`, patience); copy != `Copy nb.Parse("nb201", "`+want+`")` {
+		t.Errorf("the copy button offers %q", copy)
+	}
+}
+
+// TestEditFromParetoChart: a point's cell opened from a chart whose axes
+// name their metrics, once edited, is a new point of the chart at the
+// table's values for the edited architecture.
+func TestEditFromParetoChart(t *testing.T) {
+	ctx := page(t)
+	recordCanvas(t, ctx)
+	src := `import "nasbook/nb"
+acc := nb.OpenTable("nb201/accuracy-200ep").ByArch("cifar10_test")
+lat := nb.OpenTable("nb201/latency").ByArch("pixel3")
+var pts []nb.Point
+for _, a := range []string{` + fmt.Sprintf("%q, %q, %q", paretoArchs[0], paretoArchs[1], paretoArchs[3]) + `} {
+	pts = append(pts, nb.Point{X: lat[a], Y: acc[a], Arch: a})
+}
+nb.ShowChart(nb.Chart{Title: "front", Pareto: true, Points: pts,
+	X: nb.Axis{Label: "latency (ms)", Minimize: true, Metric: "pixel3"},
+	Y: nb.Axis{Label: "accuracy (%)", Metric: "cifar10_test"}})`
+	if got := runCell(t, ctx, src); got.Error != nil {
+		t.Fatal(*got.Error)
+	}
+	chart, at := awaitCanvas(t, ctx, 0, "canvas-drawn", "pareto")
+	if len(chart.Points) != 3 {
+		t.Fatalf("the chart has %d points", len(chart.Points))
+	}
+	ox, oy := canvasOffset(t, ctx)
+	p := chart.Points[1]
+	click(t, ctx, ox+p[0], oy+p[1], 0)
+	cell, at := awaitEdited(t, ctx, at, paretoArchs[1])
+	// Edge 5 (node 2 to the output) is nor_conv_1x1; Shift-click: the op before, skip_connect.
+	e := cell.Edges[5]
+	shift := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeRawKeyDown, Key: "Shift", Code: "ShiftLeft", WindowsVirtualKeyCode: 16, Modifiers: 8}
+	if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, shift); err != nil {
+		t.Fatal(err)
+	}
+	click(t, ctx, ox+e[0], oy+e[1], chromedp.ModifierShift)
+	shift.Type, shift.Modifiers = input.DispatchKeyEventTypeKeyUp, 0
+	if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, shift); err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(paretoArchs[1], "nor_conv_1x1~2", "skip_connect~2", 1)
+	_, at = awaitEdited(t, ctx, at, want)
+	if _, err := chromedp.Run(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	back, _ := awaitCanvas(t, ctx, at, "canvas-drawn", "pareto")
+	if len(back.Points) != 4 {
+		t.Fatalf("back on the chart with %d points, want the edited one added", len(back.Points))
+	}
+	nb.Default.Files = nb.NativeFiles()
+	wx := nb.OpenTable("nb201/latency").ByArch("pixel3")[want]
+	wy := nb.OpenTable("nb201/accuracy-200ep").ByArch("cifar10_test")[want]
+	// Place it by the other points' scale: x grows with latency, y with accuracy.
+	x0, y0 := back.Points[0], back.Points[2] // the axes may have grown for it
+	x0v, x2v := nb.OpenTable("nb201/latency").ByArch("pixel3")[paretoArchs[0]], nb.OpenTable("nb201/latency").ByArch("pixel3")[paretoArchs[3]]
+	y0v, y2v := nb.OpenTable("nb201/accuracy-200ep").ByArch("cifar10_test")[paretoArchs[0]], nb.OpenTable("nb201/accuracy-200ep").ByArch("cifar10_test")[paretoArchs[3]]
+	ex := x0[0] + (wx-x0v)/(x2v-x0v)*(y0[0]-x0[0])
+	ey := x0[1] + (wy-y0v)/(y2v-y0v)*(y0[1]-x0[1])
+	if q := back.Points[3]; abs(q[0]-ex) > 2 || abs(q[1]-ey) > 2 {
+		t.Errorf("the edited point is at %v, want (%.1f, %.1f) for %g ms and %g %%", q, ex, ey, wx, wy)
+	}
+}
+
+func abs(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
