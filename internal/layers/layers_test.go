@@ -22,7 +22,7 @@ var rules = []struct {
 	{"engine/ag", []string{"engine/nn", "engine/cost", "engine/data", "space", "engine/build", "engine/proxy"}, nil,
 		"autograd knows tensors and compute kernels only"},
 	{"engine/cost", []string{"engine/ag", "engine/nn", "engine/compute"}, nil, "counting is arithmetic: no tape, no kernels"},
-	{"space", []string{"engine/ag", "engine/nn", "engine/compute", "engine/build", "engine/train", "engine/data"}, nil,
+	{"space", []string{"engine/ag", "engine/nn", "engine/compute", "engine/tensor", "engine/build", "engine/train", "engine/data"}, nil,
 		"spaces, specs and the op table are data"},
 	{"engine", []string{"nb", "notebook", "cmd", "wasm", "viz", "internal/site"}, nil, "the engine serves the layers above it and knows none of them"},
 	{"space", []string{"nb", "notebook", "cmd", "wasm", "viz", "internal/site"}, nil, "spaces are data below the facade"},
