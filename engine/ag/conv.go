@@ -60,8 +60,8 @@ func (t *Tape) Conv2D(x, w, b *Var, o ConvOpts) *Var {
 			sumChannels(b.Grad.Data, dy, p.N, p.K, oh*ow)
 		}
 	})
-	if t.Hooks != nil && t.Hooks.Layer != nil {
-		t.Hooks.Layer(w, y)
+	if t.Observer != nil {
+		t.Observer.Observe(OpConv2D, y, x, w)
 	}
 	return y
 }
@@ -98,12 +98,12 @@ func (t *Tape) pool(x *Var, k, stride, pad int, max bool) *Var {
 		panic(fmt.Sprintf("ag: pool %d×%d stride %d pad %d of %v", k, k, stride, pad, xs))
 	}
 	y := t.out([]int{p.N, p.C, p.OutH(), p.OutW()}, x)
-	if max && t.Hooks != nil && t.Hooks.Gates != nil {
+	if max && t.Gates != nil {
 		st := stride
 		if st == 0 {
 			st = k
 		}
-		from := t.Hooks.Gates.poolArgmax(x.Value.Data, p.N, p.C, p.H, p.W, k, st, pad, p.OutH(), p.OutW())
+		from := t.Gates.poolArgmax(x.Value.Data, p.N, p.C, p.H, p.W, k, st, pad, p.OutH(), p.OutW())
 		for i, q := range from {
 			y.Value.Data[i] = x.Value.Data[q]
 		}

@@ -34,5 +34,14 @@
 // the train/eval switch (Train) that batch norm and dropout read. A Tape is not
 // safe for concurrent use; build one per goroutine or worker.
 //
+// Besides Train, a tape has two more modes, both off in its zero value:
+// Gates fixes the choices of every ReLU and max pool so that a gradient can
+// be differentiated by finite differences (second-order DARTS, GraSP), and
+// SkipBatchNorm runs the network as if its batch norms were removed. Its one
+// extension point is Observer, which sees the ops that apply weights and the
+// ReLUs as they are recorded; what is collected there (zero-cost proxies
+// collect layer outputs and activation codes) is the observer's business,
+// not the tape's.
+//
 // Shape mistakes panic with an "ag:" prefix.
 package ag

@@ -8,13 +8,13 @@ import (
 
 // ReLU returns max(x, 0).
 func (t *Tape) ReLU(x *Var) *Var {
-	if t.Hooks != nil && t.Hooks.ReLU != nil {
-		t.Hooks.ReLU(x)
-	}
 	y := t.out(x.Shape(), x)
+	if t.Observer != nil {
+		defer t.Observer.Observe(OpReLU, y, x)
+	}
 	xd, yd := x.Value.Data, y.Value.Data
-	if t.Hooks != nil && t.Hooks.Gates != nil {
-		on := t.Hooks.Gates.reluMask(xd[:len(yd)])
+	if t.Gates != nil {
+		on := t.Gates.reluMask(xd[:len(yd)])
 		for i, v := range xd[:len(yd)] {
 			yd[i] = 0
 			if on[i] {

@@ -14,13 +14,13 @@ func gated(rec []float32, x *Var, op func(tp *Tape, x *Var) *Var) func(tp *Tape)
 	saved := append([]float32(nil), x.Value.Data...)
 	copy(x.Value.Data, rec)
 	tp := NewTape(nil)
-	tp.Hooks = &Hooks{Gates: g}
+	tp.Gates = g
 	op(tp, x)
 	copy(x.Value.Data, saved)
 	g.Replay = true
 	return func(tp *Tape) *Var {
 		g.Rewind()
-		tp.Hooks = &Hooks{Gates: g}
+		tp.Gates = g
 		return op(tp, x)
 	}
 }
@@ -40,7 +40,7 @@ func TestGatesReplayRecordedChoices(t *testing.T) {
 		x := leaf(r, 2, 3, 7, 6)
 		plain := op(NewTape(nil), x).Value.Clone()
 		tp := NewTape(nil)
-		tp.Hooks = &Hooks{Gates: &Gates{}}
+		tp.Gates = &Gates{}
 		for i, v := range op(tp, x).Value.Data {
 			if v != plain.Data[i] {
 				t.Fatalf("%s: recording gates changed output %d", name, i)
@@ -72,7 +72,7 @@ func TestGatesReplayRecordedChoices(t *testing.T) {
 func TestGatesRefuseAnotherShape(t *testing.T) {
 	g := &Gates{}
 	tp := NewTape(nil)
-	tp.Hooks = &Hooks{Gates: g}
+	tp.Gates = g
 	tp.ReLU(Leaf(tensor.New(4)))
 	g.Replay = true
 	g.Rewind()

@@ -45,8 +45,8 @@ func (t *Tape) Linear(x, w, b *Var) *Var {
 			}
 		}
 	})
-	if t.Hooks != nil && t.Hooks.Layer != nil {
-		t.Hooks.Layer(w, y)
+	if t.Observer != nil {
+		t.Observer.Observe(OpLinear, y, x, w)
 	}
 	return y
 }

@@ -40,7 +40,7 @@ func (t *Tape) BatchNorm(x, gamma, beta *Var, run *RunningStats, eps float32) *V
 	if len(xs) < 2 || (gamma != nil && gamma.Value.Len() != xs[1]) || (beta != nil && beta.Value.Len() != xs[1]) {
 		panic(fmt.Sprintf("ag: BatchNorm: x %v, gamma %v, beta %v", xs, shapeOf(gamma), shapeOf(beta)))
 	}
-	if t.Hooks != nil && t.Hooks.NoBatchNorm {
+	if t.SkipBatchNorm {
 		return x
 	}
 	if eps == 0 {

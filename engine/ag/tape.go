@@ -33,29 +33,48 @@ type Tape struct {
 	// Train selects training behaviour: batch norm uses batch statistics and
 	// updates running ones, dropout drops. The zero value is evaluation.
 	Train bool
-	// Hooks, if set, lets a caller watch layer outputs and activations and
-	// switch batch norm off (zero-cost proxies need all three).
-	Hooks *Hooks
+	// Gates, if set, records or replays the choices of every ReLU and max
+	// pool (see Gates: differentiating a gradient needs them fixed).
+	Gates *Gates
+	// SkipBatchNorm makes BatchNorm return its input: the network as if its
+	// batch norms were removed.
+	SkipBatchNorm bool
+	// Observer, if set, sees the ops listed at Op as they are recorded.
+	Observer Observer
 
 	backward []func()
 	free     map[int][][]float32
 	used     [][]float32
 }
 
-// Hooks are optional callbacks of a Tape's ops. They see the op's Vars as
-// recorded: a Var's gradient is filled by Backward and valid until Reset.
-type Hooks struct {
-	// Layer is called after every Conv2D and Linear with the weight and the
-	// output (bias added).
-	Layer func(w, y *Var)
-	// ReLU is called with the input of every ReLU.
-	ReLU func(x *Var)
-	// NoBatchNorm makes BatchNorm return its input: the network as if its
-	// batch norms were removed (SynFlow's reference drops them).
-	NoBatchNorm bool
-	// Gates, if set, records or replays the choices of every ReLU and max
-	// pool (GraSP's Hessian-vector products need them fixed).
-	Gates *Gates
+// Op names an op that an Observer sees.
+type Op uint8
+
+// The observed ops: those that apply weights, and the ReLU.
+const (
+	OpConv2D Op = iota // inputs x, w; the output with the bias added
+	OpLinear           // inputs x, w; the output with the bias added
+	OpReLU             // input x
+	NumOps
+)
+
+var opNames = [NumOps]string{"conv2d", "linear", "relu"}
+
+func (o Op) String() string {
+	if o < NumOps {
+		return opNames[o]
+	}
+	return fmt.Sprintf("ag.Op(%d)", uint8(o))
+}
+
+// An Observer watches a tape's ops: the tape calls Observe after each op
+// of the kinds listed at Op, with its output and inputs as recorded (a
+// Var's gradient is filled by Backward and valid until Reset). It is the
+// tape's one extension point for instrumentation; what the observer
+// collects (layer outputs for a pruning score, activation codes) is its
+// own business.
+type Observer interface {
+	Observe(op Op, y *Var, in ...*Var)
 }
 
 // NewTape returns a tape computing with ks; a nil ks means compute.Default().

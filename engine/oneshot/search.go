@@ -408,10 +408,10 @@ func (s *searcher) unrolledArchStep() (float64, error) {
 	s.w0 = append(s.w0[:0], W.Data...)
 	// Virtual step on the training batch, recording its choices.
 	gates := &ag.Gates{}
-	s.tp.Hooks = &ag.Hooks{Gates: gates}
+	s.tp.Gates = gates
 	s.zero()
 	_, _, err := s.pass(&s.bt)
-	s.tp.Hooks = nil
+	s.tp.Gates = nil
 	if err != nil {
 		return 0, err
 	}
@@ -442,10 +442,10 @@ func (s *searcher) unrolledArchStep() (float64, error) {
 				W.Data[i] = s.w0[i] + sign*eps*s.v[i]
 			}
 			gates.Rewind()
-			s.tp.Hooks = &ag.Hooks{Gates: gates}
+			s.tp.Gates = gates
 			s.zero()
 			_, _, err := s.pass(&s.bt)
-			s.tp.Hooks = nil
+			s.tp.Gates = nil
 			if err != nil {
 				return 0, err
 			}

@@ -52,7 +52,7 @@ func TestUnrolledGradientIsTheUnrolledLossDerivative(t *testing.T) {
 	gTrain, gValid := &ag.Gates{}, &ag.Gates{}
 	var firstOrder []float64
 	unrolled := func() float64 {
-		s.tp.Hooks = &ag.Hooks{Gates: gTrain}
+		s.tp.Gates = gTrain
 		gTrain.Rewind()
 		s.zero()
 		if _, _, err := s.pass(&s.bt); err != nil {
@@ -61,7 +61,7 @@ func TestUnrolledGradientIsTheUnrolledLossDerivative(t *testing.T) {
 		for i, g := range W.Grad {
 			W.Data[i] = w0[i] - float32(cfg.Xi)*(g+float32(cfg.WeightDecay)*w0[i])
 		}
-		s.tp.Hooks = &ag.Hooks{Gates: gValid}
+		s.tp.Gates = gValid
 		gValid.Rewind()
 		s.zero()
 		loss, _, err := s.pass(&s.bv)
@@ -72,7 +72,7 @@ func TestUnrolledGradientIsTheUnrolledLossDerivative(t *testing.T) {
 			firstOrder = f64(A.Grad) // ∇α Lval(w', α) at the unperturbed α
 		}
 		copy(W.Data, w0)
-		s.tp.Hooks = nil
+		s.tp.Gates = nil
 		return loss
 	}
 	unrolled() // records the gates

@@ -16,7 +16,8 @@
 //     (build.Build draws He-uniform, U(±sqrt(6/fan_in)); see Config.Init).
 //   - "Layers" are the convolutions and linear layers, as the reference's
 //     get_layer_metric_array walks nn.Conv2d and nn.Linear modules; they are
-//     found by watching the tape (ag.Hooks.Layer), so any space's network
+//     found by watching the tape (an ag.Observer sees every Conv2D and
+//     Linear with its weight and output), so any space's network
 //     works without knowing its modules.
 //   - Proxies that need data take one batch of Config.Batch examples (64,
 //     as the reference's "random" data loading with one batch): from

@@ -41,8 +41,7 @@ func (sc *scorer) synflow() (float64, error) {
 		t := sc.tape
 		t.Reset()
 		t.Train = false
-		t.Hooks = l.hooks()
-		t.Hooks.NoBatchNorm = true
+		watch(t, &observer{layers: &l}, nil, true) // SynFlow's reference drops the batch norms
 		x := tensor.New(append([]int{1}, sc.s.Input...)...)
 		x.Fill(s)
 		y := sc.net.Forward(t, ag.Const(x))
@@ -234,7 +233,7 @@ func (sc *scorer) naswot() (float64, error) {
 	t := sc.tape
 	t.Reset()
 	t.Train = true
-	t.Hooks = &ag.Hooks{ReLU: k.add}
+	watch(t, &observer{relu: k.add}, nil, false)
 	sc.net.Forward(t, ag.Const(x))
 	return k.logDet(), nil
 }

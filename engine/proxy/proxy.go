@@ -392,7 +392,7 @@ func (sc *scorer) restore() {
 	copy(sc.net.Params.Data, sc.init)
 	sc.net.Params.ZeroGrad()
 	sc.tape.Reset()
-	sc.tape.Hooks = nil
+	watch(sc.tape, nil, nil, false)
 }
 
 // batch returns the data batch, drawn on first use.
@@ -432,8 +432,37 @@ type layers struct {
 	w, y []*ag.Var
 }
 
-func (l *layers) hooks() *ag.Hooks {
-	return &ag.Hooks{Layer: func(w, y *ag.Var) { l.w = append(l.w, w); l.y = append(l.y, y) }}
+// observer is what the proxies watch a forward pass with: it records the
+// layers' weights and outputs when layers is set, and passes the input of
+// every ReLU to relu when that is set.
+type observer struct {
+	layers *layers
+	relu   func(x *ag.Var)
+}
+
+var _ ag.Observer = (*observer)(nil)
+
+// Observe implements ag.Observer.
+func (o *observer) Observe(op ag.Op, y *ag.Var, in ...*ag.Var) {
+	switch op {
+	case ag.OpConv2D, ag.OpLinear:
+		if o.layers != nil {
+			o.layers.w, o.layers.y = append(o.layers.w, in[1]), append(o.layers.y, y)
+		}
+	case ag.OpReLU:
+		if o.relu != nil {
+			o.relu(in[0])
+		}
+	}
+}
+
+// watch sets how t's next passes are watched: by o (nil: not at all), with
+// the gates g (nil: none), and with the batch norms skipped or not.
+func watch(t *ag.Tape, o *observer, g *ag.Gates, skipBatchNorm bool) {
+	t.Observer, t.Gates, t.SkipBatchNorm = nil, g, skipBatchNorm
+	if o != nil {
+		t.Observer = o
+	}
 }
 
 // lossGrad runs one training-mode forward and backward of the batch's
@@ -447,24 +476,21 @@ func (sc *scorer) lossGrad(l *layers, g *ag.Gates) (float32, error) {
 	sc.net.Params.ZeroGrad()
 	sc.tape.Reset()
 	sc.tape.Train = true
-	sc.tape.Hooks = nil
+	var o *observer
 	if l != nil {
 		*l = layers{}
-		sc.tape.Hooks = l.hooks()
+		o = &observer{layers: l}
 	}
 	if sc.relu != nil {
-		if sc.tape.Hooks == nil {
-			sc.tape.Hooks = &ag.Hooks{}
+		if o == nil {
+			o = &observer{}
 		}
-		sc.tape.Hooks.ReLU = sc.relu
+		o.relu = sc.relu
 	}
 	if g != nil {
-		if sc.tape.Hooks == nil {
-			sc.tape.Hooks = &ag.Hooks{}
-		}
-		sc.tape.Hooks.Gates = g
 		g.Rewind()
 	}
+	watch(sc.tape, o, g, false)
 	loss := sc.tape.SoftmaxCrossEntropy(sc.net.Forward(sc.tape, ag.Const(x)), labels)
 	sc.tape.Backward(loss)
 	return loss.Value.Data[0], nil
