@@ -7,6 +7,7 @@ import (
 
 	"nasbook/engine/ag"
 	"nasbook/engine/build"
+	"nasbook/engine/export"
 	"nasbook/engine/tensor"
 	"nasbook/space/custom"
 	"nasbook/space/spec"
@@ -25,8 +26,9 @@ func anyNonZero(xs []float32) bool {
 // other mention in the code than its entry in spec's table, yet the cost
 // model counts it, the builder builds it and a gradient reaches its
 // weights, a supernet takes it as a candidate beside a notebook's own
-// operation, and a custom cell space accepts it (the canvas draws it in
-// its colour: viz/layout's TestVocabularyColors).
+// operation, a custom cell space accepts it, and the PyTorch export
+// writes it (the canvas draws it in its colour: viz/layout's
+// TestVocabularyColors).
 func TestOneEntryOp(t *testing.T) {
 	edge := func(op string) *spec.Spec {
 		return &spec.Spec{Kind: spec.KindCell, Input: []int{3, 8, 8}, Classes: 10, Cells: &spec.Cells{Macro: spec.MacroNB201, C: 4, N: 1,
@@ -75,6 +77,10 @@ func TestOneEntryOp(t *testing.T) {
 	w, ok := net.Params.Lookup("cells.0.edges.0-1.0.op.1.weight")
 	if !ok || len(w.Value.Shape) != 4 || w.Value.Shape[2] != 7 || !anyNonZero(w.Grad.Data) {
 		t.Errorf("the built op's depthwise weight: found %v, no gradient", ok)
+	}
+	py, err := export.ToPyTorch(net, "dil_conv_7x7")
+	if err != nil || !strings.Contains(string(py.Source), ", 7, padding=6, dilation=2, groups=4") || py.Params != net.Params.Len() {
+		t.Errorf("the PyTorch export: %v", err)
 	}
 
 	// The supernet: a candidate of a DARTS-style op set with a notebook's
