@@ -316,6 +316,17 @@ func TestMathInMarkdown(t *testing.T) {
 			t.Errorf("math: %s lacks %s", got, want)
 		}
 	}
+	// nb.Markdown's output, from a cell, the same way.
+	r := runCell(t, ctx, "import \"nasbook/nb\"\nnb.Markdown(\"Spearman's $\\\\rho = %.2f$\", 0.5)")
+	if r.Error != nil || r.Text != "Spearman's $\\rho = 0.50$\n" {
+		t.Errorf("nb.Markdown: text %q, error %s", r.Text, deref(r.Error))
+	}
+	tex := waitFor[string](t, ctx, "nb.Markdown's math", `document.querySelector('#cells section.cell:last-of-type .output-markdown .katex')`,
+		`document.querySelector('#cells section.cell:last-of-type .output-markdown .math').dataset.tex`)
+	if tex != `\rho = 0.50` {
+		t.Errorf("nb.Markdown's math %q", tex)
+	}
+
 	// KaTeX's fonts come from the page's server and are used.
 	font := waitFor[string](t, ctx, "KaTeX's fonts", `document.fonts.check('1em KaTeX_Main') && [...document.fonts].some(f => f.family.includes('KaTeX_Main') && f.status === 'loaded')`,
 		`getComputedStyle(document.querySelector('.katex')).fontFamily`)
@@ -332,7 +343,7 @@ func TestMathInMarkdown(t *testing.T) {
 	keys(t, ctx, "# Title with $x^2$")
 	waitFor[bool](t, ctx, "a markdown heading highlighted", `document.querySelector('#cells section.cell .tok-heading')`, "true")
 	keys(t, ctx, kb.Enter, chromedp.ModifierShift)
-	tex := waitFor[string](t, ctx, "the heading's math", `document.querySelector('.markdown-rendered h1 .katex')`, `document.querySelector('.markdown-rendered h1 .math').dataset.tex`)
+	tex = waitFor[string](t, ctx, "the heading's math", `document.querySelector('.markdown-rendered h1 .katex')`, `document.querySelector('.markdown-rendered h1 .math').dataset.tex`)
 	if tex != "x^2" {
 		t.Errorf("heading's math %q", tex)
 	}

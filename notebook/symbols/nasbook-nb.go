@@ -49,6 +49,7 @@ func init() {
 		"MBConv":           reflect.ValueOf(nb.MBConv),
 		"MLP":              reflect.ValueOf(nb.MLP),
 		"MNIST":            reflect.ValueOf(nb.MNIST),
+		"Markdown":         reflect.ValueOf(nb.Markdown),
 		"MaxPool":          reflect.ValueOf(nb.MaxPool),
 		"Mutate":           reflect.ValueOf(nb.Mutate),
 		"NB201":            reflect.ValueOf(nb.NB201),
