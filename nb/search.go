@@ -75,11 +75,11 @@ type SearchConfig struct {
 	Space string // the space of the table's arch column: "nb201" (default), "darts", ...
 	// In is a space to search instead of a built-in one named by Space,
 	// such as one DefineSpace or DefineCellSpace made.
-	In       *SearchSpace
+	In *SearchSpace
 	// Strategy is rs, re (default), reinforce, bo, bananas, ls, nsga2,
 	// exhaustive, or hyperband and bohb, which need LowTable or Train.
 	Strategy string
-	Budget   int // evaluations per run; 0 means 100 (no limit with EpochBudget)
+	Budget   int    // evaluations per run; 0 means 100 (no limit with EpochBudget)
 	Seed     int64  // the first run's seed; runs use Seed, Seed+1, ...
 	Seeds    int    // number of runs; 0 means 1
 	Table    *Table // scores architectures by lookup
