@@ -214,3 +214,67 @@ func abs(v float64) float64 {
 	}
 	return v
 }
+
+// TestBrushOnChart: a rectangle dragged on a chart's empty space selects
+// exactly the points inside it, and the page lists them with their figures.
+func TestBrushOnChart(t *testing.T) {
+	ctx := page(t)
+	recordCanvas(t, ctx)
+	xy := [][2]float64{{14.2, 94.1}, {5.3, 89.8}, {6.0, 85.1}, {9.1, 92.4}, {3.9, 10.0}, {11.5, 90.3}}
+	src := "import \"nasbook/nb\"\nnb.ShowPareto(\"Brush\", \"latency (ms)\", \"accuracy (%)\", true, false, []nb.Point{\n"
+	for i, a := range paretoArchs {
+		src += fmt.Sprintf("\t{X: %g, Y: %g, Arch: %q},\n", xy[i][0], xy[i][1], a)
+	}
+	src += "})"
+	if got := runCell(t, ctx, src); got.Error != nil {
+		t.Fatal(*got.Error)
+	}
+	drawn, at := awaitCanvas(t, ctx, 0, "canvas-drawn", "pareto")
+	p := drawn.Points
+	// A rectangle around points 1, 2 and 3, from 16 px beyond them.
+	lo := [2]float64{min(p[1][0], p[2][0], p[3][0]) - 16, min(p[1][1], p[2][1], p[3][1]) - 16}
+	hi := [2]float64{max(p[1][0], p[2][0], p[3][0]) + 16, max(p[1][1], p[2][1], p[3][1]) + 16}
+	var want []int
+	for i, q := range p {
+		if q[0] >= lo[0] && q[0] <= hi[0] && q[1] >= lo[1] && q[1] <= hi[1] {
+			want = append(want, i)
+		}
+		if d := (q[0]-lo[0])*(q[0]-lo[0]) + (q[1]-lo[1])*(q[1]-lo[1]); d < 20*20 {
+			t.Fatalf("the drag would start on point %d", i)
+		}
+	}
+	ox, oy := canvasOffset(t, ctx)
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseMoved, ox+lo[0], oy+lo[1])
+	mouse(t, ctx, input.DispatchMouseEventTypeMousePressed, ox+lo[0], oy+lo[1])
+	for k := 1; k <= 4; k++ {
+		f := float64(k) / 4
+		x, y := lo[0]+f*(hi[0]-lo[0]), lo[1]+f*(hi[1]-lo[1])
+		if _, err := chromedp.Run(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, ox+x, oy+y, chromedp.ButtonLeft)); err != nil {
+			t.Fatal(err)
+		}
+		canvasSettled(t, ctx)
+	}
+	mouse(t, ctx, input.DispatchMouseEventTypeMouseReleased, ox+hi[0], oy+hi[1])
+	type brushed struct {
+		Indices []int `json:"indices"`
+	}
+	js := fmt.Sprintf(`new Promise(resolve => { (function poll() {
+		const all = window.__canvas;
+		for (let i = %d; i < all.length; i++) if (all[i].type === "canvas-brushed") return resolve(all[i]);
+		setTimeout(poll, 30); })(); })`, at)
+	got := eval[brushed](t, ctx, js, patience)
+	if fmt.Sprint(got.Indices) != fmt.Sprint(want) || len(want) < 3 {
+		t.Fatalf("brushed %v, want %v", got.Indices, want)
+	}
+	listed := eval[[]string](t, ctx, `new Promise(resolve => { (function poll() {
+		const items = [...document.querySelectorAll('#canvas-brush li')];
+		if (items.length) resolve(items.map(li => li.dataset.index + " " + li.textContent)); else setTimeout(poll, 30); })(); })`, patience)
+	if len(listed) != len(want) {
+		t.Fatalf("the page lists %q, want %d points", listed, len(want))
+	}
+	for k, i := range want {
+		if w := fmt.Sprintf("%d %s — accuracy (%%) %s · latency (ms) %s", i, paretoArchs[i], sigfig(xy[i][1]), sigfig(xy[i][0])); listed[k] != w {
+			t.Errorf("list item %d is %q, want %q", k, listed[k], w)
+		}
+	}
+}

@@ -18,6 +18,7 @@ export class CanvasPanel {
       onDrawn: (kind, title) => this.onDrawn(kind, title),
       onSelected: (index, label) => this.onSelected(index, label),
       onEdit: (request) => this.onEdit(request),
+      onBrushed: (indices) => this.onBrushed(indices),
     });
     this.edited = null; // {arch, parse} of the cell edited on the canvas
     $("#canvas-copy").addEventListener("click", () => this.copySelected());
@@ -49,6 +50,8 @@ export class CanvasPanel {
   }
 
   onDrawn(kind, title) {
+    // A brushed list belongs to its chart, and stays while a point's cell is open.
+    if (kind !== "cell" && kind !== "pareto" && kind !== "points") this.onBrushed([]);
     // The selection lasts while its cell is shown; any other view ends it.
     if (kind !== "cell") {
       this.onSelected(-1, "");
@@ -62,6 +65,52 @@ export class CanvasPanel {
     this.selectedIndex = index;
     this.selectedArch = label || "";
     this.showCaption("");
+  }
+
+  /**
+   * A rectangle dragged on a chart selected these points: list them under the canvas with their
+   * figures, from the chart's scene.
+   */
+  onBrushed(indices) {
+    const list = $("#canvas-brush");
+    list.replaceChildren();
+    let scene = this.canvas.lastScene;
+    if (typeof scene === "string") {
+      try {
+        scene = JSON.parse(scene);
+      } catch {
+        scene = null;
+      }
+    }
+    const plot = scene && scene.plot;
+    if (!plot || !indices.length) {
+      list.hidden = true;
+      return;
+    }
+    const name = (axis, dflt) => (axis && axis.label) || dflt;
+    const value = (v) => (typeof v === "number" ? Number(v.toPrecision(4)).toString() : "");
+    const head = document.createElement("p");
+    head.textContent = `${indices.length} selected`;
+    list.append(head);
+    const ol = document.createElement("ol");
+    const MAX = 50;
+    for (const i of indices.slice(0, MAX)) {
+      const p = plot.points[i];
+      if (!p) continue;
+      const li = document.createElement("li");
+      li.dataset.index = String(i);
+      const label = document.createElement("code");
+      label.textContent = p.label || `#${i}`;
+      li.append(label, ` — ${name(plot.y, "y")} ${value(p.y)} · ${name(plot.x, "x")} ${value(p.x)}`);
+      ol.append(li);
+    }
+    list.append(ol);
+    if (indices.length > MAX) {
+      const more = document.createElement("p");
+      more.textContent = `and ${indices.length - MAX} more`;
+      list.append(more);
+    }
+    list.hidden = false;
   }
 
   /** The caption under the canvas names its architecture, and the Copy button copies it. */

@@ -2,7 +2,8 @@
 //
 // The canvas posts {type:"canvas-ready"} when it can take scenes (and in answer to
 // {type:"ping"}), {type:"canvas-drawn", kind, title} after drawing one,
-// {type:"canvas-selected", index, label} when a chart's point is clicked, and
+// {type:"canvas-selected", index, label} when a chart's point is clicked,
+// {type:"canvas-brushed", indices} when a rectangle dragged on a chart selects points, and
 // {type:"canvas-edit", space, choices, x, y, edited} when an editable cell comes on show or is edited;
 // the page answers the last with figures ({type:"figures", choices, arch, lines, point, error}),
 // which the kernel computes (nb.Session.Edited). Scenes sent before it
@@ -61,6 +62,8 @@ export class CanvasBridge {
       if (this.hooks.onDrawn) this.hooks.onDrawn(msg.kind, msg.title);
     } else if (msg.type === "canvas-selected") {
       if (this.hooks.onSelected) this.hooks.onSelected(msg.index, msg.label);
+    } else if (msg.type === "canvas-brushed") {
+      if (this.hooks.onBrushed) this.hooks.onBrushed(Array.from(msg.indices || []));
     } else if (msg.type === "canvas-edit") {
       if (this.hooks.onEdit) this.hooks.onEdit({ space: String(msg.space || ""), choices: Array.from(msg.choices || []), x: msg.x || "", y: msg.y || "", edited: !!msg.edited });
     }

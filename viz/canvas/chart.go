@@ -158,3 +158,23 @@ func (g *Game) stroke(dst *ebiten.Image, pts []layout.Point, width float64, c co
 	})
 	triangles(dst, g.vs, g.is, c)
 }
+
+// brushOverlay draws the rectangle being dragged and rings around the
+// points the last drag selected.
+func (g *Game) brushOverlay(dst *ebiten.Image) {
+	c := g.chart
+	if g.chartOf == nil || g.chartOf.Title != g.brushTitle {
+		g.brushed = nil
+	}
+	for _, i := range g.brushed {
+		if i < len(c.Dots) {
+			d := c.Dots[i]
+			g.ring(dst, d.At, d.R+4*g.scale, 2.5*g.scale, layout.Ink)
+		}
+	}
+	if g.brushing {
+		a, b := g.brushFrom, g.brushTo
+		r := layout.Rect{Min: layout.Point{X: min(a.X, b.X), Y: min(a.Y, b.Y)}, Max: layout.Point{X: max(a.X, b.X), Y: max(a.Y, b.Y)}}
+		rounded(dst, r, 0, color.RGBA{}, layout.Ink, 1.5*g.scale)
+	}
+}

@@ -4,6 +4,7 @@ package canvas
 
 import (
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -65,6 +66,10 @@ type Game struct {
 	// show and after each edit, undo and redo of it, to ask the host for
 	// the figures of its architecture (see SetFigures).
 	OnEdit func(EditRequest)
+	// OnBrush, if set, is called from Update when a rectangle dragged on a
+	// chart's empty space is let go: with the indices of the points inside
+	// it, none when it held none or the drag was a click.
+	OnBrush func(indices []int)
 
 	// Options tune the layout; Scale is set from the device scale factor.
 	Options layout.Options
@@ -108,6 +113,15 @@ type Game struct {
 	viewOf     *scene.Scene   // view's cache: the scene,
 	viewMoved  *moved         // the moved point it was made with,
 	viewScene  *scene.Scene   // and the view
+
+	// Brushing a chart, owned by Update and Draw.
+	brushing   bool         // a drag is going on
+	brushFrom  layout.Point // where it began, device pixels
+	brushTo    layout.Point
+	brushed    []int  // points selected by the last drag
+	brushTitle string // of the chart they are points of
+	brushGen   int    // counts changes of the above
+	paintedB   int    // brushGen painted
 }
 
 // viewKey names a view: the scene generation (or the selection's), whether a
@@ -269,8 +283,30 @@ func (g *Game) input(gen int, s *scene.Scene) {
 	if g.chart == nil || g.chartOf != s || left {
 		return // Draw lays out the new scene and hit-tests again
 	}
+	if g.brushing {
+		g.brushTo = p
+		g.brushGen++
+		ebiten.ScheduleFrame()
+		if !ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
+			g.brushing = false
+			g.brushed, g.brushTitle = nil, s.Title
+			if d := g.brushTo.Sub(g.brushFrom); math.Abs(d.X) > 4*g.scale && math.Abs(d.Y) > 4*g.scale {
+				g.brushed = g.chart.Brushed(g.brushFrom, g.brushTo)
+			}
+			if g.OnBrush != nil {
+				g.OnBrush(g.brushed)
+			}
+		}
+		return
+	}
 	g.hover = g.chart.Hit(p)
 	if g.hover < 0 {
+		if clicked {
+			// A drag from empty space brushes a rectangle.
+			g.brushing, g.brushFrom, g.brushTo = true, p, p
+			g.brushGen++
+			shape = ebiten.CursorShapeCrosshair
+		}
 		return
 	}
 	q := s.Plot.Points[g.hover]
@@ -306,7 +342,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		key.gen, key.sel = -1, g.sel // the open cell hides newer scenes
 		s, err = g.selScene, nil
 	}
-	if key == g.painted && g.hover == g.paintedH {
+	if key == g.painted && g.hover == g.paintedH && g.brushGen == g.paintedB {
 		return
 	}
 	if key != g.baseKey || g.base == nil {
@@ -326,9 +362,13 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		}
 	}
 	screen.DrawImage(g.base, nil)
+	if g.chart != nil && g.sel < 0 {
+		g.brushOverlay(screen)
+	}
 	if g.chart != nil && g.sel < 0 && g.hover >= 0 {
 		g.tooltip(screen, g.chart, g.hover)
 	}
+	g.paintedB = g.brushGen
 	if key != g.painted || g.hover != g.paintedH {
 		ebiten.ScheduleFrame() // so that Update reports it
 	}

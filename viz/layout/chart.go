@@ -636,3 +636,16 @@ func (c *Chart) Points() [][2]float64 {
 	}
 	return out
 }
+
+// Brushed returns the indices of the points whose dots lie inside the
+// rectangle with corners a and b (in either order), in the plot's order.
+func (c *Chart) Brushed(a, b Point) []int {
+	r := Rect{Point{min(a.X, b.X), min(a.Y, b.Y)}, Point{max(a.X, b.X), max(a.Y, b.Y)}}
+	var out []int
+	for i, d := range c.Dots {
+		if d.At.X >= r.Min.X && d.At.X <= r.Max.X && d.At.Y >= r.Min.Y && d.At.Y <= r.Max.Y {
+			out = append(out, i)
+		}
+	}
+	return out
+}

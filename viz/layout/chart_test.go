@@ -421,3 +421,30 @@ func TestParetoRange(t *testing.T) {
 		t.Errorf("%g to %g, want 85-90 to 94.37", lo, hi)
 	}
 }
+
+// TestBrushed: a rectangle selects exactly the dots whose centres are in
+// it, whichever corner the drag began at; a rectangle around no dot, none.
+func TestBrushed(t *testing.T) {
+	for _, s := range plots() {
+		c := ComputeChart(s, 800, 600, monospace{}, Options{})
+		if len(c.Dots) < 3 {
+			continue
+		}
+		a, b := c.Dots[0].At, c.Dots[len(c.Dots)-1].At
+		var want []int
+		for i, d := range c.Dots {
+			if d.At.X >= min(a.X, b.X) && d.At.X <= max(a.X, b.X) && d.At.Y >= min(a.Y, b.Y) && d.At.Y <= max(a.Y, b.Y) {
+				want = append(want, i)
+			}
+		}
+		if got := c.Brushed(a, b); !slices.Equal(got, want) || len(got) < 2 {
+			t.Errorf("%s: brushed %v, want %v", s.Title, got, want)
+		}
+		if got := c.Brushed(b, a); !slices.Equal(got, want) {
+			t.Errorf("%s: brushed from the other corner %v, want %v", s.Title, got, want)
+		}
+		if got := c.Brushed(Point{1, 1}, Point{2, 2}); got != nil {
+			t.Errorf("%s: a rectangle in the corner brushed %v", s.Title, got)
+		}
+	}
+}

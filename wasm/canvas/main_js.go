@@ -30,6 +30,8 @@
 //	                       an editable cell came on show or was edited: its architecture, the
 //	                       metrics of the chart it was opened from, and whether it differs from the
 //	                       cell as it came; the page answers with figures
+//	{type: "canvas-brushed", indices: [0, 3, ...]}         a rectangle dragged on a chart was let go: the
+//	                       points inside it, in the scene's order (none: the selection is cleared)
 //	{type: "canvas-drawn", kind: "cell", ..., edges: [[x, y], ...], choices: [...], figures: [...], arch: "..."}
 //	                       an editable cell is on screen: its edges' label centres in CSS pixels,
 //	                       its architecture's choices, and the figures shown for it, if any yet
@@ -47,6 +49,7 @@ func main() {
 	g.OnSelect = selected
 	g.OnHover = func(index int) { post(map[string]any{"type": "canvas-hover", "index": index}) }
 	g.OnEdit = edited
+	g.OnBrush = func(indices []int) { post(map[string]any{"type": "canvas-brushed", "indices": ints(indices)}) }
 	js.Global().Call("addEventListener", "message", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		receive(g, args[0].Get("data"))
 		return nil
