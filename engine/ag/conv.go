@@ -45,8 +45,9 @@ func (t *Tape) Conv2D(x, w, b *Var, o ConvOpts) *Var {
 	oh, ow := p.OutH(), p.OutW()
 	y := t.out([]int{p.N, p.K, oh, ow}, x, w, b)
 	fwd(p, x.Value.Data, w.Value.Data, y.Value.Data)
+	ch := compute.Channels{N: p.N, C: p.K, HW: oh * ow}
 	if b != nil {
-		addChannelBias(y.Value.Data, b.Value.Data, p.N, p.K, oh*ow)
+		t.K.AddChannels(ch, b.Value.Data, y.Value.Data)
 	}
 	t.record(y, func() {
 		dy := y.Grad.Data
@@ -57,37 +58,13 @@ func (t *Tape) Conv2D(x, w, b *Var, o ConvOpts) *Var {
 			bwdFilter(p, x.Value.Data, dy, w.Grad.Data)
 		}
 		if b != nil && b.Grad != nil {
-			sumChannels(b.Grad.Data, dy, p.N, p.K, oh*ow)
+			t.K.SumChannels(ch, dy, b.Grad.Data)
 		}
 	})
 	if t.Observer != nil {
 		t.Observer.Observe(OpConv2D, y, x, w)
 	}
 	return y
-}
-
-func addChannelBias(y, b []float32, n, c, hw int) {
-	for i := 0; i < n; i++ {
-		for j, bv := range b[:c] {
-			row := y[(i*c+j)*hw : (i*c+j+1)*hw]
-			for k := range row {
-				row[k] += bv
-			}
-		}
-	}
-}
-
-// sumChannels adds Σ over n and hw of x [n, c, hw] into dst [c].
-func sumChannels(dst, x []float32, n, c, hw int) {
-	for i := 0; i < n; i++ {
-		for j := 0; j < c; j++ {
-			var s float32
-			for _, v := range x[(i*c+j)*hw : (i*c+j+1)*hw] {
-				s += v
-			}
-			dst[j] += s
-		}
-	}
 }
 
 func (t *Tape) pool(x *Var, k, stride, pad int, max bool) *Var {
@@ -146,24 +123,20 @@ func (t *Tape) GlobalAvgPool(x *Var) *Var {
 	xs := x.Shape()
 	n, c, hw := xs[0], xs[1], xs[2]*xs[3]
 	y := t.out([]int{n, c}, x)
-	xd, yd := x.Value.Data, y.Value.Data
+	yd := y.Value.Data
 	inv := 1 / float32(hw)
+	planes := compute.Channels{N: 1, C: n * c, HW: hw} // one value per plane
+	clear(yd)
+	t.K.SumChannels(planes, x.Value.Data, yd)
 	for i := range yd {
-		var s float32
-		for _, v := range xd[i*hw : (i+1)*hw] {
-			s += v
-		}
-		yd[i] = s * inv
+		yd[i] *= inv
 	}
 	t.record(y, func() {
-		dx := x.Grad.Data
-		for i, g := range y.Grad.Data {
-			g *= inv
-			row := dx[i*hw : (i+1)*hw]
-			for j := range row {
-				row[j] += g
-			}
+		g := t.buf(n*c, false)
+		for i, v := range y.Grad.Data {
+			g[i] = v * inv
 		}
+		t.K.AddChannels(planes, g, x.Grad.Data)
 	})
 	return y
 }

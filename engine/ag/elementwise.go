@@ -31,17 +31,8 @@ func (t *Tape) ReLU(x *Var) *Var {
 		})
 		return y
 	}
-	for i, v := range xd[:len(yd)] {
-		yd[i] = max(v, 0)
-	}
-	t.record(y, func() {
-		dx := x.Grad.Data
-		for i, g := range y.Grad.Data {
-			if xd[i] > 0 {
-				dx[i] += g
-			}
-		}
-	})
+	t.K.ReLU(xd, yd)
+	t.record(y, func() { t.K.ReLUBackward(xd, y.Grad.Data, x.Grad.Data[:len(yd)]) })
 	return y
 }
 
@@ -72,12 +63,7 @@ func (t *Tape) Scale(x *Var, s float32) *Var {
 	for i, v := range xd[:len(yd)] {
 		yd[i] = s * v
 	}
-	t.record(y, func() {
-		dx := x.Grad.Data
-		for i, g := range y.Grad.Data {
-			dx[i] += s * g
-		}
-	})
+	t.record(y, func() { t.K.Axpy(s, y.Grad.Data, x.Grad.Data[:len(yd)]) })
 	return y
 }
 
@@ -96,19 +82,13 @@ func (t *Tape) Sum(xs ...*Var) *Var {
 	yd := y.Value.Data
 	copy(yd, xs[0].Value.Data)
 	for _, x := range xs[1:] {
-		for i, v := range x.Value.Data[:len(yd)] {
-			yd[i] += v
-		}
+		t.K.Axpy(1, x.Value.Data, yd)
 	}
 	t.record(y, func() {
 		dy := y.Grad.Data
 		for _, x := range xs {
-			if x.Grad == nil {
-				continue
-			}
-			dx := x.Grad.Data[:len(dy)]
-			for i, g := range dy {
-				dx[i] += g
+			if x.Grad != nil {
+				t.K.Axpy(1, dy, x.Grad.Data[:len(dy)])
 			}
 		}
 	})
@@ -129,18 +109,13 @@ func (t *Tape) WeightedSum(xs []*Var, w *Var) *Var {
 	yd, wd := y.Value.Data, w.Value.Data
 	clear(yd)
 	for k, x := range xs {
-		for i, v := range x.Value.Data[:len(yd)] {
-			yd[i] += wd[k] * v
-		}
+		t.K.Axpy(wd[k], x.Value.Data, yd)
 	}
 	t.record(y, func() {
 		dy := y.Grad.Data
 		for k, x := range xs {
 			if x.Grad != nil {
-				dx := x.Grad.Data[:len(dy)]
-				for i, g := range dy {
-					dx[i] += wd[k] * g
-				}
+				t.K.Axpy(wd[k], dy, x.Grad.Data[:len(dy)])
 			}
 			if w.Grad != nil {
 				var s float64

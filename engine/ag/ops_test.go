@@ -25,9 +25,21 @@ func spread(r *rand.Rand, shape ...int) *Var {
 	return Leaf(x)
 }
 
+// checkSets are the kernel sets every gradient is checked with: the
+// reference, the Go kernels and the platform's own (natively Go with gonum's
+// GEMM; under js/wasm with the kernels linked, the WebAssembly SIMD ones:
+// GOOS=js GOARCH=wasm go test -exec "node $PWD/assets/js/run-node.mjs").
+func checkSets() []*compute.Set {
+	sets := []*compute.Set{compute.Reference(), compute.Go()}
+	if d := compute.Default(); d.Name != "go" {
+		sets = append(sets, d)
+	}
+	return sets
+}
+
 func check(t *testing.T, name string, gc GradCheck, build func(tp *Tape) *Var, vars ...*Var) {
 	t.Helper()
-	for _, ks := range []*compute.Set{compute.Reference(), compute.Go()} {
+	for _, ks := range checkSets() {
 		gc.Kernels = ks
 		if err := gc.Check(build, vars...); err != nil {
 			t.Errorf("%s (%s kernels): %v", name, ks.Name, err)

@@ -51,6 +51,20 @@ type Set struct {
 	// dgamma and dbeta (each may be nil). mean and invstd are those written by
 	// the forward pass.
 	BatchNormBackward func(p BatchNorm, x, gamma, mean, invstd, dy, dx, dgamma, dbeta []float32)
+
+	// ReLU writes y = max(x, 0) over len(y) elements; a NaN stays NaN. y
+	// may be x.
+	ReLU func(x, y []float32)
+	// ReLUBackward accumulates dx += dy where x > 0, over len(dx) elements.
+	ReLUBackward func(x, dy, dx []float32)
+	// AddChannels adds b[c] to every element of channel c of y [N, C, HW]
+	// (a bias).
+	AddChannels func(p Channels, b, y []float32)
+	// SumChannels accumulates Σ over N and HW of x [N, C, HW] into dst[c]
+	// (a bias's gradient).
+	SumChannels func(p Channels, x, dst []float32)
+	// Axpy accumulates y += a·x over len(y) elements.
+	Axpy func(a float32, x, y []float32)
 }
 
 // Default returns a fresh Set of the fastest kernels for the platform this
@@ -210,6 +224,11 @@ func Reference() *Set {
 		BatchNormTrain:                BatchNormTrainRef,
 		BatchNormInfer:                BatchNormInferRef,
 		BatchNormBackward:             BatchNormBackwardRef,
+		ReLU:                          ReLURef,
+		ReLUBackward:                  ReLUBackwardRef,
+		AddChannels:                   AddChannelsRef,
+		SumChannels:                   SumChannelsRef,
+		Axpy:                          AxpyRef,
 	}
 }
 
@@ -236,6 +255,11 @@ func Go() *Set {
 		BatchNormTrain:                BatchNormTrain,
 		BatchNormInfer:                BatchNormInfer,
 		BatchNormBackward:             BatchNormBackward,
+		ReLU:                          ReLU,
+		ReLUBackward:                  ReLUBackward,
+		AddChannels:                   AddChannels,
+		SumChannels:                   SumChannels,
+		Axpy:                          Axpy,
 	}
 }
 

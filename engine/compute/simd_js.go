@@ -44,6 +44,21 @@ func simdBNTrain(x, gamma, beta, y, mean, variance, invstd unsafe.Pointer, n, c,
 //go:wasmimport nasbook_simd bn_bwd
 func simdBNBackward(x, gamma, mean, invstd, dy, dx, dgamma, dbeta unsafe.Pointer, n, c, hw int32)
 
+//go:wasmimport nasbook_simd relu
+func simdReLU(x, y unsafe.Pointer, n int32)
+
+//go:wasmimport nasbook_simd relu_bwd
+func simdReLUBackward(x, dy, dx unsafe.Pointer, n int32)
+
+//go:wasmimport nasbook_simd add_channels
+func simdAddChannels(b, y unsafe.Pointer, n, c, hw int32)
+
+//go:wasmimport nasbook_simd sum_channels
+func simdSumChannels(x, dst unsafe.Pointer, n, c, hw int32)
+
+//go:wasmimport nasbook_simd axpy
+func simdAxpy(a float32, x, y unsafe.Pointer, n int32)
+
 func ptr(s []float32) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(s)) }
 
 func b2i(b bool) int32 {
@@ -61,8 +76,8 @@ const simdGemmWorkspace = 32 + 64*256 + 256*512
 // SIMD returns the WebAssembly SIMD kernels, or nil when the JavaScript engine
 // has no SIMD or the loader did not link them. GEMM, the patch copies of the
 // convolutions, depthwise convolution (column stride 1 or 2; stride 1 for
-// the data gradient), 2×2/2 max pooling and training batch norm are SIMD; the
-// other cases run the Go kernels. Like a Go
+// the data gradient), 2×2/2 max pooling, training batch norm and the
+// element-wise kernels are SIMD; the other cases run the Go kernels. Like a Go
 // Set, the result owns scratch memory.
 func SIMD() *Set {
 	if simdAvailable() == 0 {
@@ -81,6 +96,8 @@ func SIMD() *Set {
 	s.MaxPool2DBackward = k.maxPoolBackward
 	s.BatchNormTrain = k.batchNormTrain
 	s.BatchNormBackward = k.batchNormBackward
+	s.ReLU, s.ReLUBackward = simdReLUKernel, simdReLUBackwardKernel
+	s.AddChannels, s.SumChannels, s.Axpy = simdAddChannelsKernel, simdSumChannelsKernel, simdAxpyKernel
 	return s
 }
 
@@ -215,4 +232,53 @@ func (k *simdKernels) batchNormBackward(p BatchNorm, x, gamma, mean, invstd, dy,
 		_ = dx[p.N*p.C*p.HW-1]
 	}
 	simdBNBackward(ptr(x), ptr(gamma), ptr(mean), ptr(invstd), ptr(dy), ptr(dx), ptr(dgamma), ptr(dbeta), int32(p.N), int32(p.C), int32(p.HW))
+}
+
+// The element-wise kernels are too short for a call to pay below a few
+// vectors; those run the Go kernels.
+const simdMinLen = 16
+
+func simdReLUKernel(x, y []float32) {
+	if len(y) < simdMinLen {
+		ReLU(x, y)
+		return
+	}
+	_ = x[len(y)-1]
+	simdReLU(ptr(x), ptr(y), int32(len(y)))
+}
+
+func simdReLUBackwardKernel(x, dy, dx []float32) {
+	if len(dx) < simdMinLen {
+		ReLUBackward(x, dy, dx)
+		return
+	}
+	_, _ = x[len(dx)-1], dy[len(dx)-1]
+	simdReLUBackward(ptr(x), ptr(dy), ptr(dx), int32(len(dx)))
+}
+
+func simdAddChannelsKernel(p Channels, b, y []float32) {
+	if p.HW < simdMinLen || p.N == 0 || p.C == 0 {
+		AddChannels(p, b, y)
+		return
+	}
+	p.check(y, b, "AddChannels")
+	simdAddChannels(ptr(b), ptr(y), int32(p.N), int32(p.C), int32(p.HW))
+}
+
+func simdSumChannelsKernel(p Channels, x, dst []float32) {
+	if p.HW < simdMinLen || p.N == 0 || p.C == 0 {
+		SumChannels(p, x, dst)
+		return
+	}
+	p.check(x, dst, "SumChannels")
+	simdSumChannels(ptr(x), ptr(dst), int32(p.N), int32(p.C), int32(p.HW))
+}
+
+func simdAxpyKernel(a float32, x, y []float32) {
+	if len(y) < simdMinLen {
+		Axpy(a, x, y)
+		return
+	}
+	_ = x[len(y)-1]
+	simdAxpy(a, ptr(x), ptr(y), int32(len(y)))
 }

@@ -1121,4 +1121,115 @@
             (br $sl2)))
           (br_if $dxs (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))))
       (br_if $chs (i32.lt_s (local.tee $ch (i32.add (local.get $ch) (i32.const 1))) (local.get $c)))))
+
+  ;; --- element-wise ----------------------------------------------------------------------------
+  ;; See compute.Set's ReLU, ReLUBackward, AddChannels, SumChannels and Axpy;
+  ;; n, c and hw are element counts. Each is one pass of f32x4 over the data
+  ;; and a scalar tail.
+
+  ;; relu: y = x < 0 ? 0 : x over n floats (f32x4.pmax keeps a NaN, as the Go
+  ;; kernel does).
+  (func $relu (export "relu") (param $x i32) (param $y i32) (param $n i32)
+    (local $end i32) (local $z v128) (local $v f32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $vd (loop $vl
+      (br_if $vd (i32.gt_u (i32.add (local.get $x) (i32.const 32)) (local.get $end)))
+      (v128.store (local.get $y) (f32x4.pmax (v128.load (local.get $x)) (local.get $z)))
+      (v128.store offset=16 (local.get $y) (f32x4.pmax (v128.load offset=16 (local.get $x)) (local.get $z)))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $y (i32.add (local.get $y) (i32.const 32)))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $v (f32.load (local.get $x)))
+      (if (f32.lt (local.get $v) (f32.const 0)) (then (local.set $v (f32.const 0))))
+      (f32.store (local.get $y) (local.get $v))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (local.set $y (i32.add (local.get $y) (i32.const 4)))
+      (br $sl))))
+
+  ;; relu_bwd: dx += dy where x > 0, over n floats.
+  (func $relu_bwd (export "relu_bwd") (param $x i32) (param $dy i32) (param $dx i32) (param $n i32)
+    (local $end i32) (local $z v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $vd (loop $vl
+      (br_if $vd (i32.gt_u (i32.add (local.get $x) (i32.const 32)) (local.get $end)))
+      (v128.store (local.get $dx) (f32x4.add (v128.load (local.get $dx))
+        (v128.and (v128.load (local.get $dy)) (f32x4.gt (v128.load (local.get $x)) (local.get $z)))))
+      (v128.store offset=16 (local.get $dx) (f32x4.add (v128.load offset=16 (local.get $dx))
+        (v128.and (v128.load offset=16 (local.get $dy)) (f32x4.gt (v128.load offset=16 (local.get $x)) (local.get $z)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $dy (i32.add (local.get $dy) (i32.const 32)))
+      (local.set $dx (i32.add (local.get $dx) (i32.const 32)))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $x) (local.get $end)))
+      (if (f32.gt (f32.load (local.get $x)) (f32.const 0)) (then
+        (f32.store (local.get $dx) (f32.add (f32.load (local.get $dx)) (f32.load (local.get $dy))))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+      (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
+      (br $sl))))
+
+  ;; add_row: p[i] += v over n floats.
+  (func $add_row (param $p i32) (param $n i32) (param $v f32)
+    (local $end i32) (local $vv v128)
+    (local.set $vv (f32x4.splat (local.get $v)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $vd (loop $vl
+      (br_if $vd (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+      (v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (local.get $vv)))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $p) (local.get $end)))
+      (f32.store (local.get $p) (f32.add (f32.load (local.get $p)) (local.get $v)))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $sl))))
+
+  ;; add_channels: y[i, ch, :] += b[ch] for y [n, c, hw].
+  (func $add_channels (export "add_channels") (param $b i32) (param $y i32) (param $n i32) (param $c i32) (param $hw i32)
+    (local $i i32) (local $ch i32)
+    (local.set $i (i32.const 0))
+    (loop $imgs
+      (local.set $ch (i32.const 0))
+      (loop $chs
+        (call $add_row (local.get $y) (local.get $hw) (f32.load (i32.add (local.get $b) (i32.shl (local.get $ch) (i32.const 2)))))
+        (local.set $y (i32.add (local.get $y) (i32.shl (local.get $hw) (i32.const 2))))
+        (br_if $chs (i32.lt_s (local.tee $ch (i32.add (local.get $ch) (i32.const 1))) (local.get $c))))
+      (br_if $imgs (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+
+  ;; sum_channels: dst[ch] += Σ x[i, ch, :] for x [n, c, hw], each row summed
+  ;; as f32x4 (sum, above).
+  (func $sum_channels (export "sum_channels") (param $x i32) (param $dst i32) (param $n i32) (param $c i32) (param $hw i32)
+    (local $i i32) (local $ch i32) (local $at i32)
+    (local.set $i (i32.const 0))
+    (loop $imgs
+      (local.set $ch (i32.const 0))
+      (loop $chs
+        (local.set $at (i32.add (local.get $dst) (i32.shl (local.get $ch) (i32.const 2))))
+        (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (call $sum (local.get $x) (local.get $hw))))
+        (local.set $x (i32.add (local.get $x) (i32.shl (local.get $hw) (i32.const 2))))
+        (br_if $chs (i32.lt_s (local.tee $ch (i32.add (local.get $ch) (i32.const 1))) (local.get $c))))
+      (br_if $imgs (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+
+  ;; axpy: y += a·x over n floats.
+  (func $axpy (export "axpy") (param $a f32) (param $x i32) (param $y i32) (param $n i32)
+    (local $end i32) (local $va v128)
+    (local.set $va (f32x4.splat (local.get $a)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $vd (loop $vl
+      (br_if $vd (i32.gt_u (i32.add (local.get $x) (i32.const 32)) (local.get $end)))
+      (v128.store (local.get $y) (f32x4.add (v128.load (local.get $y)) (f32x4.mul (local.get $va) (v128.load (local.get $x)))))
+      (v128.store offset=16 (local.get $y) (f32x4.add (v128.load offset=16 (local.get $y))
+        (f32x4.mul (local.get $va) (v128.load offset=16 (local.get $x)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 32)))
+      (local.set $y (i32.add (local.get $y) (i32.const 32)))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $x) (local.get $end)))
+      (f32.store (local.get $y) (f32.add (f32.load (local.get $y)) (f32.mul (local.get $a) (f32.load (local.get $x)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (local.set $y (i32.add (local.get $y) (i32.const 4)))
+      (br $sl))))
 )
