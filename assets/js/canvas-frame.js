@@ -1,7 +1,25 @@
 // Starts the canvas program (build/canvas.wasm) in assets/canvas.html: a
 // classic script, after wasm_exec.js.
+//
+// Inside the notebook page the program (2.5 MB on the wire) is not part of the first visit: it
+// starts when the page posts {type:"start"}, which it does on the first scene or once the
+// kernel is ready and the page idle. Opened on its own, the canvas starts at once.
 "use strict";
-(async () => {
+(() => {
+let started = false;
+function start() {
+  if (started) return;
+  started = true;
+  run();
+}
+if (window.parent === window) start();
+else {
+  window.addEventListener("message", (e) => {
+    if (e.source === window.parent && e.data && e.data.type === "start") start();
+  });
+}
+
+async function run() {
   const go = new Go();
   const url = "build/canvas.wasm";
   try {
@@ -24,4 +42,5 @@
     p.className = "failed";
     p.style.zIndex = "1";
   }
+}
 })();

@@ -25,6 +25,18 @@ export class CanvasPanel {
     this.dock = new CanvasDock($("#layout"), $("#canvas-panel"), app.cellsEl);
   }
 
+  /**
+   * Starts the canvas program once the page has nothing else to do: called when the kernel is
+   * ready, so the program is fetched after the first visit rather than with it (a scene before
+   * then starts it at once).
+   */
+  startWhenIdle() {
+    if (this.canvas.started || this.idleStart) return;
+    this.idleStart = true;
+    const idle = window.requestIdleCallback || ((f) => setTimeout(f, 200));
+    idle(() => this.canvas.start(), { timeout: 2000 });
+  }
+
   /** Shows a scene on the canvas; cell is the cell that drew it (the canvas docks beside it). */
   show(scene, cell = null) {
     this.canvas.send(scene);

@@ -1,5 +1,9 @@
 // Bridge to the canvas iframe (assets/canvas.html, an ebiten program).
 //
+// The canvas page loads with the notebook, but its program starts only when start() is called
+// (the page calls it once the kernel is ready and the page idle) or a scene arrives: the bridge
+// then posts {type:"start"} with every ping until the canvas answers.
+//
 // The canvas posts {type:"canvas-ready"} when it can take scenes (and in answer to
 // {type:"ping"}), {type:"canvas-drawn", kind, title} after drawing one,
 // {type:"canvas-selected", index, label} when a chart's point is clicked,
@@ -23,6 +27,7 @@ export class CanvasBridge {
     this.lastScene = null;
     this.pending = false;
     this.presentation = false;
+    this.started = false;
     this._pinger = null;
     window.addEventListener("message", (e) => this._onMessage(e));
     iframe.addEventListener("load", () => {
@@ -43,9 +48,21 @@ export class CanvasBridge {
     const until = Date.now() + PING_FOR_MS;
     this._pinger = setInterval(() => {
       if (this.ready || Date.now() > until) clearInterval(this._pinger);
-      else this._post({ type: "ping" });
+      else this._ping();
     }, PING_EVERY_MS);
+    this._ping();
+  }
+
+  _ping() {
+    if (this.started) this._post({ type: "start" });
     this._post({ type: "ping" });
+  }
+
+  /** Starts the canvas program, if it has not started: it downloads and compiles it. */
+  start() {
+    if (this.started) return;
+    this.started = true;
+    if (!this.ready) this._startPinging();
   }
 
   _onMessage(e) {
@@ -100,6 +117,7 @@ export class CanvasBridge {
   send(scene) {
     this.lastScene = scene;
     this.pending = true;
+    if (scene) this.start();
     if (this.ready) this._flush();
   }
 }

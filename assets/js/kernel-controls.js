@@ -53,6 +53,7 @@ export class KernelControls {
     el.querySelector(".status-text").textContent = text;
     el.title = status === "error" && detail.message ? detail.message : text;
     if (status === "ready" || status === "busy") {
+      this.app.canvasPanel.startWhenIdle();
       const info = $("#kernel-info");
       info.textContent = (this.kernel.version ? `Go kernel ${this.kernel.version}` : "Go kernel") +
         (this.kernel.kernels ? ` · kernels: ${this.kernel.kernels}` : "");

@@ -106,6 +106,9 @@ export class Kernel {
         if (!this.everReady) this._setStatus(this.status, { loaded: msg.loaded });
         break;
       case "ready":
+        // The first time since the page loaded, for anyone measuring it (Performance panel,
+        // performance.getEntriesByName("nasbook-kernel-ready")).
+        if (!this.everReady && typeof performance.mark === "function") performance.mark("nasbook-kernel-ready");
         this.everReady = true;
         this.version = msg.version || "";
         this.kernels = msg.kernels || "";
