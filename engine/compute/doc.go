@@ -2,7 +2,9 @@
 //
 // A Set is a struct of function values, one per kernel: GEMM, 2-D convolution
 // (forward, backward-data, backward-filter), depthwise convolution, max and
-// average pooling and batch normalisation. Layers call kernels only through a
+// average pooling, batch normalisation, and the element-wise passes of
+// training (ReLU and its gradient, a per-channel bias and its gradient, and
+// y += a·x, which sums, residual adds and weighted sums are made of). Layers call kernels only through a
 // Set, so a platform can replace any one kernel (say, GEMM with a WebAssembly
 // SIMD version reached through //go:wasmimport) by copying a Set and assigning
 // one field:
@@ -22,8 +24,8 @@
 //
 // Go's wasm backend emits scalar code, so under js/wasm GEMM, the patch copies
 // of the convolutions (im2col/col2im), stride-1 depthwise convolution, 2×2/2
-// max pooling and training batch norm have hand-written f32x4 versions
-// (wasmsimd/kernels.wat). They are a separate WebAssembly module that shares
+// max pooling, training batch norm and the element-wise kernels have
+// hand-written f32x4 versions (wasmsimd/kernels.wat). They are a separate WebAssembly module that shares
 // this program's memory; simd_js.go imports each of them with
 // //go:wasmimport nasbook_simd <name> and passes slices as byte offsets, with
 // no copies. A js/wasm program that links this package therefore needs the
