@@ -4,6 +4,8 @@
 //   page -> worker  {type:"run", id, source}       forwarded to self.nasbookRun(id, source)
 //                   {type:"upload", name, data}    a file (Uint8Array) for nb.UploadedFile, forwarded
 //                                                  to self.nasbookUpload(name, data)
+//                   {type:"keep-search", name, state} a search's saved state, from an earlier
+//                                                  kernel, forwarded to self.nasbookKeepSearch
 //                   {type:"pause"} {type:"resume"} forwarded to self.nasbookPause() / nasbookResume();
 //                                                  the Go side answers "paused" / "resumed"
 //                   {type:"edit", seq, request}    an architecture edited on the canvas; answered with
@@ -81,6 +83,10 @@ self.onmessage = (event) => {
   const msg = event.data || {};
   if (msg.type === "upload") {
     if (typeof self.nasbookUpload === "function") self.nasbookUpload(String(msg.name), new Uint8Array(msg.data));
+    return;
+  }
+  if (msg.type === "keep-search") {
+    if (typeof self.nasbookKeepSearch === "function") self.nasbookKeepSearch(String(msg.name), String(msg.state));
     return;
   }
   if (msg.type === "pause" || msg.type === "resume") {

@@ -14,6 +14,28 @@ const WORKER_URL = new URL("./kernel-worker.js", import.meta.url);
 
 let nextJobId = 1;
 
+// The key of the searches' saved states in the tab's session storage.
+const SEARCHES_KEY = "nasbook.searches";
+
+/** The searches' saved states kept in this tab, or none where storage is refused. */
+function loadSearches() {
+  try {
+    const kept = JSON.parse(globalThis.sessionStorage?.getItem(SEARCHES_KEY) || "{}");
+    return new Map(Object.entries(kept).filter(([, v]) => typeof v === "string"));
+  } catch {
+    return new Map();
+  }
+}
+
+/** Keeps the searches' saved states in the tab's session storage, if it takes them. */
+function storeSearches(searches) {
+  try {
+    globalThis.sessionStorage?.setItem(SEARCHES_KEY, JSON.stringify(Object.fromEntries(searches)));
+  } catch {
+    // Full or refused: the states stay in this page, for restarts of the kernel.
+  }
+}
+
 export class Kernel {
   /**
    * @param {object} hooks
@@ -34,6 +56,9 @@ export class Kernel {
     this.loadError = null;
     this._readyWaiters = [];
     this.uploads = new Map(); // name -> Uint8Array, given to every kernel started
+    // Searches' saved states (SearchConfig.Checkpoint), name -> JSON text, given to every kernel
+    // started and kept in the tab's session storage, so that a search survives Stop and a reload.
+    this.searches = loadSearches();
   }
 
   /**
@@ -115,6 +140,7 @@ export class Kernel {
         this.packages = Array.isArray(msg.packages) ? msg.packages : [];
         for (const [name, data] of this.uploads) this.worker.postMessage({ type: "upload", name, data });
         if (this.lastEdit) this.edit(this.lastEdit);
+        for (const [name, state] of this.searches) this.worker.postMessage({ type: "keep-search", name, state });
         this._setStatus("ready", { version: this.version, kernels: msg.kernels });
         for (const w of this._readyWaiters.splice(0)) w.resolve();
         this._pump();
@@ -146,6 +172,12 @@ export class Kernel {
         this._onDeath(`the Go program ended${code}${msg.message ? ": " + msg.message : ""}`);
         break;
       }
+      case "search-saved":
+        if (typeof msg.name === "string" && typeof msg.state === "string") {
+          this.searches.set(msg.name, msg.state);
+          storeSearches(this.searches);
+        }
+        break;
       case "paused":
       case "resumed":
         this.paused = msg.type === "paused";

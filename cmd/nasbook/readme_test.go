@@ -53,6 +53,8 @@ var readmePlaceholders = []struct{ text, example, why string }{
 	{"'|nor_conv_3x3~0|+|...|'", "'" + index1 + "'", "NAS-Bench-201 index 1, whose 802,426 parameters the benchmark gives"},
 	{"accuracy-200ep.csv", "$NB201/accuracy-200ep.csv", "the published table the README names, as the tests keep it"},
 	{"latency-help-ms.csv", "$NB201/latency-help-ms.csv", "the published table the README names, as the tests keep it"},
+	{"accuracy-12ep.csv", "$NB201/accuracy-12ep.csv", "the published table the README names, as the tests keep it"},
+	{"search.ckpt", "$OUT/search.ckpt", "a checkpoint file in a scratch folder"},
 	{"archs.txt", "$OUT/archs.txt", "one architecture (index 1): scoring one at the full size takes seconds"},
 }
 

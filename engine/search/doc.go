@@ -26,7 +26,20 @@
 // curve of the best so far, the mean and standard deviation of the bests,
 // the band of the curves (Band) and the front of all runs together
 // (PooledFront). Regret turns the curves into regret against a known
-// optimum, such as a benchmark table's best.
+// optimum, such as a benchmark table's best. Given Save, Repeat hands out its
+// state as it goes (the runs done and the run in progress); given that state
+// back, it continues to exactly the result of an uninterrupted Repeat, and
+// refuses a state of another request.
+//
+// # Budgets of epochs
+//
+// A Fidelity estimator scores an architecture after one of several numbers
+// of training epochs (tables of results after 12 and after 200 epochs, or a
+// training run). A search over one counts the epochs of each evaluation
+// against Budget.Epochs; Hyperband and BOHB (Schedulers) choose the budget of
+// each evaluation, the other strategies always train for the full one, so
+// that all compare at an equal cost. The incumbent, the front and the curves
+// count evaluations at the full budget only.
 //
 // # Strategies
 //
@@ -44,6 +57,8 @@
 //	             GP (default) or Ensemble of MLPs (BANANAS, NewBananas)
 //	LocalSearch  hill climbing over space.Neighbours with restarts
 //	NSGA2        NSGA-II for two or more objectives
+//	Hyperband    brackets of successive halving over a Fidelity's budgets (Li et al. 2018)
+//	BOHB         Hyperband drawing from a tree-structured Parzen estimator (Falkner et al. 2018)
 //
 // Single-objective strategies maximise the first objective; NSGA2 uses all.
 // Dominance, fronts and crowding are package pareto's, which the charts of

@@ -13,6 +13,9 @@
 //	{"type":"output","id":ID,"output":OUT}  OUT an nbformat 4 output, as the cell makes it
 //	{"type":"done","id":ID,"status":"ok"|"error","execution_count":N}
 //
+//	{"type":"search-saved","name":N,"state":S}  a search with SearchConfig.Checkpoint N saved
+//	                                        state S; the page hands it back to the next kernel
+//	                                        through self.nasbookKeepSearch(N, S)
 //	{"type":"paused"} / {"type":"resumed"}  the running cell stopped at a yield point after
 //	                                        self.nasbookPause(), or went on after self.nasbookResume()
 //
@@ -58,6 +61,8 @@ type message struct {
 	Kernels        string           `json:"kernels,omitempty"`
 	Packages       []string         `json:"packages,omitempty"`
 	Error          string           `json:"error,omitempty"`
+	Name           string           `json:"name,omitempty"`  // search-saved
+	State          string           `json:"state,omitempty"` // search-saved
 }
 
 func emit(m message) {
@@ -102,6 +107,15 @@ func main() {
 		}
 		b, _ := json.Marshal(ans)
 		return string(b)
+	}))
+	// A search's saved state goes to the page as it is saved, and comes
+	// back to a restarted kernel, so that the search survives Stop.
+	k.Session().OnSearchSaved = func(name, state string) {
+		emit(message{Type: "search-saved", Name: name, State: state})
+	}
+	js.Global().Set("nasbookKeepSearch", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		k.Session().KeepSearch(args[0].String(), args[1].String())
+		return nil
 	}))
 	jobs := make(chan job, 64)
 	js.Global().Set("nasbookRun", js.FuncOf(func(_ js.Value, args []js.Value) any {
