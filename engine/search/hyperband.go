@@ -171,11 +171,17 @@ func (h *Hyperband) UnmarshalState(p *Problem, data []byte) error {
 		return err
 	}
 	smax := len(p.Epochs) - 1
+	if !st.Started && (st.Bracket != 0 || st.Rung != 0 || len(st.Members) > 0 || len(st.Scores) > 0) {
+		return fmt.Errorf("search: %s state: members of a search not started", name)
+	}
 	if st.Started && (st.Bracket < 0 || st.Bracket > smax || st.Rung < 0 || st.Rung > st.Bracket) {
 		return fmt.Errorf("search: %s state: bracket %d, rung %d, with %d budgets", name, st.Bracket, st.Rung, smax+1)
 	}
-	if len(st.Scores) > len(st.Members) || (st.Started && len(st.Members) > h.size(p, st.Bracket, st.Rung)) {
-		return fmt.Errorf("search: %s state: %d scores of %d members", name, len(st.Scores), len(st.Members))
+	if st.Started {
+		n := h.size(p, st.Bracket, st.Rung)
+		if len(st.Scores) > len(st.Members) || len(st.Members) > n || (st.Rung > 0 && len(st.Members) != n) || len(st.Scores) == n {
+			return fmt.Errorf("search: %s state: %d scores of %d members, in a rung of %d", name, len(st.Scores), len(st.Members), n)
+		}
 	}
 	for _, a := range st.Members {
 		if err := checkArch(p, a); err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"nasbook/engine/search"
+	"nasbook/space"
 )
 
 // Repeat is the runs one would make by hand, seed after seed, gathered.
@@ -202,8 +203,12 @@ func TestRepeatResumesFromItsSavedState(t *testing.T) {
 // A saved state is user input (a file of the command line's): whatever it
 // holds, Repeat refuses it or continues from it, and does not panic.
 func FuzzRepeatState(f *testing.F) {
-	cfg := search.RepeatConfig{Space: grid{}, Strategy: "re", Estimator: oneObjective, Budget: search.Budget{Evaluations: 12}, Seed: 1, Seeds: 2}
-	for _, stop := range []int{3, 14} {
+	configs := []search.RepeatConfig{
+		{Space: grid{}, Strategy: "re", Estimator: oneObjective, Budget: search.Budget{Evaluations: 12}, Seed: 1, Seeds: 2},
+		{Space: grid{}, Strategy: "bohb", Estimator: twoBudgets{}, Budget: search.Budget{Evaluations: 12}, Seed: 1, Seeds: 2},
+	}
+	for i, stop := range []int{3, 14, 5, 13} {
+		cfg := configs[i/2]
 		c := cfg
 		ctx, cancel := context.WithCancel(context.Background())
 		n := 0
@@ -218,8 +223,21 @@ func FuzzRepeatState(f *testing.F) {
 	}
 	f.Add(`{"version":1,"runs":[{"Seed":1}],"current":{"version":1,"history":[{"arch":[9,9]}]}}`)
 	f.Fuzz(func(t *testing.T, state string) {
-		c := cfg
-		c.State = []byte(state)
-		search.Repeat(context.Background(), c)
+		for _, c := range configs {
+			c.State = []byte(state)
+			search.Repeat(context.Background(), c)
+		}
 	})
+}
+
+// twoBudgets is oneObjective at 1 and 3 epochs, a third of it at 1.
+type twoBudgets struct{}
+
+func (twoBudgets) Objectives() []search.Objective                { return oneObjective.Objectives() }
+func (twoBudgets) Epochs() []int                                 { return []int{1, 3} }
+func (b twoBudgets) Estimate(a space.Arch) (search.Score, error) { return b.EstimateAt(a, 3) }
+func (twoBudgets) EstimateAt(a space.Arch, epochs int) (search.Score, error) {
+	sc, err := oneObjective.Estimate(a)
+	sc.Values[0] *= float64(epochs) / 3
+	return sc, err
 }
