@@ -19,9 +19,9 @@ const searchCell = `import (
 	"nasbook/nb"
 )
 
-cfg := nb.SearchConfig{Strategy: "re", Budget: 40, Seeds: 5, Quiet: true, Checkpoint: "%s",
+cfg := nb.SearchConfig{Strategy: "re", Budget: 40, Seeds: 8, Quiet: true, Checkpoint: "%s",
 	Score: func(a nb.Arch) float64 {
-		time.Sleep(15 * time.Millisecond)
+		time.Sleep(30 * time.Millisecond)
 		return float64(len(a.Text)%%13) + float64(a.Choices[0]*a.Choices[3])
 	}}
 `
