@@ -29,6 +29,7 @@ var commands = []command{
 	{"search", "search a space by a benchmark table, a zero-cost proxy, or one-shot", searchCmd},
 	{"score", "score architectures (standard input) with zero-cost proxies", scoreCmd},
 	{"cost", "params, MACs, FLOPs, memory and latency of architectures", costCmd},
+	{"export", "write an architecture as a PyTorch module with its weights", exportCmd},
 	{"bench", "measure the workloads W1-W3 natively, in node and in Chromium", benchCmd},
 }
 
