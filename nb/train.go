@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"nasbook/engine/build"
 	"nasbook/engine/data"
 	"nasbook/engine/optim"
 	"nasbook/engine/train"
@@ -61,6 +62,8 @@ type TrainResult struct {
 	Epochs            []EpochResult
 	TestLoss, TestAcc float64
 	Seconds           float64
+
+	net *build.Network // the trained model, for Export
 }
 
 func (r *TrainResult) String() string {
@@ -106,7 +109,7 @@ func (s *Session) Train(model Model, d *Data, cfg TrainConfig) *TrainResult {
 	default:
 		failf("Train", "schedule %q, want cosine or constant", cfg.Schedule)
 	}
-	res := &TrainResult{Model: model.String(), Params: ps.Len()}
+	res := &TrainResult{Model: model.String(), Params: ps.Len(), net: net}
 	id := fmt.Sprintf("train-%p", res)
 	total := cfg.Epochs * stepsPerEpoch
 	start := time.Now()

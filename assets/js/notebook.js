@@ -15,6 +15,7 @@ export const CELL_TYPES = ["code", "markdown", "raw"];
 export const PROGRESS_MIME = "application/vnd.nasbook.progress+json";
 export const SCENE_MIME = "application/vnd.nasbook.scene+json";
 export const FIGURE_MIME = "application/vnd.nasbook.figure+json";
+export const FILES_MIME = "application/vnd.nasbook.files+json";
 
 export class NotebookError extends Error {}
 

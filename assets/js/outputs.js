@@ -1,7 +1,7 @@
 // Cell outputs: merging kernel messages into a cell's output list, rendering them, and the
 // plain-text views the JS API returns.
 import { sanitizeHTML, renderMarkdown } from "./markdown.js";
-import { PROGRESS_MIME, SCENE_MIME, FIGURE_MIME } from "./notebook.js";
+import { PROGRESS_MIME, SCENE_MIME, FIGURE_MIME, FILES_MIME } from "./notebook.js";
 
 // Richest first. Scene and progress outputs are handled before this list is consulted.
 const MIME_ORDER = ["image/svg+xml", "image/png", "image/jpeg", "image/gif", "text/html", "text/markdown", "application/json", "text/plain"];
@@ -226,6 +226,34 @@ function base64Image(mime, b64, alt) {
   return img;
 }
 
+// Files a cell hands the reader (nb.Export): one download link each, made from the output's
+// base64 data when drawn, so a saved notebook keeps its files.
+function renderFiles(files, plain) {
+  const box = el("div", "output-files");
+  box.title = plain;
+  for (const f of files) {
+    if (!f || typeof f.name !== "string" || typeof f.base64 !== "string") continue;
+    let bytes;
+    try {
+      bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
+    } catch {
+      box.append(el("span", "output-file output-file-bad", `${f.name}: not readable`));
+      continue;
+    }
+    const a = el("a", "output-file", `${f.name} (${formatBytes(bytes.length)})`);
+    a.download = f.name;
+    a.href = URL.createObjectURL(new Blob([bytes], { type: typeof f.type === "string" ? f.type : "application/octet-stream" }));
+    box.append(a);
+  }
+  return box;
+}
+
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
 function renderData(o, ctx) {
   const data = o.data || {};
   const plain = typeof data["text/plain"] === "string" ? stripAnsi(data["text/plain"]) : "";
@@ -237,6 +265,7 @@ function renderData(o, ctx) {
     b.addEventListener("click", () => ctx.onScene && ctx.onScene(data[SCENE_MIME]));
     return b;
   }
+  if (data[FILES_MIME] && Array.isArray(data[FILES_MIME].files)) return renderFiles(data[FILES_MIME].files, plain);
   if (data[FIGURE_MIME] && data["image/svg+xml"] == null) {
     // Drawn by the figure worker; the output is replaced when the drawing arrives.
     const failed = o.metadata && o.metadata.nasbook && o.metadata.nasbook.figure_error;
