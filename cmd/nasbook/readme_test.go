@@ -55,6 +55,7 @@ var readmePlaceholders = []struct{ text, example, why string }{
 	{"latency-help-ms.csv", "$NB201/latency-help-ms.csv", "the published table the README names, as the tests keep it"},
 	{"accuracy-12ep.csv", "$NB201/accuracy-12ep.csv", "the published table the README names, as the tests keep it"},
 	{"search.ckpt", "$OUT/search.ckpt", "a checkpoint file in a scratch folder"},
+	{"darts.py", "$OUT/darts.py", "a file in the temporary directory, not the checkout"},
 	{"archs.txt", "$OUT/archs.txt", "one architecture (index 1): scoring one at the full size takes seconds"},
 }
 
