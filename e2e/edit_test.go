@@ -277,4 +277,36 @@ func TestBrushOnChart(t *testing.T) {
 			t.Errorf("list item %d is %q, want %q", k, listed[k], w)
 		}
 	}
+
+	// Tick two: their cells side by side, the edges in which they differ ringed.
+	from := canvasCount(t, ctx)
+	eval[bool](t, ctx, `(() => { const boxes = document.querySelectorAll('#canvas-brush li input');
+		boxes[0].click(); boxes[1].click(); return true; })()`, patience)
+	type compared struct {
+		Differ    []int   `json:"differ"`
+		LabelSize float64 `json:"labelSize"`
+	}
+	cmp := eval[compared](t, ctx, fmt.Sprintf(`new Promise(resolve => { (function poll() {
+		const all = window.__canvas;
+		for (let i = %d; i < all.length; i++) if (all[i].type === "canvas-drawn" && all[i].kind === "compare") return resolve(all[i]);
+		setTimeout(poll, 30); })(); })`, from), patience)
+	a, b := nb.NB201(paretoArchs[want[0]]), nb.NB201(paretoArchs[want[1]])
+	var differ []int
+	for k := range a {
+		if a[k] != b[k] {
+			differ = append(differ, k)
+		}
+	}
+	if fmt.Sprint(cmp.Differ) != fmt.Sprint(differ) {
+		t.Errorf("the comparison rings edges %v, want %v", cmp.Differ, differ)
+	}
+	saveShot(t, "compare", settledShot(t, ctx))
+	if _, err := chromedp.Run(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	awaitCanvas(t, ctx, from, "canvas-drawn", "pareto")
+	if n := eval[int](t, ctx, `new Promise(resolve => { (function poll() {
+		const n = document.querySelectorAll('#canvas-brush input:checked').length; if (n === 0) resolve(n); else setTimeout(poll, 30); })(); })`, patience); n != 0 {
+		t.Errorf("%d points stay ticked after the comparison closed", n)
+	}
 }

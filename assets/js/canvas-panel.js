@@ -63,7 +63,9 @@ export class CanvasPanel {
 
   onDrawn(kind, title) {
     // A brushed list belongs to its chart, and stays while a point's cell is open.
-    if (kind !== "cell" && kind !== "pareto" && kind !== "points") this.onBrushed([]);
+    if (kind !== "cell" && kind !== "pareto" && kind !== "points" && kind !== "compare") this.onBrushed([]);
+    // Back on the chart: no comparison is on.
+    if (kind === "pareto" || kind === "points") for (const b of document.querySelectorAll("#canvas-brush input")) b.checked = false;
     // The selection lasts while its cell is shown; any other view ends it.
     if (kind !== "cell") {
       this.onSelected(-1, "");
@@ -114,6 +116,15 @@ export class CanvasPanel {
       const label = document.createElement("code");
       label.textContent = p.label || `#${i}`;
       li.append(label, ` — ${name(plot.y, "y")} ${value(p.y)} · ${name(plot.x, "x")} ${value(p.x)}`);
+      if (typeof p.cell === "number") {
+        // Two ticked: their cells side by side on the canvas.
+        const box = document.createElement("input");
+        box.type = "checkbox";
+        box.title = "Compare: tick two to draw their cells side by side";
+        box.setAttribute("aria-label", `Compare point ${i}`);
+        box.addEventListener("change", () => this.compareTicked());
+        li.prepend(box);
+      }
       ol.append(li);
     }
     list.append(ol);
@@ -123,6 +134,12 @@ export class CanvasPanel {
       list.append(more);
     }
     list.hidden = false;
+  }
+
+  /** Two points ticked in the brushed list: their cells side by side; otherwise the chart. */
+  compareTicked() {
+    const ticked = [...document.querySelectorAll("#canvas-brush li")].filter((li) => li.querySelector("input:checked")).map((li) => Number(li.dataset.index));
+    this.canvas.compare(ticked.length === 2 ? ticked : []);
   }
 
   /** The caption under the canvas names its architecture, and the Copy button copies it. */

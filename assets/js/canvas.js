@@ -113,6 +113,11 @@ export class CanvasBridge {
     });
   }
 
+  /** Draws the cells of a chart's points i and j side by side; an empty list ends it. */
+  compare(indices) {
+    if (this.ready) this._post({ type: "compare", indices });
+  }
+
   /** Shows a scene (the JSON object of a scene output), now or once the canvas is ready. */
   send(scene) {
     this.lastScene = scene;

@@ -98,6 +98,12 @@ func (g *Game) paint(dst *ebiten.Image, s *scene.Scene, err error) Drawn {
 			return d
 		}
 		g.ed = nil
+		if pair, _, on := g.comparing(); on {
+			if d, ok := g.comparison(dst, s, pair, w, h, o); ok {
+				g.chart, g.chartOf = nil, nil // no tooltips, no brushing over it
+				return d
+			}
+		}
 		g.plot(dst, c)
 		return Drawn{Kind: string(s.Kind), Title: s.Title, Points: c.Points()}
 	default:
@@ -146,6 +152,32 @@ func (g *Game) editedCell(dst *ebiten.Image, l *layout.Layout, c *scene.Cell, w,
 		}
 	}
 	return d
+}
+
+// comparison draws the cells of two points of chart s side by side, with
+// the edges in which they differ ringed, if both points have cells.
+func (g *Game) comparison(dst *ebiten.Image, s *scene.Scene, pair [2]int, w, h float64, o layout.Options) (Drawn, bool) {
+	pts := s.Plot.Points
+	for _, i := range pair {
+		if i >= len(pts) || pts[i].Cell == nil {
+			return Drawn{}, false
+		}
+	}
+	a, b := pts[pair[0]], pts[pair[1]]
+	c := layout.Compare(a.Label, &s.Plot.Cells[*a.Cell], b.Label, &s.Plot.Cells[*b.Cell], w, h, &g.fonts, o)
+	g.cell(dst, c.Left)
+	g.cell(dst, c.Right)
+	for _, l := range []*layout.Layout{c.Left, c.Right} {
+		for _, i := range c.Differ {
+			if i < len(l.Edges) {
+				r := l.Edges[i].Pill.Inset(-3 * g.scale)
+				rounded(dst, r, r.Dy()/2, color.RGBA{}, layout.Accent, 3*g.scale)
+			}
+		}
+	}
+	g.stroke(dst, []layout.Point{{X: w / 2, Y: 0}, {X: w / 2, Y: c.Note.Box.Min.Y}}, g.scale, grid)
+	g.text(dst, c.Note, layout.Ink)
+	return Drawn{Kind: "compare", Title: a.Label + " / " + b.Label, Differ: c.Differ, LabelSize: c.Left.LabelSize() / g.scale}, true
 }
 
 func (g *Game) cell(dst *ebiten.Image, l *layout.Layout) {

@@ -33,6 +33,8 @@ type Drawn struct {
 	Figures []string
 	Arch    string
 	Choices []int
+	// Differ lists the edges in which two compared cells differ.
+	Differ []int
 }
 
 // Game is the ebiten game of the canvas: it shows the latest scene, an error,
@@ -122,12 +124,16 @@ type Game struct {
 	brushTitle string // of the chart they are points of
 	brushGen   int    // counts changes of the above
 	paintedB   int    // brushGen painted
+
+	// Comparing two points' cells: the points, or -1, set by SetCompare.
+	compare    [2]int
+	compareGen int
 }
 
 // viewKey names a view: the scene generation (or the selection's), whether a
 // cell is open, and the size.
 type viewKey struct {
-	gen, sel, w, h, edit int
+	gen, sel, w, h, edit, compare int
 }
 
 var _ ebiten.Game = (*Game)(nil)
@@ -135,17 +141,38 @@ var _ ebiten.LayoutFer = (*Game)(nil)
 
 // NewGame returns a Game showing the placeholder.
 func NewGame() *Game {
-	return &Game{scale: 1, hover: -1, sel: -1, painted: viewKey{gen: -1}, announced: viewKey{gen: -1}, paintedH: -1, announcedH: -1}
+	return &Game{compare: [2]int{-1, -1}, scale: 1, hover: -1, sel: -1, painted: viewKey{gen: -1}, announced: viewKey{gen: -1}, paintedH: -1, announcedH: -1}
 }
 
 // SetScene replaces the scene on show and schedules a frame to draw it.
 // A nil scene brings the placeholder back.
 func (g *Game) SetScene(s *scene.Scene) {
 	g.mu.Lock()
+	if s == nil || g.scene == nil || s.Kind != g.scene.Kind || s.Title != g.scene.Title {
+		g.compare = [2]int{-1, -1} // a comparison is of points of one chart
+	}
 	g.scene, g.err = s, nil
 	g.gen++
 	g.mu.Unlock()
 	ebiten.ScheduleFrame()
+}
+
+// SetCompare draws the cells of points i and j of the chart on show side by
+// side, their differing edges marked, until Escape or SetCompare(-1, -1).
+// Points without a cell are ignored. May be called from any goroutine.
+func (g *Game) SetCompare(i, j int) {
+	g.mu.Lock()
+	g.compare = [2]int{i, j}
+	g.compareGen++
+	g.mu.Unlock()
+	ebiten.ScheduleFrame()
+}
+
+// comparing returns the points to compare, if both are set.
+func (g *Game) comparing() ([2]int, int, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.compare, g.compareGen, g.compare[0] >= 0 && g.compare[1] >= 0
 }
 
 // PresentationLabels is the smallest label size, in CSS pixels, of a cell
@@ -256,6 +283,12 @@ func (g *Game) input(gen int, s *scene.Scene) {
 		g.ed.gen++
 		ebiten.ScheduleFrame()
 	}
+	if _, _, on := g.comparing(); on && g.sel < 0 && isChart(s) {
+		if escape || inpututil.IsKeyJustPressed(ebiten.KeyBackspace) {
+			g.SetCompare(-1, -1)
+		}
+		return
+	}
 	if g.sel >= 0 {
 		onBack := g.detail != nil && g.detail.Back.Contains(p) && !left
 		if onBack {
@@ -337,7 +370,8 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	if g.painted != g.announced || g.paintedH != g.announcedH {
 		ebiten.ScheduleFrame() // Update has yet to report the last paint
 	}
-	key := viewKey{gen: gen, sel: -1, w: b.Dx(), h: b.Dy(), edit: g.editGen()}
+	_, cgen, _ := g.comparing()
+	key := viewKey{gen: gen, sel: -1, w: b.Dx(), h: b.Dy(), edit: g.editGen(), compare: cgen}
 	if g.sel >= 0 {
 		key.gen, key.sel = -1, g.sel // the open cell hides newer scenes
 		s, err = g.selScene, nil

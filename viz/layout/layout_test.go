@@ -491,3 +491,30 @@ func TestNotes(t *testing.T) {
 		t.Errorf("block %v for one line, %v for four", one.Box, n.Box)
 	}
 }
+
+// TestCompare: two NB201 cells that differ in two edges are drawn side by
+// side, each in its half, with those two edges named.
+func TestCompare(t *testing.T) {
+	a, b := nb201(), nb201()
+	b.Edges[1].Op, b.Edges[4].Op = "none", "skip_connect"
+	if got := DifferingEdges(a, b); !reflect.DeepEqual(got, []int{1, 4}) {
+		t.Errorf("DifferingEdges = %v, want [1 4]", got)
+	}
+	c := Compare("a", a, "b", b, 1000, 600, monospace{}, Options{})
+	for _, n := range c.Left.Nodes {
+		if n.Box.Max.X > 500 {
+			t.Errorf("left node %s at %v crosses the middle", n.Label.S, n.Box)
+		}
+	}
+	for _, n := range c.Right.Nodes {
+		if n.Box.Min.X < 500 || n.Box.Max.X > 1000 {
+			t.Errorf("right node %s at %v is not in the right half", n.Label.S, n.Box)
+		}
+	}
+	if c.Note.S != "The cells differ in 2 edges, ringed" || c.Note.Box.Max.Y > 600 {
+		t.Errorf("note %q at %v", c.Note.S, c.Note.Box)
+	}
+	if got := DifferingEdges(a, a); got != nil {
+		t.Errorf("a cell differs from itself in %v", got)
+	}
+}

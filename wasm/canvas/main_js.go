@@ -7,6 +7,8 @@
 //	{type: "scene", scene: <scene.Scene as an object or a JSON string>}  draw it; null clears to the placeholder
 //	{type: "ping"}                                                      ask for a canvas-ready reply
 //	{type: "presentation", on: true}                                    Presentation mode: labels of at least 18 CSS px
+//	{type: "compare", indices: [i, j]}     the cells of a chart's points i and j side by side, their
+//	                       differing edges ringed; any other indices end the comparison
 //	{type: "figures", choices: [...], arch: "...", lines: ["..."], point: [x, y], error: "..."}
 //	                       the figures of an edited architecture (the kernel's nb.EditAnswer), drawn
 //	                       under the cell while it is that architecture
@@ -30,6 +32,8 @@
 //	                       an editable cell came on show or was edited: its architecture, the
 //	                       metrics of the chart it was opened from, and whether it differs from the
 //	                       cell as it came; the page answers with figures
+//	{type: "canvas-drawn", kind: "compare", title: "...", differ: [1, 4]}
+//	                       two points' cells are on screen side by side; differ are the edges ringed
 //	{type: "canvas-brushed", indices: [0, 3, ...]}         a rectangle dragged on a chart was let go: the
 //	                       points inside it, in the scene's order (none: the selection is cleared)
 //	{type: "canvas-drawn", kind: "cell", ..., edges: [[x, y], ...], choices: [...], figures: [...], arch: "..."}

@@ -22,6 +22,12 @@ func receive(g *canvas.Game, data js.Value) {
 		g.SetPresentation(data.Get("on").Truthy())
 	case "figures":
 		g.SetFigures(figures(data))
+	case "compare":
+		i, j := -1, -1
+		if v := data.Get("indices"); v.Type() == js.TypeObject && v.Get("length").Int() == 2 && v.Index(0).Type() == js.TypeNumber && v.Index(1).Type() == js.TypeNumber {
+			i, j = v.Index(0).Int(), v.Index(1).Int()
+		}
+		g.SetCompare(i, j)
 	case "scene":
 		defer func() {
 			if r := recover(); r != nil {
@@ -66,6 +72,9 @@ func drawn(d canvas.Drawn) {
 		m["edges"] = pairs(d.Edges)
 		m["figures"] = strs(d.Figures)
 		m["arch"] = d.Arch
+	}
+	if d.Kind == "compare" {
+		m["differ"] = ints(d.Differ)
 	}
 	if d.Points != nil {
 		pts := make([]any, len(d.Points))
