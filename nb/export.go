@@ -31,7 +31,8 @@ func (f File) String() string { return fmt.Sprintf("%s (%s)", f.Name, limit.Byte
 // initial weights). format is "pytorch": a self-contained Python file
 // defining class Net, which builds exactly the network nasbook builds, and
 // its weights as safetensors, which the file's load_weights reads with
-// torch alone; or "json": the architecture spec.
+// torch alone; "onnx": an ONNX model (opset 13, in evaluation mode) with
+// the weights inside; or "json": the architecture spec.
 //
 //	res := nb.Train(model, nb.MNIST(), nb.TrainConfig{Epochs: 2})
 //	nb.Export(res, "pytorch")
@@ -39,8 +40,8 @@ func Export(x any, format string) []File { return Default.Export(x, format) }
 
 // Export exports a model; see the package-level Export.
 func (s *Session) Export(x any, format string) []File {
-	if format != "pytorch" && format != "json" {
-		failf("Export", "format %q, want pytorch or json", format)
+	if format != "pytorch" && format != "onnx" && format != "json" {
+		failf("Export", "format %q, want pytorch, onnx or json", format)
 	}
 	var net *build.Network
 	name := "model"
@@ -54,7 +55,7 @@ func (s *Session) Export(x any, format string) []File {
 		failf("Export", "a model before training has no input shape: export what Train returns, or nb.Spec of the model")
 	default:
 		sp := s.specOf("Export", x)
-		if format == "pytorch" {
+		if format != "json" {
 			var err error
 			if net, err = build.Build(sp, rand.New(rand.NewSource(0))); err != nil {
 				fail("Export", err)
@@ -67,13 +68,20 @@ func (s *Session) Export(x any, format string) []File {
 		}
 	}
 	var files []File
-	if format == "json" {
+	title := net.Spec.Arch
+	if title == "" {
+		title = "a " + string(net.Spec.Kind) + " network"
+	}
+	switch format {
+	case "json":
 		files = []File{{name + ".json", "application/json", append(net.Spec.JSON(), '\n')}}
-	} else {
-		title := net.Spec.Arch
-		if title == "" {
-			title = "a " + string(net.Spec.Kind) + " network"
+	case "onnx":
+		m, err := export.ToONNX(net, title)
+		if err != nil {
+			fail("Export", err)
 		}
+		files = []File{{name + ".onnx", "application/octet-stream", m}}
+	default:
 		pt, err := export.ToPyTorch(net, title)
 		if err != nil {
 			fail("Export", err)

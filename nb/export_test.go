@@ -59,6 +59,9 @@ func TestExportArchs(t *testing.T) {
 	if f := s.Export("DARTS_V2", "json"); len(f) != 1 || !strings.Contains(string(f[0].Data), `"macro": "darts"`) {
 		t.Errorf("DARTS_V2 as JSON: %v", f)
 	}
+	if f := s.Export("L2-H2-D32-R2", "onnx"); len(f) != 1 || f[0].Name != "transformer.onnx" {
+		t.Errorf("a transformer as ONNX: %v", f)
+	}
 	if f := s.Export(Parse("nb201", "|nor_conv_3x3~0|+|skip_connect~0|avg_pool_3x3~1|+|none~0|nor_conv_1x1~1|nor_conv_3x3~2|"), "pytorch"); len(f) != 2 || f[0].Name != "nb201.py" {
 		t.Errorf("an NB201 arch: %v", f)
 	}

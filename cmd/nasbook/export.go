@@ -23,7 +23,7 @@ func exportCmd(args []string) error { return runExport(args, os.Stdout) }
 
 func runExport(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	format := fs.String("format", "pytorch", "pytorch (a Python file and its weights as .safetensors) or json (the spec)")
+	format := fs.String("format", "pytorch", "pytorch (a Python file and its weights as .safetensors), onnx (opset 13, weights inside) or json (the spec)")
 	out := fs.String("o", "", "the output `file`; with pytorch its weights go beside it, the extension replaced by .safetensors")
 	weights := fs.String("weights", "", "a .safetensors `file` of trained weights (as nasbook exports them) to export instead of initial ones")
 	seed := fs.Int64("seed", 0, "seed of the initial weights")
@@ -38,7 +38,7 @@ func runExport(args []string, stdout io.Writer) error {
 	input := fs.String("input", "", "input shape CxHxW (or TxF), overriding the architecture's")
 	classes := fs.Int("classes", 0, "classifier outputs, overriding the architecture's (0: keep)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nasbook export -nb201|-darts|-arch|-spec ARCH [flags] -o OUT\n\nWrites one architecture as a PyTorch module (a self-contained Python file defining\nclass Net, and its weights as safetensors, which the file's load_weights reads with\ntorch alone) or as its JSON spec. The weights are the initial ones drawn from -seed,\nor those of -weights.\n\nspaces: "+list(spaces.Names())+"\n")
+		fmt.Fprintln(fs.Output(), "usage: nasbook export -nb201|-darts|-arch|-spec ARCH [flags] -o OUT\n\nWrites one architecture as a PyTorch module (a self-contained Python file defining\nclass Net, and its weights as safetensors, which the file's load_weights reads with\ntorch alone), as an ONNX model (opset 13, in evaluation mode, weights inside) or as\nits JSON spec. The weights are the initial ones drawn from -seed,\nor those of -weights.\n\nspaces: "+list(spaces.Names())+"\n")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -50,8 +50,8 @@ func runExport(args []string, stdout io.Writer) error {
 	if err := checkAll(atLeast("C", *c, 0), atLeast("layers", *layers, 0), atLeast("classes", *classes, 0)); err != nil {
 		return err
 	}
-	if *format != "pytorch" && *format != "json" {
-		return fmt.Errorf("-format %q: want pytorch or json", *format)
+	if *format != "pytorch" && *format != "onnx" && *format != "json" {
+		return fmt.Errorf("-format %q: want pytorch, onnx or json", *format)
 	}
 	if *out == "" {
 		return errors.New("-o: the output file is missing")
@@ -118,6 +118,17 @@ func runExport(args []string, stdout io.Writer) error {
 	title := s.Arch
 	if title == "" {
 		title = "a " + string(s.Kind) + " network"
+	}
+	if *format == "onnx" {
+		m, err := export.ToONNX(net, title)
+		if err != nil {
+			return err
+		}
+		if err := writeFileAtomic(*out, m); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s: %d parameters\n", *out, net.Params.Len())
+		return nil
 	}
 	pt, err := export.ToPyTorch(net, title)
 	if err != nil {

@@ -43,6 +43,14 @@ func TestExport(t *testing.T) {
 		t.Error("weights read with -weights were not the ones exported")
 	}
 
+	onnx := filepath.Join(dir, "net.onnx")
+	if err := runExport([]string{"-arch", "L2-H2-D32-R2", "-format", "onnx", "-o", onnx}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := os.ReadFile(onnx); err != nil || !bytes.Contains(m, []byte("MatMul")) {
+		t.Fatalf("the ONNX export: %v", err)
+	}
+
 	js := filepath.Join(dir, "net.json")
 	if err := runExport([]string{"-arch", "DARTS_V2", "-format", "json", "-o", js}, &out); err != nil {
 		t.Fatal(err)
