@@ -104,6 +104,9 @@ func TestSearchCheckpointErrors(t *testing.T) {
 			t.Errorf("the file was changed to %q", b)
 		}
 	}
+	if err := runSearch(append(args[:len(args)-1:len(args)-1], "/dev/null"), &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "/dev/null: not a regular file") {
+		t.Errorf("-checkpoint /dev/null: %v", err)
+	}
 	os.Remove(ck)
 	var want bytes.Buffer
 	if err := runSearch(args, &want); err != nil {

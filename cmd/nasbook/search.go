@@ -52,17 +52,32 @@ func checkpointKey(fs *flag.FlagSet) string {
 	return b.String()
 }
 
+// maxCheckpoint bounds a checkpoint file, far above a search's (100,000
+// evaluations of NAS-Bench-201 take about 20 MB).
+const maxCheckpoint = 1 << 30
+
 // loadCheckpoint reads o.checkpoint, if it exists, and checks that it was
 // written by a search with the same flags; it returns the saved state (nil
 // for a new search) and the key of these flags.
 func loadCheckpoint(o *searchOpts) (state []byte, key string, err error) {
 	key = checkpointKey(o.fs)
-	state, err = os.ReadFile(o.checkpoint)
+	f, err := os.Open(o.checkpoint)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, key, nil
 	}
 	if err != nil {
 		return nil, key, fmt.Errorf("-checkpoint: %w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return nil, key, fmt.Errorf("-checkpoint %s: not a regular file", o.checkpoint)
+	}
+	state, err = io.ReadAll(io.LimitReader(f, maxCheckpoint+1))
+	if err != nil {
+		return nil, key, fmt.Errorf("-checkpoint: %w", err)
+	}
+	if len(state) > maxCheckpoint {
+		return nil, key, fmt.Errorf("-checkpoint %s: more than %d MiB, not a checkpoint of nasbook search", o.checkpoint, maxCheckpoint>>20)
 	}
 	var saved struct {
 		Key *string `json:"key"`
