@@ -113,7 +113,8 @@ func clearEditor(t *testing.T, ctx context.Context, cell int) {
 // the code is highlighted, the text reaches the notebook (and so its saving
 // and share links), Ctrl+Space offers package nb's names with their doc
 // comments and an earlier cell's function, Tab and Shift+Tab indent and
-// dedent, Ctrl+/ comments, Shift+Enter runs; a failing cell's error line is
+// dedent, Ctrl+/ comments, Enter indents, brackets match, Ctrl+Z undoes,
+// Shift+Enter runs; a failing cell's error line is
 // marked and its line reference moves the cursor there.
 func TestEditorInTheBrowser(t *testing.T) {
 	ctx, checkPolicy := policedPage(t)
@@ -180,6 +181,12 @@ func TestEditorInTheBrowser(t *testing.T) {
 		t.Error("Esc with the completion list open left the editor")
 	}
 
+	// As you type, without Ctrl+Space.
+	clearEditor(t, ctx, 1)
+	keys(t, ctx, "nb.Histo")
+	waitFor[bool](t, ctx, "completions as you type", `[...document.querySelectorAll('.cm-tooltip-autocomplete li .cm-completionLabel')].some(e => e.textContent === "Histogram")`, "true")
+	keys(t, ctx, kb.Escape)
+
 	// Inside nb.SearchConfig{...}: its fields; after r := nb.Search(...), r.: SearchResult's.
 	clearEditor(t, ctx, 1)
 	keys(t, ctx, "cfg := nb.SearchConfig{Bud")
@@ -241,6 +248,12 @@ func TestEditorInTheBrowser(t *testing.T) {
 	// Ctrl+Z undoes typing.
 	keys(t, ctx, "z", chromedp.ModifierCtrl)
 	waitSource(t, ctx, "the undone newline", 1, "if true {}")
+	// The cursor is back between the braces, and both are marked as a matching pair.
+	pair := waitFor[string](t, ctx, "the matching braces", cellJS(1)+`.querySelectorAll('.cm-matchingBracket').length === 2`,
+		`[...`+cellJS(1)+`.querySelectorAll('.cm-matchingBracket')].map(e => e.textContent).join("")`)
+	if pair != "{}" {
+		t.Errorf("matching brackets %q, want {}", pair)
+	}
 
 	// Shift+Enter runs the cell from the editor and moves on.
 	clearEditor(t, ctx, 1)

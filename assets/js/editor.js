@@ -32,7 +32,6 @@ import {
   indentLess,
   insertTab,
   autocompletion,
-  completionStatus,
   closeBrackets,
   closeBracketsKeymap,
   go,
@@ -88,7 +87,7 @@ export class CellEditor {
     const escape = {
       key: "Escape",
       run: (view) => {
-        if (completionStatus(view.state) === "active") return false;
+        if (view.dom.querySelector(".cm-tooltip-autocomplete")) return false; // a list on screen
         opts.onEscape();
         return true;
       },
