@@ -40,7 +40,9 @@ func python(t *testing.T, mods string) string {
 }
 
 // archs are small networks of every space: each built-in op, both DARTS
-// networks, MobileNet and transformer blocks, and a sequential spec.
+// networks, MobileNet and transformer blocks, a cell of operations defined
+// in the spec (as a notebook's nb.DefineCellSpace makes them), and a
+// sequential spec.
 var archs = []struct {
 	name, text string
 	set        spaces.Settings
@@ -52,6 +54,12 @@ var archs = []struct {
 	{"darts-imagenet", "DARTS_V1", spaces.Settings{C: 4, Layers: 3, ImageNet: true}, []int{3, 32, 32}},
 	{"mobilenet", "k3-e3-d2-w0.75-se-hswish|k5-e3-d2-w0.75-nose-relu|k3-e3-d2-w0.75-se-relu|k3-e3-d2-w0.75-nose-hswish|k3-e3-d2-w0.75-se-hswish", spaces.Settings{}, []int{3, 16, 16}},
 	{"transformer", "L2-H2-D32-R2", spaces.Settings{}, nil},
+	{"own-op", `{"kind": "cell", "input": [3, 8, 8], "classes": 5,
+		"cells": {"macro": "nb201", "C": 4, "N": 1, "normal": {"inputs": 1, "nodes": [
+			[{"from": 0, "op": "conv_5x5"}], [{"from": 0, "op": "skip_connect"}, {"from": 1, "op": "gelu_dw"}],
+			[{"from": 0, "op": "none"}, {"from": 1, "op": "avg_pool_3x3"}, {"from": 2, "op": "conv_5x5"}]], "concat": [3]}},
+		"ops": {"conv_5x5": [{"op": "relu"}, {"op": "conv", "kernel": 5, "same": true}, {"op": "bn"}],
+			"gelu_dw": [{"op": "gelu"}, {"op": "conv", "kernel": 3, "same": true, "depthwise": true, "bias": true}, {"op": "maxpool", "kernel": 3, "stride": 1, "padding": 1}]}}`, spaces.Settings{}, nil},
 	{"sequential", `{"kind": "sequential", "input": [1, 8, 8], "classes": 4, "layers": [
 		{"op": "conv", "out": 6, "kernel": 3, "same": true, "bias": true}, {"op": "bn"}, {"op": "relu"},
 		{"op": "maxpool", "kernel": 2}, {"op": "conv", "out": 6, "kernel": 3, "dilation": 2, "same": true, "depthwise": true},
