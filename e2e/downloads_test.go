@@ -71,8 +71,16 @@ const firstVisitBudget = 4_000_000
 // page idle (or on first use), not as part of the first visit.
 var deferred = map[string]bool{"/assets/build/canvas.wasm": true}
 
+// offlineCopy are the files only the service worker fetches, once the page
+// is ready and its canvas up: its script, its list, the workers' programs.
+var offlineCopy = map[string]bool{
+	"/sw.js": true, "/assets/build/offline-list.js": true,
+	"/assets/build/figure.wasm": true, "/assets/build/pool.wasm": true,
+}
+
 // TestFirstVisitDownloads measures what the server sends to a browser on a
-// first visit (an empty cache), when the page is idle after it, and on the
+// first visit (an empty cache), when the page is idle after it, while the
+// service worker keeps the page for offline use after that, and on the
 // first figure, proxy scoring and MNIST cell; it checks that every text and
 // wasm file goes out compressed and that the first visit keeps within
 // firstVisitBudget. With -v it prints the table of the README's "What a
@@ -111,14 +119,23 @@ func TestFirstVisitDownloads(t *testing.T) {
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
 		if (document.querySelector('#canvas-panel').dataset.ready === "true") resolve(true); else setTimeout(poll, 50); })(); })`, 90*time.Second)
 	all, n := rec.since(0)
-	var load, idle []sent
+	var load, idle, kept []sent
 	for _, s := range all {
-		if deferred[s.path] {
+		switch {
+		case deferred[s.path]:
 			idle = append(idle, s)
-		} else {
+		case offlineCopy[s.path]:
+			kept = append(kept, s)
+		default:
 			load = append(load, s)
 		}
 	}
+	// Then the service worker keeps the page for offline use: the files
+	// the page loaded are revalidated, the workers' programs fetched.
+	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
+		if (document.querySelector('#offline-status').dataset.state === "ready") resolve(true); else setTimeout(poll, 50); })(); })`, 3*time.Minute)
+	more, n := rec.since(n)
+	kept = append(kept, more...)
 
 	stages := []struct {
 		name, src string
@@ -126,6 +143,7 @@ func TestFirstVisitDownloads(t *testing.T) {
 	}{
 		{name: "page load", resp: load},
 		{name: "idle after load", resp: idle},
+		{name: "offline copy", resp: kept},
 		{name: "first figure", src: "import \"nasbook/nb\"\nnb.Histogram(\"h\", []float64{1, 2, 2, 3})"},
 		{name: "first proxy scoring", src: "import (\"fmt\"; \"nasbook/nb\")\nfmt.Println(len(nb.Proxies(nb.SampleNB201(1, 1), \"params\").Column(\"params\")))"},
 		{name: "first MNIST cell", src: "import \"nasbook/nb\"\nnb.MNIST(7)"},
@@ -194,8 +212,17 @@ func TestFirstVisitDownloads(t *testing.T) {
 		if st.name == "page load" && total > firstVisitBudget {
 			t.Errorf("the first visit sent %s, more than %s", sizeText(total), sizeText(firstVisitBudget))
 		}
-		if len(files) == 0 {
+		// The offline copy holds the workers' programs: the first figure
+		// and proxy fetch nothing; the data is kept as first fetched.
+		if len(files) == 0 && st.name != "first figure" && st.name != "first proxy scoring" {
 			t.Errorf("%s fetched nothing", st.name)
+		}
+		if st.name == "offline copy" {
+			for _, w := range []string{"/assets/build/figure.wasm", "/assets/build/pool.wasm"} {
+				if f, ok := files[w]; !ok || f.status != 200 {
+					t.Errorf("the offline copy did not fetch %s", w)
+				}
+			}
 		}
 	}
 	accept := ""

@@ -1,8 +1,8 @@
 // nasbook page: puts together the notebook model (notebook.js), its view (notebook-view.js,
 // cells.js), the kernel (kernel.js, runner.js, kernel-controls.js), the canvas (canvas-panel.js),
 // saving and the history (saving.js, history-menu.js), documents, share links and lessons
-// (documents.js, sharing.js, lessons.js), command mode (commands.js) and the toolbar
-// (toolbar.js), and exposes window.nasbook.
+// (documents.js, sharing.js, lessons.js), command mode (commands.js), offline use (offline.js)
+// and the toolbar (toolbar.js), and exposes window.nasbook.
 //
 // Each part is a class that takes the App, through which it reaches the others (app.view,
 // app.runner, ...); CellView (cells.js) calls the App's cell actions below.
@@ -60,6 +60,7 @@ import { Lessons, fetchDefault } from "./lessons.js";
 import { Sharing } from "./sharing.js";
 import { wireToolbar } from "./toolbar.js";
 import { Commands } from "./commands.js";
+import { Offline } from "./offline.js";
 import { $ } from "./ui.js";
 
 class App {
@@ -80,6 +81,7 @@ class App {
     this.lessons = new Lessons(this);
     this.sharing = new Sharing(this);
     this.commands = new Commands(this);
+    this.offline = new Offline(this);
     this.notebook.on((kind, cell) => this.onModel(kind, cell));
   }
 
@@ -241,3 +243,8 @@ app.booted = app
   })
   .finally(() => (document.documentElement.dataset.loaded = "true"));
 window.nasbook = app.api();
+// Kept for offline use once the page has loaded what it needs.
+app.booted
+  .then(() => app.kernel.ready())
+  .then(() => app.offline.start())
+  .catch((e) => console.warn("offline copy:", e));

@@ -57,6 +57,7 @@ var readmePlaceholders = []struct{ text, example, why string }{
 	{"search.ckpt", "$OUT/search.ckpt", "a checkpoint file in a scratch folder"},
 	{"darts.py", "$OUT/darts.py", "a file in the temporary directory, not the checkout"},
 	{"archs.txt", "$OUT/archs.txt", "one architecture (index 1): scoring one at the full size takes seconds"},
+	{"DIR", "$OUT/site", "a new directory, which build -o creates"},
 }
 
 // readmeNotRun are the README's commands the test leaves alone, and why.
@@ -328,7 +329,14 @@ func checkOutput(t *testing.T, run string, stdout []byte, out string) {
 	sub := words[1]
 	switch {
 	case sub == "build":
-		return // it prints on standard error; the test checks the quality it built at
+		// It prints on standard error; the test checks the quality it built
+		// at, and here the static site -o wrote.
+		if slices.Contains(words, "-o") {
+			if _, err := os.Stat(filepath.Join(out, "site", "index.html")); err != nil {
+				t.Errorf("%s wrote no site: %v", run, err)
+			}
+		}
+		return
 	case len(bytes.TrimSpace(stdout)) == 0:
 		t.Fatalf("%s printed nothing", run)
 	}

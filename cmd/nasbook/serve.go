@@ -82,10 +82,11 @@ func buildCmd(args []string) error {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	force := fs.Bool("force", false, "rebuild even if the sources did not change")
 	root := fs.String("root", "", "project root (default: the module root above the working directory)")
+	out := fs.String("o", "", "also write the built playground into `dir` as a static site for any static host\n(dir must be new, empty, or an earlier output of -o, which is replaced)")
 	var quality brotliFlag
 	fs.Var(&quality, "brotli", brotliUsage)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nasbook build [flags]\n\nBuilds the playground's wasm programs and data into assets/build when their sources\nchanged (or with -force). Copy index.html and assets/ to any static host to publish it.")
+		fmt.Fprintln(fs.Output(), "usage: nasbook build [flags]\n\nBuilds the playground's wasm programs and data into assets/build when their sources\nchanged (or with -force). With -o DIR it also writes a static site into DIR: every file\nplain and, beside the text and wasm files, their .br and .gz copies; copy DIR to any\nstatic host (GitHub Pages, a course's web space) to publish the playground.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -98,7 +99,18 @@ func buildCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	return build(dir, *force, int(quality))
+	if err := build(dir, *force, int(quality)); err != nil {
+		return err
+	}
+	if *out == "" {
+		return nil
+	}
+	n, err := site.Export(dir, *out, site.BuiltBrotli(dir))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "nasbook: wrote the static site into %s (%d files)\n", *out, n)
+	return nil
 }
 
 const brotliUsage = "brotli `quality` of the pre-compressed files, 1 (fastest) to 11 (about 10% smaller than 9, a minute slower) (default: the last build's, or 9)"

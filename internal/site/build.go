@@ -112,6 +112,11 @@ func Build(root string, opt Options) (rebuilt bool, err error) {
 		return false, err
 	}
 	rebuilt = rebuilt || wrote
+	// The offline list last: it hashes every file the page fetches.
+	if wrote, err = writeOffline(root); err != nil {
+		return false, err
+	}
+	rebuilt = rebuilt || wrote
 	n, err := Precompress(root, quality, quality != old.brotli || opt.Force, logf)
 	if err != nil {
 		return false, err

@@ -87,11 +87,14 @@ func TestBuild(t *testing.T) {
 			compressed++
 		}
 	}
-	// index.html, main.js, wasm_exec.js, five wasm files, the completion
-	// catalog and the tables' two notices (the tables are gzipped already).
-	if compressed != 11 {
-		t.Errorf("%d compressible files among %v, want 11", compressed, files)
+	// index.html, main.js, wasm_exec.js, the offline list, five wasm files,
+	// the completion catalog and the tables' two notices (the tables are
+	// gzipped already).
+	if compressed != 12 {
+		t.Errorf("%d compressible files among %v, want 12", compressed, files)
 	}
+	checkOfflineList(t, root)
+	checkExport(t, root)
 	// The MNIST subset is the repository's, byte for byte.
 	for _, name := range []string{data.MNISTSubsetFiles.TrainImages, data.MNISTSubsetFiles.TestLabels} {
 		want, _ := fs.ReadFile(data.MNISTSubset(), name)
@@ -103,6 +106,17 @@ func TestBuild(t *testing.T) {
 
 	if build(Options{}) {
 		t.Error("a second build rebuilt")
+	}
+	// A changed page file is a new version of the offline list.
+	version := offlineVersion(t, root)
+	if err := os.WriteFile(filepath.Join(root, "assets/js/main.js"), []byte("export const x = 2;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !build(Options{}) {
+		t.Error("a build after a page file changed did nothing")
+	}
+	if v := offlineVersion(t, root); v == version {
+		t.Errorf("the offline list kept its version %s after main.js changed", v)
 	}
 	// Another quality recompresses without relinking, and is remembered.
 	wasm, br := mtime("kernel.wasm"), mtime("kernel.wasm.br")

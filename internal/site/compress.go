@@ -34,7 +34,7 @@ const PrecompressedDir = BuildDir + "/precompressed"
 // text, and WebAssembly. Images and the gzipped MNIST files are left alone.
 var compressible = map[string]bool{
 	".html": true, ".js": true, ".mjs": true, ".css": true, ".json": true,
-	".ipynb": true, ".svg": true, ".md": true, ".txt": true, ".wasm": true,
+	".ipynb": true, ".svg": true, ".md": true, ".txt": true, ".wasm": true, ".webmanifest": true,
 }
 
 // Compressible reports whether the file at the slash-separated path p gets
@@ -51,10 +51,14 @@ func CopyPath(root, rel string, e Encoding) string {
 }
 
 // Servable returns the slash-separated paths, from root, of the files the
-// server sends: index.html and everything under assets/ but the compressed
-// copies, hidden files and temporary files.
+// server sends: index.html, the service worker sw.js (where there is one)
+// and everything under assets/ but the compressed copies, hidden files and
+// temporary files.
 func Servable(root string) ([]string, error) {
 	files := []string{"index.html"}
+	if st, err := os.Stat(filepath.Join(root, ServiceWorker)); err == nil && st.Mode().IsRegular() {
+		files = append(files, ServiceWorker)
+	}
 	skip := filepath.Join(root, filepath.FromSlash(PrecompressedDir))
 	err := filepath.WalkDir(filepath.Join(root, "assets"), func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -165,25 +169,18 @@ func compressFile(root, rel string, quality int) error {
 	if err != nil {
 		return err
 	}
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	zw.Write(raw)
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	var br bytes.Buffer
-	bw := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: quality, LGWin: 24})
-	bw.Write(raw)
-	if err := bw.Close(); err != nil {
+	copies, err := compressBytes(raw, quality)
+	if err != nil {
 		return err
 	}
 	if now, err := os.Stat(src); err != nil || !now.ModTime().Equal(st.ModTime()) {
 		return nil
 	}
-	for _, c := range []struct {
-		e Encoding
-		b []byte
-	}{{Encodings[0], br.Bytes()}, {Encodings[1], gz.Bytes()}} {
+	for i, e := range Encodings {
+		c := struct {
+			e Encoding
+			b []byte
+		}{e, copies[i]}
 		p := CopyPath(root, rel, c.e)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
@@ -196,6 +193,24 @@ func compressFile(root, rel string, quality int) error {
 		}
 	}
 	return nil
+}
+
+// compressBytes returns raw compressed in each of Encodings: brotli at
+// quality, gzip at its best.
+func compressBytes(raw []byte, quality int) ([][]byte, error) {
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(raw)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	var br bytes.Buffer
+	bw := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: quality, LGWin: 24})
+	bw.Write(raw)
+	if err := bw.Close(); err != nil {
+		return nil, err
+	}
+	return [][]byte{br.Bytes(), gz.Bytes()}, nil
 }
 
 // removeOrphans deletes the compressed copies under root that are not in

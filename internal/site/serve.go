@@ -58,6 +58,7 @@ func Handler(root string) http.Handler {
 		switch {
 		case p == "/" || p == "/index.html":
 			p = "/index.html"
+		case p == "/"+ServiceWorker:
 		case strings.HasPrefix(p, "/"+PrecompressedDir+"/"):
 			http.NotFound(w, r) // served in place of their sources only
 			return
@@ -147,17 +148,18 @@ func ContentType(p string) string {
 // contentTypes are set explicitly: some systems' MIME tables lack them, and
 // module scripts must have a JavaScript type.
 var contentTypes = map[string]string{
-	".html":  "text/html; charset=utf-8",
-	".js":    "text/javascript; charset=utf-8",
-	".mjs":   "text/javascript; charset=utf-8",
-	".css":   "text/css; charset=utf-8",
-	".wasm":  "application/wasm",
-	".ipynb": "application/x-ipynb+json",
-	".json":  "application/json",
-	".md":    "text/markdown; charset=utf-8",
-	".txt":   "text/plain; charset=utf-8",
-	".svg":   "image/svg+xml",
-	".png":   "image/png",
-	".gz":    "application/gzip",
-	".woff2": "font/woff2",
+	".html":        "text/html; charset=utf-8",
+	".js":          "text/javascript; charset=utf-8",
+	".mjs":         "text/javascript; charset=utf-8",
+	".css":         "text/css; charset=utf-8",
+	".wasm":        "application/wasm",
+	".ipynb":       "application/x-ipynb+json",
+	".json":        "application/json",
+	".md":          "text/markdown; charset=utf-8",
+	".txt":         "text/plain; charset=utf-8",
+	".svg":         "image/svg+xml",
+	".png":         "image/png",
+	".gz":          "application/gzip",
+	".webmanifest": "application/manifest+json",
+	".woff2":       "font/woff2",
 }

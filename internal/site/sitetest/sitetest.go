@@ -18,7 +18,7 @@ func FakeProject(t testing.TB, programs []string, extra map[string]string) strin
 	root := t.TempDir()
 	files := map[string]string{
 		"go.mod":     "module fake\n\ngo 1.22\n",
-		"index.html": "<!doctype html><title>fake</title>" + strings.Repeat("<p>text</p>", 50),
+		"index.html": "<!doctype html><meta charset=\"utf-8\"><title>fake</title>" + strings.Repeat("<p>text</p>", 50),
 	}
 	for _, p := range programs {
 		files[strings.TrimPrefix(p, "./")+"/main.go"] = "package main\n\nfunc main() {}\n"
