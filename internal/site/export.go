@@ -45,7 +45,7 @@ func Export(root, dir string, quality int) (int, error) {
 	}
 	n := 0
 	for _, rel := range files {
-		if exportSkip[rel] {
+		if benchFiles[rel] {
 			continue
 		}
 		src := filepath.Join(root, filepath.FromSlash(rel))
@@ -93,13 +93,6 @@ func Export(root, dir string, quality int) (int, error) {
 		return n, err
 	}
 	return n, nil
-}
-
-// exportSkip are servable files that a published site does not need.
-var exportSkip = map[string]bool{
-	"assets/bench.html":      true,
-	"assets/js/bench.js":     true,
-	"assets/js/run-node.mjs": true,
 }
 
 // exportMark marks a directory as an export, which the next may replace.

@@ -32,13 +32,17 @@ var offlineLater = map[string]bool{
 	BuildDir + "/pool.wasm":   true,
 }
 
-// offlineSkip are servable files that the page never fetches.
-var offlineSkip = map[string]bool{
+// benchFiles are the benchmark page's (nasbook bench), which the playground
+// never fetches.
+var benchFiles = map[string]bool{
 	"assets/bench.html":      true,
 	"assets/js/bench.js":     true,
 	"assets/js/run-node.mjs": true,
-	OfflineList:              true,
+	BuildDir + "/bench.wasm": true,
 }
+
+// offlineSkip are servable files that the page never fetches.
+func offlineSkip(rel string) bool { return benchFiles[rel] || rel == OfflineList }
 
 // offlineLazy reports whether rel is kept only once a cell fetched it: the
 // shipped data (MNIST, the benchmark tables).
@@ -63,7 +67,7 @@ func writeOffline(root string) (bool, error) {
 	h := sha256.New()
 	var o offline
 	for _, rel := range files {
-		if offlineSkip[rel] || rel == ServiceWorker {
+		if offlineSkip(rel) || rel == ServiceWorker {
 			continue
 		}
 		sum, err := fileHash(filepath.Join(root, filepath.FromSlash(rel)))
