@@ -105,16 +105,9 @@ func splitOwn(fn string, d *data.Dataset, valid, test float64, seed int64) *Data
 	if valid+test >= 1 {
 		failf(fn, "Valid %g and Test %g leave nothing to train on", valid, test)
 	}
-	if d.Classes < 2 {
-		failf(fn, "%d examples of one class: a classifier needs two classes or more", d.Len())
-	}
-	sp := d.Split(valid, test, data.NewRand(seed))
-	if sp.Train.Len() == 0 {
-		failf(fn, "%d examples leave none to train on", d.Len())
-	}
-	mean, std := sp.Train.ChannelStats()
-	for _, p := range []*data.Dataset{sp.Train, sp.Valid, sp.Test} {
-		p.Standardize(mean, std)
+	sp, err := data.SplitStandardized(d, valid, test, seed)
+	if err != nil {
+		fail(fn, err)
 	}
 	return &Data{Name: d.Name, Train: sp.Train, Valid: sp.Valid, Test: sp.Test}
 }

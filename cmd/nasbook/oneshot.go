@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -95,7 +96,7 @@ func oneshotFlags() (*flag.FlagSet, *oneshotOpts) {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	fs.StringVar(&o.space, "space", "nb201", "search `space`: "+list(oneshotSpaces))
 	fs.StringVar(&o.strategy, "strategy", "darts", "one-shot `method`: "+list(oneshotNames()))
-	fs.StringVar(&o.data, "data", "shapes", "`dataset`: "+list(searchDataNames)+" (shapes: 16x16, 6 classes)")
+	fs.StringVar(&o.data, "data", "shapes", "`dataset`: "+list(searchDataNames)+" (shapes: 16x16, 6 classes), or your own:\n"+ownDataForms)
 	fs.IntVar(&o.images, "images", 640, "training images for the search, halved into weight and architecture splits")
 	fs.IntVar(&o.epochs, "epochs", 10, "search epochs")
 	fs.IntVar(&o.c, "C", 4, "channels of the first cells")
@@ -240,11 +241,44 @@ func runOneshot(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// searchDataNames are the datasets loadSearchData knows.
+// searchDataNames are the datasets loadSearchData knows by name; it also
+// reads a user's own (ownDataForms).
 var searchDataNames = []string{"shapes", "mnist14", "mnist7", "mnist28"}
 
-// loadSearchData returns a named dataset with train, valid and test parts.
+// ownDataForms says how a dataset of one's own is named on the command line.
+const ownDataForms = "FILE.csv (numeric features, the label in the last column, a header row) or IMAGES,LABELS (two IDX files, as MNIST's, gzip or not)"
+
+// loadSearchData returns a dataset, named or read from the user's files,
+// with train, valid and test parts; a user's own is split 70/15/15 by class
+// and standardised with its training part.
 func loadSearchData(name string, seed int64) (data.Splits, error) {
+	if images, labels, ok := strings.Cut(name, ","); ok {
+		x, err := readIDXFile(images)
+		if err != nil {
+			return data.Splits{}, err
+		}
+		y, err := readIDXFile(labels)
+		if err != nil {
+			return data.Splits{}, err
+		}
+		d, err := data.IDXDataset(filepath.Base(images), x, y)
+		if err != nil {
+			return data.Splits{}, err
+		}
+		return data.SplitStandardized(d, 0.15, 0.15, seed)
+	}
+	if strings.HasSuffix(strings.ToLower(name), ".csv") {
+		f, err := os.Open(name)
+		if err != nil {
+			return data.Splits{}, err
+		}
+		defer f.Close()
+		d, err := data.ReadCSV(f, data.CSVConfig{Name: filepath.Base(name)})
+		if err != nil {
+			return data.Splits{}, fmt.Errorf("%s: %w", name, err)
+		}
+		return data.SplitStandardized(d, 0.15, 0.15, seed)
+	}
 	switch name {
 	case "mnist14", "mnist7", "mnist28":
 		size := map[string]int{"mnist14": 14, "mnist7": 7, "mnist28": 28}[name]
@@ -253,7 +287,21 @@ func loadSearchData(name string, seed int64) (data.Splits, error) {
 		g := data.Shapes{N: 2000, Size: 16, Noise: 0.1, Seed: seed}.Generate()
 		return g.Split(0.15, 0.15, data.NewRand(seed)), nil
 	}
-	return data.Splits{}, fmt.Errorf("-data %q: want one of %s", name, list(searchDataNames))
+	return data.Splits{}, fmt.Errorf("dataset %q: want one of %s, or %s", name, list(searchDataNames), ownDataForms)
+}
+
+// readIDXFile reads one IDX file.
+func readIDXFile(name string) (*data.IDX, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	x, err := data.ReadIDX(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return x, nil
 }
 
 // nb201Accuracy looks arch up in a NAS-Bench-201 table, if the file exists.

@@ -153,7 +153,7 @@ func searchFlags() (*flag.FlagSet, *searchOpts) {
 	fs.IntVar(&o.lowEpochs, "low-epochs", 12, "epochs of training behind -low-table's results")
 	fs.IntVar(&o.tableEpochs, "table-epochs", 200, "epochs of training behind -table's results, the full budget, with -low-table")
 	fs.IntVar(&o.epochBudget, "epoch-budget", 0, "epochs of training per run, with -low-table: an evaluation costs -table-epochs or -low-epochs\n(0: no limit; with this flag -budget is no limit unless given)")
-	fs.StringVar(&o.train, "train", "", "score architectures by training their networks on this `dataset` ("+list(searchDataNames)+") instead of a table:\nNAS-Bench-201's network with 4 channels and 1 cell per stage, SGD, batch 32; the objective is val_acc")
+	fs.StringVar(&o.train, "train", "", "score architectures by training their networks on this `dataset` ("+list(searchDataNames)+", or your own:\n"+ownDataForms+") instead of a table:\nNAS-Bench-201's network with 4 channels and 1 cell per stage, SGD, batch 32; the objective is val_acc")
 	fs.StringVar(&o.trainEpochs, "train-epochs", "1,3,9", "with -train, the `budgets` of epochs an evaluation may train, ascending: hyperband and bohb use them all,\nthe other strategies the last")
 	fs.IntVar(&o.trainImages, "train-images", 500, "with -train, training images (the validation images are the dataset's)")
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "save the search in `file` as it goes; run the same command again to resume it after an interrupt\n(Ctrl+C, a killed process), to the result of an uninterrupted run")
@@ -365,9 +365,6 @@ func trainSearch(stdout io.Writer, sp space.Space, budget searchBudget, o *searc
 	}
 	if err := atLeast("train-images", o.trainImages, 1)(); err != nil {
 		return err
-	}
-	if !slices.Contains(searchDataNames, o.train) {
-		return fmt.Errorf("-train %q: want one of %s", o.train, list(searchDataNames))
 	}
 	d, err := loadSearchData(o.train, o.seed)
 	if err != nil {

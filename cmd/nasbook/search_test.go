@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/binary"
 	"encoding/json"
 	"nasbook/internal/shared"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -186,8 +189,62 @@ func TestSearchByTraining(t *testing.T) {
 	}{
 		{[]string{"-train", "mnist14"}, "-train mnist14: its 14x14 images do not fit"},
 		{[]string{"-train", "shapes", "-train-epochs", "3,1"}, "-train-epochs 3,1: want ascending"},
-		{[]string{"-train", "cifar"}, `-train "cifar": want one of shapes`},
+		{[]string{"-train", "cifar"}, `-train: dataset "cifar": want one of shapes`},
 		{[]string{"-train", "shapes", "-proxy", "synflow"}, "-train scores by training"},
+	} {
+		if err := runSearch(c.args, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.args, err, c.want)
+		}
+	}
+}
+
+// writeIDX writes an IDX file of unsigned bytes, gzip-compressed.
+func writeIDX(t *testing.T, name string, dims []int, v []byte) {
+	t.Helper()
+	var b bytes.Buffer
+	z := gzip.NewWriter(&b)
+	z.Write([]byte{0, 0, 0x08, byte(len(dims))})
+	for _, d := range dims {
+		binary.Write(z, binary.BigEndian, uint32(d))
+	}
+	z.Write(v)
+	z.Close()
+	if err := os.WriteFile(name, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// -train and -data read a user's own dataset: two IDX files, or a CSV.
+func TestSearchOnOwnData(t *testing.T) {
+	dir := t.TempDir()
+	const n = 60
+	pix, labels := make([]byte, n*64), make([]byte, n)
+	for i := range n {
+		labels[i] = byte(i % 3)
+		for j := range 64 {
+			pix[i*64+j] = byte((int(labels[i])*80 + 7*j + i) % 256)
+		}
+	}
+	images, lab := filepath.Join(dir, "images.idx.gz"), filepath.Join(dir, "labels.idx.gz")
+	writeIDX(t, images, []int{n, 8, 8}, pix)
+	writeIDX(t, lab, []int{n}, labels)
+	var out bytes.Buffer
+	if err := runSearch([]string{"-strategy", "rs", "-budget", "2", "-train", images + "," + lab, "-train-epochs", "1", "-q", "-json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"val_acc"`) {
+		t.Errorf("output:\n%s", out.Bytes())
+	}
+	csv := filepath.Join(dir, "table.csv")
+	os.WriteFile(csv, []byte("x,y,label\n1,2,a\n3,oops,b\n"), 0o644)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-train", images + "," + filepath.Join(dir, "missing.idx")}, "missing.idx: no such file"},
+		{[]string{"-train", lab + "," + lab}, "want 2 to 4"},
+		{[]string{"-train", csv}, `table.csv: data: csv line 3, field "y": "oops" is not a number`},
+		{[]string{"-strategy", "darts", "-data", csv}, `"oops" is not a number`},
 	} {
 		if err := runSearch(c.args, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: %v, want %q", c.args, err, c.want)
