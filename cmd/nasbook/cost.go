@@ -15,7 +15,6 @@ import (
 	"nasbook/engine/timing"
 	"nasbook/internal/limit"
 	"nasbook/space"
-	"nasbook/space/darts"
 	"nasbook/space/spaces"
 	"nasbook/space/spec"
 )
@@ -33,16 +32,7 @@ func costCmd(args []string) error { return runCost(args, os.Stdin, os.Stdout) }
 
 func runCost(args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("cost", flag.ContinueOnError)
-	nb201 := fs.String("nb201", "", "an NAS-Bench-201 architecture string")
-	dartsArch := fs.String("darts", "", "a DARTS genotype: a published name ("+list(darts.Names())+") or a Genotype(...) string")
-	specFile := fs.String("spec", "", "a JSON architecture spec `file`")
-	arch := fs.String("arch", "", "an architecture in any notation (also MobileNetV2, MobileNetV3-Large, k5-e6-d4-w1.0-se-hswish|..., L4-H2-D64-R4)")
-	c := fs.Int("C", 0, "channels: DARTS C (default 36) or NB201 C (default 16)")
-	layers := fs.Int("layers", 0, "DARTS cells (default 20) or NB201 cells per stage (default 5)")
-	aux := fs.Bool("auxiliary", false, "DARTS: with the auxiliary head (counted apart, as aux_params)")
-	imagenet := fs.Bool("imagenet", false, "DARTS: the ImageNet network")
-	input := fs.String("input", "", "input shape CxHxW (or TxF), overriding the architecture's")
-	classes := fs.Int("classes", 0, "classifier outputs, overriding the architecture's (0: keep)")
+	af := addArchFlags(fs, "DARTS: with the auxiliary head (counted apart, as aux_params)")
 	batch := fs.Int("batch", 1, "batch size of peak_train_bytes")
 	latency := fs.Bool("latency", false, "measure latency_ms on this machine, layer by layer")
 	table := fs.String("latency-table", "", "a JSON latency table `file` to read and extend (with -latency); it is created if absent,\nand a file that is not a latency table is left alone")
@@ -57,15 +47,15 @@ func runCost(args []string, stdin io.Reader, stdout io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if err := checkAll(atLeast("C", *c, 0), atLeast("layers", *layers, 0), atLeast("classes", *classes, 0), within("batch", *batch, 1, cost.MaxBatch)); err != nil {
+	if err := checkAll(append(af.checks(), within("batch", *batch, 1, cost.MaxBatch))...); err != nil {
 		return err
 	}
 	if *table != "" && !*latency {
 		return errors.New("-latency-table is read and extended by -latency measurements: add -latency")
 	}
 
-	set := spaces.Settings{C: *c, Layers: *layers, Auxiliary: *aux, ImageNet: *imagenet}
-	shape, err := parseShape(*input)
+	set := af.settings()
+	shape, err := parseShape(*af.input)
 	if err != nil {
 		return err
 	}
@@ -77,20 +67,16 @@ func runCost(args []string, stdin io.Reader, stdout io.Writer) error {
 	}
 	// The architectures, as text to read or as a spec file.
 	var archs []string
+	if af.given() > 1 {
+		return errors.New("more than one architecture: give one of -nb201, -darts, -arch and -spec, or none to read them from standard input")
+	}
 	switch {
-	case *nb201 != "":
-		archs = []string{*nb201}
-	case *dartsArch != "":
-		archs = []string{*dartsArch}
-	case *arch != "":
-		archs = []string{*arch}
-	case *specFile != "":
-		b, err := limit.ReadFile(*specFile, spec.MaxBytes)
+	case af.text() != "":
+		archs = []string{af.text()}
+	case *af.specFile != "":
+		b, err := af.readSpec()
 		if err != nil {
-			return fmt.Errorf("-spec: %w", err)
-		}
-		if len(bytes.TrimSpace(b)) == 0 {
-			return fmt.Errorf("-spec %s: empty file, want a JSON architecture spec", *specFile)
+			return err
 		}
 		archs = []string{string(b)}
 	default:
@@ -109,14 +95,14 @@ func runCost(args []string, stdin io.Reader, stdout io.Writer) error {
 		m.Count(i, len(archs), "architectures")
 		var s *spec.Spec
 		var err error
-		if *specFile != "" {
+		if *af.specFile != "" {
 			s, err = spec.Parse([]byte(a))
 		} else {
 			s, err = spaces.Spec(a, set)
 		}
 		line := costLine{}
 		if err == nil {
-			line, err = costOf(s, shape, *classes, *batch, lat)
+			line, err = costOf(s, shape, *af.classes, *batch, lat)
 		}
 		if err != nil {
 			line.Error = err.Error()

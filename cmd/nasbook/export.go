@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	netbuild "nasbook/engine/build"
 	"nasbook/engine/export"
 	"nasbook/internal/limit"
-	"nasbook/space/darts"
 	"nasbook/space/spaces"
 	"nasbook/space/spec"
 )
@@ -27,16 +25,7 @@ func runExport(args []string, stdout io.Writer) error {
 	out := fs.String("o", "", "the output `file`; with pytorch its weights go beside it, the extension replaced by .safetensors")
 	weights := fs.String("weights", "", "a .safetensors `file` of trained weights (as nasbook exports them) to export instead of initial ones")
 	seed := fs.Int64("seed", 0, "seed of the initial weights")
-	nb201 := fs.String("nb201", "", "an NAS-Bench-201 architecture string")
-	dartsArch := fs.String("darts", "", "a DARTS genotype: a published name ("+list(darts.Names())+") or a Genotype(...) string")
-	specFile := fs.String("spec", "", "a JSON architecture spec `file` (nb.Spec writes one for any model or cell of a notebook)")
-	arch := fs.String("arch", "", "an architecture in any notation (also MobileNetV2, MobileNetV3-Large, k5-e6-d4-w1.0-se-hswish|..., L4-H2-D64-R4)")
-	c := fs.Int("C", 0, "channels: DARTS C (default 36) or NB201 C (default 16)")
-	layers := fs.Int("layers", 0, "DARTS cells (default 20) or NB201 cells per stage (default 5)")
-	aux := fs.Bool("auxiliary", false, "DARTS: with the auxiliary head")
-	imagenet := fs.Bool("imagenet", false, "DARTS: the ImageNet network")
-	input := fs.String("input", "", "input shape CxHxW (or TxF), overriding the architecture's")
-	classes := fs.Int("classes", 0, "classifier outputs, overriding the architecture's (0: keep)")
+	af := addArchFlags(fs, "DARTS: with the auxiliary head")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: nasbook export -nb201|-darts|-arch|-spec ARCH [flags] -o OUT\n\nWrites one architecture as a PyTorch module (a self-contained Python file defining\nclass Net, and its weights as safetensors, which the file's load_weights reads with\ntorch alone), as an ONNX model (opset 13, in evaluation mode, weights inside) or as\nits JSON spec. The weights are the initial ones drawn from -seed,\nor those of -weights.\n\nspaces: "+list(spaces.Names())+"\n")
 		fs.PrintDefaults()
@@ -47,7 +36,7 @@ func runExport(args []string, stdout io.Writer) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if err := checkAll(atLeast("C", *c, 0), atLeast("layers", *layers, 0), atLeast("classes", *classes, 0)); err != nil {
+	if err := checkAll(af.checks()...); err != nil {
 		return err
 	}
 	if *format != "pytorch" && *format != "onnx" && *format != "json" {
@@ -59,38 +48,34 @@ func runExport(args []string, stdout io.Writer) error {
 	if *format == "json" && *weights != "" {
 		return errors.New("-weights: a JSON spec holds no weights; use -format pytorch")
 	}
-	shape, err := parseShape(*input)
+	shape, err := parseShape(*af.input)
 	if err != nil {
 		return err
 	}
-	set := spaces.Settings{C: *c, Layers: *layers, Auxiliary: *aux, ImageNet: *imagenet}
 	var s *spec.Spec
-	switch given := nonEmpty(*nb201, *dartsArch, *arch, *specFile); {
+	switch given := af.given(); {
 	case given == 0:
 		return errors.New("no architecture: give -nb201, -darts, -arch or -spec")
 	case given > 1:
 		return errors.New("more than one architecture: give one of -nb201, -darts, -arch and -spec")
-	case *specFile != "":
-		b, err := limit.ReadFile(*specFile, spec.MaxBytes)
+	case *af.specFile != "":
+		b, err := af.readSpec()
 		if err != nil {
-			return fmt.Errorf("-spec: %w", err)
-		}
-		if len(bytes.TrimSpace(b)) == 0 {
-			return fmt.Errorf("-spec %s: empty file, want a JSON architecture spec", *specFile)
+			return err
 		}
 		if s, err = spec.Parse(b); err != nil {
-			return fmt.Errorf("-spec %s: %w", *specFile, err)
+			return fmt.Errorf("-spec %s: %w", *af.specFile, err)
 		}
 	default:
-		if s, err = spaces.Spec(*nb201+*dartsArch+*arch, set); err != nil {
+		if s, err = spaces.Spec(af.text(), af.settings()); err != nil {
 			return err
 		}
 	}
 	if shape != nil {
 		s.Input = shape
 	}
-	if *classes > 0 {
-		s.SetClasses(*classes)
+	if *af.classes > 0 {
+		s.SetClasses(*af.classes)
 	}
 	if *format == "json" {
 		if _, err := spec.Lower(s); err != nil {
