@@ -330,16 +330,7 @@ func (g *graph) module(m nn.Module, x, key string) (string, error) {
 		}
 		return g.op("Add", []string{res, y}), nil
 	case *nn.InvertedResidual:
-		var ms nn.Sequential
-		if m.Expand != nil {
-			ms = append(ms, m.Expand, m.ExpandBN, m.Act)
-		}
-		ms = append(ms, m.Depthwise, m.DepthBN, m.Act)
-		if m.SE != nil {
-			ms = append(ms, m.SE)
-		}
-		ms = append(ms, m.Project, m.ProjectBN)
-		y, err := g.module(ms, x, key+".layers")
+		y, err := g.module(nn.Sequential(m.Layers()), x, key+".layers")
 		if err != nil || !m.Residual {
 			return y, err
 		}

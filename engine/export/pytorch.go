@@ -356,16 +356,7 @@ func (e *pyEmitter) resBlock(m *nn.ResNetBasicBlock, key string, indent int) (st
 }
 
 func (e *pyEmitter) mbconv(m *nn.InvertedResidual, key string, indent int) (string, error) {
-	var ms []nn.Module
-	if m.Expand != nil {
-		ms = append(ms, m.Expand, m.ExpandBN, m.Act)
-	}
-	ms = append(ms, m.Depthwise, m.DepthBN, m.Act)
-	if m.SE != nil {
-		ms = append(ms, m.SE)
-	}
-	ms = append(ms, m.Project, m.ProjectBN)
-	layers, err := e.seq(key+".layers", indent+1, ms...)
+	layers, err := e.seq(key+".layers", indent+1, m.Layers()...)
 	if err != nil {
 		return "", err
 	}

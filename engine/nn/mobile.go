@@ -146,17 +146,26 @@ func NewInvertedResidual(ps *ag.Params, name string, r *rand.Rand, c InvertedRes
 	return b
 }
 
+// Layers returns the block's modules in the order they apply, the
+// residual add aside: what Forward runs and what an exporter writes.
+func (b *InvertedResidual) Layers() []Module {
+	var ms []Module
+	if b.Expand != nil {
+		ms = append(ms, b.Expand, b.ExpandBN, b.Act)
+	}
+	ms = append(ms, b.Depthwise, b.DepthBN, b.Act)
+	if b.SE != nil {
+		ms = append(ms, b.SE)
+	}
+	return append(ms, b.Project, b.ProjectBN)
+}
+
 // Forward implements Module.
 func (b *InvertedResidual) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
 	y := x
-	if b.Expand != nil {
-		y = b.Act.Forward(t, b.ExpandBN.Forward(t, b.Expand.Forward(t, y)))
+	for _, m := range b.Layers() {
+		y = m.Forward(t, y)
 	}
-	y = b.Act.Forward(t, b.DepthBN.Forward(t, b.Depthwise.Forward(t, y)))
-	if b.SE != nil {
-		y = b.SE.Forward(t, y)
-	}
-	y = b.ProjectBN.Forward(t, b.Project.Forward(t, y))
 	if b.Residual {
 		y = t.Add(x, y)
 	}
