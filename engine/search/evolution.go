@@ -74,7 +74,7 @@ func (ev *Evolution) UnmarshalState(p *Problem, data []byte) error {
 		return err
 	}
 	for _, m := range ev.st.Members {
-		if err := checkArch(p, m.Arch); err != nil {
+		if err := checkEvaluation(p, m); err != nil {
 			return err
 		}
 	}

@@ -118,7 +118,7 @@ func (ls *LocalSearch) UnmarshalState(p *Problem, data []byte) error {
 	}
 	for _, e := range []*Evaluation{ls.st.Current, ls.st.Best} {
 		if e != nil {
-			if err := checkArch(p, e.Arch); err != nil {
+			if err := checkEvaluation(p, *e); err != nil {
 				return err
 			}
 		}

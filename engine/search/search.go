@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand"
+	"slices"
 
 	"nasbook/space"
 )
@@ -141,6 +143,24 @@ func unmarshalState(name string, data []byte, st any) error {
 func checkArch(p *Problem, a space.Arch) error {
 	if err := space.Valid(p.Space, a); err != nil {
 		return fmt.Errorf("search: saved architecture %v: %w", a, err)
+	}
+	return nil
+}
+
+// checkEvaluation checks an evaluation of a saved strategy state: a valid
+// architecture, and one finite value and fitness per objective, which the
+// strategy indexes.
+func checkEvaluation(p *Problem, e Evaluation) error {
+	if err := checkArch(p, e.Arch); err != nil {
+		return err
+	}
+	if len(e.Values) != len(p.Objectives) || len(e.Fitness) != len(p.Objectives) {
+		return fmt.Errorf("search: saved evaluation of %v: %d values and %d fitness values for %d objectives", e.Arch, len(e.Values), len(e.Fitness), len(p.Objectives))
+	}
+	for _, v := range append(slices.Clone(e.Values), e.Fitness...) {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("search: saved evaluation of %v: a value of %v", e.Arch, v)
+		}
 	}
 	return nil
 }
