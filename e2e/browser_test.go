@@ -400,6 +400,17 @@ func screenshot(t *testing.T, ctx context.Context) image.Image {
 	t.Helper()
 	r := eval[[4]float64](t, ctx, `(() => { const r = document.querySelector('#canvas').getBoundingClientRect();
 		return [r.left, r.top, r.right, r.bottom]; })()`, patience)
+	img := viewport(t, ctx)
+	// Screenshots are in device pixels; headless Chromium's scale is 1.
+	box := image.Rect(int(math.Round(r[0])), int(math.Round(r[1])), int(math.Round(r[2])), int(math.Round(r[3]))).Intersect(img.Bounds())
+	out := image.NewRGBA(image.Rect(0, 0, box.Dx(), box.Dy()))
+	draw.Draw(out, out.Bounds(), img, box.Min, draw.Src)
+	return out
+}
+
+// viewport screenshots the whole viewport.
+func viewport(t *testing.T, ctx context.Context) image.Image {
+	t.Helper()
 	c, cancel := context.WithTimeout(ctx, patience)
 	defer cancel()
 	b, err := chromedp.Run(c, chromedp.CaptureScreenshot())
@@ -410,11 +421,7 @@ func screenshot(t *testing.T, ctx context.Context) image.Image {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Screenshots are in device pixels; headless Chromium's scale is 1.
-	box := image.Rect(int(math.Round(r[0])), int(math.Round(r[1])), int(math.Round(r[2])), int(math.Round(r[3]))).Intersect(img.Bounds())
-	out := image.NewRGBA(image.Rect(0, 0, box.Dx(), box.Dy()))
-	draw.Draw(out, out.Bounds(), img, box.Min, draw.Src)
-	return out
+	return img
 }
 
 // inkFraction is the share of pixels that differ clearly from the image's

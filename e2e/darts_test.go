@@ -1,10 +1,6 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
-	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -66,7 +62,7 @@ func TestDARTSLessonInTheBrowser(t *testing.T) {
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
 		if (document.querySelector('#pause').textContent.includes('Resume') && window.__draws.some(d => d.title.includes('· step ')))
 			resolve(true); else setTimeout(poll, 20); })(); })`, 5*time.Minute)
-	first := page1080(t, ctx)
+	first := viewport(t, ctx)
 	eval[any](t, ctx, `(document.querySelector('#pause').click(), true)`, patience)
 
 	type cell struct {
@@ -83,7 +79,7 @@ func TestDARTSLessonInTheBrowser(t *testing.T) {
 	}
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
 		if (window.__draws.some(d => d.title.includes('final weights'))) resolve(true); else setTimeout(poll, 50); })(); })`, patience)
-	last := page1080(t, ctx)
+	last := viewport(t, ctx)
 
 	num := func(re string) float64 {
 		m := regexp.MustCompile(re).FindStringSubmatch(got.Text)
@@ -155,20 +151,4 @@ func TestDARTSLessonInTheBrowser(t *testing.T) {
 			}
 		}
 	}
-}
-
-// page1080 screenshots the whole 1920x1080 viewport.
-func page1080(t *testing.T, ctx context.Context) image.Image {
-	t.Helper()
-	c, cancel := context.WithTimeout(ctx, patience)
-	defer cancel()
-	b, err := chromedp.Run(c, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
 }

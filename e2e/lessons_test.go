@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -13,6 +14,17 @@ func runLesson(t *testing.T, file, want string) string {
 	t.Helper()
 	ctx := openPage(t, "")
 	openLesson(t, ctx, file, 1, want)
+	text := runAll(t, ctx)
+	if n := eval[int](t, ctx, `document.querySelectorAll('.output img.output-svg').length`, patience); n == 0 {
+		t.Error("no figure drawn")
+	}
+	return text
+}
+
+// runAll runs the open notebook with Run all and returns the text of its
+// outputs, failing at the first cell with an error.
+func runAll(t *testing.T, ctx context.Context) string {
+	t.Helper()
 	start := time.Now()
 	eval[any](t, ctx, `window.nasbook.runAll()`, 20*time.Minute)
 	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, patience)
@@ -23,10 +35,7 @@ func runLesson(t *testing.T, file, want string) string {
 		}
 		text.WriteString(c.Text)
 	}
-	t.Logf("the lesson ran in %.1f s:\n%s", time.Since(start).Seconds(), text.String())
-	if n := eval[int](t, ctx, `document.querySelectorAll('.output img.output-svg').length`, patience); n == 0 {
-		t.Error("no figure drawn")
-	}
+	t.Logf("the notebook ran in %.1f s:\n%s", time.Since(start).Seconds(), text.String())
 	return text.String()
 }
 

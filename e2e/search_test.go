@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -49,18 +48,7 @@ func TestSearchLessonInTheBrowser(t *testing.T) {
 		eval[any](t, ctx, `(document.documentElement.classList.contains('presentation') || document.querySelector('#presentation').click(), true)`, patience)
 	}
 	openLesson(t, ctx, "search.ipynb", 3, "CompareSearch")
-	start := time.Now()
-	eval[any](t, ctx, `window.nasbook.runAll()`, 20*time.Minute)
-	cells := eval[[]cellState](t, ctx, `window.nasbook.cells()`, patience)
-	var text strings.Builder
-	for i, c := range cells {
-		if c.Error != nil {
-			t.Fatalf("cell %d: %s", i+1, *c.Error)
-		}
-		text.WriteString(c.Text)
-	}
-	out := text.String()
-	t.Logf("the lesson ran in %.1f s:\n%s", time.Since(start).Seconds(), out)
+	out := runAll(t, ctx)
 	for _, want := range []string{"15625 architectures", "[figure: regret on cifar10_test: the table's best less the best found]",
 		"architectures on the front", "[figure: Pareto front: cifar10_test against pixel3]"} {
 		if !strings.Contains(out, want) {
