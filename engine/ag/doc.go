@@ -43,5 +43,12 @@
 // collect layer outputs and activation codes) is the observer's business,
 // not the tape's.
 //
+// # Auxiliary losses
+//
+// A module may add a term to the training objective from inside its forward
+// pass with AddLoss (a mixture of experts' load-balancing loss): Backward
+// differentiates the loss it is given plus every such term, so training
+// loops need not know which modules add one. AuxLoss reports their sum.
+//
 // Shape mistakes panic with an "ag:" prefix.
 package ag

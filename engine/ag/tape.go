@@ -43,6 +43,7 @@ type Tape struct {
 	Observer Observer
 
 	backward []func()
+	aux      []*Var // auxiliary losses, added to the loss by Backward
 	free     map[int][][]float32
 	used     [][]float32
 }
@@ -89,6 +90,7 @@ func NewTape(ks *compute.Set) *Tape {
 // the pool. Values and gradients created by the tape's ops are invalid after.
 func (t *Tape) Reset() {
 	t.backward = t.backward[:0]
+	t.aux = t.aux[:0]
 	for _, b := range t.used {
 		t.free[cap(b)] = append(t.free[cap(b)], b)
 	}
@@ -140,16 +142,48 @@ func (t *Tape) record(y *Var, f func()) {
 	}
 }
 
-// Backward seeds the gradient of the scalar loss with 1 and runs the recorded
-// backward steps in reverse. It adds to existing gradients.
+// AddLoss records a scalar that is part of the training objective besides
+// the loss the caller computes, such as a mixture of experts' load-balancing
+// term, already multiplied by its coefficient. A module adds it during its
+// forward pass, so every training loop that calls Backward optimises it
+// without knowing which modules made one. Reset forgets it.
+func (t *Tape) AddLoss(l *Var) {
+	if l.Value.Len() != 1 {
+		panic(fmt.Sprintf("ag: AddLoss of a non-scalar with shape %v", l.Shape()))
+	}
+	t.aux = append(t.aux, l)
+}
+
+// AuxLoss returns the sum of the losses recorded with AddLoss since Reset.
+func (t *Tape) AuxLoss() float32 {
+	var s float32
+	for _, l := range t.aux {
+		s += l.Value.Data[0]
+	}
+	return s
+}
+
+// Backward seeds the gradient of the scalar loss, and of every auxiliary
+// loss recorded with AddLoss, with 1 and runs the recorded backward steps in
+// reverse: it differentiates loss + AuxLoss. It adds to existing gradients.
 func (t *Tape) Backward(loss *Var) {
 	if loss.Value.Len() != 1 {
 		panic(fmt.Sprintf("ag: Backward of a non-scalar with shape %v", loss.Shape()))
 	}
-	if loss.Grad == nil {
+	seeded := false
+	for _, l := range t.aux {
+		if l.Grad != nil {
+			l.Grad.Data[0] += 1
+			seeded = true
+		}
+	}
+	if loss.Grad != nil {
+		loss.Grad.Data[0] += 1
+		seeded = true
+	}
+	if !seeded {
 		return // nothing depends on a parameter
 	}
-	loss.Grad.Data[0] += 1
 	for i := len(t.backward) - 1; i >= 0; i-- {
 		t.backward[i]()
 	}

@@ -344,6 +344,9 @@ func (g *graph) module(m nn.Module, x, key string) (string, error) {
 		if m.Attn.Causal {
 			return "", fmt.Errorf("export: %s: causal attention", key)
 		}
+		if m.MoE != nil {
+			return "", fmt.Errorf("export: %s: a mixture of experts (its routing is not exported)", key)
+		}
 		a := g.attention(m.Attn, g.layerNorm(m.LN1, x, key+".norm1"), key+".attn")
 		x = g.op("Add", []string{x, a})
 		h := g.linear(m.MLP.Up, g.layerNorm(m.LN2, x, key+".norm2"), key+".mlp.0")

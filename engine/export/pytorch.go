@@ -229,6 +229,9 @@ func (e *pyEmitter) module(m nn.Module, key string, indent int) (string, error) 
 		if m.Attn.Causal {
 			return "", fmt.Errorf("export: %s: causal attention", key) // build makes none
 		}
+		if m.MoE != nil {
+			return "", fmt.Errorf("export: %s: a mixture of experts (its routing is not exported)", key)
+		}
 		attn := fmt.Sprintf("Attention(%s, %s, heads=%d)", e.linear(m.Attn.QKV, key+".attn.qkv"), e.linear(m.Attn.Proj, key+".attn.proj"), m.Attn.Heads)
 		mlp, err := e.seq(key+".mlp", indent+1, m.MLP.Up, nn.GELU{}, m.MLP.Down)
 		if err != nil {

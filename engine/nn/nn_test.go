@@ -84,6 +84,11 @@ func TestGradTransformer(t *testing.T) {
 	gradCheckModule(t, "MLP", &ps2, NewMLP(&ps2, "mlp", r, 8, 12), 2, 3, 8)
 	var ps3 ag.Params
 	gradCheckModule(t, "TransformerBlock", &ps3, NewTransformerBlock(&ps3, "blk", r, 8, 2, 2), 2, 3, 8)
+	var ps4 ag.Params
+	moe := NewMoETransformerBlock(&ps4, "blk", r, 8, 2, 2, 4, 2)
+	moe.MoE.Router.W.Value.HeUniform(r, 8)
+	moe.MoE.Balance = 0 // its gradient is checked by TestGradLoadBalancingLoss
+	gradCheckModule(t, "TransformerBlock with 4 experts, top 2", &ps4, moe, 2, 3, 8)
 }
 
 func TestGradSmallCNN(t *testing.T) {

@@ -43,11 +43,13 @@ func (m *MLP) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
 	return m.Down.Forward(t, t.GELU(m.Up.Forward(t, x)))
 }
 
-// TransformerBlock is the pre-norm block x += MHSA(LN(x)); x += MLP(LN(x)).
+// TransformerBlock is the pre-norm block x += MHSA(LN(x)); x += MLP(LN(x)),
+// with a mixture of expert MLPs in place of the MLP when MoE is set.
 type TransformerBlock struct {
 	LN1, LN2 *LayerNorm
 	Attn     *MHSA
-	MLP      *MLP
+	MLP      *MLP // nil when MoE is set
+	MoE      *MoE
 }
 
 // NewTransformerBlock adds a block of width dim, the given heads and an MLP
@@ -59,8 +61,25 @@ func NewTransformerBlock(ps *ag.Params, name string, r *rand.Rand, dim, heads, m
 	}
 }
 
+// NewMoETransformerBlock adds a block whose MLP is a mixture of experts
+// MLPs of width mlpRatio·dim, each token routed to k of them, to ps. One
+// expert is NewTransformerBlock's block.
+func NewMoETransformerBlock(ps *ag.Params, name string, r *rand.Rand, dim, heads, mlpRatio, experts, k int) *TransformerBlock {
+	if experts <= 1 {
+		return NewTransformerBlock(ps, name, r, dim, heads, mlpRatio)
+	}
+	return &TransformerBlock{
+		LN1: NewLayerNorm(ps, name+".norm1", dim), Attn: NewMHSA(ps, name+".attn", r, dim, heads),
+		LN2: NewLayerNorm(ps, name+".norm2", dim), MoE: NewMoE(ps, name+".moe", r, dim, mlpRatio*dim, experts, k),
+	}
+}
+
 // Forward implements Module.
 func (b *TransformerBlock) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
 	x = t.Add(x, b.Attn.Forward(t, b.LN1.Forward(t, x)))
-	return t.Add(x, b.MLP.Forward(t, b.LN2.Forward(t, x)))
+	h := b.LN2.Forward(t, x)
+	if b.MoE != nil {
+		return t.Add(x, b.MoE.Forward(t, h))
+	}
+	return t.Add(x, b.MLP.Forward(t, h))
 }

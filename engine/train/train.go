@@ -53,7 +53,8 @@ type Config struct {
 type StepInfo struct {
 	Epoch, Step int // epoch and step within it, from 0
 	GlobalStep  int
-	Loss        float32
+	Loss        float32 // the task's loss; the objective adds AuxLoss
+	AuxLoss     float32 // auxiliary losses the model added (ag.Tape.AddLoss)
 	Accuracy    float64 // on this batch
 	LR          float32
 	GradNorm    float32 // before clipping; 0 unless ClipNorm is set
@@ -132,7 +133,7 @@ func Fit(ctx context.Context, model nn.Module, ps *ag.Params, trainData, valData
 			st.Steps++
 			st.Images += n
 			if cfg.OnStep != nil {
-				cfg.OnStep(StepInfo{Epoch: epoch, Step: step, GlobalStep: global, Loss: lv, Accuracy: acc, LR: lr, GradNorm: norm})
+				cfg.OnStep(StepInfo{Epoch: epoch, Step: step, GlobalStep: global, Loss: lv, AuxLoss: tp.AuxLoss(), Accuracy: acc, LR: lr, GradNorm: norm})
 			}
 			global++
 		}
