@@ -163,11 +163,17 @@ func (s *Session) specOf(fn string, x any) *spec.Spec {
 	return sp
 }
 
-// Costs is what an architecture costs, per example.
+// Costs is what an architecture costs, per example. With a mixture of
+// experts (the transformer space's E and K), Params counts every expert and
+// ActiveParams what one token uses (the router and its top-k experts); MACs
+// count what runs and TotalMACs what would if every token took every
+// expert. Without experts they are equal.
 type Costs struct {
 	Params          int64 // of the inference network
+	ActiveParams    int64 // used per token
 	AuxParams       int64 // of auxiliary heads (DARTS), used in training only
 	MACs            int64 // multiply-accumulates
+	TotalMACs       int64 // multiply-accumulates with every expert
 	FLOPs           int64 // 2 x MACs
 	ActivationBytes int64 // what training keeps for backward
 	PeakTrainBytes  int64 // at batch 64
@@ -175,6 +181,14 @@ type Costs struct {
 }
 
 func (c Costs) String() string {
+	if c.ActiveParams != c.Params || c.TotalMACs != c.MACs {
+		s := fmt.Sprintf("%.3fM params (%.3fM active), %.1fM MACs (%.1fM with every expert), %.1fM FLOPs, %.1f MB activations, %.1f MB peak training memory at batch 64",
+			float64(c.Params)/1e6, float64(c.ActiveParams)/1e6, float64(c.MACs)/1e6, float64(c.TotalMACs)/1e6, float64(c.FLOPs)/1e6, float64(c.ActivationBytes)/1e6, float64(c.PeakTrainBytes)/1e6)
+		if c.LatencyMS > 0 {
+			s += fmt.Sprintf(", %.2f ms", c.LatencyMS)
+		}
+		return s
+	}
 	s := fmt.Sprintf("%.3fM params, %.1fM MACs, %.1fM FLOPs, %.1f MB activations, %.1f MB peak training memory at batch 64",
 		float64(c.Params)/1e6, float64(c.MACs)/1e6, float64(c.FLOPs)/1e6, float64(c.ActivationBytes)/1e6, float64(c.PeakTrainBytes)/1e6)
 	if c.AuxParams > 0 {
@@ -198,7 +212,7 @@ func (s *Session) Cost(x any) Costs {
 	if err != nil {
 		fail("Cost", err)
 	}
-	return Costs{Params: r.Params, AuxParams: r.AuxParams, MACs: r.MACs, FLOPs: r.FLOPs,
+	return Costs{Params: r.Params, ActiveParams: r.ActiveParams, AuxParams: r.AuxParams, MACs: r.MACs, TotalMACs: r.TotalMACs, FLOPs: r.FLOPs,
 		ActivationBytes: r.ActivationBytes, PeakTrainBytes: r.PeakTrainBytes}
 }
 

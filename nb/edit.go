@@ -80,7 +80,13 @@ func (s *Session) Edited(req EditRequest) (ans EditAnswer) {
 	if sc, err := space.ToSpec(sp.s, a.Choices); err == nil {
 		if r, err := spec.Cost(sc, 64); err == nil {
 			metrics["params"], metrics["macs"], metrics["flops"] = float64(r.Params)/1e6, float64(r.MACs)/1e6, float64(r.FLOPs)/1e6
-			ans.Lines = append(ans.Lines, fmt.Sprintf("%s M params · %s M MACs", sigfig(metrics["params"]), sigfig(metrics["macs"])))
+			line := fmt.Sprintf("%s M params · %s M MACs", sigfig(metrics["params"]), sigfig(metrics["macs"]))
+			if r.ActiveParams != r.Params {
+				metrics["active_params"] = float64(r.ActiveParams) / 1e6
+				line = fmt.Sprintf("%s M params (%s M active) · %s M MACs (%s M with every expert)", sigfig(metrics["params"]),
+					sigfig(metrics["active_params"]), sigfig(metrics["macs"]), sigfig(float64(r.TotalMACs)/1e6))
+			}
+			ans.Lines = append(ans.Lines, line)
 		}
 		if ms, n, ok := s.predictLatency(sc); ok {
 			metrics["latency"] = ms

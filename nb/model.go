@@ -41,6 +41,9 @@ func (l Layer) String() string {
 	case spec.Embed:
 		return fmt.Sprintf("Embed(%d)", s.Out)
 	case spec.Transformer:
+		if s.Experts > 1 {
+			return fmt.Sprintf("MoETransformer(%d, %d, %d, %d)", s.Heads, s.MLPRatio, s.Experts, s.TopK)
+		}
 		return fmt.Sprintf("Transformer(%d, %d)", s.Heads, s.MLPRatio)
 	case spec.MBConv:
 		return fmt.Sprintf("MBConv(%d, %d, %g, %d, %v, %q)", s.Out, s.Kernel, s.Expand, s.Stride, s.SE, s.Act)
@@ -80,6 +83,9 @@ func (l Layer) check() string {
 	case spec.Transformer:
 		if s.Heads < 1 || s.MLPRatio < 1 {
 			return fmt.Sprintf("%d heads and an MLP ratio of %d, want at least 1 of each", s.Heads, s.MLPRatio)
+		}
+		if s.Experts > 1 && (s.TopK < 1 || s.TopK > s.Experts) {
+			return fmt.Sprintf("top-%d routing to %d experts, want 1 to %d", s.TopK, s.Experts, s.Experts)
 		}
 	case spec.MBConv:
 		if s.Out < 1 || s.Kernel < 1 || s.Kernel%2 == 0 || s.Expand <= 0 || (s.Stride != 1 && s.Stride != 2) {
@@ -139,6 +145,16 @@ func Embed(width int) Layer { return Layer{spec.Layer{Op: spec.Embed, Out: width
 // self-attention with heads heads, then an MLP mlpRatio times as wide.
 func Transformer(heads, mlpRatio int) Layer {
 	return Layer{spec.Layer{Op: spec.Transformer, Heads: heads, MLPRatio: mlpRatio}}
+}
+
+// MoETransformer is a Transformer block whose MLP is a mixture of experts:
+// experts MLPs, each mlpRatio times as wide as the tokens, and a learned
+// router that sends each token to the k most probable of them (k = 1 or 2
+// in the papers). Parameters grow with the experts, compute per token only
+// with k. While training, a load-balancing loss keeps the router from
+// sending most tokens to a few experts.
+func MoETransformer(heads, mlpRatio, experts, k int) Layer {
+	return Layer{spec.Layer{Op: spec.Transformer, Heads: heads, MLPRatio: mlpRatio, Experts: experts, TopK: k}}
 }
 
 // MBConv is MobileNetV2's inverted residual block: a 1x1 convolution that

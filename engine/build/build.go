@@ -178,7 +178,7 @@ func (m *maker) Make(p spec.Part) spec.Module {
 		return nn.NewInvertedResidual(m.ps, p.Name, m.r, nn.InvertedResidualConfig{In: c.In, Out: c.Out, Hidden: c.Hidden,
 			Kernel: c.Kernel, Stride: c.Stride, Squeeze: c.Squeeze, Act: actModule(c.Act)})
 	case spec.PartTransformer:
-		return nn.NewTransformerBlock(m.ps, p.Name, m.r, p.In, p.Heads, p.MLPRatio)
+		return nn.NewMoETransformerBlock(m.ps, p.Name, m.r, p.In, p.Heads, p.MLPRatio, p.Experts, p.TopK)
 	case spec.PartSequential:
 		return nn.Sequential(mods(p.Parts))
 	case spec.PartCell:

@@ -48,10 +48,14 @@ func (l *Layer) checkSettings() error {
 		name string
 		v    int
 	}{{"inputs", l.Inputs}, {"width", l.Width}, {"kernel height", l.KH}, {"kernel width", l.KW}, {"stride", l.SH}, {"stride", l.SW},
-		{"padding", l.PH}, {"padding", l.PW}, {"dilation", l.Dilation}, {"groups", l.Groups}, {"heads", l.Heads}} {
+		{"padding", l.PH}, {"padding", l.PW}, {"dilation", l.Dilation}, {"groups", l.Groups}, {"heads", l.Heads},
+		{"experts", l.Experts}, {"top-k", l.TopK}} {
 		if v.v < 0 || v.v > MaxSetting {
 			return fmt.Errorf("%s %d outside [0, %d]", v.name, v.v, MaxSetting)
 		}
+	}
+	if l.Experts > 1 && (l.TopK < 1 || l.TopK > l.Experts || (l.Kind != Linear && l.Kind != Act)) {
+		return fmt.Errorf("%d experts, top %d: want a linear or activation layer and a top-k from 1 to the experts", l.Experts, l.TopK)
 	}
 	if len(l.In) > 8 {
 		return fmt.Errorf("a %d-dimensional input", len(l.In))

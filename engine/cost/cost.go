@@ -93,6 +93,13 @@ type Layer struct {
 	Heads            int // Attention
 	Bias, Affine     bool
 
+	// Experts, when above 1, makes a Linear or Act layer one of a mixture
+	// of experts' expert layers: it holds Experts copies of its weights, and
+	// each token takes TopK of them. In then holds the routed rows, TopK a
+	// token ([TopK·T, F] for T tokens), each row through one copy, so MACs
+	// count what runs (the active compute) and Params every copy.
+	Experts, TopK int
+
 	Out    []int // output shape, batch excluded (given by the caller for Rearrange)
 	Params int64
 	MACs   int64
@@ -175,6 +182,11 @@ func (l *Layer) Infer() error {
 		l.Params, l.MACs = params, macs
 		if l.Bias {
 			l.Params += int64(l.Width)
+		}
+		if l.Experts > 1 {
+			if l.Params, ok1 = mul(l.Params, int64(l.Experts)); !ok1 {
+				return fail("more than %d parameters", int64(MaxCount))
+			}
 		}
 	case BatchNorm, LayerNorm:
 		if rank == 0 {
@@ -285,6 +297,9 @@ func (l *Layer) Key() string {
 	if l.Heads > 0 {
 		fmt.Fprintf(&b, " h=%d", l.Heads)
 	}
+	if l.Experts > 1 {
+		fmt.Fprintf(&b, " experts=%d top=%d", l.Experts, l.TopK)
+	}
 	if l.Bias {
 		b.WriteString(" bias")
 	}
@@ -301,7 +316,7 @@ type Net struct {
 	Input  []int // input shape, batch excluded
 	Layers []Layer
 
-	params, macs, act, win int64 // running totals of the layers added (win: pooling windows)
+	params, macs, total, act, win int64 // running totals of the layers added (total: MACs with every expert; win: pooling windows)
 }
 
 // Add infers l, appends it and returns its output shape.
@@ -313,6 +328,11 @@ func (n *Net) Add(l Layer) ([]int, error) {
 		return nil, fmt.Errorf("cost: %s %s: more than %d layers", l.Kind, l.Name, MaxLayers)
 	}
 	params, macs, act := n.params+l.Params, n.macs+l.MACs, n.act+4*numel(l.Out)
+	all, ok := l.MACs, true
+	if l.Experts > 1 {
+		all, ok = mul(l.MACs/int64(l.TopK), int64(l.Experts))
+	}
+	total := n.total + all
 	win := n.win
 	switch l.Kind {
 	case MaxPool, AvgPool:
@@ -321,19 +341,27 @@ func (n *Net) Add(l Layer) ([]int, error) {
 	case GlobalPool:
 		win += numel(l.In) * 4
 	}
-	if params > MaxCount || macs > MaxCount || act > MaxCount || win > MaxCount {
+	if !ok || params > MaxCount || total > MaxCount || act > MaxCount || win > MaxCount {
 		return nil, fmt.Errorf("cost: %s %s: the network passes %d parameters, multiply-accumulates, activation bytes or pooled elements", l.Kind, l.Name, int64(MaxCount))
 	}
-	n.params, n.macs, n.act, n.win = params, macs, act, win
+	n.params, n.macs, n.total, n.act, n.win = params, macs, total, act, win
 	n.Layers = append(n.Layers, l)
 	return l.Out, nil
 }
 
 // Report is what a network costs. JSON names are those of `nasbook cost`.
+//
+// In a network with a mixture of experts, Params counts every expert and
+// ActiveParams the parameters one token uses (the router and TopK experts);
+// MACs counts what runs, each token through TopK experts, and TotalMACs
+// what would run if every token took every expert, the dense network of the
+// same parameters. Without experts ActiveParams is Params and TotalMACs MACs.
 type Report struct {
 	Params          int64   `json:"params"`               // inference network
+	ActiveParams    int64   `json:"active_params"`        // used per token
 	AuxParams       int64   `json:"aux_params,omitempty"` // auxiliary heads, training only
 	MACs            int64   `json:"macs"`                 // per example, inference network
+	TotalMACs       int64   `json:"total_macs"`           // per example with every expert
 	FLOPs           int64   `json:"flops"`                // 2 x MACs
 	ActivationBytes int64   `json:"activation_bytes"`     // per example, training
 	PeakTrainBytes  int64   `json:"peak_train_bytes"`     // at the batch size given to Count
@@ -350,17 +378,25 @@ func (n *Net) Count(batch int) Report {
 	var r Report
 	for i := range n.Layers {
 		l := &n.Layers[i]
-		if l.Aux {
+		switch {
+		case l.Aux:
 			r.AuxParams += l.Params
-		} else {
+		case l.Experts > 1:
 			r.Params += l.Params
+			r.ActiveParams += l.Params / int64(l.Experts) * int64(l.TopK)
 			r.MACs += l.MACs
+			r.TotalMACs += l.MACs / int64(l.TopK) * int64(l.Experts)
+		default:
+			r.Params += l.Params
+			r.ActiveParams += l.Params
+			r.MACs += l.MACs
+			r.TotalMACs += l.MACs
 		}
 		if l.Kind != Dropout {
 			r.ActivationBytes += 4 * numel(l.Out)
 		}
 	}
-	if r.Params+r.AuxParams > MaxCount || r.MACs > MaxCount || r.ActivationBytes > MaxCount {
+	if r.Params+r.AuxParams > MaxCount || r.TotalMACs > MaxCount || r.ActivationBytes > MaxCount {
 		panic("cost: Count of a Net over MaxCount; build Nets with Add")
 	}
 	r.FLOPs = 2 * r.MACs

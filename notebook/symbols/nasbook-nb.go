@@ -53,6 +53,7 @@ func init() {
 		"MNIST":            reflect.ValueOf(nb.MNIST),
 		"Markdown":         reflect.ValueOf(nb.Markdown),
 		"MaxPool":          reflect.ValueOf(nb.MaxPool),
+		"MoETransformer":   reflect.ValueOf(nb.MoETransformer),
 		"Mutate":           reflect.ValueOf(nb.Mutate),
 		"NB201":            reflect.ValueOf(nb.NB201),
 		"NativeFiles":      reflect.ValueOf(nb.NativeFiles),

@@ -117,7 +117,8 @@ func (l Layer) check(name string) error {
 		field string
 		v     int
 	}{{"out", l.Out}, {"kernel", l.Kernel}, {"stride", l.Stride}, {"padding", l.Padding}, {"dilation", l.Dilation},
-		{"groups", l.Groups}, {"hidden", l.Hidden}, {"heads", l.Heads}, {"mlp_ratio", l.MLPRatio}} {
+		{"groups", l.Groups}, {"hidden", l.Hidden}, {"heads", l.Heads}, {"mlp_ratio", l.MLPRatio},
+		{"experts", l.Experts}, {"top_k", l.TopK}} {
 		if f.v < 0 || f.v > cost.MaxSetting {
 			return fmt.Errorf("spec: %s.%s = %d, want 0 to %d", name, f.field, f.v, cost.MaxSetting)
 		}

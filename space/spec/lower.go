@@ -1031,6 +1031,10 @@ func (b *builder) transformer(name string, l Layer, in []int) (Module, []int, er
 	if ratio < 0 {
 		return nil, nil, fmt.Errorf("mlp ratio %d", ratio)
 	}
+	experts, k := max(l.Experts, 1), max(l.TopK, 1)
+	if k > experts {
+		return nil, nil, fmt.Errorf("top %d of %d experts: want a top_k from 1 to the experts", k, experts)
+	}
 	var err error
 	x := in
 	step := func(l cost.Layer) {
@@ -1045,9 +1049,24 @@ func (b *builder) transformer(name string, l Layer, in []int) (Module, []int, er
 	step(cost.Layer{Kind: cost.Linear, Name: ".attn.proj", In: x, Width: d, Bias: true})
 	step(cost.Layer{Kind: cost.Add, Name: ".add1", In: x, Inputs: 2})
 	step(cost.Layer{Kind: cost.LayerNorm, Name: ".norm2", In: x, Affine: true})
-	step(cost.Layer{Kind: cost.Linear, Name: ".mlp.fc1", In: x, Width: ratio * d, Bias: true})
-	step(cost.Layer{Kind: cost.Act, Act: cost.GELU, Name: ".mlp.act", In: x})
-	step(cost.Layer{Kind: cost.Linear, Name: ".mlp.fc2", In: x, Width: d, Bias: true})
+	if experts == 1 {
+		step(cost.Layer{Kind: cost.Linear, Name: ".mlp.fc1", In: x, Width: ratio * d, Bias: true})
+		step(cost.Layer{Kind: cost.Act, Act: cost.GELU, Name: ".mlp.act", In: x})
+		step(cost.Layer{Kind: cost.Linear, Name: ".mlp.fc2", In: x, Width: d, Bias: true})
+	} else if err == nil {
+		// The router scores every token; the experts run on the k·T rows
+		// routed to them; their gated outputs sum back into T tokens.
+		tokens := x
+		step(cost.Layer{Kind: cost.Linear, Name: ".moe.router", In: x, Width: experts})
+		x = []int{k * tokens[0], d}
+		step(cost.Layer{Kind: cost.Linear, Name: ".moe.experts.fc1", In: x, Width: ratio * d, Bias: true, Experts: experts, TopK: k})
+		step(cost.Layer{Kind: cost.Act, Act: cost.GELU, Name: ".moe.experts.act", In: x, Experts: experts, TopK: k})
+		step(cost.Layer{Kind: cost.Linear, Name: ".moe.experts.fc2", In: x, Width: d, Bias: true, Experts: experts, TopK: k})
+		step(cost.Layer{Kind: cost.Add, Name: ".moe.combine", In: tokens, Inputs: k})
+	}
 	step(cost.Layer{Kind: cost.Add, Name: ".add2", In: x, Inputs: 2})
-	return b.make(Part{Kind: PartTransformer, Name: name, In: d, Heads: heads, MLPRatio: ratio}, x, err)
+	if experts == 1 {
+		k = 0
+	}
+	return b.make(Part{Kind: PartTransformer, Name: name, In: d, Heads: heads, MLPRatio: ratio, Experts: experts, TopK: k}, x, err)
 }

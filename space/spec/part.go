@@ -81,6 +81,7 @@ type Part struct {
 	Kernel            int // pools, patches
 	Stride, Padding   int // pools, PartZero (Stride)
 	Heads, MLPRatio   int // PartTransformer
+	Experts, TopK     int // PartTransformer: a mixture of Experts MLPs, TopK a token, when Experts > 1
 	P                 float64
 	Affine, Untracked bool // PartBatchNorm
 	Bias              bool // PartLinear

@@ -108,7 +108,7 @@ const (
 	MBConv                     // inverted residual: Out, Kernel, Stride, Hidden or Expand, SE, Act
 	Patches                    // [C,H,W] -> [(H/Kernel)(W/Kernel), C·Kernel²]; first layer only
 	Embed                      // [T,F] -> [T,Out], with a position embedding when Positions; on the input or Patches
-	Transformer                // pre-norm block on [T,D]: Heads, MLPRatio (zero: 4)
+	Transformer                // pre-norm block on [T,D]: Heads, MLPRatio (zero: 4); Experts MLPs, TopK (zero: 1) a token, when Experts > 1
 	NumLayerOps
 )
 
@@ -166,7 +166,9 @@ type Layer struct {
 	Act       string  `json:"act,omitempty"`    // mbconv activation: relu (default), relu6, hswish
 	Heads     int     `json:"heads,omitempty"`
 	MLPRatio  int     `json:"mlp_ratio,omitempty"`
-	P         float64 `json:"p,omitempty"` // dropout probability
+	Experts   int     `json:"experts,omitempty"` // transformer: a mixture of experts MLPs when above 1
+	TopK      int     `json:"top_k,omitempty"`   // transformer: experts per token; zero means 1
+	P         float64 `json:"p,omitempty"`       // dropout probability
 	Positions bool    `json:"positions,omitempty"`
 }
 

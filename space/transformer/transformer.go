@@ -1,10 +1,14 @@
 // Package transformer is a small vision/sequence transformer space: the
-// number of layers, attention heads, embedding width and MLP ratio.
+// number of layers, attention heads, embedding width and MLP ratio, and the
+// mixture of experts that may replace each block's MLP (experts, top-k).
 //
 // A network embeds its input as tokens — non-overlapping P×P patches of a
 // [C,H,W] image (ViT), or the rows of a [T,F] sequence — with a linear
 // layer and a learned position embedding, runs pre-norm transformer blocks,
-// normalises, averages the tokens and classifies.
+// normalises, averages the tokens and classifies. With more than one
+// expert, each block's MLP is that many MLPs of the same shape and a router
+// that sends each token to the top k of them (spec.Layer's Experts, TopK):
+// the parameters grow with the experts, the compute per token with k.
 package transformer
 
 import (
@@ -33,29 +37,43 @@ var (
 	heads   = []string{"1", "2", "4"}
 	widths  = []string{"32", "64", "96", "128"}
 	ratios  = []string{"2", "3", "4"}
-	choices = [][]string{layers, heads, widths, ratios}
-	prefix  = []string{"L", "H", "D", "R"}
-	dims    = []space.Dim{{Name: "layers", Options: layers}, {Name: "heads", Options: heads}, {Name: "width", Options: widths}, {Name: "mlp ratio", Options: ratios}}
+	experts = []string{"1", "2", "4", "8"}
+	topk    = []string{"1", "2"}
+	choices = [][]string{layers, heads, widths, ratios, experts, topk}
+	prefix  = []string{"L", "H", "D", "R", "E", "K"}
+	dims    = []space.Dim{{Name: "layers", Options: layers}, {Name: "heads", Options: heads}, {Name: "width", Options: widths},
+		{Name: "mlp ratio", Options: ratios}, {Name: "experts", Options: experts}, {Name: "top-k", Options: topk}}
 )
+
+// dense is the number of fields of a dense architecture's notation: the
+// experts and top-k are left out when there is one expert.
+const dense = 4
 
 func (Space) Name() string      { return "transformer" }
 func (Space) Dims() []space.Dim { return dims }
 
-// Check requires the heads to divide the width.
-func (Space) Check(a space.Arch) error {
-	h, _ := strconv.Atoi(heads[a[1]])
-	d, _ := strconv.Atoi(widths[a[2]])
-	if d%h != 0 {
-		return fmt.Errorf("transformer: %d heads do not divide width %d", h, d)
+// Check requires the heads to divide the width, and top-k to be at most the
+// experts.
+func (s Space) Check(a space.Arch) error {
+	c := s.Config(a)
+	if c.Width%c.Heads != 0 {
+		return fmt.Errorf("transformer: %d heads do not divide width %d", c.Heads, c.Width)
+	}
+	if c.TopK > c.Experts {
+		return fmt.Errorf("transformer: top-%d routing to %d expert(s); want k at most the experts", c.TopK, c.Experts)
 	}
 	return nil
 }
 
-// Format writes a as L4-H2-D64-R4.
+// Format writes a as L4-H2-D64-R4 (dense), or L4-H2-D64-R4-E8-K2 with 8
+// experts per block and each token routed to 2 of them.
 func (Space) Format(a space.Arch) string {
 	var fs []string
 	for c, opts := range choices {
 		fs = append(fs, prefix[c]+opts[a[c]])
+	}
+	if a[4] == 0 && a[5] == 0 {
+		fs = fs[:dense]
 	}
 	return strings.Join(fs, "-")
 }
@@ -66,8 +84,8 @@ func (s Space) Parse(str string) (space.Arch, error) {
 		return nil, err
 	}
 	str = strings.TrimSpace(str)
-	if strings.Count(str, "-")+1 != len(choices) {
-		return nil, fmt.Errorf("transformer: %q, want L-H-D-R such as L4-H2-D64-R4", space.Clip(str))
+	if n := strings.Count(str, "-") + 1; n != dense && n != len(choices) {
+		return nil, fmt.Errorf("transformer: %q, want L-H-D-R such as L4-H2-D64-R4, or L-H-D-R-E-K such as L4-H2-D64-R4-E8-K2", space.Clip(str))
 	}
 	fs := strings.Split(str, "-")
 	var a space.Arch
@@ -83,18 +101,22 @@ func (s Space) Parse(str string) (space.Arch, error) {
 		}
 		a = append(a, k)
 	}
+	for len(a) < len(choices) {
+		a = append(a, 0) // one expert, top-1
+	}
 	return a, s.Check(a)
 }
 
 // Config is one transformer network.
 type Config struct {
 	Layers, Heads, Width, MLPRatio int
+	Experts, TopK                  int // MLPs per block and per token; 1, 1 is dense
 }
 
 // Config returns the settings of a.
 func (Space) Config(a space.Arch) Config {
 	v := func(c int) int { n, _ := strconv.Atoi(choices[c][a[c]]); return n }
-	return Config{Layers: v(0), Heads: v(1), Width: v(2), MLPRatio: v(3)}
+	return Config{Layers: v(0), Heads: v(1), Width: v(2), MLPRatio: v(3), Experts: v(4), TopK: v(5)}
 }
 
 // Spec returns the network of a (space.Specifier).
@@ -120,7 +142,11 @@ func (s Space) Spec(a space.Arch) (*spec.Spec, error) {
 	}
 	ls = append(ls, spec.Layer{Op: spec.Embed, Out: c.Width, Positions: true})
 	for range c.Layers {
-		ls = append(ls, spec.Layer{Op: spec.Transformer, Heads: c.Heads, MLPRatio: c.MLPRatio})
+		l := spec.Layer{Op: spec.Transformer, Heads: c.Heads, MLPRatio: c.MLPRatio}
+		if c.Experts > 1 {
+			l.Experts, l.TopK = c.Experts, c.TopK
+		}
+		ls = append(ls, l)
 	}
 	ls = append(ls, spec.Layer{Op: spec.LayerNorm}, spec.Layer{Op: spec.GlobalPool}, spec.Layer{Op: spec.Linear, Out: classes, Bias: true})
 	return &spec.Spec{Space: "transformer", Arch: s.Format(a), Kind: spec.KindSequential, Input: in, Classes: classes, Layers: ls}, nil

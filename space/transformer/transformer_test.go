@@ -9,6 +9,7 @@ import (
 	"nasbook/engine/build"
 	"nasbook/engine/tensor"
 	"nasbook/space"
+	"nasbook/space/spec"
 )
 
 func TestSpace(t *testing.T) {
@@ -48,13 +49,81 @@ func TestSpace(t *testing.T) {
 	}
 	n := 0
 	space.Enumerate(Space{}, func(space.Arch) bool { n++; return true })
-	if n != 5*3*4*3 {
+	if n != 5*3*4*3*7 { // experts and top-k: 1 and top-1, or 2, 4, 8 with top-1 or top-2
 		t.Errorf("%d architectures", n)
+	}
+}
+
+// TestMixtureOfExpertsCost holds a mixture-of-experts network's counts to
+// figures worked out by hand, and the built network to them.
+func TestMixtureOfExpertsCost(t *testing.T) {
+	s := Space{Input: []int{5, 3}, Classes: 3} // T = 5 tokens of F = 3 features
+	a, err := s.Parse("L1-H1-D32-R2-E4-K2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Config(a); c.Experts != 4 || c.TopK != 2 || s.Format(a) != "L1-H1-D32-R2-E4-K2" {
+		t.Fatalf("config %+v, format %s", c, s.Format(a))
+	}
+	sp, err := space.ToSpec(s, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// D = 32, hidden H = 64, E = 4 experts, k = 2.
+	// Parameters: embed (F+T)·D + D = 288; block: norms 2·2D = 128, qkv
+	// 3D²+3D = 3168, proj D²+D = 1056, router D·E = 128 (no bias), each
+	// expert (D·H+H) + (H·D+D) = 4192, so 4·4192 = 16768; final norm 64;
+	// head 32·3+3 = 99. Total 288+128+3168+1056+128+16768+64+99 = 21699;
+	// active (two experts of four) 21699 − 2·4192 = 13315.
+	// MACs per example: embed T·F·D = 480, qkv T·D·3D = 15360, attention
+	// 2·T²·D = 1600, proj T·D² = 5120, head 96; the mixture per token is the
+	// router D·E = 128 and k experts 2·(D·H + H·D) = 8192, 8320 in all, so
+	// 41600 for five tokens: 64256. With every expert the experts cost
+	// 4·5·2·D·H = 81920 instead of 40960: 105216.
+	r, err := spec.Cost(sp, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Params != 21699 || r.ActiveParams != 13315 || r.MACs != 64256 || r.TotalMACs != 105216 || r.FLOPs != 2*64256 {
+		t.Errorf("params %d, active %d, MACs %d, with every expert %d, FLOPs %d; want 21699, 13315, 64256, 105216, 128512",
+			r.Params, r.ActiveParams, r.MACs, r.TotalMACs, r.FLOPs)
+	}
+	net, err := build.Build(sp, rand.New(rand.NewSource(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if net.Params.Len() != 21699 {
+		t.Errorf("built %d parameters, want 21699", net.Params.Len())
+	}
+	tp := ag.NewTape(nil)
+	tp.Train = true
+	y := net.Forward(tp, ag.Const(tensor.New(4, 5, 3).Uniform(rand.New(rand.NewSource(2)), -1, 1)))
+	tp.Backward(tp.SoftmaxCrossEntropy(y, []int{0, 1, 2, 0}))
+	if tp.AuxLoss() <= 0 {
+		t.Errorf("the block added no load-balancing loss")
+	}
+	// A dense architecture costs the same active as total, and reads back
+	// from its long form.
+	d, err := s.Parse("L1-H1-D32-R2-E1-K1")
+	if err != nil || s.Format(d) != "L1-H1-D32-R2" {
+		t.Fatalf("dense long form: %v, %v", s.Format(d), err)
+	}
+	sp, _ = space.ToSpec(s, d)
+	if r, _ := spec.Cost(sp, 1); r.ActiveParams != r.Params || r.TotalMACs != r.MACs {
+		t.Errorf("dense: %+v", r)
+	}
+	for _, bad := range []string{"L1-H1-D32-R2-E1-K2", "L1-H1-D32-R2-E3-K1", "L1-H1-D32-R2-E4"} {
+		if _, err := s.Parse(bad); err == nil {
+			t.Errorf("Parse(%q) accepted it", bad)
+		}
 	}
 }
 
 func FuzzParse(f *testing.F) {
 	f.Add("L4-H2-D64-R4")
+	f.Add("L2-H2-D32-R2-E8-K2")
+	f.Add("L2-H2-D32-R2-E1-K2")
+	f.Add("L2-H2-D32-R2-E4-K1-")
 	f.Add(" L1-H1-D32-R2\n")
 	f.Add("L6-H4-D96-R3")
 	f.Add("L4-H4-D-R4--")
