@@ -168,6 +168,9 @@ func describe(l spec.Layer) string {
 		}
 		return d
 	case spec.Transformer:
+		if l.Experts > 1 {
+			return fmt.Sprintf("block %d heads, %d experts top-%d", l.Heads, l.Experts, max(l.TopK, 1))
+		}
 		return fmt.Sprintf("block %d heads", l.Heads)
 	case spec.Patches:
 		return fmt.Sprintf("patches %dx%d", l.Kernel, l.Kernel)
