@@ -92,9 +92,9 @@ func (l Layer) check() string {
 			return "want channels, an odd kernel, an expansion above 0 and stride 1 or 2"
 		}
 		switch s.Act {
-		case "", "relu", "relu6", "hswish":
+		case "", "relu", "relu6", "hswish", "swish":
 		default:
-			return fmt.Sprintf("activation %q, want relu, relu6 or hswish", s.Act)
+			return fmt.Sprintf("activation %q, want relu, relu6, hswish or swish", s.Act)
 		}
 	}
 	return ""
@@ -160,8 +160,8 @@ func MoETransformer(heads, mlpRatio, experts, k int) Layer {
 // MBConv is MobileNetV2's inverted residual block: a 1x1 convolution that
 // expands the channels expand times, a kernel x kernel depthwise convolution
 // with stride, an optional squeeze-excitation, and a 1x1 projection to out
-// channels, with batch norms, activation act ("relu", "relu6" or "hswish")
-// and a residual connection when the shape allows it.
+// channels, with batch norms, activation act ("relu", "relu6", "hswish" or
+// "swish") and a residual connection when the shape allows it.
 func MBConv(out, kernel int, expand float64, stride int, se bool, act string) Layer {
 	return Layer{spec.Layer{Op: spec.MBConv, Out: out, Kernel: kernel, Expand: expand, Stride: stride, SE: se, Act: act}}
 }

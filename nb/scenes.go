@@ -167,6 +167,8 @@ func describe(l spec.Layer) string {
 			d += " " + l.Act
 		}
 		return d
+	case spec.Branch:
+		return describeBranch(l)
 	case spec.Transformer:
 		if l.Experts > 1 {
 			return fmt.Sprintf("block %d heads, %d experts top-%d", l.Heads, l.Experts, max(l.TopK, 1))
@@ -180,4 +182,38 @@ func describe(l spec.Layer) string {
 		return "linear"
 	}
 	return ""
+}
+
+// describeBranch names a branch block by its convolutions: a residual
+// block (one branch and the shortcut) as "res 3x3,3x3/2" with each
+// convolution's kernel and the stride of the strided one, other blocks by
+// their branches' count and how they merge.
+func describeBranch(l spec.Layer) string {
+	shortcut := false
+	var body []spec.Layer
+	for _, b := range l.Branches {
+		if len(b) == 0 {
+			shortcut = true
+		} else if body == nil {
+			body = b
+		}
+	}
+	if shortcut && len(l.Branches) == 2 && !l.Concat {
+		var ks []string
+		for _, c := range body {
+			if c.Op == spec.Conv || c.Op == spec.MBConv {
+				k := fmt.Sprintf("%dx%d", c.Kernel, c.Kernel)
+				if c.Stride > 1 {
+					k += fmt.Sprintf("/%d", c.Stride)
+				}
+				ks = append(ks, k)
+			}
+		}
+		return "res " + strings.Join(ks, ",")
+	}
+	merge := "add"
+	if l.Concat {
+		merge = "concat"
+	}
+	return fmt.Sprintf("%d branches, %s", len(l.Branches), merge)
 }

@@ -124,6 +124,10 @@ func actModule(a cost.Activation) nn.Module {
 		return nn.HSigmoid{}
 	case cost.GELU:
 		return nn.GELU{}
+	case cost.Swish:
+		return nn.Swish{}
+	case cost.Sigmoid:
+		return nn.Sigmoid{}
 	}
 	panic(fmt.Sprintf("build: activation %s has no module", a)) // the walk checks activations
 }
@@ -176,11 +180,13 @@ func (m *maker) Make(p spec.Part) spec.Module {
 	case spec.PartMBConv:
 		c := p.MB
 		return nn.NewInvertedResidual(m.ps, p.Name, m.r, nn.InvertedResidualConfig{In: c.In, Out: c.Out, Hidden: c.Hidden,
-			Kernel: c.Kernel, Stride: c.Stride, Squeeze: c.Squeeze, Act: actModule(c.Act)})
+			Kernel: c.Kernel, Stride: c.Stride, Squeeze: c.Squeeze, Act: actModule(c.Act), SEAct: actModule(c.SEAct), SEGate: actModule(c.SEGate)})
 	case spec.PartTransformer:
 		return nn.NewMoETransformerBlock(m.ps, p.Name, m.r, p.In, p.Heads, p.MLPRatio, p.Experts, p.TopK)
 	case spec.PartSequential:
 		return nn.Sequential(mods(p.Parts))
+	case spec.PartBranch:
+		return &nn.Branch{Branches: mods(p.Parts), Concat: p.Concat}
 	case spec.PartCell:
 		return newCell(p.Cell)
 	case spec.PartDARTS:

@@ -85,7 +85,22 @@ func TestUserErrors(t *testing.T) {
 		{"heads", seq([]int{4, 6}, spec.Layer{Op: spec.Embed, Out: 6}, spec.Layer{Op: spec.Transformer, Heads: 4}), "4 heads do not divide the token width 6"},
 		{"bn on tokens", seq([]int{4, 6}, spec.Layer{Op: spec.BatchNorm}), "use LayerNorm on tokens and vectors (ln)"},
 		{"unknown kind", &spec.Spec{Kind: "graph", Input: []int{1}, Classes: 1}, `unknown kind "graph"`},
-		{"unknown act", seq([]int{3, 4, 4}, spec.Layer{Op: spec.MBConv, Kernel: 3, Act: "swish"}), `unknown activation "swish"`},
+		{"unknown act", seq([]int{3, 4, 4}, spec.Layer{Op: spec.MBConv, Kernel: 3, Act: "silu"}), `unknown activation "silu"`},
+		{"se ratio alone", seq([]int{3, 4, 4}, spec.Layer{Op: spec.MBConv, Kernel: 3, SERatio: 0.5}), "se_ratio or se_input without se"},
+		{"no branches", seq([]int{3, 4, 4}, spec.Layer{Op: spec.Branch}), "layers 0 (branch): a branch block without branches"},
+		{"two shortcuts", seq([]int{3, 4, 4}, spec.Layer{Op: spec.Branch, Branches: [][]spec.Layer{nil, {{Op: spec.ReLU}}, nil}}),
+			"branches 0 and 2 are both empty"},
+		{"only a shortcut", seq([]int{3, 4, 4}, spec.Layer{Op: spec.Branch, Branches: [][]spec.Layer{nil}}), "only the shortcut"},
+		{"branch layer", seq([]int{3, 4, 4}, spec.Layer{Op: spec.Branch, Branches: [][]spec.Layer{nil, {{Op: spec.ReLU}, {Op: spec.LayerNorm}}}}),
+			"layers 0 (branch): branch 1, layer 1 (ln): works on tokens and vectors"},
+		{"added shapes", seq([]int{3, 4, 4}, spec.Layer{Op: spec.Branch, Branches: [][]spec.Layer{{{Op: spec.Conv, Out: 4, Kernel: 1}}, {{Op: spec.Conv, Out: 5, Kernel: 1}}}}),
+			"branch 0 makes [4 4 4] and branch 1 [5 4 4]: added branches must agree"},
+		{"joined sizes", seq([]int{3, 4, 4}, spec.Layer{Op: spec.Branch, Concat: true, Branches: [][]spec.Layer{{{Op: spec.Conv, Kernel: 1}}, {{Op: spec.Conv, Kernel: 1, Stride: 2}}}}),
+			"joined branches must agree in size"},
+		{"token projection", seq([]int{4, 6}, spec.Layer{Op: spec.Branch, Branches: [][]spec.Layer{nil, {{Op: spec.Linear, Out: 8}}}}),
+			"the shortcut cannot project [4 6] to [4 8]"},
+		{"no stride fits", seq([]int{3, 4, 8}, spec.Layer{Op: spec.Branch, Branches: [][]spec.Layer{nil, {{Op: spec.MaxPool, Kernel: 3, Stride: 1}}}}),
+			"the shortcut cannot stride 4x8 to 2x6"},
 		{"custom op shape", func() *spec.Spec {
 			s := cell("wide")
 			s.Ops = map[string][]spec.Layer{"wide": {{Op: spec.Conv, Out: 9, Kernel: 1}}}
@@ -124,6 +139,8 @@ func FuzzBuild(f *testing.F) {
 			Reduce: &spec.Cell{Inputs: 2, Nodes: [][]spec.Edge{{{From: 0, Op: "max_pool_3x3"}, {From: 1, Op: "dil_conv_5x5"}}}, Concat: []int{2}}}},
 		{Kind: spec.KindSequential, Input: []int{3, 8, 8}, Classes: 10, Layers: []spec.Layer{{Op: spec.Conv, Out: 4, Kernel: 3, Same: true}, {Op: spec.BatchNorm}, {Op: spec.MBConv, Kernel: 3, Expand: 2, SE: true, Act: "hswish"}, {Op: spec.GlobalPool}, {Op: spec.Dropout, P: 0.2}, {Op: spec.Linear, Out: 10, Bias: true}}},
 		{Kind: spec.KindSequential, Input: []int{3, 8, 8}, Classes: 4, Layers: []spec.Layer{{Op: spec.Patches, Kernel: 4}, {Op: spec.Embed, Out: 8, Positions: true}, {Op: spec.Transformer, Heads: 2, MLPRatio: 2}, {Op: spec.LayerNorm}, {Op: spec.GlobalPool}, {Op: spec.Linear, Out: 4}}},
+		{Kind: spec.KindSequential, Input: []int{3, 8, 8}, Classes: 4, Layers: []spec.Layer{{Op: spec.Conv, Out: 4, Kernel: 3, Same: true}, {Op: spec.Branch, Branches: [][]spec.Layer{{{Op: spec.Conv, Out: 6, Kernel: 3, Stride: 2, Same: true}, {Op: spec.BatchNorm}}, nil}}, {Op: spec.Swish},
+			{Op: spec.Branch, Concat: true, Branches: [][]spec.Layer{nil, {{Op: spec.MBConv, Kernel: 3, Expand: 2, SE: true, SEInput: true, Act: "swish"}}}}, {Op: spec.GlobalPool}, {Op: spec.Linear, Out: 4}}},
 		{Kind: spec.KindCell, Input: []int{3, 8, 8}, Classes: 10, Cells: &spec.Cells{Macro: spec.MacroNB201, C: 4, N: 1, Normal: spec.Cell{Inputs: 1, Concat: []int{2}, Nodes: [][]spec.Edge{{{From: 0, Op: "wide"}}, {{From: 0, Op: "nor_conv_3x3"}, {From: 1, Op: "avg_pool_3x3"}}}}},
 			Ops: map[string][]spec.Layer{"wide": {{Op: spec.ReLU}, {Op: spec.Conv, Kernel: 5, Same: true}, {Op: spec.BatchNorm}}}},
 	} {

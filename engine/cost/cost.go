@@ -52,10 +52,11 @@ const (
 	HSigmoid            // ReLU6(x+3)/6
 	GELU
 	Sigmoid
+	Swish // x·σ(x), also called SiLU (EfficientNet)
 	NumActivations
 )
 
-var actNames = [NumActivations]string{"relu", "relu6", "hswish", "hsigmoid", "gelu", "sigmoid"}
+var actNames = [NumActivations]string{"relu", "relu6", "hswish", "hsigmoid", "gelu", "sigmoid", "swish"}
 
 func (a Activation) String() string {
 	if a < NumActivations {

@@ -65,6 +65,19 @@ var archs = []struct {
 		{"op": "maxpool", "kernel": 2}, {"op": "conv", "out": 6, "kernel": 3, "dilation": 2, "same": true, "depthwise": true},
 		{"op": "avgpool", "kernel": 3, "stride": 1, "padding": 1}, {"op": "gelu"}, {"op": "relu6"},
 		{"op": "flatten"}, {"op": "linear", "out": 4, "bias": true}]}`, spaces.Settings{}, nil},
+	// ResNet's blocks (a projected and an identity shortcut), a joined
+	// branch block with a shortcut, EfficientNet's MBConv (swish, its
+	// squeeze-excitation of the input width), and a sigmoid.
+	{"branches", `{"kind": "sequential", "input": [3, 16, 16], "classes": 4, "layers": [
+		{"op": "conv", "out": 8, "kernel": 3, "same": true}, {"op": "bn"}, {"op": "swish"},
+		{"op": "branch", "branches": [[{"op": "conv", "out": 12, "kernel": 3, "stride": 2, "same": true}, {"op": "bn"}, {"op": "relu"},
+			{"op": "conv", "out": 12, "kernel": 3, "same": true}, {"op": "bn"}], []]}, {"op": "relu"},
+		{"op": "branch", "branches": [[], [{"op": "conv", "kernel": 3, "same": true}, {"op": "bn"}]]}, {"op": "relu"},
+		{"op": "branch", "concat": true, "branches": [[{"op": "conv", "out": 4, "kernel": 1}], [], [{"op": "maxpool", "kernel": 3, "stride": 1, "padding": 1}, {"op": "conv", "out": 4, "kernel": 1}]]},
+		{"op": "mbconv", "out": 16, "kernel": 5, "expand": 4, "se": true, "se_input": true, "act": "swish"},
+		{"op": "mbconv", "kernel": 3, "expand": 2, "se": true, "se_ratio": 0.5, "act": "hswish"},
+		{"op": "branch", "concat": true, "branches": [[{"op": "conv", "out": 8, "kernel": 3, "stride": 2, "same": true}], []]},
+		{"op": "sigmoid"}, {"op": "gap"}, {"op": "linear", "out": 4, "bias": true}]}`, spaces.Settings{}, nil},
 }
 
 // trained builds s and takes a few SGD steps on random batches, so that

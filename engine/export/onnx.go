@@ -259,6 +259,26 @@ func (g *graph) module(m nn.Module, x, key string) (string, error) {
 		return g.op("HardSigmoid", []string{x}, aFloat("alpha", 1.0/6), aFloat("beta", 0.5)), nil
 	case nn.HSwish:
 		return g.op("Mul", []string{x, g.op("HardSigmoid", []string{x}, aFloat("alpha", 1.0/6), aFloat("beta", 0.5))}), nil
+	case nn.Sigmoid:
+		return g.op("Sigmoid", []string{x}), nil
+	case nn.Swish:
+		return g.op("Mul", []string{x, g.op("Sigmoid", []string{x})}), nil
+	case *nn.Branch:
+		ys := make([]string, len(m.Branches))
+		for i, b := range m.Branches {
+			y, err := g.module(b, x, fmt.Sprintf("%s.branches.%d", key, i))
+			if err != nil {
+				return "", err
+			}
+			ys[i] = y
+		}
+		switch {
+		case len(ys) == 1:
+			return ys[0], nil
+		case m.Concat:
+			return g.op("Concat", ys, aInt("axis", 1)), nil
+		}
+		return g.op("Sum", ys), nil
 	case nn.GELU:
 		e := g.op("Erf", []string{g.op("Mul", []string{x, g.scalar(float32(1 / math.Sqrt2))})})
 		h := g.op("Mul", []string{g.op("Add", []string{e, g.scalar(1)}), g.scalar(0.5)})
@@ -337,8 +357,14 @@ func (g *graph) module(m nn.Module, x, key string) (string, error) {
 		return g.op("Add", []string{x, y}), nil
 	case *nn.SqueezeExcite:
 		s := g.op("GlobalAveragePool", []string{x})
-		s = g.op("Relu", []string{g.conv(m.FC1, s, key+".fc1")})
-		s = g.op("HardSigmoid", []string{g.conv(m.FC2, s, key+".fc2")}, aFloat("alpha", 1.0/6), aFloat("beta", 0.5))
+		act, gate := m.Fns()
+		s, err := g.module(act, g.conv(m.FC1, s, key+".fc1"), key+".act")
+		if err != nil {
+			return "", err
+		}
+		if s, err = g.module(gate, g.conv(m.FC2, s, key+".fc2"), key+".gate"); err != nil {
+			return "", err
+		}
 		return g.op("Mul", []string{x, s}), nil
 	case *nn.TransformerBlock:
 		if m.Attn.Causal {

@@ -183,6 +183,16 @@ func (e *pyEmitter) module(m nn.Module, key string, indent int) (string, error) 
 		return "nn.Hardsigmoid()", nil
 	case nn.GELU:
 		return "nn.GELU()", nil
+	case nn.Swish:
+		return "nn.SiLU()", nil
+	case nn.Sigmoid:
+		return "nn.Sigmoid()", nil
+	case *nn.Branch:
+		bs, err := e.children(m.Branches, key+".branches", indent+2)
+		if err != nil {
+			return "", err
+		}
+		return call("Branch", indent, list(indent+1, bs), "concat="+pyBool(m.Concat)), nil
 	case nn.MaxPool:
 		return fmt.Sprintf("nn.MaxPool2d(%d, stride=%d, padding=%d)", m.Kernel, poolStride(m.Kernel, m.Stride), m.Padding), nil
 	case nn.AvgPool:
@@ -224,7 +234,16 @@ func (e *pyEmitter) module(m nn.Module, key string, indent int) (string, error) 
 	case *nn.InvertedResidual:
 		return e.mbconv(m, key, indent)
 	case *nn.SqueezeExcite:
-		return fmt.Sprintf("SqueezeExcite(%s, %s)", e.conv(m.FC1, key+".fc1"), e.conv(m.FC2, key+".fc2")), nil
+		act, gate := m.Fns()
+		a, err := e.module(act, key+".act", indent)
+		if err != nil {
+			return "", err
+		}
+		g, err := e.module(gate, key+".gate", indent)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("SqueezeExcite(%s, %s, act=%s, gate=%s)", e.conv(m.FC1, key+".fc1"), e.conv(m.FC2, key+".fc2"), a, g), nil
 	case *nn.TransformerBlock:
 		if m.Attn.Causal {
 			return "", fmt.Errorf("export: %s: causal attention", key) // build makes none

@@ -69,29 +69,47 @@ type HSwish struct{}
 // Forward implements Module.
 func (HSwish) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return mul(t, x, HSigmoid{}.Forward(t, x)) }
 
-// SqueezeExcite is MobileNetV3's squeeze-excitation on [N,C,H,W]:
+// SqueezeExcite is squeeze-excitation on [N,C,H,W]:
 //
-//	s = HSigmoid(FC2(ReLU(FC1(GlobalAvgPool(x)))));  y = x·s per channel
+//	s = Gate(FC2(Act(FC1(GlobalAvgPool(x)))));  y = x·s per channel
 //
 // with FC1 C→Squeeze and FC2 Squeeze→C as 1×1 convolutions with bias (as
-// torchvision's SqueezeExcitation).
+// torchvision's SqueezeExcitation). MobileNetV3's Act is ReLU and its Gate
+// HSigmoid (the defaults, when nil); EfficientNet's are Swish and Sigmoid.
 type SqueezeExcite struct {
-	FC1, FC2 *Conv2D
+	FC1, FC2  *Conv2D
+	Act, Gate Module
 }
 
-// NewSqueezeExcite adds a squeeze-excitation over c channels to ps.
+// NewSqueezeExcite adds a squeeze-excitation over c channels to ps, with
+// MobileNetV3's activation and gate.
 func NewSqueezeExcite(ps *ag.Params, name string, r *rand.Rand, c, squeeze int) *SqueezeExcite {
 	return &SqueezeExcite{
-		FC1: NewConv2D(ps, name+".fc1", r, Conv2DConfig{In: c, Out: squeeze, Kernel: 1, Bias: true}),
-		FC2: NewConv2D(ps, name+".fc2", r, Conv2DConfig{In: squeeze, Out: c, Kernel: 1, Bias: true}),
+		FC1:  NewConv2D(ps, name+".fc1", r, Conv2DConfig{In: c, Out: squeeze, Kernel: 1, Bias: true}),
+		FC2:  NewConv2D(ps, name+".fc2", r, Conv2DConfig{In: squeeze, Out: c, Kernel: 1, Bias: true}),
+		Act:  ReLU{},
+		Gate: HSigmoid{},
 	}
+}
+
+// Fns returns the activation and the gate, the defaults for nil.
+func (o *SqueezeExcite) Fns() (act, gate Module) {
+	act, gate = o.Act, o.Gate
+	if act == nil {
+		act = ReLU{}
+	}
+	if gate == nil {
+		gate = HSigmoid{}
+	}
+	return act, gate
 }
 
 // Forward implements Module.
 func (o *SqueezeExcite) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
 	xs := x.Shape()
+	act, gate := o.Fns()
 	s := t.Reshape(t.GlobalAvgPool(x), xs[0], xs[1], 1, 1)
-	s = HSigmoid{}.Forward(t, o.FC2.Forward(t, t.ReLU(o.FC1.Forward(t, s))))
+	s = gate.Forward(t, o.FC2.Forward(t, act.Forward(t, o.FC1.Forward(t, s))))
 	return ScaleChannels(t, x, s)
 }
 
@@ -104,18 +122,21 @@ type InvertedResidualConfig struct {
 	Stride  int // 1 or 2; zero means 1
 	Squeeze int // squeeze-excitation channels; zero means none
 	Act     Module
+	// SEAct and SEGate are the squeeze-excitation's activation and gate;
+	// nil means MobileNetV3's ReLU and HSigmoid.
+	SEAct, SEGate Module
 }
 
 // InvertedResidual is
 //
 //	[Conv1×1 In→Hidden, BN, Act]  (omitted when Hidden == In)
 //	dw Conv k×k Stride, BN, Act
-//	[SqueezeExcite(Hidden, Squeeze)]
+//	[SqueezeExcite(Hidden, Squeeze, SEAct, SEGate)]
 //	Conv1×1 Hidden→Out, BN
 //	+ x  when Stride is 1 and In == Out
 //
 // with convolutions without bias and affine, tracked batch norms, as
-// torchvision builds MobileNetV2 and MobileNetV3.
+// torchvision builds MobileNetV2, MobileNetV3 and EfficientNet.
 type InvertedResidual struct {
 	Expand    *Conv2D // nil without expansion
 	ExpandBN  *BatchNorm
@@ -140,6 +161,12 @@ func NewInvertedResidual(ps *ag.Params, name string, r *rand.Rand, c InvertedRes
 	b.DepthBN = NewBatchNorm(ps, name+".dw.bn", c.Hidden, true, true)
 	if c.Squeeze > 0 {
 		b.SE = NewSqueezeExcite(ps, name+".se", r, c.Hidden, c.Squeeze)
+		if c.SEAct != nil {
+			b.SE.Act = c.SEAct
+		}
+		if c.SEGate != nil {
+			b.SE.Gate = c.SEGate
+		}
 	}
 	b.Project = NewConv2D(ps, name+".project.conv", r, Conv2DConfig{In: c.Hidden, Out: c.Out, Kernel: 1})
 	b.ProjectBN = NewBatchNorm(ps, name+".project.bn", c.Out, true, true)

@@ -109,6 +109,10 @@ func runner(l *cost.Layer) (func(tp *ag.Tape), error) {
 			m = nn.HSigmoid{}
 		case cost.GELU:
 			m = nn.GELU{}
+		case cost.Swish:
+			m = nn.Swish{}
+		case cost.Sigmoid:
+			m = nn.Sigmoid{}
 		default:
 			return nil, fmt.Errorf("timing: cannot run %s", l.Key())
 		}

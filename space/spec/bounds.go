@@ -29,6 +29,11 @@ const (
 	// the layers of each.
 	MaxOps      = 1024
 	MaxOpLayers = 256
+	// MaxBranches bounds the branches of one branch block (ResNet's
+	// blocks have 2, Inception's 4), and MaxNesting how deep branch
+	// blocks nest inside one another.
+	MaxBranches = 64
+	MaxNesting  = 16
 	// MaxBuildParams bounds the parameters of a network Build allocates:
 	// 2^27 float32 weights are 512 MiB, and training keeps three more
 	// buffers of that size (gradients, two optimizer slots), about what a
@@ -88,8 +93,9 @@ func (s *Spec) check() error {
 	if err := in("layers (count)", len(s.Layers), 0, cost.MaxLayers); err != nil {
 		return err
 	}
+	total := 0
 	for i, l := range s.Layers {
-		if err := l.check(fmt.Sprintf("layers.%d", i)); err != nil {
+		if err := l.check(fmt.Sprintf("layers.%d", i), 0, &total); err != nil {
 			return err
 		}
 	}
@@ -101,8 +107,9 @@ func (s *Spec) check() error {
 		if err := in(name+" (layers)", len(ls), 0, MaxOpLayers); err != nil {
 			return err
 		}
+		total := 0
 		for i, l := range ls {
-			if err := l.check(fmt.Sprintf("%s.%d", name, i)); err != nil {
+			if err := l.check(fmt.Sprintf("%s.%d", name, i), 0, &total); err != nil {
 				return err
 			}
 		}
@@ -110,9 +117,15 @@ func (s *Spec) check() error {
 	return nil
 }
 
-// check reports a setting of l outside [0, cost.MaxSetting], or an
-// expansion or probability that is not a small finite number.
-func (l Layer) check(name string) error {
+// check reports a setting of l outside [0, cost.MaxSetting], an
+// expansion, ratio or probability that is not a small finite number, or
+// branch blocks nested more than MaxNesting deep, wider than MaxBranches
+// or adding up to more than cost.MaxLayers layers with *total, the layers
+// counted before l.
+func (l Layer) check(name string, depth int, total *int) error {
+	if *total++; *total > cost.MaxLayers {
+		return fmt.Errorf("spec: %s: more than %d layers, branches included", name, cost.MaxLayers)
+	}
 	for _, f := range []struct {
 		field string
 		v     int
@@ -128,6 +141,22 @@ func (l Layer) check(name string) error {
 	}
 	if math.IsNaN(l.P) || l.P < 0 || l.P >= 1 {
 		return fmt.Errorf("spec: %s.p = %g, want 0 to 1 (excluded)", name, l.P)
+	}
+	if math.IsNaN(l.SERatio) || l.SERatio < 0 || l.SERatio > 1 {
+		return fmt.Errorf("spec: %s.se_ratio = %g, want 0 to 1", name, l.SERatio)
+	}
+	if len(l.Branches) > MaxBranches {
+		return fmt.Errorf("spec: %s.branches: %d, want at most %d", name, len(l.Branches), MaxBranches)
+	}
+	if len(l.Branches) > 0 && depth >= MaxNesting {
+		return fmt.Errorf("spec: %s.branches: branch blocks nested more than %d deep", name, MaxNesting)
+	}
+	for i, b := range l.Branches {
+		for j, m := range b {
+			if err := m.check(fmt.Sprintf("%s.branches.%d.%d", name, i, j), depth+1, total); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

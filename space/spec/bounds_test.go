@@ -71,6 +71,8 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []*Spec{dartsCells(4, 3),
 		{Kind: KindSequential, Input: []int{3, 8, 8}, Classes: 10, Layers: []Layer{{Op: Conv, Out: 4, Kernel: 3, Same: true}, {Op: BatchNorm}, {Op: MBConv, Kernel: 3, Expand: 2, SE: true, Act: "hswish"}, {Op: GlobalPool}, {Op: Dropout, P: 0.2}, {Op: Linear, Out: 10, Bias: true}}},
 		{Kind: KindSequential, Input: []int{3, 8, 8}, Classes: 4, Layers: []Layer{{Op: Patches, Kernel: 4}, {Op: Embed, Out: 8, Positions: true}, {Op: Transformer, Heads: 2, MLPRatio: 2}, {Op: LayerNorm}, {Op: GlobalPool}, {Op: Linear, Out: 4}}},
+		{Kind: KindSequential, Input: []int{3, 8, 8}, Classes: 4, Layers: []Layer{{Op: Conv, Out: 4, Kernel: 3, Same: true}, {Op: Branch, Branches: [][]Layer{{{Op: Conv, Out: 6, Kernel: 3, Stride: 2, Same: true}, {Op: BatchNorm}}, nil}}, {Op: Swish},
+			{Op: Branch, Concat: true, Branches: [][]Layer{nil, {{Op: MBConv, Kernel: 3, Expand: 2, SE: true, SEInput: true, Act: "swish"}}}}, {Op: GlobalPool}, {Op: Linear, Out: 4}}},
 		{Kind: KindCell, Input: []int{3, 8, 8}, Classes: 10, Cells: &Cells{Macro: MacroNB201, C: 4, N: 1, Normal: Cell{Inputs: 1, Concat: []int{2}, Nodes: [][]Edge{{{0, "wide"}}, {{0, "nor_conv_3x3"}, {1, "avg_pool_3x3"}}}}},
 			Ops: map[string][]Layer{"wide": {{Op: ReLU}, {Op: Conv, Kernel: 5, Same: true}, {Op: BatchNorm}}}},
 	} {

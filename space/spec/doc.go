@@ -19,8 +19,17 @@
 //     NAS-Bench-201 and DARTS sets among them, by family and parameters) and
 //     the spec's own Ops, each a sequence of generic layers.
 //   - Kind "sequential": a list of generic Layers (convolutions, norms,
-//     activations, pooling, inverted residual blocks, patches, embeddings,
-//     transformer blocks, linear layers).
+//     activations, pooling, inverted residual blocks, branch blocks,
+//     patches, embeddings, transformer blocks, linear layers).
+//
+// A branch block runs its branches, each a list of layers, on one input and
+// adds their outputs or joins them along channels; its empty branch is the
+// shortcut, projected (1×1 convolution, batch norm) where the others change
+// the shape. A ResNet block that halves the size is one, with its ReLU:
+//
+//	{"op": "branch", "branches": [[{"op": "conv", "out": 128, "kernel": 3, "stride": 2, "same": true},
+//	  {"op": "bn"}, {"op": "relu"}, {"op": "conv", "out": 128, "kernel": 3, "same": true}, {"op": "bn"}], []]},
+//	{"op": "relu"}
 //
 // Example (a two-layer classifier of 3×32×32 images):
 //

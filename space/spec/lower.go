@@ -168,7 +168,7 @@ func (b *builder) act(name string, in []int, a cost.Activation) (Module, []int, 
 // checkAct reports an activation that networks cannot be made with.
 func checkAct(a cost.Activation) error {
 	switch a {
-	case cost.ReLU, cost.ReLU6, cost.HSwish, cost.HSigmoid, cost.GELU:
+	case cost.ReLU, cost.ReLU6, cost.HSwish, cost.HSigmoid, cost.GELU, cost.Swish, cost.Sigmoid:
 		return nil
 	}
 	return fmt.Errorf("activation %s cannot be built", a)
@@ -864,8 +864,9 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (Module, []in
 		}
 		out, err := b.add(cost.Layer{Kind: cost.LayerNorm, Name: name, In: in, Affine: true})
 		return b.make(Part{Kind: PartLayerNorm, Name: name, In: in[len(in)-1]}, out, err)
-	case ReLU, ReLU6, HSwish, HSigmoid, GELU:
-		a := map[LayerOp]cost.Activation{ReLU: cost.ReLU, ReLU6: cost.ReLU6, HSwish: cost.HSwish, HSigmoid: cost.HSigmoid, GELU: cost.GELU}[l.Op]
+	case ReLU, ReLU6, HSwish, HSigmoid, GELU, Swish, Sigmoid:
+		a := map[LayerOp]cost.Activation{ReLU: cost.ReLU, ReLU6: cost.ReLU6, HSwish: cost.HSwish, HSigmoid: cost.HSigmoid,
+			GELU: cost.GELU, Swish: cost.Swish, Sigmoid: cost.Sigmoid}[l.Op]
 		return b.act(name, in, a)
 	case MaxPool, AvgPool:
 		if err := needImages(in); err != nil {
@@ -934,6 +935,8 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (Module, []in
 		return b.make(Part{Kind: PartEmbed, Name: name, In: in[1], Out: l.Out, Tokens: in[0], Positions: l.Positions}, out, nil)
 	case Transformer:
 		return b.transformer(name, l, in)
+	case Branch:
+		return b.branch(name, l, in)
 	default:
 		return nil, nil, fmt.Errorf("unknown layer op %d", l.Op)
 	}
@@ -989,14 +992,29 @@ func (b *builder) mbconv(name string, l Layer, in []int) (Module, []int, error) 
 	step(b.bn(name+".dw.bn", x))
 	step(b.act(name+".dw.act", x, a))
 	squeeze := 0
+	seAct, seGate := cost.ReLU, cost.HSigmoid
+	if !l.SE && (l.SERatio != 0 || l.SEInput) {
+		err = fmt.Errorf("se_ratio or se_input without se")
+	}
 	if l.SE && err == nil {
-		squeeze = MakeDivisible(float64(hidden/4), 8)
+		ratio := l.SERatio
+		if ratio == 0 {
+			ratio = 0.25
+		}
+		// ⌊ratio·c⌋ as the papers' integer division c // 4, the small
+		// term keeping a product like 0.1·70 from falling below 7.
+		if l.SEInput {
+			squeeze = max(1, int(ratio*float64(in[0])+1e-9))
+			seAct, seGate = cost.Swish, cost.Sigmoid
+		} else {
+			squeeze = MakeDivisible(float64(int(ratio*float64(hidden)+1e-9)), 8)
+		}
 		y := x
 		step(b.gap(name+".se.pool", x))
 		step(b.conv(name+".se.fc1", []int{hidden, 1, 1}, ConvConfig{Out: squeeze, Kernel: 1, Bias: true}))
-		step(b.act(name+".se.act", x, cost.ReLU))
+		step(b.act(name+".se.act", x, seAct))
 		step(b.conv(name+".se.fc2", x, ConvConfig{Out: hidden, Kernel: 1, Bias: true}))
-		step(b.act(name+".se.gate", x, cost.HSigmoid))
+		step(b.act(name+".se.gate", x, seGate))
 		if err == nil {
 			x, err = b.add(cost.Layer{Kind: cost.Scale, Name: name + ".se.scale", In: y})
 		}
@@ -1014,7 +1032,106 @@ func (b *builder) mbconv(name string, l Layer, in []int) (Module, []int, error) 
 	b.quiet--
 	defer func() { b.quiet++ }()
 	return b.make(Part{Kind: PartMBConv, Name: name, MB: MBConfig{In: in[0], Out: out, Hidden: hidden,
-		Kernel: l.Kernel, Stride: st, Squeeze: squeeze, Act: a}}, x, nil)
+		Kernel: l.Kernel, Stride: st, Squeeze: squeeze, Act: a, SEAct: seAct, SEGate: seGate}}, x, nil)
+}
+
+// branch lays out a branch block: each branch a sequence on the input,
+// the empty one (at most one) the shortcut, projected by a 1×1
+// convolution and a batch norm where the others change the shape.
+func (b *builder) branch(name string, l Layer, in []int) (Module, []int, error) {
+	n := len(l.Branches)
+	if n == 0 {
+		return nil, nil, fmt.Errorf("a branch block without branches")
+	}
+	mods := make([]Module, n)
+	outs := make([][]int, n)
+	shortcut, ref := -1, -1
+	for i, ls := range l.Branches {
+		if len(ls) == 0 {
+			if shortcut >= 0 {
+				return nil, nil, fmt.Errorf("branches %d and %d are both empty: one shortcut is enough", shortcut, i)
+			}
+			shortcut = i
+			continue
+		}
+		m, out, err := b.sequence(fmt.Sprintf("%s.branches.%d", name, i), ls, in)
+		if err != nil {
+			if le, ok := err.(*LayerError); ok {
+				return nil, nil, fmt.Errorf("branch %d, layer %d (%s): %w", i, le.Index, le.Op, le.Err)
+			}
+			return nil, nil, err
+		}
+		mods[i], outs[i] = m, out
+		if ref < 0 {
+			ref = i
+			if l.Concat {
+				if err := needImages(out); err != nil {
+					return nil, nil, fmt.Errorf("branch %d: concat %v", i, err)
+				}
+			}
+			continue
+		}
+		r := outs[ref]
+		if !l.Concat && fmt.Sprint(out) != fmt.Sprint(r) {
+			return nil, nil, fmt.Errorf("branch %d makes %v and branch %d %v: added branches must agree", ref, r, i, out)
+		}
+		if l.Concat && (len(out) != 3 || out[1] != r[1] || out[2] != r[2]) {
+			return nil, nil, fmt.Errorf("branch %d makes %v and branch %d %v: joined branches must agree in size", ref, r, i, out)
+		}
+	}
+	if ref < 0 {
+		return nil, nil, fmt.Errorf("a branch block of only the shortcut")
+	}
+	r := outs[ref]
+	if shortcut >= 0 {
+		want := r
+		if l.Concat {
+			want = []int{in[0], r[1], r[2]}
+		}
+		var err error
+		if mods[shortcut], outs[shortcut], err = b.shortcut(fmt.Sprintf("%s.branches.%d", name, shortcut), in, want); err != nil {
+			return nil, nil, err
+		}
+	}
+	out := r
+	if l.Concat {
+		c := 0
+		for _, o := range outs {
+			c += o[0]
+		}
+		var err error
+		if out, err = b.add(cost.Layer{Kind: cost.Concat, Name: name + ".cat", In: r, Inputs: n, Width: c}); err != nil {
+			return nil, nil, err
+		}
+	} else if err := b.sum(name+".add", r, n); err != nil {
+		return nil, nil, err
+	}
+	return b.make(Part{Kind: PartBranch, Name: name, Parts: mods, Concat: l.Concat}, out, nil)
+}
+
+// shortcut is a branch block's shortcut from in to shape want: the
+// identity, or a 1×1 convolution with the stride that makes want's size,
+// and a batch norm.
+func (b *builder) shortcut(name string, in, want []int) (Module, []int, error) {
+	if fmt.Sprint(in) == fmt.Sprint(want) {
+		return b.make(Part{Kind: PartIdentity, Name: name}, in, nil)
+	}
+	if len(in) != 3 || len(want) != 3 {
+		return nil, nil, fmt.Errorf("the shortcut cannot project %v to %v: only images [C,H,W] have a projection", in, want)
+	}
+	s := (in[1] + want[1] - 1) / want[1]
+	if (in[1]-1)/s+1 != want[1] || (in[2]-1)/s+1 != want[2] {
+		return nil, nil, fmt.Errorf("the shortcut cannot stride %dx%d to %dx%d", in[1], in[2], want[1], want[2])
+	}
+	conv, x, err := b.conv(name+".0", in, ConvConfig{Out: want[0], Kernel: 1, Stride: s})
+	if err != nil {
+		return nil, nil, err
+	}
+	bn, x, err := b.bn(name+".1", x)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b.sequential(name, []Module{conv, bn}), x, nil
 }
 
 func (b *builder) transformer(name string, l Layer, in []int) (Module, []int, error) {

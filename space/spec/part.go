@@ -50,13 +50,14 @@ const (
 	PartSequential                       // Parts in order
 	PartCell                             // Cell
 	PartDARTS                            // DARTS: the network around DARTS cells
+	PartBranch                           // Parts on the same input, added or, with Concat, joined along channels
 	NumPartKinds
 )
 
 var partKindNames = [NumPartKinds]string{"conv", "batchnorm", "layernorm", "act", "linear", "globalpool",
 	"meantokens", "maxpool", "avgpool", "zero", "identity", "flatten", "dropout", "patches", "embed",
 	"reluconvbn", "dilconv", "sepconv", "conv7x1", "factorizedreduce", "resblock", "mbconv", "transformer",
-	"sequential", "cell", "darts"}
+	"sequential", "cell", "darts", "branch"}
 
 func (k PartKind) String() string {
 	if k < NumPartKinds {
@@ -86,8 +87,9 @@ type Part struct {
 	Affine, Untracked bool // PartBatchNorm
 	Bias              bool // PartLinear
 	Positions         bool // PartEmbed
+	Concat            bool // PartBranch
 
-	Parts []Module      // PartSequential
+	Parts []Module      // PartSequential, PartBranch
 	Cell  *CellModules  // PartCell
 	DARTS *DARTSModules // PartDARTS
 }
@@ -131,6 +133,9 @@ type MBConfig struct {
 	Stride  int
 	Squeeze int // squeeze-excitation channels; zero means none
 	Act     cost.Activation
+	// SEAct and SEGate are the squeeze-excitation's activation and gate
+	// (MobileNetV3: ReLU, HSigmoid; EfficientNet: Swish, Sigmoid).
+	SEAct, SEGate cost.Activation
 }
 
 // CellModules is a cell made: node Inputs+i sums the edges Nodes[i], and

@@ -109,11 +109,15 @@ const (
 	Patches                    // [C,H,W] -> [(H/Kernel)(W/Kernel), C·Kernel²]; first layer only
 	Embed                      // [T,F] -> [T,Out], with a position embedding when Positions; on the input or Patches
 	Transformer                // pre-norm block on [T,D]: Heads, MLPRatio (zero: 4); Experts MLPs, TopK (zero: 1) a token, when Experts > 1
+	Swish                      // x·σ(x), also called SiLU (EfficientNet)
+	Sigmoid                    //
+	Branch                     // Branches on the same input, added (or with Concat joined along channels); an empty branch is the shortcut
 	NumLayerOps
 )
 
 var layerOpNames = [NumLayerOps]string{"conv", "bn", "ln", "relu", "relu6", "hswish", "hsigmoid", "gelu",
-	"maxpool", "avgpool", "gap", "flatten", "linear", "dropout", "mbconv", "patches", "embed", "transformer"}
+	"maxpool", "avgpool", "gap", "flatten", "linear", "dropout", "mbconv", "patches", "embed", "transformer",
+	"swish", "sigmoid", "branch"}
 
 func (o LayerOp) String() string {
 	if o < NumLayerOps {
@@ -162,14 +166,30 @@ type Layer struct {
 	Bias      bool    `json:"bias,omitempty"`
 	Hidden    int     `json:"hidden,omitempty"` // mbconv expanded channels
 	Expand    float64 `json:"expand,omitempty"` // mbconv: Hidden = round(Expand·input channels) when Hidden is zero
-	SE        bool    `json:"se,omitempty"`     // mbconv squeeze-excitation to MakeDivisible(Hidden div 4, 8)
-	Act       string  `json:"act,omitempty"`    // mbconv activation: relu (default), relu6, hswish
-	Heads     int     `json:"heads,omitempty"`
-	MLPRatio  int     `json:"mlp_ratio,omitempty"`
-	Experts   int     `json:"experts,omitempty"` // transformer: a mixture of experts MLPs when above 1
-	TopK      int     `json:"top_k,omitempty"`   // transformer: experts per token; zero means 1
-	P         float64 `json:"p,omitempty"`       // dropout probability
-	Positions bool    `json:"positions,omitempty"`
+	// SE gives an mbconv block squeeze-excitation. As MobileNetV3 (and
+	// Once-for-All) build it, it squeezes the expanded width to
+	// MakeDivisible(⌊SERatio·Hidden⌋, 8) channels, with ReLU and a hard
+	// sigmoid gate; with SEInput, as EfficientNet builds it, it squeezes
+	// to max(1, ⌊SERatio·input channels⌋), with swish and a sigmoid gate.
+	// SERatio zero means 1/4, both papers' ratio.
+	SE      bool    `json:"se,omitempty"`
+	SERatio float64 `json:"se_ratio,omitempty"`
+	SEInput bool    `json:"se_input,omitempty"`
+	Act     string  `json:"act,omitempty"` // mbconv activation: relu (default), relu6, hswish, swish
+	// Branches are the layer sequences of a branch block, each on the
+	// block's input. Their outputs are added, or with Concat joined along
+	// channels. An empty branch is the shortcut: the input itself, or, if
+	// the other branches change its shape (adding: its channels or size;
+	// joining: its size), a projection to theirs, a 1×1 convolution with
+	// their stride and a batch norm (ResNet's downsample).
+	Branches  [][]Layer `json:"branches,omitempty"`
+	Concat    bool      `json:"concat,omitempty"`
+	Heads     int       `json:"heads,omitempty"`
+	MLPRatio  int       `json:"mlp_ratio,omitempty"`
+	Experts   int       `json:"experts,omitempty"` // transformer: a mixture of experts MLPs when above 1
+	TopK      int       `json:"top_k,omitempty"`   // transformer: experts per token; zero means 1
+	P         float64   `json:"p,omitempty"`       // dropout probability
+	Positions bool      `json:"positions,omitempty"`
 }
 
 // MakeDivisible rounds v to the nearest multiple of d, not below d and not

@@ -55,7 +55,7 @@ func TestUserErrors(t *testing.T) {
 		{"heads", seq([]int{4, 6}, Layer{Op: Embed, Out: 6}, Layer{Op: Transformer, Heads: 4}), "4 heads do not divide the token width 6"},
 		{"bn on tokens", seq([]int{4, 6}, Layer{Op: BatchNorm}), "use LayerNorm on tokens and vectors (ln)"},
 		{"unknown kind", &Spec{Kind: "graph", Input: []int{1}, Classes: 1}, `unknown kind "graph"`},
-		{"unknown act", seq([]int{3, 4, 4}, Layer{Op: MBConv, Kernel: 3, Act: "swish"}), `unknown activation "swish"`},
+		{"unknown act", seq([]int{3, 4, 4}, Layer{Op: MBConv, Kernel: 3, Act: "silu"}), `unknown activation "silu"`},
 		{"custom op shape", func() *Spec {
 			s := cell("wide")
 			s.Ops = map[string][]Layer{"wide": {{Op: Conv, Out: 9, Kernel: 1}}}
