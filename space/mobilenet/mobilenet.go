@@ -1,12 +1,13 @@
 // Package mobilenet is a MobileNet-style macro search space (ProxylessNAS,
-// Once-for-All) and the networks MobileNetV2 and MobileNetV3-Large.
+// Once-for-All) and the networks MobileNetV2, MobileNetV3-Large and -Small,
+// and EfficientNet-B0 to B7.
 //
 // A Net is a stem convolution, a list of inverted residual blocks (MBConv:
 // expansion 1×1, depthwise k×k, optional squeeze-excitation, projection
 // 1×1, residual when shapes allow) and a head (1×1 convolution, global
 // pooling, optional hidden linear layer, classifier). It is the macro
-// format every network of this package is written in, MobileNetV2 and
-// MobileNetV3-Large included, and it converts to an architecture spec.
+// format every network of this package is written in, the published ones
+// included, and it converts to an architecture spec.
 //
 // The search space (Space) chooses, per stage of a base network (by
 // default Once-for-All's MobileNetV3 base: stages of widths 24, 40, 80,
@@ -19,6 +20,7 @@ package mobilenet
 
 import (
 	"fmt"
+	"math"
 
 	"nasbook/space/spec"
 )
@@ -26,15 +28,18 @@ import (
 // Block is one inverted residual block.
 type Block struct {
 	Out, Hidden, Kernel, Stride int
-	SE                          bool   // squeeze-excitation to MakeDivisible(Hidden/4, 8) channels
-	Act                         string // relu, relu6 or hswish
+	// SE is squeeze-excitation, MobileNetV3's (to MakeDivisible(Hidden/4,
+	// 8) channels, ReLU, hard sigmoid) or with SEInput EfficientNet's (to
+	// a quarter of the block's input channels, swish, sigmoid).
+	SE, SEInput bool
+	Act         string // relu, relu6, hswish or swish
 }
 
 // Net is a MobileNet-style network.
 type Net struct {
 	Name       string
 	StemOut    int    // Conv3×3 stride 2, BN, StemAct
-	StemAct    string // relu, relu6 or hswish
+	StemAct    string // relu, relu6, hswish or swish
 	Blocks     []Block
 	HeadConv   int    // 1×1 conv after the blocks, BN, HeadAct
 	HeadAct    string //
@@ -44,12 +49,12 @@ type Net struct {
 	Size       int // input height and width; zero means 224
 }
 
-var actOps = map[string]spec.LayerOp{"relu": spec.ReLU, "relu6": spec.ReLU6, "hswish": spec.HSwish}
+var actOps = map[string]spec.LayerOp{"relu": spec.ReLU, "relu6": spec.ReLU6, "hswish": spec.HSwish, "swish": spec.Swish}
 
 func act(name string) (spec.Layer, error) {
 	op, ok := actOps[name]
 	if !ok {
-		return spec.Layer{}, fmt.Errorf("mobilenet: unknown activation %q (want relu, relu6 or hswish)", name)
+		return spec.Layer{}, fmt.Errorf("mobilenet: unknown activation %q (want relu, relu6, hswish or swish)", name)
 	}
 	return spec.Layer{Op: op}, nil
 }
@@ -76,7 +81,7 @@ func (n Net) Spec() (*spec.Spec, error) {
 		if _, ok := actOps[b.Act]; !ok {
 			return nil, fmt.Errorf("mobilenet: block %d: unknown activation %q", i, b.Act)
 		}
-		ls = append(ls, spec.Layer{Op: spec.MBConv, Out: b.Out, Hidden: b.Hidden, Kernel: b.Kernel, Stride: b.Stride, SE: b.SE, Act: b.Act})
+		ls = append(ls, spec.Layer{Op: spec.MBConv, Out: b.Out, Hidden: b.Hidden, Kernel: b.Kernel, Stride: b.Stride, SE: b.SE, SEInput: b.SE && b.SEInput, Act: b.Act})
 	}
 	ls = append(ls, spec.Layer{Op: spec.Conv, Out: n.HeadConv, Kernel: 1}, spec.Layer{Op: spec.BatchNorm}, headAct, spec.Layer{Op: spec.GlobalPool})
 	if n.HeadLinear > 0 {
@@ -129,3 +134,73 @@ func MobileNetV3Large() Net {
 	}
 	return n
 }
+
+// MobileNetV3Small is MobileNetV3-Small 1.0 (Howard et al., ICCV 2019,
+// Table 2) as torchvision builds it.
+func MobileNetV3Small() Net {
+	n := Net{Name: "MobileNetV3-Small", StemOut: 16, StemAct: "hswish", HeadConv: 576, HeadAct: "hswish", HeadLinear: 1024, Dropout: 0.2}
+	// kernel, expanded, out, SE, hswish, stride
+	for _, r := range [][6]int{
+		{3, 16, 16, 1, 0, 2},
+		{3, 72, 24, 0, 0, 2}, {3, 88, 24, 0, 0, 1},
+		{5, 96, 40, 1, 1, 2}, {5, 240, 40, 1, 1, 1}, {5, 240, 40, 1, 1, 1},
+		{5, 120, 48, 1, 1, 1}, {5, 144, 48, 1, 1, 1},
+		{5, 288, 96, 1, 1, 2}, {5, 576, 96, 1, 1, 1}, {5, 576, 96, 1, 1, 1},
+	} {
+		a := "relu"
+		if r[4] == 1 {
+			a = "hswish"
+		}
+		n.Blocks = append(n.Blocks, Block{Out: r[2], Hidden: r[1], Kernel: r[0], Stride: r[5], SE: r[3] == 1, Act: a})
+	}
+	return n
+}
+
+// EfficientNet is EfficientNet-B0 (Tan and Le, ICML 2019, Table 1) scaled
+// by the width and depth coefficients at the given input size, with the
+// given dropout, as torchvision builds it: a Conv3×3/2 stem to 32·width
+// channels, MBConv stages (expansion, kernel, stride, channels, blocks) =
+// (1, 3, 1, 16, 1), (6, 3, 2, 24, 2), (6, 5, 2, 40, 2), (6, 3, 2, 80, 3),
+// (6, 5, 1, 112, 3), (6, 5, 2, 192, 4), (6, 3, 1, 320, 1), each block's
+// channels MakeDivisible(width·c, 8) and each stage's blocks ⌈depth·n⌉,
+// swish throughout, squeeze-excitation to a quarter of each block's input
+// channels, and a 1×1 head to four times the last stage's channels.
+func EfficientNet(name string, width, depth float64, size int, dropout float64) Net {
+	ch := func(c int) int { return spec.MakeDivisible(float64(c)*width, 8) }
+	n := Net{Name: name, StemOut: ch(32), StemAct: "swish", HeadAct: "swish", Dropout: dropout, Size: size}
+	in := n.StemOut
+	for _, st := range [][5]int{{1, 3, 1, 16, 1}, {6, 3, 2, 24, 2}, {6, 5, 2, 40, 2}, {6, 3, 2, 80, 3}, {6, 5, 1, 112, 3}, {6, 5, 2, 192, 4}, {6, 3, 1, 320, 1}} {
+		out := ch(st[3])
+		blocks := int(math.Ceil(float64(st[4]) * depth))
+		for i := 0; i < blocks; i++ {
+			stride := 1
+			if i == 0 {
+				stride = st[2]
+			}
+			n.Blocks = append(n.Blocks, Block{Out: out, Hidden: spec.MakeDivisible(float64(in*st[0]), 8), Kernel: st[1], Stride: stride, SE: true, SEInput: true, Act: "swish"})
+			in = out
+		}
+	}
+	n.HeadConv = 4 * in
+	return n
+}
+
+// EfficientNetB returns EfficientNet-B0 to B7 (i = 0 to 7) with the
+// paper's coefficients (width, depth, resolution, dropout): B0 (1.0, 1.0,
+// 224, 0.2), B1 (1.0, 1.1, 240, 0.2), B2 (1.1, 1.2, 260, 0.3), B3 (1.2,
+// 1.4, 300, 0.3), B4 (1.4, 1.8, 380, 0.4), B5 (1.6, 2.2, 456, 0.4), B6
+// (1.8, 2.6, 528, 0.5), B7 (2.0, 3.1, 600, 0.5).
+func EfficientNetB(i int) (Net, error) {
+	if i < 0 || i >= len(efficientNets) {
+		return Net{}, fmt.Errorf("mobilenet: EfficientNet-B%d: want B0 to B%d", i, len(efficientNets)-1)
+	}
+	c := efficientNets[i]
+	return EfficientNet(fmt.Sprintf("EfficientNet-B%d", i), c.width, c.depth, c.size, c.dropout), nil
+}
+
+var efficientNets = []struct {
+	width, depth float64
+	size         int
+	dropout      float64
+}{{1.0, 1.0, 224, 0.2}, {1.0, 1.1, 240, 0.2}, {1.1, 1.2, 260, 0.3}, {1.2, 1.4, 300, 0.3},
+	{1.4, 1.8, 380, 0.4}, {1.6, 2.2, 456, 0.4}, {1.8, 2.6, 528, 0.5}, {2.0, 3.1, 600, 0.5}}

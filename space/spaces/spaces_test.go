@@ -31,7 +31,7 @@ func TestEverySpace(t *testing.T) {
 			t.Errorf("%s: %v", n, err)
 		}
 	}
-	if _, err := Spec("resnet50", Settings{}); err == nil || !strings.Contains(err.Error(), "no known notation") {
+	if _, err := Spec("resnet51", Settings{}); err == nil || !strings.Contains(err.Error(), "no known notation") {
 		t.Errorf("unknown notation: %v", err)
 	}
 }
