@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"strings"
 
+	"nasbook/engine/cost"
 	"nasbook/engine/timing"
 	"nasbook/space"
 	"nasbook/space/nb201"
@@ -212,6 +213,11 @@ func (s *Session) Cost(x any) Costs {
 	if err != nil {
 		fail("Cost", err)
 	}
+	return costs(r)
+}
+
+// costs is the notebook's form of a cost report.
+func costs(r cost.Report) Costs {
 	return Costs{Params: r.Params, ActiveParams: r.ActiveParams, AuxParams: r.AuxParams, MACs: r.MACs, TotalMACs: r.TotalMACs, FLOPs: r.FLOPs,
 		ActivationBytes: r.ActivationBytes, PeakTrainBytes: r.PeakTrainBytes}
 }

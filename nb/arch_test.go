@@ -111,3 +111,31 @@ func TestArchMistakesPanic(t *testing.T) {
 		}()
 	}
 }
+
+// A mixture of experts shows what a token uses beside what is stored, and a
+// trained model reports the same costs as nb.Cost.
+func TestCostOfAMixtureOfExperts(t *testing.T) {
+	s, _ := capture()
+	dense, moe := s.Cost("L2-H2-D32-R2"), s.Cost("L2-H2-D32-R2-E4-K1")
+	if dense.ActiveParams != dense.Params || dense.TotalMACs != dense.MACs || strings.Contains(dense.String(), "active") {
+		t.Errorf("dense: %+v, %s", dense, dense)
+	}
+	// Top-1 of four experts: a token uses one expert MLP, as the dense block
+	// does, and the router (D·E = 128 weights a block, T·D·E = 8192 MACs a
+	// block for the default 64 tokens).
+	if moe.ActiveParams != dense.Params+2*128 || moe.MACs != dense.MACs+2*8192 || moe.Params <= moe.ActiveParams || moe.TotalMACs <= moe.MACs {
+		t.Errorf("4 experts, top-1: %+v against dense %+v", moe, dense)
+	}
+	if want := "M active), "; !strings.Contains(moe.String(), want) || !strings.Contains(moe.String(), "with every expert") {
+		t.Errorf("%s", moe)
+	}
+	m := Sequential(Patches(4), Embed(16), MoETransformer(2, 2, 4, 2), LayerNorm(), GlobalAvgPool())
+	r := s.Train(m, s.Shapes(60, 8, 2, 1), TrainConfig{Quiet: true})
+	sp, err := m.Spec(1, 8, 8, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Cost(sp); r.Cost != c || int64(r.Params) != c.Params || c.ActiveParams >= c.Params {
+		t.Errorf("trained: %+v, %d params; nb.Cost: %+v", r.Cost, r.Params, c)
+	}
+}

@@ -59,6 +59,7 @@ type EpochResult struct {
 type TrainResult struct {
 	Model             string
 	Params            int
+	Cost              Costs // of the trained network, as nb.Cost counts them
 	Epochs            []EpochResult
 	TestLoss, TestAcc float64
 	Seconds           float64
@@ -109,7 +110,7 @@ func (s *Session) Train(model Model, d *Data, cfg TrainConfig) *TrainResult {
 	default:
 		failf("Train", "schedule %q, want cosine or constant", cfg.Schedule)
 	}
-	res := &TrainResult{Model: model.String(), Params: ps.Len(), net: net}
+	res := &TrainResult{Model: model.String(), Params: ps.Len(), Cost: costs(net.Cost.Count(64)), net: net}
 	id := fmt.Sprintf("train-%p", res)
 	total := cfg.Epochs * stepsPerEpoch
 	start := time.Now()
