@@ -33,7 +33,11 @@ type DARTSConfig struct {
 	Images int    // training images used, both halves together; 0 means 640
 	Epochs int    // 0 means 10
 	C      int    // channels of the first cells; 0 means 4
-	Batch  int    // 0 means 32
+	// N is the number of cells per stage of the nb201 network, 0 meaning 1:
+	// three cells in all. NAS-Bench-201's network has 5 (17 cells), the depth
+	// at which its first-order DARTS derives a cell of skips only.
+	N     int
+	Batch int // 0 means 32
 	// ArchLR is the architecture weights' Adam learning rate, 0 meaning
 	// 3e-3; ArchDecay their weight decay, 0 meaning 1e-3 and a negative
 	// value none; ArchSteps the number of their steps, each on its own
@@ -200,8 +204,8 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 	if cfg.Epochs == 0 {
 		cfg.Epochs = 10
 	}
-	if cfg.Images < 0 || cfg.C < 0 || cfg.Epochs < 0 || cfg.Batch < 0 || cfg.ArchSteps < 0 || cfg.ArchLR < 0 {
-		failf("DARTS", "negative images, C, epochs, batch, ArchSteps or ArchLR")
+	if cfg.Images < 0 || cfg.C < 0 || cfg.N < 0 || cfg.Epochs < 0 || cfg.Batch < 0 || cfg.ArchSteps < 0 || cfg.ArchLR < 0 {
+		failf("DARTS", "negative images, C, N, epochs, batch, ArchSteps or ArchLR")
 	}
 	tr := cfg.Data.Train
 	sk := oneshot.Skeleton{C: cfg.C, Input: []int{tr.C, tr.H, tr.W}, Classes: tr.Classes}
@@ -225,12 +229,15 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 	default:
 		switch strings.ToLower(cfg.Space) {
 		case "", "nb201":
-			cfg.Space = "nb201"
+			cfg.Space, sk.N = "nb201", cfg.N
 		case "darts":
 			sk.Macro, cfg.Space = spec.MacroDARTS, "darts"
 		default:
 			failf("DARTS", "space %q, want nb201 or darts", cfg.Space)
 		}
+	}
+	if cfg.N > 0 && cfg.Space != "nb201" {
+		failf("DARTS", "N is the cells per stage of the nb201 network; space %s sets its own network", cfg.Space)
 	}
 	wtrain, wvalid := SplitForSearch(tr, cfg.Images, cfg.Seed)
 	net, err := oneshot.NewSupernet(sk, data.NewRand(cfg.Seed))

@@ -2,6 +2,7 @@ package nb
 
 import (
 	"math/rand"
+	"strings"
 	"testing"
 
 	"nasbook/engine/oneshot"
@@ -94,4 +95,25 @@ func TestDARTSCapAndPlots(t *testing.T) {
 	if all.Kind != figure.KindPanels || len(all.Panels) != 6 || one.Kind != figure.KindLine || len(one.Series) != 5 || len(one.Series[0].X) != 3 {
 		t.Errorf("PlotWeights drew %s with %d panels, and for one edge %s with %d series", all.Kind, len(all.Panels), one.Kind, len(one.Series))
 	}
+}
+
+// N stacks more cells per stage into the nb201 supernet: a deeper network
+// with more weights and the same cell. Other spaces set their own network.
+func TestDARTSCellsPerStage(t *testing.T) {
+	s, _ := capture()
+	d := s.Shapes(120, 8, 3, 1)
+	cfg := DARTSConfig{Data: d, Images: 64, Epochs: 1, C: 2, Seed: 1, Quiet: true, NoCanvas: true}
+	one := s.DARTS(cfg)
+	cfg.N = 2
+	two := s.DARTS(cfg)
+	if two.net.Skeleton.N != 2 || len(two.net.Weights.Data) <= len(one.net.Weights.Data) || len(two.Edges) != 6 {
+		t.Errorf("N 2: %d cells per stage, %d weights (N 1: %d), %d edges", two.net.Skeleton.N, len(two.net.Weights.Data), len(one.net.Weights.Data), len(two.Edges))
+	}
+	cfg.Space = "darts"
+	defer func() {
+		if e, ok := recover().(*Error); !ok || !strings.Contains(e.Error(), "cells per stage") {
+			t.Errorf("N with the darts space: %v", e)
+		}
+	}()
+	s.DARTS(cfg)
 }
