@@ -15,13 +15,13 @@ import (
 // TestDARTSLessonInTheBrowser opens the DARTS lesson from the Lessons menu
 // on a 1920x1080 screen in Presentation mode, as on a projector, and runs
 // its search cell as written — first-order DARTS on the NAS-Bench-201 cell,
-// 640 generated 12x12 shape images, 10 epochs, α at rate 0.2 with three
+// 256 generated 12x12 shape images, 10 epochs, α at rate 0.2 with three
 // steps per weight step and no decay. It holds:
 //
 //   - the architecture weights move: the mean entropy of an edge's weights,
 //     ln 5 = 1.609 at the start, ends at 1.2 or less, and on every edge the
 //     strongest op ends with four times the weight of the weakest or more
-//     (natively 0.86 and 12.3);
+//     (natively 1.04 and 20.3);
 //   - the canvas draws the moving weights throughout the search, its labels
 //     18 CSS px or more;
 //   - and it records when the canvas draws each new set of weights. The
@@ -44,7 +44,7 @@ func TestDARTSLessonInTheBrowser(t *testing.T) {
 	eval[any](t, ctx, `(window.__draws = [], window.addEventListener('message', e => {
 		if (e.data && e.data.type === 'canvas-drawn') window.__draws.push({t: performance.now(), title: e.data.title || "", labelSize: e.data.labelSize || 0}); }), true)`, patience)
 	src := openLesson(t, ctx, "darts.ipynb", 3, "nb.DARTS(search)")
-	if !strings.Contains(src, "ArchLR: 0.2, ArchSteps: 3, ArchDecay: -1") || !strings.Contains(src, "Epochs: 10") {
+	if !strings.Contains(src, "ArchLR: 0.2, ArchSteps: 3, ArchDecay: -1") || !strings.Contains(src, "Images: 256, Epochs: 10") {
 		t.Fatalf("the lesson's search is not the one this test describes:\n%s", src)
 	}
 	eval[any](t, ctx, `(() => { const b = document.querySelector('#presentation');
