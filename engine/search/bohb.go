@@ -123,6 +123,31 @@ func (d *density) sample(r *rand.Rand) space.Arch {
 	return a
 }
 
+// budget returns the budget the model is fitted on, the largest with
+// MinPoints+2 scores or more, counting extra more scores at epochs; 0 if
+// none has enough.
+func (m kde) budget(p *Problem, all []seen, epochs, extra int) int {
+	minPts := m.b.MinPoints
+	if minPts <= 0 {
+		minPts = len(p.Space.Dims()) + 1
+	}
+	for k := len(p.Epochs) - 1; k >= 0; k-- {
+		n := 0
+		if p.Epochs[k] == epochs {
+			n = extra
+		}
+		for _, x := range all {
+			if x.Epochs == p.Epochs[k] {
+				n++
+			}
+		}
+		if n >= minPts+2 {
+			return p.Epochs[k]
+		}
+	}
+	return 0
+}
+
 // propose draws a new architecture from the model of the evaluations seen.
 func (m kde) propose(p *Problem, all []seen, r *rand.Rand) (space.Arch, error) {
 	b := m.b
@@ -150,21 +175,15 @@ func (m kde) propose(p *Problem, all []seen, r *rand.Rand) (space.Arch, error) {
 	if r.Float64() < frac {
 		return space.Sample(p.Space, r)
 	}
-	// The largest budget with enough scores.
-	var at []seen
-	for k := len(p.Epochs) - 1; k >= 0 && at == nil; k-- {
-		var s []seen
-		for _, x := range all {
-			if x.Epochs == p.Epochs[k] {
-				s = append(s, x)
-			}
-		}
-		if len(s) >= minPts+2 {
-			at = s
-		}
-	}
-	if at == nil {
+	e := m.budget(p, all, 0, 0)
+	if e == 0 {
 		return space.Sample(p.Space, r)
+	}
+	var at []seen
+	for _, x := range all {
+		if x.Epochs == e {
+			at = append(at, x)
+		}
 	}
 	sort.SliceStable(at, func(i, j int) bool { return at[i].Fitness > at[j].Fitness })
 	nGood := min(max(minPts, int(top*float64(len(at)))), len(at)-1)

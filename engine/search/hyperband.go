@@ -33,9 +33,10 @@ type Hyperband struct {
 	// of 1, 3, 9 epochs; 17 for 12 and 200), and 3 with one budget.
 	Eta int
 
-	st     hbState
-	model  *kde // BOHB's; nil for Hyperband
-	epochs int  // the budget of the last proposal
+	st      hbState
+	model   *kde // BOHB's; nil for Hyperband
+	epochs  int  // the budget of the last proposal
+	pending int  // proposals of the rung not yet observed (Batcher)
 }
 
 // hbState is where Hyperband is: in bracket Bracket, at rung Rung, with the
@@ -102,7 +103,8 @@ func (h *Hyperband) Propose(p *Problem, r *rand.Rand) (space.Arch, error) {
 		st.Started, st.Bracket = true, smax
 	}
 	h.epochs = p.Epochs[smax-st.Bracket+st.Rung]
-	if n := len(st.Scores); n < len(st.Members) {
+	if n := len(st.Scores) + h.pending; n < len(st.Members) {
+		h.pending++
 		return st.Members[n].Clone(), nil
 	}
 	if st.Rung != 0 {
@@ -119,6 +121,7 @@ func (h *Hyperband) Propose(p *Problem, r *rand.Rand) (space.Arch, error) {
 		return nil, err
 	}
 	st.Members = append(st.Members, a.Clone())
+	h.pending++
 	return a, nil
 }
 
@@ -130,6 +133,7 @@ func (h *Hyperband) ProposedEpochs() int { return h.epochs }
 // next bracket.
 func (h *Hyperband) Observe(p *Problem, e Evaluation) {
 	st := &h.st
+	h.pending = max(h.pending-1, 0)
 	st.Scores = append(st.Scores, e.Fitness[0])
 	if h.model != nil {
 		st.Seen = append(st.Seen, seen{Arch: e.Arch.Clone(), Epochs: e.Epochs, Fitness: e.Fitness[0]})

@@ -90,11 +90,25 @@ func New(cfg Config) (*Search, error) {
 // Problem returns the problem the search solves.
 func (s *Search) Problem() *Problem { return &s.prob }
 
-// Step proposes, scores and observes one architecture. It returns false when
-// the search is over (budget spent, or the strategy exhausted), and an error
-// if the strategy or the estimator failed; the search can go on after an
-// error only if its cause is fixed.
-func (s *Search) Step() (bool, error) {
+// Step proposes, scores and observes one architecture, or, with a Parallel
+// estimator and a Batcher strategy, as many as the strategy can propose
+// before observing (see StepContext). It returns false when the search is
+// over (budget spent, or the strategy exhausted), and an error if the
+// strategy or the estimator failed; the search can go on after an error
+// only if its cause is fixed.
+func (s *Search) Step() (bool, error) { return s.StepContext(context.Background()) }
+
+// StepContext is Step, whose parallel scoring ends when ctx is done.
+//
+// With a Parallel estimator and a Batcher strategy, it proposes while the
+// strategy says its next proposal does not depend on the scores still to
+// come (Batcher.Ahead) and the budget has room for it (counting the
+// pending evaluations' epochs), up to Parallel.Workers times 8; scores
+// them together; and observes them in the order proposed, each as soon as
+// it and those before it are scored, so events stream as the scores come.
+// Since every proposal and observation is the one a step at a time would
+// make, the search is the same, whatever the number of workers.
+func (s *Search) StepContext(ctx context.Context) (bool, error) {
 	if s.reason != "" {
 		return false, nil
 	}
@@ -104,38 +118,121 @@ func (s *Search) Step() (bool, error) {
 	}
 	start := time.Now()
 	defer func() { s.wall += time.Since(start) }()
-	a, err := s.cfg.Strategy.Propose(&s.prob, s.rng)
-	if errors.Is(err, ErrExhausted) {
+	par, _ := s.cfg.Estimator.(Parallel)
+	bat, _ := s.cfg.Strategy.(Batcher)
+	limit := 1
+	if par != nil && bat != nil && s.cfg.Budget.Seconds == 0 && s.cfg.Budget.Wall == 0 {
+		limit = 8 * max(par.Workers(), 1)
+	}
+	var archs []space.Arch
+	var epochs []int
+	pendingEpochs, exhausted := 0, false
+	for len(archs) < limit {
+		if len(archs) > 0 && (!bat.Ahead(&s.prob, len(archs)) || s.spentWith(len(archs), pendingEpochs)) {
+			break
+		}
+		a, err := s.cfg.Strategy.Propose(&s.prob, s.rng)
+		if errors.Is(err, ErrExhausted) {
+			exhausted = true
+			break
+		}
+		if err != nil {
+			return false, fmt.Errorf("search: %T: %w", s.cfg.Strategy, err)
+		}
+		if err := space.Valid(s.cfg.Space, a); err != nil {
+			panic(fmt.Sprintf("search: %T proposed an invalid architecture: %v", s.cfg.Strategy, err))
+		}
+		e := 0
+		if _, ok := s.cfg.Estimator.(Fidelity); ok {
+			e = s.prob.Epochs[len(s.prob.Epochs)-1]
+			if st, ok := s.cfg.Strategy.(Scheduler); ok {
+				e = st.ProposedEpochs()
+				if !slices.Contains(s.prob.Epochs, e) {
+					panic(fmt.Sprintf("search: %T proposed %d epochs, not one of %v", s.cfg.Strategy, e, s.prob.Epochs))
+				}
+			}
+		}
+		archs, epochs = append(archs, a.Clone()), append(epochs, e)
+		pendingEpochs += e
+	}
+	if len(archs) == 0 {
 		s.finish("exhausted")
 		return false, nil
 	}
-	if err != nil {
-		return false, fmt.Errorf("search: %T: %w", s.cfg.Strategy, err)
-	}
-	if err := space.Valid(s.cfg.Space, a); err != nil {
-		panic(fmt.Sprintf("search: %T proposed an invalid architecture: %v", s.cfg.Strategy, err))
-	}
-	a = a.Clone()
-	epochs := 0
-	var sc Score
-	if f, ok := s.cfg.Estimator.(Fidelity); ok {
-		epochs = s.prob.Epochs[len(s.prob.Epochs)-1]
-		if st, ok := s.cfg.Strategy.(Scheduler); ok {
-			epochs = st.ProposedEpochs()
-			if !slices.Contains(s.prob.Epochs, epochs) {
-				panic(fmt.Sprintf("search: %T proposed %d epochs, not one of %v", s.cfg.Strategy, epochs, s.prob.Epochs))
-			}
+	if len(archs) == 1 && par == nil {
+		sc, err := s.estimate(archs[0], epochs[0])
+		if err != nil {
+			return false, err
 		}
+		s.observe(archs[0], epochs[0], sc)
+	} else {
+		if err := s.estimateAll(ctx, par, archs, epochs); err != nil {
+			return false, err
+		}
+	}
+	if exhausted {
+		s.finish("exhausted")
+		return false, nil
+	}
+	return true, nil
+}
+
+// estimate scores one architecture after epochs (a Fidelity estimator) and
+// checks the score.
+func (s *Search) estimate(a space.Arch, epochs int) (Score, error) {
+	var sc Score
+	var err error
+	if f, ok := s.cfg.Estimator.(Fidelity); ok {
 		sc, err = f.EstimateAt(a, epochs)
 	} else {
 		sc, err = s.cfg.Estimator.Estimate(a)
 	}
+	if err == nil {
+		err = s.checkScore(sc)
+	}
 	if err != nil {
-		return false, fmt.Errorf("search: estimate %s: %w", s.cfg.Space.Format(a), err)
+		return sc, fmt.Errorf("search: estimate %s: %w", s.cfg.Space.Format(a), err)
 	}
-	if err := s.checkScore(sc); err != nil {
-		return false, fmt.Errorf("search: estimate %s: %w", s.cfg.Space.Format(a), err)
+	return sc, nil
+}
+
+// estimateAll scores archs with par and observes them in order as the
+// scores come; the first failure in that order ends it, with the ones
+// before it observed.
+func (s *Search) estimateAll(ctx context.Context, par Parallel, archs []space.Arch, epochs []int) error {
+	scores := make([]*Score, len(archs))
+	errs := make([]error, len(archs))
+	next := 0
+	var failed error
+	err := par.EstimateAll(ctx, archs, epochs, func(i int, sc Score, err error) {
+		if err == nil {
+			err = s.checkScore(sc)
+		}
+		if err != nil {
+			err = fmt.Errorf("search: estimate %s: %w", s.cfg.Space.Format(archs[i]), err)
+		}
+		scores[i], errs[i] = &sc, err
+		for failed == nil && next < len(archs) && scores[next] != nil {
+			if failed = errs[next]; failed == nil {
+				s.observe(archs[next], epochs[next], *scores[next])
+				next++
+			}
+		}
+	})
+	if failed != nil {
+		return failed
 	}
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	if next < len(archs) {
+		return fmt.Errorf("search: %T scored %d of %d architectures", par, next, len(archs))
+	}
+	return nil
+}
+
+// observe hands a score to the strategy, records it and sends its events.
+func (s *Search) observe(a space.Arch, epochs int, sc Score) {
 	e := Evaluation{N: len(s.history) + 1, Arch: a, Values: slices.Clone(sc.Values), Fitness: s.prob.Fitness(sc.Values), Seconds: sc.Seconds, Epochs: epochs}
 	s.cfg.Strategy.Observe(&s.prob, e)
 	improved, frontChanged := s.record(e)
@@ -149,7 +246,6 @@ func (s *Search) Step() (bool, error) {
 	if frontChanged {
 		s.emit(&FrontChanged{N: e.N, Front: s.Front()})
 	}
-	return true, nil
 }
 
 func (s *Search) checkScore(sc Score) error {
@@ -206,10 +302,14 @@ func (s *Search) emit(e Event) {
 	}
 }
 
-func (s *Search) spent() bool {
+func (s *Search) spent() bool { return s.spentWith(0, 0) }
+
+// spentWith reports whether the budget is spent once n more evaluations of
+// epochs epochs in all are recorded.
+func (s *Search) spentWith(n, epochs int) bool {
 	b := s.cfg.Budget
-	return (b.Evaluations > 0 && len(s.history) >= b.Evaluations) ||
-		(b.Epochs > 0 && s.epochs >= b.Epochs) ||
+	return (b.Evaluations > 0 && len(s.history)+n >= b.Evaluations) ||
+		(b.Epochs > 0 && s.epochs+epochs >= b.Epochs) ||
 		(b.Seconds > 0 && s.seconds >= b.Seconds) ||
 		(b.Wall > 0 && s.wall >= b.Wall)
 }
@@ -220,7 +320,7 @@ func (s *Search) Run(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		more, err := s.Step()
+		more, err := s.StepContext(ctx)
 		if err != nil || !more {
 			return err
 		}

@@ -160,7 +160,7 @@ func Repeat(ctx context.Context, cfg RepeatConfig) (*Repeated, error) {
 				}
 				return nil, err
 			}
-			more, err := s.Step()
+			more, err := s.StepContext(ctx)
 			if err != nil {
 				return nil, fmt.Errorf("seed %d: %w", seed, err)
 			}
