@@ -37,9 +37,13 @@ type HalvingResult struct {
 	// BestValAcc is the winner's validation accuracy in the search: its
 	// search-time score, which RetrainBest reports apart from a fresh run.
 	BestValAcc float64
-	specs      []*spec.Spec
-	data       *Data
-	cfg        HalvingConfig
+	// Workers is how many of the session's pool workers trained
+	// candidates (one per core natively; in the browser, one Web Worker
+	// per core). The rungs are the same whatever it is.
+	Workers int
+	specs   []*spec.Spec
+	data    *Data
+	cfg     HalvingConfig
 }
 
 func (r *HalvingResult) String() string {
@@ -78,6 +82,11 @@ func (s *Session) Halving(archs []string, d *Data, cfg HalvingConfig) *HalvingRe
 		}
 	}
 	h := estimate.Halving{Eta: cfg.Eta, MinEpochs: cfg.MinEpochs, MaxEpochs: cfg.MaxEpochs, Restart: cfg.Restart, Config: estimateConfig(cfg)}
+	pool := &countingPool{Pool: s.TrainPool, used: map[int]bool{}}
+	if pool.Pool == nil {
+		pool.Pool = &estimate.Local{}
+	}
+	h.Pool = pool
 	total := h.Epochs(len(specs))
 	var mu sync.Mutex
 	done, id := 0, fmt.Sprintf("halving-%p", &h)
@@ -113,7 +122,20 @@ func (s *Session) Halving(archs []string, d *Data, cfg HalvingConfig) *HalvingRe
 	}
 	last := rungs[len(rungs)-1].Results[0]
 	s.ShowProgress(Progress{ID: id, Label: "done", Done: done, Total: done})
-	return &HalvingResult{Rungs: rungs, Archs: archs, Best: archs[last.Candidate], BestValAcc: last.ValAcc, specs: specs, data: d, cfg: cfg}
+	return &HalvingResult{Rungs: rungs, Archs: archs, Best: archs[last.Candidate], BestValAcc: last.ValAcc, Workers: len(pool.used), specs: specs, data: d, cfg: cfg}
+}
+
+// countingPool notes which workers of a pool ran a job.
+type countingPool struct {
+	estimate.Pool
+	used map[int]bool
+}
+
+func (p *countingPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(int, train.EpochStats), done func(int, estimate.Result, int, error)) error {
+	return p.Pool.Train(ctx, jobs, epoch, func(i int, r estimate.Result, w int, err error) {
+		p.used[w] = true
+		done(i, r, w, err)
+	})
 }
 
 // RetrainBest trains the winner of r again from a fresh initialisation

@@ -405,7 +405,7 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 			sp = nbs
 		}
 		est = &estimate.Trainer{Space: sp, Data: estimate.Data{Train: cfg.Train.Train, Valid: cfg.Train.Valid}, Budgets: cfg.TrainEpochs,
-			Config: estimate.Config{Batch: 32, Seed: cfg.Seed}}
+			Config: estimate.Config{Batch: 32, Seed: cfg.Seed}, Pool: s.TrainPool}
 	case cfg.Table != nil:
 		tab, err := tabular.NewEstimator(cfg.Table.t, sp, objs, "")
 		if err != nil {

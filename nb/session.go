@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"nasbook/engine/cost"
+	"nasbook/engine/estimate"
 	"nasbook/engine/proxy"
 )
 
@@ -32,6 +33,11 @@ type Session struct {
 	// means goroutines of this process (proxy.Local). The browser's kernel
 	// sets a pool of Web Workers.
 	Pool proxy.Evaluator
+	// TrainPool trains the architectures of a search by training
+	// (SearchConfig.Train) and of Halving, several at a time; nil means
+	// goroutines of this process (estimate.Local). The browser's kernel
+	// sets its pool of Web Workers. The results do not depend on it.
+	TrainPool estimate.Pool
 
 	uploads uploads // files the user gave the notebook (Upload)
 

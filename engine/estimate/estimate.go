@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
-	"runtime"
 	"sort"
-	"sync"
+	"sync/atomic"
 
 	"nasbook/engine/build"
 	"nasbook/engine/compute"
@@ -58,27 +57,30 @@ type Data struct {
 // Config is a training budget. The zero value trains one epoch at batch 64
 // with SGD at 0.05, cosine schedule, on all training examples.
 type Config struct {
-	Epochs      int       // zero means 1
-	Batch       int       // zero means 64
-	LR          float32   // zero means 0.05 (SGD) or 1e-3 (Adam)
-	Optimizer   Optimizer //
-	Schedule    Schedule  //
-	WeightDecay float32   // SGD; zero means 5e-4, negative means none
+	Epochs      int       `json:"epochs,omitempty"`       // zero means 1
+	Batch       int       `json:"batch,omitempty"`        // zero means 64
+	LR          float32   `json:"lr,omitempty"`           // zero means 0.05 (SGD) or 1e-3 (Adam)
+	Optimizer   Optimizer `json:"optimizer,omitempty"`    //
+	Schedule    Schedule  `json:"schedule,omitempty"`     //
+	WeightDecay float32   `json:"weight_decay,omitempty"` // SGD; zero means 5e-4, negative means none
 	// Subset, if positive, trains on that many training examples, drawn
 	// with Seed.
-	Subset int
+	Subset int `json:"subset,omitempty"`
 	// Patience, if positive, stops a run after that many epochs without a
 	// better validation accuracy.
-	Patience int
-	Seed     int64
-	Kernels  *compute.Set // nil means compute.Default()
+	Patience int   `json:"patience,omitempty"`
+	Seed     int64 `json:"seed"`
 
+	// The fields below stay in this process: a Job sent to a pool worker
+	// trains with the worker's kernels and reports its epochs to the pool.
+
+	Kernels *compute.Set `json:"-"` // nil means compute.Default()
 	// OnEpoch, if set, is called after every epoch of every run with the
 	// run's candidate index (see Halving) and the epoch's stats. Calls may
 	// come from several goroutines, one at a time.
-	OnEpoch func(candidate int, st train.EpochStats)
+	OnEpoch func(candidate int, st train.EpochStats) `json:"-"`
 	// Stop, if set, is polled between steps.
-	Stop func() bool
+	Stop func() bool `json:"-"`
 }
 
 // Result is one training run.
@@ -143,6 +145,7 @@ type runner struct {
 	res     Result
 	since   int  // epochs since the best validation accuracy
 	steps   int  // global steps so far
+	total   int  // the epochs of the schedule
 	stopped bool // by Patience: advance does nothing more
 }
 
@@ -150,7 +153,7 @@ type runner struct {
 // schedule over total epochs.
 func newRunner(s *spec.Spec, d Data, cfg Config, candidate, total int) (*runner, error) {
 	cfg = cfg.orDefault()
-	rn := &runner{cfg: cfg, d: d, res: Result{Candidate: candidate, ValAcc: math.NaN(), TestAcc: math.NaN(), BestEpoch: -1}}
+	rn := &runner{cfg: cfg, d: d, total: total, res: Result{Candidate: candidate, ValAcc: math.NaN(), TestAcc: math.NaN(), BestEpoch: -1}}
 	if d.Train == nil || d.Train.Len() == 0 {
 		return rn, fmt.Errorf("estimate: no training data")
 	}
@@ -181,7 +184,8 @@ func newRunner(s *spec.Spec, d Data, cfg Config, candidate, total int) (*runner,
 		sched = optim.Constant(cfg.LR)
 	}
 	rn.tc = train.Config{
-		Optimizer: opt, Schedule: sched, Kernels: cfg.Kernels, Stop: cfg.Stop,
+		Optimizer: opt, Schedule: sched, Kernels: cfg.Kernels,
+		Stop: func() bool { return rn.cfg.Stop != nil && rn.cfg.Stop() },
 		OnEpoch: func(st train.EpochStats) {
 			rn.res.Curve = append(rn.res.Curve, st)
 			rn.steps += st.Steps
@@ -190,14 +194,14 @@ func newRunner(s *spec.Spec, d Data, cfg Config, candidate, total int) (*runner,
 			} else {
 				rn.since++
 			}
-			if cfg.OnEpoch != nil {
-				cfg.OnEpoch(candidate, st)
+			if rn.cfg.OnEpoch != nil { // rn.cfg: a continued run reports to its new job
+				rn.cfg.OnEpoch(candidate, st)
 			}
 		},
 	}
 	if cfg.Patience > 0 && d.Valid != nil {
 		user := rn.tc.Stop
-		rn.tc.Stop = func() bool { return rn.since >= cfg.Patience || (user != nil && user()) }
+		rn.tc.Stop = func() bool { return rn.since >= cfg.Patience || user() }
 	}
 	return rn, nil
 }
@@ -255,7 +259,11 @@ type Halving struct {
 	MaxEpochs int // zero means MinEpochs·Eta²
 	Restart   bool
 	Config    Config
-	Workers   int // parallel runs; zero means runtime.NumCPU()
+	// Pool runs the trainings, a rung at a time; nil means goroutines of
+	// this process, Workers of them (zero: runtime.NumCPU()). The rungs
+	// are the same whatever the pool.
+	Pool    Pool
+	Workers int
 	// OnRung, if set, is called after each rung with its results, best
 	// first.
 	OnRung func(rung, epochs int, results []Result)
@@ -272,37 +280,38 @@ type Rung struct {
 // (with Data.Test) after the rung's epochs.
 func (h Halving) Run(ctx context.Context, specs []*spec.Spec, d Data) ([]Rung, error) {
 	eta, r, maxE := h.budget()
+	pool := h.Pool
+	if pool == nil {
+		pool = &Local{N: h.Workers}
+	}
+	group := fmt.Sprintf("halving-%d", halvings.Add(1))
 	alive := make([]int, len(specs))
 	for i := range alive {
 		alive[i] = i
 	}
-	runners := make([]*runner, len(specs))
 	var rungs []Rung
 	for k := 0; len(alive) > 0; k++ {
-		cfg := h.Config
-		results, err := parallel(ctx, h.Workers, alive, func(i int) (Result, error) {
-			c := cfg
-			c.Seed = cfg.Seed + int64(i)*1000003
-			if h.Restart {
-				c.Epochs = r
-				return run(ctx, specs[i], d, c, i)
+		jobs := make([]Job, len(alive))
+		for n, i := range alive {
+			c := h.Config
+			c.Seed, c.Epochs, c.OnEpoch, c.Stop = h.Config.Seed+int64(i)*1000003, r, nil, nil
+			jobs[n] = Job{Spec: specs[i], Data: d, Config: c, Candidate: i}
+			if !h.Restart {
+				jobs[n].Total, jobs[n].Key = maxE, fmt.Sprintf("%s/%d", group, i)
 			}
-			rn := runners[i]
-			if rn == nil {
-				var err error
-				if rn, err = newRunner(specs[i], d, c, i, maxE); err != nil {
-					return rn.res, err
-				}
-				runners[i] = rn
+		}
+		results := make([]Result, len(jobs))
+		errs := make([]error, len(jobs))
+		err := pool.Train(ctx, jobs, func(n int, st train.EpochStats) {
+			if h.Config.OnEpoch != nil {
+				h.Config.OnEpoch(jobs[n].Candidate, st)
 			}
-			if err := rn.advance(ctx, r-len(rn.res.Curve)); err != nil {
-				return rn.res, err
-			}
-			err := rn.test(ctx)
-			res := rn.res
-			res.Curve = append([]train.EpochStats(nil), res.Curve...)
-			return res, err
+		}, func(n int, res Result, _ int, err error) {
+			results[n], errs[n] = res, err
 		})
+		if err == nil {
+			err = errors.Join(errs...)
+		}
 		if err != nil {
 			return rungs, err
 		}
@@ -316,20 +325,17 @@ func (h Halving) Run(ctx context.Context, specs []*spec.Spec, d Data) ([]Rung, e
 			break
 		}
 		alive = alive[:0]
-		survives := map[int]bool{}
 		for _, res := range results[:keep] {
 			alive = append(alive, res.Candidate)
-			survives[res.Candidate] = true
-		}
-		for i := range runners {
-			if !survives[i] {
-				runners[i] = nil // free the networks that stop here
-			}
 		}
 		r *= eta
 	}
 	return rungs, nil
 }
+
+// halvings numbers the runs of Halving, whose trainings a pool keeps apart
+// by it (Job.Key).
+var halvings atomic.Int64
 
 // budget returns Eta, MinEpochs and MaxEpochs with their defaults.
 func (h Halving) budget() (eta, minE, maxE int) {
@@ -370,39 +376,6 @@ func better(a, b Result) bool {
 		return !math.IsNaN(a.ValAcc)
 	}
 	return a.ValAcc > b.ValAcc
-}
-
-// parallel runs f over idx on up to workers goroutines and returns the
-// results in the order of idx.
-func parallel(ctx context.Context, workers int, idx []int, f func(i int) (Result, error)) ([]Result, error) {
-	if workers <= 0 {
-		workers = runtime.NumCPU()
-	}
-	out := make([]Result, len(idx))
-	errs := make([]error, len(idx))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < min(workers, len(idx)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := range next {
-				out[k], errs[k] = f(idx[k])
-			}
-		}()
-	}
-	for k := range idx {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- k
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return out, err
-	}
-	return out, errors.Join(errs...)
 }
 
 // Hyperband runs successive halving in brackets that trade the number of

@@ -32,9 +32,16 @@ type Trainer struct {
 	Budgets []int
 	// Ctx, if set, ends a training when it is done.
 	Ctx context.Context
+	// Pool trains the architectures that a search proposes together
+	// (search.Parallel); nil means goroutines of this process, one per
+	// core. A score is the same in any pool.
+	Pool Pool
 }
 
-var _ search.Fidelity = (*Trainer)(nil)
+var (
+	_ search.Fidelity = (*Trainer)(nil)
+	_ search.Parallel = (*Trainer)(nil)
+)
 
 // Objectives is the validation accuracy, val_acc.
 func (t *Trainer) Objectives() []search.Objective { return []search.Objective{{Name: "val_acc"}} }
@@ -55,26 +62,72 @@ func (t *Trainer) Estimate(a space.Arch) (search.Score, error) {
 
 // EstimateAt trains a from scratch for epochs epochs.
 func (t *Trainer) EstimateAt(a space.Arch, epochs int) (search.Score, error) {
+	j, err := t.job(a, epochs)
+	if err != nil {
+		return search.Score{}, err
+	}
+	ctx := t.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	res, err := Train(ctx, j.Spec, j.Data, j.Config)
+	return t.score(a, res, err)
+}
+
+// Workers implements search.Parallel: the pool's workers.
+func (t *Trainer) Workers() int { return t.pool().Workers() }
+
+func (t *Trainer) pool() Pool {
+	if t.Pool == nil {
+		t.Pool = &Local{}
+	}
+	return t.Pool
+}
+
+// EstimateAll implements search.Parallel: it trains archs in the pool.
+func (t *Trainer) EstimateAll(ctx context.Context, archs []space.Arch, epochs []int, done func(int, search.Score, error)) error {
+	jobs := make([]Job, len(archs))
+	for i, a := range archs {
+		var err error
+		if jobs[i], err = t.job(a, epochs[i]); err != nil {
+			return err
+		}
+	}
+	if t.Ctx != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		stop := context.AfterFunc(t.Ctx, cancel)
+		defer stop()
+	}
+	return t.pool().Train(ctx, jobs, nil, func(i int, r Result, _ int, err error) {
+		sc, err := t.score(archs[i], r, err)
+		done(i, sc, err)
+	})
+}
+
+// job is the training of a after epochs epochs.
+func (t *Trainer) job(a space.Arch, epochs int) (Job, error) {
 	if !slices.Contains(t.Epochs(), epochs) {
-		return search.Score{}, fmt.Errorf("estimate: %d epochs is not one of the budgets %v", epochs, t.Epochs())
+		return Job{}, fmt.Errorf("estimate: %d epochs is not one of the budgets %v", epochs, t.Epochs())
 	}
 	if t.Data.Train == nil || t.Data.Valid == nil {
-		return search.Score{}, errors.New("estimate: a Trainer needs training and validation data")
+		return Job{}, errors.New("estimate: a Trainer needs training and validation data")
 	}
 	s, err := space.ToSpec(t.Space, a)
 	if err != nil {
-		return search.Score{}, err
+		return Job{}, err
 	}
 	if len(s.Input) == 3 {
 		s.Input = []int{t.Data.Train.C, t.Data.Train.H, t.Data.Train.W}
 	}
 	cfg := t.Config
 	cfg.Epochs = epochs
-	ctx := t.Ctx
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	res, err := Train(ctx, s, Data{Train: t.Data.Train, Valid: t.Data.Valid}, cfg)
+	return Job{Spec: s, Data: Data{Train: t.Data.Train, Valid: t.Data.Valid}, Config: cfg}, nil
+}
+
+// score reads a training's result as a's score.
+func (t *Trainer) score(a space.Arch, res Result, err error) (search.Score, error) {
 	if err != nil {
 		return search.Score{}, err
 	}

@@ -1,0 +1,256 @@
+package estimate
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"nasbook/engine/train"
+	"nasbook/space/spec"
+)
+
+// Job is one training run for a Pool: the network, the data, the training
+// and its seed, nothing else, so that the run gives the same result in any
+// worker. It crosses to a browser's pool worker as JSON; Data does not (a
+// pool sends each dataset to a worker once, and the job names it).
+type Job struct {
+	Spec   *spec.Spec `json:"spec"`
+	Data   Data       `json:"-"`
+	Config Config     `json:"config"` // Epochs is the number of epochs the run has trained at the job's end
+	// Total, if more than Config.Epochs, is the epochs the learning-rate
+	// schedule is laid over: the run is the first Config.Epochs epochs of
+	// one of Total, and a later job with the same Key takes it further.
+	Total int `json:"total,omitempty"`
+	// Key, if set, names the run so that a later job with the same Key
+	// continues it where this one left it (successive halving's
+	// survivors). A worker that does not hold the run trains it again from
+	// the start, which gives the same result. A key is "group/name": a
+	// worker keeps the runs of the last group it saw only.
+	Key       string `json:"key,omitempty"`
+	Candidate int    `json:"candidate"` // reported to Config.OnEpoch and in the Result
+}
+
+// Pool runs training jobs, in parallel where it can: goroutines (Local) or,
+// in the browser, Web Workers running the engine. Every implementation gives
+// each job the result Runs.Do gives it, whatever the number of workers and
+// the order of the jobs.
+type Pool interface {
+	// Workers returns how many jobs the pool runs at the same time.
+	Workers() int
+	// Train runs jobs. It calls epoch after each epoch of job i, and done
+	// once for each job with its result, or its error, and the index of
+	// the worker that ran it; from one goroutine at a time, in completion
+	// order. It returns once every job is done, or with ctx's error once
+	// ctx is done, cancelling the runs in flight.
+	Train(ctx context.Context, jobs []Job, epoch func(i int, st train.EpochStats), done func(i int, r Result, worker int, err error)) error
+}
+
+// Runs does jobs and keeps the runs that a later job may continue (by
+// Key). It is safe for concurrent use, with one job of a Key at a time.
+type Runs struct {
+	mu    sync.Mutex
+	group string
+	held  map[string]*runner
+}
+
+// Do trains j. The result is the same whether or not this Runs holds the
+// run that j continues.
+func (rs *Runs) Do(ctx context.Context, j Job) (Result, error) {
+	if j.Spec == nil {
+		return Result{}, errors.New("estimate: a job without a spec")
+	}
+	cfg := j.Config.orDefault()
+	total := max(j.Total, cfg.Epochs)
+	rs.mu.Lock()
+	if g, _, _ := strings.Cut(j.Key, "/"); j.Key != "" && g != rs.group {
+		rs.group, rs.held = g, map[string]*runner{}
+	}
+	rn := rs.held[j.Key]
+	delete(rs.held, j.Key)
+	rs.mu.Unlock()
+	if rn != nil && (len(rn.res.Curve) > cfg.Epochs || rn.total != total || rn.cfg.Seed != cfg.Seed) {
+		rn = nil
+	}
+	if rn == nil {
+		var err error
+		if rn, err = newRunner(j.Spec, j.Data, cfg, j.Candidate, total); err != nil {
+			return rn.res, err
+		}
+	}
+	rn.cfg.OnEpoch, rn.cfg.Stop = cfg.OnEpoch, cfg.Stop
+	if err := rn.advance(ctx, cfg.Epochs-len(rn.res.Curve)); err != nil {
+		return rn.res, err
+	}
+	err := rn.test(ctx)
+	res := rn.res
+	res.Curve = append([]train.EpochStats(nil), res.Curve...)
+	if j.Key != "" && err == nil && !rn.stopped && len(rn.res.Curve) < total {
+		rs.mu.Lock()
+		if g, _, _ := strings.Cut(j.Key, "/"); g == rs.group {
+			rs.held[j.Key] = rn
+		}
+		rs.mu.Unlock()
+	}
+	return res, err
+}
+
+// Local is a Pool of goroutines of this process. Its runs to continue are
+// shared by all of them.
+type Local struct {
+	N    int // workers; zero means runtime.NumCPU()
+	runs Runs
+}
+
+var _ Pool = (*Local)(nil)
+
+// Workers implements Pool.
+func (l *Local) Workers() int {
+	if l.N > 0 {
+		return l.N
+	}
+	return runtime.NumCPU()
+}
+
+// Train implements Pool.
+func (l *Local) Train(ctx context.Context, jobs []Job, epoch func(int, train.EpochStats), done func(int, Result, int, error)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := range min(l.Workers(), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				j := jobs[i]
+				j.Config.OnEpoch = func(_ int, st train.EpochStats) {
+					if epoch != nil {
+						mu.Lock()
+						defer mu.Unlock()
+						epoch(i, st)
+					}
+				}
+				j.Config.Stop = func() bool { return ctx.Err() != nil }
+				r, err := l.runs.Do(ctx, j)
+				mu.Lock()
+				done(i, r, w, err)
+				mu.Unlock()
+			}
+		}()
+	}
+	var err error
+feed:
+	for i := range jobs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err == nil {
+		err = ctx.Err()
+	}
+	return err
+}
+
+// wire is a Result as JSON, with NaN as null.
+type wire struct {
+	Candidate int         `json:"candidate"`
+	Epochs    int         `json:"epochs"`
+	Curve     []wireEpoch `json:"curve"`
+	ValAcc    *float64    `json:"val_acc"`
+	BestEpoch int         `json:"best_epoch"`
+	TestAcc   *float64    `json:"test_acc"`
+	Early     bool        `json:"early,omitempty"`
+	Params    int         `json:"params"`
+	Err       string      `json:"error,omitempty"`
+}
+
+type wireEpoch struct {
+	Epoch               int
+	TrainLoss, TrainAcc *float64
+	ValLoss, ValAcc     *float64
+	Steps, Images       int
+	LR                  float32
+	Nanos               int64
+}
+
+func num(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+func unnum(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+// EncodeEpoch writes one epoch's stats as JSON, for a pool worker to
+// report it; DecodeEpoch reads it back.
+func EncodeEpoch(st train.EpochStats) []byte {
+	b, _ := json.Marshal(wireOf(st))
+	return b
+}
+
+// DecodeEpoch reads what EncodeEpoch wrote.
+func DecodeEpoch(b []byte) (train.EpochStats, error) {
+	var w wireEpoch
+	if err := json.Unmarshal(b, &w); err != nil {
+		return train.EpochStats{}, fmt.Errorf("estimate: an epoch from a pool worker: %w", err)
+	}
+	return w.stats(), nil
+}
+
+func wireOf(st train.EpochStats) wireEpoch {
+	return wireEpoch{Epoch: st.Epoch, TrainLoss: num(st.TrainLoss), TrainAcc: num(st.TrainAcc), ValLoss: num(st.ValLoss), ValAcc: num(st.ValAcc),
+		Steps: st.Steps, Images: st.Images, LR: st.LR, Nanos: int64(st.Duration)}
+}
+
+func (w wireEpoch) stats() train.EpochStats {
+	return train.EpochStats{Epoch: w.Epoch, TrainLoss: unnum(w.TrainLoss), TrainAcc: unnum(w.TrainAcc), ValLoss: unnum(w.ValLoss), ValAcc: unnum(w.ValAcc),
+		Steps: w.Steps, Images: w.Images, LR: w.LR, Duration: time.Duration(w.Nanos)}
+}
+
+// EncodeResult writes a job's result or error as JSON, for a pool worker to
+// send it back; DecodeResult reads it. Every value survives, NaN included.
+func EncodeResult(r Result, err error) []byte {
+	w := wire{Candidate: r.Candidate, Epochs: r.Epochs, ValAcc: num(r.ValAcc), BestEpoch: r.BestEpoch, TestAcc: num(r.TestAcc), Early: r.Early, Params: r.Params}
+	for _, st := range r.Curve {
+		w.Curve = append(w.Curve, wireOf(st))
+	}
+	if err != nil {
+		w.Err = err.Error()
+	}
+	b, _ := json.Marshal(w)
+	return b
+}
+
+// DecodeResult reads what EncodeResult wrote.
+func DecodeResult(b []byte) (Result, error) {
+	var w wire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return Result{}, fmt.Errorf("estimate: a result from a pool worker: %w", err)
+	}
+	r := Result{Candidate: w.Candidate, Epochs: w.Epochs, ValAcc: unnum(w.ValAcc), BestEpoch: w.BestEpoch, TestAcc: unnum(w.TestAcc), Early: w.Early, Params: w.Params}
+	for _, e := range w.Curve {
+		r.Curve = append(r.Curve, e.stats())
+	}
+	if w.Err != "" {
+		return r, errors.New(w.Err)
+	}
+	return r, nil
+}

@@ -1,0 +1,114 @@
+package estimate
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"reflect"
+	"testing"
+
+	"nasbook/engine/search"
+	"nasbook/engine/train"
+	"nasbook/space/nb201"
+)
+
+// forgetful is a pool that holds no run between jobs, as a worker that
+// did not train a survivor's earlier rungs: it trains the survivor again
+// from the start.
+type forgetful struct{ Local }
+
+func (f *forgetful) Train(ctx context.Context, jobs []Job, epoch func(int, train.EpochStats), done func(int, Result, int, error)) error {
+	for i := range jobs {
+		jobs[i].Key = ""
+	}
+	return f.Local.Train(ctx, jobs, epoch, done)
+}
+
+// rungsText is what a Halving found, without the epochs' durations.
+func rungsText(rungs []Rung) string {
+	s := ""
+	for _, r := range rungs {
+		for _, res := range r.Results {
+			for i := range res.Curve {
+				res.Curve[i].Duration = 0
+			}
+			s += fmt.Sprintf("%d: %+v\n", r.Epochs, res)
+		}
+	}
+	return s
+}
+
+// Successive halving finds the same rungs, curve for curve, on one worker,
+// on two, and on a pool that trains each survivor again from the start
+// instead of continuing it.
+func TestHalvingIsTheSameInAnyPool(t *testing.T) {
+	specs, d := tinySpecs(6), tinyData()
+	var want string
+	for k, pool := range []Pool{&Local{N: 1}, &Local{N: 2}, &forgetful{Local{N: 2}}} {
+		epochs := map[int]int{}
+		h := Halving{Eta: 3, MinEpochs: 1, MaxEpochs: 3, Pool: pool, Config: Config{Batch: 32, Seed: 3,
+			OnEpoch: func(c int, _ train.EpochStats) { epochs[c]++ }}}
+		rungs, err := h.Run(context.Background(), specs, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := rungsText(rungs)
+		if k == 0 {
+			want = got
+			if len(rungs) != 2 || len(rungs[1].Results) != 2 {
+				t.Fatalf("rungs:\n%s", got)
+			}
+			continue
+		}
+		if got != want {
+			t.Errorf("pool %d (%T, %d workers):\n%s\nwant\n%s", k, pool, pool.Workers(), got, want)
+		}
+		n := 0
+		for _, e := range epochs {
+			n += e
+		}
+		if want := map[int]int{1: 10, 2: 12}[k]; n != want { // forgetful: the 2 survivors' first epoch again
+			t.Errorf("pool %d trained %d epochs, want %d", k, n, want)
+		}
+	}
+}
+
+// A search by training gives the same evaluations on one worker and on two.
+func TestSearchByTrainingIsTheSameInAnyPool(t *testing.T) {
+	var want []search.Evaluation
+	for _, n := range []int{1, 2} {
+		tr := &Trainer{Space: nb201.Space{Macro: nb201.Macro{C: 4, N: 1, Size: 8, Classes: 3}}, Data: tinyData(),
+			Config: Config{Batch: 32}, Budgets: []int{1, 3}, Pool: &Local{N: n}}
+		st, _ := search.NewStrategy("hyperband")
+		s, err := search.New(search.Config{Space: tr.Space, Strategy: st, Estimator: tr, Budget: search.Budget{Epochs: 12}, Seed: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if n == 1 {
+			want = s.History()
+		} else if !reflect.DeepEqual(s.History(), want) {
+			t.Errorf("2 workers:\n%v\n1 worker:\n%v", s.History(), want)
+		}
+	}
+}
+
+// A result crosses to and from a pool worker whole, NaN included; an
+// error comes back as an error.
+func TestResultWire(t *testing.T) {
+	r := Result{Candidate: 3, Epochs: 2, ValAcc: 0.5, BestEpoch: 1, TestAcc: math.NaN(), Params: 77,
+		Curve: []train.EpochStats{{Epoch: 0, TrainLoss: 1.5, TrainAcc: 0.25, ValLoss: math.NaN(), ValAcc: math.NaN(), Steps: 3, Images: 90, LR: 0.05}}}
+	got, err := DecodeResult(EncodeResult(r, nil))
+	if err != nil || fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", r) {
+		t.Fatalf("%+v, %v; want %+v", got, err, r)
+	}
+	if _, err := DecodeResult(EncodeResult(Result{}, fmt.Errorf("estimate: no"))); err == nil || err.Error() != "estimate: no" {
+		t.Fatalf("error %v", err)
+	}
+	st, err := DecodeEpoch(EncodeEpoch(r.Curve[0]))
+	if err != nil || fmt.Sprintf("%+v", st) != fmt.Sprintf("%+v", r.Curve[0]) {
+		t.Fatalf("%+v, %v", st, err)
+	}
+}
