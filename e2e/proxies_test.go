@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"nasbook/engine/estimate"
 	"nasbook/internal/browser"
 	"nasbook/nb"
 )
@@ -184,4 +185,55 @@ for _, p := range s.Names {
 		}
 	}
 	t.Logf("browser scores:\n%s", got.Text)
+}
+
+// TestHalvingTrainsInThePool runs successive halving by training in the
+// page: the candidates go to both pool workers as specs, with the data sent
+// once to each, and the rungs are the native run's, candidate for
+// candidate (the accuracies are counts of correct validation images, which
+// the SIMD kernels' summation order does not move here).
+func TestHalvingTrainsInThePool(t *testing.T) {
+	src := `import ("fmt"; "nasbook/nb")
+r := nb.Halving(nb.SampleNB201(6, 4), nb.Shapes(160, 8, 3, 2), nb.HalvingConfig{Eta: 3, MinEpochs: 1, MaxEpochs: 3, C: 4, Seed: 5})
+for _, rung := range r.Rungs {
+	for _, x := range rung.Results {
+		fmt.Printf("%d epochs: #%d %.4f\n", rung.Epochs, x.Candidate, x.ValAcc)
+	}
+}
+fmt.Println("workers:", r.Workers)`
+	var out strings.Builder
+	s := nb.NewSession(&out, nil)
+	s.TrainPool = &estimate.Local{N: 1}
+	want := halvingText(s.Halving(s.SampleNB201(6, 4), s.Shapes(160, 8, 3, 2), nb.HalvingConfig{Eta: 3, MinEpochs: 1, MaxEpochs: 3, C: 4, Seed: 5}))
+
+	ctx := openPage(t, "?pool=2")
+	start := time.Now()
+	got := runCell(t, ctx, src)
+	if got.Error != nil {
+		t.Fatalf("the cell failed: %s", *got.Error)
+	}
+	t.Logf("the cell ran in %.1f s:\n%s", time.Since(start).Seconds(), got.Text)
+	text, workers, _ := strings.Cut(strings.TrimSpace(got.Text), "workers: ")
+	if workers != "2" {
+		t.Errorf("%q pool workers trained candidates, want 2", workers)
+	}
+	var rungs []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, " epochs: #") {
+			rungs = append(rungs, l)
+		}
+	}
+	if got := strings.Join(rungs, "\n"); got != want {
+		t.Errorf("the browser's rungs:\n%s\nnatively:\n%s", got, want)
+	}
+}
+
+func halvingText(r *nb.HalvingResult) string {
+	var b strings.Builder
+	for _, rung := range r.Rungs {
+		for _, x := range rung.Results {
+			fmt.Fprintf(&b, "%d epochs: #%d %.4f\n", rung.Epochs, x.Candidate, x.ValAcc)
+		}
+	}
+	return strings.TrimSpace(b.String())
 }

@@ -1,11 +1,16 @@
-// Pool worker: hosts the engine-only Go program (../build/pool.wasm) that scores one
+// Pool worker: hosts the engine-only Go program (../build/pool.wasm) that scores or trains one
 // architecture at a time. Started by the kernel worker (wasm/kernel/pool.go), one per core.
 //
 // A classic worker (importScripts). Protocol:
 //   kernel -> worker  {id, job, cached}    job: a proxy.Job as JSON; cached: score on the batch
 //                                          of the last job that carried one
+//                     {type:"data", id, meta, x, y}  a dataset, sent once: meta as JSON, x and y
+//                                          Uint8Arrays of float32 examples and int32 labels
+//                     {type:"train", id, job, train, valid, test}  job: an estimate.Job as JSON,
+//                                          on the datasets of those ids (0: none)
 //   worker -> kernel  {type:"ready"}       once, when jobs can run
-//                     {id, result}         result: a proxy.Result as JSON
+//                     {id, result}         result: a proxy.Result or estimate result as JSON
+//                     {id, epoch}          an epoch of a training job ended (its stats as JSON)
 //                     {type:"load-error", message}
 "use strict";
 
@@ -15,9 +20,14 @@ const queue = [];
 let ready = false;
 
 function run(msg) {
+  if (msg.type === "data") {
+    self.nasbookData(msg.id, String(msg.meta), msg.x, msg.y);
+    return;
+  }
   let result;
   try {
-    result = self.nasbookScore(String(msg.job), !!msg.cached);
+    if (msg.type === "train") result = self.nasbookTrain(msg.id, String(msg.job), msg.train, msg.valid, msg.test);
+    else result = self.nasbookScore(String(msg.job), !!msg.cached);
   } catch (e) {
     result = JSON.stringify({ error: "pool worker: " + ((e && e.message) || e) });
   }

@@ -27,7 +27,8 @@
 //
 // The page may also send files (the toolbar's "Upload data"), which the
 // worker hands to self.nasbookUpload(name, bytes); cells read them with
-// nb.UploadedFile. Proxy scoring (nb.Proxies) runs in a pool of workers that
+// nb.UploadedFile. Proxy scoring (nb.Proxies) and the trainings of successive
+// halving and of searches by training run in a pool of workers that
 // this program starts (pool.go).
 //
 // A cell that never ends is stopped by the page terminating the worker. A
@@ -90,7 +91,8 @@ func main() {
 		emit(message{Type: "fatal", Error: err.Error()})
 		return
 	}
-	k.Session().Pool = newWorkerPool(0)
+	pool := newWorkerPool(0)
+	k.Session().Pool, k.Session().TrainPool = pool, pool
 	js.Global().Set("nasbookUpload", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		b := make([]byte, args[1].Get("length").Int())
 		js.CopyBytesToGo(b, args[1])

@@ -4,29 +4,60 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"sync"
 	"syscall/js"
+	"unsafe"
 
+	"nasbook/engine/data"
+	"nasbook/engine/estimate"
 	"nasbook/engine/proxy"
+	"nasbook/engine/train"
 )
 
-// workerPool scores proxy jobs in Web Workers running pool.wasm
-// (assets/js/pool-worker.js), one job per worker at a time. Workers start on
-// first use and live as long as the kernel. It implements proxy.Evaluator;
-// each job's result is what Job.Run gives, whatever the number of workers.
+// workerPool scores proxy jobs and trains architectures in Web Workers
+// running pool.wasm (assets/js/pool-worker.js), one job per worker at a
+// time. Workers start on first use and live as long as the kernel, but for
+// those cancelled in the middle of a job, which are ended and started
+// again on next use. It implements proxy.Evaluator and estimate.Pool; each
+// job's result is what it gives in this process, whatever the number of
+// workers.
+//
+// One goroutine, the caller's, hands out the jobs and takes the workers'
+// messages, so that a paused cell (at its next output: a progress update
+// in the callbacks) sends no more jobs until it resumes; the workers finish
+// the jobs they have and wait.
 type workerPool struct {
 	size    int
-	workers []*poolWorker
+	workers []*poolWorker // nil: to start
+
+	mu     sync.Mutex
+	inbox  []poolMsg     // the workers' messages not yet taken
+	signal chan struct{} // a message came
+
+	seq     int                   // the id of the last job sent
+	dataIDs map[*data.Dataset]int // datasets sent to some worker
+	group   string                // of the keys in held
+	held    map[string]int        // a training run (estimate.Job.Key) to the worker that holds it
 }
 
 type poolWorker struct {
-	w       js.Value
-	ready   chan error
-	results chan string
+	w     js.Value
+	ready chan error
 	// examples is the batch this worker holds: a job with the same batch
 	// goes without it (a batch of 64 CIFAR images is about 2 MB of JSON).
 	examples *proxy.Examples
+	sent     map[int]bool // the datasets this worker holds, by id
+}
+
+// poolMsg is a message of a worker about job id: its result, or an epoch
+// of its training.
+type poolMsg struct {
+	id            int
+	result, epoch string
 }
 
 // newWorkerPool returns a pool of size workers; size 0 means one per core
@@ -44,17 +75,25 @@ func newWorkerPool(size int) *workerPool {
 			size = n.Int()
 		}
 	}
-	return &workerPool{size: max(size, 1)}
+	size = max(size, 1)
+	return &workerPool{size: size, workers: make([]*poolWorker, size), signal: make(chan struct{}, 1),
+		dataIDs: map[*data.Dataset]int{}, held: map[string]int{}}
 }
 
+// Workers implements estimate.Pool.
+func (p *workerPool) Workers() int { return p.size }
+
+// start starts the workers that are not running and waits until they are
+// ready.
 func (p *workerPool) start() error {
-	if p.workers != nil {
-		return nil
-	}
 	// The kernel worker runs assets/js/kernel-worker.js; the pool script is beside it.
 	url := js.Global().Get("URL").New("pool-worker.js", js.Global().Get("location").Get("href")).Get("href")
-	for i := 0; i < p.size; i++ {
-		pw := &poolWorker{w: js.Global().Get("Worker").New(url), ready: make(chan error, 1), results: make(chan string, 1)}
+	var started []*poolWorker
+	for i, pw := range p.workers {
+		if pw != nil {
+			continue
+		}
+		pw = &poolWorker{w: js.Global().Get("Worker").New(url), ready: make(chan error, 1), sent: map[int]bool{}}
 		pw.w.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
 			m := args[0].Get("data")
 			switch t := m.Get("type"); {
@@ -63,7 +102,21 @@ func (p *workerPool) start() error {
 			case t.Truthy() && t.String() == "load-error":
 				pw.ready <- fmt.Errorf("pool worker: %s", m.Get("message").String())
 			default:
-				pw.results <- m.Get("result").String()
+				// Never block here: the event loop must stay free for the
+				// page's pause and resume.
+				msg := poolMsg{id: m.Get("id").Int()}
+				if e := m.Get("epoch"); e.Truthy() {
+					msg.epoch = e.String()
+				} else {
+					msg.result = m.Get("result").String()
+				}
+				p.mu.Lock()
+				p.inbox = append(p.inbox, msg)
+				p.mu.Unlock()
+				select {
+				case p.signal <- struct{}{}:
+				default:
+				}
 			}
 			return nil
 		}))
@@ -78,75 +131,219 @@ func (p *workerPool) start() error {
 			}
 			return nil
 		}))
-		p.workers = append(p.workers, pw)
+		p.workers[i] = pw
+		started = append(started, pw)
 	}
-	for _, pw := range p.workers {
+	for _, pw := range started {
 		if err := <-pw.ready; err != nil {
-			for _, q := range p.workers {
-				q.w.Call("terminate")
+			for i, q := range p.workers {
+				if q != nil {
+					q.w.Call("terminate")
+					p.workers[i] = nil
+				}
 			}
-			p.workers = nil
 			return err
 		}
 	}
 	return nil
 }
 
-// Evaluate implements proxy.Evaluator.
-func (p *workerPool) Evaluate(ctx context.Context, jobs []proxy.Job, done func(i int, r proxy.Result)) error {
+// next waits for a worker's message.
+func (p *workerPool) next(ctx context.Context) (poolMsg, error) {
+	for {
+		p.mu.Lock()
+		if len(p.inbox) > 0 {
+			m := p.inbox[0]
+			p.inbox = p.inbox[1:]
+			p.mu.Unlock()
+			return m, nil
+		}
+		p.mu.Unlock()
+		select {
+		case <-p.signal:
+		case <-ctx.Done():
+			return poolMsg{}, ctx.Err()
+		}
+	}
+}
+
+// run hands out n jobs: pick chooses which of the pending ones worker w
+// takes next (an index into pending), send posts job i to worker w under
+// the id seq, and handle takes a message of job i from worker w and says
+// whether the job is done. When ctx is done, the workers in the middle of
+// a job are ended.
+func (p *workerPool) run(ctx context.Context, n int, pick func(w int, pending []int) int,
+	send func(w, i, seq int) error, handle func(w, i int, m poolMsg) bool) error {
 	if err := p.start(); err != nil {
 		return err
 	}
-	next := make(chan int)
-	type answer struct {
-		i int
-		r proxy.Result
+	type running struct{ w, i int }
+	inFlight := map[int]running{}
+	busy := make([]bool, len(p.workers))
+	pending := make([]int, n)
+	for i := range pending {
+		pending[i] = i
 	}
-	answers := make(chan answer)
-	for _, pw := range p.workers {
-		go func() {
-			for i := range next {
-				j := jobs[i]
-				cached := j.Config.Examples != nil && j.Config.Examples == pw.examples
-				if cached {
-					j.Config.Examples = nil
-				} else if j.Config.Examples != nil {
-					pw.examples = j.Config.Examples
-				}
-				b, err := json.Marshal(j)
-				var r proxy.Result
-				if err == nil {
-					msg := js.Global().Get("Object").New()
-					msg.Set("id", i)
-					msg.Set("job", string(b))
-					msg.Set("cached", cached)
-					pw.w.Call("postMessage", msg)
-					err = json.Unmarshal([]byte(<-pw.results), &r)
-				}
-				if err != nil {
-					r = proxy.Result{Err: err.Error()}
-				}
-				answers <- answer{i, r}
+	for len(pending) > 0 || len(inFlight) > 0 {
+		for w := range p.workers {
+			if busy[w] || len(pending) == 0 || ctx.Err() != nil {
+				continue
 			}
-		}()
-	}
-	go func() {
-		defer close(next)
-		for i := range jobs {
-			select {
-			case next <- i:
-			case <-ctx.Done():
-				return
+			k := 0
+			if pick != nil {
+				k = pick(w, pending)
 			}
+			i := pending[k]
+			pending = append(pending[:k], pending[k+1:]...)
+			p.seq++
+			if err := send(w, i, p.seq); err != nil {
+				return err
+			}
+			busy[w], inFlight[p.seq] = true, running{w, i}
 		}
-	}()
-	for range jobs {
-		select {
-		case a := <-answers:
-			done(a.i, a.r)
-		case <-ctx.Done():
-			return ctx.Err()
+		m, err := p.next(ctx)
+		if err != nil {
+			for _, r := range inFlight {
+				if pw := p.workers[r.w]; pw != nil {
+					pw.w.Call("terminate")
+					p.workers[r.w] = nil
+				}
+			}
+			return err
+		}
+		r, ok := inFlight[m.id]
+		if !ok {
+			continue // of a job cancelled earlier
+		}
+		if handle(r.w, r.i, m) {
+			delete(inFlight, m.id)
+			busy[r.w] = false
 		}
 	}
-	return nil
+	return ctx.Err()
+}
+
+// Evaluate implements proxy.Evaluator.
+func (p *workerPool) Evaluate(ctx context.Context, jobs []proxy.Job, done func(i int, r proxy.Result)) error {
+	return p.run(ctx, len(jobs), nil, func(w, i, seq int) error {
+		pw, j := p.workers[w], jobs[i]
+		cached := j.Config.Examples != nil && j.Config.Examples == pw.examples
+		if cached {
+			j.Config.Examples = nil
+		} else if j.Config.Examples != nil {
+			pw.examples = j.Config.Examples
+		}
+		b, err := json.Marshal(j)
+		if err != nil {
+			return err
+		}
+		msg := js.Global().Get("Object").New()
+		msg.Set("id", seq)
+		msg.Set("job", string(b))
+		msg.Set("cached", cached)
+		pw.w.Call("postMessage", msg)
+		return nil
+	}, func(_, i int, m poolMsg) bool {
+		var r proxy.Result
+		if err := json.Unmarshal([]byte(m.result), &r); err != nil {
+			r = proxy.Result{Err: err.Error()}
+		}
+		done(i, r)
+		return true
+	})
+}
+
+// Train implements estimate.Pool. A job that continues a run (Key) goes to
+// the worker that holds the run when that worker is free; another worker
+// trains it again from the start, with the same result.
+func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(int, train.EpochStats), done func(int, estimate.Result, int, error)) error {
+	wire := make([]string, len(jobs))
+	for i, j := range jobs {
+		b, err := json.Marshal(j)
+		if err != nil {
+			return fmt.Errorf("pool: job %d: %w", i, err)
+		}
+		wire[i] = string(b)
+		if g, _, _ := strings.Cut(j.Key, "/"); j.Key != "" && g != p.group {
+			p.group, p.held = g, map[string]int{}
+		}
+	}
+	pick := func(w int, pending []int) int {
+		free := -1
+		for k, i := range pending {
+			h, ok := p.held[jobs[i].Key]
+			if ok && h == w {
+				return k
+			}
+			if free < 0 && (!ok || p.workers[h] == nil) {
+				free = k
+			}
+		}
+		return max(free, 0)
+	}
+	return p.run(ctx, len(jobs), pick, func(w, i, seq int) error {
+		pw, j := p.workers[w], jobs[i]
+		delete(p.held, j.Key)
+		msg := js.Global().Get("Object").New()
+		msg.Set("type", "train")
+		msg.Set("id", seq)
+		msg.Set("job", wire[i])
+		msg.Set("train", p.sendData(pw, j.Data.Train))
+		msg.Set("valid", p.sendData(pw, j.Data.Valid))
+		msg.Set("test", p.sendData(pw, j.Data.Test))
+		pw.w.Call("postMessage", msg)
+		return nil
+	}, func(w, i int, m poolMsg) bool {
+		if m.epoch != "" {
+			if st, err := estimate.DecodeEpoch([]byte(m.epoch)); err == nil && epoch != nil {
+				epoch(i, st)
+			}
+			return false
+		}
+		r, err := estimate.DecodeResult([]byte(m.result))
+		if j := jobs[i]; j.Key != "" && err == nil && !r.Early && len(r.Curve) < j.Total {
+			p.held[j.Key] = w
+		}
+		done(i, r, w, err)
+		return true
+	})
+}
+
+// sendData posts d to worker pw unless it holds it already, and returns
+// its id (0 for no data). The examples go as bytes, transferred, never as
+// JSON: once per worker and dataset, whatever the number of jobs.
+func (p *workerPool) sendData(pw *poolWorker, d *data.Dataset) int {
+	if d == nil {
+		return 0
+	}
+	id, ok := p.dataIDs[d]
+	if !ok {
+		id = len(p.dataIDs) + 1
+		p.dataIDs[d] = id
+	}
+	if pw.sent[id] {
+		return id
+	}
+	meta, _ := json.Marshal(map[string]any{"name": d.Name, "c": d.C, "h": d.H, "w": d.W, "classes": d.Classes, "class_names": d.ClassNames})
+	var xb []byte
+	if len(d.X) > 0 {
+		xb = unsafe.Slice((*byte)(unsafe.Pointer(&d.X[0])), 4*len(d.X)) // wasm is little-endian, as the worker reads it
+	}
+	yb := make([]byte, 4*len(d.Y))
+	for i, y := range d.Y {
+		binary.LittleEndian.PutUint32(yb[4*i:], uint32(int32(y)))
+	}
+	x := js.Global().Get("Uint8Array").New(len(xb))
+	js.CopyBytesToJS(x, xb)
+	y := js.Global().Get("Uint8Array").New(len(yb))
+	js.CopyBytesToJS(y, yb)
+	msg := js.Global().Get("Object").New()
+	msg.Set("type", "data")
+	msg.Set("id", id)
+	msg.Set("meta", string(meta))
+	msg.Set("x", x)
+	msg.Set("y", y)
+	pw.w.Call("postMessage", msg, []any{x.Get("buffer"), y.Get("buffer")})
+	pw.sent[id] = true
+	return id
 }
