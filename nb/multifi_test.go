@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"nasbook/engine/estimate"
 	"nasbook/nb"
 )
 
@@ -53,6 +54,28 @@ func TestHyperbandByTraining(t *testing.T) {
 	r := s.Search(nb.SearchConfig{Strategy: "hyperband", Train: s.Shapes(120, 8, 3, 1), TrainEpochs: []int{1, 2}, EpochBudget: 4, Quiet: true})
 	if r.Objectives[0] != "val_acc" || len(r.Runs) != 1 || len(r.Runs[0].Curve) != 1 || r.Runs[0].Value <= 0 {
 		t.Errorf("result %+v", r)
+	}
+}
+
+// A search by training and successive halving give the same results on one
+// pool worker and on two.
+func TestTrainingIsTheSameOnOneWorkerAndTwo(t *testing.T) {
+	var want []string
+	for _, n := range []int{1, 2} {
+		s, _, _ := session()
+		s.TrainPool = &estimate.Local{N: n}
+		d := s.Shapes(120, 8, 3, 1)
+		r := s.Search(nb.SearchConfig{Strategy: "bohb", Train: d, TrainEpochs: []int{1, 3}, EpochBudget: 12, Quiet: true})
+		h := s.Halving(s.SampleNB201(4, 1), d, nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 2, C: 4})
+		got := []string{fmt.Sprint(r.Runs), h.String()}
+		if n == 1 {
+			want = got
+		} else if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("2 workers:\n%s\n1 worker:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if h.Workers != n {
+			t.Errorf("halving on a pool of %d trained on %d workers", n, h.Workers)
+		}
 	}
 }
 
