@@ -44,8 +44,8 @@ func checkpointKey(fs *flag.FlagSet) string {
 	var b strings.Builder
 	fs.VisitAll(func(f *flag.Flag) {
 		switch f.Name {
-		case "checkpoint", "checkpoint-every", "json", "q":
-			return // where and how often to save, and how to print, change no result
+		case "checkpoint", "checkpoint-every", "json", "q", "workers":
+			return // where and how often to save, how to print and on how many workers, change no result
 		}
 		fmt.Fprintf(&b, "-%s=%s\n", f.Name, f.Value)
 	})
@@ -123,6 +123,7 @@ type searchOpts struct {
 	epochBudget            int
 	train                  string // a dataset to score architectures by training on
 	trainEpochs            string
+	workers                int
 	trainImages            int
 	checkpoint             string
 	checkpointEvery        time.Duration
@@ -156,6 +157,7 @@ func searchFlags() (*flag.FlagSet, *searchOpts) {
 	fs.StringVar(&o.train, "train", "", "score architectures by training their networks on this `dataset` ("+list(searchDataNames)+", or your own:\n"+ownDataForms+") instead of a table:\nNAS-Bench-201's network with 4 channels and 1 cell per stage, SGD, batch 32; the objective is val_acc")
 	fs.StringVar(&o.trainEpochs, "train-epochs", "1,3,9", "with -train, the `budgets` of epochs an evaluation may train, ascending: hyperband and bohb use them all,\nthe other strategies the last")
 	fs.IntVar(&o.trainImages, "train-images", 500, "with -train, training images (the validation images are the dataset's)")
+	fs.IntVar(&o.workers, "workers", 0, "with -train, trainings at the same time (0: one per CPU); the result does not depend on it")
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "save the search in `file` as it goes; run the same command again to resume it after an interrupt\n(Ctrl+C, a killed process), to the result of an uninterrupted run")
 	fs.DurationVar(&o.checkpointEvery, "checkpoint-every", 5*time.Second, "with -checkpoint, save at least this often (0: after every evaluation), after each run and on Ctrl+C")
 	fs.StringVar(&o.proxy, "proxy", "", "score architectures by this zero-cost `proxy` ("+list(proxyNames())+") on each one's default network instead of a table;\nwith -table and -metric, each run also reports its best architecture's -metric from the table")
@@ -363,7 +365,7 @@ func trainSearch(stdout io.Writer, sp space.Space, budget searchBudget, o *searc
 	if len(epochs) == 0 {
 		return fmt.Errorf("-train-epochs %q: want one or more numbers of epochs, e.g. 1,3,9", o.trainEpochs)
 	}
-	if err := atLeast("train-images", o.trainImages, 1)(); err != nil {
+	if err := checkAll(atLeast("train-images", o.trainImages, 1), atLeast("workers", o.workers, 0)); err != nil {
 		return err
 	}
 	d, err := loadSearchData(o.train, o.seed)
@@ -383,7 +385,7 @@ func trainSearch(stdout io.Writer, sp space.Space, budget searchBudget, o *searc
 	}
 	budget.epochs = o.epochBudget
 	est := &estimate.Trainer{Space: sp, Data: estimate.Data{Train: train, Valid: d.Valid}, Budgets: epochs,
-		Config: estimate.Config{Batch: 32, Seed: o.seed}}
+		Config: estimate.Config{Batch: 32, Seed: o.seed}, Pool: &estimate.Local{N: o.workers}}
 	return searchRuns(stdout, est, nil, budget, o)
 }
 

@@ -164,9 +164,16 @@ func TestSearchHyperbandAndBOHB(t *testing.T) {
 // -train scores by training: one tiny Hyperband bracket on shapes, and
 // the errors of its flags.
 func TestSearchByTraining(t *testing.T) {
-	var out bytes.Buffer
-	if err := runSearch([]string{"-strategy", "hyperband", "-train", "shapes", "-train-epochs", "1,2", "-epoch-budget", "3", "-train-images", "60", "-q", "-json"}, &out); err != nil {
+	var out, one bytes.Buffer
+	args := []string{"-strategy", "hyperband", "-train", "shapes", "-train-epochs", "1,2", "-epoch-budget", "3", "-train-images", "60", "-q", "-json"}
+	if err := runSearch(args, &out); err != nil {
 		t.Fatal(err)
+	}
+	if err := runSearch(append(args, "-workers", "1"), &one); err != nil {
+		t.Fatal(err)
+	}
+	if one.String() != out.String() {
+		t.Errorf("-workers 1:\n%s\none per CPU:\n%s", one.Bytes(), out.Bytes())
 	}
 	var r struct {
 		Objectives []struct{ Name string }
@@ -191,6 +198,7 @@ func TestSearchByTraining(t *testing.T) {
 		{[]string{"-train", "shapes", "-train-epochs", "3,1"}, "-train-epochs 3,1: want ascending"},
 		{[]string{"-train", "cifar"}, `-train: dataset "cifar": want one of shapes`},
 		{[]string{"-train", "shapes", "-proxy", "synflow"}, "-train scores by training"},
+		{[]string{"-train", "shapes", "-workers", "-1"}, "-workers"},
 	} {
 		if err := runSearch(c.args, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: %v, want %q", c.args, err, c.want)
