@@ -97,3 +97,36 @@ func TestStackingLessonInTheBrowser(t *testing.T) {
 		t.Errorf("searched cell %.2f%%, pooling cell %.2f%%: want the searched one 15 points ahead", mine, other)
 	}
 }
+
+// TestExpertsLessonInTheBrowser runs the mixture-of-experts lesson in the
+// browser: a dense and a sparse vision transformer of the same active cost
+// train from three seeds each, the table shows both costs, and the lesson
+// says which is ahead.
+func TestExpertsLessonInTheBrowser(t *testing.T) {
+	t.Parallel() // see doc.go
+	if testing.Short() {
+		t.Skip("trains six networks in the browser")
+	}
+	ctx := openPage(t, "")
+	openLesson(t, ctx, "experts.ipynb", 1, "nb.MoETransformer(")
+	out := runAll(t, ctx)
+	i := strings.Index(out, "sparse ")
+	var sparse, dense, gap float64
+	var verdict string
+	if _, err := fmt.Sscanf(out[max(i, 0):], "sparse %f%%, dense %f%%: the sparse model is %f points %s", &sparse, &dense, &gap, &verdict); i < 0 || err != nil {
+		t.Fatalf("no comparison line: %v", err)
+	}
+	// Natively: sparse 56.6 %, dense 52.2 %; four classes, so chance is 25 %.
+	if sparse < 40 || dense < 40 {
+		t.Errorf("sparse %.1f%%, dense %.1f%%: want both well above chance", sparse, dense)
+	}
+	if (verdict == "behind") != (sparse < dense) {
+		t.Errorf("sparse %.1f%%, dense %.1f%%, and the lesson says the sparse one is %s", sparse, dense, verdict)
+	}
+	// The table: the sparse model stores 11,636 parameters and uses 5,204 a token.
+	for _, want := range []string{"| dense | 5076 | 5076 | 86080 |", "| 4 experts, top-1 | 11636 | 5204 | 88128 |"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the lesson printed no %q", want)
+		}
+	}
+}
