@@ -39,7 +39,7 @@
 // be differentiated by finite differences (second-order DARTS, GraSP), and
 // SkipBatchNorm runs the network as if its batch norms were removed. Its one
 // extension point is Observer, which sees the ops that apply weights and the
-// ReLUs as they are recorded; what is collected there (zero-cost proxies
+// ReLUs and GELUs as they are recorded; what is collected there (zero-cost proxies
 // collect layer outputs and activation codes) is the observer's business,
 // not the tape's.
 //

@@ -40,6 +40,9 @@ func (t *Tape) ReLU(x *Var) *Var {
 // PyTorch's nn.GELU() default).
 func (t *Tape) GELU(x *Var) *Var {
 	y := t.out(x.Shape(), x)
+	if t.Observer != nil {
+		defer t.Observer.Observe(OpGELU, y, x)
+	}
 	xd, yd := x.Value.Data, y.Value.Data
 	for i, v := range xd[:len(yd)] {
 		yd[i] = float32(float64(v) * 0.5 * (1 + math.Erf(float64(v)/math.Sqrt2)))

@@ -2,6 +2,7 @@ package ag
 
 import (
 	"fmt"
+	"math"
 	"math/rand"
 	"testing"
 
@@ -182,5 +183,39 @@ func TestGradCheckCatchesWrongGradient(t *testing.T) {
 	}
 	if err := (GradCheck{}).Check(wrong, x); err == nil {
 		t.Fatal("a backward off by 10% passed the gradient check")
+	}
+}
+
+func TestGradEmbedding(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	table := leaf(r, 5, 4)
+	ids := []int{0, 3, 3, 1, 4, 0} // 2 sequences of 3 tokens, ids repeated
+	check(t, "embedding", GradCheck{}, func(tp *Tape) *Var { return tp.Embedding(table, ids, 2, 3) }, table)
+	y := NewTape(nil).Embedding(table, ids, 2, 3)
+	if got, want := y.Value.Data[3*4:4*4], table.Value.Data[1*4:2*4]; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("token 3 (id 1) embeds as %v, want row 1 %v", got, want)
+	}
+}
+
+func TestGradPositions(t *testing.T) {
+	r := rand.New(rand.NewSource(12))
+	x, pos := leaf(r, 3, 5, 4), leaf(r, 5, 4)
+	check(t, "learned positions", GradCheck{}, func(tp *Tape) *Var { return tp.AddPositions(x, pos) }, x, pos)
+	sin := Const(Sinusoidal(5, 4))
+	check(t, "sinusoidal positions", GradCheck{}, func(tp *Tape) *Var { return tp.GELU(tp.AddPositions(x, sin)) }, x)
+}
+
+// TestSinusoidal holds the table to the formula of "Attention is all you
+// need", section 3.5, at a few entries worked by hand.
+func TestSinusoidal(t *testing.T) {
+	pe := Sinusoidal(3, 4)
+	want := map[[2]int]float64{
+		{0, 0}: 0, {0, 1}: 1, {1, 0}: math.Sin(1), {1, 1}: math.Cos(1),
+		{2, 2}: math.Sin(2 / 100.0), {2, 3}: math.Cos(2 / 100.0),
+	}
+	for at, w := range want {
+		if got := float64(pe.Data[at[0]*4+at[1]]); math.Abs(got-w) > 1e-6 {
+			t.Errorf("PE%v = %v, want %v", at, got, w)
+		}
 	}
 }

@@ -51,15 +51,16 @@ type Tape struct {
 // Op names an op that an Observer sees.
 type Op uint8
 
-// The observed ops: those that apply weights, and the ReLU.
+// The observed ops: those that apply weights, and the ReLU and GELU.
 const (
 	OpConv2D Op = iota // inputs x, w; the output with the bias added
 	OpLinear           // inputs x, w; the output with the bias added
 	OpReLU             // input x
+	OpGELU             // input x
 	NumOps
 )
 
-var opNames = [NumOps]string{"conv2d", "linear", "relu"}
+var opNames = [NumOps]string{"conv2d", "linear", "relu", "gelu"}
 
 func (o Op) String() string {
 	if o < NumOps {

@@ -35,8 +35,12 @@ type auxTap struct {
 	logits *ag.Var
 }
 
-// Forward implements nn.Module.
+// Forward implements nn.Module. x is [N, Input...] or, as a dataset's
+// batch stores sequences, [N, 1, T, F] for an input [T, F].
 func (n *Network) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
+	if s := x.Shape(); len(s) != len(n.Spec.Input)+1 {
+		x = t.Reshape(x, append([]int{s[0]}, n.Spec.Input...)...)
+	}
 	if n.aux != nil {
 		n.aux.train, n.aux.logits = t.Train, nil
 	}
@@ -164,6 +168,9 @@ func (m *maker) Make(p spec.Part) spec.Module {
 	case spec.PartPatches:
 		return nn.Patches{P: p.Kernel}
 	case spec.PartEmbed:
+		if p.Vocab > 0 {
+			return nn.NewTokenEmbed(m.ps, p.Name, m.r, p.Vocab, p.Out, p.Tokens, p.Positions, p.Sinusoidal)
+		}
 		return nn.NewEmbed(m.ps, p.Name, m.r, p.In, p.Out, p.Tokens, p.Positions)
 	case spec.PartReLUConvBN:
 		return nn.NewReLUConvBN(m.ps, p.Name, m.r, nn.OpConfig(p.Op))

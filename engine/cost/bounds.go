@@ -49,7 +49,7 @@ func (l *Layer) checkSettings() error {
 		v    int
 	}{{"inputs", l.Inputs}, {"width", l.Width}, {"kernel height", l.KH}, {"kernel width", l.KW}, {"stride", l.SH}, {"stride", l.SW},
 		{"padding", l.PH}, {"padding", l.PW}, {"dilation", l.Dilation}, {"groups", l.Groups}, {"heads", l.Heads},
-		{"experts", l.Experts}, {"top-k", l.TopK}} {
+		{"experts", l.Experts}, {"top-k", l.TopK}, {"vocabulary", l.Vocab}} {
 		if v.v < 0 || v.v > MaxSetting {
 			return fmt.Errorf("%s %d outside [0, %d]", v.name, v.v, MaxSetting)
 		}

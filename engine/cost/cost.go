@@ -26,13 +26,14 @@ const (
 	Attention              // softmax(QKᵀ/√d)V with Heads heads: [T,3D] -> [T,D]
 	Zero                   // the "none" op: zeros [Width, ⌈H/SH⌉, ⌈W/SW⌉]
 	Rearrange              // data movement with a caller-given Out of the same size (patches, shifts)
-	PosEmbed               // adds a learned [T,D] position embedding
+	PosEmbed               // adds a learned [T,D] position embedding, or a Fixed (sinusoidal) one
 	Dropout                // elementwise mask in training
+	Lookup                 // token ids [T,1] -> [T,Width], rows of a [Vocab,Width] table
 	NumKinds
 )
 
 var kindNames = [NumKinds]string{"conv", "linear", "batchnorm", "layernorm", "act", "maxpool", "avgpool",
-	"globalpool", "add", "concat", "scale", "attention", "zero", "rearrange", "posembed", "dropout"}
+	"globalpool", "add", "concat", "scale", "attention", "zero", "rearrange", "posembed", "dropout", "lookup"}
 
 func (k Kind) String() string {
 	if k < NumKinds {
@@ -92,7 +93,9 @@ type Layer struct {
 
 	Dilation, Groups int
 	Heads            int // Attention
+	Vocab            int // Lookup: the table's rows
 	Bias, Affine     bool
+	Fixed            bool // PosEmbed: a fixed encoding, which has no parameters
 
 	// Experts, when above 1, makes a Linear or Act layer one of a mixture
 	// of experts' expert layers: it holds Experts copies of its weights, and
@@ -208,7 +211,19 @@ func (l *Layer) Infer() error {
 			return fail("want a [T,D] input")
 		}
 		l.Out = l.In
-		l.Params = numel(l.In)
+		if !l.Fixed {
+			l.Params = numel(l.In)
+		}
+	case Lookup:
+		if rank != 2 || l.In[1] != 1 || l.Width <= 0 || l.Vocab <= 0 {
+			return fail("want token ids [T,1], a vocabulary and a width")
+		}
+		l.Out = []int{l.In[0], l.Width}
+		params, ok := mul(int64(l.Vocab), int64(l.Width))
+		if !ok {
+			return fail("more than %d parameters", int64(MaxCount))
+		}
+		l.Params = params
 	case MaxPool, AvgPool:
 		oh, ow, err := spatial()
 		if err != nil {
@@ -300,6 +315,12 @@ func (l *Layer) Key() string {
 	}
 	if l.Experts > 1 {
 		fmt.Fprintf(&b, " experts=%d top=%d", l.Experts, l.TopK)
+	}
+	if l.Vocab > 0 {
+		fmt.Fprintf(&b, " v=%d", l.Vocab)
+	}
+	if l.Fixed {
+		b.WriteString(" fixed")
 	}
 	if l.Bias {
 		b.WriteString(" bias")

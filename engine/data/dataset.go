@@ -18,6 +18,10 @@ import (
 // C=F, H=W=1. Y[i] is the class of example i, in [0, Classes).
 // ClassNames, when set, has one name per class.
 //
+// A set of sequences of T tokens of F features each has C=1, H=T, W=F. A
+// set of sequences of token ids (W=1) has Vocab > 0: each value of X is a
+// whole number in [0, Vocab).
+//
 // Datasets returned by Slice share storage with their parent; every other
 // method that returns a *Dataset copies.
 type Dataset struct {
@@ -27,6 +31,7 @@ type Dataset struct {
 	C, H, W    int
 	Classes    int
 	ClassNames []string // len Classes, or nil
+	Vocab      int      // token ids in [0, Vocab), or 0 when X is not ids
 }
 
 // MaxClasses bounds the class count of a dataset read from a file, so that
@@ -79,6 +84,16 @@ func (d *Dataset) Validate() error {
 			return fmt.Errorf("data: %s: example %d has label %d, want [0, %d)", d.Name, i, y, d.Classes)
 		}
 	}
+	if d.Vocab > 0 {
+		if d.C != 1 || d.W != 1 {
+			return fmt.Errorf("data: %s: token ids in examples of shape [%d %d %d], want [1 T 1]", d.Name, d.C, d.H, d.W)
+		}
+		for i, v := range d.X {
+			if v != float32(int(v)) || v < 0 || int(v) >= d.Vocab {
+				return fmt.Errorf("data: %s: example %d, token %d is %g, want an id in [0, %d)", d.Name, i/d.H, i%d.H, v, d.Vocab)
+			}
+		}
+	}
 	return nil
 }
 
@@ -94,7 +109,7 @@ func (d *Dataset) Histogram() []int {
 // like returns an empty dataset with d's metadata and room for n examples.
 func (d *Dataset) like(n int) *Dataset {
 	return &Dataset{
-		Name: d.Name, C: d.C, H: d.H, W: d.W, Classes: d.Classes, ClassNames: d.ClassNames,
+		Name: d.Name, C: d.C, H: d.H, W: d.W, Classes: d.Classes, ClassNames: d.ClassNames, Vocab: d.Vocab,
 		X: make([]float32, n*d.Features()), Y: make([]int, n),
 	}
 }

@@ -188,4 +188,5 @@ var (
 	_ Generator = Blobs{}
 	_ Generator = Shapes{}
 	_ Generator = Stripes{}
+	_ Generator = Lookup{}
 )

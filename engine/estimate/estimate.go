@@ -157,7 +157,7 @@ func newRunner(s *spec.Spec, d Data, cfg Config, candidate, total int) (*runner,
 	if d.Train == nil || d.Train.Len() == 0 {
 		return rn, fmt.Errorf("estimate: no training data")
 	}
-	if in := s.Input; len(in) != 3 || in[0] != d.Train.C || in[1] != d.Train.H || in[2] != d.Train.W {
+	if !s.TakesData(d.Train.C, d.Train.H, d.Train.W) {
 		return rn, fmt.Errorf("estimate: the network takes %v, the data has %dx%dx%d examples", s.Input, d.Train.C, d.Train.H, d.Train.W)
 	}
 	r := rand.New(rand.NewSource(cfg.Seed))

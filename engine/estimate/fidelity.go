@@ -118,8 +118,8 @@ func (t *Trainer) job(a space.Arch, epochs int) (Job, error) {
 	if err != nil {
 		return Job{}, err
 	}
-	if len(s.Input) == 3 {
-		s.Input = []int{t.Data.Train.C, t.Data.Train.H, t.Data.Train.W}
+	if err := s.FitData(t.Data.Train.C, t.Data.Train.H, t.Data.Train.W); err != nil {
+		return Job{}, err
 	}
 	cfg := t.Config
 	cfg.Epochs = epochs

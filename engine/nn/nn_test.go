@@ -203,3 +203,28 @@ func TestBatchNormStatisticsAreState(t *testing.T) {
 		t.Fatalf("CopyFrom gave running mean %v, want %v", got.Data, mean.Data)
 	}
 }
+
+// TestGradTokenEmbed checks the lookup and both position encodings in a
+// transformer block, by the parameters (token ids take no gradient).
+func TestGradTokenEmbed(t *testing.T) {
+	ids := ag.Const(tensor.FromData([]float32{0, 4, 4, 2, 1, 3, 0, 2}, 2, 4, 1))
+	for _, sinusoidal := range []bool{false, true} {
+		ps := &ag.Params{}
+		r := rand.New(rand.NewSource(3))
+		m := Sequential{NewTokenEmbed(ps, "embed", r, 5, 8, 4, !sinusoidal, sinusoidal), NewTransformerBlock(ps, "block", r, 8, 2, 2), MeanTokens{}}
+		var vars []*ag.Var
+		for _, p := range ps.List() {
+			vars = append(vars, p.Var)
+		}
+		gc := ag.GradCheck{Kernels: compute.Go(), H: 1e-3, Atol: 5e-3, Rtol: 2e-2, Samples: 12}
+		if err := gc.Check(func(tp *ag.Tape) *ag.Var { return m.Forward(tp, ids) }, vars...); err != nil {
+			t.Errorf("sinusoidal %v: %v", sinusoidal, err)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("an id outside the vocabulary did not panic")
+		}
+	}()
+	NewTokenEmbed(&ag.Params{}, "e", rand.New(rand.NewSource(1)), 3, 4, 2, true, false).Forward(ag.NewTape(nil), ag.Const(tensor.FromData([]float32{0, 3}, 1, 2, 1)))
+}

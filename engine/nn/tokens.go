@@ -114,3 +114,62 @@ func (MeanTokens) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
 	y := t.Conv2D(t.Reshape(x, s[0], s[1], s[2], 1), w, nil, ag.ConvOpts{})
 	return t.Reshape(y, s[0], s[2])
 }
+
+// TokenEmbed maps token ids [N,T,1] (or [N,T]), stored as whole numbers in
+// float32, to [N,T,D]: each id's row of a learned [V,D] table, plus a
+// position encoding, learned [T,D] (Positions) or the fixed sinusoidal one
+// (Sinusoidal), or none. It must see the network's input.
+type TokenEmbed struct {
+	Table *ag.Var // [V, D]
+	Pos   *ag.Var // [T, D]: a parameter, a constant (sinusoidal) or nil
+	// Sinusoidal says Pos is the fixed encoding ag.Sinusoidal(T, D).
+	Sinusoidal bool
+}
+
+// NewTokenEmbed adds an embedding of vocab token ids into d for sequences
+// of the given length to ps: a table drawn from N(0, 1) as PyTorch's
+// nn.Embedding, and a learned position table from N(0, 0.02) when
+// positions is set or the sinusoidal encoding when sinusoidal is.
+func NewTokenEmbed(ps *ag.Params, name string, r *rand.Rand, vocab, d, tokens int, positions, sinusoidal bool) *TokenEmbed {
+	e := &TokenEmbed{Table: ps.Add(name+".tokens", vocab, d), Sinusoidal: sinusoidal}
+	for i := range e.Table.Value.Data {
+		e.Table.Value.Data[i] = float32(r.NormFloat64())
+	}
+	switch {
+	case positions:
+		e.Pos = ps.Add(name+".pos", tokens, d)
+		for i := range e.Pos.Value.Data {
+			e.Pos.Value.Data[i] = float32(r.NormFloat64() * 0.02)
+		}
+	case sinusoidal:
+		e.Pos = ag.Const(ag.Sinusoidal(tokens, d))
+	}
+	return e
+}
+
+// Forward implements Module. An input value that is not a whole number in
+// [0, V) panics: datasets of token ids are checked when they are made.
+func (e *TokenEmbed) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
+	s := x.Shape()
+	if (len(s) != 3 || s[2] != 1) && len(s) != 2 {
+		panic(fmt.Sprintf("nn: TokenEmbed on input %v, want token ids [N,T,1]", s))
+	}
+	if x.NeedsGrad() {
+		panic("nn: TokenEmbed must be applied to the network input, which takes no gradient")
+	}
+	v := e.Table.Shape()[0]
+	xs := x.Value.Values()
+	ids := make([]int, len(xs)) // the backward pass keeps them
+	for i, f := range xs {
+		id := int(f)
+		if float32(id) != f || id < 0 || id >= v {
+			panic(fmt.Sprintf("nn: TokenEmbed: input value %g at %d is not a token id in [0, %d)", f, i, v))
+		}
+		ids[i] = id
+	}
+	y := t.Embedding(e.Table, ids, s[0], s[1])
+	if e.Pos != nil {
+		y = t.AddPositions(y, e.Pos)
+	}
+	return y
+}

@@ -131,7 +131,7 @@ func ScoreAll(ctx context.Context, ev Evaluator, specs []*spec.Spec, ps []Proxy,
 		ev = Local{}
 	}
 	if cfg.Data != nil && cfg.Examples == nil && len(specs) > 0 && needsData(ps) {
-		ex, err := cfg.Draw(specs[0].Input, specs[0].Classes)
+		ex, err := cfg.Draw(specs[0])
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand"
@@ -64,7 +65,9 @@ const (
 	// is -Σ ln(λ+k) + 1/(λ+k), k = 1e-5.
 	JacobCov
 	// NASWOT (Mellor et al., ICML 2021, second version): the binary codes
-	// c (input > 0) of every ReLU over the batch give the kernel
+	// c (input > 0) of every ReLU (and GELU, whose input's sign splits it
+	// likewise into a nearly linear and a nearly zero part) over the batch
+	// give the kernel
 	// K_ij = Σ_ReLUs (number of units where c_i and c_j agree); the score
 	// is ln |det K|.
 	NASWOT
@@ -199,19 +202,24 @@ type Examples struct {
 	Y     []int     `json:"y"`
 }
 
-// Draw returns the batch the data-dependent proxies score for c: Batch
-// examples of Data drawn with Seed, or, without Data, Gaussian noise with
-// uniform labels over classes, shaped [Batch, in...].
-func (c Config) Draw(in []int, classes int) (*Examples, error) {
+// Draw returns the batch the data-dependent proxies score for the network
+// s: Batch examples of Data drawn with Seed, or, without Data, Gaussian
+// noise (token ids uniform over the vocabulary, for a network of token ids)
+// with uniform labels over its classes, shaped [Batch, s.Input...].
+func (c Config) Draw(s *spec.Spec) (*Examples, error) {
 	if c.Examples != nil {
 		return c.Examples, nil
 	}
+	in, classes, vocab := s.Input, s.Classes, s.Vocab()
 	n := c.batch()
 	r := rand.New(rand.NewSource(c.Seed ^ 0x5eed))
 	ex := &Examples{Shape: append([]int{n}, in...), Y: make([]int, n)}
 	if d := c.Data; d != nil {
-		if len(in) != 3 || in[0] != d.C || in[1] != d.H || in[2] != d.W {
+		if !s.TakesData(d.C, d.H, d.W) {
 			return nil, fmt.Errorf("data %s has examples %dx%dx%d, the network takes %v", d.Name, d.C, d.H, d.W, in)
+		}
+		if vocab > 0 && (d.Vocab <= 0 || d.Vocab > vocab) {
+			return nil, fmt.Errorf("data %s is not token ids within the network's vocabulary of %d", d.Name, vocab)
 		}
 		if d.Len() < n {
 			return nil, fmt.Errorf("data %s has %d examples, the batch needs %d", d.Name, d.Len(), n)
@@ -230,7 +238,11 @@ func (c Config) Draw(in []int, classes int) (*Examples, error) {
 	}
 	ex.X = make([]float32, size)
 	for i := range ex.X {
-		ex.X[i] = float32(r.NormFloat64())
+		if vocab > 0 {
+			ex.X[i] = float32(r.Intn(vocab))
+		} else {
+			ex.X[i] = float32(r.NormFloat64())
+		}
 	}
 	for i := range ex.Y {
 		ex.Y[i] = r.Intn(max(classes, 1))
@@ -400,7 +412,7 @@ func (sc *scorer) batch() (*tensor.Tensor, []int, error) {
 	if sc.x != nil {
 		return sc.x, sc.labels, nil
 	}
-	ex, err := sc.cfg.Draw(sc.s.Input, sc.s.Classes)
+	ex, err := sc.cfg.Draw(sc.s)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -446,10 +458,12 @@ var _ ag.Observer = (*observer)(nil)
 func (o *observer) Observe(op ag.Op, y *ag.Var, in ...*ag.Var) {
 	switch op {
 	case ag.OpConv2D, ag.OpLinear:
-		if o.layers != nil {
+		// A weight without a gradient is a constant (a mean over tokens is
+		// a convolution with one), not a layer's parameter.
+		if o.layers != nil && in[1].Grad != nil {
 			o.layers.w, o.layers.y = append(o.layers.w, in[1]), append(o.layers.y, y)
 		}
-	case ag.OpReLU:
+	case ag.OpReLU, ag.OpGELU:
 		if o.relu != nil {
 			o.relu(in[0])
 		}
@@ -496,8 +510,16 @@ func (sc *scorer) lossGrad(l *layers, g *ag.Gates) (float32, error) {
 	return loss.Value.Data[0], nil
 }
 
+// ErrTokenInput is the error of Synflow and JacobCov on a network of token
+// ids: Synflow scales its input and JacobCov differentiates by it, and ids
+// can be neither scaled nor differentiated.
+var ErrTokenInput = errors.New("needs a continuous input, and this network's input is token ids (score it with snip, grasp, fisher, grad_norm, naswot, params or flops)")
+
 func (sc *scorer) score(p Proxy) (float64, error) {
 	defer sc.restore()
+	if (p == Synflow || p == JacobCov) && sc.s.Vocab() > 0 {
+		return 0, ErrTokenInput
+	}
 	switch p {
 	case Synflow:
 		return sc.synflow()

@@ -266,7 +266,7 @@ func TestScoreAllCarriesTheBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex, err := cfg.Draw(specs[0].Input, 3)
+	ex, err := cfg.Draw(specs[0])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -154,6 +154,13 @@ func runner(l *cost.Layer) (func(tp *ag.Tape), error) {
 		return func(tp *ag.Tape) { tp.Zeros(append([]int{1}, l.Out...)...) }, nil
 	case cost.Rearrange, cost.PosEmbed, cost.Dropout:
 		return func(tp *ag.Tape) { tp.Scale(x, 1) }, nil // one pass over the data
+	case cost.Lookup:
+		table := ag.Const(tensor.New(l.Vocab, l.Width).Uniform(r, -1, 1))
+		ids := make([]int, l.In[0])
+		for i := range ids {
+			ids[i] = r.Intn(l.Vocab)
+		}
+		return func(tp *ag.Tape) { tp.Embedding(table, ids, 1, len(ids)) }, nil
 	}
 	return nil, fmt.Errorf("timing: cannot run %s", l.Key())
 }

@@ -131,7 +131,7 @@ func (l Layer) check(name string, depth int, total *int) error {
 		v     int
 	}{{"out", l.Out}, {"kernel", l.Kernel}, {"stride", l.Stride}, {"padding", l.Padding}, {"dilation", l.Dilation},
 		{"groups", l.Groups}, {"hidden", l.Hidden}, {"heads", l.Heads}, {"mlp_ratio", l.MLPRatio},
-		{"experts", l.Experts}, {"top_k", l.TopK}} {
+		{"experts", l.Experts}, {"top_k", l.TopK}, {"vocab", l.Vocab}} {
 		if f.v < 0 || f.v > cost.MaxSetting {
 			return fmt.Errorf("spec: %s.%s = %d, want 0 to %d", name, f.field, f.v, cost.MaxSetting)
 		}

@@ -923,6 +923,9 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (Module, []in
 		if l.Out <= 0 {
 			return nil, nil, fmt.Errorf("embed needs out > 0")
 		}
+		if l.Vocab > 0 || l.Sinusoidal {
+			return b.tokenEmbed(name, l, in, index)
+		}
 		out, err := b.add(cost.Layer{Kind: cost.Linear, Name: name + ".proj", In: in, Width: l.Out, Bias: true})
 		if err != nil {
 			return nil, nil, err
@@ -940,6 +943,31 @@ func (b *builder) layer(name string, l Layer, in []int, index int) (Module, []in
 	default:
 		return nil, nil, fmt.Errorf("unknown layer op %d", l.Op)
 	}
+}
+
+// tokenEmbed lowers an embed of token ids: a lookup, then a learned or a
+// fixed position encoding.
+func (b *builder) tokenEmbed(name string, l Layer, in []int, index int) (Module, []int, error) {
+	switch {
+	case l.Vocab <= 0:
+		return nil, nil, fmt.Errorf("a sinusoidal encoding needs token ids (vocab > 0)")
+	case index != 0 || len(in) != 2 || in[1] != 1:
+		return nil, nil, fmt.Errorf("an embed of token ids must be the first layer, on an input [T,1] of ids, not %v", in)
+	case l.Positions && l.Sinusoidal:
+		return nil, nil, fmt.Errorf("positions are learned or sinusoidal, not both")
+	case l.Sinusoidal && l.Out%2 != 0:
+		return nil, nil, fmt.Errorf("a sinusoidal encoding needs an even width, not %d", l.Out)
+	}
+	out, err := b.add(cost.Layer{Kind: cost.Lookup, Name: name + ".tokens", In: in, Width: l.Out, Vocab: l.Vocab})
+	if err != nil {
+		return nil, nil, err
+	}
+	if l.Positions || l.Sinusoidal {
+		if out, err = b.add(cost.Layer{Kind: cost.PosEmbed, Name: name + ".pos", In: out, Fixed: l.Sinusoidal}); err != nil {
+			return nil, nil, err
+		}
+	}
+	return b.make(Part{Kind: PartEmbed, Name: name, In: 1, Out: l.Out, Tokens: in[0], Positions: l.Positions, Vocab: l.Vocab, Sinusoidal: l.Sinusoidal}, out, nil)
 }
 
 func (b *builder) mbconv(name string, l Layer, in []int) (Module, []int, error) {

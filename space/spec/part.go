@@ -38,7 +38,7 @@ const (
 	PartFlatten                          //
 	PartDropout                          // P
 	PartPatches                          // Kernel-pixel patches
-	PartEmbed                            // In features → Out on Tokens tokens; Positions
+	PartEmbed                            // In features → Out on Tokens tokens; Positions; Vocab ids; Sinusoidal
 	PartReLUConvBN                       // Op (nn.ReLUConvBN)
 	PartDilConv                          // Op
 	PartSepConv                          // Op
@@ -86,7 +86,9 @@ type Part struct {
 	P                 float64
 	Affine, Untracked bool // PartBatchNorm
 	Bias              bool // PartLinear
-	Positions         bool // PartEmbed
+	Positions         bool // PartEmbed: a learned position embedding
+	Vocab             int  // PartEmbed: token ids in [0, Vocab) looked up, when positive
+	Sinusoidal        bool // PartEmbed of token ids: the fixed position encoding
 	Concat            bool // PartBranch
 
 	Parts []Module      // PartSequential, PartBranch

@@ -107,7 +107,7 @@ const (
 	Dropout                    // P
 	MBConv                     // inverted residual: Out, Kernel, Stride, Hidden or Expand, SE, Act
 	Patches                    // [C,H,W] -> [(H/Kernel)(W/Kernel), C·Kernel²]; first layer only
-	Embed                      // [T,F] -> [T,Out], with a position embedding when Positions; on the input or Patches
+	Embed                      // [T,F] -> [T,Out], with a position embedding when Positions; on the input or Patches; token ids [T,1] of Vocab ids looked up when Vocab, Sinusoidal for a fixed encoding
 	Transformer                // pre-norm block on [T,D]: Heads, MLPRatio (zero: 4); Experts MLPs, TopK (zero: 1) a token, when Experts > 1
 	Swish                      // x·σ(x), also called SiLU (EfficientNet)
 	Sigmoid                    //
@@ -190,6 +190,12 @@ type Layer struct {
 	TopK      int       `json:"top_k,omitempty"`   // transformer: experts per token; zero means 1
 	P         float64   `json:"p,omitempty"`       // dropout probability
 	Positions bool      `json:"positions,omitempty"`
+	// Vocab, on an embed, makes its input token ids [T,1] in [0, Vocab),
+	// each looked up in a learned [Vocab,Out] table.
+	Vocab int `json:"vocab,omitempty"`
+	// Sinusoidal, on an embed of token ids, adds the fixed sinusoidal
+	// position encoding (instead of a learned one, Positions).
+	Sinusoidal bool `json:"sinusoidal,omitempty"`
 }
 
 // MakeDivisible rounds v to the nearest multiple of d, not below d and not
@@ -242,6 +248,39 @@ func (s *Spec) SetClasses(n int) {
 	if k := len(s.Layers); s.Kind == KindSequential && k > 0 && s.Layers[k-1].Op == Linear {
 		s.Layers[k-1].Out = n
 	}
+}
+
+// FitData sets s's input to the shape of examples [c,h,w] as a dataset
+// stores them: [c,h,w] for a network of images, [h,w] for a network of
+// sequences ([T,F], stored with c = 1; token ids have F = 1).
+func (s *Spec) FitData(c, h, w int) error {
+	switch {
+	case len(s.Input) == 3:
+		s.Input = []int{c, h, w}
+	case len(s.Input) == 2 && c == 1:
+		s.Input = []int{h, w}
+	case len(s.Input) == 2:
+		return fmt.Errorf("spec: the network takes sequences [T,F], the data has %dx%dx%d examples", c, h, w)
+	default:
+		return fmt.Errorf("spec: an input %v takes no data", s.Input)
+	}
+	return nil
+}
+
+// TakesData reports whether examples [c,h,w] as a dataset stores them
+// have s's input shape (see FitData).
+func (s *Spec) TakesData(c, h, w int) bool {
+	in := s.Input
+	return (len(in) == 3 && in[0] == c && in[1] == h && in[2] == w) || (len(in) == 2 && c == 1 && in[0] == h && in[1] == w)
+}
+
+// Vocab returns the vocabulary of a sequential network whose input is
+// token ids (its first layer an embed with Vocab), or 0.
+func (s *Spec) Vocab() int {
+	if s.Kind == KindSequential && len(s.Layers) > 0 && s.Layers[0].Op == Embed {
+		return s.Layers[0].Vocab
+	}
+	return 0
 }
 
 // OpNames lists the built-in cell operations and the spec's own, sorted.

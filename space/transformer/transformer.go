@@ -3,12 +3,13 @@
 // mixture of experts that may replace each block's MLP (experts, top-k).
 //
 // A network embeds its input as tokens — non-overlapping P×P patches of a
-// [C,H,W] image (ViT), or the rows of a [T,F] sequence — with a linear
-// layer and a learned position embedding, runs pre-norm transformer blocks,
-// normalises, averages the tokens and classifies. With more than one
-// expert, each block's MLP is that many MLPs of the same shape and a router
-// that sends each token to the top k of them (spec.Layer's Experts, TopK):
-// the parameters grow with the experts, the compute per token with k.
+// [C,H,W] image (ViT), the rows of a [T,F] sequence, or token ids [T,1]
+// looked up in a learned table — with a learned position embedding, runs
+// pre-norm transformer blocks, normalises, averages the tokens and
+// classifies. With more than one expert, each block's MLP is that many MLPs
+// of the same shape and a router that sends each token to the top k of them
+// (spec.Layer's Experts, TopK): the parameters grow with the experts, the
+// compute per token with k.
 package transformer
 
 import (
@@ -23,9 +24,16 @@ import (
 // Space is the transformer space. The zero value takes 3×32×32 images in
 // 4×4 patches (64 tokens) and 10 classes.
 type Space struct {
-	Input   []int // [C,H,W] images or [T,F] sequences; nil means [3,32,32]
+	Input   []int // [C,H,W] images, [T,F] sequences or [T,1] token ids; nil means [3,32,32]
 	Patch   int   // patch size for images; zero means 4
 	Classes int   // zero means 10
+	// Vocab, when positive, makes the input [T,1] token ids in [0, Vocab),
+	// embedded by a lookup.
+	Vocab int
+	// MaxParams, when positive, is a parameter budget: architectures whose
+	// networks have more parameters fail Check, so that every strategy
+	// searches only the ones within it.
+	MaxParams int64
 }
 
 var _ space.Space = Space{}
@@ -52,8 +60,8 @@ const dense = 4
 func (Space) Name() string      { return "transformer" }
 func (Space) Dims() []space.Dim { return dims }
 
-// Check requires the heads to divide the width, and top-k to be at most the
-// experts.
+// Check requires the heads to divide the width, top-k to be at most the
+// experts, and the network to keep within MaxParams.
 func (s Space) Check(a space.Arch) error {
 	c := s.Config(a)
 	if c.Width%c.Heads != 0 {
@@ -61,6 +69,19 @@ func (s Space) Check(a space.Arch) error {
 	}
 	if c.TopK > c.Experts {
 		return fmt.Errorf("transformer: top-%d routing to %d expert(s); want k at most the experts", c.TopK, c.Experts)
+	}
+	if s.MaxParams > 0 {
+		sp, err := s.Spec(a)
+		if err != nil {
+			return err
+		}
+		r, err := spec.Cost(sp, 1)
+		if err != nil {
+			return err
+		}
+		if r.Params > s.MaxParams {
+			return fmt.Errorf("transformer: %s has %d parameters, more than the budget of %d", s.Format(a), r.Params, s.MaxParams)
+		}
 	}
 	return nil
 }
@@ -137,10 +158,16 @@ func (s Space) Spec(a space.Arch) (*spec.Spec, error) {
 	case 3:
 		ls = append(ls, spec.Layer{Op: spec.Patches, Kernel: patch})
 	case 2:
+		if s.Vocab > 0 && in[1] != 1 {
+			return nil, fmt.Errorf("transformer: token ids are an input [T,1], not %v", in)
+		}
 	default:
 		return nil, fmt.Errorf("transformer: input %v is neither [C,H,W] nor [T,F]", in)
 	}
-	ls = append(ls, spec.Layer{Op: spec.Embed, Out: c.Width, Positions: true})
+	if s.Vocab > 0 && len(in) != 2 {
+		return nil, fmt.Errorf("transformer: token ids are an input [T,1], not %v", in)
+	}
+	ls = append(ls, spec.Layer{Op: spec.Embed, Out: c.Width, Positions: true, Vocab: s.Vocab})
 	for range c.Layers {
 		l := spec.Layer{Op: spec.Transformer, Heads: c.Heads, MLPRatio: c.MLPRatio}
 		if c.Experts > 1 {

@@ -148,3 +148,37 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestTokenSpace builds a network of token ids: a [V,D] table and a [T,D]
+// position table, then the blocks, as TestSpace counts them.
+func TestTokenSpace(t *testing.T) {
+	s := Space{Input: []int{7, 1}, Classes: 8, Vocab: 72}
+	a, err := s.Parse("L2-H4-D32-R2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := space.ToSpec(s, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := build.Build(sp, rand.New(rand.NewSource(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 72*32 + 7*32 + 2*(8*32*32+11*32) + 2*32 + 32*8 + 8
+	if r := net.Cost.Count(1); net.Params.Len() != want || r.Params != int64(want) {
+		t.Errorf("%d parameters (cost model %d), want %d", net.Params.Len(), r.Params, want)
+	}
+	ids := tensor.New(3, 1, 7, 1) // as a dataset's batch stores them
+	for i := range ids.Data {
+		ids.Data[i] = float32(i * 5 % 72)
+	}
+	if y := net.Forward(ag.NewTape(nil), ag.Const(ids)); fmt.Sprint(y.Shape()) != "[3 8]" {
+		t.Errorf("logits %v, want [3 8]", y.Shape())
+	}
+	for _, bad := range []Space{{Input: []int{7, 2}, Vocab: 72}, {Vocab: 72}} {
+		if _, err := bad.Spec(a); err == nil {
+			t.Errorf("token ids on input %v: no error", bad.Input)
+		}
+	}
+}

@@ -324,7 +324,7 @@ func (p *workerPool) sendData(pw *poolWorker, d *data.Dataset) int {
 	if pw.sent[id] {
 		return id
 	}
-	meta, _ := json.Marshal(map[string]any{"name": d.Name, "c": d.C, "h": d.H, "w": d.W, "classes": d.Classes, "class_names": d.ClassNames})
+	meta, _ := json.Marshal(map[string]any{"name": d.Name, "c": d.C, "h": d.H, "w": d.W, "classes": d.Classes, "class_names": d.ClassNames, "vocab": d.Vocab})
 	var xb []byte
 	if len(d.X) > 0 {
 		xb = unsafe.Slice((*byte)(unsafe.Pointer(&d.X[0])), 4*len(d.X)) // wasm is little-endian, as the worker reads it

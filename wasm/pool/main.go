@@ -12,7 +12,7 @@
 //     (Config.Examples) is kept: a later job sent with cached true and no
 //     batch scores on it.
 //   - self.nasbookData(id, meta, x, y): a dataset the kernel sends once,
-//     meta as JSON (name, c, h, w, classes, class_names), x the examples
+//     meta as JSON (name, c, h, w, classes, class_names, vocab), x the examples
 //     as float32 bytes, y the labels as int32 bytes (little-endian).
 //   - self.nasbookTrain(id, job, train, valid, test), which trains an
 //     estimate.Job given as JSON on the datasets of those ids (0: none),
@@ -102,6 +102,7 @@ func addData(id int, meta string, x, y js.Value) error {
 		W          int      `json:"w"`
 		Classes    int      `json:"classes"`
 		ClassNames []string `json:"class_names"`
+		Vocab      int      `json:"vocab"`
 	}
 	if err := json.Unmarshal([]byte(meta), &m); err != nil {
 		return fmt.Errorf("pool worker: dataset %d: %v", id, err)
@@ -110,7 +111,7 @@ func addData(id int, meta string, x, y js.Value) error {
 	js.CopyBytesToGo(xb, x)
 	yb := make([]byte, y.Get("length").Int())
 	js.CopyBytesToGo(yb, y)
-	d := &data.Dataset{Name: m.Name, C: m.C, H: m.H, W: m.W, Classes: m.Classes, ClassNames: m.ClassNames,
+	d := &data.Dataset{Name: m.Name, C: m.C, H: m.H, W: m.W, Classes: m.Classes, ClassNames: m.ClassNames, Vocab: m.Vocab,
 		X: make([]float32, len(xb)/4), Y: make([]int, len(yb)/4)}
 	for i := range d.X {
 		d.X[i] = math.Float32frombits(binary.LittleEndian.Uint32(xb[4*i:]))
@@ -120,6 +121,9 @@ func addData(id int, meta string, x, y js.Value) error {
 	}
 	if len(d.X) != len(d.Y)*d.C*d.H*d.W {
 		return fmt.Errorf("pool worker: dataset %d: %d values for %d examples of %dx%dx%d", id, len(d.X), len(d.Y), d.C, d.H, d.W)
+	}
+	if err := d.Validate(); err != nil {
+		return fmt.Errorf("pool worker: dataset %d: %v", id, err)
 	}
 	datasets[id] = d
 	return nil
