@@ -228,15 +228,8 @@ func ComputeChart(s *scene.Scene, w, h float64, m Measurer, o Options) *Chart {
 		bottom -= xh + gap/2
 	}
 	frame := Rect{Point{margin, top + tickH/2}, Point{w - margin, bottom}}
-	xlo, xhi, ylo, yhi := bounds(p.Points)
-	if s.Kind == scene.KindPareto {
-		xs, ys := make([]float64, n), make([]float64, n)
-		for i, q := range p.Points {
-			xs[i], ys[i] = q.X, q.Y
-		}
-		xlo, xhi = ParetoRange(xs)
-		ylo, yhi = ParetoRange(ys)
-	}
+	xr, yr := extent(s)
+	xlo, xhi, ylo, yhi := xr[0], xr[1], yr[0], yr[1]
 	inset := 2.5 * r // keep dots off the axes
 	yt, yl := fitTicks(ylo, yhi, frame.Dy()-2*inset, tick, m, false)
 	leftW := 0.0

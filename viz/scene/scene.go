@@ -37,6 +37,36 @@ type Scene struct {
 	Title string `json:"title,omitempty"`
 	Cell  *Cell  `json:"cell,omitempty"` // set when Kind == KindCell
 	Plot  *Plot  `json:"plot,omitempty"` // set when Kind is KindPoints or KindPareto
+	// Replay, if set, is the history of a finished search behind the
+	// scene, which the canvas plays back step by step.
+	Replay *Replay `json:"replay,omitempty"`
+}
+
+// Replay is how a scene came to be: a finished search after each of its
+// Steps steps (evaluations, or epochs of a one-shot search). The scene
+// itself is what the last step shows; the canvas derives the others
+// (layout.Replayed) and offers a slider over them.
+//
+// For a chart, Plot.Points are in the order they were evaluated and step k
+// shows the first k of them, the incumbent and the front being those of the
+// points shown; Spans say when each point was in a group (the population of
+// an evolution, say), and with Spans set a point shows no group outside
+// them. For a cell, Weights[k] are its edges' weights after k steps, from
+// k = 0 (before the first) to Steps.
+type Replay struct {
+	Unit    string      `json:"unit"` // what a step is: "evaluation", "epoch"
+	Steps   int         `json:"steps"`
+	Spans   []Span      `json:"spans,omitempty"`
+	Weights [][]float64 `json:"weights,omitempty"`
+}
+
+// Span puts point P in Group from step From to the step before To (to the
+// last step if To is 0).
+type Span struct {
+	P     int    `json:"p"`
+	From  int    `json:"from"`
+	To    int    `json:"to,omitempty"`
+	Group string `json:"group"`
 }
 
 // Plot is a scatter of architectures against two metrics, for KindPoints and
@@ -51,6 +81,11 @@ type Plot struct {
 	// Cells are the architectures that points refer to by Point.Cell; clicking
 	// such a point on the canvas draws its cell.
 	Cells []Cell `json:"cells,omitempty"`
+	// EditOptions are the options of every cell's Edit that lists none of
+	// its own: the options of a space are the same for every architecture,
+	// and a search's chart has hundreds of them. Decode gives each such
+	// cell these (shared, not to be modified).
+	EditOptions [][]string `json:"editOptions,omitempty"`
 }
 
 // Axis names a metric and its direction.
@@ -65,6 +100,9 @@ type Axis struct {
 	// column of a benchmark table the notebook has open, such as
 	// "cifar10_test" or "pixel3".
 	Metric string `json:"metric,omitempty"`
+	// Range, if set, is the axis's span [lo, hi] whatever the points: a
+	// replay keeps its axes still so. Points outside are drawn at the edge.
+	Range []float64 `json:"range,omitempty"`
 }
 
 // Point is one evaluated architecture.
@@ -144,15 +182,62 @@ func (s *Scene) Validate() error {
 		if err := s.Cell.validate(""); err != nil {
 			return err
 		}
-		return s.Cell.Edit.validate(s.Cell)
+		if err := s.Cell.Edit.validate(s.Cell); err != nil {
+			return err
+		}
 	case KindPoints, KindPareto:
 		if s.Plot == nil {
 			return fmt.Errorf("scene: kind %q without a plot", s.Kind)
 		}
-		return s.Plot.validate()
+		if err := s.Plot.validate(); err != nil {
+			return err
+		}
 	default:
 		return fmt.Errorf("scene: unknown kind %q", s.Kind)
 	}
+	return s.Replay.validate(s)
+}
+
+// validate checks that r fits s: a step per point of a chart, a weight per
+// edge of a cell at every step.
+func (r *Replay) validate(s *Scene) error {
+	if r == nil {
+		return nil
+	}
+	if r.Steps < 0 {
+		return fmt.Errorf("scene: replay of %d steps", r.Steps)
+	}
+	if s.Kind == KindCell {
+		if len(r.Spans) > 0 {
+			return fmt.Errorf("scene: replay of a cell with spans of points")
+		}
+		if len(r.Weights) != r.Steps+1 {
+			return fmt.Errorf("scene: replay of %d steps has %d lists of weights, want one before the first step and one after each", r.Steps, len(r.Weights))
+		}
+		for k, w := range r.Weights {
+			if len(w) != len(s.Cell.Edges) {
+				return fmt.Errorf("scene: replay step %d has %d weights for %d edges", k, len(w), len(s.Cell.Edges))
+			}
+			for i, v := range w {
+				if !(v >= 0 && v <= 1) {
+					return fmt.Errorf("scene: replay step %d gives edge %d weight %g outside [0, 1]", k, i, v)
+				}
+			}
+		}
+		return nil
+	}
+	if len(r.Weights) > 0 {
+		return fmt.Errorf("scene: replay of a chart with weights of edges")
+	}
+	if r.Steps != len(s.Plot.Points) {
+		return fmt.Errorf("scene: replay of %d steps of a chart of %d points; want a step per point", r.Steps, len(s.Plot.Points))
+	}
+	for _, sp := range r.Spans {
+		if sp.P < 0 || sp.P >= len(s.Plot.Points) || sp.From < 0 || sp.From > r.Steps || sp.To < 0 || sp.To > r.Steps || (sp.To != 0 && sp.To <= sp.From) {
+			return fmt.Errorf("scene: replay span of point %d from step %d to %d, in a replay of %d steps", sp.P, sp.From, sp.To, r.Steps)
+		}
+	}
+	return nil
 }
 
 // validate checks c; where names the cell in errors ("" for a scene's own
@@ -213,11 +298,25 @@ func (e *Edit) validate(c *Cell) error {
 }
 
 func (p *Plot) validate() error {
+	for _, a := range []*Axis{&p.X, &p.Y} {
+		if a.Range == nil {
+			continue
+		}
+		if len(a.Range) != 2 || math.IsNaN(a.Range[0]) || math.IsInf(a.Range[0], 0) || math.IsNaN(a.Range[1]) || math.IsInf(a.Range[1], 0) || a.Range[0] > a.Range[1] {
+			return fmt.Errorf("scene: axis %q has range %v; want [lo, hi], finite, lo <= hi", a.Label, a.Range)
+		}
+	}
 	for i, c := range p.Cells {
 		if err := c.validate(fmt.Sprintf("plot cells[%d]: ", i)); err != nil {
 			return err
 		}
-		if err := c.Edit.validate(&p.Cells[i]); err != nil {
+		e := c.Edit
+		if e != nil && e.Options == nil {
+			shared := *e
+			shared.Options = p.EditOptions
+			e = &shared
+		}
+		if err := e.validate(&p.Cells[i]); err != nil {
 			return fmt.Errorf("plot cells[%d]: %w", i, err)
 		}
 	}
@@ -247,6 +346,13 @@ func Decode(data []byte) (*Scene, error) {
 	}
 	if err := s.Validate(); err != nil {
 		return nil, err
+	}
+	if p := s.Plot; p != nil {
+		for i := range p.Cells {
+			if e := p.Cells[i].Edit; e != nil && e.Options == nil {
+				e.Options = p.EditOptions
+			}
+		}
 	}
 	return &s, nil
 }

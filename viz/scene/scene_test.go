@@ -48,6 +48,13 @@ func TestValidate(t *testing.T) {
 		{Scene{Kind: KindPareto, Plot: &Plot{Points: []Point{{Cell: &two}}, Cells: []Cell{cell}}}, "point 0 refers to cell 2 of 1"},
 		{Scene{Kind: KindPareto, Plot: &Plot{Cells: []Cell{cell, bad}}}, "plot cells[1]: edge 0 (conv) joins unknown node"},
 		{Scene{Kind: "graph"}, `unknown kind "graph"`},
+		{Scene{Kind: KindPoints, Plot: &Plot{Points: []Point{{}, {}}}, Replay: &Replay{Steps: 2, Spans: []Span{{P: 1, From: 1, To: 2}}}}, ""},
+		{Scene{Kind: KindPoints, Plot: &Plot{Points: []Point{{}, {}}}, Replay: &Replay{Steps: 3}}, "replay of 3 steps of a chart of 2 points"},
+		{Scene{Kind: KindPoints, Plot: &Plot{Points: []Point{{}, {}}}, Replay: &Replay{Steps: 2, Spans: []Span{{P: 1, From: 2, To: 1}}}}, "span of point 1 from step 2 to 1"},
+		{Scene{Kind: KindCell, Cell: &cell, Replay: &Replay{Steps: 1, Weights: [][]float64{{1}, {0.5}}}}, ""},
+		{Scene{Kind: KindCell, Cell: &cell, Replay: &Replay{Steps: 2, Weights: [][]float64{{1}, {0.5}}}}, "2 steps has 2 lists of weights"},
+		{Scene{Kind: KindCell, Cell: &cell, Replay: &Replay{Steps: 1, Weights: [][]float64{{1}, {1.5}}}}, "step 1 gives edge 0 weight 1.5"},
+		{Scene{Kind: KindPareto, Plot: &Plot{X: Axis{Label: "ms", Range: []float64{2, 1}}}}, `axis "ms" has range [2 1]`},
 	} {
 		err := tc.s.Validate()
 		switch {
@@ -61,3 +68,23 @@ func TestValidate(t *testing.T) {
 
 func nan() float64 { return math.NaN() }
 func inf() float64 { return math.Inf(1) }
+
+// TestDecodeSharedOptions: a chart's cells that list no options of their
+// own take the plot's EditOptions.
+func TestDecodeSharedOptions(t *testing.T) {
+	const js = `{"kind":"pareto","plot":{"x":{"label":"ms"},"y":{"label":"acc"},"points":[{"x":1,"y":2,"cell":0}],
+		"editOptions":[["a","b"]],
+		"cells":[{"nodes":[{"id":0,"label":"in"},{"id":1,"label":"out"}],"edges":[{"from":0,"to":1,"op":"b","weight":1}],
+			"edit":{"space":"s","choices":[1],"op":[0]}}]}}`
+	s, err := Decode([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := s.Plot.Cells[0].Edit; len(e.Options) != 1 || e.Options[0][1] != "b" {
+		t.Errorf("the cell's edit has options %v, want the plot's", e.Options)
+	}
+	bad := strings.Replace(js, `"choices":[1]`, `"choices":[2]`, 1)
+	if _, err := Decode([]byte(bad)); err == nil || !strings.Contains(err.Error(), "choice 0 is option 2 of 2") {
+		t.Errorf("a choice beyond the shared options: %v", err)
+	}
+}
