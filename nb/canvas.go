@@ -3,6 +3,7 @@ package nb
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"nasbook/space/nb201"
 	"nasbook/viz/layout"
@@ -136,6 +137,7 @@ func chartScene(c Chart) (*scene.Scene, error) {
 		}
 		p.Points[i] = sp
 	}
+	shareOptions(p)
 	sc := &scene.Scene{Kind: scene.KindPoints, Title: c.Title, Plot: p}
 	if c.Pareto {
 		sc.Kind = scene.KindPareto
@@ -160,5 +162,35 @@ func chartText(sc *scene.Scene) string {
 	default:
 		best := p.Points[layout.Incumbent(p.Points, p.Y.Minimize)]
 		return fmt.Sprintf("[%s: %d points, best %s %s]", title, n, p.Y.Label, layout.FormatValue(best.Y))
+	}
+}
+
+// shareOptions lists the options of p's editable cells once, in
+// p.EditOptions, when they are the same for every cell (they are for the
+// architectures of one space): a search's chart of a thousand cells is a
+// third smaller so.
+func shareOptions(p *scene.Plot) {
+	var opts [][]string
+	for _, c := range p.Cells {
+		if c.Edit == nil {
+			continue
+		}
+		if opts == nil {
+			opts = c.Edit.Options
+		}
+		if !slices.EqualFunc(opts, c.Edit.Options, slices.Equal) {
+			return
+		}
+	}
+	if opts == nil {
+		return
+	}
+	p.EditOptions = opts
+	for i := range p.Cells {
+		if e := p.Cells[i].Edit; e != nil {
+			shared := *e
+			shared.Options = nil
+			p.Cells[i].Edit = &shared
+		}
 	}
 }

@@ -114,7 +114,8 @@ type DARTSResult struct {
 	cells   *custom.CellSpace // a defined space's, to write its notation
 	data    *Data
 	latency *oneshot.Latency
-	source  string // DARTSConfig.Latency
+	source  string       // DARTSConfig.Latency
+	replay  *scene.Scene // the final weights, with those of every epoch
 }
 
 // setDerived makes d the result's architecture: its notation, counts, and
@@ -307,11 +308,13 @@ func (s *Session) DARTS(cfg DARTSConfig) *DARTSResult {
 		res.Epochs = append(res.Epochs, DARTSEpoch{Epoch: l.Epoch + 1, TrainLoss: l.TrainLoss, TrainAcc: l.TrainAcc, ValidAcc: l.ValidAcc,
 			Entropy: l.Entropy, Skips: l.Skips, ParamFree: l.ParamFree, Latency: l.Latency, Derived: l.Derived, Weights: l.Weights[0]})
 	}
+	if method != oneshot.SPOS {
+		res.replay = weightsReplay(net, res, fmt.Sprintf("%s · final weights after %d epochs", title, len(r.History)))
+	}
 	if !cfg.NoCanvas && cells == nil && method != oneshot.SPOS {
 		// The last weights stay on the canvas: each edge's boldest op is the
 		// derived cell's, and how far it stands out is what the search did.
-		sc := weightsScene(net, r.Weights[0], fmt.Sprintf("%s · final weights after %d epochs", title, len(r.History)))
-		s.Update(id+"-canvas", Output{scene.MIMEType: sc, "text/plain": ""})
+		s.Update(id+"-canvas", Output{scene.MIMEType: res.replay, "text/plain": ""})
 	}
 	if !cfg.Quiet {
 		fmt.Fprintln(s.stdout, res)
@@ -374,6 +377,31 @@ func weightsScene(net *oneshot.Supernet, w [][]float64, title string) *scene.Sce
 		}
 	}
 	return &scene.Scene{Kind: scene.KindCell, Title: title, Cell: c}
+}
+
+// weightsReplay is the final weights' scene with the weights before the
+// first epoch and after each as its replay: the canvas plays the search back
+// epoch by epoch.
+func weightsReplay(net *oneshot.Supernet, r *DARTSResult, title string) *scene.Scene {
+	sc := weightsScene(net, r.Weights, title)
+	rp := &scene.Replay{Unit: "epoch", Steps: len(r.Epochs)}
+	for _, w := range append([][][]float64{r.Start}, epochWeights(r)...) {
+		var ws []float64
+		for _, e := range weightsScene(net, w, "").Cell.Edges {
+			ws = append(ws, e.Weight)
+		}
+		rp.Weights = append(rp.Weights, ws)
+	}
+	sc.Replay = rp
+	return sc
+}
+
+func epochWeights(r *DARTSResult) [][][]float64 {
+	out := make([][][]float64, len(r.Epochs))
+	for i, e := range r.Epochs {
+		out[i] = e.Weights
+	}
+	return out
 }
 
 // PlotWeights plots the softmax weight of every op over the epochs of r, one

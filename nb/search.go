@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -149,7 +150,8 @@ type SearchResult struct {
 	// is measured; NaN when the search scored by Score or Proxy.
 	Optimum float64
 
-	minimized []string // cfg.Minimize
+	minimized []string     // cfg.Minimize
+	replay    *scene.Scene // the first run on the canvas, with its history
 }
 
 // Regret returns, at each number of evaluations, the mean over runs of the
@@ -451,9 +453,11 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 		}
 	}
 	progress(0, cfg.Strategy+": starting", true)
-	var canvas *searchScene // the first run stands for the others
-	if !cfg.Quiet {
-		canvas = &searchScene{sess: s, sp: sp, objs: objs, title: fmt.Sprintf("%s, seed %d", cfg.Strategy, cfg.Seed), shown: time.Now()}
+	// The first run stands for the others on the canvas, and is kept to
+	// replay (Replay) also when Quiet draws nothing as it goes.
+	canvas := &searchScene{sess: s, sp: sp, objs: objs, title: fmt.Sprintf("%s, seed %d", cfg.Strategy, cfg.Seed), shown: time.Now(), live: !cfg.Quiet}
+	if cfg.Table != nil && cfg.LowTable == nil {
+		canvas.metrics = cols // an edited cell moves on the chart by the tables the notebook opened
 	}
 	rc := search.RepeatConfig{Space: sp, Strategy: cfg.Strategy, Estimator: est,
 		Budget: search.Budget{Evaluations: budget, Epochs: cfg.EpochBudget}, Seed: cfg.Seed, Seeds: seeds,
@@ -465,7 +469,7 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 					progress(k*1000+int(1000*ev.Used.Fraction), fmt.Sprintf("%s: seed %d, %d of %d epochs", cfg.Strategy, cfg.Seed+int64(k), ev.Used.Epochs, cfg.EpochBudget), false)
 				}
 			}
-			if k == 0 && canvas != nil {
+			if k == 0 {
 				canvas.event(e)
 			}
 		}}
@@ -502,6 +506,7 @@ func (s *Session) runSearch(cfg SearchConfig) (SearchResult, error) {
 		}
 		res.Runs = append(res.Runs, run)
 	}
+	res.replay = canvas.final
 	res.Mean, res.Std = rep.Mean, rep.Std
 	res.Curve, res.Lower, res.Upper = rep.Curve, rep.Lower, rep.Upper
 	if len(objs) > 1 {
@@ -614,57 +619,114 @@ func (e *funcEstimator) Estimate(a space.Arch) (search.Score, error) {
 // searchScene draws a run on the canvas as it goes: every evaluation against
 // its number (one objective) or the first objective against the second (a
 // Pareto scene), with the strategy's population highlighted and, for
-// NAS-Bench-201, each point's cell a click away.
+// NAS-Bench-201, each point's cell a click away (and editable there). It
+// records when each point was in the population, so that the finished
+// run's scene carries its replay (scene.Replay): the canvas plays it back
+// evaluation by evaluation.
 type searchScene struct {
-	sess   *Session
-	sp     space.Space
-	objs   []search.Objective
-	title  string
-	points []scene.Point
-	cells  []scene.Cell
-	pop    []int // evaluation numbers of the population
-	shown  time.Time
+	sess    *Session
+	sp      space.Space
+	objs    []search.Objective
+	metrics []string // the objectives' table columns, to place edited cells by
+	title   string
+	live    bool // draw as it goes
+	points  []scene.Point
+	cells   []scene.Cell
+	cellOf  map[string]int // index in cells by architecture
+	at      map[int]int    // index in points by evaluation number
+	open    map[int]int    // population members by point, with the step they joined at
+	spans   []scene.Span   // members that left
+	shown   time.Time
+	final   *scene.Scene // the finished run, with its replay
 }
 
 func (c *searchScene) event(e search.Event) {
 	switch e := e.(type) {
 	case *search.Evaluated:
-		p := scene.Point{X: float64(e.N), Y: e.Values[0], Label: c.sp.Format(e.Arch)}
+		text := c.sp.Format(e.Arch)
+		p := scene.Point{X: float64(e.N), Y: e.Values[0], Label: text}
 		if len(c.objs) > 1 {
 			p.X = e.Values[1]
 		}
 		if c.sp.Name() == "nb201" {
-			i := len(c.cells)
-			c.cells = append(c.cells, *nb201Scene(nb201.FromChoices(e.Arch)).Cell)
-			p.Cell = &i
+			k, ok := c.cellOf[text]
+			if !ok {
+				if c.cellOf == nil {
+					c.cellOf = map[string]int{}
+				}
+				k = len(c.cells)
+				c.cells = append(c.cells, *nb201Editable(nb201.FromChoices(e.Arch)).Cell)
+				c.cellOf[text] = k
+			}
+			p.Cell = &k
 		}
+		if c.at == nil {
+			c.at = map[int]int{}
+		}
+		c.at[e.N] = len(c.points)
 		c.points = append(c.points, p)
 	case *search.PopulationChanged:
-		c.pop = c.pop[:0]
+		if c.open == nil {
+			c.open = map[int]int{}
+		}
+		step := len(c.points)
+		now := map[int]bool{}
 		for _, m := range e.Members {
-			c.pop = append(c.pop, m.N)
+			if i, ok := c.at[m.N]; ok {
+				now[i] = true
+				if _, in := c.open[i]; !in {
+					c.open[i] = step
+				}
+			}
+		}
+		for _, i := range slices.Sorted(maps.Keys(c.open)) {
+			if !now[i] {
+				if from := c.open[i]; from < step {
+					c.spans = append(c.spans, scene.Span{P: i, From: from, To: step, Group: "population"})
+				}
+				delete(c.open, i)
+			}
 		}
 	case *search.Finished:
-		c.show()
+		c.final = c.scene(true)
+		if c.live {
+			c.show(c.final)
+		}
 		return
 	}
-	if now := time.Now(); now.Sub(c.shown) > 500*time.Millisecond {
+	if now := time.Now(); c.live && now.Sub(c.shown) > 500*time.Millisecond {
 		c.shown = now
-		c.show()
+		c.show(c.scene(false))
 	}
 }
 
-func (c *searchScene) show() {
+// scene is the chart of the run so far; with replay, its history too.
+func (c *searchScene) scene(replay bool) *scene.Scene {
 	pts := slices.Clone(c.points)
-	for _, n := range c.pop {
-		pts[n-1].Group = "population"
+	for i := range c.open {
+		pts[i].Group = "population"
 	}
-	pl := &scene.Plot{X: scene.Axis{Label: "evaluation"}, Y: scene.Axis{Label: c.objs[0].Name, Minimize: c.objs[0].Minimize}, Points: pts, Cells: c.cells}
+	pl := &scene.Plot{X: scene.Axis{Label: "evaluation"}, Y: scene.Axis{Label: c.objs[0].Name, Minimize: c.objs[0].Minimize}, Points: pts, Cells: slices.Clone(c.cells)}
+	shareOptions(pl)
 	sc := &scene.Scene{Kind: scene.KindPoints, Title: c.title, Plot: pl}
 	if len(c.objs) > 1 {
 		sc.Kind = scene.KindPareto
 		pl.X = scene.Axis{Label: c.objs[1].Name, Minimize: c.objs[1].Minimize}
 	}
+	if len(c.metrics) > 1 {
+		pl.Y.Metric, pl.X.Metric = c.metrics[0], c.metrics[1]
+	}
+	if replay {
+		r := &scene.Replay{Unit: "evaluation", Steps: len(pts), Spans: slices.Clone(c.spans)}
+		for _, i := range slices.Sorted(maps.Keys(c.open)) {
+			r.Spans = append(r.Spans, scene.Span{P: i, From: c.open[i], Group: "population"})
+		}
+		sc.Replay = r
+	}
+	return sc
+}
+
+func (c *searchScene) show(sc *scene.Scene) {
 	c.sess.Update(fmt.Sprintf("search-canvas-%p", c), Output{scene.MIMEType: sc, "text/plain": ""})
 }
 

@@ -73,6 +73,7 @@ func init() {
 		"ProxiesOf":        reflect.ValueOf(nb.ProxiesOf),
 		"ProxiesOn":        reflect.ValueOf(nb.ProxiesOn),
 		"ReLU":             reflect.ValueOf(nb.ReLU),
+		"Replay":           reflect.ValueOf(nb.Replay),
 		"Resume":           reflect.ValueOf(nb.Resume),
 		"Retrain":          reflect.ValueOf(nb.Retrain),
 		"RetrainBest":      reflect.ValueOf(nb.RetrainBest),
