@@ -1,9 +1,11 @@
 // The canvas panel: the iframe that draws scenes (canvas.js bridges to it), where it docks
 // (dock.js), its caption, and the architecture a click on a chart's point selected, or a cell
-// edited on the canvas, which Copy architecture puts on the clipboard. The kernel costs an edited
+// edited on the canvas, which Copy architecture puts on the clipboard, and the controls of a finished
+// search's replay (replay-controls.js). The kernel costs an edited
 // cell (Kernel.edit) and its figures go back to the canvas.
 import { CanvasBridge } from "./canvas.js";
 import { CanvasDock } from "./dock.js";
+import { ReplayControls } from "./replay-controls.js";
 import { $, announce } from "./ui.js";
 
 export class CanvasPanel {
@@ -15,11 +17,12 @@ export class CanvasPanel {
     this.copyTimer = 0;
     this.canvas = new CanvasBridge($("#canvas"), {
       onReady: () => ($("#canvas-panel").dataset.ready = "true"),
-      onDrawn: (kind, title) => this.onDrawn(kind, title),
+      onDrawn: (kind, title, replay) => this.onDrawn(kind, title, replay),
       onSelected: (index, label) => this.onSelected(index, label),
       onEdit: (request) => this.onEdit(request),
       onBrushed: (indices) => this.onBrushed(indices),
     });
+    this.replay = new ReplayControls((change) => this.canvas.replay(change));
     this.edited = null; // {arch, parse} of the cell edited on the canvas
     $("#canvas-copy").addEventListener("click", () => this.copySelected());
     this.dock = new CanvasDock($("#layout"), $("#canvas-panel"), app.cellsEl);
@@ -61,7 +64,8 @@ export class CanvasPanel {
     this.dock.setAnchor(v ? v.el : null);
   }
 
-  onDrawn(kind, title) {
+  onDrawn(kind, title, replay) {
+    this.replay.show(replay);
     // A brushed list belongs to its chart, and stays while a point's cell is open.
     if (kind !== "cell" && kind !== "pareto" && kind !== "points" && kind !== "compare") this.onBrushed([]);
     // Back on the chart: no comparison is on.

@@ -6,7 +6,9 @@
 //
 // The canvas posts {type:"canvas-ready"} when it can take scenes (and in answer to
 // {type:"ping"}), {type:"canvas-drawn", kind, title} after drawing one,
-// {type:"canvas-selected", index, label} when a chart's point is clicked,
+// {type:"canvas-selected", index, label} when a chart's point is clicked (a canvas-drawn of a
+// finished search's scene carries its replay's position, and {type:"replay", step, playing, speed}
+// moves it),
 // {type:"canvas-brushed", indices} when a rectangle dragged on a chart selects points, and
 // {type:"canvas-edit", space, choices, x, y, edited} when an editable cell comes on show or is edited;
 // the page answers the last with figures ({type:"figures", choices, arch, lines, point, error}),
@@ -76,7 +78,7 @@ export class CanvasBridge {
       if (this.pending && this.lastScene) this._flush();
       if (first && this.hooks.onReady) this.hooks.onReady();
     } else if (msg.type === "canvas-drawn") {
-      if (this.hooks.onDrawn) this.hooks.onDrawn(msg.kind, msg.title);
+      if (this.hooks.onDrawn) this.hooks.onDrawn(msg.kind, msg.title, msg.replay || null);
     } else if (msg.type === "canvas-selected") {
       if (this.hooks.onSelected) this.hooks.onSelected(msg.index, msg.label);
     } else if (msg.type === "canvas-brushed") {
@@ -116,6 +118,11 @@ export class CanvasBridge {
   /** Draws the cells of a chart's points i and j side by side; an empty list ends it. */
   compare(indices) {
     if (this.ready) this._post({ type: "compare", indices });
+  }
+
+  /** Changes the replay of the scene on show: any of {step, playing, speed}. */
+  replay(change) {
+    if (this.ready) this._post({ type: "replay", ...change });
   }
 
   /** Shows a scene (the JSON object of a scene output), now or once the canvas is ready. */

@@ -15,6 +15,13 @@
 // the viewport size changes and is idle otherwise. OnDrawn tells the host
 // page when a new scene is on screen.
 //
+// A scene with a replay (scene.Replay: a finished search's history) is drawn
+// at the replay's step, as layout.Replayed derives it, by the same painting
+// as any scene: SetReplay moves the step, plays or pauses, and sets the
+// speed; Space and the arrow keys do the same on the canvas; while it plays,
+// Update advances the step by the clock and schedules the next frame.
+// OnDrawn reports the position with each view.
+//
 // The package builds for js/wasm only (this file aside): ebiten's desktop
 // backend needs cgo and X11 headers, which a plain go build ./... should not.
 //

@@ -105,7 +105,7 @@ func (g *Game) paint(dst *ebiten.Image, s *scene.Scene, err error) Drawn {
 			}
 		}
 		g.plot(dst, c)
-		return Drawn{Kind: string(s.Kind), Title: s.Title, Points: c.Points()}
+		return Drawn{Kind: string(s.Kind), Title: s.Title, Points: c.Points(), Front: c.Front}
 	default:
 		err := fmt.Errorf("unknown kind %q", s.Kind)
 		g.message(dst, "Cannot draw this scene", err.Error(), errorInk)

@@ -35,6 +35,10 @@ type Drawn struct {
 	Choices []int
 	// Differ lists the edges in which two compared cells differ.
 	Differ []int
+	// Replay is where the replay of the scene on show is, if it has one.
+	Replay *Replay
+	// Front lists a pareto chart's points on its front, by x.
+	Front []int
 }
 
 // Game is the ebiten game of the canvas: it shows the latest scene, an error,
@@ -128,12 +132,15 @@ type Game struct {
 	// Comparing two points' cells: the points, or -1, set by SetCompare.
 	compare    [2]int
 	compareGen int
+
+	// The replay of the scene on show, guarded by mu.
+	rp replayer
 }
 
 // viewKey names a view: the scene generation (or the selection's), whether a
 // cell is open, and the size.
 type viewKey struct {
-	gen, sel, w, h, edit, compare int
+	gen, sel, w, h, edit, compare, replay int
 }
 
 var _ ebiten.Game = (*Game)(nil)
@@ -213,7 +220,7 @@ func (g *Game) PointerLeft() {
 
 func (g *Game) current() (int, *scene.Scene, error) {
 	g.mu.Lock()
-	gen, s, err := g.gen, g.scene, g.err
+	gen, s, err := g.gen, g.replayOf(g.scene), g.err
 	g.mu.Unlock()
 	return gen, g.view(s), err
 }
@@ -238,6 +245,7 @@ func isChart(s *scene.Scene) bool {
 // OnDrawn and a newly painted hover to OnHover. It runs in the frame after
 // the one that painted them, so they are on screen by then.
 func (g *Game) Update() error {
+	g.advance()
 	gen, s, _ := g.current()
 	if g.sel >= 0 && s != g.selScene && !(isChart(s) && s.Kind == g.selScene.Kind && s.Title == g.selScene.Title) {
 		g.closeCell() // another kind of scene replaces the open cell
@@ -310,8 +318,12 @@ func (g *Game) input(gen int, s *scene.Scene) {
 		if g.ed != nil && g.cellFor == s && g.editInput(g.cellLayout, p, clicked, left) {
 			shape = ebiten.CursorShapePointer
 		}
+		if g.ed == nil {
+			g.replayKeys()
+		}
 		return
 	}
+	g.replayKeys()
 	g.hover = -1
 	if g.chart == nil || g.chartOf != s || left {
 		return // Draw lays out the new scene and hit-tests again
@@ -371,7 +383,8 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		ebiten.ScheduleFrame() // Update has yet to report the last paint
 	}
 	_, cgen, _ := g.comparing()
-	key := viewKey{gen: gen, sel: -1, w: b.Dx(), h: b.Dy(), edit: g.editGen(), compare: cgen}
+	rpos, rgen, replaying := g.replayState()
+	key := viewKey{gen: gen, sel: -1, w: b.Dx(), h: b.Dy(), edit: g.editGen(), compare: cgen, replay: rgen}
 	if g.sel >= 0 {
 		key.gen, key.sel = -1, g.sel // the open cell hides newer scenes
 		s, err = g.selScene, nil
@@ -387,6 +400,9 @@ func (g *Game) Draw(screen *ebiten.Image) {
 			g.base = ebiten.NewImage(b.Dx(), b.Dy())
 		}
 		g.drawn = g.paintSafe(g.base, s, err)
+		if replaying && g.sel < 0 && (g.drawn.Kind == string(scene.KindCell) || isChart(s) && g.drawn.Kind == string(s.Kind)) {
+			g.drawn.Replay = &rpos
+		}
 		g.baseKey = key
 		if g.chart != nil && g.sel < 0 {
 			g.hover = g.chart.Hit(g.cursor) // the dot now under a still cursor

@@ -9,6 +9,9 @@
 //	{type: "presentation", on: true}                                    Presentation mode: labels of at least 18 CSS px
 //	{type: "compare", indices: [i, j]}     the cells of a chart's points i and j side by side, their
 //	                       differing edges ringed; any other indices end the comparison
+//	{type: "replay", step: 12, playing: true, speed: 10}
+//	                       the replay of the scene on show (a scene with a replay: a finished search):
+//	                       its step, whether it plays, its speed in steps a second; any of the three
 //	{type: "figures", choices: [...], arch: "...", lines: ["..."], point: [x, y], error: "..."}
 //	                       the figures of an edited architecture (the kernel's nb.EditAnswer), drawn
 //	                       under the cell while it is that architecture
@@ -18,9 +21,13 @@
 //	{type: "canvas-ready"}                                  once at start, and in reply to each ping
 //	{type: "canvas-drawn", kind: "cell", title: "...", labelSize: 18}
 //	                       a new scene is on screen; a cell's labels are labelSize CSS px
-//	{type: "canvas-drawn", kind: "pareto", title: "...", points: [[x, y], ...]}
+//	{type: "canvas-drawn", kind: "pareto", title: "...", points: [[x, y], ...], front: [3, 0, ...]}
 //	                       a chart ("points" or "pareto") is on screen; points are its dots'
-//	                       centres in CSS pixels of the canvas, in the scene's order
+//	                       centres in CSS pixels of the canvas, in the scene's order, and front
+//	                       the points of a pareto chart's front, by x
+//	{type: "canvas-drawn", ..., replay: {unit: "evaluation", step: 12, steps: 120, playing: false, speed: 10, speeds: [1, 2, ...]}}
+//	                       the scene on show is a finished search's replay, at this step; sent
+//	                       with every change of the replay
 //	{type: "canvas-drawn", kind: "error", title: "", error: "..."}  a bad scene; its error is on screen
 //	{type: "canvas-drawn", kind: "", title: ""}             the placeholder is back
 //	{type: "canvas-selected", index: 3, label: "..."}      a chart's point was clicked; if it has a

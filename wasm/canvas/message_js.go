@@ -28,6 +28,21 @@ func receive(g *canvas.Game, data js.Value) {
 			i, j = v.Index(0).Int(), v.Index(1).Int()
 		}
 		g.SetCompare(i, j)
+	case "replay":
+		var c canvas.ReplayChange
+		if v := data.Get("step"); v.Type() == js.TypeNumber {
+			k := v.Int()
+			c.Step = &k
+		}
+		if v := data.Get("playing"); v.Type() == js.TypeBoolean {
+			b := v.Bool()
+			c.Playing = &b
+		}
+		if v := data.Get("speed"); v.Type() == js.TypeNumber {
+			f := v.Float()
+			c.Speed = &f
+		}
+		g.SetReplay(c)
 	case "scene":
 		defer func() {
 			if r := recover(); r != nil {
@@ -72,6 +87,12 @@ func drawn(d canvas.Drawn) {
 		m["edges"] = pairs(d.Edges)
 		m["figures"] = strs(d.Figures)
 		m["arch"] = d.Arch
+	}
+	if r := d.Replay; r != nil {
+		m["replay"] = map[string]any{"unit": r.Unit, "step": r.Step, "steps": r.Steps, "playing": r.Playing, "speed": r.Speed, "speeds": floats(canvas.Speeds)}
+	}
+	if d.Kind == "pareto" {
+		m["front"] = ints(d.Front)
 	}
 	if d.Kind == "compare" {
 		m["differ"] = ints(d.Differ)
@@ -132,6 +153,14 @@ func str(v js.Value) string {
 }
 
 func ints(v []int) []any {
+	out := make([]any, len(v))
+	for i, x := range v {
+		out[i] = x
+	}
+	return out
+}
+
+func floats(v []float64) []any {
 	out := make([]any, len(v))
 	for i, x := range v {
 		out[i] = x
