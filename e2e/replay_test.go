@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
@@ -107,6 +108,7 @@ func engineNSGA2(t *testing.T, budget int, seed int64) ([]string, map[int][]int)
 // never asserted: a loaded machine may be slower).
 func TestReplayOnCanvas(t *testing.T) {
 	ctx := page(t)
+	start := time.Now()
 	if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080)); err != nil {
 		t.Fatal(err)
 	}
@@ -280,6 +282,7 @@ nb.Search(nb.SearchConfig{Table: both, Strategy: "nsga2", Objectives: []string{"
 	busy := cpu() - cpu0
 	t.Logf("idle editing: %d repaints of the cell in %.0f ms (%.1f a second); the main thread's CPU time %.0f ms (%.0f repaints a second of it), load average %s",
 		repaints, ms, repaints/ms*1000, busy*1000, repaints/busy, loadAverage())
+	t.Logf("%.1f s from the kernel ready to here", time.Since(start).Seconds())
 }
 
 // loadAverage is the machine's load over the last minute, where Linux says.
