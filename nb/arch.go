@@ -50,8 +50,8 @@ type Arch struct {
 
 func (a Arch) String() string { return a.Text }
 
-// Space returns a built-in space: "nb201", "darts", "mobilenet" or
-// "transformer".
+// Space returns a built-in space: "nb201", "darts", "mobilenet", "ofa"
+// (Once-for-All's) or "transformer".
 //
 //	sp := nb.Space("darts")
 //	a := nb.Sample(sp, 1)

@@ -16,7 +16,7 @@ import (
 )
 
 // Names lists the built-in spaces.
-func Names() []string { return []string{"nb201", "darts", "mobilenet", "transformer"} }
+func Names() []string { return []string{"nb201", "darts", "mobilenet", "ofa", "transformer"} }
 
 // ByName returns a built-in space with its default macro settings.
 func ByName(name string) (space.Space, error) {
@@ -25,8 +25,10 @@ func ByName(name string) (space.Space, error) {
 		return nb201.Space{}, nil
 	case "darts":
 		return darts.Space{}, nil
-	case "mobilenet", "ofa", "proxyless":
+	case "mobilenet", "proxyless":
 		return mobilenet.Space{}, nil
+	case "ofa", "once-for-all":
+		return mobilenet.OFA{}, nil
 	case "transformer", "vit":
 		return transformer.Space{}, nil
 	}
@@ -105,8 +107,8 @@ func Named(name string) (*spec.Spec, bool, error) {
 // string (|op~0|+...), a DARTS genotype (Genotype(...)) or published name
 // (DARTS_V2, ...), a published network (NamedNets: MobileNetV2,
 // ResNet-50, EfficientNet-B3, ...), an architecture of the mobilenet space
-// (k5-e6-d4-w1.0-se-hswish|...) or of the transformer space
-// (L4-H2-D64-R4), or a JSON spec ({...}).
+// (k5-e6-d4-w1.0-se-hswish|...), the ofa space (w1.0|k3e4,k5e6|...) or the
+// transformer space (L4-H2-D64-R4), or a JSON spec ({...}).
 func Spec(text string, set Settings) (*spec.Spec, error) {
 	text = strings.TrimSpace(text)
 	switch {
@@ -138,6 +140,13 @@ func Spec(text string, set Settings) (*spec.Spec, error) {
 			return nil, err
 		}
 		return s.Spec(a)
+	case strings.HasPrefix(text, "w"):
+		s := mobilenet.OFA{}
+		a, err := s.Parse(text)
+		if err != nil {
+			return nil, err
+		}
+		return s.Spec(a)
 	case strings.HasPrefix(text, "k"):
 		s := mobilenet.Space{}
 		a, err := s.Parse(text)
@@ -146,7 +155,7 @@ func Spec(text string, set Settings) (*spec.Spec, error) {
 		}
 		return s.Spec(a)
 	}
-	return nil, fmt.Errorf("spaces: %q is in no known notation (an NB201 string, a DARTS genotype or name, a published network (%s), a mobilenet or transformer architecture, or a JSON spec)", short(text), strings.Join(NamedNets(), ", "))
+	return nil, fmt.Errorf("spaces: %q is in no known notation (an NB201 string, a DARTS genotype or name, a published network (%s), a mobilenet, ofa or transformer architecture, or a JSON spec)", short(text), strings.Join(NamedNets(), ", "))
 }
 
 func isDARTSName(s string) bool {
