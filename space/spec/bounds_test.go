@@ -38,6 +38,15 @@ func TestHugeNetworksAreErrors(t *testing.T) {
 		{"an image of 2^48 pixels", seq([]int{1, 1 << 24, 1 << 24}, Layer{Op: GlobalPool}, Layer{Op: Linear, Out: 10}),
 			"more than 70368744177664 input elements"},
 		{"padding", seq([]int{3, 8, 8}, Layer{Op: Conv, Out: 4, Kernel: 3, Padding: 1 << 30}), "spec: layers.0.padding = 1073741824, want 0 to 16777216"},
+		{"branches nested 17 deep", seq([]int{3, 8, 8}, func() Layer {
+			l := Layer{Op: ReLU}
+			for range MaxNesting + 1 {
+				l = Layer{Op: Branch, Branches: [][]Layer{nil, {l}}}
+			}
+			return l
+		}()), "spec: layers.0.branches.1.0.branches.1.0.branches.1.0.branches.1.0.branches.1.0.branches.1.0.branches.1.0.branches.1.0.branches.1.0.branches.1.0.branches.1.0.branches.1.0.branches.1.0.branches.1.0.branches.1.0.branches.1.0.branches: branch blocks nested more than 16 deep"},
+		{"65 branches", seq([]int{3, 8, 8}, Layer{Op: Branch, Branches: make([][]Layer, 65)}), "spec: layers.0.branches: 65, want at most 64"},
+		{"a squeeze ratio of 2", seq([]int{3, 8, 8}, Layer{Op: MBConv, Kernel: 3, SE: true, SERatio: 2}), "spec: layers.0.se_ratio = 2, want 0 to 1"},
 		{"negative out", seq([]int{3, 8, 8}, Layer{Op: Conv, Out: -4, Kernel: 3}), "spec: layers.0.out = -4, want 0 to 16777216"},
 		{"classes", seq([]int{3, 8, 8}, Layer{Op: GlobalPool}, Layer{Op: Linear, Out: 1 << 25}), "spec: classes = 10"},
 	} {
