@@ -64,7 +64,7 @@ func TestEveryStrategyOnEveryBuiltInSpace(t *testing.T) {
 				t.Fatal(err)
 			}
 			err = s.Run(context.Background())
-			if st.name == "exhaustive" && space.Size(sp) != 180 && space.Size(sp) != 15625 {
+			if n := space.Size(sp); st.name == "exhaustive" && (n < 0 || n > 1<<24) {
 				if err == nil || !strings.Contains(err.Error(), "more than 16777216 combinations") {
 					t.Errorf("exhaustive on %s (%d combinations): %v", name, space.Size(sp), err)
 				}
