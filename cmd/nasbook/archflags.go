@@ -26,7 +26,7 @@ func addArchFlags(fs *flag.FlagSet, auxHelp string) *archFlags {
 		nb201:    fs.String("nb201", "", "an NAS-Bench-201 architecture string"),
 		darts:    fs.String("darts", "", "a DARTS genotype: a published name ("+list(darts.Names())+") or a Genotype(...) string"),
 		specFile: fs.String("spec", "", "a JSON architecture spec `file` (nb.Spec writes one for any model or cell of a notebook)"),
-		arch:     fs.String("arch", "", "an architecture in any notation (also a published network: "+list(spaces.NamedNets())+"; k5-e6-d4-w1.0-se-hswish|..., L4-H2-D64-R4)"),
+		arch:     fs.String("arch", "", "an architecture in any notation (also a published network: "+list(spaces.NamedNets())+"; k5-e6-d4-w1.0-se-hswish|..., w1.0|k3e4,k5e6|..., L4-H2-D64-R4)"),
 		c:        fs.Int("C", 0, "channels: DARTS C (default 36) or NB201 C (default 16)"),
 		layers:   fs.Int("layers", 0, "DARTS cells (default 20) or NB201 cells per stage (default 5)"),
 		aux:      fs.Bool("auxiliary", false, auxHelp),
