@@ -62,6 +62,9 @@ func (r *HalvingResult) String() string {
 // MaxEpochs training (Restart trains each rung from scratch). A progress bar
 // follows every epoch of every run as it ends (the learning curves stream
 // in), and a figure shows the validation curves of each rung at the end.
+// A rung's candidates train in the session's pool of workers (in the
+// browser, one Web Worker per core), each from its own seed, so the rungs
+// do not depend on the number of workers.
 func Halving(archs []string, d *Data, cfg HalvingConfig) *HalvingResult {
 	return Default.Halving(archs, d, cfg)
 }

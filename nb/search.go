@@ -112,7 +112,10 @@ type SearchConfig struct {
 	// Train, instead of a table, scores architectures by training their
 	// networks on it (their validation accuracy, "val_acc"): NAS-Bench-201's
 	// network with 4 channels and one cell per stage, batch 32, for each of
-	// TrainEpochs with hyperband and bohb, the last of them otherwise.
+	// TrainEpochs with hyperband and bohb, the last of them otherwise. The
+	// trainings run in the session's pool of workers (in the browser, one
+	// Web Worker per core), as many at once as the strategy can propose
+	// before it sees their scores; the result does not depend on the pool.
 	Train       *Data
 	TrainEpochs []int // ascending; nil means 1, 3, 9
 	// EpochBudget, with LowTable or Train, is the epochs of training a run
