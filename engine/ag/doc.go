@@ -34,10 +34,11 @@
 // the train/eval switch (Train) that batch norm and dropout read. A Tape is not
 // safe for concurrent use; build one per goroutine or worker.
 //
-// Besides Train, a tape has two more modes, both off in its zero value:
+// Besides Train, a tape has three more modes, all off in its zero value:
 // Gates fixes the choices of every ReLU and max pool so that a gradient can
-// be differentiated by finite differences (second-order DARTS, GraSP), and
-// SkipBatchNorm runs the network as if its batch norms were removed. Its one
+// be differentiated by finite differences (second-order DARTS, GraSP),
+// SkipBatchNorm runs the network as if its batch norms were removed, and
+// SkipAuxLoss leaves the auxiliary losses (below) out of Backward. Its one
 // extension point is Observer, which sees the ops that apply weights and the
 // ReLUs and GELUs as they are recorded; what is collected there (zero-cost proxies
 // collect layer outputs and activation codes) is the observer's business,
@@ -49,6 +50,7 @@
 // pass with AddLoss (a mixture of experts' load-balancing loss): Backward
 // differentiates the loss it is given plus every such term, so training
 // loops need not know which modules add one. AuxLoss reports their sum.
+// The zero-cost proxies, defined on the task's loss, set SkipAuxLoss.
 //
 // Shape mistakes panic with an "ag:" prefix.
 package ag

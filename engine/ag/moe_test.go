@@ -109,4 +109,12 @@ func TestBackwardAddsAuxiliaryLosses(t *testing.T) {
 	if tp.AuxLoss() != 0 {
 		t.Errorf("AuxLoss after Reset = %v", tp.AuxLoss())
 	}
+	// SkipAuxLoss leaves it out.
+	a.Grad.Data[0] = 0
+	tp.SkipAuxLoss = true
+	tp.AddLoss(tp.Scale(a, 3))
+	tp.Backward(Const(tensor.New(1)))
+	if a.Grad.Data[0] != 0 || tp.AuxLoss() != 0 {
+		t.Errorf("with SkipAuxLoss: gradient %v, AuxLoss %v; want 0, 0", a.Grad.Data[0], tp.AuxLoss())
+	}
 }

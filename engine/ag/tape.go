@@ -39,6 +39,10 @@ type Tape struct {
 	// SkipBatchNorm makes BatchNorm return its input: the network as if its
 	// batch norms were removed.
 	SkipBatchNorm bool
+	// SkipAuxLoss makes AddLoss ignore what it is given, so that Backward
+	// differentiates the caller's loss alone (a measure defined on the
+	// task's loss, such as a zero-cost proxy).
+	SkipAuxLoss bool
 	// Observer, if set, sees the ops listed at Op as they are recorded.
 	Observer Observer
 
@@ -152,7 +156,9 @@ func (t *Tape) AddLoss(l *Var) {
 	if l.Value.Len() != 1 {
 		panic(fmt.Sprintf("ag: AddLoss of a non-scalar with shape %v", l.Shape()))
 	}
-	t.aux = append(t.aux, l)
+	if !t.SkipAuxLoss {
+		t.aux = append(t.aux, l)
+	}
 }
 
 // AuxLoss returns the sum of the losses recorded with AddLoss since Reset.

@@ -17,6 +17,7 @@
 // ResNetBasicBlock for reductions. Where the two papers differ (conv bias,
 // odd sizes in FactorizedReduce) OpConfig says which is which.
 //
-// Training-mode behaviour (batch statistics, dropout) follows the tape's Train
-// flag, so one Module serves both training and evaluation.
+// Training-mode behaviour (batch statistics, dropout, a mixture of experts'
+// load-balancing loss, which MoE adds to the tape's objective) follows the
+// tape's Train flag, so one Module serves both training and evaluation.
 package nn

@@ -396,6 +396,9 @@ func newScorer(s *spec.Spec, cfg Config) (*scorer, error) {
 		}
 	}
 	sc := &scorer{s: s, cfg: cfg, net: net, init: append([]float32(nil), net.Params.Data...), tape: ag.NewTape(cfg.Kernels)}
+	// The measures are defined on the network's output and the task's loss:
+	// a mixture of experts' load-balancing term is training's business.
+	sc.tape.SkipAuxLoss = true
 	return sc, nil
 }
 
