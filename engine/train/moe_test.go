@@ -2,62 +2,54 @@ package train
 
 import (
 	"context"
+	"fmt"
 	"math/rand"
 	"testing"
 
 	"nasbook/engine/ag"
+	"nasbook/engine/data"
 	"nasbook/engine/nn"
 	"nasbook/engine/optim"
 	"nasbook/engine/tensor"
 )
 
-// majority returns sequences of 8 one-hot symbols out of 4 and, as the
-// label, the symbol that occurs most often (the lowest of a tie).
-func majority(r *rand.Rand, n int) ([]float32, []int) {
-	x := make([]float32, n*8*4)
-	y := make([]int, n)
-	for i := range y {
-		var count [4]int
-		for t := 0; t < 8; t++ {
-			s := r.Intn(4)
-			x[(i*8+t)*4+s] = 1
-			count[s]++
-		}
-		for s := range count {
-			if count[s] > count[y[i]] {
-				y[i] = s
-			}
-		}
-	}
-	return x, y
-}
-
-// TestMoETrainsAndBalances trains a one-block mixture-of-experts transformer
-// (4 experts, top-1) through Fit, with and without the load-balancing loss,
-// from three seeds each. It holds that the model learns either way, that the
-// auxiliary loss reaches Fit's steps, and that with it the tokens spread
-// more evenly: the imbalance (E times the busiest expert's share of a
-// validation batch's tokens) measured after each epoch, averaged over the
-// epochs and seeds, is lower. Per seed the two overlap (1.4 to 2.1 without
-// the loss, 1.1 to 1.8 with it when this was written); their means do not.
+// TestMoETrainsAndBalances trains a two-block mixture-of-experts transformer
+// (4 experts a block, top-1) through Fit on the key-value lookup task
+// (engine/data's Lookup: 4 pairs, 5 tokens, 8 classes), with and without
+// the load-balancing loss, from three seeds each. It holds that the model
+// learns either way, that the auxiliary loss reaches Fit's steps, and that
+// with it the tokens spread more evenly: the imbalance (E times the busiest
+// expert's share of a validation batch's tokens, averaged over the blocks)
+// measured after each epoch, averaged over the epochs and seeds, is lower.
+// When this was written: accuracy 0.45 to 0.47 either way, imbalance 1.41 to
+// 1.67 without the loss and 1.18 to 1.23 with it.
 func TestMoETrainsAndBalances(t *testing.T) {
-	x, y := majority(rand.New(rand.NewSource(1)), 512)
-	xv, yv := majority(rand.New(rand.NewSource(2)), 256)
+	d := data.Lookup{N: 1200, Pairs: 4, Seed: 1}.Generate()
+	sp := d.Split(0.25, 0, data.NewRand(2))
+	tokens := d.H
+	x, y, xv, yv := sp.Train.X, sp.Train.Y, sp.Valid.X, sp.Valid.Y
+	nv := len(yv)
 	run := func(seed int64, balance float32) (acc, imbalance float64) {
 		r := rand.New(rand.NewSource(seed))
 		var ps ag.Params
-		blk := nn.NewMoETransformerBlock(&ps, "blk", r, 16, 2, 2, 4, 1)
-		blk.MoE.Balance = balance
-		m := nn.Sequential{nn.NewEmbed(&ps, "embed", r, 4, 16, 8, true), blk,
-			nn.NewLayerNorm(&ps, "norm", 16), nn.MeanTokens{}, nn.NewLinear(&ps, "head", r, 16, 4, true)}
+		m := nn.Sequential{nn.NewTokenEmbed(&ps, "embed", r, d.Vocab, 32, tokens, true, false)}
+		var moe []*nn.MoE
+		for i := range 2 {
+			blk := nn.NewMoETransformerBlock(&ps, fmt.Sprint("blocks.", i), r, 32, 4, 2, 4, 1)
+			blk.MoE.Balance = balance
+			m, moe = append(m, blk), append(moe, blk.MoE)
+		}
+		m = append(m, nn.NewLayerNorm(&ps, "norm", 32), nn.MeanTokens{}, nn.NewLinear(&ps, "head", r, 32, d.Classes, true))
 		var aux float32
 		const epochs = 4
-		_, err := Fit(context.Background(), m, &ps, &SliceBatches{X: x, Y: y, Shape: []int{8, 4}, Size: 32, Shuffle: r.Shuffle}, nil,
-			Config{Epochs: epochs, Optimizer: &optim.Adam{}, Schedule: optim.Constant(0.01),
+		_, err := Fit(context.Background(), m, &ps, &SliceBatches{X: x, Y: y, Shape: []int{tokens, 1}, Size: 32, Shuffle: r.Shuffle}, nil,
+			Config{Epochs: epochs, Optimizer: &optim.Adam{}, Schedule: optim.Constant(0.003),
 				OnStep: func(s StepInfo) { aux = s.AuxLoss },
 				OnEpoch: func(EpochStats) {
-					m.Forward(ag.NewTape(nil), ag.Const(tensor.FromData(xv, 256, 8, 4)))
-					imbalance += blk.MoE.Imbalance() / epochs
+					m.Forward(ag.NewTape(nil), ag.Const(tensor.FromData(xv, nv, tokens, 1)))
+					for _, e := range moe {
+						imbalance += e.Imbalance() / epochs / float64(len(moe))
+					}
 				}})
 		if err != nil {
 			t.Fatal(err)
@@ -65,7 +57,7 @@ func TestMoETrainsAndBalances(t *testing.T) {
 		if (balance == 0) != (aux == 0) {
 			t.Errorf("balance %v: the last step's auxiliary loss is %v", balance, aux)
 		}
-		_, acc, err = Evaluate(context.Background(), m, &SliceBatches{X: xv, Y: yv, Shape: []int{8, 4}, Size: 256}, nil)
+		_, acc, err = Evaluate(context.Background(), m, &SliceBatches{X: xv, Y: yv, Shape: []int{tokens, 1}, Size: nv}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,12 +68,13 @@ func TestMoETrainsAndBalances(t *testing.T) {
 		for seed := int64(1); seed <= 3; seed++ {
 			acc, v := run(seed, balance)
 			t.Logf("seed %d, balance %v: accuracy %.3f, imbalance %.2f", seed, balance, acc, v)
-			if acc < 0.6 {
-				t.Errorf("seed %d, balance %v: accuracy %.3f, want 0.6 or more (chance is 0.25)", seed, balance, acc)
+			if acc < 0.3 {
+				t.Errorf("seed %d, balance %v: accuracy %.3f, want 0.3 or more (chance is 0.125)", seed, balance, acc)
 			}
 			imb[i] += v / 3
 		}
 	}
+	t.Logf("mean imbalance %.2f without the load-balancing loss, %.2f with it", imb[0], imb[1])
 	if imb[1] >= imb[0] {
 		t.Errorf("the load-balancing loss left the load as uneven: imbalance %.2f against %.2f without", imb[1], imb[0])
 	}
