@@ -23,7 +23,8 @@ type Layer struct {
 var layerNames = map[spec.LayerOp]string{spec.Conv: "Conv", spec.Linear: "Dense", spec.ReLU: "ReLU", spec.GELU: "GELU",
 	spec.MaxPool: "MaxPool", spec.AvgPool: "AvgPool", spec.GlobalPool: "GlobalAvgPool", spec.BatchNorm: "BatchNorm",
 	spec.Dropout: "Dropout", spec.Flatten: "Flatten", spec.Patches: "Patches", spec.Embed: "Embed",
-	spec.Transformer: "Transformer", spec.LayerNorm: "LayerNorm", spec.MBConv: "MBConv"}
+	spec.Transformer: "Transformer", spec.LayerNorm: "LayerNorm", spec.MBConv: "MBConv", spec.Swish: "Swish",
+	spec.Branch: "Residual"}
 
 func (l Layer) String() string {
 	s := l.s
@@ -47,6 +48,14 @@ func (l Layer) String() string {
 		return fmt.Sprintf("Transformer(%d, %d)", s.Heads, s.MLPRatio)
 	case spec.MBConv:
 		return fmt.Sprintf("MBConv(%d, %d, %g, %d, %v, %q)", s.Out, s.Kernel, s.Expand, s.Stride, s.SE, s.Act)
+	case spec.Branch:
+		var in []string
+		for _, b := range s.Branches {
+			for _, m := range b {
+				in = append(in, Layer{m}.String())
+			}
+		}
+		return "Residual(" + strings.Join(in, ", ") + ")"
 	}
 	if n, ok := layerNames[s.Op]; ok {
 		return n + "()"
@@ -87,6 +96,16 @@ func (l Layer) check() string {
 		if s.Experts > 1 && (s.TopK < 1 || s.TopK > s.Experts) {
 			return fmt.Sprintf("top-%d routing to %d experts, want 1 to %d", s.TopK, s.Experts, s.Experts)
 		}
+	case spec.Branch:
+		body := residualBody(s)
+		if len(body) == 0 {
+			return "a residual block of no layers"
+		}
+		for i, m := range body {
+			if msg := (Layer{m}).check(); msg != "" {
+				return fmt.Sprintf("its layer %d, %s: %s", i+1, Layer{m}, msg)
+			}
+		}
 	case spec.MBConv:
 		if s.Out < 1 || s.Kernel < 1 || s.Kernel%2 == 0 || s.Expand <= 0 || (s.Stride != 1 && s.Stride != 2) {
 			return "want channels, an odd kernel, an expansion above 0 and stride 1 or 2"
@@ -99,6 +118,32 @@ func (l Layer) check() string {
 	}
 	return ""
 }
+
+// residualBody returns the layers of a block that Residual made.
+func residualBody(s spec.Layer) []spec.Layer {
+	for _, b := range s.Branches {
+		if len(b) > 0 {
+			return b
+		}
+	}
+	return nil
+}
+
+// Residual is a residual block, as ResNet's: the layers applied to the
+// input and added to it, or, where they change its channels, to the input
+// through a 1x1 convolution and a batch norm (the projection shortcut).
+//
+//	nb.Residual(nb.Conv(32, 3), nb.BatchNorm(), nb.ReLU(), nb.Conv(32, 3), nb.BatchNorm()), nb.ReLU()
+func Residual(layers ...Layer) Layer {
+	body := make([]spec.Layer, len(layers))
+	for i, l := range layers {
+		body[i] = l.s
+	}
+	return Layer{spec.Layer{Op: spec.Branch, Branches: [][]spec.Layer{body, nil}}}
+}
+
+// Swish is x times sigmoid(x), EfficientNet's activation (PyTorch's SiLU).
+func Swish() Layer { return Layer{spec.Layer{Op: spec.Swish}} }
 
 // Conv is a kernel x kernel convolution to out channels, stride 1, padded to
 // keep the size, with a bias.
