@@ -11,6 +11,7 @@ import (
 	"nasbook/space/nb201"
 	"nasbook/space/spaces"
 	"nasbook/space/spec"
+	"nasbook/space/transformer"
 )
 
 // SearchSpace is a built-in search space, as Space returns it.
@@ -64,6 +65,55 @@ func (*Session) Space(name string) *SearchSpace {
 		fail("Space", err)
 	}
 	return &SearchSpace{Name: s.Name(), s: s}
+}
+
+// For returns the transformer space made for d's examples and classes: a
+// network of token ids for a task of tokens (nb.Lookup), of patches for
+// images. Its architectures cost, train (TrainArch, Search's Train) and
+// score by proxies as networks of d.
+//
+//	sp := nb.Space("transformer").For(nb.Lookup(3000, 1))
+func (sp *SearchSpace) For(d *Data) *SearchSpace {
+	t, ok := sp.s.(transformer.Space)
+	if !ok {
+		failf("For", "the %s space is not made for data; For makes the transformer space's (Search's Train sets up NAS-Bench-201's network itself)", sp.Name)
+	}
+	if d == nil || d.Train == nil {
+		failf("For", "no data")
+	}
+	tr := d.Train
+	t.Classes, t.Vocab = tr.Classes, tr.Vocab
+	switch {
+	case tr.Vocab > 0:
+		t.Input = []int{tr.H, 1}
+	default:
+		t.Input = []int{tr.C, tr.H, tr.W}
+		if t.Patch == 0 {
+			t.Patch = 4
+		}
+		if tr.H%t.Patch != 0 || tr.W%t.Patch != 0 {
+			failf("For", "%s's %dx%d images do not split into %dx%d patches", d.Name, tr.H, tr.W, t.Patch, t.Patch)
+		}
+	}
+	return &SearchSpace{Name: sp.Name, s: t, defined: true}
+}
+
+// WithinParams returns the transformer space with only the architectures
+// of at most n parameters (nb.Cost's Params): a budget that every strategy,
+// Sample and Mutate then keep to.
+func (sp *SearchSpace) WithinParams(n int64) *SearchSpace {
+	t, ok := sp.s.(transformer.Space)
+	if !ok {
+		failf("WithinParams", "the %s space has no parameter budget; a Score can refuse what costs too much", sp.Name)
+	}
+	if n <= 0 {
+		failf("WithinParams", "a budget of %d parameters, want a positive number", n)
+	}
+	t.MaxParams = n
+	if _, err := space.Sample(t, rand.New(rand.NewSource(1))); err != nil {
+		failf("WithinParams", "no architecture of the space has at most %d parameters", n)
+	}
+	return &SearchSpace{Name: sp.Name, s: t, defined: true}
 }
 
 func (sp *SearchSpace) arch(c space.Arch) Arch {

@@ -56,6 +56,24 @@ func (*Session) Shapes(n, size, classes int, seed int64) *Data {
 	return splitGenerated("Shapes", data.Shapes{N: n, Size: size, Classes: classes, Noise: 0.1, Seed: seed}, seed)
 }
 
+// Lookup returns n sequences of the key–value lookup task, split 70/15/15:
+// four tokens each pairing a key (8 kinds) with a value (8 kinds), keys
+// distinct, then a query naming one of the keys; the class is the query's
+// value. Tokens are ids (pair of key k and value v: 8k+v; query of key k:
+// 64+k), read by a space made for the data (nb.Space("transformer").For(d)).
+// A transformer learns it in a few hundred steps when it is deep and wide
+// enough to match the query against the keys.
+func Lookup(n int, seed int64) *Data { return Default.Lookup(n, seed) }
+
+// Lookup generates the lookup task; see the package-level Lookup.
+func (*Session) Lookup(n int, seed int64) *Data {
+	g := data.Lookup{N: n, Seed: seed}
+	if err := g.Check(); err != nil {
+		fail("Lookup", err)
+	}
+	return splitGenerated("Lookup", g, seed)
+}
+
 func splitGenerated(fn string, g data.Generator, seed int64) (d *Data) {
 	defer func() {
 		// The generators panic on a bad configuration, naming the field.

@@ -81,6 +81,48 @@ func (s *Session) Train(model Model, d *Data, cfg TrainConfig) *TrainResult {
 	if d == nil || d.Train == nil {
 		failf("Train", "no data")
 	}
+	tr := d.Train
+	net, err := model.build(tr.C, tr.H, tr.W, tr.Classes, data.NewRand(cfg.Seed))
+	if err != nil {
+		fail("Train", err)
+	}
+	return s.train("Train", model.String(), net, d, cfg)
+}
+
+// TrainArch trains the network of an architecture of a space on d, as
+// Train trains a model: for a space made for d (SearchSpace.For), such as
+// the transformer space on the lookup task's token ids.
+//
+//	sp := nb.Space("transformer").For(d)
+//	r := nb.TrainArch(sp.Parse("L2-H4-D32-R2"), d, nb.TrainConfig{Epochs: 2, LR: 0.003})
+func TrainArch(a Arch, d *Data, cfg TrainConfig) *TrainResult { return Default.TrainArch(a, d, cfg) }
+
+// TrainArch trains an architecture; see the package-level TrainArch.
+func (s *Session) TrainArch(a Arch, d *Data, cfg TrainConfig) *TrainResult {
+	if d == nil || d.Train == nil {
+		failf("TrainArch", "no data")
+	}
+	sp := s.specOf("TrainArch", a)
+	tr := d.Train
+	if err := sp.FitData(tr.C, tr.H, tr.W); err != nil {
+		fail("TrainArch", err)
+	}
+	if sp.Classes != tr.Classes {
+		failf("TrainArch", "%s classifies %d classes, %s has %d (make the space for the data: nb.Space(%q).For(d))", a, sp.Classes, d.Name, tr.Classes, a.Space)
+	}
+	if v := sp.Vocab(); v > 0 && (tr.Vocab <= 0 || tr.Vocab > v) {
+		failf("TrainArch", "%s looks up token ids below %d, %s is not such ids (make the space for the data: nb.Space(%q).For(d))", a, v, d.Name, a.Space)
+	}
+	net, err := build.Build(sp, data.NewRand(cfg.Seed))
+	if err != nil {
+		fail("TrainArch", err)
+	}
+	return s.train("TrainArch", a.Text, net, d, cfg)
+}
+
+// train trains a built network on d and reports as Train does, failing
+// as fn.
+func (s *Session) train(fn, name string, net *build.Network, d *Data, cfg TrainConfig) *TrainResult {
 	if cfg.Epochs == 0 {
 		cfg.Epochs = 1
 	}
@@ -88,18 +130,13 @@ func (s *Session) Train(model Model, d *Data, cfg TrainConfig) *TrainResult {
 		cfg.Batch = 64
 	}
 	if cfg.Epochs < 0 || cfg.Batch < 0 {
-		failf("Train", "epochs %d and batch %d, want positive numbers", cfg.Epochs, cfg.Batch)
+		failf(fn, "epochs %d and batch %d, want positive numbers", cfg.Epochs, cfg.Batch)
 	}
 	opt, lr, err := optimizer(cfg)
 	if err != nil {
-		fail("Train", err)
+		fail(fn, err)
 	}
 	tr := d.Train
-	rng := data.NewRand(cfg.Seed)
-	net, err := model.build(tr.C, tr.H, tr.W, tr.Classes, rng)
-	if err != nil {
-		fail("Train", err)
-	}
 	ps := net.Params
 	stepsPerEpoch := (tr.Len() + cfg.Batch - 1) / cfg.Batch
 	var sched optim.Schedule = optim.Constant(lr)
@@ -108,9 +145,9 @@ func (s *Session) Train(model Model, d *Data, cfg TrainConfig) *TrainResult {
 		sched = optim.Cosine{Base: lr, Steps: cfg.Epochs * stepsPerEpoch}
 	case "constant":
 	default:
-		failf("Train", "schedule %q, want cosine or constant", cfg.Schedule)
+		failf(fn, "schedule %q, want cosine or constant", cfg.Schedule)
 	}
-	res := &TrainResult{Model: model.String(), Params: ps.Len(), Cost: costs(net.Cost.Count(64)), net: net}
+	res := &TrainResult{Model: name, Params: ps.Len(), Cost: costs(net.Cost.Count(64)), net: net}
 	id := fmt.Sprintf("train-%p", res)
 	total := cfg.Epochs * stepsPerEpoch
 	start := time.Now()
@@ -144,14 +181,18 @@ func (s *Session) Train(model Model, d *Data, cfg TrainConfig) *TrainResult {
 	_ = hist
 	if err != nil {
 		show(len(res.Epochs)*stepsPerEpoch, "failed")
-		fail("Train", err)
+		fail(fn, err)
 	}
 	res.TestLoss, res.TestAcc, err = train.Evaluate(context.Background(), net, d.Test.Tensors(256, nil), nil)
 	if err != nil {
-		fail("Train", err)
+		fail(fn, err)
 	}
 	res.Seconds = time.Since(start).Seconds()
-	show(total, fmt.Sprintf("done in %.1f s · %.0f images/s", res.Seconds, float64(cfg.Epochs*tr.Len())/res.Seconds))
+	unit := "images"
+	if tr.Vocab > 0 {
+		unit = "sequences"
+	}
+	show(total, fmt.Sprintf("done in %.1f s · %.0f %s/s", res.Seconds, float64(cfg.Epochs*tr.Len())/res.Seconds, unit))
 	if !cfg.Quiet {
 		fmt.Fprintf(s.stdout, "test accuracy %.2f%% (loss %.4f)\n", 100*res.TestAcc, res.TestLoss)
 	}

@@ -15,12 +15,12 @@ import (
 // likely). Depth, heads and width all change how fast a transformer learns
 // it, so a search by training has something to find.
 //
-// The zero value makes 2000 sequences of 6 pairs over 8 keys and 8 values:
-// 7 tokens, 72 token ids, 8 classes. The same config, Seed included, always
+// The zero value makes 2000 sequences of 4 pairs over 8 keys and 8 values:
+// 5 tokens, 72 token ids, 8 classes. The same config, Seed included, always
 // gives the same dataset.
 type Lookup struct {
 	N      int // sequences; 0 means 2000
-	Pairs  int // pairs per sequence; 0 means 6
+	Pairs  int // pairs per sequence; 0 means 4
 	Keys   int // keys to draw from, at least Pairs; 0 means 8
 	Values int // values, the classes; 0 means 8
 	Seed   int64
@@ -29,7 +29,7 @@ type Lookup struct {
 // Token ids: the pair of key k and value v is k·Values + v; the query for
 // key k is Keys·Values + k. Class v is value v.
 func (c Lookup) sizes() (n, pairs, keys, values int) {
-	return orDefault(c.N, 2000), orDefault(c.Pairs, 6), orDefault(c.Keys, 8), orDefault(c.Values, 8)
+	return orDefault(c.N, 2000), orDefault(c.Pairs, 4), orDefault(c.Keys, 8), orDefault(c.Values, 8)
 }
 
 // Check reports a config that Generate cannot make.

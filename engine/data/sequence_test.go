@@ -52,7 +52,7 @@ func TestLookup(t *testing.T) {
 	if slices.Equal(c.Generate().X, d.X) {
 		t.Error("another seed gave the same sequences")
 	}
-	if def := (Lookup{}).Generate(); def.Shape() != [4]int{2000, 1, 7, 1} || def.Vocab != 72 || def.Classes != 8 {
+	if def := (Lookup{}).Generate(); def.Shape() != [4]int{2000, 1, 5, 1} || def.Vocab != 72 || def.Classes != 8 {
 		t.Errorf("the default: shape %v, vocab %d, %d classes", def.Shape(), def.Vocab, def.Classes)
 	}
 	for _, bad := range []Lookup{{Pairs: 9}, {Values: 1}, {N: -1}, {Keys: 100}} {
