@@ -130,3 +130,32 @@ func TestExpertsLessonInTheBrowser(t *testing.T) {
 		}
 	}
 }
+
+// TestTransformerLessonInTheBrowser runs the transformer NAS lesson in the
+// browser: a transformer of token ids trains on the lookup task, a search
+// by training within a parameter budget draws what it trained, and the
+// proxies that cannot read token ids are left out.
+func TestTransformerLessonInTheBrowser(t *testing.T) {
+	t.Parallel() // see doc.go
+	if testing.Short() {
+		t.Skip("trains five transformers in the browser")
+	}
+	out := runLesson(t, "transformer.ipynb", "nb.Lookup(")
+	var model string
+	var params int
+	var acc float64
+	i := strings.Index(out, "L2-H4-D32-R2, ")
+	if _, err := fmt.Sscanf(out[max(i, 0):], "%s %d parameters: test accuracy %f%%", &model, &params, &acc); i < 0 || err != nil {
+		t.Fatalf("no result of the first training: %v", err)
+	}
+	// Natively: 58.0 % (eight classes: chance is 12.5 %, the values in a
+	// sequence alone about 30 %); the browser computes the same steps.
+	if params != 19880 || acc < 45 {
+		t.Errorf("L2-H4-D32-R2: %d parameters, %.1f%% test accuracy; want 19880 and above 45%%", params, acc)
+	}
+	for _, want := range []string{"search by training: L", "by naswot  L", "by snip    L", "by cost   L"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the lesson printed no %q", want)
+		}
+	}
+}
