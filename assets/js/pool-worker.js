@@ -6,6 +6,7 @@
 //                                          of the last job that carried one
 //                     {type:"data", id, meta, x, y}  a dataset, sent once: meta as JSON, x and y
 //                                          Uint8Arrays of float32 examples and int32 labels
+//                     {type:"drop", id}    forget a dataset
 //                     {type:"train", id, job, train, valid, test}  job: an estimate.Job as JSON,
 //                                          on the datasets of those ids (0: none)
 //   worker -> kernel  {type:"ready"}       once, when jobs can run
@@ -22,6 +23,10 @@ let ready = false;
 function run(msg) {
   if (msg.type === "data") {
     self.nasbookData(msg.id, String(msg.meta), msg.x, msg.y);
+    return;
+  }
+  if (msg.type === "drop") {
+    self.nasbookDropData(msg.id);
     return;
   }
   let result;

@@ -39,6 +39,7 @@ type workerPool struct {
 	signal chan struct{} // a message came
 
 	seq     int                   // the id of the last job sent
+	lastID  int                   // the id of the last dataset sent
 	dataIDs map[*data.Dataset]int // datasets sent to some worker
 	group   string                // of the keys in held
 	held    map[string]int        // a training run (estimate.Job.Key) to the worker that holds it
@@ -268,6 +269,7 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 			p.group, p.held = g, map[string]int{}
 		}
 	}
+	p.keepData(jobs)
 	pick := func(w int, pending []int) int {
 		free := -1
 		for k, i := range pending {
@@ -309,6 +311,32 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 	})
 }
 
+// keepData has the workers drop the datasets that none of jobs trains on,
+// and forgets them here, so that a notebook's old datasets do not stay in
+// memory: a search sends its data once, and a later search on other data
+// sends that.
+func (p *workerPool) keepData(jobs []estimate.Job) {
+	used := map[*data.Dataset]bool{}
+	for _, j := range jobs {
+		used[j.Data.Train], used[j.Data.Valid], used[j.Data.Test] = true, true, true
+	}
+	for d, id := range p.dataIDs {
+		if used[d] {
+			continue
+		}
+		delete(p.dataIDs, d)
+		for _, pw := range p.workers {
+			if pw != nil && pw.sent[id] {
+				msg := js.Global().Get("Object").New()
+				msg.Set("type", "drop")
+				msg.Set("id", id)
+				pw.w.Call("postMessage", msg)
+				delete(pw.sent, id)
+			}
+		}
+	}
+}
+
 // sendData posts d to worker pw unless it holds it already, and returns
 // its id (0 for no data). The examples go as bytes, transferred, never as
 // JSON: once per worker and dataset, whatever the number of jobs.
@@ -318,7 +346,8 @@ func (p *workerPool) sendData(pw *poolWorker, d *data.Dataset) int {
 	}
 	id, ok := p.dataIDs[d]
 	if !ok {
-		id = len(p.dataIDs) + 1
+		p.lastID++
+		id = p.lastID
 		p.dataIDs[d] = id
 	}
 	if pw.sent[id] {

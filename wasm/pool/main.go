@@ -14,6 +14,7 @@
 //   - self.nasbookData(id, meta, x, y): a dataset the kernel sends once,
 //     meta as JSON (name, c, h, w, classes, class_names, vocab), x the examples
 //     as float32 bytes, y the labels as int32 bytes (little-endian).
+//   - self.nasbookDropData(id) forgets a dataset.
 //   - self.nasbookTrain(id, job, train, valid, test), which trains an
 //     estimate.Job given as JSON on the datasets of those ids (0: none),
 //     posts {id, epoch} (estimate.EncodeEpoch) after every epoch, and
@@ -45,6 +46,11 @@ func main() {
 		if err := addData(args[0].Int(), args[1].String(), args[2], args[3]); err != nil {
 			dataErrs[args[0].Int()] = err
 		}
+		return nil
+	}))
+	js.Global().Set("nasbookDropData", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		delete(datasets, args[0].Int())
+		delete(dataErrs, args[0].Int())
 		return nil
 	}))
 	js.Global().Set("nasbookTrain", js.FuncOf(func(_ js.Value, args []js.Value) any {
