@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
@@ -106,6 +107,22 @@ func TestResultWire(t *testing.T) {
 	}
 	if _, err := DecodeResult(EncodeResult(Result{}, fmt.Errorf("estimate: no"))); err == nil || err.Error() != "estimate: no" {
 		t.Fatalf("error %v", err)
+	}
+	// A job crosses as JSON, without its data and callbacks.
+	j := Job{Spec: tinySpecs(1)[0], Data: tinyData(), Total: 9, Key: "g/1", Candidate: 1,
+		Config: Config{Epochs: 3, Batch: 16, LR: 0.1, Optimizer: Adam, Schedule: Constant, WeightDecay: -1, Subset: 50, Patience: 2, Seed: 7,
+			OnEpoch: func(int, train.EpochStats) {}, Stop: func() bool { return false }}}
+	b, err := json.Marshal(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Job
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	j.Data, j.Config.OnEpoch, j.Config.Stop = Data{}, nil, nil
+	if !reflect.DeepEqual(back, j) {
+		t.Fatalf("job %s read back as %+v", b, back)
 	}
 	st, err := DecodeEpoch(EncodeEpoch(r.Curve[0]))
 	if err != nil || fmt.Sprintf("%+v", st) != fmt.Sprintf("%+v", r.Curve[0]) {
