@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -28,6 +29,7 @@ import (
 	"nasbook/space"
 	"nasbook/space/nb201"
 	"nasbook/space/spaces"
+	"nasbook/space/transformer"
 )
 
 // listFlag is a flag that may be repeated.
@@ -154,7 +156,7 @@ func searchFlags() (*flag.FlagSet, *searchOpts) {
 	fs.IntVar(&o.lowEpochs, "low-epochs", 12, "epochs of training behind -low-table's results")
 	fs.IntVar(&o.tableEpochs, "table-epochs", 200, "epochs of training behind -table's results, the full budget, with -low-table")
 	fs.IntVar(&o.epochBudget, "epoch-budget", 0, "epochs of training per run, with -low-table: an evaluation costs -table-epochs or -low-epochs\n(0: no limit; with this flag -budget is no limit unless given)")
-	fs.StringVar(&o.train, "train", "", "score architectures by training their networks on this `dataset` ("+list(searchDataNames)+", or your own:\n"+ownDataForms+") instead of a table:\nNAS-Bench-201's network with 4 channels and 1 cell per stage, SGD, batch 32; the objective is val_acc")
+	fs.StringVar(&o.train, "train", "", "score architectures by training their networks on this `dataset` ("+list(searchDataNames)+", lookup (key-value lookup sequences of token ids, for -space transformer), or your own:\n"+ownDataForms+") instead of a table:\nNAS-Bench-201's network with 4 channels and 1 cell per stage, SGD, batch 32; the objective is val_acc")
 	fs.StringVar(&o.trainEpochs, "train-epochs", "1,3,9", "with -train, the `budgets` of epochs an evaluation may train, ascending: hyperband and bohb use them all,\nthe other strategies the last")
 	fs.IntVar(&o.trainImages, "train-images", 500, "with -train, training images (the validation images are the dataset's)")
 	fs.IntVar(&o.workers, "workers", 0, "with -train, trainings at the same time (0: one per CPU); the result does not depend on it")
@@ -368,13 +370,30 @@ func trainSearch(stdout io.Writer, sp space.Space, budget searchBudget, o *searc
 	if err := checkAll(atLeast("train-images", o.trainImages, 1), atLeast("workers", o.workers, 0)); err != nil {
 		return err
 	}
-	d, err := loadSearchData(o.train, o.seed)
-	if err != nil {
-		return fmt.Errorf("-train: %w", err)
+	var d data.Splits
+	if o.train == "lookup" {
+		d = data.Lookup{N: 6000, Seed: o.seed}.Generate().Split(0.15, 0.15, data.NewRand(o.seed))
+	} else {
+		var err error
+		if d, err = loadSearchData(o.train, o.seed); err != nil {
+			return fmt.Errorf("-train: %w", err)
+		}
 	}
 	train := d.Train
 	if train.Len() > o.trainImages {
 		train = train.Subset(data.NewRand(o.seed).Perm(train.Len())[:o.trainImages])
+	}
+	if ts, ok := sp.(transformer.Space); ok {
+		ts.Classes, ts.Vocab = d.Train.Classes, d.Train.Vocab
+		ts.Input = []int{d.Train.C, d.Train.H, d.Train.W}
+		if d.Train.Vocab > 0 {
+			ts.Input = []int{d.Train.H, 1}
+		} else if p := cmp.Or(ts.Patch, 4); d.Train.H%p != 0 || d.Train.W%p != 0 {
+			return fmt.Errorf("-train %s: its %dx%d images do not split into the transformer's %dx%d patches", o.train, d.Train.H, d.Train.W, p, p)
+		}
+		sp = ts
+	} else if d.Train.Vocab > 0 {
+		return fmt.Errorf("-train %s: its examples are token ids, which only the transformer space reads (-space transformer)", o.train)
 	}
 	if nb, ok := sp.(nb201.Space); ok {
 		if d.Train.H%4 != 0 || d.Train.W%4 != 0 {

@@ -259,3 +259,28 @@ func TestSearchOnOwnData(t *testing.T) {
 		}
 	}
 }
+
+// -train lookup searches the transformer space on the key-value lookup
+// task's token ids; another space cannot read them.
+func TestSearchTransformerOnLookup(t *testing.T) {
+	var out bytes.Buffer
+	args := []string{"-space", "transformer", "-strategy", "rs", "-budget", "2", "-train", "lookup", "-train-epochs", "1", "-train-images", "200", "-q", "-json"}
+	if err := runSearch(args, &out); err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Runs []struct {
+			Arch  string
+			Value float64
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Runs) != 1 || !strings.HasPrefix(r.Runs[0].Arch, "L") || r.Runs[0].Value <= 0 || r.Runs[0].Value > 1 {
+		t.Errorf("output:\n%s", out.Bytes())
+	}
+	if err := runSearch([]string{"-train", "lookup", "-train-epochs", "1", "-q"}, &out); err == nil || !strings.Contains(err.Error(), "only the transformer space") {
+		t.Errorf("nb201 on token ids: %v", err)
+	}
+}

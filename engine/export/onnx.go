@@ -312,6 +312,8 @@ func (g *graph) module(m nn.Module, x, key string) (string, error) {
 		y := g.op("Reshape", []string{x, g.int64s(-1, c, h/p, p, w/p, p)})
 		y = g.op("Transpose", []string{y}, aInts("perm", 0, 2, 4, 1, 3, 5))
 		return g.op("Reshape", []string{y, g.int64s(-1, (h/p)*(w/p), c*p*p)}), nil
+	case *nn.TokenEmbed:
+		return "", fmt.Errorf("export: %s: an embedding of token ids (its lookup is not exported)", key)
 	case *nn.Embed:
 		return g.embed(m, x, key+".proj"), nil
 	case *nn.ReLUConvBN:

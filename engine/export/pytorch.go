@@ -211,6 +211,8 @@ func (e *pyEmitter) module(m nn.Module, key string, indent int) (string, error) 
 		return fmt.Sprintf("nn.Dropout(%s)", pyFloat(m.P)), nil
 	case nn.Patches:
 		return fmt.Sprintf("Patches(%d)", m.P), nil
+	case *nn.TokenEmbed:
+		return "", fmt.Errorf("export: %s: an embedding of token ids (its lookup is not exported)", key)
 	case *nn.Embed:
 		tokens := 0
 		if m.Positions {
