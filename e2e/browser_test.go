@@ -10,12 +10,11 @@ import (
 	"image/png"
 	"math"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,12 +30,6 @@ import (
 // take many seconds, and the tests wait for the condition, never a fixed
 // time, so a generous deadline costs nothing when things go well.
 const patience = 2 * time.Minute
-
-var (
-	setupOnce sync.Once
-	baseURL   string
-	setupErr  error
-)
 
 // root is the project root, one level above this package.
 func root(t *testing.T) string {
@@ -61,58 +54,122 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// serve builds the page once and serves it on a free loopback port.
-func serve(t *testing.T) string {
+var (
+	buildOnce sync.Once
+	buildErr  error
+)
+
+// An origin serves the playground to one test, on a loopback port of its
+// own, and records what it sends. Each test's page so has an origin of its
+// own (originURL), with its own local storage, IndexedDB and service
+// worker: the tests share one browser, side by side, as they would share it
+// with any other site.
+type origin struct {
+	url string // ends in "/"
+	rec *recorder
+}
+
+var origins sync.Map // *testing.T -> *origin
+
+// serveOrigin builds the playground (once for all the tests) and returns the
+// test's origin, started on its first call and closed when the test ends.
+func serveOrigin(t *testing.T) *origin {
 	t.Helper()
-	setupOnce.Do(func() {
-		if _, setupErr = site.Build(root(t), site.Options{}); setupErr != nil {
-			return
-		}
-		var ln net.Listener
-		if ln, setupErr = net.Listen("tcp", "127.0.0.1:0"); setupErr != nil {
-			return
-		}
-		h := site.Handler(root(t))
-		go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			served.Lock()
-			served.paths = append(served.paths, r.URL.Path)
-			served.Unlock()
-			h.ServeHTTP(w, r)
-		}))
-		baseURL = "http://" + ln.Addr().String() + "/"
-	})
-	if setupErr != nil {
-		t.Fatal(setupErr)
+	if o, ok := origins.Load(t); ok {
+		return o.(*origin)
 	}
-	return baseURL
+	buildOnce.Do(func() { _, buildErr = site.Build(root(t), site.Options{}) })
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &origin{url: originURL(ln), rec: &recorder{}}
+	srv := site.Server(o.rec.wrap(site.Handler(root(t))))
+	go srv.Serve(ln)
+	origins.Store(t, o)
+	t.Cleanup(func() {
+		origins.Delete(t)
+		srv.Close()
+	})
+	return o
 }
 
-// served logs the paths the server was asked for, in order.
-var served struct {
-	sync.Mutex
-	paths []string
+// originURL returns the URL of the listener ln under a host name no other
+// test's page has had: a port may be used again once its test has closed
+// it, and an origin's storage and service worker outlive its tab. Chromium
+// resolves every name under localhost to the loopback address.
+func originURL(ln net.Listener) string {
+	return fmt.Sprintf("http://t%d.localhost:%d/", originCount.Add(1), ln.Addr().(*net.TCPAddr).Port)
 }
 
-// servedSince returns the paths asked for since the log held n, and its
-// length now.
-func servedSince(n int) ([]string, int) {
-	served.Lock()
-	defer served.Unlock()
-	return slices.Clone(served.paths[n:]), len(served.paths)
-}
+var originCount atomic.Int64
 
-// page opens a fresh browser on the playground and waits for the kernel.
+// serve returns the URL of the test's own origin (serveOrigin).
+func serve(t *testing.T) string { return serveOrigin(t).url }
+
+// page opens the playground in a tab (tab) and waits for the kernel.
 func page(t *testing.T) context.Context {
 	t.Helper()
-	exe := chromiumPath(t)
-	url := serve(t)
-	ctx, cancel := browser.New(exe, t.TempDir())
-	t.Cleanup(cancel)
-	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
+	ctx := tab(t)
+	load(t, ctx, "")
+	return ctx
+}
+
+// load opens the playground in ctx, its URL followed by query, and waits
+// for the kernel.
+func load(t *testing.T, ctx context.Context, query string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(serve(t)+query)); err != nil {
 		t.Fatal(err)
 	}
 	eval[any](t, ctx, `window.nasbook.ready()`, patience)
+}
+
+// long marks a test that runs for minutes (a lesson run whole, the spaces,
+// the scripts): it runs after the short tests, beside the other long ones
+// (see doc.go).
+func long(t *testing.T) { t.Parallel() }
+
+// The tests share one browser, started by the first that asks for a tab.
+var sharedBrowser struct {
+	once   sync.Once
+	ctx    context.Context
+	cancel context.CancelFunc
+	dir    string
+	err    error
+}
+
+// tab returns a new tab of the shared browser, closed when the test ends.
+func tab(t *testing.T) context.Context {
+	t.Helper()
+	exe := chromiumPath(t)
+	sharedBrowser.once.Do(func() {
+		if sharedBrowser.dir, sharedBrowser.err = os.MkdirTemp("", "nasbook-e2e-"); sharedBrowser.err != nil {
+			return
+		}
+		sharedBrowser.ctx, sharedBrowser.cancel = browser.New(exe, sharedBrowser.dir)
+		// The browser's first tab stays open: closing its last tab would end it.
+		sharedBrowser.err = chromedp.Do(sharedBrowser.ctx)
+	})
+	if sharedBrowser.err != nil {
+		t.Fatal(sharedBrowser.err)
+	}
+	ctx, cancel := chromedp.NewContext(sharedBrowser.ctx)
+	t.Cleanup(cancel)
 	return ctx
+}
+
+// closeShared ends the shared browser, when the tests are done.
+func closeShared() {
+	if sharedBrowser.cancel != nil {
+		sharedBrowser.cancel()
+	}
+	if sharedBrowser.dir != "" {
+		os.RemoveAll(sharedBrowser.dir)
+	}
 }
 
 // eval evaluates a JavaScript expression (awaiting a promise) within d.
@@ -491,7 +548,7 @@ func encodePNG(img image.Image) []byte {
 // on data fetched on demand, and it reaches the accuracy it reaches natively
 // (97.2%; the browser's float32 sums may differ a little).
 func TestMNISTLessonTrainsInTheBrowser(t *testing.T) {
-	t.Parallel() // see doc.go
+	long(t)
 	if testing.Short() {
 		t.Skip("trains a CNN in the browser for about a minute")
 	}

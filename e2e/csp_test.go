@@ -13,8 +13,6 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-
-	"nasbook/internal/browser"
 )
 
 // recordViolations makes every document of the page (the notebook and the
@@ -78,15 +76,9 @@ func TestContentSecurityPolicy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the default notebook and the pool in the browser")
 	}
-	exe := chromiumPath(t)
-	url := serve(t)
-	ctx, cancel := browser.New(exe, t.TempDir())
-	t.Cleanup(cancel)
+	ctx := tab(t)
 	consoleLines := recordViolations(t, ctx)
-	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatal(err)
-	}
-	eval[any](t, ctx, `window.nasbook.ready()`, patience)
+	load(t, ctx, "")
 	recordCanvas(t, ctx)
 
 	eval[any](t, ctx, `window.nasbook.runAll()`, 5*time.Minute)

@@ -34,7 +34,7 @@ import (
 // NASBOOK_DOCS_SHOTS=1 it writes them to docs/darts-start.png and
 // docs/darts-end.png, the README's pictures.
 func TestDARTSLessonInTheBrowser(t *testing.T) {
-	t.Parallel() // see doc.go
+	long(t)
 	ctx := page(t)
 	if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080)); err != nil {
 		t.Fatal(err)

@@ -5,10 +5,12 @@
 // is set (as CI sets it), in which case a missing browser fails them.
 // CHROMIUM names the browser binary when it is not on the PATH.
 //
+// The tests share one headless Chromium, each in a tab of its own on an
+// origin of its own (a server on a port of its own, under a host name no
+// other test has had), so no test sees another's storage or service worker.
 // Most tests are short and run one after another. The long ones — a lesson
-// run whole, the spaces, the scripts, the compute kernels' tests — each in a
-// browser of their own, call t.Parallel: they run after the short ones, as
-// many at once as go test's -parallel (the number of cores), since much of
-// their time a browser waits on one core. A test that counts what the server
-// sent (servedSince) must not be one of them.
+// run whole, the spaces, the scripts, the compute kernels' tests — call long
+// (t.Parallel): they run after the short ones, as many at once as go test's
+// -parallel (the number of cores), since much of their time a browser waits
+// on one core.
 package e2e

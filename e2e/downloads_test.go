@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"nasbook/internal/browser"
 	"nasbook/internal/site"
 )
 
@@ -92,20 +90,11 @@ func TestFirstVisitDownloads(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the page and runs cells in the browser")
 	}
-	exe := chromiumPath(t)
-	serve(t) // builds
 	r := root(t)
-	rec := &recorder{}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := site.Server(rec.wrap(site.Handler(r)))
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	ctx, cancel := browser.New(exe, t.TempDir())
-	t.Cleanup(cancel)
-	if _, err := chromedp.Run(ctx, chromedp.Navigate("http://"+ln.Addr().String()+"/")); err != nil {
+	// A test's origin is new to the browser: its first visit.
+	rec := serveOrigin(t).rec
+	ctx := tab(t)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(serve(t))); err != nil {
 		t.Fatal(err)
 	}
 	// Loaded: the kernel runs, the canvas is up, the lessons menu is filled

@@ -9,8 +9,6 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"nasbook/internal/browser"
 )
 
 // policedPage opens the playground like page, recording violations of the
@@ -18,15 +16,9 @@ import (
 // test on any.
 func policedPage(t *testing.T) (context.Context, func()) {
 	t.Helper()
-	exe := chromiumPath(t)
-	url := serve(t)
-	ctx, cancel := browser.New(exe, t.TempDir())
-	t.Cleanup(cancel)
+	ctx := tab(t)
 	consoleLines := recordViolations(t, ctx)
-	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatal(err)
-	}
-	eval[any](t, ctx, `window.nasbook.ready()`, patience)
+	load(t, ctx, "")
 	return ctx, func() {
 		t.Helper()
 		for _, v := range append(eval[[]string](t, ctx, `window.__csp || []`, patience), consoleLines()...) {

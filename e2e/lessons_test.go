@@ -44,7 +44,7 @@ func runAll(t *testing.T, ctx context.Context) string {
 // browser: the operations are timed in the tab, and the front of accuracy
 // against this device's latency is not the Pixel 3's.
 func TestHardwareLessonInTheBrowser(t *testing.T) {
-	t.Parallel() // see doc.go
+	long(t)
 	if testing.Short() {
 		t.Skip("times networks in the browser")
 	}
@@ -78,7 +78,7 @@ func TestHardwareLessonInTheBrowser(t *testing.T) {
 // the searched cell ends well ahead of the same network around a cell of
 // pooling and skip connections.
 func TestStackingLessonInTheBrowser(t *testing.T) {
-	t.Parallel() // see doc.go
+	long(t)
 	if testing.Short() {
 		t.Skip("trains two networks in the browser")
 	}
@@ -104,7 +104,7 @@ func TestStackingLessonInTheBrowser(t *testing.T) {
 // on the lookup task from three seeds each, the table shows both costs, and
 // the lesson says which is ahead.
 func TestExpertsLessonInTheBrowser(t *testing.T) {
-	t.Parallel() // see doc.go
+	long(t)
 	if testing.Short() {
 		t.Skip("trains six networks in the browser")
 	}
@@ -137,7 +137,7 @@ func TestExpertsLessonInTheBrowser(t *testing.T) {
 // by training within a parameter budget draws what it trained, and the
 // proxies that cannot read token ids are left out.
 func TestTransformerLessonInTheBrowser(t *testing.T) {
-	t.Parallel() // see doc.go
+	long(t)
 	if testing.Short() {
 		t.Skip("trains five transformers in the browser")
 	}

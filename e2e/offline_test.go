@@ -10,7 +10,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"nasbook/internal/browser"
 	"nasbook/internal/site"
 )
 
@@ -19,7 +18,6 @@ import (
 // server, and loads the page again, now from the service worker alone.
 func visitThenLoseTheServer(t *testing.T, h http.Handler, path string) context.Context {
 	t.Helper()
-	exe := chromiumPath(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -32,9 +30,8 @@ func visitThenLoseTheServer(t *testing.T, h http.Handler, path string) context.C
 			srv.Close()
 		}
 	})
-	ctx, cancel := browser.New(exe, t.TempDir())
-	t.Cleanup(cancel)
-	url := "http://" + ln.Addr().String() + path
+	ctx := tab(t)
+	url := originURL(ln) + strings.TrimPrefix(path, "/")
 	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +46,7 @@ func visitThenLoseTheServer(t *testing.T, h http.Handler, path string) context.C
 	srv.Close()
 	stopped = true
 	// Nothing answers at the address any more.
-	if _, err := http.Get(url); err == nil {
+	if _, err := http.Get("http://" + ln.Addr().String() + path); err == nil {
 		t.Fatal("the server still answers")
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
@@ -131,16 +128,15 @@ func TestStaticSite(t *testing.T) {
 	}
 	h := http.StripPrefix("/course", http.FileServer(http.Dir(dir)))
 	// First, online: the default notebook runs as on nasbook's own server.
-	exe := chromiumPath(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
-	ctx, cancel := browser.New(exe, t.TempDir())
+	ctx := tab(t)
 	violations := recordViolations(t, ctx)
-	if _, err := chromedp.Run(ctx, chromedp.Navigate("http://"+ln.Addr().String()+"/course/")); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(originURL(ln)+"course/")); err != nil {
 		t.Fatal(err)
 	}
 	eval[any](t, ctx, `window.nasbook.ready()`, patience)
@@ -158,9 +154,12 @@ func TestStaticSite(t *testing.T) {
 	if v := violations(); len(v) > 0 {
 		t.Errorf("the site's own policy was violated: %q", v)
 	}
-	cancel()
+	if err := chromedp.Cancel(ctx); err != nil {
+		t.Fatal(err)
+	}
 	srv.Close()
-	// Then offline, from a fresh browser's one visit.
+	// Then offline, after one visit of a tab new to the site (on a port of
+	// its own, another origin).
 	ctx = visitThenLoseTheServer(t, h, "/course/")
 	checkOffline(t, ctx)
 }

@@ -16,21 +16,15 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"nasbook/engine/estimate"
-	"nasbook/internal/browser"
 	"nasbook/nb"
 )
 
-// openPage opens the playground at url (with query) and waits for the kernel.
+// openPage opens the playground at its URL followed by query in a tab (tab)
+// and waits for the kernel.
 func openPage(t *testing.T, query string) context.Context {
 	t.Helper()
-	exe := chromiumPath(t)
-	url := serve(t) + query
-	ctx, cancel := browser.New(exe, t.TempDir())
-	t.Cleanup(cancel)
-	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatal(err)
-	}
-	eval[any](t, ctx, `window.nasbook.ready()`, patience)
+	ctx := tab(t)
+	load(t, ctx, query)
 	return ctx
 }
 
@@ -42,7 +36,7 @@ func openPage(t *testing.T, query string) context.Context {
 // rather than the lesson's 200 (synflow takes about a second per
 // architecture per worker in wasm).
 func TestProxiesLessonInTheBrowser(t *testing.T) {
-	t.Parallel() // see doc.go
+	long(t)
 	if testing.Short() {
 		t.Skip("scores NB201 networks in the browser")
 	}

@@ -16,7 +16,7 @@ import (
 // as a notebook, runs it all, and holds what its cells print to the script's
 // "// Output:" block, as the native test does.
 func TestScriptsInTheBrowser(t *testing.T) {
-	t.Parallel() // see doc.go
+	long(t)
 	if testing.Short() {
 		t.Skip("runs every example script in the browser")
 	}

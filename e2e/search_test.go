@@ -23,17 +23,16 @@ func TestSearchLessonInTheBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs searches in the browser")
 	}
-	_, mark := servedSince(0)
 	ctx := openPage(t, "")
-	tables := func(paths []string) (out []string) {
-		for _, p := range paths {
-			if strings.Contains(p, "/data/nb201/") {
-				out = append(out, p)
+	tables := func(sent []sent) (out []string) {
+		for _, s := range sent {
+			if strings.Contains(s.path, "/data/nb201/") {
+				out = append(out, s.path)
 			}
 		}
 		return out
 	}
-	visit, mark := servedSince(mark)
+	visit, mark := serveOrigin(t).rec.since(0)
 	if got := tables(visit); len(got) != 0 {
 		t.Errorf("the first visit fetched %v", got)
 	}
@@ -73,7 +72,7 @@ func TestSearchLessonInTheBrowser(t *testing.T) {
 	if len(regret) < 4 || !(regret["rs"] > regret["re"] && regret["re"] > regret["bo"]) {
 		t.Errorf("mean regret at 100 queries %v, want rs > re > bo", regret)
 	}
-	run, _ := servedSince(mark)
+	run, _ := serveOrigin(t).rec.since(mark)
 	got := tables(run)
 	for _, want := range []string{"accuracy-200ep.csv.gz", "latency.csv.gz"} {
 		if !slices.ContainsFunc(got, func(s string) bool { return strings.HasSuffix(s, want) }) {

@@ -62,6 +62,7 @@ func kernelTestBinary(t *testing.T) (testWasm, simdWasm string) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	closeShared()
 	if kernelTestDir != "" {
 		os.RemoveAll(kernelTestDir)
 	}
@@ -131,8 +132,7 @@ const kernelTestPage = `<!doctype html>
 </script>`
 
 func TestSIMDKernelsInChromium(t *testing.T) {
-	t.Parallel() // see doc.go
-	exe := chromiumPath(t)
+	long(t)
 	testWasm, simdWasm := kernelTestBinary(t)
 	goroot, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {
@@ -171,9 +171,8 @@ func TestSIMDKernelsInChromium(t *testing.T) {
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	ctx, cancel := browser.New(exe, t.TempDir())
-	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Navigate("http://"+ln.Addr().String()+"/")); err != nil {
+	ctx := tab(t)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(originURL(ln))); err != nil {
 		t.Fatal(err)
 	}
 	type result struct {

@@ -8,7 +8,7 @@ import (
 // TestEverySpaceInTheBrowser: a cell samples, mutates, draws and costs an
 // architecture of each built-in space, and the canvas draws each.
 func TestEverySpaceInTheBrowser(t *testing.T) {
-	t.Parallel() // see doc.go
+	long(t)
 	ctx := page(t)
 	eval[any](t, ctx, `(window.__kinds = [], window.addEventListener('message', e => {
 		if (e.data && e.data.type === 'canvas-drawn') window.__kinds.push(e.data.kind + ":" + (e.data.title || "")); }), true)`, patience)
