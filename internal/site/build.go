@@ -74,6 +74,11 @@ func Build(root string, opt Options) (rebuilt bool, err error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return false, err
 	}
+	unlock, err := lockBuild(out)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
 	goVersion, err := goEnv(root, "GOVERSION")
 	if err != nil {
 		return false, err
@@ -127,6 +132,10 @@ func Build(root string, opt Options) (rebuilt bool, err error) {
 	}
 	return rebuilt, nil
 }
+
+// lockPath is the file whose lock a build holds (lockBuild): hidden, so
+// neither compressed nor listed for offline use.
+func lockPath(out string) string { return filepath.Join(out, ".lock") }
 
 // BuiltBrotli returns the brotli quality of the last build under root, or
 // 0 when there is none.
