@@ -44,7 +44,7 @@ func (s *Session) Replay(r any) {
 		failf("Replay", "cannot replay a %T; pass what nb.Search, nb.CompareSearch or nb.DARTS returned", r)
 	}
 	if sc == nil {
-		failf("Replay", "this search result has no history to replay: pass what nb.Search or nb.CompareSearch returned")
+		failf("Replay", "this search result has no history to replay: a search records its first run as it evaluates, and this one evaluated nothing in this session (a zero SearchResult, or one resumed from a finished state)")
 	}
 	s.Display(Output{scene.MIMEType: sc, "text/plain": fmt.Sprintf("[replay: %s, %d %ss]", sc.Title, sc.Replay.Steps, sc.Replay.Unit)})
 }

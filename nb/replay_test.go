@@ -168,6 +168,9 @@ func TestReplayDARTS(t *testing.T) {
 	if _, err := tryReplay(s, "r"); err == nil || !strings.Contains(err.Error(), "cannot replay a string") {
 		t.Errorf("nb.Replay of a string: %v", err)
 	}
+	if _, err := tryReplay(s, nb.SearchResult{}); err == nil || !strings.Contains(err.Error(), "no history to replay") {
+		t.Errorf("nb.Replay of a zero SearchResult: %v", err)
+	}
 }
 
 func tryReplay(s *nb.Session, x any) (_ struct{}, err error) {
