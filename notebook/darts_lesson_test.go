@@ -50,26 +50,29 @@ fmt.Printf("capped: %d parameter-free ops, then %d; another cell: %v\n", r.Param
 }
 
 // TestDARTSLessonDriftAndRemedy runs the whole DARTS lesson (NASBOOK_FULL=1:
-// about 40 s of CPU) and holds it to what its text says of the longer
-// search, the remedy and the retraining.
+// about two minutes of CPU) and holds it to what its text says of the longer
+// search, the remedy and the retraining, in the NAS-Bench-201 cell and in
+// DARTS's own.
 func TestDARTSLessonDriftAndRemedy(t *testing.T) {
 	if os.Getenv("NASBOOK_FULL") == "" {
 		t.Skip("the whole DARTS lesson; NASBOOK_FULL=1 runs it")
 	}
 	nb, _ := lessonUpTo(t, "")
-	long, remedy := -1, -1
+	long, remedy, cell := -1, -1, -1
 	for i, c := range nb.Cells {
 		switch {
 		case strings.Contains(string(c.Source), "nb.DARTS(long)"):
 			long = i
 		case strings.Contains(string(c.Source), "rl.Cap(0, 1)"):
 			remedy = i
+		case strings.Contains(string(c.Source), "nb.DARTS(cell)"):
+			cell = i
 		}
 	}
-	if long < 0 || remedy < 0 {
-		t.Fatal("no cell runs nb.DARTS(long) or rl.Cap(0, 1)")
+	if long < 0 || remedy < 0 || cell < 0 {
+		t.Fatal("no cell runs nb.DARTS(long), rl.Cap(0, 1) or nb.DARTS(cell)")
 	}
-	text := runLesson(t, nb, long, remedy)
+	text := runLesson(t, nb, long, remedy, cell)
 	// No collapse: from the fifth epoch on, skips and pools hold 50% ± 8
 	// of the weight (natively 52% to 57%) and the derived cell keeps its
 	// count of parameter-free ops.
@@ -92,7 +95,7 @@ func TestDARTSLessonDriftAndRemedy(t *testing.T) {
 	if derived == nil || capped == nil || derived[1] == capped[1] {
 		t.Errorf("the cap left the cell as it was: %q, %q", derived, capped)
 	}
-	acc := regexp.MustCompile(`(\d) parameter-free ops · test accuracy on the supernet's weights ([0-9.]+)%, retrained from scratch ([0-9.]+)%`).FindAllStringSubmatch(text, -1)
+	acc := regexp.MustCompile(`30 epochs(?:, capped)?: +(\d) parameter-free ops · test accuracy on the supernet's weights ([0-9.]+)%, retrained from scratch ([0-9.]+)%`).FindAllStringSubmatch(text, -1)
 	if len(acc) != 2 {
 		t.Fatalf("%d lines of accuracies, want 2", len(acc))
 	}
@@ -105,6 +108,29 @@ func TestDARTSLessonDriftAndRemedy(t *testing.T) {
 	}
 	if f(acc[1][3]) >= f(acc[0][3]) {
 		t.Errorf("retrained, the capped cell %s%% and the uncapped %s%%: the lesson says the capped cell learns less", acc[1][3], acc[0][3])
+	}
+
+	// In the DARTS cell the search drifts: pools and skips gain weight past
+	// the 43% of no preference and take more of the derived normal cell's
+	// eight edges, epoch after epoch (natively 2 of 8 after the first, 6
+	// after the eighth); the cap at two changes the cell.
+	drift := regexp.MustCompile(`epoch (\d): +(\d+)% of the weight on pools and skips; derived normal cell (\d) of 8`).FindAllStringSubmatch(text, -1)
+	if len(drift) != 8 {
+		t.Fatalf("%d epochs of the DARTS cell's search, want 8", len(drift))
+	}
+	first, last := drift[0], drift[len(drift)-1]
+	firstShare, _ := strconv.Atoi(first[2])
+	lastShare, _ := strconv.Atoi(last[2])
+	if lastShare <= 50 || lastShare < firstShare+10 || last[3] <= first[3] || last[3] < "5" {
+		t.Errorf("the DARTS cell: %d%% on pools and skips and %s parameter-free ops after the first epoch, %d%% and %s after the last: want a drift past 50%% and to 5 of 8 or more", firstShare, first[3], lastShare, last[3])
+	}
+	cells := regexp.MustCompile(`(?m)^(derived|capped): +(.+)$`).FindAllStringSubmatch(text, -1)
+	if len(cells) != 4 || cells[2][2] == cells[3][2] {
+		t.Errorf("the DARTS cell's capped cell is its derived cell, or missing: %q", cells)
+	}
+	dacc := regexp.MustCompile(`DARTS cell(?:, capped)?: +(\d) parameter-free ops · test accuracy on the supernet's weights ([0-9.]+)%, retrained from scratch ([0-9.]+)%`).FindAllStringSubmatch(text, -1)
+	if len(dacc) != 2 || dacc[1][1] != "2" || dacc[0][1] <= dacc[1][1] {
+		t.Errorf("the DARTS cell's accuracies: %q, want two lines, the capped one with 2 parameter-free ops", dacc)
 	}
 }
 
