@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"nasbook/engine/train"
+	"nasbook/internal/workers"
 	"nasbook/space/spec"
 )
 
@@ -122,41 +123,21 @@ func (l *Local) Train(ctx context.Context, jobs []Job, epoch func(int, train.Epo
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := range min(l.Workers(), len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				j := jobs[i]
-				j.Config.OnEpoch = func(_ int, st train.EpochStats) {
-					if epoch != nil {
-						mu.Lock()
-						defer mu.Unlock()
-						epoch(i, st)
-					}
-				}
-				j.Config.Stop = func() bool { return ctx.Err() != nil }
-				r, err := l.runs.Do(ctx, j)
+	err := workers.Run(ctx, l.Workers(), len(jobs), func(w, i int) {
+		j := jobs[i]
+		j.Config.OnEpoch = func(_ int, st train.EpochStats) {
+			if epoch != nil {
 				mu.Lock()
-				done(i, r, w, err)
-				mu.Unlock()
+				defer mu.Unlock()
+				epoch(i, st)
 			}
-		}()
-	}
-	var err error
-feed:
-	for i := range jobs {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			err = ctx.Err()
-			break feed
 		}
-	}
-	close(next)
-	wg.Wait()
+		j.Config.Stop = func() bool { return ctx.Err() != nil }
+		r, err := l.runs.Do(ctx, j)
+		mu.Lock()
+		defer mu.Unlock()
+		done(i, r, w, err)
+	})
 	if err == nil {
 		err = ctx.Err()
 	}

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sync"
 
+	"nasbook/internal/workers"
 	"nasbook/space/spec"
 )
 
@@ -88,39 +89,17 @@ var _ Evaluator = Local{}
 
 // Evaluate implements Evaluator.
 func (l Local) Evaluate(ctx context.Context, jobs []Job, done func(i int, r Result)) error {
-	workers := l.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
+	n := l.Workers
+	if n <= 0 {
+		n = runtime.NumCPU()
 	}
-	workers = min(workers, max(len(jobs), 1))
-	next := make(chan int)
 	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				r := jobs[i].Run()
-				mu.Lock()
-				done(i, r)
-				mu.Unlock()
-			}
-		}()
-	}
-	var err error
-feed:
-	for i := range jobs {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			err = ctx.Err()
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	return err
+	return workers.Run(ctx, n, len(jobs), func(_, i int) {
+		r := jobs[i].Run()
+		mu.Lock()
+		defer mu.Unlock()
+		done(i, r)
+	})
 }
 
 // ScoreAll scores every spec with ev (nil means Local{}) and returns the
