@@ -55,16 +55,7 @@ func awaitReplay(t *testing.T, ctx context.Context, from int, cond string) (repl
 func engineNSGA2(t *testing.T, budget int, seed int64) ([]string, map[int][]int) {
 	t.Helper()
 	read := func(name string) *tabular.Table {
-		info, err := tables.Find(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := tables.Open(tables.Files(), info)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		tb, err := tabular.Read(name, f)
+		tb, err := tabular.Shipped(tables.Files(), name)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -49,13 +49,7 @@ func TestReplayFollowsTheEngine(t *testing.T) {
 	fronts := map[int][]int{} // by evaluation: the front's evaluation numbers
 	pops := map[int][]int{}
 	read := func(name string) *tabular.Table {
-		info, _ := tables.Find(name)
-		f, err := tables.Open(tables.Files(), info)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		tb, err := tabular.Read(name, f)
+		tb, err := tabular.Shipped(tables.Files(), name)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -779,19 +779,13 @@ func (s *Session) OpenTable(name string) *Table {
 	if t, ok := s.tables[name]; ok {
 		return t
 	}
-	info, err := tables.Find(name)
-	if err != nil {
+	if _, err := tables.Find(name); err != nil {
 		fail("OpenTable", err)
 	}
 	if s.Files == nil {
 		failf("OpenTable", "this notebook host has no data files")
 	}
-	f, err := tables.Open(s.Files, info)
-	if err != nil {
-		fail("OpenTable", err)
-	}
-	defer f.Close()
-	t, err := tabular.Read(name, f)
+	t, err := tabular.Shipped(s.Files, name)
 	if err != nil {
 		fail("OpenTable", err)
 	}

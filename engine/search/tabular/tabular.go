@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"math/rand"
 	"slices"
@@ -29,6 +30,7 @@ import (
 	"nasbook/engine/search"
 	"nasbook/internal/limit"
 	"nasbook/space"
+	"nasbook/tables"
 )
 
 // Bounds on the tables Read accepts, far beyond any benchmark's table
@@ -56,6 +58,21 @@ type Row struct {
 	Index  int    // the index column
 	Arch   string // the arch column
 	Fields []string
+}
+
+// Shipped reads the table the product ships under name (package tables)
+// from fsys, the program's files (tables.Files() natively).
+func Shipped(fsys fs.FS, name string) (*Table, error) {
+	info, err := tables.Find(name)
+	if err != nil {
+		return nil, err
+	}
+	f, err := tables.Open(fsys, info)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Read(name, f)
 }
 
 // Read reads a table in CSV. name labels the table in errors. A table over
