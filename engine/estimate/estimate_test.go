@@ -19,16 +19,21 @@ func tinyData() Data {
 	return Data{Train: sp.Train, Valid: sp.Valid, Test: sp.Test}
 }
 
-func tinySpecs(n int) []*spec.Spec {
-	r := rand.New(rand.NewSource(2))
+func tinySpecs(n int) []*spec.Spec { return randomSpecs(n, 2, 4, 8, 3) }
+
+// randomSpecs returns n NB201 networks of c channels (N=1) for size x size
+// one-channel images of the given classes, their ops drawn (none aside)
+// with seed.
+func randomSpecs(n int, seed int64, c, size, classes int) []*spec.Spec {
+	r := rand.New(rand.NewSource(seed))
 	var out []*spec.Spec
 	for range n {
 		var a nb201.Arch
 		for i := range a {
 			a[i] = nb201.Op(1 + r.Intn(nb201.NumOps-1))
 		}
-		s := a.Spec(nb201.Macro{C: 4, N: 1, Size: 8, Classes: 3})
-		s.Input = []int{1, 8, 8}
+		s := a.Spec(nb201.Macro{C: c, N: 1, Size: size, Classes: classes})
+		s.Input = []int{1, size, size}
 		out = append(out, s)
 	}
 	return out

@@ -3,7 +3,6 @@ package estimate
 import (
 	"context"
 	"fmt"
-	"math/rand"
 	"testing"
 
 	"nasbook/engine/data"
@@ -50,17 +49,4 @@ func BenchmarkPool(b *testing.B) {
 
 // halvingSpecs returns n NB201 networks (C=8, N=1) for 16x16 shapes of 4
 // classes, drawn with a fixed seed.
-func halvingSpecs(n int) []*spec.Spec {
-	r := rand.New(rand.NewSource(7))
-	var out []*spec.Spec
-	for range n {
-		var a nb201.Arch
-		for i := range a {
-			a[i] = nb201.Op(1 + r.Intn(nb201.NumOps-1))
-		}
-		s := a.Spec(nb201.Macro{C: 8, N: 1, Size: 16, Classes: 4})
-		s.Input = []int{1, 16, 16}
-		out = append(out, s)
-	}
-	return out
-}
+func halvingSpecs(n int) []*spec.Spec { return randomSpecs(n, 7, 8, 16, 4) }
