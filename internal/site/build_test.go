@@ -118,15 +118,24 @@ func TestBuild(t *testing.T) {
 	if v := offlineVersion(t, root); v == version {
 		t.Errorf("the offline list kept its version %s after main.js changed", v)
 	}
-	// Another quality recompresses without relinking, and is remembered.
-	wasm, br := mtime("kernel.wasm"), mtime("kernel.wasm.br")
-	before, _ := os.ReadFile(filepath.Join(out, "kernel.wasm.br"))
+	// Another quality recompresses without relinking, and is remembered;
+	// the kernel's copy is at FirstVisitBrotli whatever the quality.
+	wasm, br, kernelBr := mtime("canvas.wasm"), mtime("canvas.wasm.br"), mtime("kernel.wasm.br")
+	before, _ := os.ReadFile(filepath.Join(out, "canvas.wasm.br"))
 	if !build(Options{BrotliQuality: 2}) {
 		t.Error("a build at another brotli quality did nothing")
 	}
-	after, _ := os.ReadFile(filepath.Join(out, "kernel.wasm.br"))
-	if mtime("kernel.wasm") != wasm || mtime("kernel.wasm.br") != br || bytes.Equal(before, after) {
-		t.Error("changing the quality relinked kernel.wasm or left its brotli copy as it was")
+	after, _ := os.ReadFile(filepath.Join(out, "canvas.wasm.br"))
+	if mtime("canvas.wasm") != wasm || mtime("canvas.wasm.br") != br || bytes.Equal(before, after) {
+		t.Error("changing the quality relinked canvas.wasm or left its brotli copy as it was")
+	}
+	if mtime("kernel.wasm.br") != kernelBr {
+		t.Error("changing the quality recompressed kernel.wasm, whose copy is always at FirstVisitBrotli")
+	}
+	kernel, _ := os.ReadFile(filepath.Join(out, "kernel.wasm"))
+	kernelCopy, _ := os.ReadFile(filepath.Join(out, "kernel.wasm.br"))
+	if want, err := compressBytes(kernel, FirstVisitBrotli); err != nil || !bytes.Equal(kernelCopy, want[0]) {
+		t.Errorf("kernel.wasm.br is not kernel.wasm at brotli quality %d (%v)", FirstVisitBrotli, err)
 	}
 	if q := BuiltBrotli(root); q != 2 {
 		t.Errorf("stamp says brotli %d after a build at 2", q)
@@ -140,7 +149,7 @@ func TestBuild(t *testing.T) {
 		}
 	}
 	// Force relinks.
-	if !build(Options{Force: true}) || mtime("kernel.wasm") == wasm {
+	if !build(Options{Force: true}) || mtime("canvas.wasm") == wasm {
 		t.Error("Force did not rebuild")
 	}
 }
