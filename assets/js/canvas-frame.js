@@ -12,6 +12,31 @@ function start() {
   started = true;
   run();
 }
+// ebiten draws on demand here (FPSModeVsyncOffMinimum) but still asks for every animation frame,
+// to see whether the game scheduled one: sixty calls into the program a second while nothing
+// changes, about a tenth of a core. So its requests pass for a second after the game last
+// asked for a frame (the program calls nasbookCanvasWake with each ScheduleFrame) and wait for
+// the next such call otherwise. Input and resizes run frames of their own in ebiten; a change
+// they make asks for its frames through the game again.
+const AWAKE_MS = 1000;
+const animationFrame = window.requestAnimationFrame.bind(window);
+let awakeUntil = 0;
+let held = [];
+window.requestAnimationFrame = (callback) => {
+  if (performance.now() < awakeUntil) return animationFrame(callback);
+  held.push(callback);
+  return 0; // ebiten never cancels a request
+};
+window.nasbookCanvasWake = () => {
+  awakeUntil = performance.now() + AWAKE_MS;
+  const waiting = held;
+  held = [];
+  for (const callback of waiting) animationFrame(callback);
+};
+// Nor does the canvas take a gamepad: ebiten looks for gamepads on each frame, and a page that
+// looked once keeps the browser polling for them.
+Object.defineProperty(navigator, "getGamepads", { value: () => [] });
+
 if (window.parent === window) start();
 else {
   window.addEventListener("message", (e) => {
@@ -33,6 +58,7 @@ async function run() {
       if (!resp.ok) throw new Error(`${url}: ${resp.status} ${resp.statusText}`);
       result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
     }
+    window.nasbookCanvasWake(); // the first frames
     await go.run(result.instance);
     throw new Error("the canvas program stopped");
   } catch (err) {

@@ -70,7 +70,7 @@ func (g *Game) SetFigures(f Figures) {
 	g.figures[key(f.Choices)] = f
 	g.figGen++
 	g.mu.Unlock()
-	ebiten.ScheduleFrame()
+	g.scheduleFrame()
 }
 
 func (g *Game) figuresOf(choices []int) (Figures, bool) {
@@ -112,7 +112,7 @@ func (g *Game) request() {
 func (g *Game) changed() {
 	g.ed.gen++
 	g.request()
-	ebiten.ScheduleFrame()
+	g.scheduleFrame()
 }
 
 // editInput handles the pointer and keys over an editable cell laid out as
@@ -133,7 +133,7 @@ func (g *Game) editInput(l *layout.Layout, p layout.Point, clicked, left bool) b
 	if hover != ed.hover {
 		ed.hover = hover
 		ed.gen++
-		ebiten.ScheduleFrame()
+		g.scheduleFrame()
 	}
 	shift := ebiten.IsKeyPressed(ebiten.KeyShift)
 	alt := ebiten.IsKeyPressed(ebiten.KeyAlt)
@@ -182,7 +182,7 @@ func (g *Game) editInput(l *layout.Layout, p layout.Point, clicked, left bool) b
 			}
 		}
 		ed.gen++
-		ebiten.ScheduleFrame()
+		g.scheduleFrame()
 	case ed.focus >= 0 && (pressed(ebiten.KeyEnter) || pressed(ebiten.KeySpace) || pressed(ebiten.KeyArrowDown)):
 		i := ed.focus
 		do(func(c *scene.Cell) bool { return edit.Op(c, i, 1) })

@@ -76,6 +76,10 @@ type Game struct {
 	// chart's empty space is let go: with the indices of the points inside
 	// it, none when it held none or the drag was a click.
 	OnBrush func(indices []int)
+	// OnSchedule, if set, is called with every frame the game asks ebiten
+	// for (ScheduleFrame), from whatever goroutine asks: a host that stops
+	// ebiten's polling for frames while nothing changes starts it again.
+	OnSchedule func()
 
 	// Options tune the layout; Scale is set from the device scale factor.
 	Options layout.Options
@@ -161,7 +165,7 @@ func (g *Game) SetScene(s *scene.Scene) {
 	g.scene, g.err = s, nil
 	g.gen++
 	g.mu.Unlock()
-	ebiten.ScheduleFrame()
+	g.scheduleFrame()
 }
 
 // SetCompare draws the cells of points i and j of the chart on show side by
@@ -172,7 +176,7 @@ func (g *Game) SetCompare(i, j int) {
 	g.compare = [2]int{i, j}
 	g.compareGen++
 	g.mu.Unlock()
-	ebiten.ScheduleFrame()
+	g.scheduleFrame()
 }
 
 // comparing returns the points to compare, if both are set.
@@ -197,7 +201,7 @@ func (g *Game) SetPresentation(on bool) {
 		g.gen++
 	}
 	g.mu.Unlock()
-	ebiten.ScheduleFrame()
+	g.scheduleFrame()
 }
 
 // SetError shows err on the canvas in place of a scene.
@@ -206,7 +210,7 @@ func (g *Game) SetError(err error) {
 	g.scene, g.err = nil, err
 	g.gen++
 	g.mu.Unlock()
-	ebiten.ScheduleFrame()
+	g.scheduleFrame()
 }
 
 // PointerLeft tells the game that the pointer has left the canvas, so that no
@@ -215,7 +219,7 @@ func (g *Game) PointerLeft() {
 	g.mu.Lock()
 	g.left = true
 	g.mu.Unlock()
-	ebiten.ScheduleFrame()
+	g.scheduleFrame()
 }
 
 func (g *Game) current() (int, *scene.Scene, error) {
@@ -289,7 +293,7 @@ func (g *Game) input(gen int, s *scene.Scene) {
 	if escape && g.ed != nil && g.ed.focus >= 0 && g.sel < 0 {
 		g.ed.focus = -1 // on a cell scene, Escape lets go of the edge
 		g.ed.gen++
-		ebiten.ScheduleFrame()
+		g.scheduleFrame()
 	}
 	if _, _, on := g.comparing(); on && g.sel < 0 && isChart(s) {
 		if escape || inpututil.IsKeyJustPressed(ebiten.KeyBackspace) {
@@ -331,7 +335,7 @@ func (g *Game) input(gen int, s *scene.Scene) {
 	if g.brushing {
 		g.brushTo = p
 		g.brushGen++
-		ebiten.ScheduleFrame()
+		g.scheduleFrame()
 		if !ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
 			g.brushing = false
 			g.brushed, g.brushTitle = nil, s.Title
@@ -366,13 +370,13 @@ func (g *Game) input(gen int, s *scene.Scene) {
 	}
 	if q.Cell != nil {
 		g.sel, g.selScene, g.hover = g.hover, s, -1
-		ebiten.ScheduleFrame()
+		g.scheduleFrame()
 	}
 }
 
 func (g *Game) closeCell() {
 	g.sel, g.selScene, g.detail = -1, nil, nil
-	ebiten.ScheduleFrame()
+	g.scheduleFrame()
 }
 
 // Draw paints what is on show if it changed since the last paint.
@@ -380,7 +384,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	gen, s, err := g.current()
 	b := screen.Bounds()
 	if g.painted != g.announced || g.paintedH != g.announcedH {
-		ebiten.ScheduleFrame() // Update has yet to report the last paint
+		g.scheduleFrame() // Update has yet to report the last paint
 	}
 	_, cgen, _ := g.comparing()
 	rpos, rgen, replaying := g.replayState()
@@ -420,7 +424,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	}
 	g.paintedB = g.brushGen
 	if key != g.painted || g.hover != g.paintedH {
-		ebiten.ScheduleFrame() // so that Update reports it
+		g.scheduleFrame() // so that Update reports it
 	}
 	g.painted, g.paintedH = key, g.hover
 }
@@ -453,6 +457,14 @@ func (g *Game) LayoutF(outsideWidth, outsideHeight float64) (float64, float64) {
 		g.scale = 1
 	}
 	return outsideWidth * g.scale, outsideHeight * g.scale
+}
+
+// scheduleFrame asks ebiten for a frame, and tells the host (OnSchedule).
+func (g *Game) scheduleFrame() {
+	ebiten.ScheduleFrame()
+	if g.OnSchedule != nil {
+		g.OnSchedule()
+	}
 }
 
 // Run configures ebiten to draw only on change and runs g until it fails.

@@ -88,7 +88,7 @@ func (g *Game) SetReplay(c ReplayChange) {
 	g.mu.Lock()
 	g.changeReplay(c)
 	g.mu.Unlock()
-	ebiten.ScheduleFrame()
+	g.scheduleFrame()
 }
 
 // changeReplay applies c; called with g.mu held.
@@ -145,7 +145,7 @@ func (g *Game) advance() {
 		}
 		r.gen++
 	}
-	ebiten.ScheduleFrame()
+	g.scheduleFrame()
 }
 
 // replayKeys handles the keys of a replay: Space plays or pauses, the left

@@ -61,6 +61,11 @@ func main() {
 	g.OnHover = func(index int) { post(map[string]any{"type": "canvas-hover", "index": index}) }
 	g.OnEdit = edited
 	g.OnBrush = func(indices []int) { post(map[string]any{"type": "canvas-brushed", "indices": ints(indices)}) }
+	// canvas-frame.js holds ebiten's requests for animation frames while
+	// the game asks for none; each frame the game asks for lets them through.
+	if wake := js.Global().Get("nasbookCanvasWake"); wake.Type() == js.TypeFunction {
+		g.OnSchedule = func() { wake.Invoke() }
+	}
 	js.Global().Call("addEventListener", "message", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		receive(g, args[0].Get("data"))
 		return nil
