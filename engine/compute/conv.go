@@ -42,7 +42,7 @@ func im2col(p Conv, cg int, x, col []float32) {
 				for y := 0; y < oh; y++ {
 					dst := row[y*ow : (y+1)*ow]
 					ih := y*p.StrideH - p.PadH + r*p.DilH
-					if ih < 0 || ih >= p.H {
+					if ih < 0 || ih >= p.H || lo == hi { // a row of padding
 						clear(dst)
 						continue
 					}
@@ -75,7 +75,7 @@ func col2im(p Conv, cg int, col, dx []float32) {
 				lo, hi := validRange(off, p.StrideW, p.W, ow)
 				for y := 0; y < oh; y++ {
 					ih := y*p.StrideH - p.PadH + r*p.DilH
-					if ih < 0 || ih >= p.H {
+					if ih < 0 || ih >= p.H || lo == hi {
 						continue
 					}
 					src := row[y*ow+lo : y*ow+hi]

@@ -342,8 +342,8 @@ func TestSIMDLinked(t *testing.T) {
 
 // TestWiderShapesMatchReference covers rows wide enough for the vector loops
 // of the SIMD kernels (several f32x4 per row and a ragged tail) on the paths
-// the workloads take: 2×2/2 max pooling, depthwise (stride 1 and 2) and 3×3
-// convs.
+// the workloads take: 2×2/2 max pooling, depthwise (stride 1 and 2), 3×3
+// convs and stride-1 convs as wide as their input.
 func TestWiderShapesMatchReference(t *testing.T) {
 	r := rand.New(rand.NewSource(5))
 	ref := Reference()
@@ -375,6 +375,12 @@ func TestWiderShapesMatchReference(t *testing.T) {
 				StrideH: 1 + r.Intn(3), StrideW: 2, PadH: r.Intn(k), PadW: r.Intn(k), DilW: 1 + r.Intn(2)})
 			convs = append(convs, Conv{N: 2, C: c, K: 1 + r.Intn(9), H: 5 + r.Intn(14), W: 5 + r.Intn(14), R: 3, S: 3, PadH: 1, PadW: 1,
 				StrideW: 1 + r.Intn(2)})
+			// Stride 1 with the output as wide as the input (the SIMD patch
+			// copies' one-copy-per-row path), down to planes narrower than
+			// the filter.
+			d := 1 + r.Intn(2)
+			convs = append(convs, Conv{N: 2, C: c, K: 1 + r.Intn(5), H: 1 + r.Intn(16), W: 1 + r.Intn(16), R: k, S: k,
+				PadH: r.Intn(k), PadW: d * (k - 1) / 2, DilH: 1 + r.Intn(2), DilW: d})
 		}
 		for _, p := range convs {
 			if p.OutH() <= 0 || p.OutW() <= 0 {

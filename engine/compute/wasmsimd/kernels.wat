@@ -461,6 +461,12 @@
     (local $c i32) (local $tr i32) (local $ts i32) (local $y i32) (local $off i32) (local $lo i32) (local $hi i32)
     (local $ih i32) (local $dst i32) (local $src i32) (local $o i32) (local $plane i32)
     (local $cd i32) (local $cs i32) (local $cn i32)
+    (if (i32.and (i32.and (i32.eq (local.get $sh) (i32.const 1)) (i32.eq (local.get $sw) (i32.const 1)))
+        (i32.eq (local.get $ow) (local.get $w)))
+      (then
+        (call $im2col_s1 (local.get $x) (local.get $col) (local.get $cg) (local.get $h) (local.get $w) (local.get $oh)
+          (local.get $r) (local.get $s) (local.get $ph) (local.get $pw) (local.get $dh) (local.get $dw) (i32.const 0))
+        (return)))
     (local.set $dst (local.get $col))
     (local.set $c (i32.const 0))
     (loop $cl
@@ -522,6 +528,12 @@
     (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
     (local $c i32) (local $tr i32) (local $ts i32) (local $y i32) (local $off i32) (local $lo i32) (local $hi i32)
     (local $ih i32) (local $src i32) (local $dst i32) (local $o i32) (local $plane i32) (local $a i32)
+    (if (i32.and (i32.and (i32.eq (local.get $sh) (i32.const 1)) (i32.eq (local.get $sw) (i32.const 1)))
+        (i32.eq (local.get $ow) (local.get $w)))
+      (then
+        (call $im2col_s1 (local.get $dx) (local.get $col) (local.get $cg) (local.get $h) (local.get $w) (local.get $oh)
+          (local.get $r) (local.get $s) (local.get $ph) (local.get $pw) (local.get $dh) (local.get $dw) (i32.const 1))
+        (return)))
     (local.set $src (local.get $col))
     (local.set $c (i32.const 0))
     (loop $cl
@@ -560,7 +572,83 @@
         (br_if $rl (i32.lt_s (local.tee $tr (i32.add (local.get $tr) (i32.const 1))) (local.get $r))))
       (br_if $cl (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $cg)))))
 
-  ;; --- depthwise convolution -----------------------------------------------------------------
+;; im2col_s1 is im2col (back = 0) and col2im (back = 1) for stride 1 where
+  ;; the output is as wide as the input (ow = w, "same" padding of the
+  ;; columns). Then row (c,tr,ts) of col is plane c shifted by
+  ;; off = (tr·dh − ph)·w + ts·dw − pw elements: one long copy (or add) per
+  ;; row instead of one per output row, after which the |cs| columns that
+  ;; wrapped around to the neighbouring image row (cs = ts·dw − pw) are the
+  ;; padding taps. im2col zeroes them, and the rows of padding; col2im zeroes
+  ;; them in col (which it may clobber) before adding, so that they add
+  ;; nothing, and skips the rows of padding. The range is clipped so that
+  ;; only the plane itself is read or written (the clipped ends are padding
+  ;; taps too).
+  (func $im2col_s1 (param $x i32) (param $col i32) (param $cg i32) (param $h i32) (param $w i32) (param $oh i32)
+    (param $r i32) (param $s i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32) (param $back i32)
+    (local $c i32) (local $tr i32) (local $ts i32) (local $ro i32) (local $cs i32) (local $off i32)
+    (local $ylo i32) (local $yhi i32) (local $lo i32) (local $hi i32) (local $plane i32) (local $hw i32)
+    (local $ohw i32) (local $y i32) (local $p i32) (local $e i32) (local $z0 i32) (local $zn i32)
+    (local.set $hw (i32.mul (local.get $h) (local.get $w)))
+    (local.set $ohw (i32.mul (local.get $oh) (local.get $w)))
+    (local.set $c (i32.const 0))
+    (loop $cl
+      (local.set $plane (i32.add (local.get $x) (i32.shl (i32.mul (local.get $c) (local.get $hw)) (i32.const 2))))
+      (local.set $tr (i32.const 0))
+      (loop $rl
+        ;; Output row y reads input row y + ro, inside the plane for y in [ylo, yhi).
+        (local.set $ro (i32.sub (i32.mul (local.get $tr) (local.get $dh)) (local.get $ph)))
+        (local.set $ylo (call $min (local.get $oh)
+          (select (i32.sub (i32.const 0) (local.get $ro)) (i32.const 0) (i32.lt_s (local.get $ro) (i32.const 0)))))
+        (local.set $yhi (call $min (local.get $oh) (i32.sub (local.get $h) (local.get $ro))))
+        (local.set $yhi (select (local.get $yhi) (local.get $ylo) (i32.gt_s (local.get $yhi) (local.get $ylo))))
+        (local.set $ts (i32.const 0))
+        (loop $sl
+          (local.set $cs (i32.sub (i32.mul (local.get $ts) (local.get $dw)) (local.get $pw)))
+          (local.set $off (i32.add (i32.mul (local.get $ro) (local.get $w)) (local.get $cs)))
+          ;; The columns [z0, z0+zn) of each row are padding taps.
+          (local.set $zn (call $min (local.get $w)
+            (select (i32.sub (i32.const 0) (local.get $cs)) (local.get $cs) (i32.lt_s (local.get $cs) (i32.const 0)))))
+          (local.set $z0 (select (i32.const 0) (i32.sub (local.get $w) (local.get $zn)) (i32.lt_s (local.get $cs) (i32.const 0))))
+          (if (i32.eqz (local.get $back)) (then
+            (call $zero (local.get $col) (i32.mul (local.get $ylo) (local.get $w)))
+            (call $zero (i32.add (local.get $col) (i32.shl (i32.mul (local.get $yhi) (local.get $w)) (i32.const 2)))
+              (i32.sub (local.get $ohw) (i32.mul (local.get $yhi) (local.get $w))))))
+          (local.set $lo (i32.mul (local.get $ylo) (local.get $w)))
+          (if (i32.lt_s (local.get $lo) (i32.sub (i32.const 0) (local.get $off)))
+            (then (local.set $lo (i32.sub (i32.const 0) (local.get $off)))))
+          (local.set $hi (call $min (i32.mul (local.get $yhi) (local.get $w)) (i32.sub (local.get $hw) (local.get $off))))
+          (if (local.get $back) (then (call $zero_cols (local.get $col) (local.get $ylo) (local.get $yhi) (local.get $w)
+            (local.get $z0) (local.get $zn))))
+          (if (i32.gt_s (local.get $hi) (local.get $lo)) (then
+            (if (local.get $back)
+              (then (call $add_to (i32.add (local.get $plane) (i32.shl (i32.add (local.get $lo) (local.get $off)) (i32.const 2)))
+                (i32.add (local.get $col) (i32.shl (local.get $lo) (i32.const 2))) (i32.sub (local.get $hi) (local.get $lo))))
+              (else (call $copy (i32.add (local.get $col) (i32.shl (local.get $lo) (i32.const 2)))
+                (i32.add (local.get $plane) (i32.shl (i32.add (local.get $lo) (local.get $off)) (i32.const 2)))
+                (i32.sub (local.get $hi) (local.get $lo)))))))
+          (if (i32.eqz (local.get $back)) (then (call $zero_cols (local.get $col) (local.get $ylo) (local.get $yhi) (local.get $w)
+            (local.get $z0) (local.get $zn))))
+          (local.set $col (i32.add (local.get $col) (i32.shl (local.get $ohw) (i32.const 2))))
+          (br_if $sl (i32.lt_s (local.tee $ts (i32.add (local.get $ts) (i32.const 1))) (local.get $s))))
+        (br_if $rl (i32.lt_s (local.tee $tr (i32.add (local.get $tr) (i32.const 1))) (local.get $r))))
+      (br_if $cl (i32.lt_s (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $cg)))))
+
+  ;; zero_cols zeroes columns [z0, z0+zn) of rows [ylo, yhi) of the w-wide
+  ;; rows at p.
+  (func $zero_cols (param $p i32) (param $ylo i32) (param $yhi i32) (param $w i32) (param $z0 i32) (param $zn i32)
+    (local $q i32) (local $e i32)
+    (if (i32.or (i32.eqz (local.get $zn)) (i32.ge_s (local.get $ylo) (local.get $yhi))) (then (return)))
+    (local.set $p (i32.add (local.get $p) (i32.shl (i32.add (i32.mul (local.get $ylo) (local.get $w)) (local.get $z0)) (i32.const 2))))
+    (loop $rows
+      (local.set $q (local.get $p))
+      (local.set $e (i32.add (local.get $p) (i32.shl (local.get $zn) (i32.const 2))))
+      (loop $z
+        (f32.store (local.get $q) (f32.const 0))
+        (br_if $z (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 4))) (local.get $e))))
+      (local.set $p (i32.add (local.get $p) (i32.shl (local.get $w) (i32.const 2))))
+      (br_if $rows (i32.lt_s (local.tee $ylo (i32.add (local.get $ylo) (i32.const 1))) (local.get $yhi)))))
+
+    ;; --- depthwise convolution -----------------------------------------------------------------
   ;; Each plane is first copied into a zero-padded buffer whose rows are 3
   ;; floats wider than needed, so that every output row is a sum over taps of
   ;; whole f32x4 loads with no bounds tests; the last, partial vector of a row
