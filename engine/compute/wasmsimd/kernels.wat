@@ -25,6 +25,12 @@
     (local $pa i32) (local $pb i32)
     (call $scale_c (local.get $m) (local.get $n) (local.get $beta) (local.get $c) (local.get $ldc))
     (if (f32.eq (local.get $alpha) (f32.const 0)) (then (return)))
+    ;; A·Bᵀ with a long shared dimension: dot products of rows, no packing.
+    (if (i32.and (i32.and (i32.eqz (local.get $ta)) (local.get $tb)) (i32.ge_s (local.get $k) (i32.const 32)))
+      (then
+        (call $gemm_nt (local.get $m) (local.get $n) (local.get $k) (local.get $alpha) (local.get $a) (local.get $lda)
+          (local.get $b) (local.get $ldb) (local.get $c) (local.get $ldc) (local.get $ws))
+        (return)))
     (local.set $pa (i32.add (local.get $ws) (i32.const 128)))
     (local.set $pb (i32.add (local.get $pa) (i32.const 65536))) ;; 4·MC·KC
     (local.set $jc (i32.const 0))
@@ -48,7 +54,114 @@
         (br_if $pl (i32.lt_s (local.tee $pc (i32.add (local.get $pc) (i32.const 256))) (local.get $k))))
       (br_if $jl (i32.lt_s (local.tee $jc (i32.add (local.get $jc) (i32.const 512))) (local.get $n)))))
 
-  (func $min (param $a i32) (param $b i32) (result i32)
+;; gemm_nt adds alpha·A·Bᵀ into C for row-major A (m×k) and B (n×k), where
+  ;; both operands run along k in memory: the gradient of a convolution's
+  ;; filter (dy · colᵀ) and a linear layer's forward (x · wᵀ). Packing them
+  ;; for the micro-kernel would transpose both; instead each 2×4 block of C
+  ;; is 8 dot products of rows, f32x4 along k (dot24), so nothing is copied.
+  ;; Past the last row or column, the block repeats the last one and drops
+  ;; its results.
+  (func $gemm_nt (param $m i32) (param $n i32) (param $k i32) (param $alpha f32) (param $a i32) (param $lda i32)
+    (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $ws i32)
+    (local $i i32) (local $j i32) (local $a0 i32) (local $a1 i32) (local $b0 i32) (local $ldb4 i32)
+    (local $cp i32) (local $va v128) (local $l i32) (local $nr i32)
+    (local.set $ldb4 (i32.shl (local.get $ldb) (i32.const 2)))
+    (local.set $va (f32x4.splat (local.get $alpha)))
+    (local.set $i (i32.const 0))
+    (loop $rows
+      (local.set $a0 (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $lda)) (i32.const 2))))
+      (local.set $a1 (select (i32.add (local.get $a0) (i32.shl (local.get $lda) (i32.const 2))) (local.get $a0)
+        (i32.lt_s (i32.add (local.get $i) (i32.const 1)) (local.get $m))))
+      (local.set $j (i32.const 0))
+      (loop $cols
+        (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $ldb4))))
+        (local.set $nr (call $min (i32.const 4) (i32.sub (local.get $n) (local.get $j))))
+        (call $dot24 (local.get $a0) (local.get $a1) (local.get $b0)
+          (select (i32.add (local.get $b0) (local.get $ldb4)) (local.get $b0) (i32.gt_s (local.get $nr) (i32.const 1)))
+          (select (i32.add (local.get $b0) (i32.shl (local.get $ldb4) (i32.const 1))) (local.get $b0) (i32.gt_s (local.get $nr) (i32.const 2)))
+          (select (i32.add (local.get $b0) (i32.mul (local.get $ldb4) (i32.const 3))) (local.get $b0) (i32.gt_s (local.get $nr) (i32.const 3)))
+          (local.get $k) (local.get $ws))
+        ;; C[i, j:j+4] += alpha·ws[0:4], and C[i+1, j:j+4] += alpha·ws[4:8].
+        (local.set $l (i32.const 0))
+        (loop $two
+          (local.set $cp (i32.add (local.get $c) (i32.shl (i32.add
+            (i32.mul (i32.add (local.get $i) (local.get $l)) (local.get $ldc)) (local.get $j)) (i32.const 2))))
+          (if (i32.eq (local.get $nr) (i32.const 4))
+            (then (v128.store (local.get $cp) (f32x4.add (v128.load (local.get $cp))
+              (f32x4.mul (local.get $va) (v128.load (i32.add (local.get $ws) (i32.shl (local.get $l) (i32.const 4))))))))
+            (else
+              (f32.store (local.get $cp) (f32.add (f32.load (local.get $cp))
+                (f32.mul (local.get $alpha) (f32.load (i32.add (local.get $ws) (i32.shl (local.get $l) (i32.const 4)))))))
+              (if (i32.gt_s (local.get $nr) (i32.const 1)) (then
+                (f32.store offset=4 (local.get $cp) (f32.add (f32.load offset=4 (local.get $cp))
+                  (f32.mul (local.get $alpha) (f32.load offset=4 (i32.add (local.get $ws) (i32.shl (local.get $l) (i32.const 4)))))))))
+              (if (i32.gt_s (local.get $nr) (i32.const 2)) (then
+                (f32.store offset=8 (local.get $cp) (f32.add (f32.load offset=8 (local.get $cp))
+                  (f32.mul (local.get $alpha) (f32.load offset=8 (i32.add (local.get $ws) (i32.shl (local.get $l) (i32.const 4)))))))))))
+          (br_if $two (i32.and (i32.eqz (local.get $l))
+            (i32.lt_s (i32.add (local.get $i) (local.tee $l (i32.add (local.get $l) (i32.const 1)))) (local.get $m)))))
+        (br_if $cols (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 4))) (local.get $n))))
+      (br_if $rows (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 2))) (local.get $m)))))
+
+  ;; dot24 writes at out the dot products of the rows a0 and a1 with the rows
+  ;; b0..b3, k floats each: out[0:4] for a0, out[4:8] for a1. Each of the
+  ;; eight is summed in four lanes along k, the lanes added at the end.
+  (func $dot24 (param $a0 i32) (param $a1 i32) (param $b0 i32) (param $b1 i32) (param $b2 i32) (param $b3 i32)
+    (param $k i32) (param $out i32)
+    (local $p i32) (local $end i32) (local $x0 v128) (local $x1 v128) (local $y v128)
+    (local $s00 v128) (local $s01 v128) (local $s02 v128) (local $s03 v128)
+    (local $s10 v128) (local $s11 v128) (local $s12 v128) (local $s13 v128)
+    (local.set $end (i32.shl (i32.and (local.get $k) (i32.const -4)) (i32.const 2)))
+    (block $vd (loop $vl
+      (br_if $vd (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $x0 (v128.load (i32.add (local.get $a0) (local.get $p))))
+      (local.set $x1 (v128.load (i32.add (local.get $a1) (local.get $p))))
+      (local.set $y (v128.load (i32.add (local.get $b0) (local.get $p))))
+      (local.set $s00 (f32x4.add (local.get $s00) (f32x4.mul (local.get $x0) (local.get $y))))
+      (local.set $s10 (f32x4.add (local.get $s10) (f32x4.mul (local.get $x1) (local.get $y))))
+      (local.set $y (v128.load (i32.add (local.get $b1) (local.get $p))))
+      (local.set $s01 (f32x4.add (local.get $s01) (f32x4.mul (local.get $x0) (local.get $y))))
+      (local.set $s11 (f32x4.add (local.get $s11) (f32x4.mul (local.get $x1) (local.get $y))))
+      (local.set $y (v128.load (i32.add (local.get $b2) (local.get $p))))
+      (local.set $s02 (f32x4.add (local.get $s02) (f32x4.mul (local.get $x0) (local.get $y))))
+      (local.set $s12 (f32x4.add (local.get $s12) (f32x4.mul (local.get $x1) (local.get $y))))
+      (local.set $y (v128.load (i32.add (local.get $b3) (local.get $p))))
+      (local.set $s03 (f32x4.add (local.get $s03) (f32x4.mul (local.get $x0) (local.get $y))))
+      (local.set $s13 (f32x4.add (local.get $s13) (f32x4.mul (local.get $x1) (local.get $y))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $vl)))
+    (local.set $s00 (call $hsum4 (local.get $s00) (local.get $s01) (local.get $s02) (local.get $s03)))
+    (local.set $s10 (call $hsum4 (local.get $s10) (local.get $s11) (local.get $s12) (local.get $s13)))
+    ;; The last k mod 4 products, lane j taking b_j's.
+    (local.set $end (i32.shl (local.get $k) (i32.const 2)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $y (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1
+        (f32x4.splat (f32.load (i32.add (local.get $b0) (local.get $p))))
+        (f32.load (i32.add (local.get $b1) (local.get $p))))
+        (f32.load (i32.add (local.get $b2) (local.get $p))))
+        (f32.load (i32.add (local.get $b3) (local.get $p)))))
+      (local.set $s00 (f32x4.add (local.get $s00) (f32x4.mul (v128.load32_splat (i32.add (local.get $a0) (local.get $p))) (local.get $y))))
+      (local.set $s10 (f32x4.add (local.get $s10) (f32x4.mul (v128.load32_splat (i32.add (local.get $a1) (local.get $p))) (local.get $y))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $sl)))
+    (v128.store (local.get $out) (local.get $s00))
+    (v128.store offset=16 (local.get $out) (local.get $s10)))
+
+  ;; hsum4 is the vector of the lane sums of s0, s1, s2 and s3.
+  (func $hsum4 (param $s0 v128) (param $s1 v128) (param $s2 v128) (param $s3 v128) (result v128)
+    (local $x0 v128) (local $x1 v128)
+    (local.set $x0 (f32x4.add
+      (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $s0) (local.get $s1))
+      (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $s0) (local.get $s1))))
+    (local.set $x1 (f32x4.add
+      (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $s2) (local.get $s3))
+      (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $s2) (local.get $s3))))
+    (f32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $x0) (local.get $x1))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $x0) (local.get $x1))))
+
+    (func $min (param $a i32) (param $b i32) (result i32)
     (select (local.get $a) (local.get $b) (i32.lt_s (local.get $a) (local.get $b))))
 
   ;; scale_c: C = beta·C over m×n (beta 0 writes zeros; beta 1 does nothing).
