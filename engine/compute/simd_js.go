@@ -124,6 +124,8 @@ func simdIm2colGroup(p Conv, cg int, x, col []float32) {
 		int32(p.StrideH), int32(p.StrideW), int32(p.PadH), int32(p.PadW), int32(p.DilH), int32(p.DilW))
 }
 
+// simdCol2imGroup may clobber col (the stride-1 path zeroes its padding
+// taps in place); col is the workspace's scratch.
 func simdCol2imGroup(p Conv, cg int, col, dx []float32) {
 	_ = col[cg*p.R*p.S*p.OutH()*p.OutW()-1]
 	simdCol2im(ptr(col), ptr(dx), int32(cg), int32(p.H), int32(p.W), int32(p.OutH()), int32(p.OutW()), int32(p.R), int32(p.S),
