@@ -74,15 +74,19 @@ func naslibRows(t testing.TB) (rows []map[string]string, acc []float64) {
 // 0.9 with NASLib and above 0.7 with 200-epoch CIFAR-10 test accuracy (the
 // paper reports 0.737 over the whole space). The file has 724 CIFAR-10
 // rows; scoring them all takes about 80 s of CPU, so the test scores a
-// seeded random subset of 300 (about 35 s of CPU; NASBOOK_FULL=1 scores
-// all). Measured: over the 300, rho 0.9991 with NASLib and 0.8006 with
-// accuracy (NASLib's own column: 0.8009); over all 724, 0.9993 and 0.7761
-// (NASLib's: 0.7764).
+// seeded random subset of 100 (about 12 s of CPU; NASBOOK_FULL=1 scores
+// all). 100 are enough: a wrong sign, a missing absolute value or a wrong
+// layer drops the rho with NASLib far below 0.9, and over 100 the rho with
+// accuracy varies by about 0.04 from sample to sample (NASLib's own column:
+// 0.75 to 0.81 over the subsets of 60 to 300 of this permutation), well
+// above 0.7. Measured: over the 100, rho 0.9988 with NASLib and 0.8081 with
+// accuracy (NASLib's own column: 0.8081); over 300, 0.9991 and 0.8006
+// (NASLib's: 0.8009); over all 724, 0.9993 and 0.7761 (NASLib's: 0.7764).
 func TestSynflowMatchesNASLib(t *testing.T) {
 	rows, acc := naslibRows(t)
 	idx := rand.New(rand.NewSource(1)).Perm(len(rows))
 	if os.Getenv("NASBOOK_FULL") == "" && !testing.Short() {
-		idx = idx[:300]
+		idx = idx[:100]
 	} else if testing.Short() {
 		idx = idx[:40]
 	}
