@@ -18,10 +18,7 @@ import (
 // run prints; the file from other flags is refused, naming them.
 func TestSearchCheckpointSurvivesAKill(t *testing.T) {
 	d := nb201Dir(t)
-	bin := filepath.Join(t.TempDir(), "nasbook")
-	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
+	bin := nasbookBinary(t)
 	args := []string{"search", "-table", filepath.Join(d, "accuracy-200ep.csv"), "-metric", "cifar10_test", "-strategy", "bo",
 		"-budget", "60", "-seeds", "3", "-json", "-q"}
 	want, err := exec.Command(bin, args...).Output()

@@ -113,11 +113,7 @@ func TestREADMECommands(t *testing.T) {
 		}
 	}
 
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "nasbook"), ".")
-	if b, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/nasbook: %v\n%s", err, b)
-	}
+	bin := filepath.Dir(nasbookBinary(t))
 	out := t.TempDir()
 	if err := os.WriteFile(filepath.Join(out, "archs.txt"), []byte(index1+"\n"), 0o644); err != nil {
 		t.Fatal(err)

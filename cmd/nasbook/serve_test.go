@@ -20,16 +20,6 @@ import (
 	"nasbook/internal/site/sitetest"
 )
 
-// nasbookBinary builds this command into a temporary directory.
-func nasbookBinary(t *testing.T) string {
-	t.Helper()
-	exe := filepath.Join(t.TempDir(), "nasbook")
-	if b, err := exec.Command("go", "build", "-o", exe, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
-	return exe
-}
-
 // fakeProject lays out a project root whose page programs are empty mains,
 // so that serve builds it in seconds.
 func fakeProject(t *testing.T) string {
