@@ -2,6 +2,7 @@ package nb
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 )
@@ -23,18 +24,25 @@ var lessonCNN = Sequential(
 // TestMNIST14CNN is the engine's bar: a small CNN reaches at least 97% test
 // accuracy on 14x14 MNIST (the built-in 10k/2k subset; 9,000 images train)
 // within two epochs. One seed's figure varies by about ±0.4 points, so the
-// bar is on the mean of three seeds (measured: 97.20, 97.50, 97.95).
+// bar is on the mean of three seeds (measured: 97.20, 97.50, 97.95) with
+// NASBOOK_FULL=1. By default one seed trains (about 20 s of CPU), held to
+// the bar each of the three is held to, 96.5%: a broken layer, gradient or
+// optimizer step leaves a CNN far below it after two epochs.
 func TestMNIST14CNN(t *testing.T) {
 	if testing.Short() {
-		t.Skip("trains for about a minute")
+		t.Skip("trains for about 20 s")
 	}
 	s, out := quiet()
 	d := s.MNIST(14)
 	if d.Train.Len() != 9000 || d.Valid.Len() != 1000 || d.Test.Len() != 2000 || d.Train.H != 14 {
 		t.Fatalf("data: %v", d)
 	}
+	seeds := int64(1)
+	if os.Getenv("NASBOOK_FULL") != "" {
+		seeds = 3
+	}
 	var sum float64
-	for seed := int64(1); seed <= 3; seed++ {
+	for seed := int64(1); seed <= seeds; seed++ {
 		out.Reset()
 		res := s.Train(lessonCNN, d, TrainConfig{Epochs: 2, Batch: 32, LR: 0.003, Seed: seed})
 		t.Logf("seed %d: %s (%.1f s)", seed, res, res.Seconds)
@@ -46,7 +54,7 @@ func TestMNIST14CNN(t *testing.T) {
 			t.Errorf("epochs not reported: %s", out)
 		}
 	}
-	if mean := sum / 3; mean < 0.97 {
+	if mean := sum / float64(seeds); seeds > 1 && mean < 0.97 {
 		t.Errorf("mean test accuracy %.4f after 2 epochs, want at least 0.97", mean)
 	}
 }
