@@ -1,35 +1,39 @@
 package notebook
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
-// TestDARTSLessonCommits runs the DARTS lesson's search as the lesson writes
-// it (its first cells: the data and the search) and holds it to what the
-// lesson promises, so that a student sees the weights move: the mean entropy
-// of an edge's weights falls from ln 5 = 1.609 (uniform) to 1.2 or less, and
-// on every edge the strongest op ends with at least four times the weight of
-// the weakest. The run prints 1.04 and 20.3 (seed 1; with the former
-// settings, α at rate 3e-3 and decay 1e-3, the entropy stayed above 1.6).
+// TestDARTSLessonCommits holds the DARTS lesson's first search, as the
+// lesson writes it, to what the lesson promises, so that a student sees the
+// weights move: the mean entropy of an edge's weights falls from ln 5 =
+// 1.609 (uniform) to 1.2 or less, and on every edge the strongest op ends
+// with at least four times the weight of the weakest. The run prints 1.04
+// and 20.3 (seed 1; with the former settings, α at rate 3e-3 and decay
+// 1e-3, the entropy stayed above 1.6).
 //
 // It then holds the remedy the lesson applies to its longer search, on this
 // search's cell, which the lesson says is the same: the cell has pools and
 // skips on two edges or more, and capping them at one (Cap(0, 1)) derives
 // another cell with one.
+//
+// The lesson runs once for the package's tests (dartsLessonRun), which
+// TestLessonsRunNatively runs anyway.
 func TestDARTSLessonCommits(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs a DARTS search")
+		t.Skip("runs the DARTS lesson")
 	}
-	nb, search := lessonUpTo(t, "nb.DARTS(search)")
-	nb.Cells = append(nb.Cells[:search+1], Cell{CellType: "code", Source: Text(`c := r.Cap(0, 1)
-fmt.Printf("capped: %d parameter-free ops, then %d; another cell: %v\n", r.ParamFree, c.ParamFree, c.Genotype != r.Genotype)`)})
-	text := runLesson(t, nb, search, search+1)
+	run := dartsLessonRun(t)
+	text := run.text(t, run.search, run.capped)
 	num := func(re string) float64 {
 		m := regexp.MustCompile(re).FindStringSubmatch(text)
 		if m == nil {
@@ -49,30 +53,16 @@ fmt.Printf("capped: %d parameter-free ops, then %d; another cell: %v\n", r.Param
 	}
 }
 
-// TestDARTSLessonDriftAndRemedy runs the whole DARTS lesson (NASBOOK_FULL=1:
-// about two minutes of CPU) and holds it to what its text says of the longer
-// search, the remedy and the retraining, in the NAS-Bench-201 cell and in
-// DARTS's own.
+// TestDARTSLessonDriftAndRemedy holds the whole DARTS lesson (about two
+// minutes of CPU, run once with TestDARTSLessonCommits and
+// TestLessonsRunNatively) to what its text says of the longer search, the
+// remedy and the retraining, in the NAS-Bench-201 cell and in DARTS's own.
 func TestDARTSLessonDriftAndRemedy(t *testing.T) {
-	if os.Getenv("NASBOOK_FULL") == "" {
-		t.Skip("the whole DARTS lesson; NASBOOK_FULL=1 runs it")
+	if testing.Short() {
+		t.Skip("runs the DARTS lesson")
 	}
-	nb, _ := lessonUpTo(t, "")
-	long, remedy, cell := -1, -1, -1
-	for i, c := range nb.Cells {
-		switch {
-		case strings.Contains(string(c.Source), "nb.DARTS(long)"):
-			long = i
-		case strings.Contains(string(c.Source), "rl.Cap(0, 1)"):
-			remedy = i
-		case strings.Contains(string(c.Source), "nb.DARTS(cell)"):
-			cell = i
-		}
-	}
-	if long < 0 || remedy < 0 || cell < 0 {
-		t.Fatal("no cell runs nb.DARTS(long), rl.Cap(0, 1) or nb.DARTS(cell)")
-	}
-	text := runLesson(t, nb, long, remedy, cell)
+	run := dartsLessonRun(t)
+	text := run.text(t, run.long, run.remedy, run.cell)
 	// No collapse: from the fifth epoch on, skips and pools hold 50% ± 8
 	// of the weight (natively 52% to 57%) and the derived cell keeps its
 	// count of parameter-free ops.
@@ -134,50 +124,88 @@ func TestDARTSLessonDriftAndRemedy(t *testing.T) {
 	}
 }
 
-// lessonUpTo reads the DARTS lesson and returns it with the cells up to the
-// first whose source holds src (all of them when src is ""), and that
-// cell's index.
-func lessonUpTo(t *testing.T, src string) (*Notebook, int) {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "assets", "notebooks", "darts.ipynb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	nb, err := Read(strings.NewReader(string(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if src == "" {
-		return nb, len(nb.Cells) - 1
-	}
-	for i, c := range nb.Cells {
-		if c.CellType == "code" && strings.Contains(string(c.Source), src) {
-			nb.Cells = nb.Cells[:i+1]
-			return nb, i
-		}
-	}
-	t.Fatalf("no cell runs %s", src)
-	return nil, 0
+// dartsLesson is the DARTS lesson as run once for the package's tests: its
+// cells, with one added after the first search that caps that search's
+// cell (Cap returns a new result: the lesson's later cells see the same r),
+// and the indices of the cells the tests read.
+type dartsLesson struct {
+	nb                                 *Notebook
+	search, capped, long, remedy, cell int
+	errs                               []string // the lesson's errors, if it failed
 }
 
-// runLesson executes nb and returns the text the given cells printed.
-func runLesson(t *testing.T, nb *Notebook, cells ...int) string {
-	t.Helper()
+var dartsLessonOnce = sync.OnceValue(func() *dartsLesson {
+	run := &dartsLesson{}
+	b, err := os.ReadFile(filepath.Join("..", "assets", "notebooks", "darts.ipynb"))
+	if err == nil {
+		run.nb, err = Read(strings.NewReader(string(b)))
+	}
+	if err != nil {
+		run.errs = []string{err.Error()}
+		return run
+	}
+	run.search = -1
+	for i, c := range run.nb.Cells {
+		if c.CellType == "code" && strings.Contains(string(c.Source), "nb.DARTS(search)") {
+			run.search = i
+			break
+		}
+	}
+	if run.search < 0 {
+		run.errs = []string{"no cell runs nb.DARTS(search)"}
+		return run
+	}
+	run.capped = run.search + 1
+	run.nb.Cells = slices.Insert(run.nb.Cells, run.capped, Cell{CellType: "code", Source: Text(`c := r.Cap(0, 1)
+fmt.Printf("capped: %d parameter-free ops, then %d; another cell: %v\n", r.ParamFree, c.ParamFree, c.Genotype != r.Genotype)`)})
+	run.long, run.remedy, run.cell = -1, -1, -1
+	for i, c := range run.nb.Cells {
+		switch {
+		case strings.Contains(string(c.Source), "nb.DARTS(long)"):
+			run.long = i
+		case strings.Contains(string(c.Source), "rl.Cap(0, 1)"):
+			run.remedy = i
+		case strings.Contains(string(c.Source), "nb.DARTS(cell)"):
+			run.cell = i
+		}
+	}
+	if run.long < 0 || run.remedy < 0 || run.cell < 0 {
+		run.errs = []string{"no cell runs nb.DARTS(long), rl.Cap(0, 1) or nb.DARTS(cell)"}
+		return run
+	}
 	// A loaded machine runs the searches several times slower than on an
 	// idle one.
-	if failed, err := Execute(nb, ExecOptions{Timeout: 30 * time.Minute}); err != nil || failed > 0 {
-		for _, c := range nb.Cells {
+	failed, err := Execute(run.nb, ExecOptions{Timeout: 30 * time.Minute})
+	if err != nil || failed > 0 {
+		for _, c := range run.nb.Cells {
 			for _, o := range c.Outputs {
 				if o.OutputType == "error" {
-					t.Errorf("%s", o.PlainText())
+					run.errs = append(run.errs, o.PlainText())
 				}
 			}
 		}
-		t.Fatalf("%d cells failed (%v)", failed, err)
+		run.errs = append(run.errs, fmt.Sprintf("%d cells failed (%v)", failed, err))
 	}
+	return run
+})
+
+// dartsLessonRun returns the DARTS lesson's run, running it the first time,
+// and fails the test if the lesson failed.
+func dartsLessonRun(t *testing.T) *dartsLesson {
+	t.Helper()
+	run := dartsLessonOnce()
+	if len(run.errs) > 0 {
+		t.Fatal(strings.Join(run.errs, "\n"))
+	}
+	return run
+}
+
+// text returns what the given cells printed, and logs it.
+func (run *dartsLesson) text(t *testing.T, cells ...int) string {
+	t.Helper()
 	text := ""
 	for _, i := range cells {
-		for _, o := range nb.Cells[i].Outputs {
+		for _, o := range run.nb.Cells[i].Outputs {
 			text += o.PlainText()
 		}
 	}

@@ -29,6 +29,13 @@ func TestLessonsRunNatively(t *testing.T) {
 			if strings.Contains(string(b), "UploadedFile") && !strings.Contains(string(b), "nb.Uploads()") {
 				t.Fatal("a lesson asks for an uploaded file without checking that there is one")
 			}
+			if filepath.Base(f) == "darts.ipynb" {
+				// Run once for this test and the DARTS lesson's own.
+				start := time.Now()
+				dartsLessonRun(t)
+				t.Logf("ran in %.1f s (or before, for the DARTS lesson's tests)", time.Since(start).Seconds())
+				return
+			}
 			nb, err := Read(strings.NewReader(string(b)))
 			if err != nil {
 				t.Fatal(err)
