@@ -17,22 +17,24 @@ function start() {
 // changes, about a tenth of a core. So its requests pass for a second after the game last
 // asked for a frame (the program calls nasbookCanvasWake with each ScheduleFrame) and wait for
 // the next such call otherwise. Input and resizes run frames of their own in ebiten; a change
-// they make asks for its frames through the game again.
+// they make asks for its frames through the game again. ebiten takes requestAnimationFrame once,
+// as the program starts (run below): only its requests are held, never anyone else's.
 const AWAKE_MS = 1000;
 const animationFrame = window.requestAnimationFrame.bind(window);
 let awakeUntil = 0;
 let held = [];
-window.requestAnimationFrame = (callback) => {
+function gatedAnimationFrame(callback) {
   if (performance.now() < awakeUntil) return animationFrame(callback);
   held.push(callback);
   return 0; // ebiten never cancels a request
-};
+}
 window.nasbookCanvasWake = () => {
   awakeUntil = performance.now() + AWAKE_MS;
   const waiting = held;
   held = [];
   for (const callback of waiting) animationFrame(callback);
 };
+
 // Nor does the canvas take a gamepad: ebiten looks for gamepads on each frame, and a page that
 // looked once keeps the browser polling for them.
 Object.defineProperty(navigator, "getGamepads", { value: () => [] });
@@ -59,7 +61,17 @@ async function run() {
       result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
     }
     window.nasbookCanvasWake(); // the first frames
-    await go.run(result.instance);
+    // The program's initialisation runs before go.run first waits: ebiten takes the gated
+    // function then, and the window has its own back at once.
+    const own = window.requestAnimationFrame;
+    window.requestAnimationFrame = gatedAnimationFrame;
+    let running;
+    try {
+      running = go.run(result.instance);
+    } finally {
+      window.requestAnimationFrame = own;
+    }
+    await running;
     throw new Error("the canvas program stopped");
   } catch (err) {
     console.error("canvas:", err);
