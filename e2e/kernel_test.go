@@ -20,14 +20,9 @@ func cellTexts(t *testing.T, ctx context.Context) []cellState {
 }
 
 // TestKernelSurvivesItsCells runs the checks below one after another on one
-// page: each starts with the kernel idle (stopped if an earlier one left it
-// busy) and no banner on show, so none sees what another left.
+// page (onOnePage).
 func TestKernelSurvivesItsCells(t *testing.T) {
-	ctx := page(t)
-	for _, c := range []struct {
-		name  string
-		check func(*testing.T, context.Context)
-	}{
+	onOnePage(t, page(t), []check{
 		{"PanicShowsErrorAndLine", panicShowsErrorAndLine},
 		{"RunawayRecursionIsAnError", runawayRecursionIsAnError},
 		{"GoroutinePanicIsTheCellsError", goroutinePanicIsTheCellsError},
@@ -37,23 +32,7 @@ func TestKernelSurvivesItsCells(t *testing.T) {
 		{"StopEndsARunawayCell", stopEndsARunawayCell},
 		{"MemoryExhaustionRestartsTheKernel", memoryExhaustionRestartsTheKernel},
 		{"MemoryLimitRestartsTheKernel", memoryLimitRestartsTheKernel},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			idle(t, ctx)
-			c.check(t, ctx)
-		})
-	}
-}
-
-// idle stops whatever the kernel still runs, waits until it is ready and
-// closes every banner.
-func idle(t *testing.T, ctx context.Context) {
-	t.Helper()
-	eval[any](t, ctx, `window.nasbook.stop().then(() => window.nasbook.ready())`, patience)
-	eval[any](t, ctx, `(document.querySelectorAll('#banners .banner-close').forEach(b => b.click()), true)`, patience)
-	if n := eval[int](t, ctx, `document.querySelector('#banners').children.length`, patience); n != 0 {
-		t.Fatalf("%d banners stay after their close buttons were clicked", n)
-	}
+	})
 }
 
 // panicShowsErrorAndLine: a panic is an error on its cell, naming the
@@ -190,7 +169,7 @@ func stopEndsGoroutines(t *testing.T, ctx context.Context) {
 	eval[any](t, ctx, `(window.__spin = window.nasbook.runCell("import \"fmt\"\ngo func() {\n\tfor i := 0; ; i++ {\n\t\tif i%1000000 == 0 {\n\t\t\tfmt.Println(\"spin\", i)\n\t\t}\n\t}\n}()\nfor {\n}"), true)`, patience)
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
 		const c = window.nasbook.cells(); if (c[c.length-1].state === "running") resolve(true); else setTimeout(poll, 20); })(); })`, patience)
-	eval[any](t, ctx, `(document.querySelector('#stop').click(), true)`, time.Second)
+	eval[any](t, ctx, `(document.querySelector('#stop').click(), true)`, patience)
 	spin := eval[cellResult](t, ctx, `window.__spin`, patience)
 	if spin.Error == nil || !strings.Contains(*spin.Error, "Stopped") {
 		t.Errorf("the stopped cell's error is %v", deref(spin.Error))
@@ -304,11 +283,11 @@ func memoryLimitRestartsTheKernel(t *testing.T, ctx context.Context) {
 		t.Fatalf("error %v", deref(got.Error))
 	}
 	banner := eval[string](t, ctx, `new Promise(resolve => { (function poll() {
-		const b = document.querySelector('#banners').innerText; if (b.includes('restarted')) resolve(b); else setTimeout(poll, 50); })(); })`, 30*time.Second)
+		const b = document.querySelector('#banners').innerText; if (b.includes('restarted')) resolve(b); else setTimeout(poll, 50); })(); })`, patience)
 	if !strings.Contains(banner, "memory limit") {
 		t.Errorf("the banner does not name the memory limit: %q", banner)
 	}
-	eval[any](t, ctx, `window.nasbook.ready()`, 60*time.Second)
+	eval[any](t, ctx, `window.nasbook.ready()`, patience)
 	if r := runCell(t, ctx, "6 * 7"); r.Error != nil || r.Text != "42\n" {
 		t.Errorf("after the restart: text %q error %v", r.Text, deref(r.Error))
 	}
