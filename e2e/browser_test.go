@@ -128,6 +128,38 @@ func load(t *testing.T, ctx context.Context, query string) {
 	eval[any](t, ctx, `window.nasbook.ready()`, patience)
 }
 
+// A check is one of the checks that onOnePage runs on one page.
+type check struct {
+	name string
+	run  func(*testing.T, context.Context)
+}
+
+// onOnePage runs checks one after another as subtests on the page ctx,
+// which costs one page load for them all. Each starts with the kernel idle
+// (stopped if an earlier check left it busy) and no banner on show, so none
+// sees what another left there; each check that needs a notebook of its own
+// opens it.
+func onOnePage(t *testing.T, ctx context.Context, checks []check) {
+	t.Helper()
+	for _, c := range checks {
+		t.Run(c.name, func(t *testing.T) {
+			idle(t, ctx)
+			c.run(t, ctx)
+		})
+	}
+}
+
+// idle stops whatever the kernel still runs, waits until it is ready and
+// closes every banner.
+func idle(t *testing.T, ctx context.Context) {
+	t.Helper()
+	eval[any](t, ctx, `window.nasbook.stop().then(() => window.nasbook.ready())`, patience)
+	eval[any](t, ctx, `(document.querySelectorAll('#banners .banner-close').forEach(b => b.click()), true)`, patience)
+	if n := eval[int](t, ctx, `document.querySelector('#banners').children.length`, patience); n != 0 {
+		t.Fatalf("%d banners stay after their close buttons were clicked", n)
+	}
+}
+
 // long marks a test that runs for minutes (a lesson run whole, the spaces,
 // the scripts): it runs after the short tests, beside the other long ones
 // (see doc.go).
@@ -279,10 +311,9 @@ func deref(s *string) string {
 	return *s
 }
 
-// TestShowDrawsOnCanvas: nb.Show of a NAS-Bench-201 string makes the canvas
+// showDrawsOnCanvas: nb.Show of a NAS-Bench-201 string makes the canvas
 // draw the cell.
-func TestShowDrawsOnCanvas(t *testing.T) {
-	ctx := page(t)
+func showDrawsOnCanvas(t *testing.T, ctx context.Context) {
 	// Wait for the canvas to be ready, then take a picture of it empty.
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
 		if (document.querySelector('#canvas-panel').dataset.ready === "true") resolve(true); else setTimeout(poll, 50); })(); })`, patience)

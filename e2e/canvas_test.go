@@ -27,13 +27,44 @@ type canvasMessage struct {
 	Label  string       `json:"label"`
 }
 
-// recordCanvas starts keeping every message the canvas posts, in order.
+// recordCanvas starts keeping every message the canvas posts, in order,
+// from none (a later call starts the record over).
 func recordCanvas(t *testing.T, ctx context.Context) {
 	t.Helper()
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
 		if (document.querySelector('#canvas-panel').dataset.ready === "true") resolve(true); else setTimeout(poll, 50); })(); })`, patience)
-	eval[any](t, ctx, `(window.__canvas = [], window.addEventListener('message', e => {
-		if (e.data && typeof e.data.type === 'string' && e.data.type.startsWith('canvas-')) window.__canvas.push(e.data); }), true)`, patience)
+	eval[any](t, ctx, `(window.__canvas || window.addEventListener('message', e => {
+		if (e.data && typeof e.data.type === 'string' && e.data.type.startsWith('canvas-')) window.__canvas.push(e.data); }),
+		window.__canvas = [], true)`, patience)
+}
+
+// TestOnTheCanvas runs the canvas's checks one after another on one page
+// (onOnePage), each on an empty canvas (onBlankCanvas). The one that
+// widens the window comes last.
+func TestOnTheCanvas(t *testing.T) {
+	onOnePage(t, page(t), []check{
+		{"ShowDrawsOnCanvas", onBlankCanvas(showDrawsOnCanvas)},
+		{"ParetoOnCanvas", onBlankCanvas(paretoOnCanvas)},
+		{"PointsOnCanvas", onBlankCanvas(pointsOnCanvas)},
+		{"CanvasPanelClearsTheToolbar", onBlankCanvas(canvasPanelClearsTheToolbar)},
+		{"EditFromParetoChart", onBlankCanvas(editFromParetoChart)},
+		{"BrushOnChart", onBlankCanvas(brushOnChart)},
+		{"LessonClearsTheCanvas", onBlankCanvas(lessonClearsTheCanvas)},
+		{"EditCellOnCanvas", onBlankCanvas(editCellOnCanvas)},
+	})
+}
+
+// onBlankCanvas runs check after a new notebook has cleared the canvas and
+// its notice has been closed, once the canvas has painted that.
+func onBlankCanvas(check func(*testing.T, context.Context)) func(*testing.T, context.Context) {
+	return func(t *testing.T, ctx context.Context) {
+		eval[any](t, ctx, `new Promise(resolve => { (function poll() {
+			if (document.querySelector('#canvas-panel').dataset.ready === "true") resolve(true); else setTimeout(poll, 50); })(); })`, patience)
+		eval[any](t, ctx, `(document.querySelector('#new-notebook').click(), true)`, patience)
+		eval[any](t, ctx, `(document.querySelectorAll('#banners .banner-close').forEach(b => b.click()), true)`, patience)
+		canvasSettled(t, ctx)
+		check(t, ctx)
+	}
 }
 
 // awaitCanvas waits for the first message at or after position from that has
@@ -193,11 +224,10 @@ var paretoArchs = []string{
 	"|nor_conv_1x1~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|nor_conv_3x3~0|none~1|skip_connect~2|",
 }
 
-// TestParetoOnCanvas: nb.ShowPareto draws a front; hovering a point shows
+// paretoOnCanvas: nb.ShowPareto draws a front; hovering a point shows
 // its tooltip, clicking it posts canvas-selected and draws its cell, and
 // Escape brings the front back.
-func TestParetoOnCanvas(t *testing.T) {
-	ctx := page(t)
+func paretoOnCanvas(t *testing.T, ctx context.Context) {
 	recordCanvas(t, ctx)
 	// (latency ms, accuracy %): 0, 1 and 3 are the front, 2 is beaten by 1, 4 by all, 5 by 3.
 	xy := [][2]float64{{14.2, 94.1}, {5.3, 89.8}, {6.0, 85.1}, {9.1, 92.4}, {3.9, 10.0}, {11.5, 90.3}}
@@ -315,10 +345,9 @@ func TestParetoOnCanvas(t *testing.T) {
 	t.Logf("front drawn with points at %s", b)
 }
 
-// TestPointsOnCanvas: nb.ShowPoints draws a search's progress, and a new
+// pointsOnCanvas: nb.ShowPoints draws a search's progress, and a new
 // call redraws it.
-func TestPointsOnCanvas(t *testing.T) {
-	ctx := page(t)
+func pointsOnCanvas(t *testing.T, ctx context.Context) {
 	recordCanvas(t, ctx)
 	src := `import (
 	"math/rand"
@@ -368,11 +397,10 @@ nb.ShowPoints("Regularized evolution", "evaluation", "CIFAR-10 accuracy (%)", pt
 	}
 }
 
-// TestCanvasPanelClearsTheToolbar: wherever the notebook is scrolled, the
+// canvasPanelClearsTheToolbar: wherever the notebook is scrolled, the
 // end included, the canvas panel (its heading and copy button too) sits
 // wholly below the toolbar and inside the window.
-func TestCanvasPanelClearsTheToolbar(t *testing.T) {
-	ctx := page(t)
+func canvasPanelClearsTheToolbar(t *testing.T, ctx context.Context) {
 	for _, y := range []string{"0", "document.body.scrollHeight / 2", "1e7"} {
 		got := eval[[]float64](t, ctx, `(async () => {
 			window.scrollTo(0, `+y+`);

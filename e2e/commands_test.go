@@ -109,10 +109,9 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-// TestCommandMode presses JupyterLab's command-mode keys one by one and
+// commandMode presses JupyterLab's command-mode keys one by one and
 // checks what each did to the cells, the selection and the focus.
-func TestCommandMode(t *testing.T) {
-	ctx := page(t)
+func commandMode(t *testing.T, ctx context.Context) {
 	nb := `{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
 		{"cell_type": "code", "source": "a", "metadata": {}, "outputs": [], "execution_count": null},
 		{"cell_type": "code", "source": "b", "metadata": {}, "outputs": [], "execution_count": null},
@@ -199,10 +198,9 @@ func TestCommandMode(t *testing.T) {
 	expect(t, ctx, "typing in an editor", notebookState{Cells: cells("code:1 + 1", "code:2 + 2", "code:c", "code:ddj"), Active: 3, Focus: "editor", FocusAt: 3})
 }
 
-// TestShortcutsPanelListsJupyterLabKeys holds the View menu's Shortcuts to
+// shortcutsPanelListsJupyterLabKeys holds the View menu's Shortcuts to
 // JupyterLab's default command-mode keys for every command the page has.
-func TestShortcutsPanelListsJupyterLabKeys(t *testing.T) {
-	ctx := page(t)
+func shortcutsPanelListsJupyterLabKeys(t *testing.T, ctx context.Context) {
 	got := eval[[]string](t, ctx, `[...document.querySelectorAll('#shortcuts dt')].map(d => d.textContent)`, patience)
 	joined := "|" + strings.Join(got, "|") + "|"
 	for _, k := range []string{"Enter", "Esc", "Shift+Enter", "Ctrl+Enter", "Alt+Enter", "↑ / K", "↓ / J", "Shift+↑ / Shift+K", "Shift+↓ / Shift+J",

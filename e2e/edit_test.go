@@ -76,7 +76,7 @@ func withCtrl(t *testing.T, ctx context.Context, key string) {
 
 func sigfig(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 
-// TestEditCellOnCanvas: clicking an edge of a drawn NB201 cell changes its
+// editCellOnCanvas: clicking an edge of a drawn NB201 cell changes its
 // operation, and the figures under the cell become the edited
 // architecture's: the params and MACs `nasbook cost` gives and the shipped
 // table's accuracy. Ctrl+Z and Ctrl+Y undo and redo it; nb.Selected() in a
@@ -84,8 +84,7 @@ func sigfig(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 //
 // It runs on a 1920x1080 screen in Presentation mode, where the cell's
 // labels and the figures are 18 CSS px or more.
-func TestEditCellOnCanvas(t *testing.T) {
-	ctx := page(t)
+func editCellOnCanvas(t *testing.T, ctx context.Context) {
 	if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080)); err != nil {
 		t.Fatal(err)
 	}
@@ -147,11 +146,10 @@ func TestEditCellOnCanvas(t *testing.T) {
 	}
 }
 
-// TestEditFromParetoChart: a point's cell opened from a chart whose axes
+// editFromParetoChart: a point's cell opened from a chart whose axes
 // name their metrics, once edited, is a new point of the chart at the
 // table's values for the edited architecture.
-func TestEditFromParetoChart(t *testing.T) {
-	ctx := page(t)
+func editFromParetoChart(t *testing.T, ctx context.Context) {
 	recordCanvas(t, ctx)
 	src := `import "nasbook/nb"
 acc := nb.OpenTable("nb201/accuracy-200ep").ByArch("cifar10_test")
@@ -215,10 +213,9 @@ func abs(v float64) float64 {
 	return v
 }
 
-// TestBrushOnChart: a rectangle dragged on a chart's empty space selects
+// brushOnChart: a rectangle dragged on a chart's empty space selects
 // exactly the points inside it, and the page lists them with their figures.
-func TestBrushOnChart(t *testing.T) {
-	ctx := page(t)
+func brushOnChart(t *testing.T, ctx context.Context) {
 	recordCanvas(t, ctx)
 	xy := [][2]float64{{14.2, 94.1}, {5.3, 89.8}, {6.0, 85.1}, {9.1, 92.4}, {3.9, 10.0}, {11.5, 90.3}}
 	src := "import \"nasbook/nb\"\nnb.ShowPareto(\"Brush\", \"latency (ms)\", \"accuracy (%)\", true, false, []nb.Point{\n"

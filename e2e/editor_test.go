@@ -13,18 +13,42 @@ import (
 
 // policedPage opens the playground like page, recording violations of the
 // Content-Security-Policy (recordViolations); the returned func fails the
-// test on any.
-func policedPage(t *testing.T) (context.Context, func()) {
+// test t on any seen so far.
+func policedPage(t *testing.T) (context.Context, func(*testing.T)) {
 	t.Helper()
 	ctx := tab(t)
 	consoleLines := recordViolations(t, ctx)
 	load(t, ctx, "")
-	return ctx, func() {
+	return ctx, func(t *testing.T) {
 		t.Helper()
 		for _, v := range append(eval[[]string](t, ctx, `window.__csp || []`, patience), consoleLines()...) {
 			t.Errorf("policy violation: %s", v)
 		}
 	}
+}
+
+// TestPageUnderItsPolicy runs the checks of the page's own parts (the
+// default notebook, the editor, math, command mode, the menus) one after
+// another on one page (onOnePage) that records violations of its
+// Content-Security-Policy: each check fails on any seen by its end.
+func TestPageUnderItsPolicy(t *testing.T) {
+	ctx, checkPolicy := policedPage(t)
+	policed := func(check func(*testing.T, context.Context)) func(*testing.T, context.Context) {
+		return func(t *testing.T, ctx context.Context) {
+			check(t, ctx)
+			checkPolicy(t)
+		}
+	}
+	onOnePage(t, ctx, []check{
+		// First: it runs the default notebook, as the page opens it.
+		{"ContentSecurityPolicy", policed(contentSecurityPolicy)},
+		{"ShortcutsPanelListsJupyterLabKeys", policed(shortcutsPanelListsJupyterLabKeys)},
+		{"PageNamesSIMDKernels", policed(pageNamesSIMDKernels)},
+		{"MathInMarkdown", policed(mathInMarkdown)},
+		{"EditorInTheBrowser", policed(editorInTheBrowser)},
+		{"CommandMode", policed(commandMode)},
+		{"ScriptLessonsInTheMenu", policed(scriptLessonsInTheMenu)},
+	})
 }
 
 // waitFor waits until the JavaScript expression cond is true, and returns
@@ -101,15 +125,14 @@ func clearEditor(t *testing.T, ctx context.Context, cell int) {
 	waitSource(t, ctx, "an emptied cell", cell, "")
 }
 
-// TestEditorInTheBrowser types into a code cell's editor as a reader does:
+// editorInTheBrowser types into a code cell's editor as a reader does:
 // the code is highlighted, the text reaches the notebook (and so its saving
 // and share links), Ctrl+Space offers package nb's names with their doc
 // comments and an earlier cell's function, Tab and Shift+Tab indent and
 // dedent, Ctrl+/ comments, Enter indents, brackets match, Ctrl+Z undoes,
 // Shift+Enter runs; a failing cell's error line is
 // marked and its line reference moves the cursor there.
-func TestEditorInTheBrowser(t *testing.T) {
-	ctx, checkPolicy := policedPage(t)
+func editorInTheBrowser(t *testing.T, ctx context.Context) {
 	eval[any](t, ctx, `window.nasbook.load({nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [
 		{cell_type: "code", metadata: {}, outputs: [], execution_count: null,
 		 source: "import \"nasbook/nb\"\n\n// scoreOf rates an architecture by its parameters.\nfunc scoreOf(a string) float64 { return float64(len(a)) }"},
@@ -293,15 +316,13 @@ func TestEditorInTheBrowser(t *testing.T) {
 	keys(t, ctx, " + 2")
 	keys(t, ctx, kb.Escape)
 	waitFor[bool](t, ctx, "the cell focused", `document.activeElement === `+cellJS(1), "true")
-	checkPolicy()
 }
 
-// TestMathInMarkdown: $...$ and $$...$$ in a markdown cell and in a
+// mathInMarkdown: $...$ and $$...$$ in a markdown cell and in a
 // markdown output are typeset by KaTeX (with its fonts, under the page's
 // policy), the result still passes the sanitiser, prices stay text, and
 // the markdown cell edits in CodeMirror's markdown mode.
-func TestMathInMarkdown(t *testing.T) {
-	ctx, checkPolicy := policedPage(t)
+func mathInMarkdown(t *testing.T, ctx context.Context) {
 	if eval[bool](t, ctx, `!!document.querySelector('link[href*="katex"]')`, patience) {
 		t.Error("KaTeX's styles loaded before any math was shown")
 	}
@@ -354,5 +375,4 @@ func TestMathInMarkdown(t *testing.T) {
 	if tex != "x^2" {
 		t.Errorf("heading's math %q", tex)
 	}
-	checkPolicy()
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -17,11 +18,10 @@ import (
 	"nasbook/nb"
 )
 
-// TestExportDownloads trains a small MNIST model in a cell, exports it, and
+// exportDownloads trains a small MNIST model in a cell, exports it, and
 // downloads both files from the page's links: the Python module, and the
 // weights, which load into the same network built natively.
-func TestExportDownloads(t *testing.T) {
-	ctx := page(t)
+func exportDownloads(t *testing.T, ctx context.Context) {
 	dir := t.TempDir()
 	allow := cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}
 	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, allow); err != nil {

@@ -28,6 +28,24 @@ const (
 	maxJSONBytes = 2 << 20
 )
 
+// TestNotebookPage runs the checks of the notebook as a document (share
+// links, saving, notices, downloads, what outputs may hold, the history)
+// one after another on one page (onOnePage).
+func TestNotebookPage(t *testing.T) {
+	onOnePage(t, page(t), []check{
+		{"ShareLinkReaderOnMutations", shareLinkReaderOnMutations},
+		// Before OversizeShareLinks, which leaves a notebook too large for a link.
+		{"ShareLinkCarriesNoOutputs", shareLinkCarriesNoOutputs},
+		{"MalformedShareLinks", malformedShareLinks},
+		{"OversizeShareLinks", oversizeShareLinks},
+		{"FailingSaveSaysSo", failingSaveSaysSo},
+		{"NoticesLeaveByThemselves", noticesLeaveByThemselves},
+		{"ExportDownloads", exportDownloads},
+		{"SanitizerBlocksRemoteLoadsAndOverlays", sanitizerBlocksRemoteLoadsAndOverlays},
+		{"HistoryRestoresFiveNotebooks", historyRestoresFiveNotebooks},
+	})
+}
+
 // deflateLink packs JSON text the way the page does: "#nb=" and the
 // base64url of its raw deflate.
 func deflateLink(t *testing.T, r io.Reader) string {
@@ -89,12 +107,11 @@ func openHash(t *testing.T, ctx context.Context, hash string) string {
 	})`, patience)
 }
 
-// TestOversizeShareLinks: a link longer than a link may be is refused before
+// oversizeShareLinks: a link longer than a link may be is refused before
 // it is decoded (the 519 kB link of a 400 MB cell), and a short link that
 // inflates past the limit is stopped while inflating; each says why and
 // leaves the notebook as it was.
-func TestOversizeShareLinks(t *testing.T) {
-	ctx := page(t)
+func oversizeShareLinks(t *testing.T, ctx context.Context) {
 	before := sources(t, ctx)
 
 	long := deflateLink(t, hugeCell(400<<20))
@@ -150,10 +167,9 @@ func TestOversizeShareLinks(t *testing.T) {
 	}
 }
 
-// TestMalformedShareLinks: each malformed link opens nothing, says what is
+// malformedShareLinks: each malformed link opens nothing, says what is
 // wrong with it, and leaves the notebook as it was.
-func TestMalformedShareLinks(t *testing.T) {
-	ctx := page(t)
+func malformedShareLinks(t *testing.T, ctx context.Context) {
 	before := sources(t, ctx)
 	truncated := deflateLink(t, strings.NewReader(`{"nbformat":4,"cells":[{"cell_type":"code","source":"x := 1"}]}`))
 	cells := make([]string, 1001)
@@ -183,10 +199,9 @@ func TestMalformedShareLinks(t *testing.T) {
 	}
 }
 
-// TestShareLinkCarriesNoOutputs: the page's link holds the cells' sources
+// shareLinkCarriesNoOutputs: the page's link holds the cells' sources
 // and no outputs, and a link made elsewhere with outputs opens without them.
-func TestShareLinkCarriesNoOutputs(t *testing.T) {
-	ctx := page(t)
+func shareLinkCarriesNoOutputs(t *testing.T, ctx context.Context) {
 	if r := runCell(t, ctx, "import \"fmt\"\nfmt.Println(\"output-that-stays-home\")"); r.Error != nil {
 		t.Fatal(*r.Error)
 	}
@@ -235,10 +250,10 @@ func TestShareLinkCarriesNoOutputs(t *testing.T) {
 	}
 }
 
-// TestSanitizerBlocksRemoteLoadsAndOverlays renders markdown and HTML outputs
+// sanitizerBlocksRemoteLoadsAndOverlays renders markdown and HTML outputs
 // that try to load from another server, cover the page, or run script, and
 // checks that the probe server hears nothing and the page shows none of it.
-func TestSanitizerBlocksRemoteLoadsAndOverlays(t *testing.T) {
+func sanitizerBlocksRemoteLoadsAndOverlays(t *testing.T, ctx context.Context) {
 	var hits atomic.Int64
 	var paths atomic.Value
 	paths.Store("")
@@ -255,7 +270,6 @@ func TestSanitizerBlocksRemoteLoadsAndOverlays(t *testing.T) {
 	t.Cleanup(func() { probe.Close() })
 	remote := "http://" + ln.Addr().String()
 
-	ctx := page(t)
 	cases := []string{
 		`<img id="t-img" src="` + remote + `/img.png" alt="remote">`,
 		`<img id="t-srcset" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" srcset="` + remote + `/srcset.png 2x">`,
@@ -360,11 +374,10 @@ func loadTitled(t *testing.T, ctx context.Context, title string) {
 		`+string(name)+`), true)`, patience)
 }
 
-// TestHistoryRestoresFiveNotebooks: opening notebooks one after another keeps
+// historyRestoresFiveNotebooks: opening notebooks one after another keeps
 // the ones they replaced, with titles and times, and the History menu
 // restores any of them; the notebook open before takes its place.
-func TestHistoryRestoresFiveNotebooks(t *testing.T) {
-	ctx := page(t)
+func historyRestoresFiveNotebooks(t *testing.T, ctx context.Context) {
 	for i := 1; i <= 6; i++ {
 		loadTitled(t, ctx, fmt.Sprintf("Notebook %d", i))
 	}
@@ -428,11 +441,10 @@ func TestHistoryRestoresFiveNotebooks(t *testing.T) {
 // inViewport is JavaScript true when the element is wholly in the window.
 const inViewport = `(el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth; })`
 
-// TestFailingSaveSaysSo: when the browser refuses to store the notebook (its
+// failingSaveSaysSo: when the browser refuses to store the notebook (its
 // storage is full), the header says "Not saved" and an error banner in view
 // says why; both go once a save succeeds.
-func TestFailingSaveSaysSo(t *testing.T) {
-	ctx := page(t)
+func failingSaveSaysSo(t *testing.T, ctx context.Context) {
 	eval[any](t, ctx, `(window.__setItem = Storage.prototype.setItem,
 		Storage.prototype.setItem = function () { throw new DOMException("The quota has been exceeded.", "QuotaExceededError"); }, true)`, patience)
 	eval[any](t, ctx, `(window.nasbook.runCell("y := 2"), window.scrollTo(0, 1e7), true)`, patience)
@@ -450,11 +462,10 @@ func TestFailingSaveSaysSo(t *testing.T) {
 		if (document.querySelector('#save-status').dataset.state === "saved" && !document.querySelector('#banners .banner-error[data-key="storage"]')) resolve(true); else setTimeout(poll, 50); })(); })`, patience)
 }
 
-// TestNoticesLeaveByThemselves: a notice (after an upload, after opening a
+// noticesLeaveByThemselves: a notice (after an upload, after opening a
 // lesson) goes away after its time without a click, and while it is up it
 // sits in the header, above the notebook and the canvas, covering neither.
-func TestNoticesLeaveByThemselves(t *testing.T) {
-	ctx := page(t)
+func noticesLeaveByThemselves(t *testing.T, ctx context.Context) {
 	file := filepath.Join(t.TempDir(), "numbers.csv")
 	if err := os.WriteFile(file, []byte("a,b\n1,2\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -506,10 +517,9 @@ func TestNoticesLeaveByThemselves(t *testing.T) {
 	}
 }
 
-// TestLessonClearsTheCanvas: after a cell draws, opening a lesson brings the
+// lessonClearsTheCanvas: after a cell draws, opening a lesson brings the
 // canvas back to its empty state.
-func TestLessonClearsTheCanvas(t *testing.T) {
-	ctx := page(t)
+func lessonClearsTheCanvas(t *testing.T, ctx context.Context) {
 	recordCanvas(t, ctx)
 	blank := settledShot(t, ctx)
 	got := runCell(t, ctx, "import \"nasbook/nb\"\nnb.Show(\"|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|\")")
@@ -537,6 +547,15 @@ func TestLessonClearsTheCanvas(t *testing.T) {
 	}
 }
 
+// TestNarrowWindow runs the checks of the page in an 800 px wide window
+// one after another on one page (onOnePage).
+func TestNarrowWindow(t *testing.T) {
+	onOnePage(t, narrowPage(t), []check{
+		{"HeaderIsOneLineWhenNarrow", headerIsOneLineWhenNarrow},
+		{"CanvasBesideTheCellWhenNarrow", canvasBesideTheCellWhenNarrow},
+	})
+}
+
 // narrowPage opens the playground in an 800 px wide window.
 func narrowPage(t *testing.T) context.Context {
 	t.Helper()
@@ -548,10 +567,9 @@ func narrowPage(t *testing.T) context.Context {
 	return ctx
 }
 
-// TestHeaderIsOneLineWhenNarrow: at 800 px wide the header's controls keep
+// headerIsOneLineWhenNarrow: at 800 px wide the header's controls keep
 // to one line, a small part of the window's height.
-func TestHeaderIsOneLineWhenNarrow(t *testing.T) {
-	ctx := narrowPage(t)
+func headerIsOneLineWhenNarrow(t *testing.T, ctx context.Context) {
 	type header struct {
 		Height float64   `json:"height"`
 		Tops   []float64 `json:"tops"`
@@ -580,11 +598,10 @@ func TestHeaderIsOneLineWhenNarrow(t *testing.T) {
 	}
 }
 
-// TestCanvasBesideTheCellWhenNarrow: at 800 px wide the canvas is pinned right
+// canvasBesideTheCellWhenNarrow: at 800 px wide the canvas is pinned right
 // below the cell that drew on it, covering no cell, and floats in a corner
 // of the window, in view wherever the notebook is scrolled, when asked.
-func TestCanvasBesideTheCellWhenNarrow(t *testing.T) {
-	ctx := narrowPage(t)
+func canvasBesideTheCellWhenNarrow(t *testing.T, ctx context.Context) {
 	recordCanvas(t, ctx)
 	var cells []string
 	long, _ := json.Marshal(strings.Repeat("A paragraph of text that makes the notebook long. ", 60))
@@ -645,12 +662,11 @@ func TestCanvasBesideTheCellWhenNarrow(t *testing.T) {
 	}
 }
 
-// TestShareLinkReaderOnMutations feeds the page's link reader links damaged
+// shareLinkReaderOnMutations feeds the page's link reader links damaged
 // at random (seeded): bytes of the packed notebook changed, cut short, or
 // grown, in both forms. Each either opens as a notebook of sources or fails
 // with the reader's own error that says why: never another exception.
-func TestShareLinkReaderOnMutations(t *testing.T) {
-	ctx := page(t)
+func shareLinkReaderOnMutations(t *testing.T, ctx context.Context) {
 	nb := `{"nbformat":4,"nbformat_minor":5,"metadata":{"nasbook":{"name":"m.ipynb"},"kernelspec":{"language":"go"}},"cells":[` +
 		`{"cell_type":"markdown","metadata":{},"source":["# Title\n","text"]},` +
 		`{"cell_type":"code","metadata":{},"execution_count":1,"outputs":[{"output_type":"stream","name":"stdout","text":"x"}],"source":"x := 1\nfmt.Println(x)"},` +

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -58,10 +59,9 @@ func TestScriptsInTheBrowser(t *testing.T) {
 	}
 }
 
-// TestScriptLessonsInTheMenu: the build turns each example script into a
+// scriptLessonsInTheMenu: the build turns each example script into a
 // notebook that the Lessons menu opens.
-func TestScriptLessonsInTheMenu(t *testing.T) {
-	ctx := page(t)
+func scriptLessonsInTheMenu(t *testing.T, ctx context.Context) {
 	src := openLesson(t, ctx, "../build/lessons/nb201_extra_op.ipynb", 1, "DefineCellSpace")
 	if n := eval[int](t, ctx, `document.querySelector('#lessons').options.length`, patience); n < 9 {
 		t.Errorf("%d entries in the Lessons menu", n)

@@ -195,10 +195,9 @@ func TestSIMDKernelsInChromium(t *testing.T) {
 	}
 }
 
-// TestPageNamesSIMDKernels: the kernel worker links the SIMD kernels and the
+// pageNamesSIMDKernels: the kernel worker links the SIMD kernels and the
 // page says so.
-func TestPageNamesSIMDKernels(t *testing.T) {
-	ctx := page(t)
+func pageNamesSIMDKernels(t *testing.T, ctx context.Context) {
 	info := eval[string](t, ctx, `document.querySelector('#kernel-info').textContent`, patience)
 	if !strings.Contains(info, "kernels: wasm-simd") {
 		t.Errorf("#kernel-info says %q, want it to name the wasm-simd kernels", info)
