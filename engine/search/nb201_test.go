@@ -148,7 +148,10 @@ func TestRandomSearchMatchesOrderStatistics(t *testing.T) {
 // Table 5 under a 12,000 s budget: REA 93.92±0.30, REINFORCE 93.85±0.37,
 // RS 93.70±0.36; best in the space 94.37). The other strategies are reported
 // beside them. BO refits a GP each query (O(n^3)), so it and BANANAS run
-// over fewer seeds.
+// over fewer seeds, and only with NASBOOK_FULL=1: they take most of the
+// test's CPU for a figure it reports and does not check (BO reached 94.29,
+// BANANAS 94.31). TestEveryStrategyOnEveryBuiltInSpace and the resume
+// tests run both by default.
 func TestStrategiesAt100Queries(t *testing.T) {
 	est := cifar10(t)
 	const budget = 100
@@ -163,6 +166,9 @@ func TestStrategiesAt100Queries(t *testing.T) {
 		{"LS", 500, func() search.Strategy { return &search.LocalSearch{} }},
 		{"BO (GP)", 12, func() search.Strategy { return &search.BO{} }},
 		{"BANANAS", 6, func() search.Strategy { return search.NewBananas() }},
+	}
+	if os.Getenv("NASBOOK_FULL") == "" {
+		runs = runs[:4]
 	}
 	means := map[string]float64{}
 	for _, r := range runs {
