@@ -1002,7 +1002,7 @@
   (func $maxpool2_fwd (export "maxpool2_fwd") (param $x i32) (param $y i32) (param $planes i32)
     (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
     (local $pl i32) (local $oy i32) (local $ox i32) (local $r0 i32) (local $r1 i32) (local $o i32)
-    (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $m f32)
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $m f32) (local $back i32)
     (local.set $o (local.get $y))
     (local.set $pl (i32.const 0))
     (loop $pls
@@ -1014,7 +1014,16 @@
         (local.set $r1 (i32.add (local.get $r0) (i32.shl (local.get $w) (i32.const 2))))
         (local.set $ox (i32.const 0))
         (block $vd (loop $vl
-          (br_if $vd (i32.gt_s (i32.add (local.get $ox) (i32.const 4)) (local.get $ow)))
+          ;; A row's last outputs, past its last whole vector, are the
+          ;; vector ending at ow again (those before them are rewritten
+          ;; with the same values).
+          (if (i32.gt_s (i32.add (local.get $ox) (i32.const 4)) (local.get $ow)) (then
+            (br_if $vd (i32.or (i32.ge_s (local.get $ox) (local.get $ow)) (i32.lt_s (local.get $ow) (i32.const 4))))
+            (local.set $back (i32.sub (i32.add (local.get $ox) (i32.const 4)) (local.get $ow)))
+            (local.set $r0 (i32.sub (local.get $r0) (i32.shl (local.get $back) (i32.const 3))))
+            (local.set $r1 (i32.sub (local.get $r1) (i32.shl (local.get $back) (i32.const 3))))
+            (local.set $o (i32.sub (local.get $o) (i32.shl (local.get $back) (i32.const 2))))
+            (local.set $ox (i32.sub (local.get $ox) (local.get $back)))))
           (local.set $a (v128.load (local.get $r0)))
           (local.set $b (v128.load offset=16 (local.get $r0)))
           (local.set $c (v128.load (local.get $r1)))
