@@ -65,6 +65,15 @@ type Set struct {
 	SumChannels func(p Channels, x, dst []float32)
 	// Axpy accumulates y += a·x over len(y) elements.
 	Axpy func(a float32, x, y []float32)
+
+	// BiasReLU adds b[c] to every element of channel c of y [N, C, HW] (b
+	// may be nil) and applies ReLU, in place: a convolution's bias and
+	// activation in one pass.
+	BiasReLU func(p Channels, b, y []float32)
+	// ReLUMask writes dx = dy where y > 0 and 0 elsewhere, over len(dx)
+	// elements: the gradient at a ReLU's input from its output y, written
+	// rather than accumulated.
+	ReLUMask func(y, dy, dx []float32)
 }
 
 // Default returns a fresh Set of the fastest kernels for the platform this
@@ -229,6 +238,8 @@ func Reference() *Set {
 		AddChannels:                   AddChannelsRef,
 		SumChannels:                   SumChannelsRef,
 		Axpy:                          AxpyRef,
+		BiasReLU:                      BiasReLURef,
+		ReLUMask:                      ReLUMaskRef,
 	}
 }
 
@@ -260,6 +271,8 @@ func Go() *Set {
 		AddChannels:                   AddChannels,
 		SumChannels:                   SumChannels,
 		Axpy:                          Axpy,
+		BiasReLU:                      BiasReLU,
+		ReLUMask:                      ReLUMask,
 	}
 }
 

@@ -2,8 +2,8 @@ package compute
 
 import "fmt"
 
-// Element-wise kernels: activations, per-channel bias and its gradient, and
-// y += a·x. Each is one pass over memory, so under js/wasm, where Go emits
+// Element-wise kernels: activations, per-channel bias and its gradient,
+// y += a·x, and a bias and ReLU fused. Each is one pass over memory, so under js/wasm, where Go emits
 // scalar code, they have f32x4 versions (kernels.wat) as the convolutions do.
 
 // Channels describes a tensor laid out [N, C, HW] whose channel c gets one
@@ -72,5 +72,33 @@ func Axpy(a float32, x, y []float32) {
 	x = x[:len(y)]
 	for i, v := range x {
 		y[i] += a * v
+	}
+}
+
+// BiasReLU is the Go bias-and-ReLU kernel.
+func BiasReLU(p Channels, b, y []float32) {
+	if b == nil {
+		ReLU(y[:p.N*p.C*p.HW], y)
+		return
+	}
+	p.check(y, b, "BiasReLU")
+	for i := 0; i < p.N; i++ {
+		for c, bv := range b[:p.C] {
+			row := y[(i*p.C+c)*p.HW : (i*p.C+c+1)*p.HW]
+			for k, v := range row {
+				row[k] = max(v+bv, 0)
+			}
+		}
+	}
+}
+
+// ReLUMask is the Go kernel of the gradient through a ReLU from its output.
+func ReLUMask(y, dy, dx []float32) {
+	y, dy = y[:len(dx)], dy[:len(dx)]
+	for i, v := range y {
+		dx[i] = 0
+		if v > 0 {
+			dx[i] = dy[i]
+		}
 	}
 }

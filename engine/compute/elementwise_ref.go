@@ -48,3 +48,26 @@ func AxpyRef(a float32, x, y []float32) {
 		y[i] = float32(float64(y[i]) + float64(a)*float64(x[i]))
 	}
 }
+
+// BiasReLURef writes y = max(y + b[c], 0) for channel c of y [N, C, HW]
+// (b nil: no bias), NaN kept.
+func BiasReLURef(p Channels, b, y []float32) {
+	for i := 0; i < p.N*p.C*p.HW; i++ {
+		if b != nil {
+			y[i] += b[i/p.HW%p.C]
+		}
+		if y[i] < 0 {
+			y[i] = 0
+		}
+	}
+}
+
+// ReLUMaskRef writes dx = dy where y > 0, else 0.
+func ReLUMaskRef(y, dy, dx []float32) {
+	for i := range dx {
+		dx[i] = 0
+		if y[i] > 0 {
+			dx[i] = dy[i]
+		}
+	}
+}

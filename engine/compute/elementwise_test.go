@@ -39,6 +39,9 @@ func TestElementwiseMatchesReference(t *testing.T) {
 			fast.ReLUBackward(x, dy, dx1)
 			ref.ReLUBackward(x, dy, dx2)
 			closeEnough(t, name+" ReLUBackward", dx1, dx2, 0)
+			fast.ReLUMask(x, dy, dx1)
+			ref.ReLUMask(x, dy, dx2)
+			closeEnough(t, name+" ReLUMask", dx1, dx2, 0)
 			copy(dx2, dx1)
 			fast.Axpy(-0.75, dy, dx1)
 			ref.Axpy(-0.75, dy, dx2)
@@ -53,6 +56,13 @@ func TestElementwiseMatchesReference(t *testing.T) {
 			fast.AddChannels(p, b, y1)
 			ref.AddChannels(p, b, y2)
 			closeEnough(t, name+" AddChannels", y1, y2, 1e-6)
+			for _, bias := range [][]float32{b, nil} {
+				copy(y2, y1)
+				z := append([]float32(nil), y1...)
+				fast.BiasReLU(p, bias, z)
+				ref.BiasReLU(p, bias, y2)
+				closeEnough(t, fmt.Sprintf("%s BiasReLU (bias %v)", name, bias != nil), z, y2, 0)
+			}
 			d1, d2 := randSlice(r, p.C), make([]float32, p.C)
 			copy(d2, d1)
 			fast.SumChannels(p, x, d1)

@@ -56,6 +56,12 @@ func simdAddChannels(b, y unsafe.Pointer, n, c, hw int32)
 //go:wasmimport nasbook_simd sum_channels
 func simdSumChannels(x, dst unsafe.Pointer, n, c, hw int32)
 
+//go:wasmimport nasbook_simd bias_relu
+func simdBiasReLU(b, y unsafe.Pointer, n, c, hw int32)
+
+//go:wasmimport nasbook_simd relu_mask
+func simdReLUMask(y, dy, dx unsafe.Pointer, n int32)
+
 //go:wasmimport nasbook_simd axpy
 func simdAxpy(a float32, x, y unsafe.Pointer, n int32)
 
@@ -98,6 +104,7 @@ func SIMD() *Set {
 	s.BatchNormBackward = k.batchNormBackward
 	s.ReLU, s.ReLUBackward = simdReLUKernel, simdReLUBackwardKernel
 	s.AddChannels, s.SumChannels, s.Axpy = simdAddChannelsKernel, simdSumChannelsKernel, simdAxpyKernel
+	s.BiasReLU, s.ReLUMask = simdBiasReLUKernel, simdReLUMaskKernel
 	return s
 }
 
@@ -283,4 +290,26 @@ func simdAxpyKernel(a float32, x, y []float32) {
 	}
 	_ = x[len(y)-1]
 	simdAxpy(a, ptr(x), ptr(y), int32(len(y)))
+}
+
+func simdBiasReLUKernel(p Channels, b, y []float32) {
+	if p.HW < simdMinLen || p.N == 0 || p.C == 0 {
+		BiasReLU(p, b, y)
+		return
+	}
+	if b != nil {
+		p.check(y, b, "BiasReLU")
+	} else {
+		_ = y[p.N*p.C*p.HW-1]
+	}
+	simdBiasReLU(ptr(b), ptr(y), int32(p.N), int32(p.C), int32(p.HW))
+}
+
+func simdReLUMaskKernel(y, dy, dx []float32) {
+	if len(dx) < simdMinLen {
+		ReLUMask(y, dy, dx)
+		return
+	}
+	_, _ = y[len(dx)-1], dy[len(dx)-1]
+	simdReLUMask(ptr(y), ptr(dy), ptr(dx), int32(len(dx)))
 }

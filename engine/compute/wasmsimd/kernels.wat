@@ -1423,7 +1423,59 @@
         (br_if $chs (i32.lt_s (local.tee $ch (i32.add (local.get $ch) (i32.const 1))) (local.get $c))))
       (br_if $imgs (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
 
-  ;; axpy: y += a·x over n floats.
+;; bias_relu: y[i, ch, :] = max(y[i, ch, :] + b[ch], 0) for y [n, c, hw], in
+  ;; place (b = 0: no bias), as add_channels then relu.
+  (func $bias_relu (export "bias_relu") (param $b i32) (param $y i32) (param $n i32) (param $c i32) (param $hw i32)
+    (local $i i32) (local $ch i32) (local $p i32) (local $end i32) (local $vb v128) (local $z v128) (local $v f32) (local $bv f32)
+    (if (i32.eqz (local.get $b)) (then
+      (call $relu (local.get $y) (local.get $y) (i32.mul (local.get $n) (i32.mul (local.get $c) (local.get $hw))))
+      (return)))
+    (local.set $i (i32.const 0))
+    (loop $imgs
+      (local.set $ch (i32.const 0))
+      (loop $chs
+        (local.set $bv (f32.load (i32.add (local.get $b) (i32.shl (local.get $ch) (i32.const 2)))))
+        (local.set $vb (f32x4.splat (local.get $bv)))
+        (local.set $p (local.get $y))
+        (local.set $end (i32.add (local.get $y) (i32.shl (local.get $hw) (i32.const 2))))
+        (block $vd (loop $vl
+          (br_if $vd (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+          (v128.store (local.get $p) (f32x4.pmax (f32x4.add (v128.load (local.get $p)) (local.get $vb)) (local.get $z)))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (br $vl)))
+        (block $sd (loop $sl
+          (br_if $sd (i32.ge_u (local.get $p) (local.get $end)))
+          (local.set $v (f32.add (f32.load (local.get $p)) (local.get $bv)))
+          (if (f32.lt (local.get $v) (f32.const 0)) (then (local.set $v (f32.const 0))))
+          (f32.store (local.get $p) (local.get $v))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (br $sl)))
+        (local.set $y (local.get $end))
+        (br_if $chs (i32.lt_s (local.tee $ch (i32.add (local.get $ch) (i32.const 1))) (local.get $c))))
+      (br_if $imgs (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+
+  ;; relu_mask: dx = y > 0 ? dy : 0 over n floats.
+  (func $relu_mask (export "relu_mask") (param $y i32) (param $dy i32) (param $dx i32) (param $n i32)
+    (local $end i32) (local $z v128)
+    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $n) (i32.const 2))))
+    (block $vd (loop $vl
+      (br_if $vd (i32.gt_u (i32.add (local.get $y) (i32.const 32)) (local.get $end)))
+      (v128.store (local.get $dx) (v128.and (v128.load (local.get $dy)) (f32x4.gt (v128.load (local.get $y)) (local.get $z))))
+      (v128.store offset=16 (local.get $dx)
+        (v128.and (v128.load offset=16 (local.get $dy)) (f32x4.gt (v128.load offset=16 (local.get $y)) (local.get $z))))
+      (local.set $y (i32.add (local.get $y) (i32.const 32)))
+      (local.set $dy (i32.add (local.get $dy) (i32.const 32)))
+      (local.set $dx (i32.add (local.get $dx) (i32.const 32)))
+      (br $vl)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $y) (local.get $end)))
+      (f32.store (local.get $dx) (select (f32.load (local.get $dy)) (f32.const 0) (f32.gt (f32.load (local.get $y)) (f32.const 0))))
+      (local.set $y (i32.add (local.get $y) (i32.const 4)))
+      (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+      (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
+      (br $sl))))
+
+    ;; axpy: y += a·x over n floats.
   (func $axpy (export "axpy") (param $a f32) (param $x i32) (param $y i32) (param $n i32)
     (local $end i32) (local $va v128)
     (local.set $va (f32x4.splat (local.get $a)))
