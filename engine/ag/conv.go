@@ -18,9 +18,15 @@ type ConvOpts struct {
 	// convolutions of DARTS's conv_7x1_1x7).
 	Rect              bool
 	StrideW, PaddingW int
+	// ReLU applies max(·, 0) to the output, bias included, in the same
+	// pass as the bias: the convolution and a ReLU after it as one op,
+	// whose output is the ReLU's. The convolution's own output is never
+	// materialised, so an Observer sees it only without ReLU.
+	ReLU bool
 }
 
-// Conv2D returns the 2-D convolution of x with w, plus b per output channel.
+// Conv2D returns the 2-D convolution of x with w, plus b per output channel,
+// through a ReLU when o.ReLU is set.
 //
 //	x [N, C, H, W], w [K, C/Groups, R, S], b [K] or nil  ->  y [N, K, OH, OW]
 //
@@ -46,11 +52,21 @@ func (t *Tape) Conv2D(x, w, b *Var, o ConvOpts) *Var {
 	y := t.out([]int{p.N, p.K, oh, ow}, x, w, b)
 	fwd(p, x.Value.Data, w.Value.Data, y.Value.Data)
 	ch := compute.Channels{N: p.N, C: p.K, HW: oh * ow}
-	if b != nil {
+	switch {
+	case o.ReLU && b != nil:
+		t.K.BiasReLU(ch, b.Value.Data, y.Value.Data)
+	case o.ReLU:
+		t.K.BiasReLU(ch, nil, y.Value.Data)
+	case b != nil:
 		t.K.AddChannels(ch, b.Value.Data, y.Value.Data)
 	}
 	t.record(y, func() {
 		dy := y.Grad.Data
+		if o.ReLU { // the gradient at the ReLU's input, from its output
+			g := t.buf(len(dy), false)
+			t.K.ReLUMask(y.Value.Data, dy, g)
+			dy = g
+		}
 		if x.Grad != nil {
 			bwdData(p, dy, w.Value.Data, x.Grad.Data)
 		}
@@ -61,7 +77,7 @@ func (t *Tape) Conv2D(x, w, b *Var, o ConvOpts) *Var {
 			t.K.SumChannels(ch, dy, b.Grad.Data)
 		}
 	})
-	if t.Observer != nil {
+	if t.Observer != nil && !o.ReLU {
 		t.Observer.Observe(OpConv2D, y, x, w)
 	}
 	return y

@@ -81,6 +81,12 @@ func TestGradConv2D(t *testing.T) {
 		}
 		check(t, "conv", GradCheck{}, func(tp *Tape) *Var { return tp.Conv2D(x, w, b, c.o) }, vars...)
 	}
+	// With the ReLU fused (kinks skipped, as for ReLU alone), with and
+	// without a bias.
+	x0, w0, b0 := leaf(r, 2, 3, 7, 6), leaf(r, 4, 3, 3, 3), leaf(r, 4)
+	gc := GradCheck{H: 1e-3, SkipKinks: true}
+	check(t, "conv+relu", gc, func(tp *Tape) *Var { return tp.Conv2D(x0, w0, b0, ConvOpts{Padding: 1, ReLU: true}) }, x0, w0, b0)
+	check(t, "conv+relu no bias", gc, func(tp *Tape) *Var { return tp.Conv2D(x0, w0, nil, ConvOpts{Stride: 2, ReLU: true}) }, x0, w0)
 	// conv_7x1_1x7's two halves: 1×7 strided across, 7×1 strided down,
 	// each padded on its long axis only.
 	x := leaf(r, 2, 3, 9, 10)

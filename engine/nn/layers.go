@@ -12,12 +12,25 @@ type Module interface {
 }
 
 // Sequential applies its modules in order.
+//
+// A Conv2D followed by a ReLU runs as one op (ag.ConvOpts.ReLU), which
+// computes the same values and gradients in fewer passes over memory,
+// unless the tape has an Observer or Gates, which see each op on its own.
 type Sequential []Module
 
 // Forward implements Module.
 func (s Sequential) Forward(t *ag.Tape, x *ag.Var) *ag.Var {
-	for _, m := range s {
-		x = m.Forward(t, x)
+	for i := 0; i < len(s); i++ {
+		if c, ok := s[i].(*Conv2D); ok && i+1 < len(s) && t.Observer == nil && t.Gates == nil {
+			if _, relu := s[i+1].(ReLU); relu && !c.Opts.ReLU {
+				o := c.Opts
+				o.ReLU = true
+				x = t.Conv2D(x, c.W, c.B, o)
+				i++
+				continue
+			}
+		}
+		x = s[i].Forward(t, x)
 	}
 	return x
 }

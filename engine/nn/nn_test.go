@@ -228,3 +228,43 @@ func TestGradTokenEmbed(t *testing.T) {
 	}()
 	NewTokenEmbed(&ag.Params{}, "e", rand.New(rand.NewSource(1)), 3, 4, 2, true, false).Forward(ag.NewTape(nil), ag.Const(tensor.FromData([]float32{0, 3}, 1, 2, 1)))
 }
+
+// TestSequentialFusesConvReLU: a Conv2D followed by a ReLU runs as one op,
+// with the same values and gradients, bit for bit, as the two ops apart
+// (an Observer on the tape keeps them apart), on every kernel set.
+func TestSequentialFusesConvReLU(t *testing.T) {
+	r := rand.New(rand.NewSource(9))
+	var ps ag.Params
+	m := Sequential{NewConv2D(&ps, "c", r, Conv2DConfig{In: 3, Out: 5, Kernel: 3, Padding: 1, Bias: true}), ReLU{}, MaxPool{Kernel: 2}}
+	x := ag.Leaf(tensor.New(2, 3, 9, 8).Uniform(r, -1, 1))
+	sets := []*compute.Set{compute.Reference(), compute.Go()}
+	if d := compute.Default(); d.Name != "go" {
+		sets = append(sets, d)
+	}
+	for _, ks := range sets {
+		var runs [2][]float32
+		for k, observe := range []bool{false, true} {
+			tp := ag.NewTape(ks)
+			if observe {
+				tp.Observer = countOps{}
+			}
+			ps.ZeroGrad()
+			x.Grad.Fill(0)
+			y := m.Forward(tp, x)
+			if n := tp.Len(); n != map[bool]int{false: 2, true: 3}[observe] {
+				t.Fatalf("%s, observed %v: %d backward steps", ks.Name, observe, n)
+			}
+			tp.Backward(tp.SoftmaxCrossEntropy(tp.Flatten(y), []int{1, 3}))
+			runs[k] = append(append(append([]float32(nil), y.Value.Data...), ps.Grad...), x.Grad.Data...)
+		}
+		for i := range runs[0] {
+			if runs[0][i] != runs[1][i] {
+				t.Fatalf("%s: value %d is %v fused, %v apart", ks.Name, i, runs[0][i], runs[1][i])
+			}
+		}
+	}
+}
+
+type countOps struct{}
+
+func (countOps) Observe(ag.Op, *ag.Var, ...*ag.Var) {}
