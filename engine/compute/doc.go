@@ -3,8 +3,10 @@
 // A Set is a struct of function values, one per kernel: GEMM, 2-D convolution
 // (forward, backward-data, backward-filter), depthwise convolution, max and
 // average pooling, batch normalisation, and the element-wise passes of
-// training (ReLU and its gradient, a per-channel bias and its gradient, and
-// y += a·x, which sums, residual adds and weighted sums are made of). Layers call kernels only through a
+// training (ReLU and its gradient, a per-channel bias and its gradient,
+// y += a·x, which sums, residual adds and weighted sums are made of, and a
+// bias and ReLU fused, with the gradient through a ReLU from its output).
+// Layers call kernels only through a
 // Set, so a platform can replace any one kernel (say, GEMM with a WebAssembly
 // SIMD version reached through //go:wasmimport) by copying a Set and assigning
 // one field:
