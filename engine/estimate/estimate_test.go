@@ -74,10 +74,18 @@ func TestEarlyStopping(t *testing.T) {
 // Successive halving with Eta 3 over 9 candidates: rungs of 9, 3 and 1 at
 // 1, 3 and 9 epochs, the same whatever the number of workers, resuming or
 // restarting.
+//
+// A resumed survivor trains as one uninterrupted run: the winner's curve
+// over the three rungs is, epoch for epoch, the curve Train gives it with
+// MaxEpochs, and the rungs train 9·1 + 3·2 + 1·6 = 21 epochs where
+// restarting trains 9·1 + 3·3 + 1·9 = 27. (One test, so that the one-worker
+// run each check needs trains once.)
 func TestHalving(t *testing.T) {
 	specs := tinySpecs(9)
 	for _, restart := range []bool{false, true} {
-		h := Halving{Eta: 3, MinEpochs: 1, MaxEpochs: 9, Restart: restart, Config: Config{Batch: 32}, Workers: 1}
+		epochs := 0
+		cfg := Config{Batch: 32, Seed: 5, OnEpoch: func(int, train.EpochStats) { epochs++ }}
+		h := Halving{Eta: 3, MinEpochs: 1, MaxEpochs: 9, Restart: restart, Config: cfg, Workers: 1}
 		one, err := h.Run(context.Background(), specs, tinyData())
 		if err != nil {
 			t.Fatal(err)
@@ -89,7 +97,10 @@ func TestHalving(t *testing.T) {
 		if got := fmt.Sprint(shape); got != "[9@1 3@3 1@9]" {
 			t.Fatalf("restart %v: rungs %s", restart, got)
 		}
-		h.Workers = 3
+		if want := map[bool]int{false: 21, true: 27}[restart]; epochs != want || h.Epochs(9) != want {
+			t.Errorf("restart %v: %d epochs trained, Epochs says %d, want %d", restart, epochs, h.Epochs(9), want)
+		}
+		h.Workers, h.Config.OnEpoch = 3, nil
 		three, err := h.Run(context.Background(), specs, tinyData())
 		if err != nil {
 			t.Fatal(err)
@@ -102,52 +113,38 @@ func TestHalving(t *testing.T) {
 				}
 			}
 		}
+		if !restart {
+			checkResumedWinner(t, specs, one, cfg)
+		}
 	}
 }
 
-// A resumed survivor trains as one uninterrupted run: the winner's curve
-// over the three rungs is, epoch for epoch, the curve Train gives it with
-// MaxEpochs, and the rungs train 9·1 + 3·2 + 1·6 = 21 epochs where
-// restarting trains 9·1 + 3·3 + 1·9 = 27.
-func TestHalvingResumes(t *testing.T) {
-	specs := tinySpecs(9)
-	for _, restart := range []bool{false, true} {
-		epochs := 0
-		cfg := Config{Batch: 32, Seed: 5, OnEpoch: func(int, train.EpochStats) { epochs++ }}
-		rungs, err := Halving{Eta: 3, MinEpochs: 1, MaxEpochs: 9, Restart: restart, Config: cfg, Workers: 1}.Run(context.Background(), specs, tinyData())
-		if err != nil {
-			t.Fatal(err)
+// checkResumedWinner holds the winner of resumed rungs to the run Train
+// gives it with all the epochs.
+func checkResumedWinner(t *testing.T, specs []*spec.Spec, rungs []Rung, cfg Config) {
+	t.Helper()
+	win := rungs[2].Results[0]
+	cfg.Epochs, cfg.Seed, cfg.OnEpoch = 9, 5+int64(win.Candidate)*1000003, nil
+	whole, err := Train(context.Background(), specs[win.Candidate], tinyData(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(win.Curve) != 9 {
+		t.Fatalf("the winner's curve has %d epochs", len(win.Curve))
+	}
+	for e, st := range whole.Curve {
+		got := win.Curve[e]
+		if got.Epoch != e || got.TrainLoss != st.TrainLoss || got.ValAcc != st.ValAcc || got.LR != st.LR {
+			t.Fatalf("epoch %d: resumed %+v, one run %+v", e, got, st)
 		}
-		h := Halving{Eta: 3, MinEpochs: 1, MaxEpochs: 9, Restart: restart}
-		if want := map[bool]int{false: 21, true: 27}[restart]; epochs != want || h.Epochs(9) != want {
-			t.Errorf("restart %v: %d epochs trained, Epochs says %d, want %d", restart, epochs, h.Epochs(9), want)
-		}
-		if restart {
-			continue
-		}
-		win := rungs[2].Results[0]
-		cfg.Epochs, cfg.Seed, cfg.OnEpoch = 9, 5+int64(win.Candidate)*1000003, nil
-		whole, err := Train(context.Background(), specs[win.Candidate], tinyData(), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(win.Curve) != 9 {
-			t.Fatalf("the winner's curve has %d epochs", len(win.Curve))
-		}
-		for e, st := range whole.Curve {
-			got := win.Curve[e]
-			if got.Epoch != e || got.TrainLoss != st.TrainLoss || got.ValAcc != st.ValAcc || got.LR != st.LR {
-				t.Fatalf("epoch %d: resumed %+v, one run %+v", e, got, st)
-			}
-		}
-		if win.TestAcc != whole.TestAcc || win.ValAcc != whole.ValAcc {
-			t.Fatalf("resumed: test %v valid %v; one run: %v %v", win.TestAcc, win.ValAcc, whole.TestAcc, whole.ValAcc)
-		}
-		// The first rung read the same run at epoch 1.
-		for _, r := range rungs[0].Results {
-			if r.Candidate == win.Candidate && r.Curve[0].TrainLoss != whole.Curve[0].TrainLoss {
-				t.Fatalf("rung 0 saw train loss %v, the run %v", r.Curve[0].TrainLoss, whole.Curve[0].TrainLoss)
-			}
+	}
+	if win.TestAcc != whole.TestAcc || win.ValAcc != whole.ValAcc {
+		t.Fatalf("resumed: test %v valid %v; one run: %v %v", win.TestAcc, win.ValAcc, whole.TestAcc, whole.ValAcc)
+	}
+	// The first rung read the same run at epoch 1.
+	for _, r := range rungs[0].Results {
+		if r.Candidate == win.Candidate && r.Curve[0].TrainLoss != whole.Curve[0].TrainLoss {
+			t.Fatalf("rung 0 saw train loss %v, the run %v", r.Curve[0].TrainLoss, whole.Curve[0].TrainLoss)
 		}
 	}
 }
