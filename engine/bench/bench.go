@@ -109,9 +109,7 @@ func (tr *Trainer) Step() float32 {
 	l := loss.Value.Data[0]
 	tr.params.ZeroGrad()
 	tp.Backward(loss)
-	for i, g := range tr.params.Grad {
-		tr.params.Data[i] -= tr.lr * g
-	}
+	tp.K.Axpy(-tr.lr, tr.params.Grad, tr.params.Data) // w ← w − lr·g, one pass over the flat buffers
 	return l
 }
 
