@@ -6,11 +6,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"nasbook/internal/lessons"
 )
 
 // TestLessonsRunNatively runs every lesson notebook of the page natively, as
-// `nasbook run` does, with nothing uploaded: the benchmark tables the
-// lessons read ship with nasbook.
+// `nasbook run` does, with nothing uploaded (the benchmark tables the
+// lessons read ship with nasbook), and holds each to what its text says of
+// its results where internal/lessons says what that is.
 func TestLessonsRunNatively(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every lesson")
@@ -55,6 +58,15 @@ func TestLessonsRunNatively(t *testing.T) {
 				t.Fatalf("%d cells failed (%v)", failed, err)
 			}
 			t.Logf("ran in %.1f s", time.Since(start).Seconds())
+			var text strings.Builder
+			for _, c := range nb.Cells {
+				for _, o := range c.Outputs {
+					text.WriteString(o.PlainText())
+				}
+			}
+			for _, p := range lessons.Check(filepath.Base(f), text.String()) {
+				t.Error(p)
+			}
 		})
 	}
 }
