@@ -21,9 +21,55 @@ type Network struct {
 	// term weighted as the caller chooses (DARTS uses 0.4). Nil otherwise.
 	AuxLogits *ag.Var
 
-	body nn.Module
-	aux  *auxTap
+	body  nn.Module
+	aux   *auxTap
+	rands []*counted // the dropouts' generators, in the order of the walk
 }
+
+// Draws returns how many values each of the network's own random
+// generators (its dropouts', drawn from at each training step) has drawn,
+// in a fixed order. With Skip it carries a network's randomness to another
+// built from the same spec and seed.
+func (n *Network) Draws() []uint64 {
+	d := make([]uint64, len(n.rands))
+	for i, r := range n.rands {
+		d[i] = r.n
+	}
+	return d
+}
+
+// Skip advances the network's generators to the counts Draws returned for
+// a network built from the same spec and seed, so that its next training
+// steps draw what that network's would. It is an error if the counts are
+// not one per generator or a generator has drawn more already.
+func (n *Network) Skip(draws []uint64) error {
+	if len(draws) != len(n.rands) {
+		return fmt.Errorf("build: %d counts of draws for %d generators", len(draws), len(n.rands))
+	}
+	for i, r := range n.rands {
+		if draws[i] < r.n {
+			return fmt.Errorf("build: generator %d has drawn %d values, more than %d", i, r.n, draws[i])
+		}
+	}
+	for i, r := range n.rands {
+		for r.n < draws[i] {
+			r.Uint64()
+		}
+	}
+	return nil
+}
+
+// counted is a random source that counts its draws: every call of
+// math/rand's source advances it by one value, so a copy made from the
+// same seed and advanced as many times is the same generator.
+type counted struct {
+	src rand.Source64
+	n   uint64
+}
+
+func (c *counted) Int63() int64    { c.n++; return c.src.Int63() }
+func (c *counted) Uint64() uint64  { c.n++; return c.src.Uint64() }
+func (c *counted) Seed(seed int64) { c.src.Seed(seed); c.n = 0 }
 
 // Body returns the network's modules: an nn.Sequential, a *Cell or a
 // *DARTS at the top, the engine/nn modules inside. Exporters walk it.
@@ -66,7 +112,7 @@ func Build(s *spec.Spec, r *rand.Rand) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Network{Spec: s, Params: mk.ps, Cost: net, body: body.(nn.Module), aux: mk.aux}, nil
+	return &Network{Spec: s, Params: mk.ps, Cost: net, body: body.(nn.Module), aux: mk.aux, rands: mk.rands}, nil
 }
 
 // EdgeOp builds the cell operation called op — a built-in one or one of
@@ -101,9 +147,10 @@ func MixedOp(s *spec.Spec, ps *ag.Params, r *rand.Rand, style spec.OpStyle, name
 // parameters to ps and drawing their weights from r in the order the walk
 // hands the parts over.
 type maker struct {
-	ps  *ag.Params
-	r   *rand.Rand
-	aux *auxTap // set by a network with an auxiliary head
+	ps    *ag.Params
+	r     *rand.Rand
+	aux   *auxTap // set by a network with an auxiliary head
+	rands []*counted
 }
 
 var _ spec.Maker = (*maker)(nil)
@@ -164,7 +211,9 @@ func (m *maker) Make(p spec.Part) spec.Module {
 	case spec.PartFlatten:
 		return nn.Flatten{}
 	case spec.PartDropout:
-		return nn.Dropout{P: float32(p.P), Rand: rand.New(rand.NewSource(m.r.Int63()))}
+		c := &counted{src: rand.NewSource(m.r.Int63()).(rand.Source64)}
+		m.rands = append(m.rands, c)
+		return nn.Dropout{P: float32(p.P), Rand: rand.New(c)}
 	case spec.PartPatches:
 		return nn.Patches{P: p.Kernel}
 	case spec.PartEmbed:

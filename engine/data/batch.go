@@ -116,6 +116,21 @@ func (it *Batcher) Cycle(dst *Batch) {
 	}
 }
 
+// Skip passes over one epoch without reading it: the order is drawn as
+// Next would draw it, so the epochs after it are those a Batcher that read
+// it gives. It is for continuing a run elsewhere, by rebuilding its
+// Batcher and skipping the epochs it has read. It must come between
+// epochs.
+func (it *Batcher) Skip() {
+	if it.pos != 0 {
+		panic("data: Batcher.Skip in the middle of an epoch")
+	}
+	if it.rng != nil {
+		it.rng.Shuffle(len(it.order), it.swap)
+	}
+	it.epoch++
+}
+
 func (it *Batcher) swap(i, j int) { it.order[i], it.order[j] = it.order[j], it.order[i] }
 
 // Tensors is a Batcher whose batches come as tensors: the form of
@@ -131,6 +146,9 @@ type Tensors struct {
 func (d *Dataset) Tensors(size int, rng *rand.Rand) *Tensors {
 	return &Tensors{it: NewBatcher(d, size, rng)}
 }
+
+// Skip passes over one epoch without reading it (Batcher.Skip).
+func (t *Tensors) Skip() { t.it.Skip() }
 
 // Next returns the next batch [N, C, H, W] and its labels, or false at the
 // end of an epoch (the next call starts the next epoch).

@@ -189,3 +189,30 @@ func TestBatcherDoesNotAllocate(t *testing.T) {
 		t.Errorf("Cycle allocates %v times per batch", allocs)
 	}
 }
+
+// A Batcher that skips two epochs then reads the third reads what one that
+// read all three reads in its third.
+func TestBatcherSkipDrawsTheOrder(t *testing.T) {
+	d := Circles{N: 23}.Generate()
+	for i := range d.Y {
+		d.X[2*i] = float32(i)
+	}
+	epoch := func(it *Batcher) []float32 {
+		var b Batch
+		var ids []float32
+		for it.Next(&b) {
+			for j := 0; j < b.N; j++ {
+				ids = append(ids, b.X[2*j])
+			}
+		}
+		return ids
+	}
+	read, skipped := NewBatcher(d, 5, NewRand(3)), NewBatcher(d, 5, NewRand(3))
+	epoch(read)
+	epoch(read)
+	skipped.Skip()
+	skipped.Skip()
+	if want, got := epoch(read), epoch(skipped); !slices.Equal(got, want) || skipped.Epoch() != 3 {
+		t.Fatalf("after skipping 2 epochs, epoch %d reads %v, want %v", skipped.Epoch(), got, want)
+	}
+}

@@ -14,5 +14,7 @@
 // Successive halving resumes each survivor of a rung where it stopped, with
 // a learning-rate schedule laid out over the largest budget, so the winner's
 // run is exactly a Train of MaxEpochs; Halving.Restart trains each rung from
-// scratch instead.
+// scratch instead. A held run moves to another process, such as another
+// of a browser's pool workers, as a snapshot of its state (Runs.Export,
+// Runs.Import), and goes on there exactly as it would have where it was.
 package estimate

@@ -141,7 +141,8 @@ type runner struct {
 	d       Data
 	net     *build.Network
 	tc      train.Config
-	tr, val train.Batches
+	tr      *data.Tensors
+	val     train.Batches
 	res     Result
 	since   int  // epochs since the best validation accuracy
 	steps   int  // global steps so far
@@ -171,7 +172,7 @@ func newRunner(s *spec.Spec, d Data, cfg Config, candidate, total int) (*runner,
 	if cfg.Subset > 0 && cfg.Subset < tr.Len() {
 		tr = tr.Subset(r.Perm(tr.Len())[:cfg.Subset])
 	}
-	rn.tr = batches(tr, cfg.Batch, rand.New(rand.NewSource(cfg.Seed+1)))
+	rn.tr = tr.Tensors(cfg.Batch, rand.New(rand.NewSource(cfg.Seed+1)))
 	if d.Valid != nil {
 		rn.val = batches(d.Valid, cfg.Batch, nil)
 	}
@@ -187,13 +188,7 @@ func newRunner(s *spec.Spec, d Data, cfg Config, candidate, total int) (*runner,
 		Optimizer: opt, Schedule: sched, Kernels: cfg.Kernels,
 		Stop: func() bool { return rn.cfg.Stop != nil && rn.cfg.Stop() },
 		OnEpoch: func(st train.EpochStats) {
-			rn.res.Curve = append(rn.res.Curve, st)
-			rn.steps += st.Steps
-			if !math.IsNaN(st.ValAcc) && (math.IsNaN(rn.res.ValAcc) || st.ValAcc > rn.res.ValAcc) {
-				rn.res.ValAcc, rn.res.BestEpoch, rn.since = st.ValAcc, st.Epoch, 0
-			} else {
-				rn.since++
-			}
+			rn.record(st)
 			if rn.cfg.OnEpoch != nil { // rn.cfg: a continued run reports to its new job
 				rn.cfg.OnEpoch(candidate, st)
 			}
@@ -204,6 +199,19 @@ func newRunner(s *spec.Spec, d Data, cfg Config, candidate, total int) (*runner,
 		rn.tc.Stop = func() bool { return rn.since >= cfg.Patience || user() }
 	}
 	return rn, nil
+}
+
+// record adds an epoch that ended to the run's curve, best accuracy and
+// steps.
+func (rn *runner) record(st train.EpochStats) {
+	rn.res.Curve = append(rn.res.Curve, st)
+	rn.res.Epochs = len(rn.res.Curve)
+	rn.steps += st.Steps
+	if !math.IsNaN(st.ValAcc) && (math.IsNaN(rn.res.ValAcc) || st.ValAcc > rn.res.ValAcc) {
+		rn.res.ValAcc, rn.res.BestEpoch, rn.since = st.ValAcc, st.Epoch, 0
+	} else {
+		rn.since++
+	}
 }
 
 // advance trains epochs more epochs, unless early stopping ended the run.

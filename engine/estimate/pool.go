@@ -30,8 +30,9 @@ type Job struct {
 	Total int `json:"total,omitempty"`
 	// Key, if set, names the run so that a later job with the same Key
 	// continues it where this one left it (successive halving's
-	// survivors). A worker that does not hold the run trains it again from
-	// the start, which gives the same result. A key is "group/name": a
+	// survivors). A worker that does not hold the run (nor was given it by
+	// Runs.Import) trains it again from the start, which gives the same
+	// result. A key is "group/name": a
 	// worker keeps the runs of the last group it saw only.
 	Key       string `json:"key,omitempty"`
 	Candidate int    `json:"candidate"` // reported to Config.OnEpoch and in the Result
@@ -53,11 +54,14 @@ type Pool interface {
 }
 
 // Runs does jobs and keeps the runs that a later job may continue (by
-// Key). It is safe for concurrent use, with one job of a Key at a time.
+// Key); Export and Import move a run from one Runs to another, in another
+// process if need be. It is safe for concurrent use, with one job of a Key
+// at a time.
 type Runs struct {
 	mu    sync.Mutex
 	group string
 	held  map[string]*runner
+	moved map[string]*snapshot // imported runs that no job has continued yet
 }
 
 // Do trains j. The result is the same whether or not this Runs holds the
@@ -70,13 +74,23 @@ func (rs *Runs) Do(ctx context.Context, j Job) (Result, error) {
 	total := max(j.Total, cfg.Epochs)
 	rs.mu.Lock()
 	if g, _, _ := strings.Cut(j.Key, "/"); j.Key != "" && g != rs.group {
-		rs.group, rs.held = g, map[string]*runner{}
+		rs.group, rs.held, rs.moved = g, map[string]*runner{}, map[string]*snapshot{}
 	}
-	rn := rs.held[j.Key]
+	rn, sn := rs.held[j.Key], rs.moved[j.Key]
 	delete(rs.held, j.Key)
+	delete(rs.moved, j.Key)
 	rs.mu.Unlock()
 	if rn != nil && (len(rn.res.Curve) > cfg.Epochs || rn.total != total || rn.cfg.Seed != cfg.Seed) {
 		rn = nil
+	}
+	if rn == nil && sn != nil && len(sn.curve) <= cfg.Epochs && sn.total == total && sn.seed == cfg.Seed {
+		var err error
+		if rn, err = newRunner(j.Spec, j.Data, cfg, j.Candidate, total); err != nil {
+			return rn.res, err
+		}
+		if rn.restore(sn) != nil {
+			rn = nil // not this job's run after all: train it from the start
+		}
 	}
 	if rn == nil {
 		var err error

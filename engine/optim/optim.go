@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 )
@@ -185,4 +186,99 @@ func (s StepDecay) LR(t int) float32 {
 		return s.Base
 	}
 	return s.Base * float32(math.Pow(float64(g), float64(t/s.Every)))
+}
+
+// MarshalBinary returns the optimizer's state between steps (its momentum
+// buffer, whether it has stepped), not its settings, so that
+// UnmarshalBinary on an SGD of the same settings continues exactly where
+// this one is.
+func (o *SGD) MarshalBinary() ([]byte, error) {
+	b := []byte{0}
+	if o.begun {
+		b[0] = 1
+	}
+	return appendFloats(b, o.buf), nil
+}
+
+// UnmarshalBinary restores a state MarshalBinary returned.
+func (o *SGD) UnmarshalBinary(b []byte) error {
+	if len(b) < 1 || b[0] > 1 {
+		return fmt.Errorf("optim: an SGD state of %d bytes", len(b))
+	}
+	buf, err := readFloats(b[1:])
+	if err != nil {
+		return fmt.Errorf("optim: an SGD state: %w", err)
+	}
+	o.begun, o.buf = b[0] == 1, buf
+	return nil
+}
+
+// MarshalBinary returns the optimizer's state between steps (its step count
+// and moments), not its settings, so that UnmarshalBinary on an Adam of
+// the same settings continues exactly where this one is.
+func (o *Adam) MarshalBinary() ([]byte, error) {
+	b := binary.LittleEndian.AppendUint64(nil, uint64(o.t))
+	b = appendFloats(b, o.m)
+	return appendFloats(b, o.v), nil
+}
+
+// UnmarshalBinary restores a state MarshalBinary returned.
+func (o *Adam) UnmarshalBinary(b []byte) error {
+	if len(b) < 8 {
+		return fmt.Errorf("optim: an Adam state of %d bytes", len(b))
+	}
+	t := binary.LittleEndian.Uint64(b)
+	if t > math.MaxInt32 {
+		return fmt.Errorf("optim: an Adam state at step %d", t)
+	}
+	rest := b[8:]
+	if len(rest) < 8 {
+		return fmt.Errorf("optim: an Adam state of %d bytes", len(b))
+	}
+	n := binary.LittleEndian.Uint64(rest)
+	if n > uint64(len(rest)-8)/4 {
+		return fmt.Errorf("optim: an Adam state of %d bytes with moments of %d values", len(b), n)
+	}
+	m, err := readFloats(rest[:8+4*n])
+	if err != nil {
+		return err
+	}
+	v, err := readFloats(rest[8+4*n:])
+	if err != nil {
+		return fmt.Errorf("optim: an Adam state: %w", err)
+	}
+	if len(m) != len(v) {
+		return fmt.Errorf("optim: an Adam state with moments of %d and %d values", len(m), len(v))
+	}
+	o.t, o.m, o.v = int(t), m, v
+	return nil
+}
+
+// appendFloats appends a count and the values, little-endian; a nil slice
+// is a count of 0 and reads back as nil (a state not yet allocated).
+func appendFloats(b []byte, v []float32) []byte {
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(v)))
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+	}
+	return b
+}
+
+// readFloats reads all of b as what appendFloats wrote.
+func readFloats(b []byte) ([]float32, error) {
+	if len(b) < 8 {
+		return nil, fmt.Errorf("%d bytes, no count", len(b))
+	}
+	n := binary.LittleEndian.Uint64(b)
+	if b = b[8:]; n != uint64(len(b))/4 || len(b)%4 != 0 {
+		return nil, fmt.Errorf("%d values in %d bytes", n, len(b))
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return v, nil
 }

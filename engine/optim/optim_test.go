@@ -91,3 +91,54 @@ func ExampleSGD() {
 	fmt.Println(params)
 	// Output: [0.95 2.1]
 }
+
+// An optimizer restored from another's state takes the steps that one
+// takes, bit for bit.
+func TestStateCarriesOver(t *testing.T) {
+	for _, mk := range []func() Optimizer{
+		func() Optimizer { return &SGD{Momentum: 0.9, Nesterov: true, WeightDecay: 5e-4} },
+		func() Optimizer { return &Adam{} },
+	} {
+		a, b := mk(), mk()
+		p, g := []float32{1, -2, 3}, []float32{0.5, 0.25, -1}
+		a.Step(p, g, 0.1)
+		st, err := a.(interface{ MarshalBinary() ([]byte, error) }).MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.(interface{ UnmarshalBinary([]byte) error }).UnmarshalBinary(st); err != nil {
+			t.Fatal(err)
+		}
+		q := append([]float32(nil), p...)
+		a.Step(p, g, 0.1)
+		b.Step(q, g, 0.1)
+		if fmt.Sprint(p) != fmt.Sprint(q) {
+			t.Errorf("%T: %v after the state carried over, want %v", a, q, p)
+		}
+	}
+}
+
+// FuzzState: restoring any bytes as a state is an error or a state that
+// encodes back to them, never a panic.
+func FuzzState(f *testing.F) {
+	s, a := &SGD{Momentum: 0.9}, &Adam{}
+	s.Step([]float32{1, 2}, []float32{1, 1}, 0.1)
+	a.Step([]float32{1, 2}, []float32{1, 1}, 0.1)
+	for _, o := range []interface{ MarshalBinary() ([]byte, error) }{s, a, &SGD{}, &Adam{}} {
+		b, _ := o.MarshalBinary()
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, o := range []interface {
+			MarshalBinary() ([]byte, error)
+			UnmarshalBinary([]byte) error
+		}{&SGD{}, &Adam{}} {
+			if o.UnmarshalBinary(b) != nil {
+				continue
+			}
+			if c, _ := o.MarshalBinary(); string(c) != string(b) {
+				t.Fatalf("%T: %x read back as %x", o, b, c)
+			}
+		}
+	})
+}
