@@ -197,20 +197,32 @@ for _, p := range s.Names {
 // page: the candidates go to both pool workers as specs, with the data sent
 // once to each, and the rungs are the native run's, candidate for
 // candidate (the accuracies are counts of correct validation images, which
-// the SIMD kernels' summation order does not move here).
+// the SIMD kernels' summation order does not move here). Every survivor
+// goes on from where its rung left it, so the pool trains the native run's
+// epochs and no more: 12 candidates for 1 epoch, 6 for 1 more, 3 for 2
+// more. The last rung's 3 survivors are held unevenly by the 2 workers
+// that trained them (2 and 1, or 3 and none), and the 6 of the rung before
+// often are; a worker that trained a run again from scratch instead of
+// having it moved to it (Runs.Export, Runs.Import) adds its earlier
+// epochs.
 func TestHalvingTrainsInThePool(t *testing.T) {
 	src := `import ("fmt"; "nasbook/nb")
-r := nb.Halving(nb.SampleNB201(6, 4), nb.Shapes(160, 8, 3, 2), nb.HalvingConfig{Eta: 3, MinEpochs: 1, MaxEpochs: 3, C: 4, Seed: 5})
+r := nb.Halving(nb.SampleNB201(12, 4), nb.Shapes(160, 8, 3, 2), nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 4, C: 4, Seed: 5})
 for _, rung := range r.Rungs {
 	for _, x := range rung.Results {
 		fmt.Printf("%d epochs: #%d %.4f\n", rung.Epochs, x.Candidate, x.ValAcc)
 	}
 }
+fmt.Println("epochs trained:", r.Epochs)
 fmt.Println("workers:", r.Workers)`
 	var out strings.Builder
 	s := nb.NewSession(&out, nil)
 	s.TrainPool = &estimate.Local{N: 1}
-	want := halvingText(s.Halving(s.SampleNB201(6, 4), s.Shapes(160, 8, 3, 2), nb.HalvingConfig{Eta: 3, MinEpochs: 1, MaxEpochs: 3, C: 4, Seed: 5}))
+	native := s.Halving(s.SampleNB201(12, 4), s.Shapes(160, 8, 3, 2), nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 4, C: 4, Seed: 5})
+	want := halvingText(native)
+	if native.Epochs != 12+6+3*2 || len(native.Rungs) != 3 || len(native.Rungs[2].Results) != 3 {
+		t.Fatalf("natively %d epochs trained, rungs:\n%s", native.Epochs, want)
+	}
 
 	ctx := openPage(t, "?pool=2")
 	start := time.Now()
@@ -231,6 +243,9 @@ fmt.Println("workers:", r.Workers)`
 	}
 	if got := strings.Join(rungs, "\n"); got != want {
 		t.Errorf("the browser's rungs:\n%s\nnatively:\n%s", got, want)
+	}
+	if want := fmt.Sprintf("epochs trained: %d\n", native.Epochs); !strings.Contains(text, want) {
+		t.Errorf("the pool trained other epochs than the native run's %d: a run was trained again from scratch", native.Epochs)
 	}
 }
 

@@ -41,9 +41,15 @@ type HalvingResult struct {
 	// candidates (one per core natively; in the browser, one Web Worker
 	// per core). The rungs are the same whatever it is.
 	Workers int
-	specs   []*spec.Spec
-	data    *Data
-	cfg     HalvingConfig
+	// Epochs is the number of epochs the pool trained, all candidates'
+	// together. Each survivor goes on from where its rung left it, in
+	// whichever worker, so without early stopping it is the sum over the
+	// rungs of their candidates times the epochs each adds (with Restart,
+	// times the rung's epochs), whatever the pool.
+	Epochs int
+	specs  []*spec.Spec
+	data   *Data
+	cfg    HalvingConfig
 }
 
 func (r *HalvingResult) String() string {
@@ -125,7 +131,7 @@ func (s *Session) Halving(archs []string, d *Data, cfg HalvingConfig) *HalvingRe
 	}
 	last := rungs[len(rungs)-1].Results[0]
 	s.ShowProgress(Progress{ID: id, Label: "done", Done: done, Total: done})
-	return &HalvingResult{Rungs: rungs, Archs: archs, Best: archs[last.Candidate], BestValAcc: last.ValAcc, Workers: len(pool.used), specs: specs, data: d, cfg: cfg}
+	return &HalvingResult{Rungs: rungs, Archs: archs, Best: archs[last.Candidate], BestValAcc: last.ValAcc, Workers: len(pool.used), Epochs: done, specs: specs, data: d, cfg: cfg}
 }
 
 // countingPool notes which workers of a pool ran a job.

@@ -9,10 +9,25 @@
 //                     {type:"drop", id}    forget a dataset
 //                     {type:"train", id, job, train, valid, test}  job: an estimate.Job as JSON,
 //                                          on the datasets of those ids (0: none)
+//                     {type:"export", id, key}  give up the run of that key (estimate.Job.Key),
+//                                          which a later job would continue, to another worker
+//                     {type:"import", key, snapshot}  keep a run another worker exported
+//                                          (snapshot: its Uint8Array, transferred) for the next
+//                                          job of key, which continues it; no reply (a snapshot
+//                                          the worker cannot read leaves the job to train the
+//                                          run again from the start, with the same result)
 //   worker -> kernel  {type:"ready"}       once, when jobs can run
 //                     {id, result}         result: a proxy.Result or estimate result as JSON
 //                     {id, epoch}          an epoch of a training job ended (its stats as JSON)
+//                     {id, export:true, snapshot}  the exported run (estimate.Runs.Export's bytes
+//                                          as a Uint8Array, transferred), or
+//                     {id, export:true, error}     why there is none
 //                     {type:"load-error", message}
+//
+// The kernel sends exports and imports between the rounds of training jobs that successive
+// halving's rungs are, when the workers are idle: it moves runs from a worker holding more of
+// the next rung's work than the others to the worker holding least, so that each survivor
+// goes on where it stopped instead of being trained again from scratch by a free worker.
 "use strict";
 
 importScripts("../build/wasm_exec.js", "simd.js");
@@ -27,6 +42,17 @@ function run(msg) {
   }
   if (msg.type === "drop") {
     self.nasbookDropData(msg.id);
+    return;
+  }
+  if (msg.type === "export") {
+    const snapshot = self.nasbookExport(String(msg.key));
+    if (typeof snapshot === "string") postMessage({ id: msg.id, export: true, error: snapshot });
+    else postMessage({ id: msg.id, export: true, snapshot }, [snapshot.buffer]);
+    return;
+  }
+  if (msg.type === "import") {
+    const err = self.nasbookImport(String(msg.key), msg.snapshot);
+    if (err) console.warn(err);
     return;
   }
   let result;

@@ -249,3 +249,61 @@ func DecodeResult(b []byte) (Result, error) {
 	}
 	return r, nil
 }
+
+// Rebalance plans the moves of held runs for a pool whose workers each hold
+// the runs they trained (a browser's Web Workers), before it hands out
+// jobs: holders[i] is the worker that holds the run job i continues, or -1
+// (none), and cost[i] the job's work. Left as they are, a worker holding
+// more of the work than the others trains it alone while they wait, or
+// they train its runs again from the start. Rebalance returns the jobs
+// whose runs should move (Runs.Export on the holder, Runs.Import on the
+// other) and the worker each should move to: each move takes a run from
+// the worker holding the most work to the one holding the least, as long
+// as that lowers the larger of the two, so with jobs of equal cost no
+// worker is left with more than its share of the held runs, rounded up.
+func Rebalance(holders []int, cost []float64, workers int) map[int]int {
+	moves := map[int]int{}
+	load := make([]float64, workers)
+	for i, h := range holders {
+		if h >= 0 && h < workers {
+			load[h] += cost[i]
+		}
+	}
+	owner := func(i int) int {
+		if w, ok := moves[i]; ok {
+			return w
+		}
+		return holders[i]
+	}
+	for range holders {
+		hi, lo := 0, 0
+		for w := range load {
+			if load[w] > load[hi] {
+				hi = w
+			}
+			if load[w] < load[lo] {
+				lo = w
+			}
+		}
+		best, bestMax := -1, load[hi]
+		for i := range holders {
+			if owner(i) != hi || holders[i] < 0 || holders[i] >= workers {
+				continue
+			}
+			if m := max(load[hi]-cost[i], load[lo]+cost[i]); m < bestMax {
+				best, bestMax = i, m
+			}
+		}
+		if best < 0 {
+			break
+		}
+		load[hi] -= cost[best]
+		load[lo] += cost[best]
+		if lo == holders[best] {
+			delete(moves, best)
+		} else {
+			moves[best] = lo
+		}
+	}
+	return moves
+}

@@ -16,6 +16,7 @@ import (
 	"nasbook/engine/estimate"
 	"nasbook/engine/proxy"
 	"nasbook/engine/train"
+	"nasbook/space/spec"
 )
 
 // workerPool scores proxy jobs and trains architectures in Web Workers
@@ -55,10 +56,14 @@ type poolWorker struct {
 }
 
 // poolMsg is a message of a worker about job id: its result, or an epoch
-// of its training.
+// of its training; or the reply to export id: the run's snapshot (a
+// Uint8Array), or why there is none.
 type poolMsg struct {
 	id            int
 	result, epoch string
+	export        bool
+	snapshot      js.Value
+	err           string
 }
 
 // newWorkerPool returns a pool of size workers; size 0 means one per core
@@ -108,6 +113,13 @@ func (p *workerPool) start() error {
 				msg := poolMsg{id: m.Get("id").Int()}
 				if e := m.Get("epoch"); e.Truthy() {
 					msg.epoch = e.String()
+				} else if m.Get("export").Truthy() {
+					msg.export = true
+					if e := m.Get("error"); e.Truthy() {
+						msg.err = e.String()
+					} else {
+						msg.snapshot = m.Get("snapshot")
+					}
 				} else {
 					msg.result = m.Get("result").String()
 				}
@@ -139,8 +151,7 @@ func (p *workerPool) start() error {
 		if err := <-pw.ready; err != nil {
 			for i, q := range p.workers {
 				if q != nil {
-					q.w.Call("terminate")
-					p.workers[i] = nil
+					p.end(i)
 				}
 			}
 			return err
@@ -168,8 +179,19 @@ func (p *workerPool) next(ctx context.Context) (poolMsg, error) {
 	}
 }
 
+// end terminates worker w, and forgets the runs it held.
+func (p *workerPool) end(w int) {
+	p.workers[w].w.Call("terminate")
+	p.workers[w] = nil
+	for k, h := range p.held {
+		if h == w {
+			delete(p.held, k)
+		}
+	}
+}
+
 // run hands out n jobs: pick chooses which of the pending ones worker w
-// takes next (an index into pending), send posts job i to worker w under
+// takes next (an index into pending, or -1 for none: w waits), send posts job i to worker w under
 // the id seq, and handle takes a message of job i from worker w and says
 // whether the job is done. When ctx is done, the workers in the middle of
 // a job are ended.
@@ -192,7 +214,9 @@ func (p *workerPool) run(ctx context.Context, n int, pick func(w int, pending []
 			}
 			k := 0
 			if pick != nil {
-				k = pick(w, pending)
+				if k = pick(w, pending); k < 0 {
+					continue
+				}
 			}
 			i := pending[k]
 			pending = append(pending[:k], pending[k+1:]...)
@@ -205,9 +229,8 @@ func (p *workerPool) run(ctx context.Context, n int, pick func(w int, pending []
 		m, err := p.next(ctx)
 		if err != nil {
 			for _, r := range inFlight {
-				if pw := p.workers[r.w]; pw != nil {
-					pw.w.Call("terminate")
-					p.workers[r.w] = nil
+				if p.workers[r.w] != nil {
+					p.end(r.w)
 				}
 			}
 			return err
@@ -255,8 +278,13 @@ func (p *workerPool) Evaluate(ctx context.Context, jobs []proxy.Job, done func(i
 }
 
 // Train implements estimate.Pool. A job that continues a run (Key) goes to
-// the worker that holds the run when that worker is free; another worker
-// trains it again from the start, with the same result.
+// the worker that holds the run. Before the jobs go out (all workers idle,
+// as between successive halving's rungs), runs move from workers that
+// hold more of the jobs' work than the others to those that hold less
+// (balance), so that each worker has its share to continue; then a free
+// worker takes the jobs whose runs it holds, then those whose runs nobody
+// holds, and else waits: a run is never trained again from scratch while
+// the worker holding it lives.
 func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(int, train.EpochStats), done func(int, estimate.Result, int, error)) error {
 	wire := make([]string, len(jobs))
 	for i, j := range jobs {
@@ -270,6 +298,12 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 		}
 	}
 	p.keepData(jobs)
+	if err := p.start(); err != nil {
+		return err
+	}
+	if err := p.balance(ctx, jobs); err != nil {
+		return err
+	}
 	pick := func(w int, pending []int) int {
 		free := -1
 		for k, i := range pending {
@@ -277,11 +311,11 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 			if ok && h == w {
 				return k
 			}
-			if free < 0 && (!ok || p.workers[h] == nil) {
+			if free < 0 && !ok {
 				free = k
 			}
 		}
-		return max(free, 0)
+		return free
 	}
 	return p.run(ctx, len(jobs), pick, func(w, i, seq int) error {
 		pw, j := p.workers[w], jobs[i]
@@ -309,6 +343,64 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 		done(i, r, w, err)
 		return true
 	})
+}
+
+// balance moves the runs that jobs continue between the workers, which
+// must be idle, as estimate.Rebalance plans it from each job's work (its
+// network's multiply-adds times its epochs): the holder exports the run,
+// the kernel waits for it, and posts it to the other worker, which
+// imports it before the job it will be sent. A run that cannot be
+// exported is held by nobody: a free worker trains it from the start.
+func (p *workerPool) balance(ctx context.Context, jobs []estimate.Job) error {
+	holders, work := make([]int, len(jobs)), make([]float64, len(jobs))
+	for i, j := range jobs {
+		holders[i], work[i] = -1, 1
+		if h, ok := p.held[j.Key]; ok && j.Key != "" {
+			holders[i] = h
+		}
+		if n, err := spec.Lower(j.Spec); err == nil {
+			work[i] = float64(max(n.Count(1).MACs, 1))
+		}
+		work[i] *= float64(max(j.Config.Epochs, 1))
+	}
+	moves := estimate.Rebalance(holders, work, len(p.workers))
+	exports := map[int]int{} // message id to job
+	for i := range jobs {
+		if _, ok := moves[i]; !ok {
+			continue
+		}
+		p.seq++
+		msg := js.Global().Get("Object").New()
+		msg.Set("type", "export")
+		msg.Set("id", p.seq)
+		msg.Set("key", jobs[i].Key)
+		p.workers[holders[i]].w.Call("postMessage", msg)
+		exports[p.seq] = i
+	}
+	for len(exports) > 0 {
+		m, err := p.next(ctx)
+		if err != nil {
+			return err
+		}
+		i, ok := exports[m.id]
+		if !ok || !m.export {
+			continue // of a job cancelled earlier
+		}
+		delete(exports, m.id)
+		key := jobs[i].Key
+		delete(p.held, key)
+		if m.err != "" {
+			js.Global().Get("console").Call("warn", m.err)
+			continue
+		}
+		msg := js.Global().Get("Object").New()
+		msg.Set("type", "import")
+		msg.Set("key", key)
+		msg.Set("snapshot", m.snapshot)
+		p.workers[moves[i]].w.Call("postMessage", msg, []any{m.snapshot.Get("buffer")})
+		p.held[key] = moves[i]
+	}
+	return nil
 }
 
 // keepData has the workers drop the datasets that none of jobs trains on,

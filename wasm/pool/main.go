@@ -20,6 +20,12 @@
 //     posts {id, epoch} (estimate.EncodeEpoch) after every epoch, and
 //     returns its result (estimate.EncodeResult), synchronously. A run a
 //     later job continues (Job.Key) is kept.
+//   - self.nasbookExport(key), which takes the run of that key out of this
+//     worker and returns it as a Uint8Array (estimate.Runs.Export), or a
+//     string saying why it cannot.
+//   - self.nasbookImport(key, snapshot), which keeps a run another worker
+//     exported for the next job of key, and returns "" or a string saying
+//     why the bytes are not a run.
 //
 // then it calls self.nasbookPoolReady().
 package main
@@ -55,6 +61,23 @@ func main() {
 	}))
 	js.Global().Set("nasbookTrain", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		return trainJob(args[0], args[1].String(), args[2].Int(), args[3].Int(), args[4].Int())
+	}))
+	js.Global().Set("nasbookExport", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		b, err := runs.Export(args[0].String())
+		if err != nil {
+			return "pool worker: " + err.Error()
+		}
+		a := js.Global().Get("Uint8Array").New(len(b))
+		js.CopyBytesToJS(a, b)
+		return a
+	}))
+	js.Global().Set("nasbookImport", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		b := make([]byte, args[1].Get("length").Int())
+		js.CopyBytesToGo(b, args[1])
+		if err := runs.Import(args[0].String(), b); err != nil {
+			return "pool worker: " + err.Error()
+		}
+		return ""
 	}))
 	js.Global().Call("nasbookPoolReady")
 	select {}
