@@ -202,18 +202,25 @@ for _, p := range s.Names {
 // epochs and no more: 12 candidates for 1 epoch, 6 for 1 more, 3 for 2
 // more. The last rung's 3 survivors are held unevenly by the 2 workers
 // that trained them (2 and 1, or 3 and none), and the 6 of the rung before
-// often are; a worker that trained a run again from scratch instead of
-// having it moved to it (Runs.Export, Runs.Import) adds its earlier
-// epochs.
+// often are, so runs move between the workers (Runs.Export, Runs.Import);
+// which worker trained which candidate depends on timing, though. So the
+// cell also runs a halving of 2 candidates, which the 2 workers train one
+// each, in order: the second wins, and the worker that trained it must
+// continue it while the first worker, free, waits; trained again from
+// scratch there, it adds an epoch.
 func TestHalvingTrainsInThePool(t *testing.T) {
 	src := `import ("fmt"; "nasbook/nb")
-r := nb.Halving(nb.SampleNB201(12, 4), nb.Shapes(160, 8, 3, 2), nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 4, C: 4, Seed: 5})
+d := nb.Shapes(160, 8, 3, 2)
+a := nb.SampleNB201(12, 4)
+r := nb.Halving(a, d, nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 4, C: 4, Seed: 5})
 for _, rung := range r.Rungs {
 	for _, x := range rung.Results {
 		fmt.Printf("%d epochs: #%d %.4f\n", rung.Epochs, x.Candidate, x.ValAcc)
 	}
 }
 fmt.Println("epochs trained:", r.Epochs)
+two := nb.Halving([]string{a[3], a[2]}, d, nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 2, C: 4, Seed: 5})
+fmt.Printf("of two: #%d, epochs trained: %d\n", two.Rungs[1].Results[0].Candidate, two.Epochs)
 fmt.Println("workers:", r.Workers)`
 	var out strings.Builder
 	s := nb.NewSession(&out, nil)
@@ -222,6 +229,11 @@ fmt.Println("workers:", r.Workers)`
 	want := halvingText(native)
 	if native.Epochs != 12+6+3*2 || len(native.Rungs) != 3 || len(native.Rungs[2].Results) != 3 {
 		t.Fatalf("natively %d epochs trained, rungs:\n%s", native.Epochs, want)
+	}
+	a := s.SampleNB201(12, 4)
+	two := s.Halving([]string{a[3], a[2]}, s.Shapes(160, 8, 3, 2), nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 2, C: 4, Seed: 5})
+	if len(two.Rungs) != 2 || two.Rungs[1].Results[0].Candidate != 1 || two.Epochs != 3 {
+		t.Fatalf("natively the second of two candidates no longer wins: %d epochs trained, rungs %+v", two.Epochs, two.Rungs)
 	}
 
 	ctx := openPage(t, "?pool=2")
@@ -246,6 +258,9 @@ fmt.Println("workers:", r.Workers)`
 	}
 	if want := fmt.Sprintf("epochs trained: %d\n", native.Epochs); !strings.Contains(text, want) {
 		t.Errorf("the pool trained other epochs than the native run's %d: a run was trained again from scratch", native.Epochs)
+	}
+	if want := "of two: #1, epochs trained: 3\n"; !strings.Contains(text, want) {
+		t.Errorf("of two candidates, want %q: the winner was trained again from scratch", want)
 	}
 }
 
