@@ -191,10 +191,10 @@ func (p *workerPool) end(w int) {
 }
 
 // run hands out n jobs: pick chooses which of the pending ones worker w
-// takes next (an index into pending, or -1 for none: w waits), send posts job i to worker w under
-// the id seq, and handle takes a message of job i from worker w and says
-// whether the job is done. When ctx is done, the workers in the middle of
-// a job are ended.
+// takes next (an index into pending, or -1 for none: w waits for a busy
+// worker to take them), send posts job i to worker w under the id seq, and
+// handle takes a message of job i from worker w and says whether the job
+// is done. When ctx is done, the workers in the middle of a job are ended.
 func (p *workerPool) run(ctx context.Context, n int, pick func(w int, pending []int) int,
 	send func(w, i, seq int) error, handle func(w, i int, m poolMsg) bool) error {
 	if err := p.start(); err != nil {
@@ -225,6 +225,9 @@ func (p *workerPool) run(ctx context.Context, n int, pick func(w int, pending []
 				return err
 			}
 			busy[w], inFlight[p.seq] = true, running{w, i}
+		}
+		if len(inFlight) == 0 && ctx.Err() == nil {
+			return fmt.Errorf("pool: no worker takes the %d jobs left", len(pending))
 		}
 		m, err := p.next(ctx)
 		if err != nil {
