@@ -10,13 +10,13 @@ import (
 	"strings"
 	"sync"
 	"syscall/js"
+	"time"
 	"unsafe"
 
 	"nasbook/engine/data"
 	"nasbook/engine/estimate"
 	"nasbook/engine/proxy"
 	"nasbook/engine/train"
-	"nasbook/space/spec"
 )
 
 // workerPool scores proxy jobs and trains architectures in Web Workers
@@ -44,6 +44,13 @@ type workerPool struct {
 	dataIDs map[*data.Dataset]int // datasets sent to some worker
 	group   string                // of the keys in held
 	held    map[string]int        // a training run (estimate.Job.Key) to the worker that holds it
+	pace    map[string]runPace    // of the runs in held
+}
+
+// runPace is what a held run has trained, and how fast.
+type runPace struct {
+	epochs int
+	epoch  time.Duration // the mean of its epochs
 }
 
 type poolWorker struct {
@@ -83,7 +90,7 @@ func newWorkerPool(size int) *workerPool {
 	}
 	size = max(size, 1)
 	return &workerPool{size: size, workers: make([]*poolWorker, size), signal: make(chan struct{}, 1),
-		dataIDs: map[*data.Dataset]int{}, held: map[string]int{}}
+		dataIDs: map[*data.Dataset]int{}, held: map[string]int{}, pace: map[string]runPace{}}
 }
 
 // Workers implements estimate.Pool.
@@ -297,7 +304,7 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 		}
 		wire[i] = string(b)
 		if g, _, _ := strings.Cut(j.Key, "/"); j.Key != "" && g != p.group {
-			p.group, p.held = g, map[string]int{}
+			p.group, p.held, p.pace = g, map[string]int{}, map[string]runPace{}
 		}
 	}
 	p.keepData(jobs)
@@ -342,6 +349,11 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 		r, err := estimate.DecodeResult([]byte(m.result))
 		if j := jobs[i]; j.Key != "" && err == nil && !r.Early && len(r.Curve) < j.Total {
 			p.held[j.Key] = w
+			var sum time.Duration
+			for _, st := range r.Curve {
+				sum += st.Duration
+			}
+			p.pace[j.Key] = runPace{epochs: len(r.Curve), epoch: sum / time.Duration(max(len(r.Curve), 1))}
 		}
 		done(i, r, w, err)
 		return true
@@ -349,22 +361,20 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 }
 
 // balance moves the runs that jobs continue between the workers, which
-// must be idle, as estimate.Rebalance plans it from each job's work (its
-// network's multiply-adds times its epochs): the holder exports the run,
+// must be idle, as estimate.Rebalance plans it from each job's work (the
+// epochs it adds to its run times the time its run's epochs took so far):
+// the holder exports the run,
 // the kernel waits for it, and posts it to the other worker, which
 // imports it before the job it will be sent. A run that cannot be
 // exported is held by nobody: a free worker trains it from the start.
 func (p *workerPool) balance(ctx context.Context, jobs []estimate.Job) error {
 	holders, work := make([]int, len(jobs)), make([]float64, len(jobs))
 	for i, j := range jobs {
-		holders[i], work[i] = -1, 1
+		holders[i] = -1
 		if h, ok := p.held[j.Key]; ok && j.Key != "" {
-			holders[i] = h
+			pace := p.pace[j.Key]
+			holders[i], work[i] = h, float64(max(j.Config.Epochs-pace.epochs, 0))*float64(max(pace.epoch, 1))
 		}
-		if n, err := spec.Lower(j.Spec); err == nil {
-			work[i] = float64(max(n.Count(1).MACs, 1))
-		}
-		work[i] *= float64(max(j.Config.Epochs, 1))
 	}
 	moves := estimate.Rebalance(holders, work, len(p.workers))
 	exports := map[int]int{} // message id to job
