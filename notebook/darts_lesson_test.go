@@ -200,9 +200,15 @@ func dartsLessonRun(t *testing.T) *dartsLesson {
 	return run
 }
 
-// text returns what the given cells printed, and logs it.
+// text returns what the given cells (all of them when none is given)
+// printed, and logs it.
 func (run *dartsLesson) text(t *testing.T, cells ...int) string {
 	t.Helper()
+	if len(cells) == 0 {
+		for i := range run.nb.Cells {
+			cells = append(cells, i)
+		}
+	}
 	text := ""
 	for _, i := range cells {
 		for _, o := range run.nb.Cells[i].Outputs {

@@ -35,8 +35,11 @@ func TestLessonsRunNatively(t *testing.T) {
 			if filepath.Base(f) == "darts.ipynb" {
 				// Run once for this test and the DARTS lesson's own.
 				start := time.Now()
-				dartsLessonRun(t)
+				run := dartsLessonRun(t)
 				t.Logf("ran in %.1f s (or before, for the DARTS lesson's tests)", time.Since(start).Seconds())
+				for _, p := range lessons.Check("darts.ipynb", run.text(t)) {
+					t.Error(p)
+				}
 				return
 			}
 			nb, err := Read(strings.NewReader(string(b)))
