@@ -100,8 +100,12 @@ func Build(root string, opt Options) (rebuilt bool, err error) {
 	}
 	// From here on every step writes only what changed, so a current
 	// build costs a walk over the assets.
-	wrote, err := buildData(out)
+	wrote, err := writeSIMD(out)
 	if err != nil {
+		return false, err
+	}
+	rebuilt = rebuilt || wrote
+	if wrote, err = buildData(out); err != nil {
 		return false, err
 	}
 	rebuilt = rebuilt || wrote
@@ -169,9 +173,6 @@ func readStamp(out string) stamp {
 // come with them (wasm_exec.js, the SIMD kernels).
 func buildPrograms(root, out, version string, logf func(string, ...any)) error {
 	if err := copyWasmExec(root, out); err != nil {
-		return err
-	}
-	if err := writeSIMD(out); err != nil {
 		return err
 	}
 	// Two programs at a time: linking is memory- and CPU-heavy.
@@ -313,7 +314,7 @@ func buildTables(out string) (wrote bool, err error) {
 
 // programsExist reports whether the outputs of buildPrograms are all there.
 func programsExist(out string) bool {
-	names := []string{"wasm_exec.js", wasmsimd.FileName}
+	names := []string{"wasm_exec.js"}
 	for _, p := range Programs {
 		names = append(names, p.Name+".wasm")
 	}
@@ -326,14 +327,15 @@ func programsExist(out string) bool {
 }
 
 // writeSIMD assembles the WebAssembly SIMD kernels that the loaders link into
-// every Go program (assets/js/simd.js).
-func writeSIMD(out string) error {
+// every Go program (assets/js/simd.js), from the copy of kernels.wat in this
+// binary: on every build, not only with the programs, so that a build by a
+// binary older than the sources does not leave its module for good.
+func writeSIMD(out string) (bool, error) {
 	b, err := wasmsimd.Module()
 	if err != nil {
-		return err
+		return false, err
 	}
-	_, err = writeIfChanged(filepath.Join(out, wasmsimd.FileName), b)
-	return err
+	return writeIfChanged(filepath.Join(out, wasmsimd.FileName), b)
 }
 
 func buildProgram(root, out string, p Program, version string) error {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"nasbook/engine/compute/wasmsimd"
 	"nasbook/engine/data"
 	"nasbook/internal/site/sitetest"
 )
@@ -142,6 +143,18 @@ func TestBuild(t *testing.T) {
 	}
 	if build(Options{}) || BuiltBrotli(root) != 2 {
 		t.Errorf("a build without a quality did not keep the last one (now %d)", BuiltBrotli(root))
+	}
+	// The SIMD module is written on every build, from this binary's copy.
+	simd := filepath.Join(out, wasmsimd.FileName)
+	want, _ := os.ReadFile(simd)
+	if err := os.WriteFile(simd, []byte("\x00asm stale"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !build(Options{}) {
+		t.Error("a build with a stale simd.wasm did nothing")
+	}
+	if got, _ := os.ReadFile(simd); len(want) == 0 || !bytes.Equal(got, want) {
+		t.Error("a build left a stale simd.wasm")
 	}
 	for _, q := range []int{-1, 12} {
 		if _, err := Build(root, Options{BrotliQuality: q}); err == nil || !strings.Contains(err.Error(), "brotli quality") {
