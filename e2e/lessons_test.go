@@ -19,9 +19,8 @@ func runLesson(t *testing.T, file, want string) string {
 	ctx := openPage(t, "")
 	openLesson(t, ctx, file, 1, want)
 	text := runAll(t, ctx)
-	if n := eval[int](t, ctx, `document.querySelectorAll('.output img.output-svg').length`, patience); n == 0 {
-		t.Error("no figure drawn")
-	}
+	// The figure worker draws after the cells print.
+	waitFor[bool](t, ctx, "a figure", `document.querySelector('.output img.output-svg')`, `true`)
 	return text
 }
 

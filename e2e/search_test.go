@@ -79,7 +79,9 @@ func TestSearchLessonInTheBrowser(t *testing.T) {
 			t.Errorf("the lesson fetched %v, not %s", got, want)
 		}
 	}
-	if n := eval[int](t, ctx, `document.querySelectorAll('.output img.output-svg').length`, patience); n != 2 {
+	// The figure worker draws after the cells print: wait for both.
+	if n := waitFor[int](t, ctx, "the lesson's two figures", `document.querySelectorAll('.output img.output-svg').length >= 2`,
+		`document.querySelectorAll('.output img.output-svg').length`); n != 2 {
 		t.Errorf("%d figures drawn, want 2", n)
 	}
 	eval[any](t, ctx, `window.__pareto`, patience)
