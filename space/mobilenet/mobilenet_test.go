@@ -10,6 +10,7 @@ import (
 	"nasbook/engine/build"
 	"nasbook/engine/tensor"
 	"nasbook/space"
+	"nasbook/space/spacetest"
 	"nasbook/space/spec"
 )
 
@@ -188,26 +189,6 @@ func FuzzParse(f *testing.F) {
 		if stages > 0 {
 			s.Stages = ofaStages[:1+stages%len(ofaStages)]
 		}
-		checkParse(t, s, text)
+		spacetest.CheckParse(t, s, text)
 	})
-}
-
-// checkParse holds what any text makes of a space's Parse: a short error,
-// or a valid architecture that Format writes back as itself.
-func checkParse(t *testing.T, s space.Space, text string) {
-	t.Helper()
-	a, err := s.Parse(text)
-	if err != nil {
-		if len(err.Error()) > 1000 { // two quotes of 60 bytes, each byte at most 4 when escaped
-			t.Fatalf("an error of %d bytes: %.100s...", len(err.Error()), err)
-		}
-		return
-	}
-	if err := space.Valid(s, a); err != nil {
-		t.Fatalf("Parse(%q) is not valid: %v", text, err)
-	}
-	b, err := s.Parse(s.Format(a))
-	if err != nil || b.Key() != a.Key() {
-		t.Fatalf("round trip of %q: %v, %v", text, b, err)
-	}
 }

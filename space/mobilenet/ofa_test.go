@@ -13,6 +13,7 @@ import (
 	"nasbook/engine/search"
 	"nasbook/engine/tensor"
 	"nasbook/space"
+	"nasbook/space/spacetest"
 	"nasbook/space/spec"
 )
 
@@ -203,5 +204,5 @@ func FuzzParseOFA(f *testing.F) {
 	f.Add(s.Format(make(space.Arch, len(s.Dims()))))
 	f.Add("w1.0|k3e4,k5e6|k5e3,k5e4,k7e6+se|k3e6,k3e6,k3e4,k3e3|k5e6,k5e6+se|k7e6,k7e6,k7e6,k7e6+se")
 	f.Add("w1.2|k3e3,,|+se|k|e|k7e6,k7e6,k7e6,k7e6,k7e6")
-	f.Fuzz(func(t *testing.T, text string) { checkParse(t, s, text) })
+	f.Fuzz(func(t *testing.T, text string) { spacetest.CheckParse(t, s, text) })
 }
