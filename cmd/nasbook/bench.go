@@ -35,7 +35,7 @@ func benchCmd(args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	targets := fs.String("targets", strings.Join(benchTargets, ","), "where to measure: native, node (js/wasm in node), chromium (js/wasm in headless Chromium)")
 	workloads := fs.String("workloads", strings.Join(benchWorkloads, ","), "workloads of WORKLOADS.md to run")
-	quick := fs.Bool("quick", false, "a smoke run (2 repetitions of 2 steps); the figures mean nothing")
+	quick := fs.Bool("quick", false, "a smoke run (one step after one warm-up step, GEMMs for 0.02 s); the figures mean nothing")
 	root := fs.String("root", "", "project root (default: the module root above the working directory)")
 	quiet := fs.Bool("q", false, "show no progress on standard error")
 	fs.Usage = func() {
@@ -76,7 +76,7 @@ func benchCmd(args []string) error {
 		}
 	}
 	if *quick {
-		env["REPS"], env["STEPS"], env["WARMUP_STEPS"], env["GEMM_REP_SECONDS"] = "2", "2", "1", "0.02"
+		env["REPS"], env["STEPS"], env["WARMUP_STEPS"], env["GEMM_REP_SECONDS"] = "1", "1", "1", "0.02"
 	}
 	// Progress counts steps: each native workload, and each js/wasm target.
 	steps, done := 0, 0
@@ -96,6 +96,20 @@ func benchCmd(args []string) error {
 			fmt.Println(l)
 		}
 	}
+	// The js/wasm targets share one build of the benchmark program.
+	var wasm string
+	if slices.ContainsFunc(ts, func(t string) bool { return t != "native" }) {
+		step("building the benchmark program")
+		tmp, err := os.MkdirTemp("", "nasbook-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		if err := buildBench(dir, tmp); err != nil {
+			return err
+		}
+		wasm = tmp
+	}
 	failed := 0
 	for _, t := range ts {
 		var lines []string
@@ -110,10 +124,10 @@ func benchCmd(args []string) error {
 			continue
 		case "node":
 			step("node")
-			lines, err = benchNode(dir, env)
+			lines, err = benchNode(dir, wasm, env)
 		case "chromium":
 			step("chromium")
-			lines, err = benchChromium(dir, env)
+			lines, err = benchChromium(dir, wasm, env)
 		}
 		done++
 		print(lines)
@@ -141,36 +155,58 @@ func benchNative(workload string, env map[string]string) []string {
 	return out
 }
 
-// buildBench builds the wasm benchmark program into assets/build/bench.wasm.
-func buildBench(dir string) (string, error) {
-	if _, err := site.Build(dir, site.Options{}); err != nil { // wasm_exec.js
-		return "", err
-	}
-	out := filepath.Join(dir, site.BuildDir, "bench.wasm")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "./wasm/bench")
-	cmd.Dir = dir
+// benchFiles are what the benchmark page loads from build/ besides the
+// playground's assets: the program, the SIMD kernels and Go's support
+// script. bench builds them into a directory of its own, so it needs no
+// build of the playground and never writes into assets/build, where a
+// build of the playground may be under way.
+var benchFiles = []string{"bench.wasm", wasmsimd.FileName, "wasm_exec.js"}
+
+// buildBench writes benchFiles into out.
+func buildBench(root, out string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(out, "bench.wasm"), "./wasm/bench")
+	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building ./wasm/bench: %v\n%s", err, b)
+		return fmt.Errorf("building ./wasm/bench: %v\n%s", err, b)
 	}
-	return out, nil
+	simd, err := wasmsimd.Module()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(out, wasmsimd.FileName), simd, 0o644); err != nil {
+		return err
+	}
+	cmd = exec.Command("go", "env", "GOROOT")
+	cmd.Dir = root
+	goroot, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("go env GOROOT: %w", err)
+	}
+	var js []byte
+	for _, p := range []string{"lib/wasm/wasm_exec.js", "misc/wasm/wasm_exec.js"} {
+		if js, err = os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), p)); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("wasm_exec.js not found under %s: %w", goroot, err)
+	}
+	return os.WriteFile(filepath.Join(out, "wasm_exec.js"), js, 0o644)
 }
 
 // benchNode runs the workloads in node twice: with the WebAssembly SIMD
 // kernels (nasbook-wasm-node-simd) and with the Go kernels (nasbook-wasm-node).
-func benchNode(dir string, env map[string]string) ([]string, error) {
-	wasm, err := buildBench(dir)
-	if err != nil {
-		return nil, err
-	}
+// build is the directory buildBench wrote.
+func benchNode(dir, build string, env map[string]string) ([]string, error) {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		return nil, fmt.Errorf("node not found: %w", err)
 	}
 	var lines []string
 	for _, simd := range []bool{true, false} {
-		cmd := exec.Command(node, filepath.Join(dir, "assets/js/run-node.mjs"), wasm)
-		cmd.Env = append(os.Environ(), "BENCH_PREFIX=nasbook-wasm-node-simd", "NASBOOK_SIMD_WASM="+filepath.Join(dir, site.BuildDir, wasmsimd.FileName))
+		cmd := exec.Command(node, filepath.Join(dir, "assets/js/run-node.mjs"), filepath.Join(build, "bench.wasm"))
+		cmd.Env = append(os.Environ(), "BENCH_PREFIX=nasbook-wasm-node-simd", "NASBOOK_SIMD_WASM="+filepath.Join(build, wasmsimd.FileName))
 		if !simd {
 			cmd.Env = append(cmd.Env, "BENCH_PREFIX=nasbook-wasm-node", "NASBOOK_SIMD=0")
 		}
@@ -187,10 +223,10 @@ func benchNode(dir string, env map[string]string) ([]string, error) {
 	return lines, nil
 }
 
-func benchChromium(dir string, env map[string]string) ([]string, error) {
-	if _, err := buildBench(dir); err != nil {
-		return nil, err
-	}
+// benchChromium runs the workloads in headless Chromium on
+// assets/bench.html, served as the playground is, with build/ holding the
+// files buildBench wrote into build.
+func benchChromium(dir, build string, env map[string]string) ([]string, error) {
 	exe, err := browser.Path()
 	if err != nil {
 		return nil, err
@@ -200,7 +236,18 @@ func benchChromium(dir string, env map[string]string) ([]string, error) {
 		return nil, err
 	}
 	defer ln.Close()
-	go http.Serve(ln, site.Handler(dir))
+	playground := site.Handler(dir)
+	go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name, ok := strings.CutPrefix(r.URL.Path, "/"+site.BuildDir+"/")
+		if !ok || !slices.Contains(benchFiles, name) {
+			playground.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Security-Policy", site.ContentSecurityPolicy)
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("Content-Type", site.ContentType(name))
+		http.ServeFile(w, r, filepath.Join(build, name))
+	}))
 	profile, err := os.MkdirTemp("", "nasbook-bench-")
 	if err != nil {
 		return nil, err

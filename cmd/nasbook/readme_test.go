@@ -33,10 +33,12 @@ import (
 // covered by that run. A code span of the text that starts with a flag
 // (`-latency-table FILE`) must name a flag of some command.
 //
-// bench and serve need the playground built, minutes of CPU unless the
-// end-to-end tests have built it already: they run only without -short,
-// bench first, and serve is then fetched and stopped with SIGINT as a user
-// would. build -force rebuilds everything whatever was built, so it runs in
+// serve needs the playground built, minutes of CPU unless the end-to-end
+// tests have built it already: it runs only without -short, and last, so
+// that beside those tests (whose build holds the build's lock) it finds the
+// build done or nearly; it is fetched and stopped with SIGINT as a user
+// would. bench builds only its benchmark program and runs in node and
+// Chromium, also only without -short. build -force rebuilds everything whatever was built, so it runs in
 // a stand-in project whose page programs are empty mains (fakeProject, as
 // serve_test.go's): the same command in seconds, and the checkout's
 // assets/build is never rebuilt under the tests beside it. With -short the
@@ -134,9 +136,9 @@ func TestREADMECommands(t *testing.T) {
 		}
 	})
 
-	// bench builds what serve then serves.
+	// serve last (see above).
 	slices.SortStableFunc(runs, func(a, b string) int {
-		return boolInt(!strings.HasPrefix(a, "nasbook bench")) - boolInt(!strings.HasPrefix(b, "nasbook bench"))
+		return boolInt(strings.HasPrefix(a, "nasbook serve")) - boolInt(strings.HasPrefix(b, "nasbook serve"))
 	})
 	for _, run := range runs {
 		t.Run(strings.ReplaceAll(run, "/", "∕"), func(t *testing.T) {
@@ -151,7 +153,7 @@ func TestREADMECommands(t *testing.T) {
 				}
 			}
 			if slices.Contains([]string{"serve", "build", "bench"}, sub) && testing.Short() {
-				t.Skip("builds the playground (minutes): not with -short")
+				t.Skip(map[bool]string{true: "runs in node and Chromium", false: "builds the playground (minutes)"}[sub == "bench"] + ": not with -short")
 			}
 			dir := root
 			switch sub {
