@@ -198,7 +198,7 @@ func compressFile(root, rel string, quality int) error {
 	if err != nil {
 		return err
 	}
-	copies, err := compressBytes(raw, quality)
+	copies, err := compressCached(raw, quality)
 	if err != nil {
 		return err
 	}
