@@ -51,7 +51,9 @@ func TestGemmMatchesReference(t *testing.T) {
 
 func testGemm(t *testing.T, fast *Set) {
 	r := rand.New(rand.NewSource(1))
-	sizes := [][3]int{{1, 1, 1}, {3, 5, 2}, {4, 3, 7}, {17, 13, 29}, {64, 65, 66}, {130, 7, 300}, {5, 1600, 3}, {33, 1601, 259}}
+	// {12, 20, 37}: whole row panels and a last column panel 4 wide (the SIMD
+	// GEMM's 4×4 edge kernel), as in the 14×14 convolutions of W1.
+	sizes := [][3]int{{1, 1, 1}, {3, 5, 2}, {4, 3, 7}, {17, 13, 29}, {12, 20, 37}, {64, 65, 66}, {130, 7, 300}, {5, 1600, 3}, {33, 1601, 259}}
 	for _, sz := range sizes {
 		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
 			for _, ab := range [][2]float32{{1, 0}, {0.5, 1}, {-2, 0.25}} {

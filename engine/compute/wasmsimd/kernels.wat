@@ -23,14 +23,19 @@
     (param $beta f32) (param $c i32) (param $ldc i32) (param $ws i32)
     (local $jc i32) (local $nc i32) (local $pc i32) (local $kc i32) (local $ic i32) (local $mc i32)
     (local $pa i32) (local $pb i32)
-    (call $scale_c (local.get $m) (local.get $n) (local.get $beta) (local.get $c) (local.get $ldc))
-    (if (f32.eq (local.get $alpha) (f32.const 0)) (then (return)))
     ;; A·Bᵀ with a long shared dimension: dot products of rows, no packing.
     (if (i32.and (i32.and (i32.eqz (local.get $ta)) (local.get $tb)) (i32.ge_s (local.get $k) (i32.const 32)))
       (then
+        (call $scale_c (local.get $m) (local.get $n) (local.get $beta) (local.get $c) (local.get $ldc))
+        (if (f32.eq (local.get $alpha) (f32.const 0)) (then (return)))
         (call $gemm_nt (local.get $m) (local.get $n) (local.get $k) (local.get $alpha) (local.get $a) (local.get $lda)
           (local.get $b) (local.get $ldb) (local.get $c) (local.get $ldc) (local.get $ws))
         (return)))
+    ;; With beta 0 the first slice of k stores its products into C instead of
+    ;; adding them, so C is neither cleared first nor read.
+    (if (i32.or (f32.ne (local.get $beta) (f32.const 0)) (f32.eq (local.get $alpha) (f32.const 0)))
+      (then (call $scale_c (local.get $m) (local.get $n) (local.get $beta) (local.get $c) (local.get $ldc))))
+    (if (f32.eq (local.get $alpha) (f32.const 0)) (then (return)))
     (local.set $pa (i32.add (local.get $ws) (i32.const 128)))
     (local.set $pb (i32.add (local.get $pa) (i32.const 65536))) ;; 4·MC·KC
     (local.set $jc (i32.const 0))
@@ -49,7 +54,8 @@
           (call $macro (local.get $mc) (local.get $nc) (local.get $kc) (local.get $pa) (local.get $pb)
             (i32.add (local.get $c)
               (i32.shl (i32.add (i32.mul (local.get $ic) (local.get $ldc)) (local.get $jc)) (i32.const 2)))
-            (local.get $ldc) (local.get $ws))
+            (local.get $ldc) (local.get $ws)
+            (i32.or (f32.ne (local.get $beta) (f32.const 0)) (i32.ne (local.get $pc) (i32.const 0))))
           (br_if $il (i32.lt_s (local.tee $ic (i32.add (local.get $ic) (i32.const 64))) (local.get $m))))
         (br_if $pl (i32.lt_s (local.tee $pc (i32.add (local.get $pc) (i32.const 256))) (local.get $k))))
       (br_if $jl (i32.lt_s (local.tee $jc (i32.add (local.get $jc) (i32.const 512))) (local.get $n)))))
@@ -385,12 +391,13 @@
       (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t2) (local.get $t3)))))
 
     ;; macro adds the product of packed A (mc×kc at pa) and packed B (kc×nc at
-  ;; pb) into C (byte offset c, row stride ldc elements). Edge tiles go
-  ;; through the 4×8 tile at ws.
+  ;; pb) into C (byte offset c, row stride ldc elements), or stores it there
+  ;; when acc is 0. A last column panel 4 wide has its own micro-kernel; the
+  ;; other edge tiles go through the 4×8 tile at ws.
   (func $macro (param $mc i32) (param $nc i32) (param $kc i32) (param $pa i32) (param $pb i32)
-    (param $c i32) (param $ldc i32) (param $ws i32)
+    (param $c i32) (param $ldc i32) (param $ws i32) (param $acc i32)
     (local $jr i32) (local $ir i32) (local $mr i32) (local $nr i32) (local $bp i32) (local $cp i32)
-    (local $ld4 i32) (local $i i32) (local $j i32) (local $t i32) (local $o i32)
+    (local $ld4 i32) (local $i i32) (local $j i32) (local $o i32) (local $v f32)
     (local.set $ld4 (i32.shl (local.get $ldc) (i32.const 2)))
     (local.set $jr (i32.const 0))
     (loop $jl
@@ -401,40 +408,41 @@
         (local.set $mr (call $min (i32.const 4) (i32.sub (local.get $mc) (local.get $ir))))
         (local.set $cp (i32.add (local.get $c)
           (i32.add (i32.mul (local.get $ir) (local.get $ld4)) (i32.shl (local.get $jr) (i32.const 2)))))
-        (if (i32.and (i32.eq (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 8)))
-          (then
-            (call $micro (local.get $kc)
-              (i32.add (local.get $pa) (i32.shl (i32.mul (local.get $ir) (local.get $kc)) (i32.const 2)))
-              (local.get $bp) (local.get $cp) (local.get $ld4)))
-          (else
-            (v128.store (local.get $ws) (v128.const i32x4 0 0 0 0))
-            (v128.store offset=16 (local.get $ws) (v128.const i32x4 0 0 0 0))
-            (v128.store offset=32 (local.get $ws) (v128.const i32x4 0 0 0 0))
-            (v128.store offset=48 (local.get $ws) (v128.const i32x4 0 0 0 0))
-            (v128.store offset=64 (local.get $ws) (v128.const i32x4 0 0 0 0))
-            (v128.store offset=80 (local.get $ws) (v128.const i32x4 0 0 0 0))
-            (v128.store offset=96 (local.get $ws) (v128.const i32x4 0 0 0 0))
-            (v128.store offset=112 (local.get $ws) (v128.const i32x4 0 0 0 0))
-            (call $micro (local.get $kc)
-              (i32.add (local.get $pa) (i32.shl (i32.mul (local.get $ir) (local.get $kc)) (i32.const 2)))
-              (local.get $bp) (local.get $ws) (i32.const 32))
-            (local.set $i (i32.const 0))
-            (loop $ti
-              (local.set $j (i32.const 0))
-              (loop $tj
-                (local.set $o (i32.add (local.get $cp)
-                  (i32.add (i32.mul (local.get $i) (local.get $ld4)) (i32.shl (local.get $j) (i32.const 2)))))
-                (f32.store (local.get $o) (f32.add (f32.load (local.get $o))
-                  (f32.load (i32.add (local.get $ws)
-                    (i32.shl (i32.add (i32.shl (local.get $i) (i32.const 3)) (local.get $j)) (i32.const 2))))))
-                (br_if $tj (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $nr))))
-              (br_if $ti (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $mr))))))
+        (block $tile
+          (if (i32.and (i32.eq (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 8)))
+            (then
+              (call $micro (local.get $kc)
+                (i32.add (local.get $pa) (i32.shl (i32.mul (local.get $ir) (local.get $kc)) (i32.const 2)))
+                (local.get $bp) (local.get $cp) (local.get $ld4) (local.get $acc))
+              (br $tile)))
+          (if (i32.and (i32.eq (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 4)))
+            (then
+              (call $micro44 (local.get $kc)
+                (i32.add (local.get $pa) (i32.shl (i32.mul (local.get $ir) (local.get $kc)) (i32.const 2)))
+                (local.get $bp) (local.get $cp) (local.get $ld4) (local.get $acc))
+              (br $tile)))
+          (call $micro (local.get $kc)
+            (i32.add (local.get $pa) (i32.shl (i32.mul (local.get $ir) (local.get $kc)) (i32.const 2)))
+            (local.get $bp) (local.get $ws) (i32.const 32) (i32.const 0))
+          (local.set $i (i32.const 0))
+          (loop $ti
+            (local.set $j (i32.const 0))
+            (loop $tj
+              (local.set $o (i32.add (local.get $cp)
+                (i32.add (i32.mul (local.get $i) (local.get $ld4)) (i32.shl (local.get $j) (i32.const 2)))))
+              (local.set $v (f32.load (i32.add (local.get $ws)
+                (i32.shl (i32.add (i32.shl (local.get $i) (i32.const 3)) (local.get $j)) (i32.const 2)))))
+              (if (local.get $acc) (then (local.set $v (f32.add (f32.load (local.get $o)) (local.get $v)))))
+              (f32.store (local.get $o) (local.get $v))
+              (br_if $tj (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $nr))))
+            (br_if $ti (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $mr)))))
         (br_if $il (i32.lt_s (local.tee $ir (i32.add (local.get $ir) (i32.const 4))) (local.get $mc))))
       (br_if $jl (i32.lt_s (local.tee $jr (i32.add (local.get $jr) (i32.const 8))) (local.get $nc)))))
 
   ;; micro adds the 4×8 product of a packed A panel (kc×4 at ap) and a packed
-  ;; B panel (kc×8 at bp) into the 4×8 block of C at c (row stride ld4 bytes).
-  (func $micro (param $kc i32) (param $ap i32) (param $bp i32) (param $c i32) (param $ld4 i32)
+  ;; B panel (kc×8 at bp) into the 4×8 block of C at c (row stride ld4 bytes),
+  ;; or stores it there when acc is 0.
+  (func $micro (param $kc i32) (param $ap i32) (param $bp i32) (param $c i32) (param $ld4 i32) (param $acc i32)
     (local $b0 v128) (local $b1 v128) (local $av v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
@@ -456,17 +464,62 @@
       (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
       (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
       (br_if $p (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
-    (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c00)))
-    (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c01)))
-    (local.set $c (i32.add (local.get $c) (local.get $ld4)))
-    (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c10)))
-    (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c11)))
-    (local.set $c (i32.add (local.get $c) (local.get $ld4)))
-    (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c20)))
-    (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c21)))
-    (local.set $c (i32.add (local.get $c) (local.get $ld4)))
-    (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c30)))
-    (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c31))))
+    (if (local.get $acc)
+      (then
+        (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c00)))
+        (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c01)))
+        (local.set $c (i32.add (local.get $c) (local.get $ld4)))
+        (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c10)))
+        (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c11)))
+        (local.set $c (i32.add (local.get $c) (local.get $ld4)))
+        (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c20)))
+        (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c21)))
+        (local.set $c (i32.add (local.get $c) (local.get $ld4)))
+        (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c30)))
+        (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c31))))
+      (else
+        (v128.store (local.get $c) (local.get $c00))
+        (v128.store offset=16 (local.get $c) (local.get $c01))
+        (local.set $c (i32.add (local.get $c) (local.get $ld4)))
+        (v128.store (local.get $c) (local.get $c10))
+        (v128.store offset=16 (local.get $c) (local.get $c11))
+        (local.set $c (i32.add (local.get $c) (local.get $ld4)))
+        (v128.store (local.get $c) (local.get $c20))
+        (v128.store offset=16 (local.get $c) (local.get $c21))
+        (local.set $c (i32.add (local.get $c) (local.get $ld4)))
+        (v128.store (local.get $c) (local.get $c30))
+        (v128.store offset=16 (local.get $c) (local.get $c31)))))
+
+  ;; micro44 is micro for the first 4 columns of the B panel only: the last
+  ;; panel of a width that is 4 past a multiple of 8.
+  (func $micro44 (param $kc i32) (param $ap i32) (param $bp i32) (param $c i32) (param $ld4 i32) (param $acc i32)
+    (local $b0 v128) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (loop $p
+      (local.set $b0 (v128.load (local.get $bp)))
+      (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (v128.load32_splat (local.get $ap)) (local.get $b0))))
+      (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (v128.load32_splat offset=4 (local.get $ap)) (local.get $b0))))
+      (local.set $c2 (f32x4.add (local.get $c2) (f32x4.mul (v128.load32_splat offset=8 (local.get $ap)) (local.get $b0))))
+      (local.set $c3 (f32x4.add (local.get $c3) (f32x4.mul (v128.load32_splat offset=12 (local.get $ap)) (local.get $b0))))
+      (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+      (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+      (br_if $p (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
+    (if (local.get $acc)
+      (then
+        (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c0)))
+        (local.set $c (i32.add (local.get $c) (local.get $ld4)))
+        (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c1)))
+        (local.set $c (i32.add (local.get $c) (local.get $ld4)))
+        (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c2)))
+        (local.set $c (i32.add (local.get $c) (local.get $ld4)))
+        (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c3))))
+      (else
+        (v128.store (local.get $c) (local.get $c0))
+        (local.set $c (i32.add (local.get $c) (local.get $ld4)))
+        (v128.store (local.get $c) (local.get $c1))
+        (local.set $c (i32.add (local.get $c) (local.get $ld4)))
+        (v128.store (local.get $c) (local.get $c2))
+        (local.set $c (i32.add (local.get $c) (local.get $ld4)))
+        (v128.store (local.get $c) (local.get $c3)))))
 
   ;; --- helpers ------------------------------------------------------------------------------
 
