@@ -1120,6 +1120,7 @@
     (local $a v128) (local $b v128) (local $m v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
     (local $o0 v128) (local $e1 v128) (local $o1 v128) (local $gv v128)
     (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $fm f32) (local $v f32) (local $off i32)
+    (local $keep v128) (local $back i32)
     (local.set $g (local.get $dy))
     (local.set $pl (i32.const 0))
     (loop $pls
@@ -1133,8 +1134,21 @@
         (local.set $d0 (i32.add (local.get $dx) (local.get $off)))
         (local.set $d1 (i32.add (local.get $d0) (i32.shl (local.get $w) (i32.const 2))))
         (local.set $ox (i32.const 0))
+        (local.set $keep (v128.const i32x4 -1 -1 -1 -1))
         (block $vd (loop $vl
-          (br_if $vd (i32.gt_s (i32.add (local.get $ox) (i32.const 4)) (local.get $ow)))
+          (if (i32.gt_s (i32.add (local.get $ox) (i32.const 4)) (local.get $ow))
+            (then
+              (br_if $vd (i32.or (i32.ge_s (local.get $ox) (local.get $ow)) (i32.lt_s (local.get $ow) (i32.const 4))))
+              ;; The last 1-3 windows of a row: the vector of the last four,
+              ;; its first back lanes (done already) adding nothing.
+              (local.set $back (i32.sub (local.get $ox) (i32.sub (local.get $ow) (i32.const 4))))
+              (local.set $keep (f32x4.ge (v128.const f32x4 0 1 2 3) (f32x4.splat (f32.convert_i32_s (local.get $back)))))
+              (local.set $r0 (i32.sub (local.get $r0) (i32.shl (local.get $back) (i32.const 3))))
+              (local.set $r1 (i32.sub (local.get $r1) (i32.shl (local.get $back) (i32.const 3))))
+              (local.set $d0 (i32.sub (local.get $d0) (i32.shl (local.get $back) (i32.const 3))))
+              (local.set $d1 (i32.sub (local.get $d1) (i32.shl (local.get $back) (i32.const 3))))
+              (local.set $g (i32.sub (local.get $g) (i32.shl (local.get $back) (i32.const 2))))
+              (local.set $ox (i32.sub (local.get $ow) (i32.const 4)))))
           (local.set $a (v128.load (local.get $r0)))
           (local.set $b (v128.load offset=16 (local.get $r0)))
           (local.set $m (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $b)))
@@ -1152,7 +1166,7 @@
           (local.set $w2 (v128.andnot (local.get $c2) (local.get $c3)))
           (local.set $w1 (v128.andnot (v128.andnot (local.get $c1) (local.get $c2)) (local.get $c3)))
           (local.set $w0 (v128.not (v128.or (v128.or (local.get $c1) (local.get $c2)) (local.get $c3))))
-          (local.set $gv (v128.load (local.get $g)))
+          (local.set $gv (v128.and (v128.load (local.get $g)) (local.get $keep)))
           (local.set $a (v128.and (local.get $gv) (local.get $w0)))
           (local.set $b (v128.and (local.get $gv) (local.get $w1)))
           (v128.store (local.get $d0) (f32x4.add (v128.load (local.get $d0))
