@@ -82,11 +82,14 @@
       (loop $cols
         (local.set $b0 (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $ldb4))))
         (local.set $nr (call $min (i32.const 4) (i32.sub (local.get $n) (local.get $j))))
-        (call $dot24 (local.get $a0) (local.get $a1) (local.get $b0)
-          (select (i32.add (local.get $b0) (local.get $ldb4)) (local.get $b0) (i32.gt_s (local.get $nr) (i32.const 1)))
-          (select (i32.add (local.get $b0) (i32.shl (local.get $ldb4) (i32.const 1))) (local.get $b0) (i32.gt_s (local.get $nr) (i32.const 2)))
-          (select (i32.add (local.get $b0) (i32.mul (local.get $ldb4) (i32.const 3))) (local.get $b0) (i32.gt_s (local.get $nr) (i32.const 3)))
-          (local.get $k) (local.get $ws))
+        (if (i32.eq (local.get $nr) (i32.const 1))
+          (then (call $dot21 (local.get $a0) (local.get $a1) (local.get $b0) (local.get $k) (local.get $ws)))
+          (else
+            (call $dot24 (local.get $a0) (local.get $a1) (local.get $b0)
+              (select (i32.add (local.get $b0) (local.get $ldb4)) (local.get $b0) (i32.gt_s (local.get $nr) (i32.const 1)))
+              (select (i32.add (local.get $b0) (i32.shl (local.get $ldb4) (i32.const 1))) (local.get $b0) (i32.gt_s (local.get $nr) (i32.const 2)))
+              (select (i32.add (local.get $b0) (i32.mul (local.get $ldb4) (i32.const 3))) (local.get $b0) (i32.gt_s (local.get $nr) (i32.const 3)))
+              (local.get $k) (local.get $ws))))
         ;; C[i, j:j+4] += alpha·ws[0:4], and C[i+1, j:j+4] += alpha·ws[4:8].
         (local.set $l (i32.const 0))
         (loop $two
@@ -153,6 +156,37 @@
       (br $sl)))
     (v128.store (local.get $out) (local.get $s00))
     (v128.store offset=16 (local.get $out) (local.get $s10)))
+
+;; dot21 is dot24 for one row b0: it writes out[0] and out[4] only, summed
+  ;; in the same order as dot24's lanes, so a column gets the same bits
+  ;; whichever of the two computes it.
+  (func $dot21 (param $a0 i32) (param $a1 i32) (param $b0 i32) (param $k i32) (param $out i32)
+    (local $p i32) (local $end i32) (local $y v128) (local $s0 v128) (local $s1 v128)
+    (local $t0 f32) (local $t1 f32) (local $bv f32)
+    (local.set $end (i32.shl (i32.and (local.get $k) (i32.const -4)) (i32.const 2)))
+    (block $vd (loop $vl
+      (br_if $vd (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $y (v128.load (i32.add (local.get $b0) (local.get $p))))
+      (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (v128.load (i32.add (local.get $a0) (local.get $p))) (local.get $y))))
+      (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (v128.load (i32.add (local.get $a1) (local.get $p))) (local.get $y))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $vl)))
+    (local.set $t0 (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $s0)) (f32x4.extract_lane 2 (local.get $s0)))
+      (f32.add (f32x4.extract_lane 1 (local.get $s0)) (f32x4.extract_lane 3 (local.get $s0)))))
+    (local.set $t1 (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $s1)) (f32x4.extract_lane 2 (local.get $s1)))
+      (f32.add (f32x4.extract_lane 1 (local.get $s1)) (f32x4.extract_lane 3 (local.get $s1)))))
+    (local.set $end (i32.shl (local.get $k) (i32.const 2)))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $bv (f32.load (i32.add (local.get $b0) (local.get $p))))
+      (local.set $t0 (f32.add (local.get $t0) (f32.mul (f32.load (i32.add (local.get $a0) (local.get $p))) (local.get $bv))))
+      (local.set $t1 (f32.add (local.get $t1) (f32.mul (f32.load (i32.add (local.get $a1) (local.get $p))) (local.get $bv))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $sl)))
+    (f32.store (local.get $out) (local.get $t0))
+    (f32.store offset=16 (local.get $out) (local.get $t1)))
 
   ;; hsum4 is the vector of the lane sums of s0, s1, s2 and s3.
   (func $hsum4 (param $s0 v128) (param $s1 v128) (param $s2 v128) (param $s3 v128) (result v128)
