@@ -1248,14 +1248,24 @@
 
   ;; sum is Σ p[i] over n floats.
   (func $sum (param $p i32) (param $n i32) (result f32)
-    (local $acc v128) (local $end i32) (local $t f32)
+    (local $acc v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $end i32) (local $t f32)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    ;; Four vectors at a time into four sums, so the adds do not wait on
+    ;; each other.
+    (block $qd (loop $ql
+      (br_if $qd (i32.gt_u (i32.add (local.get $p) (i32.const 64)) (local.get $end)))
+      (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $p))))
+      (local.set $a1 (f32x4.add (local.get $a1) (v128.load offset=16 (local.get $p))))
+      (local.set $a2 (f32x4.add (local.get $a2) (v128.load offset=32 (local.get $p))))
+      (local.set $a3 (f32x4.add (local.get $a3) (v128.load offset=48 (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 64)))
+      (br $ql)))
     (block $vd (loop $vl
       (br_if $vd (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
       (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $p))))
       (local.set $p (i32.add (local.get $p) (i32.const 16)))
       (br $vl)))
-    (local.set $t (call $hsum (local.get $acc)))
+    (local.set $t (call $hsum (f32x4.add (f32x4.add (local.get $acc) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3)))))
     (block $sd (loop $sl
       (br_if $sd (i32.ge_u (local.get $p) (local.get $end)))
       (local.set $t (f32.add (local.get $t) (f32.load (local.get $p))))
@@ -1266,8 +1276,22 @@
   ;; sumsq is Σ (p[i]-mu)² over n floats.
   (func $sumsq (param $p i32) (param $n i32) (param $mu f32) (result f32)
     (local $acc v128) (local $end i32) (local $t f32) (local $vm v128) (local $d v128) (local $s f32)
+    (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local.set $vm (f32x4.splat (local.get $mu)))
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $qd (loop $ql ;; four sums, as in sum
+      (br_if $qd (i32.gt_u (i32.add (local.get $p) (i32.const 64)) (local.get $end)))
+      (local.set $d (f32x4.sub (v128.load (local.get $p)) (local.get $vm)))
+      (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $d) (local.get $d))))
+      (local.set $d (f32x4.sub (v128.load offset=16 (local.get $p)) (local.get $vm)))
+      (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $d) (local.get $d))))
+      (local.set $d (f32x4.sub (v128.load offset=32 (local.get $p)) (local.get $vm)))
+      (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $d) (local.get $d))))
+      (local.set $d (f32x4.sub (v128.load offset=48 (local.get $p)) (local.get $vm)))
+      (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $d) (local.get $d))))
+      (local.set $p (i32.add (local.get $p) (i32.const 64)))
+      (br $ql)))
+    (local.set $acc (f32x4.add (f32x4.add (local.get $acc) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))
     (block $vd (loop $vl
       (br_if $vd (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
       (local.set $d (f32x4.sub (v128.load (local.get $p)) (local.get $vm)))
