@@ -13,6 +13,24 @@ func TestCheck(t *testing.T) {
 		"sparse 60.6%, dense 60.9%: the sparse model is 0.3 points behind the dense one\n"
 	stacking := "reduction: residual block, stride 2 -> 14x14\nreduction: residual block, stride 2 -> 7x7\n" +
 		"searched cell 90.30%, pooling cell 27.40%: the searched cell is 62.9 points better, with 1234 more parameters\n"
+	hardware := "47 architectures on this device's front, 39 on the Pixel 3's, 3 on both\n" +
+		"nor_conv_1x1  costs  30% of a 3x3 convolution here,  41% on the phone: relatively dearer on the phone\n" +
+		"[figure: CIFAR-10 accuracy against latency, on two devices]\n" +
+		"weight 0.3  |skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|  10.00% in  2.10 ms on the Pixel 3\n" +
+		"of the true front's hypervolume, the sweep's 4 searches hold 80%, NSGA-II's 300 queries of the tables 97%\n" +
+		"[figure: Latency-aware DARTS against every network, on a Pixel 3]\n"
+	search := "15625 architectures, columns [cifar10_test]\n" +
+		"rs: best cifar10_test 93.8 ± 0.31 over 10 runs, mean regret 0.52\n" +
+		"re: best cifar10_test 94 ± 0.2 over 10 runs, mean regret 0.31\n" +
+		"reinforce: best cifar10_test 93.9 ± 0.2 over 10 runs, mean regret 0.4\n" +
+		"bo: best cifar10_test 94.2 ± 0.1 over 10 runs, mean regret 0.15\n" +
+		"[figure: regret on cifar10_test: the table's best less the best found]\n" +
+		"21 architectures on the front; five of them, from the fastest to the most accurate:\n" +
+		"[figure: Pareto front: cifar10_test against pixel3]\n"
+	transformer := "L2-H4-D32-R2, 19880 parameters: test accuracy 58.00% after 2 epochs\n" +
+		"search by training: L2-H2-D32-R4 at 60.1%\n" +
+		"by naswot  L1-H1-D64-R2 (x)\nby snip    L2-H1-D32-R2 (x)\nby cost   L1-H4-D64-R2\n" +
+		"dense 58.0%, sparse 64.1% (45288 parameters, 20136 active)\n"
 	for _, c := range []struct {
 		file, text, want string
 	}{
@@ -25,6 +43,18 @@ func TestCheck(t *testing.T) {
 		{"stacking.ipynb", strings.Replace(stacking, "27.40", "80.00", 1), "15 points ahead"},
 		{"stacking.ipynb", strings.Replace(stacking, "7x7", "8x8", 1), "printed no"},
 		{"stacking.ipynb", "searched cell", "no comparison line"},
+		{"hardware.ipynb", hardware, ""},
+		{"hardware.ipynb", strings.Replace(hardware, "3 on both", "39 on both", 1), "want them to differ"},
+		{"hardware.ipynb", strings.Replace(hardware, "weight 0.3  |skip", "weight 0.3  |none", 1), "printed no"},
+		{"hardware.ipynb", "", "no line on the fronts"},
+		{"search.ipynb", search, ""},
+		{"search.ipynb", strings.Replace(search, "regret 0.52", "regret 0.1", 1), "want rs > re > bo"},
+		{"search.ipynb", strings.Replace(search, "15625", "15624", 1), "printed no"},
+		{"transformer.ipynb", transformer, ""},
+		{"transformer.ipynb", strings.Replace(transformer, "test accuracy 58.00", "test accuracy 20.00", 1), "above 45%"},
+		{"transformer.ipynb", strings.Replace(transformer, "sparse 64.1%", "sparse 14.1%", 1), "the sparse above 45%"},
+		{"transformer.ipynb", strings.Replace(transformer, "by snip ", "by grasp", 1), "printed no"},
+		{"transformer.ipynb", "", "no result of the first training"},
 		{"intro.ipynb", "", ""},
 	} {
 		got := strings.Join(Check(c.file, c.text), "; ")
