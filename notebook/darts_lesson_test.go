@@ -27,11 +27,14 @@ import (
 // another cell with one.
 //
 // The lesson runs once for the package's tests (dartsLessonRun), which
-// TestLessonsRunNatively runs anyway.
+// TestLessonsRunNatively runs beside the other lessons; the DARTS lesson's
+// tests are parallel, so that they find that run done rather than run the
+// lesson alone before the others start.
 func TestDARTSLessonCommits(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the DARTS lesson")
 	}
+	t.Parallel()
 	run := dartsLessonRun(t)
 	text := run.text(t, run.search, run.capped)
 	num := func(re string) float64 {
@@ -61,6 +64,7 @@ func TestDARTSLessonDriftAndRemedy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the DARTS lesson")
 	}
+	t.Parallel()
 	run := dartsLessonRun(t)
 	text := run.text(t, run.long, run.remedy, run.cell)
 	// No collapse: from the fifth epoch on, skips and pools hold 50% ± 8
