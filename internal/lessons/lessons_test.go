@@ -31,6 +31,7 @@ func TestCheck(t *testing.T) {
 		"search by training: L2-H2-D32-R4 at 60.1%\n" +
 		"by naswot  L1-H1-D64-R2 (x)\nby snip    L2-H1-D32-R2 (x)\nby cost   L1-H4-D64-R2\n" +
 		"dense 58.0%, sparse 64.1% (45288 parameters, 20136 active)\n"
+	mnist := "epoch 1/2: train loss 0.3000\nepoch 2/2: train loss 0.1000\n25066 parameters, test accuracy 97.5%\nMLP: 12345 parameters, test accuracy 95.0%\n"
 	for _, c := range []struct {
 		file, text, want string
 	}{
@@ -55,6 +56,10 @@ func TestCheck(t *testing.T) {
 		{"transformer.ipynb", strings.Replace(transformer, "sparse 64.1%", "sparse 14.1%", 1), "the sparse above 45%"},
 		{"transformer.ipynb", strings.Replace(transformer, "by snip ", "by grasp", 1), "printed no"},
 		{"transformer.ipynb", "", "no result of the first training"},
+		{"mnist.ipynb", mnist, ""},
+		{"mnist.ipynb", strings.Replace(mnist, "97.5", "90.5", 1), "want 96.5%"},
+		{"mnist.ipynb", strings.Replace(mnist, "epoch 2/2", "epoch 1/2", 1), "epoch 2/2"},
+		{"mnist.ipynb", "epoch 2/2\nMLP: 12345 parameters, test accuracy 97.0%\n", "no line of the CNN's accuracy"},
 		{"intro.ipynb", "", ""},
 	} {
 		got := strings.Join(Check(c.file, c.text), "; ")
