@@ -39,8 +39,9 @@ func recordCanvas(t *testing.T, ctx context.Context) {
 }
 
 // TestOnTheCanvas runs the canvas's checks one after another on one page
-// (onOnePage), each on an empty canvas (onBlankCanvas). The one that
-// widens the window comes last.
+// (onOnePage), each on an empty canvas (onBlankCanvas). The ones that
+// widen the window come last, the replay's last of all (it turns on
+// Presentation mode).
 func TestOnTheCanvas(t *testing.T) {
 	onOnePage(t, page(t), []check{
 		{"ShowDrawsOnCanvas", onBlankCanvas(showDrawsOnCanvas)},
@@ -51,6 +52,7 @@ func TestOnTheCanvas(t *testing.T) {
 		{"BrushOnChart", onBlankCanvas(brushOnChart)},
 		{"LessonClearsTheCanvas", onBlankCanvas(lessonClearsTheCanvas)},
 		{"EditCellOnCanvas", onBlankCanvas(editCellOnCanvas)},
+		{"ReplayOnCanvas", onBlankCanvas(replayOnCanvas)},
 	})
 }
 

@@ -23,6 +23,7 @@ func cellTexts(t *testing.T, ctx context.Context) []cellState {
 // page (onOnePage).
 func TestKernelSurvivesItsCells(t *testing.T) {
 	onOnePage(t, page(t), []check{
+		{"EverySpaceInTheBrowser", everySpaceInTheBrowser},
 		{"PanicShowsErrorAndLine", panicShowsErrorAndLine},
 		{"RunawayRecursionIsAnError", runawayRecursionIsAnError},
 		{"GoroutinePanicIsTheCellsError", goroutinePanicIsTheCellsError},

@@ -89,7 +89,7 @@ func engineNSGA2(t *testing.T, budget int, seed int64) ([]string, map[int][]int)
 	return evals, fronts
 }
 
-// TestReplayOnCanvas: a finished search's chart stays on the canvas with
+// replayOnCanvas: a finished search's chart stays on the canvas with
 // its replay. At step k (the slider) it shows the k points and the front
 // the engine had after k evaluations; the arrow keys step, Space and the
 // Play button play and pause, a faster speed plays to the end. In
@@ -97,8 +97,7 @@ func engineNSGA2(t *testing.T, budget int, seed int64) ([]string, map[int][]int)
 // 18 CSS px or more. Last it measures the canvas's frame rate while the
 // pointer moves over the edges of a cell opened from the chart (logged,
 // never asserted: a loaded machine may be slower).
-func TestReplayOnCanvas(t *testing.T) {
-	ctx := page(t)
+func replayOnCanvas(t *testing.T, ctx context.Context) {
 	start := time.Now()
 	if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080)); err != nil {
 		t.Fatal(err)

@@ -1,15 +1,14 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
 
-// TestEverySpaceInTheBrowser: a cell samples, mutates, draws and costs an
+// everySpaceInTheBrowser: a cell samples, mutates, draws and costs an
 // architecture of each built-in space, and the canvas draws each.
-func TestEverySpaceInTheBrowser(t *testing.T) {
-	long(t)
-	ctx := page(t)
+func everySpaceInTheBrowser(t *testing.T, ctx context.Context) {
 	eval[any](t, ctx, `(window.__kinds = [], window.addEventListener('message', e => {
 		if (e.data && e.data.type === 'canvas-drawn') window.__kinds.push(e.data.kind + ":" + (e.data.title || "")); }), true)`, patience)
 	got := runCell(t, ctx, `import (
