@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -424,35 +426,55 @@ func goEnv(root, key string) (string, error) {
 }
 
 // sourceHash hashes everything the wasm programs are built from: the
-// toolchain version, go.mod, go.sum, every non-test Go file of the module and
-// the WebAssembly text of the SIMD kernels.
+// toolchain version, go.mod, go.sum, and the Go, assembly and embedded files
+// of every package of the module that the programs import (go list -deps,
+// for js/wasm; go.sum pins the other modules' packages). A change elsewhere
+// (the commands, this package, the tests) so neither relinks the programs
+// nor changes their bytes, whose compressed copies then come from the
+// cache (compressCached).
 func sourceHash(root, goVersion string) (string, error) {
-	var files []string
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			name := d.Name()
-			if path != root && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "testdata" || path == filepath.Join(root, BuildDir)) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		name := d.Name()
-		if (strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go")) || strings.HasSuffix(name, ".wat") || name == "go.mod" || name == "go.sum" {
-			files = append(files, path)
-		}
-		return nil
-	})
+	args := []string{"list", "-deps", "-json=Dir,GoFiles,SFiles,EmbedFiles,Standard,Module"}
+	for _, p := range Programs {
+		args = append(args, p.Pkg)
+	}
+	cmd := exec.Command("go", args...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("listing the programs' packages: %v\n%s", err, stderr.Bytes())
+	}
+	files := []string{filepath.Join(root, "go.mod"), filepath.Join(root, "go.sum")}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var p struct {
+			Dir                         string
+			GoFiles, SFiles, EmbedFiles []string
+			Standard                    bool
+			Module                      *struct{ Main bool }
+		}
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			return "", fmt.Errorf("listing the programs' packages: %w", err)
+		}
+		if p.Standard || p.Module == nil || !p.Module.Main {
+			continue
+		}
+		for _, f := range slices.Concat(p.GoFiles, p.SFiles, p.EmbedFiles) {
+			files = append(files, filepath.Join(p.Dir, f))
+		}
 	}
 	sort.Strings(files)
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\n", goVersion)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
+		if os.IsNotExist(err) && filepath.Base(f) == "go.sum" {
+			continue // a module that needs no other
+		}
 		if err != nil {
 			return "", err
 		}

@@ -108,6 +108,27 @@ func TestBuild(t *testing.T) {
 	if build(Options{}) {
 		t.Error("a second build rebuilt")
 	}
+	// A Go file that no program imports is no reason to relink; a file of a
+	// program is.
+	put := func(name, src string) {
+		t.Helper()
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	linked := mtime("kernel.wasm")
+	put("tools/other/other.go", "package other\n")
+	if build(Options{}) || mtime("kernel.wasm") != linked {
+		t.Error("a Go file that no program imports relinked the programs")
+	}
+	put("wasm/kernel/more.go", "package main\n\nvar more = 1\n")
+	if !build(Options{}) || mtime("kernel.wasm") == linked {
+		t.Error("a new file of the kernel's package did not relink it")
+	}
 	// A changed page file is a new version of the offline list.
 	version := offlineVersion(t, root)
 	if err := os.WriteFile(filepath.Join(root, "assets/js/main.js"), []byte("export const x = 2;\n"), 0o644); err != nil {

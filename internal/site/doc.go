@@ -5,9 +5,10 @@
 // subset that native programs embed (engine/data.MNISTSubset) to
 // assets/build/data, writes the example scripts as lesson notebooks and the
 // editor's completion data (package catalog) as assets/build/catalog.json. It
-// relinks the programs only when the Go sources changed since the last
-// build (a hash of the module's sources and the toolchain version, kept
-// with the brotli quality in assets/build/stamp).
+// relinks the programs only when their sources changed since the last
+// build (a hash of the files of the module's packages they import, go.mod,
+// go.sum and the toolchain version, kept with the brotli quality in
+// assets/build/stamp).
 //
 // Precompress, which Build runs last, writes a brotli and a gzip copy of
 // every text and wasm file the server sends: beside the built files
