@@ -71,6 +71,51 @@ func TestEarlyStopping(t *testing.T) {
 	}
 }
 
+// A run that early stopping ended is kept for a later job of its key, which
+// gets the result a run from scratch gets without training an epoch, in
+// this Runs or, exported, in another.
+func TestEarlyStoppedRunIsNotTrainedAgain(t *testing.T) {
+	cfg := Config{Epochs: 5, Batch: 16, LR: 1e-30, Schedule: Constant, Patience: 2}
+	d := tinyData()
+	s := tinySpecs(1)[0]
+	want, err := Train(context.Background(), s, d, Config{Epochs: 10, Batch: 16, LR: 1e-30, Schedule: Constant, Patience: 2})
+	if err != nil || !want.Early {
+		t.Fatalf("from scratch: %+v, %v", want, err)
+	}
+	var rs, other Runs
+	first, err := rs.Do(context.Background(), Job{Spec: s, Data: d, Config: cfg, Total: 10, Key: "g/0"})
+	if err != nil || !first.Early {
+		t.Fatalf("the first job: %+v, %v", first, err)
+	}
+	b, err := rs.Export("g/0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Import("g/0", b); err != nil {
+		t.Fatal(err)
+	}
+	for k, r := range []*Runs{&other, &other} {
+		epochs := 0
+		c := cfg
+		c.Epochs, c.OnEpoch = 10, func(int, train.EpochStats) { epochs++ }
+		got, err := r.Do(context.Background(), Job{Spec: s, Data: d, Config: c, Total: 10, Key: "g/0"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if epochs != 0 || !got.Early || fmt.Sprint(durationless(got)) != fmt.Sprint(durationless(want)) {
+			t.Errorf("job %d trained %d epochs for %+v, want none for %+v", k+2, epochs, got, want)
+		}
+	}
+}
+
+func durationless(r Result) Result {
+	r.Curve = append([]train.EpochStats(nil), r.Curve...)
+	for i := range r.Curve {
+		r.Curve[i].Duration = 0
+	}
+	return r
+}
+
 // Successive halving with Eta 3 over 9 candidates: rungs of 9, 3 and 1 at
 // 1, 3 and 9 epochs, the same whatever the number of workers, resuming or
 // restarting.

@@ -105,7 +105,10 @@ func (rs *Runs) Do(ctx context.Context, j Job) (Result, error) {
 	err := rn.test(ctx)
 	res := rn.res
 	res.Curve = append([]train.EpochStats(nil), res.Curve...)
-	if j.Key != "" && err == nil && !rn.stopped && len(rn.res.Curve) < total {
+	// A run that early stopping ended is kept too: a later job of its key
+	// gets its result again instead of training it from the start to the
+	// same end.
+	if j.Key != "" && err == nil && len(rn.res.Curve) < total {
 		rs.mu.Lock()
 		if g, _, _ := strings.Cut(j.Key, "/"); g == rs.group {
 			rs.held[j.Key] = rn
@@ -253,56 +256,108 @@ func DecodeResult(b []byte) (Result, error) {
 // Rebalance plans the moves of held runs for a pool whose workers each hold
 // the runs they trained (a browser's Web Workers), before it hands out
 // jobs: holders[i] is the worker that holds the run job i continues, or -1
-// (none), and cost[i] the job's work. Left as they are, a worker holding
-// more of the work than the others trains it alone while they wait, or
-// they train its runs again from the start. Rebalance returns the jobs
-// whose runs should move (Runs.Export on the holder, Runs.Import on the
-// other) and the worker each should move to: each move takes a run from
-// the worker holding the most work to the one holding the least, as long
-// as that lowers the larger of the two, so with jobs of equal cost no
-// worker is left with more than its share of the held runs, rounded up.
-func Rebalance(holders []int, cost []float64, workers int) map[int]int {
-	moves := map[int]int{}
+// (none), cost[i] the job's work, and move what moving a run to another
+// worker costs it (the snapshot's transfer and the network's rebuilding),
+// in the same unit. Left as they are, a worker holding more of the work
+// than the others trains it alone while they wait, or they train its runs
+// again from the start. Rebalance returns the jobs whose runs should move
+// (Runs.Export on the holder, Runs.Import on the other) and the worker each
+// should move to.
+//
+// It starts from the runs where they are and, as long as that lowers the
+// load of the most loaded worker, moves one of its runs to another worker
+// or swaps one of its runs for a lighter one of another, taking each time
+// the change that leaves the pair's larger load least (on a tie, the one
+// that moves fewer runs, then less work): with jobs of equal cost no worker is left with
+// more than its share of the held runs, rounded up, and a run moves only
+// when it gains more than its move costs.
+func Rebalance(holders []int, cost []float64, workers int, move float64) map[int]int {
+	owner := make([]int, len(holders))
 	load := make([]float64, workers)
+	// at is job i's cost on worker w: its work, and the move if w does not
+	// hold its run.
+	at := func(i, w int) float64 {
+		if w == holders[i] {
+			return cost[i]
+		}
+		return cost[i] + move
+	}
+	// moved is the number of runs away from their holder among jobs.
+	moved := func(jobs ...[2]int) int { // {job, worker}
+		n := 0
+		for _, j := range jobs {
+			if j[1] != holders[j[0]] {
+				n++
+			}
+		}
+		return n
+	}
 	for i, h := range holders {
+		owner[i] = -1
 		if h >= 0 && h < workers {
+			owner[i] = h
 			load[h] += cost[i]
 		}
 	}
-	owner := func(i int) int {
-		if w, ok := moves[i]; ok {
-			return w
-		}
-		return holders[i]
-	}
-	for range holders {
-		hi, lo := 0, 0
+	for range 4 * (len(holders) + 1) * workers {
+		hi := 0
 		for w := range load {
 			if load[w] > load[hi] {
 				hi = w
 			}
-			if load[w] < load[lo] {
-				lo = w
+		}
+		// The best change: job i of hi to worker o, and job j of o (or -1) to hi.
+		bi, bj, bo, bestMax, bestMoved, bestWork := -1, -1, -1, load[hi], 0, 0.0
+		consider := func(i, j, o int) {
+			lh, lo := load[hi]-at(i, hi), load[o]+at(i, o)
+			mv, work := moved([2]int{i, o}), cost[i]
+			if j >= 0 {
+				lh += at(j, hi)
+				lo -= at(j, o)
+				mv += moved([2]int{j, hi})
+				work += cost[j]
+			}
+			m := max(lh, lo)
+			better := m < bestMax-1e-9*load[hi]
+			if bi >= 0 && m <= bestMax+1e-9*load[hi] {
+				better = better || mv < bestMoved || (mv == bestMoved && work < bestWork)
+			}
+			if better {
+				bi, bj, bo, bestMax, bestMoved, bestWork = i, j, o, m, mv, work
 			}
 		}
-		best, bestMax := -1, load[hi]
 		for i := range holders {
-			if owner(i) != hi || holders[i] < 0 || holders[i] >= workers {
+			if owner[i] != hi {
 				continue
 			}
-			if m := max(load[hi]-cost[i], load[lo]+cost[i]); m < bestMax {
-				best, bestMax = i, m
+			for o := range load {
+				if o == hi {
+					continue
+				}
+				consider(i, -1, o)
+				for j := range holders {
+					if owner[j] == o && cost[j] < cost[i] {
+						consider(i, j, o)
+					}
+				}
 			}
 		}
-		if best < 0 {
+		if bi < 0 {
 			break
 		}
-		load[hi] -= cost[best]
-		load[lo] += cost[best]
-		if lo == holders[best] {
-			delete(moves, best)
-		} else {
-			moves[best] = lo
+		load[hi] -= at(bi, hi)
+		load[bo] += at(bi, bo)
+		owner[bi] = bo
+		if bj >= 0 {
+			load[bo] -= at(bj, bo)
+			load[hi] += at(bj, hi)
+			owner[bj] = hi
+		}
+	}
+	moves := map[int]int{}
+	for i, w := range owner {
+		if w >= 0 && w != holders[i] {
+			moves[i] = w
 		}
 	}
 	return moves

@@ -131,24 +131,32 @@ func TestResultWire(t *testing.T) {
 }
 
 // Rebalance spreads the held runs: 3 of 4 on one worker become 2 and 2, both
-// of 2 become one each, a run too costly to move usefully stays, and runs
-// no worker holds are left to whichever is free.
+// of 2 become one each, a run too costly to move usefully stays, runs no
+// worker holds are left to whichever is free, two runs swap where moving
+// either alone helps nothing, and a run whose move costs more than it gains
+// stays.
 func TestRebalance(t *testing.T) {
 	for _, c := range []struct {
 		holders []int
 		cost    []float64
 		workers int
+		move    float64
 		want    string // each worker's jobs after the moves
 	}{
-		{[]int{0, 1, 0, 0}, []float64{1, 1, 1, 1}, 2, "[[2 3] [0 1]]"},
-		{[]int{0, 0}, []float64{1, 1}, 2, "[[1] [0]]"},
-		{[]int{1, 1, 1}, []float64{1, 1, 1}, 2, "[[0] [1 2]]"},
-		{[]int{0, 0, 1}, []float64{5, 1, 1}, 2, "[[0] [1 2]]"},
-		{[]int{0, 1}, []float64{5, 1}, 2, "[[0] [1]]"},
-		{[]int{-1, 0, 0, -1}, []float64{1, 1, 1, 1}, 2, "[[2] [1]]"},
-		{[]int{2, 2, 2, 2, 0}, []float64{1, 1, 1, 1, 1}, 3, "[[1 4] [0] [2 3]]"},
+		{[]int{0, 1, 0, 0}, []float64{1, 1, 1, 1}, 2, 0, "[[2 3] [0 1]]"},
+		{[]int{0, 0}, []float64{1, 1}, 2, 0, "[[1] [0]]"},
+		{[]int{1, 1, 1}, []float64{1, 1, 1}, 2, 0, "[[0] [1 2]]"},
+		{[]int{0, 0, 1}, []float64{5, 1, 1}, 2, 0, "[[0] [1 2]]"},
+		{[]int{0, 1}, []float64{5, 1}, 2, 0, "[[0] [1]]"},
+		{[]int{-1, 0, 0, -1}, []float64{1, 1, 1, 1}, 2, 0, "[[2] [1]]"},
+		{[]int{2, 2, 2, 2, 0}, []float64{1, 1, 1, 1, 1}, 3, 0, "[[0 4] [1] [2 3]]"},
+		{[]int{0, 0, 1, 1}, []float64{5, 3, 4, 2}, 2, 0, "[[0 3] [1 2]]"},
+		{[]int{0, 0, 1, 1}, []float64{5, 3, 4, 2}, 2, 0.2, "[[0 3] [1 2]]"},
+		{[]int{0, 0}, []float64{1, 1}, 2, 0.5, "[[1] [0]]"},
+		{[]int{0, 0}, []float64{1, 1}, 2, 1.5, "[[0 1] []]"},
+		{[]int{0, 0, 1, 1}, []float64{5, 3, 4, 2}, 2, 1, "[[0 1] [2 3]]"},
 	} {
-		moves := Rebalance(c.holders, c.cost, c.workers)
+		moves := Rebalance(c.holders, c.cost, c.workers, c.move)
 		got := make([][]int, c.workers)
 		for i, h := range c.holders {
 			if w, ok := moves[i]; ok {

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"syscall/js"
@@ -17,6 +18,7 @@ import (
 	"nasbook/engine/estimate"
 	"nasbook/engine/proxy"
 	"nasbook/engine/train"
+	"nasbook/space/spec"
 )
 
 // workerPool scores proxy jobs and trains architectures in Web Workers
@@ -45,12 +47,24 @@ type workerPool struct {
 	group   string                // of the keys in held
 	held    map[string]int        // a training run (estimate.Job.Key) to the worker that holds it
 	pace    map[string]runPace    // of the runs in held
+	// units and unitTime add up the estimated work (epochUnits) and the
+	// time of the epochs trained so far: their ratio puts a job whose run
+	// nobody holds on the scale of the held runs' paces.
+	units    float64
+	unitTime time.Duration
 }
+
+// moveCost is what moving a held run to another worker adds to its job:
+// exporting, posting and restoring it take about 10 ms natively for an
+// NB201 network of 56,000 parameters (C=8), a few times that in wasm, where
+// an epoch of such a network on a few hundred images takes a second.
+const moveCost = 50 * time.Millisecond
 
 // runPace is what a held run has trained, and how fast.
 type runPace struct {
-	epochs int
-	epoch  time.Duration // the mean of its epochs
+	epochs  int
+	epoch   time.Duration // the mean of its epochs
+	stopped bool          // by early stopping: it trains no more
 }
 
 type poolWorker struct {
@@ -197,12 +211,14 @@ func (p *workerPool) end(w int) {
 	}
 }
 
-// run hands out n jobs: pick chooses which of the pending ones worker w
-// takes next (an index into pending, or -1 for none: w waits for a busy
-// worker to take them), send posts job i to worker w under the id seq, and
-// handle takes a message of job i from worker w and says whether the job
-// is done. When ctx is done, the workers in the middle of a job are ended.
-func (p *workerPool) run(ctx context.Context, n int, pick func(w int, pending []int) int,
+// run hands out the jobs of order, in that order as far as pick allows: pick
+// chooses which of the pending ones worker w takes next (an index into
+// pending, or -1 for none: w waits for a busy worker to take them), send
+// posts job i to worker w under the id seq, and handle takes a message of
+// job i from worker w and says whether the job is done. Every idle worker
+// gets a job before run waits for a message. When ctx is done, the workers
+// in the middle of a job are ended.
+func (p *workerPool) run(ctx context.Context, order []int, pick func(w int, pending []int) int,
 	send func(w, i, seq int) error, handle func(w, i int, m poolMsg) bool) error {
 	if err := p.start(); err != nil {
 		return err
@@ -210,10 +226,7 @@ func (p *workerPool) run(ctx context.Context, n int, pick func(w int, pending []
 	type running struct{ w, i int }
 	inFlight := map[int]running{}
 	busy := make([]bool, len(p.workers))
-	pending := make([]int, n)
-	for i := range pending {
-		pending[i] = i
-	}
+	pending := append([]int(nil), order...)
 	for len(pending) > 0 || len(inFlight) > 0 {
 		for w := range p.workers {
 			if busy[w] || len(pending) == 0 || ctx.Err() != nil {
@@ -259,7 +272,11 @@ func (p *workerPool) run(ctx context.Context, n int, pick func(w int, pending []
 
 // Evaluate implements proxy.Evaluator.
 func (p *workerPool) Evaluate(ctx context.Context, jobs []proxy.Job, done func(i int, r proxy.Result)) error {
-	return p.run(ctx, len(jobs), nil, func(w, i, seq int) error {
+	order := make([]int, len(jobs))
+	for i := range order {
+		order[i] = i
+	}
+	return p.run(ctx, order, nil, func(w, i, seq int) error {
 		pw, j := p.workers[w], jobs[i]
 		cached := j.Config.Examples != nil && j.Config.Examples == pw.examples
 		if cached {
@@ -287,14 +304,17 @@ func (p *workerPool) Evaluate(ctx context.Context, jobs []proxy.Job, done func(i
 	})
 }
 
-// Train implements estimate.Pool. A job that continues a run (Key) goes to
-// the worker that holds the run. Before the jobs go out (all workers idle,
-// as between successive halving's rungs), runs move from workers that
-// hold more of the jobs' work than the others to those that hold less
-// (balance), so that each worker has its share to continue; then a free
-// worker takes the jobs whose runs it holds, then those whose runs nobody
-// holds, and else waits: a run is never trained again from scratch while
-// the worker holding it lives.
+// Train implements estimate.Pool. The jobs go out longest first, each to
+// the first worker free (longest processing time first), by their work: the
+// epochs each adds to its run, at the pace of the run's epochs so far if a
+// worker holds it, else at the pace per multiply-add of the epochs trained
+// so far. A job that continues a run (Key) goes to the worker that holds
+// the run. Before the jobs go out (all workers idle, as between successive
+// halving's rungs), runs move between the workers as estimate.Rebalance
+// plans it (balance), so that each worker has its share of the work to
+// continue; then a free worker takes the longest of the jobs whose runs it
+// holds, then of those whose runs nobody holds, and else waits: a run is
+// never trained again from scratch while the worker holding it lives.
 func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(int, train.EpochStats), done func(int, estimate.Result, int, error)) error {
 	wire := make([]string, len(jobs))
 	for i, j := range jobs {
@@ -311,9 +331,19 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 	if err := p.start(); err != nil {
 		return err
 	}
-	if err := p.balance(ctx, jobs); err != nil {
+	units := make([]float64, len(jobs))
+	for i, j := range jobs {
+		units[i] = epochUnits(j)
+	}
+	work := p.work(jobs, units)
+	if err := p.balance(ctx, jobs, work); err != nil {
 		return err
 	}
+	order := make([]int, len(jobs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return work[order[a]] > work[order[b]] })
 	pick := func(w int, pending []int) int {
 		free := -1
 		for k, i := range pending {
@@ -327,7 +357,7 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 		}
 		return free
 	}
-	return p.run(ctx, len(jobs), pick, func(w, i, seq int) error {
+	return p.run(ctx, order, pick, func(w, i, seq int) error {
 		pw, j := p.workers[w], jobs[i]
 		delete(p.held, j.Key)
 		msg := js.Global().Get("Object").New()
@@ -341,42 +371,89 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 		return nil
 	}, func(w, i int, m poolMsg) bool {
 		if m.epoch != "" {
-			if st, err := estimate.DecodeEpoch([]byte(m.epoch)); err == nil && epoch != nil {
-				epoch(i, st)
+			if st, err := estimate.DecodeEpoch([]byte(m.epoch)); err == nil {
+				p.units += units[i]
+				p.unitTime += st.Duration
+				if epoch != nil {
+					epoch(i, st)
+				}
 			}
 			return false
 		}
 		r, err := estimate.DecodeResult([]byte(m.result))
-		if j := jobs[i]; j.Key != "" && err == nil && !r.Early && len(r.Curve) < j.Total {
+		if j := jobs[i]; j.Key != "" && err == nil && len(r.Curve) < max(j.Total, j.Config.Epochs) {
+			// Held as Runs.Do holds it: a run early stopping ended too,
+			// whose next job trains nothing.
 			p.held[j.Key] = w
 			var sum time.Duration
 			for _, st := range r.Curve {
 				sum += st.Duration
 			}
-			p.pace[j.Key] = runPace{epochs: len(r.Curve), epoch: sum / time.Duration(max(len(r.Curve), 1))}
+			p.pace[j.Key] = runPace{epochs: len(r.Curve), epoch: sum / time.Duration(max(len(r.Curve), 1)), stopped: r.Early}
 		}
 		done(i, r, w, err)
 		return true
 	})
 }
 
+// epochUnits estimates the work of an epoch of j: the network's
+// multiply-adds per example times the examples it trains on (at least 1).
+func epochUnits(j estimate.Job) float64 {
+	macs := int64(1)
+	if n, err := spec.Lower(j.Spec); err == nil {
+		macs = max(n.Count(1).MACs, 1)
+	}
+	examples := 1
+	if j.Data.Train != nil {
+		examples = j.Data.Train.Len()
+		if j.Config.Subset > 0 {
+			examples = min(examples, j.Config.Subset)
+		}
+	}
+	return float64(macs) * float64(max(examples, 1))
+}
+
+// work returns each job's work in nanoseconds: the epochs it adds to its
+// run, at the pace of the run's epochs if a worker holds it (nothing for a
+// run early stopping ended), else, trained from the start, at the time per
+// unit of the epochs so far (before any, the units themselves, the same
+// scale for every job).
+func (p *workerPool) work(jobs []estimate.Job, units []float64) []float64 {
+	perUnit := 1.0
+	if p.units > 0 {
+		perUnit = float64(p.unitTime) / p.units
+	}
+	work := make([]float64, len(jobs))
+	for i, j := range jobs {
+		epochs := max(j.Config.Epochs, 1)
+		if _, ok := p.held[j.Key]; ok && j.Key != "" {
+			pace := p.pace[j.Key]
+			if pace.stopped {
+				continue
+			}
+			work[i] = float64(max(epochs-pace.epochs, 0)) * float64(max(pace.epoch, 1))
+			continue
+		}
+		work[i] = float64(epochs) * units[i] * perUnit
+	}
+	return work
+}
+
 // balance moves the runs that jobs continue between the workers, which
-// must be idle, as estimate.Rebalance plans it from each job's work (the
-// epochs it adds to its run times the time its run's epochs took so far):
-// the holder exports the run,
-// the kernel waits for it, and posts it to the other worker, which
-// imports it before the job it will be sent. A run that cannot be
-// exported is held by nobody: a free worker trains it from the start.
-func (p *workerPool) balance(ctx context.Context, jobs []estimate.Job) error {
-	holders, work := make([]int, len(jobs)), make([]float64, len(jobs))
+// must be idle, as estimate.Rebalance plans it from each job's work, a
+// move costing moveCost: the holder exports the run, the kernel waits for
+// it, and posts it to the other worker, which imports it before the job it
+// will be sent. A run that cannot be exported is held by nobody: a free
+// worker trains it from the start.
+func (p *workerPool) balance(ctx context.Context, jobs []estimate.Job, work []float64) error {
+	holders := make([]int, len(jobs))
 	for i, j := range jobs {
 		holders[i] = -1
 		if h, ok := p.held[j.Key]; ok && j.Key != "" {
-			pace := p.pace[j.Key]
-			holders[i], work[i] = h, float64(max(j.Config.Epochs-pace.epochs, 0))*float64(max(pace.epoch, 1))
+			holders[i] = h
 		}
 	}
-	moves := estimate.Rebalance(holders, work, len(p.workers))
+	moves := estimate.Rebalance(holders, work, len(p.workers), float64(moveCost))
 	exports := map[int]int{} // message id to job
 	for i := range jobs {
 		if _, ok := moves[i]; !ok {
