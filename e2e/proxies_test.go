@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"nasbook/internal/shared"
 	"os"
@@ -272,4 +273,86 @@ func halvingText(r *nb.HalvingResult) string {
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// TestStopEndsThePoolWorkersJobs: Stop in the middle of a halving whose
+// candidates both pool workers train ends the cell promptly, and the
+// workers with it (the browser lists no pool worker once the kernel has
+// restarted: none goes on computing a job nobody waits for); the next
+// cell's halving starts the pool again and finds the native run's rungs.
+func TestStopEndsThePoolWorkersJobs(t *testing.T) {
+	const next = `import ("fmt"; "nasbook/nb")
+d := nb.Shapes(160, 8, 3, 2)
+r := nb.Halving(nb.SampleNB201(4, 4), d, nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 2, C: 4, Seed: 5})
+for _, rung := range r.Rungs {
+	for _, x := range rung.Results {
+		fmt.Printf("%d epochs: #%d %.4f\n", rung.Epochs, x.Candidate, x.ValAcc)
+	}
+}
+fmt.Println("workers:", r.Workers)`
+	s := nb.NewSession(io.Discard, nil)
+	s.TrainPool = &estimate.Local{N: 1}
+	want := halvingText(s.Halving(s.SampleNB201(4, 4), s.Shapes(160, 8, 3, 2), nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 2, C: 4, Seed: 5}))
+
+	ctx := openPage(t, "?pool=2")
+	// workers counts the dedicated workers the browser lists but the
+	// kernel's (the pool's are nested in it, listed without their URL).
+	workers := func() int {
+		t.Helper()
+		ts, err := chromedp.Targets(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, ti := range ts {
+			if ti.Type == "worker" && !strings.Contains(ti.URL, "/kernel-worker.js") {
+				n++
+			}
+		}
+		return n
+	}
+	before := workers()
+	// 16 candidates of 1 to 8 epochs on 640 images: minutes of training.
+	b, _ := json.Marshal(`import "nasbook/nb"
+nb.Halving(nb.SampleNB201(16, 7), nb.Shapes(640, 16, 4, 1), nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 8, C: 8, Seed: 1})`)
+	eval[bool](t, ctx, `(window.__halving = window.nasbook.runCell(`+string(b)+`), true)`, patience)
+	// An epoch has ended: both workers are in the middle of a job.
+	waitFor[bool](t, ctx, "an epoch of the halving", `/candidate \d+ epoch 1: valid acc/.test(document.body.textContent)`, "true")
+	if n := workers() - before; n != 2 {
+		t.Fatalf("the browser lists %d more workers during the halving, want 2 pool workers", n)
+	}
+	start := time.Now()
+	r := eval[cellResult](t, ctx, `(window.nasbook.stop(), window.__halving)`, patience)
+	if r.Error == nil || !strings.Contains(*r.Error, "Stopped") {
+		t.Fatalf("the stopped halving ended with %+v", r)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the cell ended %.1f s after Stop", d.Seconds())
+	} else {
+		t.Logf("the cell ended %.2f s after Stop", d.Seconds())
+	}
+	eval[any](t, ctx, `window.nasbook.ready()`, patience)
+	for deadline := time.Now().Add(patience); workers() > before; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d pool workers still live after Stop", workers()-before)
+		}
+		eval[any](t, ctx, `new Promise(r => setTimeout(r, 50))`, patience)
+	}
+	got := runCell(t, ctx, next)
+	if got.Error != nil {
+		t.Fatalf("the next halving failed: %s", *got.Error)
+	}
+	text, used, _ := strings.Cut(strings.TrimSpace(got.Text), "workers: ")
+	if used != "2" {
+		t.Errorf("%q pool workers trained the next halving's candidates, want 2", used)
+	}
+	var rungs []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, " epochs: #") {
+			rungs = append(rungs, l)
+		}
+	}
+	if got := strings.Join(rungs, "\n"); got != want {
+		t.Errorf("after Stop, the browser's rungs:\n%s\nnatively:\n%s", got, want)
+	}
 }
