@@ -38,10 +38,17 @@ func TestGeneratedSymbolsAreCurrent(t *testing.T) {
 	if err := os.MkdirAll(scratch, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// go generate runs its commands with GOROOT set; yaegi extract needs it
+	// when built with -trimpath, which leaves runtime.GOROOT empty.
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range cmds {
 		args := strings.Fields(c[1])
 		cmd := exec.Command(args[0], args[1:]...)
 		cmd.Dir = scratch
+		cmd.Env = append(os.Environ(), "GOROOT="+strings.TrimSpace(string(goroot)))
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("%s: %v\n%s", c[1], err, out)
 		}
