@@ -350,7 +350,10 @@ func buildProgram(root, out string, p Program, version string) error {
 	tmp := f.Name()
 	f.Close()
 	defer os.Remove(tmp)
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X main.version="+version, "-o", tmp, p.Pkg)
+	// -buildvcs=false: the go command would stamp the commit into the
+	// program, so that every commit made new bytes, to be downloaded and
+	// compressed again, where the programs' sources did not change.
+	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-ldflags", "-s -w -X main.version="+version, "-o", tmp, p.Pkg)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
