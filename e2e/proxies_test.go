@@ -244,18 +244,12 @@ fmt.Println("workers:", r.Workers)`
 		t.Fatalf("the cell failed: %s", *got.Error)
 	}
 	t.Logf("the cell ran in %.1f s:\n%s", time.Since(start).Seconds(), got.Text)
-	text, workers, _ := strings.Cut(strings.TrimSpace(got.Text), "workers: ")
+	text, rungs, workers := halvingOutput(got.Text)
 	if workers != "2" {
 		t.Errorf("%q pool workers trained candidates, want 2", workers)
 	}
-	var rungs []string
-	for _, l := range strings.Split(text, "\n") {
-		if strings.Contains(l, " epochs: #") {
-			rungs = append(rungs, l)
-		}
-	}
-	if got := strings.Join(rungs, "\n"); got != want {
-		t.Errorf("the browser's rungs:\n%s\nnatively:\n%s", got, want)
+	if rungs != want {
+		t.Errorf("the browser's rungs:\n%s\nnatively:\n%s", rungs, want)
 	}
 	if want := fmt.Sprintf("epochs trained: %d\n", native.Epochs); !strings.Contains(text, want) {
 		t.Errorf("the pool trained other epochs than the native run's %d: a run was trained again from scratch", native.Epochs)
@@ -263,6 +257,20 @@ fmt.Println("workers:", r.Workers)`
 	if want := "of two: #1, epochs trained: 3\n"; !strings.Contains(text, want) {
 		t.Errorf("of two candidates, want %q: the winner was trained again from scratch", want)
 	}
+}
+
+// halvingOutput splits the output of a halving cell that prints its rungs
+// (as halvingText) and then "workers: N": the text before N, its rung
+// lines, and N.
+func halvingOutput(out string) (text, rungs, workers string) {
+	text, workers, _ = strings.Cut(strings.TrimSpace(out), "workers: ")
+	var lines []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, " epochs: #") {
+			lines = append(lines, l)
+		}
+	}
+	return text, strings.Join(lines, "\n"), workers
 }
 
 func halvingText(r *nb.HalvingResult) string {
@@ -342,17 +350,11 @@ nb.Halving(nb.SampleNB201(16, 7), nb.Shapes(640, 16, 4, 1), nb.HalvingConfig{Eta
 	if got.Error != nil {
 		t.Fatalf("the next halving failed: %s", *got.Error)
 	}
-	text, used, _ := strings.Cut(strings.TrimSpace(got.Text), "workers: ")
+	_, rungs, used := halvingOutput(got.Text)
 	if used != "2" {
 		t.Errorf("%q pool workers trained the next halving's candidates, want 2", used)
 	}
-	var rungs []string
-	for _, l := range strings.Split(text, "\n") {
-		if strings.Contains(l, " epochs: #") {
-			rungs = append(rungs, l)
-		}
-	}
-	if got := strings.Join(rungs, "\n"); got != want {
-		t.Errorf("after Stop, the browser's rungs:\n%s\nnatively:\n%s", got, want)
+	if rungs != want {
+		t.Errorf("after Stop, the browser's rungs:\n%s\nnatively:\n%s", rungs, want)
 	}
 }
