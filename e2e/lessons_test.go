@@ -19,10 +19,26 @@ func runLesson(t *testing.T, file, want string) string {
 	t.Helper()
 	ctx := openPage(t, "")
 	openLesson(t, ctx, file, 1, want)
+	return runWhole(t, ctx)
+}
+
+// runWhole runs the open lesson with Run all and returns its text, once
+// its first figure is drawn.
+func runWhole(t *testing.T, ctx context.Context) string {
+	t.Helper()
 	text := runAll(t, ctx)
 	// The figure worker draws after the cells print.
 	waitFor[bool](t, ctx, "a figure", `document.querySelector('.output img.output-svg')`, `true`)
 	return text
+}
+
+// checkWhole runs the open lesson file whole and holds its output to what
+// the lesson says (lessons.Check).
+func checkWhole(t *testing.T, ctx context.Context, file string) {
+	t.Helper()
+	for _, p := range lessons.Check(file, runWhole(t, ctx)) {
+		t.Error(p)
+	}
 }
 
 // runAll runs the open notebook with Run all and returns the text of its
@@ -95,11 +111,7 @@ func TestHardwareLessonInTheBrowser(t *testing.T) {
 	ctx := openPage(t, "")
 	openLesson(t, ctx, "hardware.ipynb", 1, "nb.Latency(")
 	if full() {
-		out := runAll(t, ctx)
-		waitFor[bool](t, ctx, "a figure", `document.querySelector('.output img.output-svg')`, `true`)
-		for _, p := range lessons.Check("hardware.ipynb", out) {
-			t.Error(p)
-		}
+		checkWhole(t, ctx, "hardware.ipynb")
 		return
 	}
 	out := runCells(t, ctx, 1, 3, 5, 7, 9)
@@ -178,11 +190,7 @@ func TestTransformerLessonInTheBrowser(t *testing.T) {
 	ctx := openPage(t, "")
 	openLesson(t, ctx, "transformer.ipynb", 1, "nb.Lookup(")
 	if full() {
-		out := runAll(t, ctx)
-		waitFor[bool](t, ctx, "a figure", `document.querySelector('.output img.output-svg')`, `true`)
-		for _, p := range lessons.Check("transformer.ipynb", out) {
-			t.Error(p)
-		}
+		checkWhole(t, ctx, "transformer.ipynb")
 		return
 	}
 	out := runCells(t, ctx, 1, 3, 10)
