@@ -41,8 +41,11 @@ func (t *Tape) Conv2D(x, w, b *Var, o ConvOpts) *Var {
 	if o.Rect {
 		p.StrideW, p.PadW = o.StrideW, o.PaddingW
 	}
-	if xs[1] != ws[1]*p.Groups || (b != nil && b.Value.Len() != ws[0]) || p.OutH() <= 0 || p.OutW() <= 0 {
+	if xs[1] != ws[1]*p.Groups || (b != nil && b.Value.Len() != ws[0]) {
 		panic(fmt.Sprintf("ag: Conv2D: x %v, w %v, b %v, %+v", xs, ws, shapeOf(b), o))
+	}
+	if p.OutH() <= 0 || p.OutW() <= 0 {
+		panic(fmt.Sprintf("ag: Conv2D: a %d×%d kernel (%+v) does not fit input %v padded by %d×%d", ws[2], ws[3], o, xs, p.PadH, p.PadW))
 	}
 	fwd, bwdData, bwdFilter := t.K.Conv2D, t.K.Conv2DBackwardData, t.K.Conv2DBackwardFilter
 	if p.Depthwise() {
@@ -88,7 +91,7 @@ func (t *Tape) pool(x *Var, k, stride, pad int, max bool) *Var {
 	xs := x.Shape()
 	p := compute.Pool{N: xs[0], C: xs[1], H: xs[2], W: xs[3], KH: k, KW: k, StrideH: stride, StrideW: stride, PadH: pad, PadW: pad}
 	if k <= 0 || p.OutH() <= 0 || p.OutW() <= 0 || 2*pad > k {
-		panic(fmt.Sprintf("ag: pool %d×%d stride %d pad %d of %v", k, k, stride, pad, xs))
+		panic(fmt.Sprintf("ag: pool %d×%d stride %d pad %d of %v: no output, or padding over half the window", k, k, stride, pad, xs))
 	}
 	y := t.out([]int{p.N, p.C, p.OutH(), p.OutW()}, x)
 	if max && t.Gates != nil {

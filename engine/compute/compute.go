@@ -114,16 +114,30 @@ func (p Conv) norm() Conv {
 	return p
 }
 
-// OutH returns the output height (H + 2·PadH - DilH·(R-1) - 1)/StrideH + 1.
-func (p Conv) OutH() int {
-	p = p.norm()
-	return (p.H+2*p.PadH-p.DilH*(p.R-1)-1)/p.StrideH + 1
+// outSize is the number of windows spanning span inputs that fit in size
+// inputs padded by pad on each side, stride apart: PyTorch's
+// ⌊(size + 2·pad − span)/stride⌋ + 1, and 0 when not even one fits. (Go's /
+// truncates toward zero, so the formula written with it gives one window
+// when the padded input falls short of one by less than a stride.)
+func outSize(size, pad, span, stride int) int {
+	n := size + 2*pad - span
+	if n < 0 {
+		return 0
+	}
+	return n/stride + 1
 }
 
-// OutW returns the output width.
+// OutH returns the output height ⌊(H + 2·PadH − DilH·(R−1) − 1)/StrideH⌋ + 1,
+// or 0 when the dilated kernel is taller than the padded input.
+func (p Conv) OutH() int {
+	p = p.norm()
+	return outSize(p.H, p.PadH, p.DilH*(p.R-1)+1, p.StrideH)
+}
+
+// OutW returns the output width, as OutH.
 func (p Conv) OutW() int {
 	p = p.norm()
-	return (p.W+2*p.PadW-p.DilW*(p.S-1)-1)/p.StrideW + 1
+	return outSize(p.W, p.PadW, p.DilW*(p.S-1)+1, p.StrideW)
 }
 
 // Depthwise reports whether every input channel is its own group with one
@@ -176,11 +190,12 @@ func (p Pool) norm() Pool {
 	return p
 }
 
-// OutH returns (H + 2·PadH - KH)/StrideH + 1 (floor mode).
-func (p Pool) OutH() int { p = p.norm(); return (p.H+2*p.PadH-p.KH)/p.StrideH + 1 }
+// OutH returns ⌊(H + 2·PadH − KH)/StrideH⌋ + 1 (floor mode), or 0 when the
+// window is taller than the padded input.
+func (p Pool) OutH() int { p = p.norm(); return outSize(p.H, p.PadH, p.KH, p.StrideH) }
 
-// OutW returns (W + 2·PadW - KW)/StrideW + 1 (floor mode).
-func (p Pool) OutW() int { p = p.norm(); return (p.W+2*p.PadW-p.KW)/p.StrideW + 1 }
+// OutW returns ⌊(W + 2·PadW − KW)/StrideW⌋ + 1, or 0, as OutH.
+func (p Pool) OutW() int { p = p.norm(); return outSize(p.W, p.PadW, p.KW, p.StrideW) }
 
 func (p Pool) check(x, y []float32, name string) Pool {
 	p = p.norm()

@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -431,4 +432,115 @@ func TestSIMDAfterMemoryGrowth(t *testing.T) {
 	GemmRef(false, false, m, n, k, 1, a, k, b, n, 0, want, n)
 	s.Gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
 	closeEnough(t, "gemm in grown memory", c, want, 1e-5*math.Sqrt(k))
+}
+
+// TestWindowLargerThanPaddedInput: a window that does not fit the padded
+// input leaves no output, as PyTorch says (a 3×3 stride-3 Conv2d on 1×1:
+// "Kernel size can't be greater than actual input size"; MaxPool2d(2) on 1×1
+// and AvgPool2d(3, stride=2) on 2×2: "Output size is too small"), and the
+// kernels refuse it rather than read past the input. Where the window fits,
+// the sizes are PyTorch's (conv_7x1_1x7's 1×7 half, stride (1, 2), padding
+// (0, 3), takes a 2×2 input to 2×1).
+func TestWindowLargerThanPaddedInput(t *testing.T) {
+	for _, c := range []struct {
+		p      Conv
+		oh, ow int
+	}{
+		{Conv{N: 1, C: 1, K: 1, H: 1, W: 1, R: 3, S: 3, StrideH: 3, StrideW: 3}, 0, 0},
+		{Conv{N: 1, C: 1, K: 1, H: 2, W: 2, R: 3, S: 3, StrideH: 2, StrideW: 2}, 0, 0},
+		{Conv{N: 1, C: 1, K: 1, H: 2, W: 5, R: 3, S: 5, DilH: 2, StrideH: 4}, 0, 1},
+		{Conv{N: 1, C: 1, K: 1, H: 2, W: 2, R: 1, S: 7, StrideW: 2, PadW: 3}, 2, 1},
+		{Conv{N: 1, C: 1, K: 1, H: 2, W: 1, R: 7, S: 1, StrideH: 2, PadH: 3}, 1, 1},
+	} {
+		if oh, ow := c.p.OutH(), c.p.OutW(); oh != c.oh || ow != c.ow {
+			t.Errorf("%+v: output %d×%d, want %d×%d", c.p, oh, ow, c.oh, c.ow)
+		}
+		if c.oh > 0 && c.ow > 0 {
+			continue
+		}
+		for _, s := range append(fastSets(), Reference()) {
+			mustPanic(t, fmt.Sprintf("%s Conv2D %+v", s.Name, c.p), "empty output", func() {
+				s.Conv2D(c.p, make([]float32, 64), make([]float32, 64), make([]float32, 64))
+			})
+		}
+	}
+	for _, c := range []struct {
+		p      Pool
+		oh, ow int
+	}{
+		{Pool{N: 1, C: 1, H: 1, W: 1, KH: 2, KW: 2}, 0, 0},
+		{Pool{N: 1, C: 1, H: 2, W: 2, KH: 3, KW: 3, StrideH: 2, StrideW: 2}, 0, 0},
+		{Pool{N: 1, C: 1, H: 2, W: 2, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}, 1, 1},
+	} {
+		if oh, ow := c.p.OutH(), c.p.OutW(); oh != c.oh || ow != c.ow {
+			t.Errorf("%+v: output %d×%d, want %d×%d", c.p, oh, ow, c.oh, c.ow)
+		}
+		if c.oh > 0 && c.ow > 0 {
+			continue
+		}
+		for _, s := range append(fastSets(), Reference()) {
+			mustPanic(t, fmt.Sprintf("%s MaxPool2D %+v", s.Name, c.p), "MaxPool2D", func() {
+				s.MaxPool2D(c.p, make([]float32, 64), make([]float32, 64))
+			})
+		}
+	}
+}
+
+// mustPanic fails unless f panics with a message containing want.
+func mustPanic(t *testing.T, name, want string, f func()) {
+	t.Helper()
+	defer func() {
+		if e := recover(); e == nil || !strings.Contains(fmt.Sprint(e), want) {
+			t.Errorf("%s: panic %v, want one saying %q", name, e, want)
+		}
+	}()
+	f()
+}
+
+// TestSmallPlanesMatchReference covers planes of 1 to 3 pixels under
+// windows as wide or wider (the 1×7 and 7×1 halves of conv_7x1_1x7, 5×5 and
+// 3×3, unpadded or padded to keep the size), at strides 1 to 3, where a
+// whole row of a tap can fall in the padding: every problem whose window
+// fits the padded input, dense and depthwise.
+func TestSmallPlanesMatchReference(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	ref := Reference()
+	for _, fast := range fastSets() {
+		for hw := range 9 {
+			for _, rs := range [][2]int{{1, 7}, {7, 1}, {5, 5}, {3, 3}} {
+				for st := range 9 {
+					for pad := range 4 {
+						for _, dw := range []bool{false, true} {
+							p := Conv{N: 2, C: 2, K: 2, H: 1 + hw/3, W: 1 + hw%3, R: rs[0], S: rs[1], StrideH: 1 + st/3, StrideW: 1 + st%3,
+								PadH: pad / 2 * (rs[0] - 1) / 2, PadW: pad % 2 * (rs[1] - 1) / 2, DilH: 1 + r.Intn(2), DilW: 1 + r.Intn(2)}
+							fwd, bwdD, bwdF := fast.Conv2D, fast.Conv2DBackwardData, fast.Conv2DBackwardFilter
+							if dw {
+								p.Groups = 2
+								fwd, bwdD, bwdF = fast.DepthwiseConv2D, fast.DepthwiseConv2DBackwardData, fast.DepthwiseConv2DBackwardFilter
+							}
+							if p.OutH() == 0 || p.OutW() == 0 {
+								continue
+							}
+							nx, nw, ny := p.Sizes()
+							x, w, dy := randSlice(r, nx), randSlice(r, nw), randSlice(r, ny)
+							y1, y2 := make([]float32, ny), make([]float32, ny)
+							fwd(p, x, w, y1)
+							ref.Conv2D(p, x, w, y2)
+							closeEnough(t, fmt.Sprintf("%s forward %+v", fast.Name, p), y1, y2, 1e-5)
+							dx1, dx2 := randSlice(r, nx), make([]float32, nx)
+							copy(dx2, dx1)
+							bwdD(p, dy, w, dx1)
+							ref.Conv2DBackwardData(p, dy, w, dx2)
+							closeEnough(t, fmt.Sprintf("%s backward-data %+v", fast.Name, p), dx1, dx2, 1e-5)
+							dw1, dw2 := randSlice(r, nw), make([]float32, nw)
+							copy(dw2, dw1)
+							bwdF(p, x, dy, dw1)
+							ref.Conv2DBackwardFilter(p, x, dy, dw2)
+							closeEnough(t, fmt.Sprintf("%s backward-filter %+v", fast.Name, p), dw1, dw2, 1e-5)
+						}
+					}
+				}
+			}
+		}
+	}
 }

@@ -147,9 +147,7 @@ func simdDepthwiseOK(p Conv, data bool) bool {
 	if data {
 		return p.StrideH == 1 && p.StrideW == 1 && p.PadH <= (p.R-1)*p.DilH && p.PadW <= (p.S-1)*p.DilW
 	}
-	// The padded input must hold a whole window: OutH and OutW round a
-	// negative quotient up to one output, which the kernels do not expect.
-	return p.StrideW <= 2 && p.H+2*p.PadH > p.DilH*(p.R-1) && p.W+2*p.PadW > p.DilW*(p.S-1)
+	return p.StrideW <= 2
 }
 
 // padBuf returns buf grown to n floats and zeroed past them by 4, so
