@@ -130,8 +130,10 @@ func TestTooLargeToBuild(t *testing.T) {
 	}
 }
 
-// What lowers builds: the walk checks every shape before the Maker makes
-// a module, so a spec that Lower accepts builds.
+// What lowers builds and runs: the walk checks every shape before the Maker
+// makes a module, so a spec that Lower accepts builds, and its training
+// forward and backward pass on one example (zeros: valid token ids too)
+// fits every kernel it reaches.
 func FuzzBuild(f *testing.F) {
 	for _, s := range []*spec.Spec{
 		{Kind: spec.KindCell, Input: []int{3, 16, 16}, Classes: 10, Cells: &spec.Cells{Macro: spec.MacroDARTS, C: 4, Layers: 3,
@@ -144,6 +146,11 @@ func FuzzBuild(f *testing.F) {
 			{Op: spec.Branch, Concat: true, Branches: [][]spec.Layer{nil, {{Op: spec.MBConv, Kernel: 3, Expand: 2, SE: true, SEInput: true, Act: "swish"}}}}, {Op: spec.GlobalPool}, {Op: spec.Linear, Out: 4}}},
 		{Kind: spec.KindCell, Input: []int{3, 8, 8}, Classes: 10, Cells: &spec.Cells{Macro: spec.MacroNB201, C: 4, N: 1, Normal: spec.Cell{Inputs: 1, Concat: []int{2}, Nodes: [][]spec.Edge{{{From: 0, Op: "wide"}}, {{From: 0, Op: "nor_conv_3x3"}, {From: 1, Op: "avg_pool_3x3"}}}}},
 			Ops: map[string][]spec.Layer{"wide": {{Op: spec.ReLU}, {Op: spec.Conv, Kernel: 5, Same: true}, {Op: spec.BatchNorm}}}},
+		// conv_7x1_1x7 at stride 2 on 2×2, then at stride 1 on 1×1.
+		{Kind: spec.KindCell, Input: []int{3, 4, 4}, Classes: 10, Cells: &spec.Cells{Macro: spec.MacroDARTS, C: 4, Layers: 3,
+			Normal: spec.Cell{Inputs: 2, Nodes: [][]spec.Edge{{{From: 0, Op: "conv_7x1_1x7"}, {From: 1, Op: "conv_7x1_1x7"}}}, Concat: []int{2}},
+			Reduce: &spec.Cell{Inputs: 2, Nodes: [][]spec.Edge{{{From: 0, Op: "conv_7x1_1x7"}, {From: 1, Op: "max_pool_3x3"}}}, Concat: []int{2}}}},
+		{Kind: spec.KindSequential, Input: []int{2, 1, 3}, Classes: 3, Layers: []spec.Layer{{Op: spec.MBConv, Out: 4, Kernel: 5, Expand: 2, Stride: 2, SE: true, Act: "relu6"}, {Op: spec.MaxPool, Kernel: 1}, {Op: spec.Linear, Out: 3}}},
 	} {
 		f.Add(s.JSON())
 	}
@@ -157,9 +164,14 @@ func FuzzBuild(f *testing.F) {
 			return
 		}
 		if r := n.Count(1); r.Params+r.AuxParams < 20000 && r.ActivationBytes < 1<<20 {
-			if _, err := Build(s, rand.New(rand.NewSource(1))); err != nil {
+			net, err := Build(s, rand.New(rand.NewSource(1)))
+			if err != nil {
 				t.Fatalf("Lower accepts but Build refuses: %v\n%s", err, s.JSON())
 			}
+			tp := ag.NewTape(nil)
+			tp.Train = true
+			y := net.Forward(tp, ag.Const(tensor.New(append([]int{1}, s.Input...)...)))
+			tp.Backward(tp.SoftmaxCrossEntropy(y, []int{0}))
 		}
 	})
 }

@@ -76,6 +76,24 @@ func TestGradCellOps(t *testing.T) {
 	}
 }
 
+// conv_7x1_1x7 on the small planes a reduction leaves: its 1×7 and 7×1
+// halves are wider than the input, padded by 3 on their long axis. PyTorch's
+// DARTS op (Conv2d (1,7) stride (1,s) padding (0,3), then (7,1) stride (s,1)
+// padding (3,0)) takes 2×2 to 1×1 at stride 2 and keeps 1×1 and 2×2 at
+// stride 1; gradients by central differences.
+func TestGradConv7x1SmallPlanes(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	for _, c := range []struct{ stride, size, out int }{{2, 2, 1}, {1, 2, 2}, {1, 1, 1}, {2, 1, 1}} {
+		var ps ag.Params
+		m := NewConv7x1(&ps, "op", r, OpConfig{In: 3, Out: 4, Stride: c.stride, Affine: true})
+		y := m.Forward(ag.NewTape(compute.Go()), ag.Const(tensor.New(2, 3, c.size, c.size)))
+		if want := fmt.Sprint([]int{2, 4, c.out, c.out}); fmt.Sprint(y.Shape()) != want {
+			t.Errorf("stride %d on %d×%d: output %v, want %s", c.stride, c.size, c.size, y.Shape(), want)
+		}
+		gradCheckModule(t, fmt.Sprintf("Conv7x1 stride %d on %d×%d", c.stride, c.size, c.size), &ps, m, 2, 3, c.size, c.size)
+	}
+}
+
 func TestGradTransformer(t *testing.T) {
 	r := rand.New(rand.NewSource(2))
 	var ps ag.Params

@@ -163,6 +163,33 @@ func TestBuildAmoebaNet(t *testing.T) {
 	}
 }
 
+// Every DARTS op fits the smallest planes, as in PyTorch, where the padding
+// makes each window fit: a network of three cells on 1×1 to 3×3 images,
+// whose reductions run conv_7x1_1x7 at stride 2 on 2×2 and 1×1 planes and
+// the normal cell after them at stride 1, builds, trains a step and gives
+// finite logits.
+func TestSmallestImages(t *testing.T) {
+	g, err := ParseGenotype("Genotype(normal=[('conv_7x1_1x7', 0), ('conv_7x1_1x7', 1), ('sep_conv_5x5', 0), ('max_pool_3x3', 2), ('avg_pool_3x3', 1), ('skip_connect', 0), ('none', 3), ('dil_conv_5x5', 4)], normal_concat=[2, 3, 4, 5], " +
+		"reduce=[('conv_7x1_1x7', 0), ('conv_7x1_1x7', 1), ('dil_conv_3x3', 0), ('max_pool_3x3', 1), ('avg_pool_3x3', 2), ('sep_conv_3x3', 1), ('conv_7x1_1x7', 3), ('skip_connect', 4)], reduce_concat=[4, 5])")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for size := 1; size <= 3; size++ {
+		net, err := build.Build(g.Spec(Macro{C: 4, Layers: 3, Size: size}), rand.New(rand.NewSource(1)))
+		if err != nil {
+			t.Fatalf("%d×%d: %v", size, size, err)
+		}
+		tp := ag.NewTape(nil)
+		tp.Train = true
+		y := net.Forward(tp, ag.Const(tensor.New(2, 3, size, size).Uniform(rand.New(rand.NewSource(2)), -1, 1)))
+		loss := tp.SoftmaxCrossEntropy(y, []int{0, 1})
+		tp.Backward(loss)
+		if l := float64(loss.Value.Data[0]); math.IsNaN(l) || math.IsInf(l, 0) || fmt.Sprint(y.Shape()) != "[2 10]" {
+			t.Errorf("%d×%d: logits %v, loss %v", size, size, y.Shape(), l)
+		}
+	}
+}
+
 func TestSpace(t *testing.T) {
 	s := Space{}
 	a, err := s.Parse(dartsV2)
