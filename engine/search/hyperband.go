@@ -25,6 +25,13 @@ import (
 // results after 12 and after 200 epochs gives them, and the search counts
 // the epochs of every evaluation (Budget.Epochs).
 //
+// The brackets do not depend on each other: while a bracket's last rung
+// waits for its scores, Hyperband draws the first rung of the bracket after
+// it (and, past a bracket of one rung, of the one after that), so that a
+// pool of workers trains them beside the rung instead of idling. The draws
+// and the scores are those of a search one evaluation at a time; BOHB,
+// whose draws depend on the scores, waits.
+//
 // Hyperband needs a Fidelity estimator (Checker). It is Stateful: a search
 // saved in the middle of a bracket resumes there.
 type Hyperband struct {
@@ -37,6 +44,7 @@ type Hyperband struct {
 	model   *kde // BOHB's; nil for Hyperband
 	epochs  int  // the budget of the last proposal
 	pending int  // proposals of the rung not yet observed (Batcher)
+	ahead   int  // proposals of st.Ahead, not yet observed
 }
 
 // hbState is where Hyperband is: in bracket Bracket, at rung Rung, with the
@@ -47,6 +55,9 @@ type hbState struct {
 	Rung    int          `json:"rung"`    // 0 is the bracket's lowest budget
 	Members []space.Arch `json:"members"` // of the rung; the first rung's grow as drawn
 	Scores  []float64    `json:"scores"`  // fitness of Members[:len(Scores)]
+	// Ahead are the first members of the brackets after this one, drawn
+	// while its last rung waited for scores.
+	Ahead []space.Arch `json:"ahead,omitempty"`
 	// Seen is BOHB's model data: every evaluation's architecture, budget
 	// and first fitness.
 	Seen []seen `json:"seen,omitempty"`
@@ -102,27 +113,75 @@ func (h *Hyperband) Propose(p *Problem, r *rand.Rand) (space.Arch, error) {
 	if !st.Started {
 		st.Started, st.Bracket = true, smax
 	}
-	h.epochs = p.Epochs[smax-st.Bracket+st.Rung]
-	if n := len(st.Scores) + h.pending; n < len(st.Members) {
+	if n := len(st.Scores) + h.pending; n < h.size(p, st.Bracket, st.Rung) {
+		h.epochs = p.Epochs[smax-st.Bracket+st.Rung]
 		h.pending++
-		return st.Members[n].Clone(), nil
+		if n < len(st.Members) {
+			return st.Members[n].Clone(), nil
+		}
+		if st.Rung != 0 {
+			panic("search: hyperband: a rung above the first ran out of members")
+		}
+		a, err := h.draw(p, r)
+		if err != nil {
+			h.pending--
+			return nil, err
+		}
+		st.Members = append(st.Members, a.Clone())
+		return a, nil
 	}
-	if st.Rung != 0 {
-		panic("search: hyperband: a rung above the first ran out of members")
+	// The rung is proposed whole: draw for the brackets after it.
+	b, ok := h.after(p, h.ahead)
+	if !ok || h.model != nil {
+		panic("search: hyperband: a proposal that waits for scores")
 	}
-	var a space.Arch
-	var err error
-	if h.model != nil {
-		a, err = h.model.propose(p, st.Seen, r)
-	} else {
-		a, err = space.Sample(p.Space, r)
+	h.epochs = p.Epochs[smax-b]
+	h.ahead++
+	if h.ahead <= len(st.Ahead) {
+		return st.Ahead[h.ahead-1].Clone(), nil
 	}
+	a, err := h.draw(p, r)
 	if err != nil {
+		h.ahead--
 		return nil, err
 	}
-	st.Members = append(st.Members, a.Clone())
-	h.pending++
+	st.Ahead = append(st.Ahead, a.Clone())
 	return a, nil
+}
+
+// draw draws a member of a first rung: from the space's distribution, or
+// BOHB's model.
+func (h *Hyperband) draw(p *Problem, r *rand.Rand) (space.Arch, error) {
+	if h.model != nil {
+		return h.model.propose(p, h.st.Seen, r)
+	}
+	return space.Sample(p.Space, r)
+}
+
+// after returns the bracket whose first rung the member j of Ahead
+// belongs to, and whether drawing it depends on no score to come: it does
+// not while this bracket is in its last rung and j falls in the first rung
+// of the next bracket, or of one after brackets of a single rung (bracket
+// 0), which end whatever their scores.
+func (h *Hyperband) after(p *Problem, j int) (int, bool) {
+	st := &h.st
+	if !st.Started || st.Rung != st.Bracket {
+		return 0, false
+	}
+	smax := len(p.Epochs) - 1
+	for b := st.Bracket; ; {
+		if b--; b < 0 {
+			b = smax
+		}
+		n := h.size(p, b, 0)
+		if j < n {
+			return b, true
+		}
+		if b != 0 {
+			return 0, false
+		}
+		j -= n
+	}
 }
 
 // ProposedEpochs is the budget of the current rung.
@@ -161,6 +220,14 @@ func (h *Hyperband) Observe(p *Problem, e Evaluation) {
 	if st.Bracket--; st.Bracket < 0 {
 		st.Bracket = smax
 	}
+	// The members drawn ahead for this bracket, and the proposals of them.
+	k := min(len(st.Ahead), h.size(p, st.Bracket, 0))
+	st.Members = slices.Clone(st.Ahead[:k])
+	if st.Ahead = st.Ahead[k:]; len(st.Ahead) == 0 {
+		st.Ahead = nil
+	}
+	h.pending = min(h.ahead, k)
+	h.ahead -= h.pending
 }
 
 func (h *Hyperband) MarshalState() ([]byte, error) { return marshalState(&h.st) }
@@ -187,7 +254,15 @@ func (h *Hyperband) UnmarshalState(p *Problem, data []byte) error {
 			return fmt.Errorf("search: %s state: %d scores of %d members, in a rung of %d", name, len(st.Scores), len(st.Members), n)
 		}
 	}
-	for _, a := range st.Members {
+	if len(st.Ahead) > 0 {
+		h.st = st
+		_, ok := h.after(p, len(st.Ahead)-1)
+		h.st = hbState{}
+		if !ok || h.model != nil || len(st.Members) != h.size(p, st.Bracket, st.Rung) {
+			return fmt.Errorf("search: %s state: %d members drawn ahead of bracket %d, rung %d", name, len(st.Ahead), st.Bracket, st.Rung)
+		}
+	}
+	for _, a := range append(slices.Clone(st.Members), st.Ahead...) {
 		if err := checkArch(p, a); err != nil {
 			return err
 		}

@@ -79,13 +79,19 @@ func (g *NSGA2) Ahead(p *Problem, pending int) bool {
 }
 
 // Ahead is true within a rung: its members are scored at one budget and
-// promoted together once all are scored.
+// promoted together once all are scored; and, for Hyperband, past a
+// bracket's last rung, through the first rungs of the brackets after it,
+// whose members are drawn whatever the scores.
 func (h *Hyperband) Ahead(p *Problem, pending int) bool {
 	st := &h.st
-	if !st.Started || pending != h.pending {
+	if !st.Started || pending != h.pending+h.ahead {
 		return false
 	}
-	return len(st.Scores)+pending < h.size(p, st.Bracket, st.Rung)
+	if len(st.Scores)+h.pending < h.size(p, st.Bracket, st.Rung) {
+		return true
+	}
+	_, ok := h.after(p, h.ahead)
+	return ok && h.model == nil
 }
 
 // Ahead is Hyperband's, but for the first rung of a bracket, where each

@@ -1,10 +1,15 @@
 package search_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"math/rand"
+	"regexp"
 	"slices"
 	"sync"
 	"testing"
@@ -113,4 +118,101 @@ func firstDiff(a, b []string) string {
 		}
 	}
 	return ""
+}
+
+// Hyperband sends a bracket's last rung together with the first rung of
+// the bracket after it, and past a bracket of one rung, of the one after
+// that: with budgets of 1, 3 and 9 epochs (Eta 3), bracket 2 is 9
+// architectures for 1 epoch, 3 for 3 and 1 for 9; bracket 1 is 5 for 3 and
+// 1 for 9; bracket 0 is 3 for 9. BOHB, whose draws come from a model of the
+// scores, waits for them (and splits its first rung where the model would
+// change).
+func TestHyperbandDrawsTheNextBracketAhead(t *testing.T) {
+	for name, want := range map[string][]int{"hyperband": {9, 3, 1 + 5, 1 + 3 + 9, 3, 1 + 5}, "bohb": {8, 1, 3, 1, 5, 1, 3}} {
+		var batches []int
+		_, err := search.Repeat(context.Background(), search.RepeatConfig{Space: grid{}, Strategy: name,
+			Estimator: pooled{staged{twoObjective}, 3, &batches}, Budget: search.Budget{Epochs: 200}, Seed: 3, Seeds: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(batches) < len(want) || !slices.Equal(batches[:len(want)], want) {
+			t.Errorf("%s: batches %v, want them to start %v", name, batches, want)
+		}
+	}
+}
+
+// stopping is pooled scoring that stops, as a Stop in the page does, once
+// it has scored left architectures: the search's step fails with those
+// before observed and the rest proposed, unscored.
+type stopping struct {
+	staged
+	left int
+}
+
+func (s *stopping) Workers() int { return 2 }
+func (s *stopping) EstimateAll(ctx context.Context, archs []space.Arch, epochs []int, done func(int, search.Score, error)) error {
+	for i := range archs {
+		if s.left == 0 {
+			return context.Canceled
+		}
+		s.left--
+		sc, err := s.EstimateAt(archs[i], epochs[i])
+		done(i, sc, err)
+	}
+	return nil
+}
+
+var wallTime = regexp.MustCompile(`"wall_ns":[0-9]+,`)
+
+// A Hyperband search stopped with members drawn ahead for the next
+// bracket, saved and resumed, ends as the search never stopped: the members
+// are proposed again, the random stream not drawn again.
+func TestHyperbandResumesWhatItDrewAhead(t *testing.T) {
+	final := func(est search.Estimator, resumed func(*search.Search) *search.Search) []byte {
+		s, err := search.New(search.Config{Space: grid{}, Strategy: &search.Hyperband{}, Estimator: est, Budget: search.Budget{Epochs: 200}, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.Run(context.Background())
+		if resumed != nil {
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("the stopped search ended with %v", err)
+			}
+			s = resumed(s)
+			err = s.Run(context.Background())
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return wallTime.ReplaceAll(b, nil)
+	}
+	var batches []int
+	want := final(pooled{staged{twoObjective}, 2, &batches}, nil)
+	// The third batch is bracket 2's last rung (1 architecture) and bracket
+	// 1's first (5, ahead); the fourth bracket 1's last, 0's only and 2's
+	// first (1 + 3 + 9), after 9 + 3 + 6 evaluations.
+	for _, at := range []int{12, 13, 15, 18, 19, 22} {
+		got := final(&stopping{staged{twoObjective}, at}, func(s *search.Search) *search.Search {
+			saved, err := json.Marshal(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if at == 12 && !strings.Contains(string(saved), `"ahead":[`) {
+				t.Errorf("stopped after 12 evaluations, the saved state holds no members drawn ahead: %s", saved)
+			}
+			r, err := search.Resume(search.Config{Space: grid{}, Strategy: &search.Hyperband{}, Estimator: pooled{staged{twoObjective}, 2, &batches},
+				Budget: search.Budget{Epochs: 200}}, saved)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		})
+		if !bytes.Equal(got, want) {
+			t.Errorf("stopped after %d evaluations and resumed, the search ends\n%.400s\nwant\n%.400s", at, got, want)
+		}
+	}
 }
