@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -36,6 +37,23 @@ type Job struct {
 	// worker keeps the runs of the last group it saw only.
 	Key       string `json:"key,omitempty"`
 	Candidate int    `json:"candidate"` // reported to Config.OnEpoch and in the Result
+}
+
+// EpochWork estimates the work of an epoch of j: the network's
+// multiply-adds per example times the examples it trains on (at least 1).
+func (j Job) EpochWork() float64 {
+	macs := int64(1)
+	if n, err := spec.Lower(j.Spec); err == nil {
+		macs = max(n.Count(1).MACs, 1)
+	}
+	examples := 1
+	if j.Data.Train != nil {
+		examples = j.Data.Train.Len()
+		if j.Config.Subset > 0 {
+			examples = min(examples, j.Config.Subset)
+		}
+	}
+	return float64(macs) * float64(max(examples, 1))
 }
 
 // Pool runs training jobs, in parallel where it can: goroutines (Local) or,
@@ -118,8 +136,35 @@ func (rs *Runs) Do(ctx context.Context, j Job) (Result, error) {
 	return res, err
 }
 
+// longestFirst returns the order in which to start jobs so that the last
+// to end ends early: the most work first, a job's work being the epochs it
+// adds to its run (none for a run that early stopping ended) times its
+// epoch's work.
+func (rs *Runs) longestFirst(jobs []Job) []int {
+	work := make([]float64, len(jobs))
+	rs.mu.Lock()
+	for i, j := range jobs {
+		epochs := j.Config.orDefault().Epochs
+		if rn := rs.held[j.Key]; rn != nil && j.Key != "" {
+			if rn.res.Early {
+				continue
+			}
+			epochs -= len(rn.res.Curve)
+		}
+		work[i] = float64(max(epochs, 0)) * j.EpochWork()
+	}
+	rs.mu.Unlock()
+	order := make([]int, len(jobs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return work[order[a]] > work[order[b]] })
+	return order
+}
+
 // Local is a Pool of goroutines of this process. Its runs to continue are
-// shared by all of them.
+// shared by all of them; the jobs start longest first, as the browser's
+// pool hands them out.
 type Local struct {
 	N    int // workers; zero means runtime.NumCPU()
 	runs Runs
@@ -140,7 +185,9 @@ func (l *Local) Train(ctx context.Context, jobs []Job, epoch func(int, train.Epo
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var mu sync.Mutex
-	err := workers.Run(ctx, l.Workers(), len(jobs), func(w, i int) {
+	order := l.runs.longestFirst(jobs)
+	err := workers.Run(ctx, l.Workers(), len(jobs), func(w, k int) {
+		i := order[k]
 		j := jobs[i]
 		j.Config.OnEpoch = func(_ int, st train.EpochStats) {
 			if epoch != nil {

@@ -171,3 +171,44 @@ func TestRebalance(t *testing.T) {
 		}
 	}
 }
+
+// Local starts the jobs with the most work first, so that the last to end
+// ends early: a job's work is the epochs it adds to its run times its
+// epoch's work (EpochWork), whatever its place in the list.
+func TestLocalStartsTheLongestJobsFirst(t *testing.T) {
+	specs, d := tinySpecs(4), tinyData()
+	local := &Local{N: 1}
+	started := func(jobs []Job) []int {
+		var order []int
+		err := local.Train(context.Background(), jobs, nil, func(i int, _ Result, _ int, err error) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			order = append(order, i)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return order
+	}
+	var jobs []Job
+	for i, e := range []int{1, 3, 2, 1} {
+		jobs = append(jobs, Job{Spec: specs[i], Data: d, Config: Config{Epochs: e, Batch: 32, Seed: 1}})
+	}
+	work := func(i int) float64 { return float64(jobs[i].Config.Epochs) * jobs[i].EpochWork() }
+	order := started(jobs)
+	for k := 1; k < len(order); k++ {
+		if work(order[k-1]) < work(order[k]) {
+			t.Fatalf("jobs of work %v started in the order %v", []float64{work(0), work(1), work(2), work(3)}, order)
+		}
+	}
+	// A run held after 2 of its 4 epochs adds 2: a new run of the same
+	// network for 3 goes before it.
+	run := Job{Spec: specs[0], Data: d, Config: Config{Epochs: 2, Batch: 32, Seed: 1}, Total: 4, Key: "g/a"}
+	started([]Job{run})
+	run.Config.Epochs = 4
+	fresh := Job{Spec: specs[0], Data: d, Config: Config{Epochs: 3, Batch: 32, Seed: 2}}
+	if order := started([]Job{run, fresh}); order[0] != 1 {
+		t.Errorf("the held run's 2 epochs went before a new run's 3: order %v", order)
+	}
+}

@@ -18,7 +18,6 @@ import (
 	"nasbook/engine/estimate"
 	"nasbook/engine/proxy"
 	"nasbook/engine/train"
-	"nasbook/space/spec"
 )
 
 // workerPool scores proxy jobs and trains architectures in Web Workers
@@ -47,7 +46,7 @@ type workerPool struct {
 	group   string                // of the keys in held
 	held    map[string]int        // a training run (estimate.Job.Key) to the worker that holds it
 	pace    map[string]runPace    // of the runs in held
-	// units and unitTime add up the estimated work (epochUnits) and the
+	// units and unitTime add up the estimated work (Job.EpochWork) and the
 	// time of the epochs trained so far: their ratio puts a job whose run
 	// nobody holds on the scale of the held runs' paces.
 	units    float64
@@ -333,7 +332,7 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 	}
 	units := make([]float64, len(jobs))
 	for i, j := range jobs {
-		units[i] = epochUnits(j)
+		units[i] = j.EpochWork()
 	}
 	work := p.work(jobs, units)
 	if err := p.balance(ctx, jobs, work); err != nil {
@@ -394,23 +393,6 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 		done(i, r, w, err)
 		return true
 	})
-}
-
-// epochUnits estimates the work of an epoch of j: the network's
-// multiply-adds per example times the examples it trains on (at least 1).
-func epochUnits(j estimate.Job) float64 {
-	macs := int64(1)
-	if n, err := spec.Lower(j.Spec); err == nil {
-		macs = max(n.Count(1).MACs, 1)
-	}
-	examples := 1
-	if j.Data.Train != nil {
-		examples = j.Data.Train.Len()
-		if j.Config.Subset > 0 {
-			examples = min(examples, j.Config.Subset)
-		}
-	}
-	return float64(macs) * float64(max(examples, 1))
 }
 
 // work returns each job's work in nanoseconds: the epochs it adds to its
