@@ -35,14 +35,15 @@
 // safe for concurrent use; build one per goroutine or worker.
 //
 // Besides Train, a tape has three more modes, all off in its zero value:
-// Gates fixes the choices of every ReLU and max pool so that a gradient can
-// be differentiated by finite differences (second-order DARTS, GraSP),
+// Gates fixes the choices of every ReLU, hard activation (ReLU6,
+// HardSigmoid, HardSwish) and max pool so that a gradient can be
+// differentiated by finite differences (second-order DARTS, GraSP),
 // SkipBatchNorm runs the network as if its batch norms were removed, and
 // SkipAuxLoss leaves the auxiliary losses (below) out of Backward. Its one
 // extension point is Observer, which sees the ops that apply weights and the
-// ReLUs and GELUs as they are recorded; what is collected there (zero-cost proxies
-// collect layer outputs and activation codes) is the observer's business,
-// not the tape's.
+// ReLUs and GELUs as they are recorded (a hard activation as the two ReLUs
+// at its kinks); what is collected there (zero-cost proxies collect layer
+// outputs and activation codes) is the observer's business, not the tape's.
 //
 // # Auxiliary losses
 //

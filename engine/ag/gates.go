@@ -3,7 +3,9 @@ package ag
 import "fmt"
 
 // Gates fixes the piecewise choices of a forward pass: which inputs of each
-// ReLU are positive and which input wins each max-pool window. A pass with
+// ReLU are positive, which piece of each hard activation (ReLU6,
+// HardSigmoid, HardSwish) each input is on, and which input wins each
+// max-pool window. A pass with
 // Replay false records them; a later pass with Replay true (same network,
 // same batch shape) makes the same choices whatever its values, so its
 // output, and its gradient, are smooth functions of the weights near the
@@ -20,14 +22,15 @@ type Gates struct {
 	// Replay makes the ops reuse the recorded choices instead of recording.
 	Replay bool
 
-	relu   [][]bool
-	pool   [][]int32
-	nr, np int
+	relu       [][]bool
+	hard       [][]int8
+	pool       [][]int32
+	nr, nh, np int
 }
 
 // Rewind starts the next pass from the first recorded op; call it before
 // each replayed pass.
-func (g *Gates) Rewind() { g.nr, g.np = 0, 0 }
+func (g *Gates) Rewind() { g.nr, g.nh, g.np = 0, 0, 0 }
 
 // reluMask returns the mask of this ReLU: recorded from x, or replayed.
 func (g *Gates) reluMask(x []float32) []bool {

@@ -7,37 +7,11 @@ import (
 	"nasbook/engine/ag"
 )
 
-// The MobileNet layers below are compositions of ag ops. ReLU6 and the hard
-// functions are built from ReLU, Sum and Scale (ReLU6(z) = ReLU(z) −
-// ReLU(z−6)); an elementwise or per-channel product is a depthwise 1×1
-// convolution whose weight is the other factor, so its gradient flows to both
-// factors through Conv2D's backward. They are exact, and checked by central
-// differences; a fused kernel would be faster.
-
-// fill returns a constant (no gradient) tensor of x's shape filled with v,
-// valid until the tape's Reset.
-func fill(t *ag.Tape, x *ag.Var, v float32) *ag.Var {
-	c := t.Zeros(x.Shape()...)
-	c.Value.Fill(v)
-	return c
-}
-
-// relu6Shift returns ReLU6(x + shift).
-func relu6Shift(t *ag.Tape, x *ag.Var, shift float32) *ag.Var {
-	a := t.ReLU(t.Add(x, fill(t, x, shift)))
-	b := t.ReLU(t.Add(x, fill(t, x, shift-6)))
-	return t.Add(a, t.Scale(b, -1))
-}
-
-// mul returns the elementwise product of a and b (same shapes).
-func mul(t *ag.Tape, a, b *ag.Var) *ag.Var {
-	n := a.Value.Len()
-	if b.Value.Len() != n {
-		panic(fmt.Sprintf("nn: product of shapes %v and %v", a.Shape(), b.Shape()))
-	}
-	y := t.Conv2D(t.Reshape(a, 1, n, 1, 1), t.Reshape(b, n, 1, 1, 1), nil, ag.ConvOpts{Groups: n})
-	return t.Reshape(y, a.Shape()...)
-}
+// The MobileNet layers below are compositions of ag ops; ReLU6 and the hard
+// functions are ag's (exact for every input). A per-channel product is a
+// depthwise 1×1 convolution whose weight is the other factor, so its gradient
+// flows to both factors through Conv2D's backward. They are checked by
+// central differences.
 
 // ScaleChannels returns x [N,C,H,W] with each channel multiplied by s [N,C]
 // (or [N,C,1,1]), per example, as squeeze-excitation does.
@@ -55,19 +29,19 @@ func ScaleChannels(t *ag.Tape, x, s *ag.Var) *ag.Var {
 type ReLU6 struct{}
 
 // Forward implements Module.
-func (ReLU6) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return relu6Shift(t, x, 0) }
+func (ReLU6) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return t.ReLU6(x) }
 
 // HSigmoid is the hard sigmoid ReLU6(x+3)/6 (MobileNetV3).
 type HSigmoid struct{}
 
 // Forward implements Module.
-func (HSigmoid) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return t.Scale(relu6Shift(t, x, 3), 1.0/6) }
+func (HSigmoid) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return t.HardSigmoid(x) }
 
 // HSwish is the hard swish x·ReLU6(x+3)/6 (MobileNetV3).
 type HSwish struct{}
 
 // Forward implements Module.
-func (HSwish) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return mul(t, x, HSigmoid{}.Forward(t, x)) }
+func (HSwish) Forward(t *ag.Tape, x *ag.Var) *ag.Var { return t.HardSwish(x) }
 
 // SqueezeExcite is squeeze-excitation on [N,C,H,W]:
 //

@@ -11,9 +11,13 @@ import (
 	"nasbook/engine/tensor"
 )
 
+// Each hard activation is its float64 definition rounded to float32, past
+// |x| ≈ 1.7e7 (where ReLU(x) − ReLU(x−6) rounded ReLU6's 6 to 0 or 8) and at
+// the infinities too.
 func TestHardActivationsValues(t *testing.T) {
 	tp := ag.NewTape(nil)
-	x := ag.Const(tensor.FromData([]float32{-4, -3, -1, 0, 1, 3, 5, 7}, 8))
+	inf := float32(math.Inf(1))
+	x := ag.Const(tensor.FromData([]float32{-4, -3, -1, 0, 1, 3, 5, 7, 1e7 + 1, -1e7 - 1, 3e7, -3e7, 1e8 + 8, 1e30, -1e30, inf, -inf}, 17))
 	relu6 := func(v float64) float64 { return math.Min(math.Max(v, 0), 6) }
 	for _, c := range []struct {
 		name string
@@ -22,11 +26,16 @@ func TestHardActivationsValues(t *testing.T) {
 	}{
 		{"ReLU6", ReLU6{}, relu6},
 		{"HSigmoid", HSigmoid{}, func(v float64) float64 { return relu6(v+3) / 6 }},
-		{"HSwish", HSwish{}, func(v float64) float64 { return v * relu6(v+3) / 6 }},
+		{"HSwish", HSwish{}, func(v float64) float64 {
+			if math.IsInf(v, -1) {
+				return 0 // the limit of −Inf·0
+			}
+			return v * relu6(v+3) / 6
+		}},
 	} {
 		y := c.m.Forward(tp, x)
 		for i, v := range x.Value.Data {
-			if want := c.f(float64(v)); math.Abs(float64(y.Value.Data[i])-want) > 1e-6 {
+			if want := float32(c.f(float64(v))); y.Value.Data[i] != want {
 				t.Errorf("%s(%g) = %g, want %g", c.name, v, y.Value.Data[i], want)
 			}
 		}
