@@ -25,21 +25,24 @@ import (
 	"nasbook/internal/site"
 )
 
-// benchTargets are where bench measures, and benchWorkloads what.
+// benchTargets are where bench measures, and benchWorkloads what: by
+// default WORKLOADS.md's (benchDefault), a few minutes; the pool workload
+// (benchpool.go) takes minutes more.
 var (
 	benchTargets   = []string{"native", "node", "chromium"}
-	benchWorkloads = []string{"W1", "W2", "W3"}
+	benchWorkloads = []string{"W1", "W2", "W3", poolWorkload}
+	benchDefault   = []string{"W1", "W2", "W3"}
 )
 
 func benchCmd(args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	targets := fs.String("targets", strings.Join(benchTargets, ","), "where to measure: native, node (js/wasm in node), chromium (js/wasm in headless Chromium)")
-	workloads := fs.String("workloads", strings.Join(benchWorkloads, ","), "workloads of WORKLOADS.md to run")
-	quick := fs.Bool("quick", false, "a smoke run (one step after one warm-up step, GEMMs for 0.02 s); the figures mean nothing")
+	workloads := fs.String("workloads", strings.Join(benchDefault, ","), "workloads to run: W1, W2, W3 of WORKLOADS.md; pool, two searches by training on 1 and 2 pool workers (native and chromium)")
+	quick := fs.Bool("quick", false, "a smoke run (one step after one warm-up step, GEMMs for 0.02 s, pool: tiny searches natively, none in Chromium); the figures mean nothing")
 	root := fs.String("root", "", "project root (default: the module root above the working directory)")
 	quiet := fs.Bool("q", false, "show no progress on standard error")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nasbook bench [flags]\n\nPrints one line per figure, e.g. \"nasbook-native W1 images/s=1234\".\nREPS, STEPS, WARMUP_STEPS and GEMM_REP_SECONDS in the environment change the protocol.\n\ntargets:   "+list(benchTargets)+"\nworkloads: "+list(benchWorkloads)+"\n")
+		fmt.Fprintln(fs.Output(), "usage: nasbook bench [flags]\n\nPrints one line per figure, e.g. \"nasbook-native W1 images/s=1234\"; the pool workload one\nline per search: the ratio of the median times on 2 workers and on 1, the medians, each run,\ne.g. \"nasbook-native pool-halving ratio=0.512 s/1-worker=17.61 s/2-workers=9.02 runs/1-worker=...\".\nREPS, STEPS, WARMUP_STEPS and GEMM_REP_SECONDS in the environment change the protocol\n(REPS: the pool workload's runs on each pool size, 3 unless set).\n\ntargets:   "+list(benchTargets)+"\nworkloads: "+list(benchWorkloads)+"\n")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -66,6 +69,10 @@ func benchCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	// The workloads of WORKLOADS.md run in engine/bench's programs; the
+	// pool workload runs the playground's kernel (benchpool.go).
+	pool := slices.Contains(ws, poolWorkload)
+	ws = slices.DeleteFunc(ws, func(w string) bool { return w == poolWorkload })
 	env := map[string]string{"WORKLOADS": strings.Join(ws, ",")}
 	for _, k := range []string{"REPS", "STEPS", "WARMUP_STEPS", "GEMM_REP_SECONDS"} {
 		if v := os.Getenv(k); v != "" {
@@ -78,18 +85,32 @@ func benchCmd(args []string) error {
 	if *quick {
 		env["REPS"], env["STEPS"], env["WARMUP_STEPS"], env["GEMM_REP_SECONDS"] = "1", "1", "1", "0.02"
 	}
-	// Progress counts steps: each native workload, and each js/wasm target.
+	reps := 3
+	if v, ok := env["REPS"]; ok {
+		reps, _ = strconv.Atoi(v)
+	}
+	// Progress counts steps: each native workload, each js/wasm target's
+	// workloads of WORKLOADS.md, and the pool workload in Chromium.
 	steps, done := 0, 0
 	for _, t := range ts {
-		if t == "native" {
+		switch {
+		case t == "native":
 			steps += len(ws)
-		} else {
+			if pool {
+				steps++
+			}
+		case len(ws) > 0:
+			steps++
+		}
+		if t == "chromium" && pool && !*quick {
 			steps++
 		}
 	}
 	m := newMeter("bench", *quiet)
 	defer m.Finish()
-	step := func(what string) { m.Update(float64(done)/float64(steps), fmt.Sprintf("%d/%d, %s", done, steps, what)) }
+	step := func(what string) {
+		m.Update(float64(done)/float64(max(steps, 1)), fmt.Sprintf("%d/%d, %s", done, steps, what))
+	}
 	print := func(lines []string) {
 		m.Clear()
 		for _, l := range lines {
@@ -98,7 +119,7 @@ func benchCmd(args []string) error {
 	}
 	// The js/wasm targets share one build of the benchmark program.
 	var wasm string
-	if slices.ContainsFunc(ts, func(t string) bool { return t != "native" }) {
+	if len(ws) > 0 && slices.ContainsFunc(ts, func(t string) bool { return t != "native" }) {
 		step("building the benchmark program")
 		tmp, err := os.MkdirTemp("", "nasbook-bench-")
 		if err != nil {
@@ -111,29 +132,51 @@ func benchCmd(args []string) error {
 		wasm = tmp
 	}
 	failed := 0
+	report := func(t string, lines []string, err error) {
+		print(lines)
+		if err != nil {
+			print([]string{fmt.Sprintf("# nasbook-%s failed: %v", t, err)})
+			failed++
+		}
+	}
 	for _, t := range ts {
-		var lines []string
-		var err error
-		switch t {
-		case "native":
+		if t == "native" {
 			for _, w := range ws {
 				step("native " + w)
 				print(benchNative(w, env))
 				done++
 			}
+			if pool {
+				step("native pool")
+				lines, err := benchPoolNative(reps, *quick)
+				report("native pool", lines, err)
+				done++
+			}
 			continue
-		case "node":
-			step("node")
-			lines, err = benchNode(dir, wasm, env)
-		case "chromium":
-			step("chromium")
-			lines, err = benchChromium(dir, wasm, env)
 		}
-		done++
-		print(lines)
-		if err != nil {
-			print([]string{fmt.Sprintf("# nasbook-%s failed: %v", t, err)})
-			failed++
+		if len(ws) > 0 {
+			var lines []string
+			var err error
+			step(t)
+			if t == "node" {
+				lines, err = benchNode(dir, wasm, env)
+			} else {
+				lines, err = benchChromium(dir, wasm, env)
+			}
+			done++
+			report(t, lines, err)
+		}
+		switch {
+		case !pool:
+		case t == "node":
+			print([]string{"# nasbook-wasm-node pool: not measured (node has no pool of Web Workers; the playground's runs in Chromium)"})
+		case *quick:
+			print([]string{"# nasbook-wasm-chromium-simd pool: not measured with -quick (it builds and opens the playground)"})
+		default:
+			step("chromium pool (builds the playground if stale)")
+			lines, err := benchPoolChromium(dir, reps, false)
+			report("wasm-chromium-simd pool", lines, err)
+			done++
 		}
 	}
 	m.Update(1, fmt.Sprintf("%d/%d", steps, steps))
