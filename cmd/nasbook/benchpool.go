@@ -33,7 +33,8 @@ import (
 //
 // The protocol: one kernel (page) per pool size, both warmed up with a
 // small cell that starts and uses every worker (in the browser the first
-// run also compiles pool.wasm), then runs one at a time, alternating the
+// run also compiles pool.wasm; -quick's tiny runs skip it), then runs one
+// at a time, alternating the
 // pool sizes (1, 2, 1, 2, ...) REPS times, so that a neighbour's load on
 // the machine falls on both alike. Each search's line gives the ratio of
 // the medians (2 workers over 1), the medians and every run. The results
@@ -124,7 +125,11 @@ var poolSizes = []int{1, 2}
 // on the kernel with poolSizes[i] workers and returns its output. It
 // returns the workload's lines, each named prefix + " pool-" + search.
 func measurePool(prefix string, reps int, tiny bool, run func(i int, tiny bool) (string, error)) ([]string, error) {
+	// A tiny workload's figures mean nothing: it needs no warm-up.
 	for i, n := range poolSizes {
+		if tiny {
+			break
+		}
 		if _, err := run(i, true); err != nil {
 			return nil, fmt.Errorf("warming up %d worker(s): %w", n, err)
 		}

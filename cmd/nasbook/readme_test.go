@@ -365,7 +365,11 @@ func checkOutput(t *testing.T, run string, stdout []byte, out string) {
 		}
 	}
 	if sub == "bench" {
-		for _, target := range []string{"nasbook-native W1", "nasbook-wasm-node-simd W2", "nasbook-wasm-chromium W3"} {
+		targets := []string{"nasbook-native W1", "nasbook-wasm-node-simd W2", "nasbook-wasm-chromium W3"}
+		if strings.Contains(run, "-workloads pool") {
+			targets = []string{"nasbook-native pool-halving ratio=", "nasbook-native pool-hyperband ratio="}
+		}
+		for _, target := range targets {
 			if !bytes.Contains(stdout, []byte(target)) {
 				t.Errorf("bench printed no %q line:\n%s", target, stdout)
 			}
