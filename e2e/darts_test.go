@@ -1,6 +1,10 @@
 package e2e
 
 import (
+	"context"
+	"fmt"
+	"image"
+	"image/draw"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,6 +34,9 @@ import (
 //     canvas): two scenes a second or more, no gap of 0.5 s. On an idle
 //     2-core machine the search sends about 4 scenes a second.
 //
+// When the search has ended, the replay's slider draws its epochs: epoch 0
+// another picture, epoch 10 the last again.
+//
 // It screenshots the page when the search starts and when it ends; with
 // NASBOOK_DOCS_SHOTS=1 it writes them to docs/darts-start.png and
 // docs/darts-end.png, the README's pictures.
@@ -42,7 +49,8 @@ func TestDARTSLessonInTheBrowser(t *testing.T) {
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
 		if (document.querySelector('#canvas-panel').dataset.ready === "true") resolve(true); else setTimeout(poll, 50); })(); })`, patience)
 	eval[any](t, ctx, `(window.__draws = [], window.addEventListener('message', e => {
-		if (e.data && e.data.type === 'canvas-drawn') window.__draws.push({t: performance.now(), title: e.data.title || "", labelSize: e.data.labelSize || 0}); }), true)`, patience)
+		if (e.data && e.data.type === 'canvas-drawn') window.__draws.push({t: performance.now(), title: e.data.title || "", labelSize: e.data.labelSize || 0,
+			replay: e.data.replay ? e.data.replay.step : -1}); }), true)`, patience)
 	src := openLesson(t, ctx, "darts.ipynb", 3, "nb.DARTS(search)")
 	if !strings.Contains(src, "ArchLR: 0.2, ArchSteps: 3, ArchDecay: -1") || !strings.Contains(src, "Images: 256, Epochs: 10") {
 		t.Fatalf("the lesson's search is not the one this test describes:\n%s", src)
@@ -80,6 +88,7 @@ func TestDARTSLessonInTheBrowser(t *testing.T) {
 	eval[any](t, ctx, `new Promise(resolve => { (function poll() {
 		if (window.__draws.some(d => d.title.includes('final weights'))) resolve(true); else setTimeout(poll, 50); })(); })`, patience)
 	last := viewport(t, ctx)
+	lastCanvas := canvasArea(t, ctx, last)
 
 	num := func(re string) float64 {
 		m := regexp.MustCompile(re).FindStringSubmatch(got.Text)
@@ -144,6 +153,26 @@ func TestDARTSLessonInTheBrowser(t *testing.T) {
 	if changedFraction(first, last) < 0.01 {
 		t.Error("the page looks the same at the start and the end of the search")
 	}
+
+	// The replay: the final weights' scene carries every epoch's weights;
+	// its slider at 0 draws another picture (the weights before the first
+	// epoch, as engine and layout tests check), and back at 10 the last.
+	if r := eval[string](t, ctx, `document.querySelector('#replay-where').textContent`, patience); r != "epoch 10 of 10" {
+		t.Errorf("the replay controls say %q after the search, want epoch 10 of 10", r)
+	}
+	replayAt := func(step int) image.Image {
+		t.Helper()
+		eval[any](t, ctx, fmt.Sprintf(`(() => { window.__draws = []; const s = document.querySelector('#replay-step');
+			s.value = "%d"; s.dispatchEvent(new Event('input')); return true; })()`, step), patience)
+		waitFor[bool](t, ctx, fmt.Sprintf("the replay at epoch %d", step), fmt.Sprintf(`document.querySelector('#canvas-replay').dataset.step === "%d" && window.__draws.some(d => d.replay === %d)`, step, step), "true")
+		return canvasArea(t, ctx, viewport(t, ctx))
+	}
+	atStart, atEnd := replayAt(0), replayAt(10)
+	moved, back := changedFraction(atStart, lastCanvas), changedFraction(atEnd, lastCanvas)
+	t.Logf("the canvas at the replay's epoch 0 differs from the search's end in %.1f%% of its pixels; back at epoch 10, in %.1f%%", 100*moved, 100*back)
+	if moved < 0.02 || back > 0.005 {
+		t.Error("the replay's slider does not draw the search's epochs")
+	}
 	if os.Getenv("NASBOOK_DOCS_SHOTS") != "" {
 		for name, img := range map[string][]byte{"darts-start.png": encodePNG(first), "darts-end.png": encodePNG(last)} {
 			if err := os.WriteFile(filepath.Join(root(t), "docs", name), img, 0o644); err != nil {
@@ -151,4 +180,16 @@ func TestDARTSLessonInTheBrowser(t *testing.T) {
 			}
 		}
 	}
+}
+
+// canvasArea is the part of the screenshot img that the canvas's frame
+// covers now, with its top left corner at the origin.
+func canvasArea(t *testing.T, ctx context.Context, img image.Image) image.Image {
+	t.Helper()
+	type rect struct{ X, Y, W, H float64 }
+	c := eval[rect](t, ctx, `(() => { const r = document.querySelector('#canvas').getBoundingClientRect(), d = devicePixelRatio;
+		return {X: r.x * d, Y: r.y * d, W: r.width * d, H: r.height * d}; })()`, patience)
+	out := image.NewRGBA(image.Rect(0, 0, int(c.W), int(c.H)))
+	draw.Draw(out, out.Bounds(), img, image.Pt(int(c.X), int(c.Y)), draw.Src)
+	return out
 }
