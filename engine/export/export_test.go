@@ -54,6 +54,14 @@ var archs = []struct {
 	{"darts-imagenet", "DARTS_V1", spaces.Settings{C: 4, Layers: 3, ImageNet: true}, []int{3, 32, 32}},
 	{"mobilenet", "k3-e3-d2-w0.75-se-hswish|k5-e3-d2-w0.75-nose-relu|k3-e3-d2-w0.75-se-relu|k3-e3-d2-w0.75-nose-hswish|k3-e3-d2-w0.75-se-hswish", spaces.Settings{}, []int{3, 64, 64}},
 	{"transformer", "L2-H2-D32-R2", spaces.Settings{}, nil},
+	// Networks of token ids, with each kind of position encoding: the
+	// first is the transformer space's L1-H1-D32-R2 on 5 ids of 72.
+	{"tokens", `{"kind": "sequential", "input": [5, 1], "classes": 8, "layers": [{"op": "embed", "out": 32, "vocab": 72, "positions": true},
+		{"op": "transformer", "heads": 1, "mlp_ratio": 2}, {"op": "ln"}, {"op": "gap"}, {"op": "linear", "out": 8, "bias": true}]}`, spaces.Settings{}, nil},
+	{"tokens-sinusoidal", `{"kind": "sequential", "input": [6, 1], "classes": 3, "layers": [{"op": "embed", "out": 16, "vocab": 20, "sinusoidal": true},
+		{"op": "transformer", "heads": 2, "mlp_ratio": 2}, {"op": "ln"}, {"op": "gap"}, {"op": "linear", "out": 3, "bias": true}]}`, spaces.Settings{}, nil},
+	{"tokens-unplaced", `{"kind": "sequential", "input": [4, 1], "classes": 3, "layers": [{"op": "embed", "out": 8, "vocab": 9},
+		{"op": "transformer", "heads": 1, "mlp_ratio": 2}, {"op": "gap"}, {"op": "linear", "out": 3, "bias": true}]}`, spaces.Settings{}, nil},
 	{"own-op", `{"kind": "cell", "input": [3, 8, 8], "classes": 5,
 		"cells": {"macro": "nb201", "C": 4, "N": 1, "normal": {"inputs": 1, "nodes": [
 			[{"from": 0, "op": "conv_5x5"}], [{"from": 0, "op": "skip_connect"}, {"from": 1, "op": "gelu_dw"}],
@@ -97,8 +105,15 @@ func trained(t *testing.T, s *spec.Spec) *build.Network {
 	return net
 }
 
+// batch draws 16 examples and labels: inputs uniform in [-1, 1], or token
+// ids when the network takes them.
 func batch(r *rand.Rand, s *spec.Spec) (*tensor.Tensor, []int) {
 	x := tensor.New(append([]int{16}, s.Input...)...).Uniform(r, -1, 1)
+	if v := s.Vocab(); v > 0 {
+		for i := range x.Data {
+			x.Data[i] = float32(r.Intn(v))
+		}
+	}
 	y := make([]int, 16)
 	for i := range y {
 		y[i] = r.Intn(s.Classes)

@@ -37,7 +37,8 @@ const (
 // ToONNX writes net in evaluation mode (batch norms with their running
 // statistics, no dropout, no auxiliary head) as an ONNX model of opset 13
 // with its weights inside: input "input" [N, Input...], output "logits"
-// [N, Classes].
+// [N, Classes]. A network of token ids takes them as nasbook does, whole
+// numbers stored as floats.
 func ToONNX(net *build.Network, title string) ([]byte, error) {
 	g := &graph{input: net.Spec.Input}
 	y, err := g.module(net.Body(), "input", "body")
@@ -313,7 +314,7 @@ func (g *graph) module(m nn.Module, x, key string) (string, error) {
 		y = g.op("Transpose", []string{y}, aInts("perm", 0, 2, 4, 1, 3, 5))
 		return g.op("Reshape", []string{y, g.int64s(-1, (h/p)*(w/p), c*p*p)}), nil
 	case *nn.TokenEmbed:
-		return "", fmt.Errorf("export: %s: an embedding of token ids (its lookup is not exported)", key)
+		return g.tokenEmbed(m, x, key), nil
 	case *nn.Embed:
 		return g.embed(m, x, key+".proj"), nil
 	case *nn.ReLUConvBN:
@@ -501,6 +502,19 @@ func (g *graph) embed(e *nn.Embed, x, key string) string {
 	}
 	y := g.op("MatMul", []string{x, g.floats(key+".weight", []int{f, d}, feat)})
 	return g.op("Add", []string{y, g.floats(key+".positions", []int{T, d}, pos)})
+}
+
+// tokenEmbed looks the ids up: the float input [N, T, 1] (or [N, T]) as
+// int64 [N, T], a Gather of the table's rows, and the position encoding
+// (learned or sinusoidal, a [T, D] constant either way) added. An id out
+// of the table is an error of the runtime's Gather.
+func (g *graph) tokenEmbed(m *nn.TokenEmbed, x, key string) string {
+	ids := g.op("Cast", []string{g.op("Reshape", []string{x, g.int64s(0, -1)})}, aInt("to", onnxInt64))
+	y := g.op("Gather", []string{g.floats(key+".tokens.weight", m.Table.Shape(), m.Table.Value.Values()), ids}, aInt("axis", 0))
+	if m.Pos == nil {
+		return y
+	}
+	return g.op("Add", []string{y, g.floats(key+".pos", m.Pos.Shape(), m.Pos.Value.Values())})
 }
 
 func (g *graph) attention(m *nn.MHSA, x, key string) string {

@@ -42,7 +42,7 @@ func ToPyTorch(net *build.Network, title string) (*PyTorch, error) {
 	}
 	s := net.Spec
 	var b strings.Builder
-	b.WriteString(docstring(title, s.Input, s.Classes) + "\n")
+	b.WriteString(docstring(title, s.Input, s.Classes, s.Vocab()) + "\n")
 	b.WriteString(prelude)
 	fmt.Fprintf(&b, `
 
@@ -73,13 +73,17 @@ if __name__ == "__main__":
 	return &PyTorch{Source: []byte(b.String()), Weights: safetensors(e.tensors, meta), Params: e.params}, nil
 }
 
-func docstring(title string, in []int, classes int) string {
+func docstring(title string, in []int, classes, vocab int) string {
+	ids := ""
+	if vocab > 0 {
+		ids = fmt.Sprintf(" of token ids in [0, %d), whole numbers\nstored as floats as nasbook takes them", vocab)
+	}
 	return fmt.Sprintf(`"""%s, exported by nasbook.
 
 Net() builds the network; load_weights(Net(), "weights.safetensors") gives it
 the weights and batch norm statistics nasbook exported with it. Inputs are
-float32 [N, %s], outputs the logits of %d classes. Needs only torch.
-"""`, title, ints(in), classes)
+float32 [N, %s]%s, outputs the logits of %d classes. Needs only torch.
+"""`, title, ints(in), ids, classes)
 }
 
 func ints(xs []int) string {
@@ -212,7 +216,7 @@ func (e *pyEmitter) module(m nn.Module, key string, indent int) (string, error) 
 	case nn.Patches:
 		return fmt.Sprintf("Patches(%d)", m.P), nil
 	case *nn.TokenEmbed:
-		return "", fmt.Errorf("export: %s: an embedding of token ids (its lookup is not exported)", key)
+		return e.tokenEmbed(m, key), nil
 	case *nn.Embed:
 		tokens := 0
 		if m.Positions {
@@ -356,6 +360,23 @@ func (e *pyEmitter) linear(l *nn.Linear, key string) string {
 		e.param(key+".bias", l.B)
 	}
 	return fmt.Sprintf("nn.Linear(%d, %d, bias=%s)", w[1], w[0], pyBool(l.B != nil))
+}
+
+// tokenEmbed writes a lookup of token ids: an nn.Embedding, and the
+// learned positions as a parameter or the sinusoidal ones as a constant
+// the module computes (not a weight).
+func (e *pyEmitter) tokenEmbed(m *nn.TokenEmbed, key string) string {
+	s := m.Table.Shape()
+	e.param(key+".tokens.weight", m.Table)
+	pos := "None"
+	switch {
+	case m.Sinusoidal:
+		pos = fmt.Sprintf(`"sinusoidal", length=%d`, m.Pos.Shape()[0])
+	case m.Pos != nil:
+		e.param(key+".pos", m.Pos)
+		pos = fmt.Sprintf(`"learned", length=%d`, m.Pos.Shape()[0])
+	}
+	return fmt.Sprintf("TokenEmbed(nn.Embedding(%d, %d), %s)", s[0], s[1], pos)
 }
 
 func (e *pyEmitter) resBlock(m *nn.ResNetBasicBlock, key string, indent int) (string, error) {
