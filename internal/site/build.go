@@ -33,12 +33,14 @@ type Program struct {
 	Pkg  string // Go package to build, relative to the module root
 }
 
-// Programs are the page's wasm programs.
+// Programs are the page's wasm programs, and the benchmark page's
+// (assets/bench.html), which the playground links to.
 var Programs = []Program{
 	{"kernel", "./wasm/kernel"},
 	{"canvas", "./wasm/canvas"},
 	{"figure", "./wasm/figure"},
 	{"pool", "./wasm/pool"},
+	{"bench", "./wasm/bench"},
 }
 
 // BuildDir is where built assets land, relative to the project root.

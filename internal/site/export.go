@@ -20,7 +20,8 @@ import (
 //     FILE.gz), for hosts that send them to browsers that accept them
 //     (nginx's gzip_static and brotli_static, Caddy's precompressed);
 //   - the Content-Security-Policy that Handler sends, as a meta element of
-//     the two HTML pages, since a static host sends no such header
+//     the HTML pages (the playground, its canvas and the benchmark page),
+//     since a static host sends no such header
 //     (frame-ancestors, which a meta element cannot carry, is left out);
 //   - a .nojekyll file, so that GitHub Pages publishes the files as they are.
 //
@@ -45,7 +46,7 @@ func Export(root, dir string, quality int) (int, error) {
 	}
 	n := 0
 	for _, rel := range files {
-		if benchFiles[rel] {
+		if rel == "assets/js/run-node.mjs" { // runs programs under node only
 			continue
 		}
 		src := filepath.Join(root, filepath.FromSlash(rel))
@@ -53,7 +54,7 @@ func Export(root, dir string, quality int) (int, error) {
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return n, err
 		}
-		if rel == "index.html" || rel == "assets/canvas.html" {
+		if rel == "index.html" || rel == "assets/canvas.html" || rel == "assets/bench.html" {
 			k, err := exportPage(src, dst, quality)
 			n += k
 			if err != nil {

@@ -97,7 +97,7 @@ func checkExport(t *testing.T, root string) {
 	if _, err := os.Stat(filepath.Join(dir, ".nojekyll")); err != nil {
 		t.Error("no .nojekyll")
 	}
-	for _, name := range []string{"assets/bench.html", "assets/build/precompressed", "assets/build/stamp"} {
+	for _, name := range []string{"assets/js/run-node.mjs", "assets/build/precompressed", "assets/build/stamp"} {
 		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name))); err == nil {
 			t.Errorf("the site holds %s", name)
 		}

@@ -32,17 +32,27 @@ var offlineLater = map[string]bool{
 	BuildDir + "/pool.wasm":   true,
 }
 
-// benchFiles are the benchmark page's (nasbook bench), which the playground
-// never fetches.
+// benchFiles are the benchmark page's (assets/bench.html, which nasbook
+// bench drives too): the playground only links to it, so neither its first
+// visit nor its offline copy holds them. That includes TensorFlow.js
+// (assets/vendor/tfjs), which the page measures beside nasbook.
 var benchFiles = map[string]bool{
-	"assets/bench.html":      true,
-	"assets/js/bench.js":     true,
-	"assets/js/run-node.mjs": true,
-	BuildDir + "/bench.wasm": true,
+	"assets/bench.html":         true,
+	"assets/css/bench.css":      true,
+	"assets/js/bench.js":        true,
+	"assets/js/bench-worker.js": true,
+	"assets/js/bench-tfjs.js":   true,
+	"assets/js/run-node.mjs":    true,
+	BuildDir + "/bench.wasm":    true,
+}
+
+// benchFile reports whether rel is the benchmark page's.
+func benchFile(rel string) bool {
+	return benchFiles[rel] || strings.HasPrefix(rel, "assets/vendor/tfjs/")
 }
 
 // offlineSkip are servable files that the page never fetches.
-func offlineSkip(rel string) bool { return benchFiles[rel] || rel == OfflineList }
+func offlineSkip(rel string) bool { return benchFile(rel) || rel == OfflineList }
 
 // offlineLazy reports whether rel is kept only once a cell fetched it: the
 // shipped data (MNIST, the benchmark tables).
