@@ -36,7 +36,7 @@ var (
 
 func benchCmd(args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	targets := fs.String("targets", strings.Join(benchTargets, ","), "where to measure: native, node (js/wasm in node), chromium (js/wasm in headless Chromium)")
+	targets := fs.String("targets", strings.Join(benchTargets, ","), "where to measure: native, node (js/wasm in node), chromium (js/wasm in headless Chromium, and TensorFlow.js there)")
 	workloads := fs.String("workloads", strings.Join(benchDefault, ","), "workloads to run: W1, W2, W3 of WORKLOADS.md; pool, two searches by training on 1 and 2 pool workers (native and chromium)")
 	quick := fs.Bool("quick", false, "a smoke run (one step after one warm-up step, GEMMs for 0.02 s, pool: tiny searches natively, none in Chromium); the figures mean nothing")
 	root := fs.String("root", "", "project root (default: the module root above the working directory)")
@@ -268,7 +268,9 @@ func benchNode(dir, build string, env map[string]string) ([]string, error) {
 
 // benchChromium runs the workloads in headless Chromium on
 // assets/bench.html, served as the playground is, with build/ holding the
-// files buildBench wrote into build.
+// files buildBench wrote into build. With the SIMD kernels the page also
+// runs the workloads in TensorFlow.js (tfjs-wasm-simd-chromium lines), so
+// both figures come from the same run.
 func benchChromium(dir, build string, env map[string]string) ([]string, error) {
 	exe, err := browser.Path()
 	if err != nil {
@@ -306,9 +308,11 @@ func benchChromium(dir, build string, env map[string]string) ([]string, error) {
 			q.Set(k, v)
 		}
 		q.Set("BENCH_PREFIX", "nasbook-wasm-chromium-simd")
+		q.Set("TFJS_PREFIX", "tfjs-wasm-simd-chromium")
 		if !simd {
 			q.Set("BENCH_PREFIX", "nasbook-wasm-chromium")
 			q.Set("SIMD", "0")
+			q.Set("TFJS", "0")
 		}
 		page := "http://" + ln.Addr().String() + "/assets/bench.html?" + q.Encode()
 		if _, err := chromedp.Run(ctx, chromedp.Navigate(page)); err != nil {

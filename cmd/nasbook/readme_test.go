@@ -365,7 +365,7 @@ func checkOutput(t *testing.T, run string, stdout []byte, out string) {
 		}
 	}
 	if sub == "bench" {
-		targets := []string{"nasbook-native W1", "nasbook-wasm-node-simd W2", "nasbook-wasm-chromium W3"}
+		targets := []string{"nasbook-native W1", "nasbook-wasm-node-simd W2", "nasbook-wasm-chromium W3", "tfjs-wasm-simd-chromium W1"}
 		if strings.Contains(run, "-workloads pool") {
 			targets = []string{"nasbook-native pool-halving ratio=", "nasbook-native pool-hyperband ratio="}
 		}
