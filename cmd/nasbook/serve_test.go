@@ -35,7 +35,7 @@ func fakeProject(t *testing.T) string {
 // headers, and ends cleanly on SIGINT (Ctrl+C).
 func TestServeStopsOnInterrupt(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the command and four wasm programs")
+		t.Skip("builds the command and five wasm programs")
 	}
 	exe, root := nasbookBinary(t), fakeProject(t)
 	cmd := exec.Command(exe, "serve", "-root", root, "-addr", "127.0.0.1:0", "-brotli", "1")

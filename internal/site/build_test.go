@@ -13,7 +13,7 @@ import (
 	"nasbook/internal/site/sitetest"
 )
 
-// fakeModule lays out a project root whose four programs are empty mains,
+// fakeModule lays out a project root whose five programs are empty mains,
 // so that Build runs end to end in seconds.
 func fakeModule(t *testing.T) string {
 	t.Helper()
@@ -28,7 +28,7 @@ func fakeModule(t *testing.T) string {
 
 func TestBuild(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds four wasm programs")
+		t.Skip("builds five wasm programs")
 	}
 	root := fakeModule(t)
 	out := filepath.Join(root, BuildDir)
@@ -88,11 +88,11 @@ func TestBuild(t *testing.T) {
 			compressed++
 		}
 	}
-	// index.html, main.js, wasm_exec.js, the offline list, five wasm files,
-	// the completion catalog and the tables' two notices (the tables are
-	// gzipped already).
-	if compressed != 12 {
-		t.Errorf("%d compressible files among %v, want 12", compressed, files)
+	// index.html, main.js, wasm_exec.js, the offline list, six wasm files
+	// (the five programs and the SIMD kernels), the completion catalog and
+	// the tables' two notices (the tables are gzipped already).
+	if compressed != 13 {
+		t.Errorf("%d compressible files among %v, want 13", compressed, files)
 	}
 	checkOfflineList(t, root)
 	checkExport(t, root)

@@ -54,6 +54,9 @@ func checkOfflineList(t *testing.T, root string) {
 		if slices.Contains(l, OfflineList) || slices.Contains(l, "index.html") {
 			t.Errorf("the offline list names itself or index.html besides ./: %v", l)
 		}
+		if slices.Contains(l, "assets/build/bench.wasm") {
+			t.Errorf("the offline list holds the benchmark page's program: %v", l)
+		}
 	}
 }
 
