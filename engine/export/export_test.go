@@ -60,6 +60,11 @@ var archs = []struct {
 		{"op": "transformer", "heads": 1, "mlp_ratio": 2}, {"op": "ln"}, {"op": "gap"}, {"op": "linear", "out": 8, "bias": true}]}`, spaces.Settings{}, nil},
 	{"tokens-sinusoidal", `{"kind": "sequential", "input": [6, 1], "classes": 3, "layers": [{"op": "embed", "out": 16, "vocab": 20, "sinusoidal": true},
 		{"op": "transformer", "heads": 2, "mlp_ratio": 2}, {"op": "ln"}, {"op": "gap"}, {"op": "linear", "out": 3, "bias": true}]}`, spaces.Settings{}, nil},
+	// Mixtures of experts: top 2 of 4 (gates renormalised) on patches, and
+	// top 1 of 2 (the probability as the gate) on token ids.
+	{"moe", "L1-H2-D32-R2-E4-K2", spaces.Settings{}, []int{3, 8, 8}},
+	{"tokens-moe", `{"kind": "sequential", "input": [5, 1], "classes": 4, "layers": [{"op": "embed", "out": 16, "vocab": 30, "positions": true},
+		{"op": "transformer", "heads": 2, "mlp_ratio": 2, "experts": 2, "top_k": 1}, {"op": "ln"}, {"op": "gap"}, {"op": "linear", "out": 4, "bias": true}]}`, spaces.Settings{}, nil},
 	{"tokens-unplaced", `{"kind": "sequential", "input": [4, 1], "classes": 3, "layers": [{"op": "embed", "out": 8, "vocab": 9},
 		{"op": "transformer", "heads": 1, "mlp_ratio": 2}, {"op": "gap"}, {"op": "linear", "out": 3, "bias": true}]}`, spaces.Settings{}, nil},
 	{"own-op", `{"kind": "cell", "input": [3, 8, 8], "classes": 5,
@@ -159,8 +164,9 @@ func writeFile(t *testing.T, path string, b []byte) {
 // TestPyTorchMatches loads each exported module in PyTorch: it has
 // nasbook's parameter count, its evaluation outputs with the exported
 // weights equal nasbook's within 1e-4 (of their largest, when it is
-// above 1), and so do the loss of a training step from them and the loss
-// after it. (The batch of 16 keeps the batch norms of MobileNet's last,
+// above 1), and so do the loss of a training step from them, the
+// mixtures of experts' load-balancing terms in it (within 1e-5), and the
+// loss after it. (The batch of 16 keeps the batch norms of MobileNet's last,
 // 2×2 stages well conditioned: over 4 values the tiny variances amplify
 // rounding beyond any tolerance.) One Python process checks all
 // the networks, since importing torch takes most of the time.
@@ -169,6 +175,7 @@ func TestPyTorchMatches(t *testing.T) {
 	type want struct {
 		params       int
 		loss0, loss1 float32
+		balance0     float32 // the mixtures of experts' balance terms in loss0's step
 	}
 	wants := make([]want, len(archs))
 	dirs := make([]string, len(archs))
@@ -185,7 +192,8 @@ func TestPyTorchMatches(t *testing.T) {
 		eval := append([]float32(nil), net.Forward(tp, ag.Const(x)).Value.Values()...)
 		const lr = 0.01
 		loss0 := step(tp, net, x, y, &optim.SGD{}, lr)
-		wants[i] = want{pt.Params, loss0, lossOf(tp, net, x, y)}
+		balance0 := tp.AuxLoss()
+		wants[i] = want{pt.Params, loss0, lossOf(tp, net, x, y), balance0}
 		if pt.Params != net.Params.Len() {
 			t.Errorf("%s: the export counts %d parameters, nasbook %d", a.name, pt.Params, net.Params.Len())
 		}
@@ -222,6 +230,7 @@ func TestPyTorchMatches(t *testing.T) {
 			Params       int
 			EvalMaxDiff  float64 `json:"eval_max_diff"`
 			Loss0, Loss1 float64
+			Balance0     float64
 			Error        string
 		}
 		if err := dec.Decode(&got); err != nil {
@@ -238,6 +247,8 @@ func TestPyTorchMatches(t *testing.T) {
 			t.Errorf("%s: evaluation outputs differ by up to %g", a.name, got.EvalMaxDiff)
 		case math.Abs(got.Loss0-float64(w.loss0)) > 1e-4 || math.IsNaN(got.Loss0):
 			t.Errorf("%s: training loss %g in PyTorch, %g in nasbook", a.name, got.Loss0, w.loss0)
+		case math.Abs(got.Balance0-float64(w.balance0)) > 1e-5 || math.IsNaN(got.Balance0):
+			t.Errorf("%s: balance terms %g in PyTorch, %g in nasbook", a.name, got.Balance0, w.balance0)
 		case math.Abs(got.Loss1-float64(w.loss1)) > 1e-4 || math.IsNaN(got.Loss1):
 			t.Errorf("%s: loss after the step %g in PyTorch, %g in nasbook", a.name, got.Loss1, w.loss1)
 		}

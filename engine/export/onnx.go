@@ -373,14 +373,13 @@ func (g *graph) module(m nn.Module, x, key string) (string, error) {
 		if m.Attn.Causal {
 			return "", fmt.Errorf("export: %s: causal attention", key)
 		}
-		if m.MoE != nil {
-			return "", fmt.Errorf("export: %s: a mixture of experts (its routing is not exported)", key)
-		}
 		a := g.attention(m.Attn, g.layerNorm(m.LN1, x, key+".norm1"), key+".attn")
 		x = g.op("Add", []string{x, a})
-		h := g.linear(m.MLP.Up, g.layerNorm(m.LN2, x, key+".norm2"), key+".mlp.0")
-		h, _ = g.module(nn.GELU{}, h, "")
-		return g.op("Add", []string{x, g.linear(m.MLP.Down, h, key+".mlp.2")}), nil
+		h := g.layerNorm(m.LN2, x, key+".norm2")
+		if m.MoE != nil {
+			return g.op("Add", []string{x, g.moe(m.MoE, h, key+".mlp")}), nil
+		}
+		return g.op("Add", []string{x, g.mlp(m.MLP, h, key+".mlp")}), nil
 	case *build.Cell:
 		return g.cell(m, []string{x}, key)
 	case *build.DARTS:
@@ -515,6 +514,36 @@ func (g *graph) tokenEmbed(m *nn.TokenEmbed, x, key string) string {
 		return y
 	}
 	return g.op("Add", []string{y, g.floats(key+".pos", m.Pos.Shape(), m.Pos.Value.Values())})
+}
+
+// mlp is a transformer block's MLP: Linear, GELU, Linear.
+func (g *graph) mlp(m *nn.MLP, x, key string) string {
+	h, _ := g.module(nn.GELU{}, g.linear(m.Up, x, key+".0"), "")
+	return g.linear(m.Down, h, key+".2")
+}
+
+// moe is a mixture of experts, routed as nasbook routes and computed
+// densely: the router's probabilities p = Softmax(x·Wᵀ) [N, T, E]; TopK
+// picks each token's k experts (ties to the lower index, as nasbook's);
+// their probabilities, renormalised to sum to 1 when k > 1, are scattered
+// into gates that are zero elsewhere (ScatterElements); and the output is
+// Σ_e gates[..., e] · expert_e(x), every expert on every token. That is
+// nasbook's function (it runs only the chosen experts) at E/k times the
+// expert compute.
+func (g *graph) moe(m *nn.MoE, x, key string) string {
+	p := g.op("Softmax", []string{g.linear(m.Router, x, key+".router")}, aInt("axis", -1))
+	top, idx := g.name("topk_values"), g.name("topk_indices")
+	g.node("TopK", []string{p, g.int64s(m.K)}, []string{top, idx}, aInt("axis", -1), aInt("largest", 1), aInt("sorted", 1))
+	if m.K > 1 {
+		top = g.op("Div", []string{top, g.op("ReduceSum", []string{top, g.int64s(-1)}, aInt("keepdims", 1))})
+	}
+	gates := g.op("ScatterElements", []string{g.op("Mul", []string{p, g.scalar(0)}), idx, top}, aInt("axis", -1))
+	terms := make([]string, len(m.Experts))
+	for e, ex := range m.Experts {
+		gate := g.op("Slice", []string{gates, g.int64s(e), g.int64s(e + 1), g.int64s(-1)})
+		terms[e] = g.op("Mul", []string{gate, g.mlp(ex, x, fmt.Sprintf("%s.experts.%d", key, e))})
+	}
+	return g.op("Sum", terms)
 }
 
 func (g *graph) attention(m *nn.MHSA, x, key string) string {

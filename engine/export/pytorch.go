@@ -254,13 +254,24 @@ func (e *pyEmitter) module(m nn.Module, key string, indent int) (string, error) 
 		if m.Attn.Causal {
 			return "", fmt.Errorf("export: %s: causal attention", key) // build makes none
 		}
-		if m.MoE != nil {
-			return "", fmt.Errorf("export: %s: a mixture of experts (its routing is not exported)", key)
-		}
 		attn := fmt.Sprintf("Attention(%s, %s, heads=%d)", e.linear(m.Attn.QKV, key+".attn.qkv"), e.linear(m.Attn.Proj, key+".attn.proj"), m.Attn.Heads)
-		mlp, err := e.seq(key+".mlp", indent+1, m.MLP.Up, nn.GELU{}, m.MLP.Down)
-		if err != nil {
-			return "", err
+		var mlp string
+		if m.MoE != nil {
+			router := e.linear(m.MoE.Router, key+".mlp.router")
+			experts := make([]string, len(m.MoE.Experts))
+			for i, x := range m.MoE.Experts {
+				s, err := e.seq(fmt.Sprintf("%s.mlp.experts.%d", key, i), indent+3, x.Up, nn.GELU{}, x.Down)
+				if err != nil {
+					return "", err
+				}
+				experts[i] = s
+			}
+			mlp = call("MoE", indent+1, router, list(indent+2, experts), fmt.Sprintf("k=%d", m.MoE.K), "balance="+pyFloat(m.MoE.Balance))
+		} else {
+			var err error
+			if mlp, err = e.seq(key+".mlp", indent+1, m.MLP.Up, nn.GELU{}, m.MLP.Down); err != nil {
+				return "", err
+			}
 		}
 		ln1, err := e.module(m.LN1, key+".norm1", indent+1)
 		if err != nil {
