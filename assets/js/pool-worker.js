@@ -24,6 +24,10 @@
 //                     {id, export:true, error}     why there is none
 //                     {type:"load-error", message}
 //
+// self.nasbookJobs is what a debugger reads to see whether the worker is busy: {received,
+// finished, lastMs}, the jobs (to score or train) it has been sent and those it has answered,
+// equal when it is idle, and how long the last one took in milliseconds.
+//
 // The kernel sends exports and imports between the rounds of training jobs that successive
 // halving's rungs are, when the workers are idle: it moves runs from a worker holding more of
 // the next rung's work than the others to the worker holding least, so that each survivor
@@ -34,6 +38,7 @@ importScripts("../build/wasm_exec.js", "simd.js");
 
 const queue = [];
 let ready = false;
+const jobs = (self.nasbookJobs = { received: 0, finished: 0, lastMs: 0 });
 
 function run(msg) {
   if (msg.type === "data") {
@@ -55,6 +60,7 @@ function run(msg) {
     if (err) console.warn(err);
     return;
   }
+  const start = performance.now();
   let result;
   try {
     if (msg.type === "train") result = self.nasbookTrain(msg.id, String(msg.job), msg.train, msg.valid, msg.test);
@@ -63,9 +69,12 @@ function run(msg) {
     result = JSON.stringify({ error: "pool worker: " + ((e && e.message) || e) });
   }
   postMessage({ id: msg.id, result });
+  jobs.finished++;
+  jobs.lastMs = performance.now() - start;
 }
 
 self.onmessage = (event) => {
+  if (!event.data.type || event.data.type === "train") jobs.received++;
   if (ready) run(event.data);
   else queue.push(event.data);
 };
