@@ -63,9 +63,11 @@ func (p *pauser) start() {
 	}
 }
 
-// point is a yield point of the running cell.
+// point is a yield point of the running cell. A pause the page asked for
+// while the cell waited (for a pool worker's message, say) is taken at
+// once, however close the previous yield point was.
 func (p *pauser) point() {
-	if time.Since(p.last) < yieldEvery {
+	if !p.requested.Load() && time.Since(p.last) < yieldEvery {
 		return
 	}
 	p.post.Invoke(nil)
