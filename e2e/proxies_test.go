@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
 	"nasbook/engine/estimate"
@@ -351,4 +353,166 @@ nb.Halving(nb.SampleNB201(16, 7), nb.Shapes(640, 16, 4, 1), nb.HalvingConfig{Eta
 	if rungs != want {
 		t.Errorf("after Stop, the browser's rungs:\n%s\nnatively:\n%s", rungs, want)
 	}
+}
+
+// TestPauseHoldsThePool: Pause in the middle of a halving whose candidates
+// both pool workers train holds the pool as the README says: the cell stops
+// at its next progress update, no new job goes out, and the workers finish
+// the jobs they have and go idle; Resume lets the halving go on to the
+// native run's rungs, no epoch trained twice. The workers' own counts of
+// jobs received and finished (pool-worker.js's self.nasbookJobs) are read
+// through the DevTools protocol. Pause comes in the first rung, whose jobs
+// are of one epoch each: every job the kernel sent before the pause has
+// either shown its epoch on the progress bar or is in a worker's hands, so
+// the workers have received at most the bar's count and one job each.
+func TestPauseHoldsThePool(t *testing.T) {
+	const src = `import ("fmt"; "nasbook/nb")
+d := nb.Shapes(240, 16, 4, 3)
+r := nb.Halving(nb.SampleNB201(12, 6), d, nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 2, C: 4, Seed: 7})
+for _, rung := range r.Rungs {
+	for _, x := range rung.Results {
+		fmt.Printf("%d epochs: #%d %.4f\n", rung.Epochs, x.Candidate, x.ValAcc)
+	}
+}
+fmt.Println("epochs trained:", r.Epochs)
+fmt.Println("workers:", r.Workers)`
+	const first = 12 // the jobs of the first rung
+	// Natively, while the page loads.
+	native := make(chan *nb.HalvingResult, 1)
+	go func() {
+		s := nb.NewSession(io.Discard, nil)
+		s.TrainPool = &estimate.Local{N: 1}
+		native <- s.Halving(s.SampleNB201(12, 6), s.Shapes(240, 16, 4, 3), nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 2, C: 4, Seed: 7})
+	}()
+
+	ctx := openPage(t, "?pool=2")
+	b, _ := json.Marshal(src)
+	eval[bool](t, ctx, `(window.__halving = window.nasbook.runCell(`+string(b)+`), true)`, patience)
+	// The epochs the bar of the running cell counts.
+	const bar = `(document.querySelector('.cell[data-state="running"] progress') || {value: 0}).value`
+	// Pause is clicked from the page as soon as an epoch has ended.
+	waitFor[bool](t, ctx, "an epoch of the halving", bar+` >= 1 && (document.querySelector('#pause').click(), true)`, "true")
+	waitFor[bool](t, ctx, "the pause", `document.querySelector('#pause').textContent.includes('Resume')`, "true")
+	if badge := eval[string](t, ctx, `document.querySelector('.cell[data-state="running"] .state-badge').textContent`, patience); badge != "paused" {
+		t.Errorf("the paused cell's badge says %q", badge)
+	}
+	if status := eval[string](t, ctx, `document.querySelector('#kernel-status').textContent`, patience); status != "Kernel paused" {
+		t.Errorf("the kernel status says %q while paused", status)
+	}
+	// The cell as the page shows it: its text and the epochs on its bar.
+	shown := func() (string, int) {
+		t.Helper()
+		v := eval[struct {
+			Text string
+			Done int
+		}](t, ctx, `(() => { const c = window.nasbook.cells(); return {Text: c[c.length-1].text || '', Done: `+bar+`}; })()`, patience)
+		return v.Text, v.Done
+	}
+	text, done := shown()
+	if strings.Contains(text, "rung 0:") || done < 1 || done > first-3 {
+		t.Fatalf("paused at epoch %d of the first rung's %d, too late to tell; the cell showed:\n%s", done, first, text)
+	}
+
+	workers := poolWorkers(t, ctx, 2)
+	type counts struct {
+		Received, Finished int
+		LastMs             float64
+	}
+	// Each worker finishes the job it has and goes idle.
+	idle := make([]counts, len(workers))
+	var job time.Duration // the longest of the workers' last jobs
+	for k, w := range workers {
+		idle[k] = eval[counts](t, w, `new Promise(resolve => { (function poll() {
+			const j = self.nasbookJobs; if (j.received === j.finished) resolve(j); else setTimeout(poll, 10); })(); })`, patience)
+		job = max(job, time.Duration(idle[k].LastMs*float64(time.Millisecond)))
+	}
+	if sent := idle[0].Received + idle[1].Received; sent > done+len(workers) {
+		t.Fatalf("paused at epoch %d, the workers received %d jobs (%+v): jobs went out after the pause", done, sent, idle)
+	}
+	// Nothing may happen while paused: watch for as long as a job took (a
+	// pool that did not hold would send a worker its next job as soon as it
+	// answered), at least a second.
+	watch := max(job, time.Second)
+	for until := time.Now().Add(watch); time.Now().Before(until); {
+		for k, w := range workers {
+			if c := eval[counts](t, w, `self.nasbookJobs`, patience); c != idle[k] {
+				t.Fatalf("paused, pool worker %d went from %+v to %+v", k, idle[k], c)
+			}
+		}
+		if now, d := shown(); now != text || d != done {
+			t.Fatalf("paused at epoch %d, the cell went on to epoch %d:\n%s", done, d, now)
+		}
+	}
+	n := <-native
+	t.Logf("paused at epoch %d of %d; the workers idle after %d and %d jobs (the last took %.2f s at most); watched for %.1f s",
+		done, n.Epochs, idle[0].Finished, idle[1].Finished, job.Seconds(), watch.Seconds())
+
+	eval[any](t, ctx, `(document.querySelector('#pause').click(), true)`, patience)
+	got := eval[cellResult](t, ctx, `window.__halving`, patience)
+	if got.Error != nil {
+		t.Fatalf("the resumed halving failed: %s", *got.Error)
+	}
+	out, rungs, used := halvingOutput(got.Text)
+	if used != "2" {
+		t.Errorf("%q pool workers trained candidates, want 2", used)
+	}
+	if want := halvingText(n); rungs != want {
+		t.Errorf("after Pause and Resume, the browser's rungs:\n%s\nnatively:\n%s", rungs, want)
+	}
+	if want := fmt.Sprintf("epochs trained: %d\n", n.Epochs); !strings.Contains(out, want) {
+		t.Errorf("the pool trained other epochs than the native run's %d:\n%s", n.Epochs, out)
+	}
+}
+
+// poolWorkers returns a context for each of the n pool workers of the
+// test's page, which evaluates in it. The browser lists the pool workers,
+// nested in the kernel's worker, without their URL and answers nothing sent
+// to them until the kernel's worker has them attached (Target.setAutoAttach);
+// then they are targets like any other. The contexts detach when the test
+// ends (they would close their targets, and so end the workers).
+func poolWorkers(t *testing.T, ctx context.Context, n int) []context.Context {
+	t.Helper()
+	attach := func(id target.ID) context.Context {
+		c, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(id), chromedp.WithDetachOnCancel())
+		t.Cleanup(cancel)
+		if err := chromedp.Do(c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	workers := func(script string) []target.ID {
+		t.Helper()
+		ts, err := chromedp.Targets(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []target.ID
+		for _, ti := range ts {
+			if ti.Type == "worker" && strings.HasPrefix(ti.URL, serve(t)+"assets/js/"+script) {
+				ids = append(ids, ti.TargetID)
+			}
+		}
+		return ids
+	}
+	kernel := workers("kernel-worker.js")
+	if len(kernel) != 1 {
+		t.Fatalf("the browser lists %d kernel workers", len(kernel))
+	}
+	k := attach(kernel[0])
+	if _, err := cdp.Call(k, chromedp.FromContext(k).Target, target.SetAutoAttach,
+		target.SetAutoAttachParams{AutoAttach: true, Flatten: new(true)}); err != nil {
+		t.Fatal(err)
+	}
+	ids := workers("pool-worker.js")
+	for deadline := time.Now().Add(patience); len(ids) != n; ids = workers("pool-worker.js") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the browser lists %d pool workers, want %d", len(ids), n)
+		}
+		eval[any](t, ctx, `new Promise(r => setTimeout(r, 50))`, patience)
+	}
+	var out []context.Context
+	for _, id := range ids {
+		out = append(out, attach(id))
+	}
+	return out
 }
