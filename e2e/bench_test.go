@@ -15,7 +15,8 @@ import (
 // W1-W3 in nasbook and in TensorFlow.js under the server's policy: every
 // figure is there, finite and positive, TensorFlow.js's numerics hold (its
 // first W1 and W2 losses near ln 10, its GEMM against a float64 product),
-// and the table shows both figures and their ratio. Nothing is timed.
+// and the table shows both figures and their ratio. The playground links to
+// it. Nothing is timed.
 func TestBenchPage(t *testing.T) {
 	ctx := tab(t)
 	console := recordViolations(t, ctx)
@@ -77,5 +78,8 @@ func TestBenchPage(t *testing.T) {
 	}
 	if v := eval[[]string](t, ctx, `window.__csp || []`, patience); len(v) > 0 || len(console()) > 0 {
 		t.Errorf("the benchmark page broke its Content-Security-Policy: %q %q", v, console())
+	}
+	if !eval[bool](t, ctx, `fetch("../").then(r => r.text()).then(page => page.includes('href="assets/bench.html"'))`, patience) {
+		t.Error("the playground has no link to the benchmark page")
 	}
 }
