@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"nasbook/engine/bench"
 	"nasbook/engine/estimate"
 	"nasbook/internal/browser"
 	"nasbook/internal/site"
@@ -178,7 +179,7 @@ func measurePool(prefix string, reps int, tiny bool, run func(i int, tiny bool) 
 func poolLine(name string, secs [][]float64) string {
 	meds := make([]float64, len(secs))
 	for i, s := range secs {
-		meds[i] = medianOf(s)
+		meds[i] = bench.Median(s)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s ratio=%.3f", name, meds[len(meds)-1]/meds[0])
@@ -200,17 +201,6 @@ func workersName(n int) string {
 		return "1-worker"
 	}
 	return strconv.Itoa(n) + "-workers"
-}
-
-// medianOf returns the median of xs (the mean of the middle two of an even
-// number).
-func medianOf(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // benchPoolNative runs the pool workload natively: one notebook kernel per

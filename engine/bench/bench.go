@@ -79,7 +79,9 @@ func digits(v float64) int {
 	return 2
 }
 
-func median(xs []float64) float64 {
+// Median returns the median of xs (the mean of the middle two of an even
+// number).
+func Median(xs []float64) float64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	if len(s)%2 == 1 {
@@ -175,7 +177,7 @@ func runTraining(name string, tr *Trainer, p Protocol, ks *compute.Set) (Result,
 		}
 		res.Reps = append(res.Reps, float64(Batch*p.Steps)/time.Since(start).Seconds())
 	}
-	res.Value = median(res.Reps)
+	res.Value = Median(res.Reps)
 	return res, nil
 }
 
@@ -272,6 +274,6 @@ func RunW3(ks *compute.Set, p Protocol) (Result, error) {
 		}
 		res.Reps = append(res.Reps, FLOP*float64(n)/time.Since(start).Seconds()/1e9)
 	}
-	res.Value = median(res.Reps)
+	res.Value = Median(res.Reps)
 	return res, nil
 }

@@ -389,26 +389,7 @@ func TestWiderShapesMatchReference(t *testing.T) {
 			if p.OutH() <= 0 || p.OutW() <= 0 {
 				continue
 			}
-			fwd, bwdD, bwdF := fast.Conv2D, fast.Conv2DBackwardData, fast.Conv2DBackwardFilter
-			if p.Depthwise() {
-				fwd, bwdD, bwdF = fast.DepthwiseConv2D, fast.DepthwiseConv2DBackwardData, fast.DepthwiseConv2DBackwardFilter
-			}
-			nx, nw, ny := p.Sizes()
-			x, w, dy := randSlice(r, nx), randSlice(r, nw), randSlice(r, ny)
-			y1, y2 := make([]float32, ny), make([]float32, ny)
-			fwd(p, x, w, y1)
-			ref.Conv2D(p, x, w, y2)
-			closeEnough(t, fmt.Sprintf("%s forward %+v", fast.Name, p), y1, y2, 1e-5)
-			dx1, dx2 := randSlice(r, nx), make([]float32, nx)
-			copy(dx2, dx1)
-			bwdD(p, dy, w, dx1)
-			ref.Conv2DBackwardData(p, dy, w, dx2)
-			closeEnough(t, fmt.Sprintf("%s backward-data %+v", fast.Name, p), dx1, dx2, 1e-5)
-			dw1, dw2 := randSlice(r, nw), make([]float32, nw)
-			copy(dw2, dw1)
-			bwdF(p, x, dy, dw1)
-			ref.Conv2DBackwardFilter(p, x, dy, dw2)
-			closeEnough(t, fmt.Sprintf("%s backward-filter %+v", fast.Name, p), dw1, dw2, 1e-5)
+			checkConv(t, r, fast, ref, p)
 		}
 	}
 }
@@ -513,34 +494,43 @@ func TestSmallPlanesMatchReference(t *testing.T) {
 						for _, dw := range []bool{false, true} {
 							p := Conv{N: 2, C: 2, K: 2, H: 1 + hw/3, W: 1 + hw%3, R: rs[0], S: rs[1], StrideH: 1 + st/3, StrideW: 1 + st%3,
 								PadH: pad / 2 * (rs[0] - 1) / 2, PadW: pad % 2 * (rs[1] - 1) / 2, DilH: 1 + r.Intn(2), DilW: 1 + r.Intn(2)}
-							fwd, bwdD, bwdF := fast.Conv2D, fast.Conv2DBackwardData, fast.Conv2DBackwardFilter
 							if dw {
 								p.Groups = 2
-								fwd, bwdD, bwdF = fast.DepthwiseConv2D, fast.DepthwiseConv2DBackwardData, fast.DepthwiseConv2DBackwardFilter
 							}
 							if p.OutH() == 0 || p.OutW() == 0 {
 								continue
 							}
-							nx, nw, ny := p.Sizes()
-							x, w, dy := randSlice(r, nx), randSlice(r, nw), randSlice(r, ny)
-							y1, y2 := make([]float32, ny), make([]float32, ny)
-							fwd(p, x, w, y1)
-							ref.Conv2D(p, x, w, y2)
-							closeEnough(t, fmt.Sprintf("%s forward %+v", fast.Name, p), y1, y2, 1e-5)
-							dx1, dx2 := randSlice(r, nx), make([]float32, nx)
-							copy(dx2, dx1)
-							bwdD(p, dy, w, dx1)
-							ref.Conv2DBackwardData(p, dy, w, dx2)
-							closeEnough(t, fmt.Sprintf("%s backward-data %+v", fast.Name, p), dx1, dx2, 1e-5)
-							dw1, dw2 := randSlice(r, nw), make([]float32, nw)
-							copy(dw2, dw1)
-							bwdF(p, x, dy, dw1)
-							ref.Conv2DBackwardFilter(p, x, dy, dw2)
-							closeEnough(t, fmt.Sprintf("%s backward-filter %+v", fast.Name, p), dw1, dw2, 1e-5)
+							checkConv(t, r, fast, ref, p)
 						}
 					}
 				}
 			}
 		}
 	}
+}
+
+// checkConv compares fast's convolution of p (depthwise if p is), forward
+// and both gradients, with ref's on random operands.
+func checkConv(t *testing.T, r *rand.Rand, fast, ref *Set, p Conv) {
+	t.Helper()
+	fwd, bwdD, bwdF := fast.Conv2D, fast.Conv2DBackwardData, fast.Conv2DBackwardFilter
+	if p.Depthwise() {
+		fwd, bwdD, bwdF = fast.DepthwiseConv2D, fast.DepthwiseConv2DBackwardData, fast.DepthwiseConv2DBackwardFilter
+	}
+	nx, nw, ny := p.Sizes()
+	x, w, dy := randSlice(r, nx), randSlice(r, nw), randSlice(r, ny)
+	y1, y2 := make([]float32, ny), make([]float32, ny)
+	fwd(p, x, w, y1)
+	ref.Conv2D(p, x, w, y2)
+	closeEnough(t, fmt.Sprintf("%s forward %+v", fast.Name, p), y1, y2, 1e-5)
+	dx1, dx2 := randSlice(r, nx), make([]float32, nx)
+	copy(dx2, dx1)
+	bwdD(p, dy, w, dx1)
+	ref.Conv2DBackwardData(p, dy, w, dx2)
+	closeEnough(t, fmt.Sprintf("%s backward-data %+v", fast.Name, p), dx1, dx2, 1e-5)
+	dw1, dw2 := randSlice(r, nw), make([]float32, nw)
+	copy(dw2, dw1)
+	bwdF(p, x, dy, dw1)
+	ref.Conv2DBackwardFilter(p, x, dy, dw2)
+	closeEnough(t, fmt.Sprintf("%s backward-filter %+v", fast.Name, p), dw1, dw2, 1e-5)
 }
