@@ -146,29 +146,8 @@ func testConv(t *testing.T, depthwise bool) {
 func testConvSet(t *testing.T, fast *Set, depthwise bool) {
 	r := rand.New(rand.NewSource(2))
 	ref := Reference()
-	fwd, bwdD, bwdF := fast.Conv2D, fast.Conv2DBackwardData, fast.Conv2DBackwardFilter
-	if depthwise {
-		fwd, bwdD, bwdF = fast.DepthwiseConv2D, fast.DepthwiseConv2DBackwardData, fast.DepthwiseConv2DBackwardFilter
-	}
 	for _, p := range randConvs(r, depthwise) {
-		nx, nw, ny := p.Sizes()
-		x, w, dy := randSlice(r, nx), randSlice(r, nw), randSlice(r, ny)
-		y1, y2 := make([]float32, ny), make([]float32, ny)
-		fwd(p, x, w, y1)
-		ref.Conv2D(p, x, w, y2)
-		closeEnough(t, fmt.Sprintf("%s forward %+v", fast.Name, p), y1, y2, 1e-5)
-
-		dx1, dx2 := randSlice(r, nx), make([]float32, nx) // accumulate onto a non-zero start
-		copy(dx2, dx1)
-		bwdD(p, dy, w, dx1)
-		ref.Conv2DBackwardData(p, dy, w, dx2)
-		closeEnough(t, fmt.Sprintf("%s backward-data %+v", fast.Name, p), dx1, dx2, 1e-5)
-
-		dw1, dw2 := randSlice(r, nw), make([]float32, nw)
-		copy(dw2, dw1)
-		bwdF(p, x, dy, dw1)
-		ref.Conv2DBackwardFilter(p, x, dy, dw2)
-		closeEnough(t, fmt.Sprintf("%s backward-filter %+v", fast.Name, p), dw1, dw2, 1e-5)
+		checkConv(t, r, fast, ref, p, depthwise)
 	}
 }
 
@@ -389,7 +368,7 @@ func TestWiderShapesMatchReference(t *testing.T) {
 			if p.OutH() <= 0 || p.OutW() <= 0 {
 				continue
 			}
-			checkConv(t, r, fast, ref, p)
+			checkConv(t, r, fast, ref, p, p.Depthwise())
 		}
 	}
 }
@@ -500,7 +479,7 @@ func TestSmallPlanesMatchReference(t *testing.T) {
 							if p.OutH() == 0 || p.OutW() == 0 {
 								continue
 							}
-							checkConv(t, r, fast, ref, p)
+							checkConv(t, r, fast, ref, p, dw)
 						}
 					}
 				}
@@ -509,12 +488,13 @@ func TestSmallPlanesMatchReference(t *testing.T) {
 	}
 }
 
-// checkConv compares fast's convolution of p (depthwise if p is), forward
-// and both gradients, with ref's on random operands.
-func checkConv(t *testing.T, r *rand.Rand, fast, ref *Set, p Conv) {
+// checkConv compares fast's convolution of p (its depthwise kernels if
+// depthwise), forward and both gradients (accumulated onto a non-zero
+// start), with ref's on random operands.
+func checkConv(t *testing.T, r *rand.Rand, fast, ref *Set, p Conv, depthwise bool) {
 	t.Helper()
 	fwd, bwdD, bwdF := fast.Conv2D, fast.Conv2DBackwardData, fast.Conv2DBackwardFilter
-	if p.Depthwise() {
+	if depthwise {
 		fwd, bwdD, bwdF = fast.DepthwiseConv2D, fast.DepthwiseConv2DBackwardData, fast.DepthwiseConv2DBackwardFilter
 	}
 	nx, nw, ny := p.Sizes()
