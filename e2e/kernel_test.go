@@ -132,14 +132,26 @@ fmt.Println("finished", sum)`
 		waitFor("the pause", `document.querySelector('#pause').textContent.includes('Resume')`)
 	}
 	eval[any](t, ctx, `(window.__work = window.nasbook.runCell(`+string(b)+`), true)`, patience)
+	waitFor("the cell to run", step+` >= 1`)
+	// Nothing on the page animates without end while a cell runs: such an
+	// animation redraws every frame, which a browser drawing without a GPU
+	// pays for with the processor the cell needs.
+	if endless := eval[[]string](t, ctx, `document.getAnimations().filter(a => a.playState === "running" && a.effect.getTiming().iterations === Infinity)
+		.map(a => (a.animationName || "animation") + " on " + (a.effect.target ? a.effect.target.className || a.effect.target.tagName : "?"))`, patience); len(endless) > 0 {
+		t.Errorf("endless animations run while a cell runs: %v", endless)
+	}
 	pause()
 	at := eval[float64](t, ctx, step, patience)
+	// The running cell's clock counts whole seconds, paused or not.
+	clock := `document.querySelector('.cell[data-state="running"] .cell-timing').textContent`
+	before := eval[string](t, ctx, clock, patience)
 	// Nothing may happen while paused: watch for a second (steps come about
 	// every 25 ms on an idle machine).
 	time.Sleep(time.Second)
 	if later := eval[float64](t, ctx, step, patience); later != at || at >= 100 {
 		t.Fatalf("paused at step %v of 100, a second later at %v", at, later)
 	}
+	waitFor("the running cell's clock to count on from "+before, `/^\d+ s$/.test(`+clock+`) && `+clock+` !== `+jsString(before))
 	if badge := eval[string](t, ctx, `document.querySelector('.cell[data-state="running"] .state-badge').textContent`, patience); badge != "paused" {
 		t.Errorf("the paused cell's badge says %q", badge)
 	}

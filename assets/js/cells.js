@@ -190,7 +190,7 @@ export class CellView {
     if (!paused) delete this.badge.dataset.paused;
     const busy = cell.state === "running" || cell.state === "queued";
     this.count.textContent = cell.type !== "code" ? "" : busy ? "[*]" : cell.executionCount != null ? `[${cell.executionCount}]` : "[ ]";
-    this.timing.textContent = cell.timing && cell.timing.end ? formatDuration(cell.timing.end - cell.timing.start) : "";
+    this.showTiming();
     if (this.editor.value !== cell.source) {
       this.editor.setValue(cell.source);
       if (this.rendered && !this.editing) this.renderMarkdown();
@@ -205,6 +205,24 @@ export class CellView {
     }
   }
 
+  /**
+   * The cell's time: how long its last run took, or, while it runs, how long it has been running,
+   * counted once a second. The clock is what shows that a long cell is alive; it redraws the page
+   * once a second, where an animation would redraw it every frame and, on a computer that draws
+   * pages without a GPU, take a share of the processor from the training it watches.
+   */
+  showTiming() {
+    const t = this.cell.timing;
+    const running = this.cell.state === "running" && t && !t.end;
+    if (running && !this.clock) this.clock = setInterval(() => this.showTiming(), 1000);
+    if (!running && this.clock) this.clock = clearInterval(this.clock);
+    if (running) {
+      const s = Math.floor((performance.now() - t.start) / 1000);
+      this.timing.textContent = s < 60 ? `${s} s` : formatDuration(s * 1000);
+    }
+    else this.timing.textContent = t && t.end ? formatDuration(t.end - t.start) : "";
+  }
+
   setIndex(i) {
     const kind = { code: "Code", markdown: "Markdown", raw: "Raw" }[this.cell.type];
     this.el.setAttribute("aria-label", `${kind} cell ${i + 1}`);
@@ -217,6 +235,7 @@ export class CellView {
 
   /** Takes the cell off the page for good. */
   destroy() {
+    if (this.clock) this.clock = clearInterval(this.clock);
     this.el.remove();
     this.editor.destroy();
   }
