@@ -32,12 +32,13 @@ import (
 // search itself, so neither the interpreter's set-up nor the page's round
 // trips count.
 //
-// The protocol: one kernel (page) per pool size, both warmed up with a
-// small cell that starts and uses every worker (in the browser the first
-// run also compiles pool.wasm; -quick's tiny runs skip it), then runs one
-// at a time, alternating the
-// pool sizes (1, 2, 1, 2, ...) REPS times, so that a neighbour's load on
-// the machine falls on both alike. Each search's line gives the ratio of
+// The protocol: one kernel (page) per pool size, each warmed up by one
+// untimed run of the cell (in the browser the first run starts the workers,
+// compiles pool.wasm and leaves the engine to optimise its hot code as it
+// runs; the runs after a small warm-up still got faster one after another,
+// by a tenth with two workers; -quick's tiny runs skip it), then runs one
+// at a time, alternating the pool sizes (1, 2, 1, 2, ...) REPS times, so
+// that a neighbour's load on the machine falls on both alike. Each search's line gives the ratio of
 // the medians (2 workers over 1), the medians and every run. The results
 // must be the same, run for run, whatever the pool.
 
@@ -122,10 +123,11 @@ func parsePoolRun(out string) (poolRun, error) {
 // baseline of the ratio.
 var poolSizes = []int{1, 2}
 
-// measurePool runs the protocol: run(i, tiny) runs the cell (tiny or not)
-// on the kernel with poolSizes[i] workers and returns its output. It
+// measurePool runs the protocol: run(i, warm) runs the cell on the kernel
+// with poolSizes[i] workers and returns its output; warm is set on the
+// untimed warm-up run. It
 // returns the workload's lines, each named prefix + " pool-" + search.
-func measurePool(prefix string, reps int, tiny bool, run func(i int, tiny bool) (string, error)) ([]string, error) {
+func measurePool(prefix string, reps int, tiny bool, run func(i int, warm bool) (string, error)) ([]string, error) {
 	// A tiny workload's figures mean nothing: it needs no warm-up.
 	for i, n := range poolSizes {
 		if tiny {
@@ -140,7 +142,7 @@ func measurePool(prefix string, reps int, tiny bool, run func(i int, tiny bool) 
 	var first []poolRun
 	for rep := range reps {
 		for i, n := range poolSizes {
-			out, err := run(i, tiny)
+			out, err := run(i, false)
 			if err != nil {
 				return nil, fmt.Errorf("%d worker(s), run %d: %w", n, rep+1, err)
 			}
@@ -220,7 +222,7 @@ func benchPoolNative(reps int, tiny bool) ([]string, error) {
 		k.Session().TrainPool = &estimate.Local{N: n}
 		kernels[i] = k
 	}
-	return measurePool("nasbook-native", reps, tiny, func(i int, tiny bool) (string, error) {
+	return measurePool("nasbook-native", reps, tiny, func(i int, _ bool) (string, error) {
 		out.Reset()
 		err := kernels[i].Run(context.Background(), poolCell(tiny))
 		return out.String(), err
@@ -271,7 +273,7 @@ func benchPoolChromium(dir string, reps int, tiny bool) ([]string, error) {
 		}
 		pages[i] = ctx
 	}
-	return measurePool("nasbook-wasm-chromium-simd", reps, tiny, func(i int, tiny bool) (string, error) {
+	return measurePool("nasbook-wasm-chromium-simd", reps, tiny, func(i int, _ bool) (string, error) {
 		// A page in the background may run its timers late; every page
 		// here should count as shown.
 		if v, err := evalWithin[string](pages[i], `document.visibilityState`, time.Minute); err != nil || v != "visible" {

@@ -101,8 +101,8 @@ func TestPoolWorkloadFailsOnOtherResults(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			calls := map[int]int{}
-			lines, err := measurePool("x", 2, false, func(i int, tiny bool) (string, error) {
-				if tiny {
+			lines, err := measurePool("x", 2, false, func(i int, warm bool) (string, error) {
+				if warm {
 					return "warm", nil
 				}
 				calls[i]++
