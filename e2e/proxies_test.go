@@ -204,7 +204,8 @@ for _, p := range s.Names {
 // cell also runs a halving of 2 candidates, which the 2 workers train one
 // each, in order: the second wins, and the worker that trained it must
 // continue it while the first worker, free, waits; trained again from
-// scratch there, it adds an epoch.
+// scratch there, it adds an epoch. Then, on the same page, a search by
+// training on token ids (tokenSearchInThePool).
 func TestHalvingTrainsInThePool(t *testing.T) {
 	src := `import ("fmt"; "nasbook/nb")
 d := nb.Shapes(160, 8, 3, 2)
@@ -253,6 +254,7 @@ fmt.Println("workers:", r.Workers)`
 	if want := "of two: #1, epochs trained: 3\n"; !strings.Contains(text, want) {
 		t.Errorf("of two candidates, want %q: the winner was trained again from scratch", want)
 	}
+	tokenSearchInThePool(t, ctx)
 }
 
 // halvingOutput splits the output of a halving cell that prints its rungs
@@ -516,3 +518,42 @@ func poolWorkers(t *testing.T, ctx context.Context, n int) []context.Context {
 	}
 	return out
 }
+
+// tokenSearchInThePool: a search by training over the transformer space,
+// on the lookup task's token ids, trains its candidates in both of the
+// page's pool workers (the ids cross to them as the dataset's examples, its
+// vocabulary with them) and finds what the native run finds.
+func tokenSearchInThePool(t *testing.T, ctx context.Context) {
+	const seed, budget = 3, 4
+	src := fmt.Sprintf(`import ("fmt"; "nasbook/nb")
+d := nb.Lookup(1200, 1)
+small := nb.Space("transformer").For(d).WithinParams(25000)
+r := nb.Search(nb.SearchConfig{In: small, Train: d, TrainEpochs: []int{1}, Strategy: "rs", Budget: %d, Seed: %d, Quiet: true})
+fmt.Printf(%s)`, budget, seed, "`"+tokenSearchFormat+"`, r.Runs[0].Arch, r.Runs[0].Value, r.Runs[0].Curve")
+	var out strings.Builder
+	s := nb.NewSession(&out, nil)
+	s.TrainPool = &estimate.Local{N: 1}
+	d := s.Lookup(1200, 1)
+	small := s.Space("transformer").For(d).WithinParams(25000)
+	r := s.Search(nb.SearchConfig{In: small, Train: d, TrainEpochs: []int{1}, Strategy: "rs", Budget: budget, Seed: seed, Quiet: true})
+	want := fmt.Sprintf(tokenSearchFormat, r.Runs[0].Arch, r.Runs[0].Value, r.Runs[0].Curve)
+	before := make([]int, 2)
+	workers := poolWorkers(t, ctx, 2)
+	for i, w := range workers {
+		before[i] = eval[int](t, w, `self.nasbookJobs.finished`, patience)
+	}
+	got := runCell(t, ctx, src)
+	if got.Error != nil {
+		t.Fatalf("the search on token ids failed: %s\n%s", *got.Error, got.Text)
+	}
+	if got.Text != want {
+		t.Errorf("the search on token ids in the browser:\n%s\nnatively:\n%s", got.Text, want)
+	}
+	for i, w := range workers {
+		if n := eval[int](t, w, `self.nasbookJobs.finished`, patience); n == before[i] {
+			t.Errorf("pool worker %d trained no candidate of the search on token ids", i+1)
+		}
+	}
+}
+
+const tokenSearchFormat = "best %s valid acc %.4f, curve %.4f\n"
