@@ -95,7 +95,14 @@ const simdReady = nasbookSimd.load(new URL("../build/simd.wasm", self.location.h
     const url = new URL("../build/pool.wasm", self.location.href);
     const resp = await fetch(url);
     if (!resp.ok) throw new Error(`could not fetch ${url.pathname}: HTTP ${resp.status}`);
-    const { instance } = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
+    // Streaming compiles while the program arrives, and lets the browser keep the optimised code
+    // for the next visit's workers; it needs the application/wasm type (some static hosts send
+    // another: then compile from the whole buffer).
+    const type = (resp.headers.get("Content-Type") || "").split(";")[0].trim();
+    const { instance } =
+      typeof WebAssembly.instantiateStreaming === "function" && type === "application/wasm"
+        ? await WebAssembly.instantiateStreaming(resp, go.importObject)
+        : await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
     await (await simdReady).attach(instance);
     go.run(instance);
   } catch (e) {
