@@ -11,16 +11,19 @@
 //   await simd.attach(instance);                                  // before go.run
 //   go.run(instance);
 //
-// The imports are trampolines that forward to the kernels instance once attach has made it;
-// the kernels share the Go memory object itself, so they see it after it grows. Where the
-// engine has no SIMD, the source cannot be loaded, or load is given null (to measure the Go
-// kernels), "available" answers 0 and the Go side keeps its own kernels.
+// The imports are the functions of a small link module inside simd.wasm, which call the kernels
+// through a table that attach fills, so a call never leaves WebAssembly (a name the link module
+// lacks gets a JavaScript trampoline instead); the kernels share the Go memory object itself, so
+// they see it after it grows. Where the engine has no SIMD, the source cannot be loaded, or load
+// is given null (to measure the Go kernels), "available" answers 0 and the Go side keeps its own
+// kernels.
 //
 // A classic script: importScripts, <script src> and require all work.
 "use strict";
 
 (function (root) {
   const MODULE = "nasbook_simd";
+  const LINK = "nasbook_simd.link";
 
   // The smallest module with a SIMD instruction (i8x16.popcnt of a splat).
   const PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
@@ -59,9 +62,30 @@
       }
     }
     let exports = null;
+    // The kernels module carries a link module (custom section LINK): one function per kernel,
+    // of the kernel's type, that calls slot i of the table it imports. Its exports are the Go
+    // program's imports, so a kernel call goes from WebAssembly to WebAssembly; attach fills
+    // the table. (A JavaScript import would leave WebAssembly and come back on every call, at a
+    // cost that depends on how far the JavaScript engine has optimised the forwarding function.)
+    let table = null;
+    let link = null;
+    if (module) {
+      try {
+        const [bytes] = WebAssembly.Module.customSections(module, LINK);
+        if (bytes) {
+          const linkModule = await WebAssembly.compile(bytes);
+          const names = WebAssembly.Module.exports(linkModule).map((e) => e.name);
+          table = { names, slots: new WebAssembly.Table({ element: "anyfunc", initial: names.length }) };
+          link = (await WebAssembly.instantiate(linkModule, { env: { kernels: table.slots } })).exports;
+        }
+      } catch (e) {
+        table = link = null; // the JavaScript trampolines below still work
+      }
+    }
     const trampolines = new Map();
     const trampoline = (name) => {
       if (name === "available") return () => (exports ? 1 : 0);
+      if (link && typeof link[name] === "function") return link[name];
       let f = null;
       return function () {
         if (f === null) {
@@ -72,8 +96,8 @@
         return f.apply(null, arguments);
       };
     };
-    // Any name the Go program imports resolves to a trampoline, so a program built against
-    // newer kernels still instantiates (and fails only if it calls a missing one).
+    // Any name the Go program imports resolves, so a program built against newer kernels still
+    // instantiates (and fails only if it calls a missing one).
     const imports = new Proxy(
       {},
       {
@@ -96,6 +120,7 @@
         if (!module) return false;
         try {
           const inst = await WebAssembly.instantiate(module, { env: { memory: goInstance.exports.mem } });
+          if (table) table.names.forEach((name, i) => table.slots.set(i, inst.exports[name]));
           exports = inst.exports;
         } catch (e) {
           reason = "the SIMD kernels could not be instantiated: " + ((e && e.message) || e);

@@ -11,6 +11,26 @@ import (
 // Assemble turns WebAssembly text in the subset described in the package
 // comment into a binary module.
 func Assemble(src []byte) ([]byte, error) {
+	m, err := parse(src)
+	if err != nil {
+		return nil, err
+	}
+	return m.encode(), nil
+}
+
+// AssembleLinked is Assemble with the module's link module (see encodeLink)
+// appended as the custom section LinkSection.
+func AssembleLinked(src []byte) ([]byte, error) {
+	m, err := parse(src)
+	if err != nil {
+		return nil, err
+	}
+	out := sectionWriter(m.encode())
+	out.section(0, append(name(LinkSection), m.encodeLink()...))
+	return out, nil
+}
+
+func parse(src []byte) (*module, error) {
 	toks, err := tokenize(string(src))
 	if err != nil {
 		return nil, err
@@ -46,7 +66,7 @@ func Assemble(src []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
-	return m.encode(), nil
+	return m, nil
 }
 
 // --- text --------------------------------------------------------------------------------------
@@ -829,17 +849,20 @@ func vec(items [][]byte) []byte {
 
 func name(s string) []byte { return append(uleb(uint32(len(s))), s...) }
 
-func (m *module) encode() []byte {
-	out := []byte{0x00, 'a', 's', 'm', 1, 0, 0, 0}
-	section := func(id byte, payload []byte) {
-		out = append(out, id)
-		out = append(out, uleb(uint32(len(payload)))...)
-		out = append(out, payload...)
-	}
-	// Types, one per distinct signature in order of first use.
-	var types [][]byte
+// sectionWriter appends sections to a module's bytes.
+type sectionWriter []byte
+
+func (w *sectionWriter) section(id byte, payload []byte) {
+	*w = append(*w, id)
+	*w = append(*w, uleb(uint32(len(payload)))...)
+	*w = append(*w, payload...)
+}
+
+// types returns the module's function types, one per distinct signature in
+// order of first use, and the type index of each function.
+func (m *module) types() (types [][]byte, fnType []int) {
 	typeOf := map[string]int{}
-	fnType := make([]int, len(m.funcs))
+	fnType = make([]int, len(m.funcs))
 	for i, fn := range m.funcs {
 		t := append([]byte{0x60}, vec(bytesOf(fn.params))...)
 		t = append(t, vec(bytesOf(fn.results))...)
@@ -851,6 +874,13 @@ func (m *module) encode() []byte {
 		}
 		fnType[i] = k
 	}
+	return types, fnType
+}
+
+func (m *module) encode() []byte {
+	out := sectionWriter{0x00, 'a', 's', 'm', 1, 0, 0, 0}
+	section := out.section
+	types, fnType := m.types()
 	section(1, vec(types))
 	if m.mem != nil {
 		imp := append(name(m.mem.mod), name(m.mem.name)...)
@@ -874,6 +904,56 @@ func (m *module) encode() []byte {
 		codes = append(codes, append(uleb(uint32(len(fn.code))), fn.code...))
 	}
 	section(10, vec(codes))
+	return out
+}
+
+// LinkSection is the name of the custom section of the kernels module that
+// holds its link module.
+const LinkSection = "nasbook_simd.link"
+
+// encodeLink returns the link module: for the i-th exported function of m,
+// an export of the same name and type whose body is a call_indirect through
+// slot i of an imported table (env.kernels). A loader instantiates it before
+// the Go program, gives its exports to the Go program as the nasbook_simd
+// imports, and fills the table with the kernels once the kernels module is
+// instantiated on the Go program's memory. Every kernel call then stays
+// inside WebAssembly; an import that is a JavaScript function would leave
+// and re-enter it on every call, at a cost that depends on how far the
+// JavaScript engine has optimised the forwarding function.
+func (m *module) encodeLink() []byte {
+	out := sectionWriter{0x00, 'a', 's', 'm', 1, 0, 0, 0}
+	types, fnType := m.types()
+	var exported []int
+	for i, fn := range m.funcs {
+		if fn.export != "" {
+			exported = append(exported, i)
+		}
+	}
+	out.section(1, vec(types))
+	table := append(name("env"), name("kernels")...)
+	table = append(table, 0x01, 0x70, 0x00) // table of funcref, no maximum
+	table = append(table, uleb(uint32(len(exported)))...)
+	out.section(2, vec([][]byte{table}))
+	var fidx, exports, codes [][]byte
+	for slot, i := range exported {
+		fn := m.funcs[i]
+		fidx = append(fidx, uleb(uint32(fnType[i])))
+		exports = append(exports, append(append(name(fn.export), 0x00), uleb(uint32(slot))...))
+		body := []byte{0x00} // no locals
+		for p := range fn.params {
+			body = append(body, 0x20)
+			body = append(body, uleb(uint32(p))...)
+		}
+		body = append(body, 0x41)
+		body = append(body, sleb(int64(slot))...)
+		body = append(body, 0x11)
+		body = append(body, uleb(uint32(fnType[i]))...)
+		body = append(body, 0x00, 0x0b) // table 0; end
+		codes = append(codes, append(uleb(uint32(len(body))), body...))
+	}
+	out.section(3, vec(fidx))
+	out.section(7, vec(exports))
+	out.section(10, vec(codes))
 	return out
 }
 

@@ -118,3 +118,39 @@ func TestAssembleMatchesWabt(t *testing.T) {
 		t.Fatalf("got  %x\nwant %s", got, wantWabt)
 	}
 }
+
+// wantLink is the link module of wabtSample: type section as the sample's,
+// an import of env.kernels (a funcref table of one slot), and f, of type 0,
+// whose body passes its two parameters to slot 0 with call_indirect. Node 20
+// instantiates it on a table holding the sample's f and returns what f
+// returns.
+const wantLink = "0061736d01000000010c0260027f7d017d60017d017d02110103656e76076b65726e656c730170000103020100070501016600000a0d010b002000200141001100000b"
+
+func TestAssembleLinked(t *testing.T) {
+	plain, err := Assemble([]byte(wabtSample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	linked, err := AssembleLinked([]byte(wabtSample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The linked module is the plain one followed by one custom section.
+	if !bytes.HasPrefix(linked, plain) {
+		t.Fatal("the linked module does not start with the plain module")
+	}
+	sec := linked[len(plain):]
+	payload := append(name(LinkSection), mustHex(t, wantLink)...)
+	want := append(append([]byte{0}, uleb(uint32(len(payload)))...), payload...)
+	if !bytes.Equal(sec, want) {
+		t.Fatalf("custom section\ngot  %x\nwant %x", sec, want)
+	}
+}
+
+func mustHex(t *testing.T, s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -23,8 +23,8 @@ var (
 	errAsm error
 )
 
-// Module returns the assembled kernels.
+// Module returns the assembled kernels with their link module.
 func Module() ([]byte, error) {
-	once.Do(func() { binary, errAsm = Assemble(source) })
+	once.Do(func() { binary, errAsm = AssembleLinked(source) })
 	return binary, errAsm
 }
