@@ -863,16 +863,51 @@
     (param $rstep i32) (param $sstep i32) (param $out i32) (param $oh i32) (param $ow i32) (param $accumulate i32)
     (local $oy i32) (local $ox i32) (local $row i32) (local $rp i32) (local $cp i32) (local $wp i32)
     (local $tr i32) (local $ts i32) (local $acc v128) (local $o i32) (local $left i32)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $w4 v128)
+    (local $w5 v128) (local $w6 v128) (local $w7 v128) (local $w8 v128)
+    (local $r1 i32) (local $r2 i32) (local $s2 i32)
     (local.set $rstep (i32.shl (local.get $rstep) (i32.const 2)))
     (local.set $sstep (i32.shl (local.get $sstep) (i32.const 2)))
+    ;; 3×3 filters, the common case, keep the nine weights in registers and
+    ;; make the nine taps of a vector without loops.
+    (if (i32.and (i32.eq (local.get $r) (i32.const 3)) (i32.eq (local.get $s) (i32.const 3)))
+      (then
+        (local.set $w0 (v128.load32_splat (local.get $w)))
+        (local.set $w1 (v128.load32_splat offset=4 (local.get $w)))
+        (local.set $w2 (v128.load32_splat offset=8 (local.get $w)))
+        (local.set $w3 (v128.load32_splat offset=12 (local.get $w)))
+        (local.set $w4 (v128.load32_splat offset=16 (local.get $w)))
+        (local.set $w5 (v128.load32_splat offset=20 (local.get $w)))
+        (local.set $w6 (v128.load32_splat offset=24 (local.get $w)))
+        (local.set $w7 (v128.load32_splat offset=28 (local.get $w)))
+        (local.set $w8 (v128.load32_splat offset=32 (local.get $w)))
+        (local.set $r1 (local.get $rstep))
+        (local.set $r2 (i32.shl (local.get $rstep) (i32.const 1)))
+        (local.set $s2 (i32.shl (local.get $sstep) (i32.const 1)))))
     (local.set $oy (i32.const 0))
     (loop $yl
       (local.set $row (i32.add (local.get $base) (i32.shl (i32.mul (local.get $oy) (local.get $pws)) (i32.const 2))))
       (local.set $ox (i32.const 0))
       (loop $xl
+        (local.set $rp (i32.add (local.get $row) (i32.shl (local.get $ox) (i32.const 2))))
+        (if (local.get $s2)
+          (then
+            (local.set $cp (i32.add (local.get $rp) (local.get $r1)))
+            (local.set $o (i32.add (local.get $rp) (local.get $r2)))
+            (local.set $acc (f32x4.add (f32x4.add (f32x4.add
+              (f32x4.add (f32x4.mul (local.get $w0) (v128.load (local.get $rp)))
+                (f32x4.mul (local.get $w1) (v128.load (i32.add (local.get $rp) (local.get $sstep)))))
+              (f32x4.add (f32x4.mul (local.get $w2) (v128.load (i32.add (local.get $rp) (local.get $s2))))
+                (f32x4.mul (local.get $w3) (v128.load (local.get $cp)))))
+              (f32x4.add
+                (f32x4.add (f32x4.mul (local.get $w4) (v128.load (i32.add (local.get $cp) (local.get $sstep))))
+                  (f32x4.mul (local.get $w5) (v128.load (i32.add (local.get $cp) (local.get $s2)))))
+                (f32x4.add (f32x4.mul (local.get $w6) (v128.load (local.get $o)))
+                  (f32x4.mul (local.get $w7) (v128.load (i32.add (local.get $o) (local.get $sstep)))))))
+              (f32x4.mul (local.get $w8) (v128.load (i32.add (local.get $o) (local.get $s2)))))))
+          (else
         (local.set $acc (v128.const i32x4 0 0 0 0))
         (local.set $wp (local.get $w))
-        (local.set $rp (i32.add (local.get $row) (i32.shl (local.get $ox) (i32.const 2))))
         (local.set $tr (local.get $r))
         (loop $rl
           (local.set $cp (local.get $rp))
@@ -884,7 +919,7 @@
             (local.set $cp (i32.add (local.get $cp) (local.get $sstep)))
             (br_if $sl (local.tee $ts (i32.sub (local.get $ts) (i32.const 1)))))
           (local.set $rp (i32.add (local.get $rp) (local.get $rstep)))
-          (br_if $rl (local.tee $tr (i32.sub (local.get $tr) (i32.const 1)))))
+          (br_if $rl (local.tee $tr (i32.sub (local.get $tr) (i32.const 1)))))))
         (local.set $o (i32.add (local.get $out)
           (i32.shl (i32.add (i32.mul (local.get $oy) (local.get $ow)) (local.get $ox)) (i32.const 2))))
         (local.set $left (i32.sub (local.get $ow) (local.get $ox)))
@@ -1020,16 +1055,59 @@
         (local.get $h) (local.get $w) (i32.const 1))
       (br_if $pls (i32.lt_s (local.tee $pl (i32.add (local.get $pl) (i32.const 1))) (local.get $planes)))))
 
+  ;; dw3: the 3×3 filter gradient of one plane, wp[3i+j] += Σ g · x at tap (i,
+  ;; j), for a column stride of 1. x is the padded plane (row y of the output
+  ;; starts at x + y·xrow bytes, tap (i, j) adds i·rstep + j·sstep bytes), g
+  ;; the plane of dy with rows of ow4 floats (a multiple of 4, zeros past ow).
+  (func $dw3 (param $x i32) (param $g i32) (param $wp i32) (param $oh i32) (param $ow4 i32)
+    (param $xrow i32) (param $rstep i32) (param $sstep i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128)
+    (local $a5 v128) (local $a6 v128) (local $a7 v128) (local $a8 v128) (local $v v128)
+    (local $s2 i32) (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $ox i32)
+    (local.set $s2 (i32.shl (local.get $sstep) (i32.const 1)))
+    (loop $yl
+      (local.set $p0 (local.get $x))
+      (local.set $ox (local.get $ow4))
+      (loop $xl
+        (local.set $v (v128.load (local.get $g)))
+        (local.set $p1 (i32.add (local.get $p0) (local.get $rstep)))
+        (local.set $p2 (i32.add (local.get $p1) (local.get $rstep)))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $v) (v128.load (local.get $p0)))))
+        (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $p0) (local.get $sstep))))))
+        (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $p0) (local.get $s2))))))
+        (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $v) (v128.load (local.get $p1)))))
+        (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $p1) (local.get $sstep))))))
+        (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $p1) (local.get $s2))))))
+        (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $v) (v128.load (local.get $p2)))))
+        (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $p2) (local.get $sstep))))))
+        (local.set $a8 (f32x4.add (local.get $a8) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $p2) (local.get $s2))))))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $p0 (i32.add (local.get $p0) (i32.const 16)))
+        (br_if $xl (local.tee $ox (i32.sub (local.get $ox) (i32.const 4)))))
+      (local.set $x (i32.add (local.get $x) (local.get $xrow)))
+      (br_if $yl (local.tee $oh (i32.sub (local.get $oh) (i32.const 1)))))
+    (f32.store (local.get $wp) (f32.add (f32.load (local.get $wp)) (call $hsum (local.get $a0))))
+    (f32.store offset=4 (local.get $wp) (f32.add (f32.load offset=4 (local.get $wp)) (call $hsum (local.get $a1))))
+    (f32.store offset=8 (local.get $wp) (f32.add (f32.load offset=8 (local.get $wp)) (call $hsum (local.get $a2))))
+    (f32.store offset=12 (local.get $wp) (f32.add (f32.load offset=12 (local.get $wp)) (call $hsum (local.get $a3))))
+    (f32.store offset=16 (local.get $wp) (f32.add (f32.load offset=16 (local.get $wp)) (call $hsum (local.get $a4))))
+    (f32.store offset=20 (local.get $wp) (f32.add (f32.load offset=20 (local.get $wp)) (call $hsum (local.get $a5))))
+    (f32.store offset=24 (local.get $wp) (f32.add (f32.load offset=24 (local.get $wp)) (call $hsum (local.get $a6))))
+    (f32.store offset=28 (local.get $wp) (f32.add (f32.load offset=28 (local.get $wp)) (call $hsum (local.get $a7))))
+    (f32.store offset=32 (local.get $wp) (f32.add (f32.load offset=32 (local.get $wp)) (call $hsum (local.get $a8)))))
+
   ;; depthwise_bwd_filter: dw += ∂/∂w for row stride sh and column stride sw
-  ;; of 1 or 2. x is padded into buf ((h+2ph)×(w+2pw+3+4(sw−1))) and dy copied
-  ;; into buf2 with rows rounded up to 4 floats (zeros past ow), so every tap
-  ;; is a dot product of whole vectors (of the even lanes of x when sw is 2).
+  ;; of 1 or 2. x is padded into buf ((h+2ph)×(w+2pw+3+4(sw−1))) and, unless
+  ;; ow is a multiple of 4, dy copied into buf2 with rows rounded up to 4
+  ;; floats (zeros past ow), so every tap is a dot product of whole vectors
+  ;; (of the even lanes of x when sw is 2).
   (func $depthwise_bwd_filter (export "depthwise_bwd_filter") (param $x i32) (param $dy i32) (param $dwt i32)
     (param $planes i32) (param $c i32) (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
     (param $r i32) (param $s i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
     (param $buf i32) (param $buf2 i32)
     (local $pl i32) (local $hp i32) (local $pws i32) (local $ow4 i32) (local $tr i32) (local $ts i32)
     (local $oy i32) (local $ox i32) (local $acc v128) (local $gp i32) (local $xp i32) (local $wp i32) (local $tap i32)
+    (local $gsrc i32)
     (local.set $hp (i32.add (local.get $h) (i32.shl (local.get $ph) (i32.const 1))))
     (local.set $pws (i32.add (i32.add (local.get $w) (i32.shl (local.get $pw) (i32.const 1)))
       (i32.sub (i32.shl (local.get $sw) (i32.const 2)) (i32.const 1))))
@@ -1039,11 +1117,25 @@
       (call $pad_plane
         (i32.add (local.get $x) (i32.shl (i32.mul (local.get $pl) (i32.mul (local.get $h) (local.get $w))) (i32.const 2)))
         (local.get $h) (local.get $w) (local.get $buf) (local.get $hp) (local.get $pws) (local.get $ph) (local.get $pw))
-      (call $pad_plane
-        (i32.add (local.get $dy) (i32.shl (i32.mul (local.get $pl) (i32.mul (local.get $oh) (local.get $ow))) (i32.const 2)))
-        (local.get $oh) (local.get $ow) (local.get $buf2) (local.get $oh) (local.get $ow4) (i32.const 0) (i32.const 0))
+      ;; dy's rows are used in place when they are whole vectors.
+      (local.set $gsrc (i32.add (local.get $dy) (i32.shl (i32.mul (local.get $pl) (i32.mul (local.get $oh) (local.get $ow))) (i32.const 2))))
+      (if (i32.ne (local.get $ow) (local.get $ow4))
+        (then
+          (call $pad_plane (local.get $gsrc)
+            (local.get $oh) (local.get $ow) (local.get $buf2) (local.get $oh) (local.get $ow4) (i32.const 0) (i32.const 0))
+          (local.set $gsrc (local.get $buf2))))
       (local.set $wp (i32.add (local.get $dwt)
         (i32.shl (i32.mul (i32.rem_u (local.get $pl) (local.get $c)) (i32.mul (local.get $r) (local.get $s))) (i32.const 2))))
+      (if (i32.and (i32.and (i32.eq (local.get $r) (i32.const 3)) (i32.eq (local.get $s) (i32.const 3)))
+            (i32.eq (local.get $sw) (i32.const 1)))
+        (then
+          ;; 3×3, column stride 1: one pass over dy with the nine taps'
+          ;; sums in registers, each dy vector loaded once.
+          (call $dw3 (local.get $buf) (local.get $gsrc) (local.get $wp) (local.get $oh) (local.get $ow4)
+            (i32.shl (i32.mul (local.get $sh) (local.get $pws)) (i32.const 2))
+            (i32.shl (i32.mul (local.get $dh) (local.get $pws)) (i32.const 2))
+            (i32.shl (local.get $dw) (i32.const 2))))
+        (else
       (local.set $tr (i32.const 0))
       (loop $rl
         (local.set $ts (i32.const 0))
@@ -1051,7 +1143,7 @@
           (local.set $acc (v128.const i32x4 0 0 0 0))
           (local.set $tap (i32.add (i32.mul (i32.mul (local.get $tr) (local.get $dh)) (local.get $pws))
             (i32.mul (local.get $ts) (local.get $dw))))
-          (local.set $gp (local.get $buf2))
+          (local.set $gp (local.get $gsrc))
           (local.set $oy (i32.const 0))
           (loop $yl
             (local.set $xp (i32.add (local.get $buf) (i32.shl
@@ -1076,7 +1168,7 @@
           (f32.store (local.get $wp) (f32.add (f32.load (local.get $wp)) (call $hsum (local.get $acc))))
           (local.set $wp (i32.add (local.get $wp) (i32.const 4)))
           (br_if $sl (i32.lt_s (local.tee $ts (i32.add (local.get $ts) (i32.const 1))) (local.get $s))))
-        (br_if $rl (i32.lt_s (local.tee $tr (i32.add (local.get $tr) (i32.const 1))) (local.get $r))))
+        (br_if $rl (i32.lt_s (local.tee $tr (i32.add (local.get $tr) (i32.const 1))) (local.get $r))))))
       (br_if $pls (i32.lt_s (local.tee $pl (i32.add (local.get $pl) (i32.const 1))) (local.get $planes)))))
 
   ;; --- 2×2, stride 2 max pooling ------------------------------------------------------------
