@@ -219,8 +219,9 @@ export class CellView {
     if (running) {
       const s = Math.floor((performance.now() - t.start) / 1000);
       this.timing.textContent = s < 60 ? `${s} s` : formatDuration(s * 1000);
+    } else {
+      this.timing.textContent = t && t.end ? formatDuration(t.end - t.start) : "";
     }
-    else this.timing.textContent = t && t.end ? formatDuration(t.end - t.start) : "";
   }
 
   setIndex(i) {

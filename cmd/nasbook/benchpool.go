@@ -38,9 +38,10 @@ import (
 // runs; the runs after a small warm-up still got faster one after another,
 // by a tenth with two workers; -quick's tiny runs skip it), then runs one
 // at a time, alternating the pool sizes (1, 2, 1, 2, ...) REPS times, so
-// that a neighbour's load on the machine falls on both alike. Each search's line gives the ratio of
-// the medians (2 workers over 1), the medians and every run. The results
-// must be the same, run for run, whatever the pool.
+// that a neighbour's load on the machine falls on both alike. Each
+// search's line gives the ratio of the medians (2 workers over 1), the
+// medians and every run. The results must be the same, run for run,
+// whatever the pool.
 
 // poolWorkload is the workload's name for -workloads.
 const poolWorkload = "pool"
@@ -125,8 +126,8 @@ var poolSizes = []int{1, 2}
 
 // measurePool runs the protocol: run(i, warm) runs the cell on the kernel
 // with poolSizes[i] workers and returns its output; warm is set on the
-// untimed warm-up run. It
-// returns the workload's lines, each named prefix + " pool-" + search.
+// untimed warm-up run. It returns the workload's lines, each named
+// prefix + " pool-" + search.
 func measurePool(prefix string, reps int, tiny bool, run func(i int, warm bool) (string, error)) ([]string, error) {
 	// A tiny workload's figures mean nothing: it needs no warm-up.
 	for i, n := range poolSizes {
