@@ -620,12 +620,13 @@
       (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
       (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
 
-  ;; pad_plane zeroes the ph×pws buffer at dst and copies the h×w plane at src
-  ;; into it at row oh, column ow.
+  ;; pad_plane copies the h×w plane at src into the ph×pws buffer at dst at
+  ;; row oh, column ow. The rest of the buffer is left as it is: the callers
+  ;; zero it once for all the planes of a call, whose copies all land on the
+  ;; same rows and columns.
   (func $pad_plane (param $src i32) (param $h i32) (param $w i32) (param $dst i32) (param $ph i32)
     (param $pws i32) (param $oh i32) (param $ow i32)
     (local $d i32)
-    (call $zero (local.get $dst) (i32.mul (local.get $ph) (local.get $pws)))
     (local.set $d (i32.add (local.get $dst)
       (i32.shl (i32.add (i32.mul (local.get $oh) (local.get $pws)) (local.get $ow)) (i32.const 2))))
     (loop $rows
@@ -1008,6 +1009,7 @@
     (local.set $hp (i32.add (local.get $h) (i32.shl (local.get $ph) (i32.const 1))))
     (local.set $pws (i32.add (i32.add (local.get $w) (i32.shl (local.get $pw) (i32.const 1)))
       (i32.sub (i32.shl (local.get $sw) (i32.const 2)) (i32.const 1))))
+    (call $zero (local.get $buf) (i32.mul (local.get $hp) (local.get $pws)))
     (local.set $pl (i32.const 0))
     (loop $pls
       (call $pad_plane
@@ -1039,6 +1041,7 @@
     (local.set $ew (i32.mul (i32.sub (local.get $s) (i32.const 1)) (local.get $dw)))
     (local.set $hp (i32.add (local.get $h) (local.get $eh)))
     (local.set $pws (i32.add (i32.add (local.get $w) (local.get $ew)) (i32.const 3)))
+    (call $zero (local.get $buf) (i32.mul (local.get $hp) (local.get $pws)))
     (local.set $pl (i32.const 0))
     (loop $pls
       (call $pad_plane
@@ -1112,6 +1115,8 @@
     (local.set $pws (i32.add (i32.add (local.get $w) (i32.shl (local.get $pw) (i32.const 1)))
       (i32.sub (i32.shl (local.get $sw) (i32.const 2)) (i32.const 1))))
     (local.set $ow4 (i32.and (i32.add (local.get $ow) (i32.const 3)) (i32.const -4)))
+    (call $zero (local.get $buf) (i32.mul (local.get $hp) (local.get $pws)))
+    (call $zero (local.get $buf2) (i32.mul (local.get $oh) (local.get $ow4)))
     (local.set $pl (i32.const 0))
     (loop $pls
       (call $pad_plane
