@@ -15,24 +15,33 @@ import (
 
 // Forward times a layer's forward pass at batch 1 on random data with the
 // engine's kernels: warm-up runs (at least 3, and at least 2 ms of them),
-// then the fastest of Repeats runs. Other work on the machine only adds
-// time to a run, and a browser swaps in its optimised code for the kernels
-// a while after their first runs, so the fastest run is the layer's time.
-// It implements cost.Timer.
+// then the fastest of Repeats measurements, each of as many runs as take
+// 1 ms or more, divided by their number. Other work on the machine only
+// adds time to a run, and a browser swaps in its optimised code for the
+// kernels a while after their first runs, so the fastest is the layer's
+// time; and a browser's clock, unless the page is cross-origin isolated,
+// moves in steps of 0.1 ms, longer than many a layer takes at batch 1. It
+// implements cost.Timer.
 type Forward struct {
 	// Kernels computes the layers; nil means compute.Default().
 	Kernels *compute.Set
-	// Repeats is the number of timed runs (fastest taken); zero means 5.
+	// Repeats is the number of measurements (fastest taken); zero means 5.
 	Repeats int
 }
 
 // warmUp is the least time the warm-up runs take, unless warmUpRuns of them
-// take longer.
+// take longer; span is the least time of a measurement, ten steps of a
+// browser's coarse clock, unless it would take more than maxRuns runs.
 const (
 	warmUp     = 2 * time.Millisecond
 	warmUpRuns = 3
 	maxWarmUps = 100
+	span       = time.Millisecond
+	maxRuns    = 1 << 14
 )
+
+// now is the clock Forward reads (a coarser one in tests).
+var now = time.Now
 
 var _ cost.Timer = Forward{}
 
@@ -52,17 +61,29 @@ func (f Forward) Time(l *cost.Layer) (float64, error) {
 		reps = 5
 	}
 	tp := ag.NewTape(ks)
-	// Warm up: pooled buffers, caches, the kernels' optimised code.
-	for i, start := 0, time.Now(); i < maxWarmUps && (i < warmUpRuns || time.Since(start) < warmUp); i++ {
-		tp.Reset()
-		fwd(tp)
+	// measure runs the layer n times and returns how long that took.
+	measure := func(n int) time.Duration {
+		start := now()
+		for range n {
+			tp.Reset()
+			fwd(tp)
+		}
+		return now().Sub(start)
+	}
+	// Warm up (pooled buffers, caches, the kernels' optimised code), which
+	// also tells how many runs take a span.
+	runs, start := 0, now()
+	for runs < maxWarmUps && (runs < warmUpRuns || now().Sub(start) < warmUp) {
+		measure(1)
+		runs++
+	}
+	n := maxRuns
+	if took := now().Sub(start); took > 0 {
+		n = int(min(max(int64(span)*int64(runs)/int64(took)+1, 1), maxRuns))
 	}
 	best := math.Inf(1)
 	for range reps {
-		tp.Reset()
-		start := time.Now()
-		fwd(tp)
-		best = min(best, float64(time.Since(start).Nanoseconds())/1e6)
+		best = min(best, float64(measure(n).Nanoseconds())/1e6/float64(n))
 	}
 	return best, nil
 }

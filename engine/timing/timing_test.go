@@ -2,6 +2,7 @@ package timing
 
 import (
 	"testing"
+	"time"
 
 	"nasbook/engine/cost"
 )
@@ -38,6 +39,37 @@ func TestForward(t *testing.T) {
 	pool := layer(t, cost.Layer{Kind: cost.MaxPool, In: []int{4, 8, 8}, KH: 1, KW: 3, SH: 1, SW: 1})
 	if _, err := f.Time(pool); err == nil {
 		t.Errorf("a 1x3 max pool was timed")
+	}
+}
+
+// TestForwardOnACoarseClock: on a clock that moves in steps of 0.1 ms, as a
+// browser's does in a page that is not cross-origin isolated, a layer that
+// takes well under a step gets about the time the fine clock gives it, and
+// a larger layer a larger time (timed one run at a time, both read 0 or
+// 0.1 ms).
+func TestForwardOnACoarseClock(t *testing.T) {
+	small := layer(t, cost.Layer{Kind: cost.Act, Act: cost.ReLU, In: []int{4, 8, 8}})
+	large := layer(t, cost.Layer{Kind: cost.Conv, In: []int{16, 16, 16}, Width: 16, KH: 3, KW: 3, PH: 1, PW: 1})
+	times := func() (s, l float64) {
+		t.Helper()
+		var err1, err2 error
+		s, err1 = Forward{}.Time(small)
+		l, err2 = Forward{}.Time(large)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		return s, l
+	}
+	fineSmall, fineLarge := times()
+	now = func() time.Time { return time.Now().Truncate(100 * time.Microsecond) }
+	defer func() { now = time.Now }()
+	coarseSmall, coarseLarge := times()
+	t.Logf("fine clock: %.5f and %.5f ms; coarse: %.5f and %.5f ms", fineSmall, fineLarge, coarseSmall, coarseLarge)
+	if !(coarseSmall > fineSmall/4 && coarseSmall < fineSmall*4) {
+		t.Errorf("on the coarse clock the small layer takes %g ms, on the fine one %g ms", coarseSmall, fineSmall)
+	}
+	if !(coarseSmall < coarseLarge) {
+		t.Errorf("on the coarse clock the small layer takes %g ms, the large one %g ms", coarseSmall, coarseLarge)
 	}
 }
 
