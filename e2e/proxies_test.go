@@ -211,12 +211,7 @@ func TestHalvingTrainsInThePool(t *testing.T) {
 d := nb.Shapes(160, 8, 3, 2)
 a := nb.SampleNB201(12, 4)
 r := nb.Halving(a, d, nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 4, C: 4, Seed: 5})
-for _, rung := range r.Rungs {
-	for _, x := range rung.Results {
-		fmt.Printf("%d epochs: #%d %.4f\n", rung.Epochs, x.Candidate, x.ValAcc)
-	}
-}
-fmt.Println("epochs trained:", r.Epochs)
+` + printRungs + `fmt.Println("epochs trained:", r.Epochs)
 two := nb.Halving([]string{a[3], a[2]}, d, nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 2, C: 4, Seed: 5})
 fmt.Printf("of two: #%d, epochs trained: %d\n", two.Rungs[1].Results[0].Candidate, two.Epochs)
 fmt.Println("workers:", r.Workers)`
@@ -257,6 +252,15 @@ fmt.Println("workers:", r.Workers)`
 	tokenSearchInThePool(t, ctx)
 }
 
+// printRungs is the code of a halving cell that prints the rungs of its
+// result r as halvingText does.
+const printRungs = `for _, rung := range r.Rungs {
+	for _, x := range rung.Results {
+		fmt.Printf("%d epochs: #%d %.4f\n", rung.Epochs, x.Candidate, x.ValAcc)
+	}
+}
+`
+
 // halvingOutput splits the output of a halving cell that prints its rungs
 // (as halvingText) and then "workers: N": the text before N, its rung
 // lines, and N.
@@ -290,12 +294,7 @@ func TestStopEndsThePoolWorkersJobs(t *testing.T) {
 	const next = `import ("fmt"; "nasbook/nb")
 d := nb.Shapes(160, 8, 3, 2)
 r := nb.Halving(nb.SampleNB201(4, 4), d, nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 2, C: 4, Seed: 5})
-for _, rung := range r.Rungs {
-	for _, x := range rung.Results {
-		fmt.Printf("%d epochs: #%d %.4f\n", rung.Epochs, x.Candidate, x.ValAcc)
-	}
-}
-fmt.Println("workers:", r.Workers)`
+` + printRungs + `fmt.Println("workers:", r.Workers)`
 	s := nb.NewSession(io.Discard, nil)
 	s.TrainPool = &estimate.Local{N: 1}
 	want := halvingText(s.Halving(s.SampleNB201(4, 4), s.Shapes(160, 8, 3, 2), nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 2, C: 4, Seed: 5}))
@@ -371,12 +370,7 @@ func TestPauseHoldsThePool(t *testing.T) {
 	const src = `import ("fmt"; "nasbook/nb")
 d := nb.Shapes(240, 16, 4, 3)
 r := nb.Halving(nb.SampleNB201(12, 6), d, nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 2, C: 4, Seed: 7})
-for _, rung := range r.Rungs {
-	for _, x := range rung.Results {
-		fmt.Printf("%d epochs: #%d %.4f\n", rung.Epochs, x.Candidate, x.ValAcc)
-	}
-}
-fmt.Println("epochs trained:", r.Epochs)
+` + printRungs + `fmt.Println("epochs trained:", r.Epochs)
 fmt.Println("workers:", r.Workers)`
 	const first = 12 // the jobs of the first rung
 	// Natively, while the page loads.
