@@ -249,7 +249,23 @@ fmt.Println("workers:", r.Workers)`
 	if want := "of two: #1, epochs trained: 3\n"; !strings.Contains(text, want) {
 		t.Errorf("of two candidates, want %q: the winner was trained again from scratch", want)
 	}
-	tokenSearchInThePool(t, ctx)
+	// A longer halving, in which a worker left with nothing to do at times
+	// takes over a run that the other holds (their counts of exports and
+	// imports are logged), finds the native rungs too.
+	long := s.Halving(s.SampleNB201(24, 11), s.Shapes(160, 8, 3, 2), nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 8, C: 4, Seed: 5})
+	got = runCell(t, ctx, `import ("fmt"; "nasbook/nb")
+r := nb.Halving(nb.SampleNB201(24, 11), nb.Shapes(160, 8, 3, 2), nb.HalvingConfig{Eta: 2, MinEpochs: 1, MaxEpochs: 8, C: 4, Seed: 5})
+`+printRungs+`fmt.Println("epochs trained:", r.Epochs)
+fmt.Println("workers:", r.Workers)`)
+	text, rungs, _ = halvingOutput(got.Text)
+	if want := fmt.Sprintf("epochs trained: %d\n", long.Epochs); got.Error != nil || rungs != halvingText(long) || !strings.Contains(text, want) {
+		t.Errorf("the longer halving in the browser:\n%s\nnatively:\n%s\n%s", got.Text, halvingText(long), want)
+	}
+	pool := poolWorkers(t, ctx, 2)
+	for i, w := range pool {
+		t.Logf("pool worker %d: %v", i+1, eval[map[string]float64](t, w, `self.nasbookJobs`, patience))
+	}
+	tokenSearchInThePool(t, ctx, pool)
 }
 
 // printRungs is the code of a halving cell that prints the rungs of its
@@ -517,7 +533,7 @@ func poolWorkers(t *testing.T, ctx context.Context, n int) []context.Context {
 // on the lookup task's token ids, trains its candidates in both of the
 // page's pool workers (the ids cross to them as the dataset's examples, its
 // vocabulary with them) and finds what the native run finds.
-func tokenSearchInThePool(t *testing.T, ctx context.Context) {
+func tokenSearchInThePool(t *testing.T, ctx context.Context, workers []context.Context) {
 	const seed, budget = 3, 4
 	src := fmt.Sprintf(`import ("fmt"; "nasbook/nb")
 d := nb.Lookup(1200, 1)
@@ -532,7 +548,6 @@ fmt.Printf(%s)`, budget, seed, "`"+tokenSearchFormat+"`, r.Runs[0].Arch, r.Runs[
 	r := s.Search(nb.SearchConfig{In: small, Train: d, TrainEpochs: []int{1}, Strategy: "rs", Budget: budget, Seed: seed, Quiet: true})
 	want := fmt.Sprintf(tokenSearchFormat, r.Runs[0].Arch, r.Runs[0].Value, r.Runs[0].Curve)
 	before := make([]int, 2)
-	workers := poolWorkers(t, ctx, 2)
 	for i, w := range workers {
 		before[i] = eval[int](t, w, `self.nasbookJobs.finished`, patience)
 	}

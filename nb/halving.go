@@ -140,10 +140,10 @@ type countingPool struct {
 	used map[int]bool
 }
 
-func (p *countingPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(int, train.EpochStats), done func(int, estimate.Result, int, error)) error {
-	return p.Pool.Train(ctx, jobs, epoch, func(i int, r estimate.Result, w int, err error) {
+func (p *countingPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(int, train.EpochStats), done func(int, estimate.Result, int, error) []estimate.Job) error {
+	return p.Pool.Train(ctx, jobs, epoch, func(i int, r estimate.Result, w int, err error) []estimate.Job {
 		p.used[w] = true
-		done(i, r, w, err)
+		return done(i, r, w, err)
 	})
 }
 

@@ -25,20 +25,23 @@
 //                     {type:"load-error", message}
 //
 // self.nasbookJobs is what a debugger reads to see whether the worker is busy: {received,
-// finished, lastMs}, the jobs (to score or train) it has been sent and those it has answered,
-// equal when it is idle, and how long the last one took in milliseconds.
+// finished, lastMs, exported, imported}, the jobs (to score or train) it has been sent and
+// those it has answered, equal when it is idle, how long the last one took in milliseconds,
+// and the runs it gave up to another worker and took from one.
 //
-// The kernel sends exports and imports between the rounds of training jobs that successive
-// halving's rungs are, when the workers are idle: it moves runs from a worker holding more of
-// the next rung's work than the others to the worker holding least, so that each survivor
-// goes on where it stopped instead of being trained again from scratch by a free worker.
+// The kernel moves runs so that each survivor of a rung goes on where it stopped instead of
+// being trained again from scratch by a free worker: when a round of training jobs starts
+// with every worker idle, from a worker holding more of the round's work than the others to
+// the worker holding least; and while the jobs run, to a worker that has nothing else to do
+// from a busy one holding two or more of the runs waiting (its export waits in its queue
+// until its job ends).
 "use strict";
 
 importScripts("../build/wasm_exec.js", "simd.js");
 
 const queue = [];
 let ready = false;
-const jobs = (self.nasbookJobs = { received: 0, finished: 0, lastMs: 0 });
+const jobs = (self.nasbookJobs = { received: 0, finished: 0, lastMs: 0, exported: 0, imported: 0 });
 
 function run(msg) {
   if (msg.type === "data") {
@@ -52,12 +55,16 @@ function run(msg) {
   if (msg.type === "export") {
     const snapshot = self.nasbookExport(String(msg.key));
     if (typeof snapshot === "string") postMessage({ id: msg.id, export: true, error: snapshot });
-    else postMessage({ id: msg.id, export: true, snapshot }, [snapshot.buffer]);
+    else {
+      jobs.exported++;
+      postMessage({ id: msg.id, export: true, snapshot }, [snapshot.buffer]);
+    }
     return;
   }
   if (msg.type === "import") {
     const err = self.nasbookImport(String(msg.key), msg.snapshot);
     if (err) console.warn(err);
+    else jobs.imported++;
     return;
   }
   const start = performance.now();

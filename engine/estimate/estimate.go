@@ -267,9 +267,9 @@ type Halving struct {
 	MaxEpochs int // zero means MinEpochs·Eta²
 	Restart   bool
 	Config    Config
-	// Pool runs the trainings, a rung at a time; nil means goroutines of
-	// this process, Workers of them (zero: runtime.NumCPU()). The rungs
-	// are the same whatever the pool.
+	// Pool runs the trainings; nil means goroutines of this process,
+	// Workers of them (zero: runtime.NumCPU()). The rungs are the same
+	// whatever the pool.
 	Pool    Pool
 	Workers int
 	// OnRung, if set, is called after each rung with its results, best
@@ -286,59 +286,150 @@ type Rung struct {
 // Run trains the candidates and returns the rungs; the winner is the first
 // result of the last rung. Every result of a rung has its test accuracy
 // (with Data.Test) after the rung's epochs.
+//
+// All the rungs go to the pool in one call: a candidate starts its next
+// rung as soon as the results so far make its place in the rung's best
+// certain, whatever the results to come, so that a free worker does not
+// wait for the rung's slowest run. The rungs are those of a rung at a time.
 func (h Halving) Run(ctx context.Context, specs []*spec.Spec, d Data) ([]Rung, error) {
+	if len(specs) == 0 {
+		return nil, nil
+	}
 	eta, r, maxE := h.budget()
 	pool := h.Pool
 	if pool == nil {
 		pool = &Local{N: h.Workers}
 	}
 	group := fmt.Sprintf("halving-%d", halvings.Add(1))
-	alive := make([]int, len(specs))
-	for i := range alive {
-		alive[i] = i
-	}
-	var rungs []Rung
-	for k := 0; len(alive) > 0; k++ {
-		jobs := make([]Job, len(alive))
-		for n, i := range alive {
-			c := h.Config
-			c.Seed, c.Epochs, c.OnEpoch, c.Stop = h.Config.Seed+int64(i)*1000003, r, nil, nil
-			jobs[n] = Job{Spec: specs[i], Data: d, Config: c, Candidate: i}
-			if !h.Restart {
-				jobs[n].Total, jobs[n].Key = maxE, fmt.Sprintf("%s/%d", group, i)
-			}
-		}
-		results := make([]Result, len(jobs))
-		errs := make([]error, len(jobs))
-		err := pool.Train(ctx, jobs, func(n int, st train.EpochStats) {
-			if h.Config.OnEpoch != nil {
-				h.Config.OnEpoch(jobs[n].Candidate, st)
-			}
-		}, func(n int, res Result, _ int, err error) {
-			results[n], errs[n] = res, err
-		})
-		if err == nil {
-			err = errors.Join(errs...)
-		}
-		if err != nil {
-			return rungs, err
-		}
-		sort.SliceStable(results, func(a, b int) bool { return better(results[a], results[b]) })
-		rungs = append(rungs, Rung{Epochs: r, Results: results})
-		if h.OnRung != nil {
-			h.OnRung(k, r, results)
-		}
-		keep := len(alive) / eta
-		if keep < 1 || r*eta > maxE || len(alive) == 1 {
+	// The plan: each rung's epochs and number of candidates.
+	var plan []halvingRung
+	for n := len(specs); ; n /= eta {
+		plan = append(plan, halvingRung{epochs: r, size: n, results: map[int]Result{}, started: map[int]bool{}})
+		if n/eta < 1 || r*eta > maxE || n == 1 {
 			break
-		}
-		alive = alive[:0]
-		for _, res := range results[:keep] {
-			alive = append(alive, res.Candidate)
 		}
 		r *= eta
 	}
-	return rungs, nil
+	plan[0].alive = make([]int, len(specs))
+	for i := range plan[0].alive {
+		plan[0].alive[i] = i
+	}
+	var (
+		jobs  []Job
+		level []int // of each job
+		rungs []Rung
+		errs  []error
+	)
+	// start returns the job of candidate i in rung k.
+	start := func(k, i int) Job {
+		plan[k].started[i] = true
+		c := h.Config
+		c.Seed, c.Epochs, c.OnEpoch, c.Stop = h.Config.Seed+int64(i)*1000003, plan[k].epochs, nil, nil
+		j := Job{Spec: specs[i], Data: d, Config: c, Candidate: i}
+		if !h.Restart {
+			j.Total, j.Key = maxE, fmt.Sprintf("%s/%d", group, i)
+		}
+		jobs, level = append(jobs, j), append(level, k)
+		return j
+	}
+	// promote returns the jobs of rung k+1 whose candidates are certain
+	// to get there.
+	promote := func(k int) []Job {
+		var more []Job
+		if k+1 >= len(plan) || plan[k].alive == nil {
+			return nil
+		}
+		for _, i := range plan[k].certain(plan[k+1].size) {
+			if !plan[k+1].started[i] {
+				more = append(more, start(k+1, i))
+			}
+		}
+		return more
+	}
+	var first []Job
+	for _, i := range plan[0].alive {
+		first = append(first, start(0, i))
+	}
+	err := pool.Train(ctx, first, func(n int, st train.EpochStats) {
+		if h.Config.OnEpoch != nil {
+			h.Config.OnEpoch(jobs[n].Candidate, st)
+		}
+	}, func(n int, res Result, _ int, err error) []Job {
+		k, rg := level[n], &plan[level[n]]
+		rg.results[jobs[n].Candidate] = res
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if len(errs) > 0 {
+			return nil
+		}
+		if len(rg.results) < rg.size {
+			return promote(k)
+		}
+		results := make([]Result, 0, rg.size)
+		for _, i := range rg.alive {
+			results = append(results, rg.results[i])
+		}
+		sort.SliceStable(results, func(a, b int) bool { return better(results[a], results[b]) })
+		rungs = append(rungs, Rung{Epochs: rg.epochs, Results: results})
+		if h.OnRung != nil {
+			h.OnRung(k, rg.epochs, results)
+		}
+		if k+1 == len(plan) {
+			return nil
+		}
+		next := &plan[k+1]
+		var more []Job
+		for _, res := range results[:next.size] {
+			next.alive = append(next.alive, res.Candidate)
+			if !next.started[res.Candidate] {
+				more = append(more, start(k+1, res.Candidate))
+			}
+		}
+		return append(more, promote(k+1)...)
+	})
+	if err == nil {
+		err = errors.Join(errs...)
+	}
+	return rungs, err
+}
+
+// halvingRung is a rung of Halving.Run as it runs.
+type halvingRung struct {
+	epochs, size int
+	alive        []int // the candidates, ranked by the rung before; nil until it ends
+	results      map[int]Result
+	started      map[int]bool
+}
+
+// certain returns the candidates with results whose place among the
+// rung's best keep is certain, whatever the results still to come: those
+// that at most keep-1 others can end ahead of, the pending ones counted
+// ahead. Ties go to the earlier in alive, as the rung's stable sort
+// leaves them.
+func (rg *halvingRung) certain(keep int) []int {
+	pos := map[int]int{}
+	for p, i := range rg.alive {
+		pos[i] = p
+	}
+	pending := rg.size - len(rg.results)
+	var out []int
+	for _, c := range rg.alive {
+		rc, ok := rg.results[c]
+		if !ok {
+			continue
+		}
+		ahead := pending
+		for a, ra := range rg.results {
+			if a != c && (better(ra, rc) || (!better(rc, ra) && pos[a] < pos[c])) {
+				ahead++
+			}
+		}
+		if ahead < keep {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // halvings numbers the runs of Halving, whose trainings a pool keeps apart

@@ -100,9 +100,10 @@ func (t *Trainer) EstimateAll(ctx context.Context, archs []space.Arch, epochs []
 		stop := context.AfterFunc(t.Ctx, cancel)
 		defer stop()
 	}
-	return t.pool().Train(ctx, jobs, nil, func(i int, r Result, _ int, err error) {
+	return t.pool().Train(ctx, jobs, nil, func(i int, r Result, _ int, err error) []Job {
 		sc, err := t.score(archs[i], r, err)
 		done(i, sc, err)
+		return nil
 	})
 }
 

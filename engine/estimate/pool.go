@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"nasbook/engine/train"
-	"nasbook/internal/workers"
 	"nasbook/space/spec"
 )
 
@@ -66,9 +64,12 @@ type Pool interface {
 	// Train runs jobs. It calls epoch after each epoch of job i, and done
 	// once for each job with its result, or its error, and the index of
 	// the worker that ran it; from one goroutine at a time, in completion
-	// order. It returns once every job is done, or with ctx's error once
-	// ctx is done, cancelling the runs in flight.
-	Train(ctx context.Context, jobs []Job, epoch func(i int, st train.EpochStats), done func(i int, r Result, worker int, err error)) error
+	// order. What done returns is more jobs to run in the same call, which
+	// take the indices after those given so far: a caller starts the work
+	// that a result has made certain without waiting for the others (nil:
+	// none). Train returns once every job is done, or with ctx's error
+	// once ctx is done, cancelling the runs in flight.
+	Train(ctx context.Context, jobs []Job, epoch func(i int, st train.EpochStats), done func(i int, r Result, worker int, err error) (more []Job)) error
 }
 
 // Runs does jobs and keeps the runs that a later job may continue (by
@@ -136,35 +137,26 @@ func (rs *Runs) Do(ctx context.Context, j Job) (Result, error) {
 	return res, err
 }
 
-// longestFirst returns the order in which to start jobs so that the last
-// to end ends early: the most work first, a job's work being the epochs it
-// adds to its run (none for a run that early stopping ended) times its
-// epoch's work.
-func (rs *Runs) longestFirst(jobs []Job) []int {
-	work := make([]float64, len(jobs))
+// work returns the work of job j: the epochs it adds to its run (none for
+// a run that early stopping ended) times its epoch's work.
+func (rs *Runs) work(j Job) float64 {
+	epochs := j.Config.orDefault().Epochs
 	rs.mu.Lock()
-	for i, j := range jobs {
-		epochs := j.Config.orDefault().Epochs
-		if rn := rs.held[j.Key]; rn != nil && j.Key != "" {
-			if rn.res.Early {
-				continue
-			}
-			epochs -= len(rn.res.Curve)
+	if rn := rs.held[j.Key]; rn != nil && j.Key != "" {
+		if rn.res.Early {
+			rs.mu.Unlock()
+			return 0
 		}
-		work[i] = float64(max(epochs, 0)) * j.EpochWork()
+		epochs -= len(rn.res.Curve)
 	}
 	rs.mu.Unlock()
-	order := make([]int, len(jobs))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return work[order[a]] > work[order[b]] })
-	return order
+	return float64(max(epochs, 0)) * j.EpochWork()
 }
 
 // Local is a Pool of goroutines of this process. Its runs to continue are
-// shared by all of them; the jobs start longest first, as the browser's
-// pool hands them out.
+// shared by all of them; a free goroutine takes the job of most work
+// (Runs' estimate when the job came) of those waiting, so that the last to
+// end ends early, as the browser's pool hands them out.
 type Local struct {
 	N    int // workers; zero means runtime.NumCPU()
 	runs Runs
@@ -181,31 +173,88 @@ func (l *Local) Workers() int {
 }
 
 // Train implements Pool.
-func (l *Local) Train(ctx context.Context, jobs []Job, epoch func(int, train.EpochStats), done func(int, Result, int, error)) error {
+func (l *Local) Train(ctx context.Context, jobs []Job, epoch func(int, train.EpochStats), done func(int, Result, int, error) []Job) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var mu sync.Mutex
-	order := l.runs.longestFirst(jobs)
-	err := workers.Run(ctx, l.Workers(), len(jobs), func(w, k int) {
-		i := order[k]
-		j := jobs[i]
-		j.Config.OnEpoch = func(_ int, st train.EpochStats) {
-			if epoch != nil {
-				mu.Lock()
-				defer mu.Unlock()
-				epoch(i, st)
-			}
+	var (
+		mu      sync.Mutex
+		wake    = sync.NewCond(&mu)
+		all     []Job
+		work    []float64
+		waiting []int // indices into all, not started
+		running int
+	)
+	add := func(js []Job) {
+		for _, j := range js {
+			waiting = append(waiting, len(all))
+			all = append(all, j)
+			work = append(work, l.runs.work(j))
 		}
-		j.Config.Stop = func() bool { return ctx.Err() != nil }
-		r, err := l.runs.Do(ctx, j)
+		wake.Broadcast()
+	}
+	add(jobs)
+	// take returns the waiting job of most work (the first on a tie), or
+	// false once there is none and none running could add one.
+	take := func() (int, bool) {
+		for {
+			if ctx.Err() != nil {
+				return 0, false
+			}
+			if len(waiting) > 0 {
+				k := 0
+				for n, i := range waiting {
+					if work[i] > work[waiting[k]] {
+						k = n
+					}
+				}
+				i := waiting[k]
+				waiting = append(waiting[:k], waiting[k+1:]...)
+				running++
+				return i, true
+			}
+			if running == 0 {
+				return 0, false
+			}
+			wake.Wait()
+		}
+	}
+	stop := context.AfterFunc(ctx, func() {
 		mu.Lock()
 		defer mu.Unlock()
-		done(i, r, w, err)
+		wake.Broadcast()
 	})
-	if err == nil {
-		err = ctx.Err()
+	defer stop()
+	var wg sync.WaitGroup
+	for w := range l.Workers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			defer mu.Unlock()
+			for {
+				i, ok := take()
+				if !ok {
+					return
+				}
+				j := all[i]
+				j.Config.OnEpoch = func(_ int, st train.EpochStats) {
+					if epoch != nil {
+						mu.Lock()
+						defer mu.Unlock()
+						epoch(i, st)
+					}
+				}
+				j.Config.Stop = func() bool { return ctx.Err() != nil }
+				mu.Unlock()
+				r, err := l.runs.Do(ctx, j)
+				mu.Lock()
+				running--
+				add(done(i, r, w, err))
+			}
+		}()
 	}
-	return err
+	wg.Wait()
+	return ctx.Err()
 }
 
 // wire is a Result as JSON, with NaN as null.
@@ -298,6 +347,41 @@ func DecodeResult(b []byte) (Result, error) {
 		return r, errors.New(w.Err)
 	}
 	return r, nil
+}
+
+// Pick chooses the job that worker w, free, takes next in a pool whose
+// workers each hold the runs they trained (a browser's Web Workers), while
+// others may be busy: pending are the waiting jobs, holder(i) the worker
+// holding the run that job i continues or -1, work(i) its work. It returns
+// an index into pending, or -1 for none (w waits). The job of most work
+// goes first (the first on a tie) among, in turn: the jobs whose runs w
+// holds; those whose runs nobody holds; and those whose runs a busy worker
+// holds that holds two or more of the waiting ones, which w takes over (the
+// run moves to w once the holder's job ends). A job of no work (a run
+// early stopping ended) stays with its holder.
+func Pick(w int, pending []int, holder func(i int) int, busy []bool, work func(i int) float64) int {
+	longest := func(ok func(i int) bool) int {
+		best := -1
+		for k, i := range pending {
+			if ok(i) && (best < 0 || work(i) > work(pending[best])) {
+				best = k
+			}
+		}
+		return best
+	}
+	if k := longest(func(i int) bool { return holder(i) == w }); k >= 0 {
+		return k
+	}
+	if k := longest(func(i int) bool { return holder(i) < 0 }); k >= 0 {
+		return k
+	}
+	waiting := map[int]int{} // by busy holder
+	for _, i := range pending {
+		if h := holder(i); h >= 0 && h < len(busy) && busy[h] {
+			waiting[h]++
+		}
+	}
+	return longest(func(i int) bool { return waiting[holder(i)] >= 2 && work(i) > 0 })
 }
 
 // Rebalance plans the moves of held runs for a pool whose workers each hold

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 
 	"nasbook/engine/search"
@@ -18,11 +19,16 @@ import (
 // from the start.
 type forgetful struct{ Local }
 
-func (f *forgetful) Train(ctx context.Context, jobs []Job, epoch func(int, train.EpochStats), done func(int, Result, int, error)) error {
-	for i := range jobs {
-		jobs[i].Key = ""
+func (f *forgetful) Train(ctx context.Context, jobs []Job, epoch func(int, train.EpochStats), done func(int, Result, int, error) []Job) error {
+	forget := func(jobs []Job) []Job {
+		for i := range jobs {
+			jobs[i].Key = ""
+		}
+		return jobs
 	}
-	return f.Local.Train(ctx, jobs, epoch, done)
+	return f.Local.Train(ctx, forget(jobs), epoch, func(i int, r Result, w int, err error) []Job {
+		return forget(done(i, r, w, err))
+	})
 }
 
 // rungsText is what a Halving found, without the epochs' durations.
@@ -180,11 +186,12 @@ func TestLocalStartsTheLongestJobsFirst(t *testing.T) {
 	local := &Local{N: 1}
 	started := func(jobs []Job) []int {
 		var order []int
-		err := local.Train(context.Background(), jobs, nil, func(i int, _ Result, _ int, err error) {
+		err := local.Train(context.Background(), jobs, nil, func(i int, _ Result, _ int, err error) []Job {
 			if err != nil {
 				t.Fatal(err)
 			}
 			order = append(order, i)
+			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -210,5 +217,124 @@ func TestLocalStartsTheLongestJobsFirst(t *testing.T) {
 	fresh := Job{Spec: specs[0], Data: d, Config: Config{Epochs: 3, Batch: 32, Seed: 2}}
 	if order := started([]Job{run, fresh}); order[0] != 1 {
 		t.Errorf("the held run's 2 epochs went before a new run's 3: order %v", order)
+	}
+}
+
+// scripted is a pool of one worker that trains nothing: job i's validation
+// accuracy is acc(candidate, epochs), and it runs the jobs first in, first
+// out, noting when each starts (c@epochs) and when a result adds one
+// (+c@epochs).
+type scripted struct {
+	acc    func(candidate, epochs int) float64
+	events []string
+}
+
+func (s *scripted) Workers() int { return 1 }
+
+func (s *scripted) Train(_ context.Context, jobs []Job, _ func(int, train.EpochStats), done func(int, Result, int, error) []Job) error {
+	for i := 0; i < len(jobs); i++ {
+		j := jobs[i]
+		s.events = append(s.events, fmt.Sprintf("%d@%d", j.Candidate, j.Config.Epochs))
+		curve := make([]train.EpochStats, j.Config.Epochs)
+		for e := range curve {
+			curve[e] = train.EpochStats{Epoch: e, ValAcc: s.acc(j.Candidate, e+1)}
+		}
+		more := done(i, Result{Candidate: j.Candidate, Epochs: j.Config.Epochs, Curve: curve, ValAcc: s.acc(j.Candidate, j.Config.Epochs)}, 0, nil)
+		for _, m := range more {
+			s.events = append(s.events, fmt.Sprintf("+%d@%d", m.Candidate, m.Config.Epochs))
+		}
+		jobs = append(jobs, more...)
+	}
+	return nil
+}
+
+// A candidate starts its next rung once the results so far make its place
+// certain, before the rung ends; the rungs are those of a rung at a time.
+func TestHalvingStartsCertainSurvivorsEarly(t *testing.T) {
+	// After 1 epoch: #0 0.90, #1 0.81, #2 0.12, #3 0.88; the best two go
+	// on. Once #2's result is in, #0 is ahead of it and of #1, and only #3
+	// is left: #0 goes on whatever #3 does. After 2 epochs #3 passes #0.
+	acc := func(c, e int) float64 { return []float64{0.9, 0.8, 0.1, 0.85}[c] + 0.01*float64(e*c) }
+	pool := &scripted{acc: acc}
+	h := Halving{Eta: 2, MinEpochs: 1, MaxEpochs: 4, Pool: pool}
+	rungs, err := h.Run(context.Background(), tinySpecs(4), tinyData())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "0@1 1@1 2@1 +0@2 3@1 +3@2 0@2 3@2 +3@4 3@4"
+	if got := strings.Join(pool.events, " "); got != want {
+		t.Errorf("jobs started %s, want %s", got, want)
+	}
+	var got []string
+	for _, r := range rungs {
+		var cs []string
+		for _, res := range r.Results {
+			cs = append(cs, fmt.Sprintf("#%d %.2f", res.Candidate, res.ValAcc))
+		}
+		got = append(got, fmt.Sprintf("%d: %s", r.Epochs, strings.Join(cs, ", ")))
+	}
+	if w := "1: #0 0.90, #3 0.88, #1 0.81, #2 0.12 | 2: #3 0.91, #0 0.90 | 4: #3 0.97"; strings.Join(got, " | ") != w {
+		t.Errorf("rungs\n%s\nwant\n%s", strings.Join(got, " | "), w)
+	}
+}
+
+// A place is certain when fewer than keep others can end ahead: the
+// pending ones count ahead, a tie goes to the earlier candidate, and a NaN
+// accuracy is behind every number.
+func TestCertainSurvivors(t *testing.T) {
+	nan := math.NaN()
+	for _, c := range []struct {
+		size, keep int
+		results    map[int]float64
+		want       string
+	}{
+		{4, 2, map[int]float64{0: 0.9}, "[]"},
+		{4, 2, map[int]float64{0: 0.9, 1: 0.8, 2: 0.1}, "[0]"},
+		{3, 2, map[int]float64{0: 0.5, 1: 0.5}, "[0]"},
+		{3, 2, map[int]float64{1: 0.5, 2: 0.5}, "[1]"},
+		{3, 1, map[int]float64{0: 0.5, 1: 0.5}, "[]"},
+		{3, 2, map[int]float64{0: nan, 1: 0.1, 2: 0.2}, "[1 2]"},
+		{3, 3, map[int]float64{0: nan}, "[0]"},
+	} {
+		rg := halvingRung{size: c.size, alive: []int{0, 1, 2, 3}[:c.size], results: map[int]Result{}}
+		for i, v := range c.results {
+			rg.results[i] = Result{Candidate: i, ValAcc: v}
+		}
+		if got := fmt.Sprint(rg.certain(c.keep)); got != c.want {
+			t.Errorf("%d candidates, %d go on, results %v: certain %s, want %s", c.size, c.keep, c.results, got, c.want)
+		}
+	}
+}
+
+// A free worker takes the longest of the jobs whose runs it holds, then of
+// those nobody holds; else it takes over a run of a busy worker holding two
+// or more of those waiting, never one early stopping ended; else it waits.
+func TestPick(t *testing.T) {
+	for _, c := range []struct {
+		holders []int // of jobs 0, 1, ...
+		work    []float64
+		busy    []bool
+		want    int // job, or -1
+	}{
+		{[]int{-1, 1, 1, -1}, []float64{1, 2, 3, 4}, []bool{false, false}, 3},    // 1 holds nothing for 0
+		{[]int{-1, 0, 0, -1}, []float64{1, 2, 3, 4}, []bool{false, false}, 2},    // its own first
+		{[]int{-1, -1}, []float64{2, 2}, []bool{false, true}, 0},                 // the first on a tie
+		{[]int{1, 1}, []float64{2, 3}, []bool{false, true}, 1},                   // taken over
+		{[]int{1, 1}, []float64{2, 3}, []bool{false, false}, -1},                 // the holder is free
+		{[]int{1}, []float64{3}, []bool{false, true}, -1},                        // one: it waits for its holder
+		{[]int{1, 1, 1}, []float64{2, 0, 1}, []bool{false, true}, 0},             // the longest with work
+		{[]int{1, 1, 2, 2}, []float64{1, 0, 5, 6}, []bool{false, true, true}, 3}, // of two busy holders
+	} {
+		pending := make([]int, len(c.holders))
+		for i := range pending {
+			pending[i] = i
+		}
+		got := Pick(0, pending, func(i int) int { return c.holders[i] }, c.busy, func(i int) float64 { return c.work[i] })
+		if got >= 0 {
+			got = pending[got]
+		}
+		if got != c.want {
+			t.Errorf("holders %v, work %v, busy %v: worker 0 takes job %d, want %d", c.holders, c.work, c.busy, got, c.want)
+		}
 	}
 }

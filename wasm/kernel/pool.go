@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"syscall/js"
@@ -212,13 +211,14 @@ func (p *workerPool) end(w int) {
 
 // run hands out the jobs of order, in that order as far as pick allows: pick
 // chooses which of the pending ones worker w takes next (an index into
-// pending, or -1 for none: w waits for a busy worker to take them), send
-// posts job i to worker w under the id seq, and handle takes a message of
-// job i from worker w and says whether the job is done. Every idle worker
-// gets a job before run waits for a message. When ctx is done, the workers
-// in the middle of a job are ended.
-func (p *workerPool) run(ctx context.Context, order []int, pick func(w int, pending []int) int,
-	send func(w, i, seq int) error, handle func(w, i int, m poolMsg) bool) error {
+// pending, or -1 for none: w waits), knowing which workers are busy; send
+// posts job i to worker w under the id seq, and handle takes a message
+// under that id for job i on worker w and says whether the job is done,
+// and which jobs to hand out besides. Every idle worker gets a job before
+// run waits for a message. When ctx is done, the workers in the middle of
+// a job are ended.
+func (p *workerPool) run(ctx context.Context, order []int, pick func(w int, pending []int, busy []bool) int,
+	send func(w, i, seq int) error, handle func(w, i int, m poolMsg) (done bool, more []int)) error {
 	if err := p.start(); err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func (p *workerPool) run(ctx context.Context, order []int, pick func(w int, pend
 			}
 			k := 0
 			if pick != nil {
-				if k = pick(w, pending); k < 0 {
+				if k = pick(w, pending, busy); k < 0 {
 					continue
 				}
 			}
@@ -261,10 +261,12 @@ func (p *workerPool) run(ctx context.Context, order []int, pick func(w int, pend
 		if !ok {
 			continue // of a job cancelled earlier
 		}
-		if handle(r.w, r.i, m) {
+		done, more := handle(r.w, r.i, m)
+		if done {
 			delete(inFlight, m.id)
 			busy[r.w] = false
 		}
+		pending = append(pending, more...)
 	}
 	return ctx.Err()
 }
@@ -293,70 +295,75 @@ func (p *workerPool) Evaluate(ctx context.Context, jobs []proxy.Job, done func(i
 		msg.Set("cached", cached)
 		pw.w.Call("postMessage", msg)
 		return nil
-	}, func(_, i int, m poolMsg) bool {
+	}, func(_, i int, m poolMsg) (bool, []int) {
 		var r proxy.Result
 		if err := json.Unmarshal([]byte(m.result), &r); err != nil {
 			r = proxy.Result{Err: err.Error()}
 		}
 		done(i, r)
-		return true
+		return true, nil
 	})
 }
 
-// Train implements estimate.Pool. The jobs go out longest first, each to
-// the first worker free (longest processing time first), by their work: the
-// epochs each adds to its run, at the pace of the run's epochs so far if a
-// worker holds it, else at the pace per multiply-add of the epochs trained
-// so far. A job that continues a run (Key) goes to the worker that holds
-// the run. Before the jobs go out (all workers idle, as between successive
-// halving's rungs), runs move between the workers as estimate.Rebalance
-// plans it (balance), so that each worker has its share of the work to
-// continue; then a free worker takes the longest of the jobs whose runs it
-// holds, then of those whose runs nobody holds, and else waits: a run is
+// Train implements estimate.Pool. A free worker takes the job that
+// estimate.Pick chooses, by the epochs each adds to its run: at the pace of
+// the run's epochs so far if a worker holds it, else at the pace per
+// multiply-add of the epochs trained so far (longest processing time
+// first). A job that continues a run (Key) goes to the worker that holds
+// the run; a free worker takes those whose runs nobody holds. Before the
+// first jobs go out (all workers idle, as when a caller hands out a rung at
+// a time), runs move between the workers as estimate.Rebalance plans it
+// (balance); later, a worker with nothing else to do takes over a run of a
+// busy worker that holds two or more waiting: the holder exports it once
+// its job ends, and the free worker imports it and trains it on. A run is
 // never trained again from scratch while the worker holding it lives.
-func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(int, train.EpochStats), done func(int, estimate.Result, int, error)) error {
-	wire := make([]string, len(jobs))
-	for i, j := range jobs {
-		b, err := json.Marshal(j)
-		if err != nil {
-			return fmt.Errorf("pool: job %d: %w", i, err)
+func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(int, train.EpochStats), done func(int, estimate.Result, int, error) []estimate.Job) error {
+	jobs = append([]estimate.Job(nil), jobs...)
+	var wire []string
+	var units []float64
+	// add takes in more jobs: their JSON and their epochs' work.
+	add := func(more []estimate.Job) error {
+		texts := make([]string, len(more))
+		for k, j := range more {
+			b, err := json.Marshal(j)
+			if err != nil {
+				return fmt.Errorf("pool: job %d: %w", len(wire)+k, err)
+			}
+			texts[k] = string(b)
 		}
-		wire[i] = string(b)
-		if g, _, _ := strings.Cut(j.Key, "/"); j.Key != "" && g != p.group {
-			p.group, p.held, p.pace = g, map[string]int{}, map[string]runPace{}
+		for k, j := range more {
+			wire, units = append(wire, texts[k]), append(units, j.EpochWork())
+			if g, _, _ := strings.Cut(j.Key, "/"); j.Key != "" && g != p.group {
+				p.group, p.held, p.pace = g, map[string]int{}, map[string]runPace{}
+			}
 		}
+		return nil
+	}
+	if err := add(jobs); err != nil {
+		return err
 	}
 	p.keepData(jobs)
 	if err := p.start(); err != nil {
 		return err
 	}
-	units := make([]float64, len(jobs))
-	for i, j := range jobs {
-		units[i] = j.EpochWork()
-	}
-	work := p.work(jobs, units)
-	if err := p.balance(ctx, jobs, work); err != nil {
+	if err := p.balance(ctx, jobs, p.work(jobs, units)); err != nil {
 		return err
 	}
 	order := make([]int, len(jobs))
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(a, b int) bool { return work[order[a]] > work[order[b]] })
-	pick := func(w int, pending []int) int {
-		free := -1
-		for k, i := range pending {
-			h, ok := p.held[jobs[i].Key]
-			if ok && h == w {
-				return k
-			}
-			if free < 0 && !ok {
-				free = k
-			}
+	holder := func(i int) int {
+		if h, ok := p.held[jobs[i].Key]; ok && jobs[i].Key != "" {
+			return h
 		}
-		return free
+		return -1
 	}
-	return p.run(ctx, order, pick, func(w, i, seq int) error {
+	pick := func(w int, pending []int, busy []bool) int {
+		return estimate.Pick(w, pending, holder, busy, func(i int) float64 { return p.work(jobs[i:i+1], units[i:i+1])[0] })
+	}
+	// post sends job i to worker w under the id seq.
+	post := func(w, i, seq int) {
 		pw, j := p.workers[w], jobs[i]
 		delete(p.held, j.Key)
 		msg := js.Global().Get("Object").New()
@@ -367,8 +374,36 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 		msg.Set("valid", p.sendData(pw, j.Data.Valid))
 		msg.Set("test", p.sendData(pw, j.Data.Test))
 		pw.w.Call("postMessage", msg)
+	}
+	var failed error // of a job done returned
+	err := p.run(ctx, order, pick, func(w, i, seq int) error {
+		if h := holder(i); h >= 0 && h != w {
+			// Taken over: the holder exports the run under seq, and its
+			// reply (in handle) sends the job.
+			delete(p.held, jobs[i].Key)
+			msg := js.Global().Get("Object").New()
+			msg.Set("type", "export")
+			msg.Set("id", seq)
+			msg.Set("key", jobs[i].Key)
+			p.workers[h].w.Call("postMessage", msg)
+			return nil
+		}
+		post(w, i, seq)
 		return nil
-	}, func(w, i int, m poolMsg) bool {
+	}, func(w, i int, m poolMsg) (bool, []int) {
+		if m.export {
+			if m.err != "" {
+				js.Global().Get("console").Call("warn", m.err) // trained from the start instead
+			} else {
+				msg := js.Global().Get("Object").New()
+				msg.Set("type", "import")
+				msg.Set("key", jobs[i].Key)
+				msg.Set("snapshot", m.snapshot)
+				p.workers[w].w.Call("postMessage", msg, []any{m.snapshot.Get("buffer")})
+			}
+			post(w, i, m.id)
+			return false, nil
+		}
 		if m.epoch != "" {
 			if st, err := estimate.DecodeEpoch([]byte(m.epoch)); err == nil {
 				p.units += units[i]
@@ -377,7 +412,7 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 					epoch(i, st)
 				}
 			}
-			return false
+			return false, nil
 		}
 		r, err := estimate.DecodeResult([]byte(m.result))
 		if j := jobs[i]; j.Key != "" && err == nil && len(r.Curve) < max(j.Total, j.Config.Epochs) {
@@ -390,9 +425,24 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 			}
 			p.pace[j.Key] = runPace{epochs: len(r.Curve), epoch: sum / time.Duration(max(len(r.Curve), 1)), stopped: r.Early}
 		}
-		done(i, r, w, err)
-		return true
+		more := done(i, r, w, err)
+		if failed != nil {
+			return true, nil
+		}
+		if failed = add(more); failed != nil {
+			return true, nil
+		}
+		var idx []int
+		for _, j := range more {
+			idx = append(idx, len(jobs))
+			jobs = append(jobs, j)
+		}
+		return true, idx
 	})
+	if err == nil {
+		err = failed
+	}
+	return err
 }
 
 // work returns each job's work in nanoseconds: the epochs it adds to its
