@@ -366,6 +366,9 @@ func (h Halving) Run(ctx context.Context, specs []*spec.Spec, d Data) ([]Rung, e
 		if len(rg.results) < rg.size {
 			return promote(k)
 		}
+		// The rung is whole, and so is the one before: with p results
+		// pending, at most keep-p places are certain, so a rung's jobs
+		// have not all started before the rung before it ends.
 		results := make([]Result, 0, rg.size)
 		for _, i := range rg.alive {
 			results = append(results, rg.results[i])
