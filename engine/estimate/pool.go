@@ -35,6 +35,17 @@ type Job struct {
 	// worker keeps the runs of the last group it saw only.
 	Key       string `json:"key,omitempty"`
 	Candidate int    `json:"candidate"` // reported to Config.OnEpoch and in the Result
+	// Order ranks the job among those waiting: a free worker takes one of
+	// least Order, of those the one of most work. A search numbers its
+	// jobs in the order it observes their scores; successive halving
+	// leaves them all 0, for the longest first.
+	Order int `json:"-"`
+}
+
+// sooner reports whether a waiting job of order oa and work wa goes before
+// one of order ob and work wb.
+func sooner(oa int, wa float64, ob int, wb float64) bool {
+	return oa < ob || (oa == ob && wa > wb)
 }
 
 // EpochWork estimates the work of an epoch of j: the network's
@@ -154,9 +165,9 @@ func (rs *Runs) work(j Job) float64 {
 }
 
 // Local is a Pool of goroutines of this process. Its runs to continue are
-// shared by all of them; a free goroutine takes the job of most work
-// (Runs' estimate when the job came) of those waiting, so that the last to
-// end ends early, as the browser's pool hands them out.
+// shared by all of them; a free goroutine takes the waiting job of least
+// Order, of those the one of most work (Runs' estimate when the job came),
+// so that the last to end ends early, as the browser's pool hands them out.
 type Local struct {
 	N    int // workers; zero means runtime.NumCPU()
 	runs Runs
@@ -193,8 +204,8 @@ func (l *Local) Train(ctx context.Context, jobs []Job, epoch func(int, train.Epo
 		wake.Broadcast()
 	}
 	add(jobs)
-	// take returns the waiting job of most work (the first on a tie), or
-	// false once there is none and none running could add one.
+	// take returns the waiting job that goes first (the first on a tie),
+	// or false once there is none and none running could add one.
 	take := func() (int, bool) {
 		for {
 			if ctx.Err() != nil {
@@ -203,7 +214,7 @@ func (l *Local) Train(ctx context.Context, jobs []Job, epoch func(int, train.Epo
 			if len(waiting) > 0 {
 				k := 0
 				for n, i := range waiting {
-					if work[i] > work[waiting[k]] {
+					if sooner(all[i].Order, work[i], all[waiting[k]].Order, work[waiting[k]]) {
 						k = n
 					}
 				}
@@ -352,18 +363,19 @@ func DecodeResult(b []byte) (Result, error) {
 // Pick chooses the job that worker w, free, takes next in a pool whose
 // workers each hold the runs they trained (a browser's Web Workers), while
 // others may be busy: pending are the waiting jobs, holder(i) the worker
-// holding the run that job i continues or -1, work(i) its work. It returns
-// an index into pending, or -1 for none (w waits). The job of most work
-// goes first (the first on a tie) among, in turn: the jobs whose runs w
+// holding the run that job i continues or -1, order(i) its Order and
+// work(i) its work. It returns an index into pending, or -1 for none (w
+// waits). The job of least order, of those the one of most work, goes
+// first (the first on a tie) among, in turn: the jobs whose runs w
 // holds; those whose runs nobody holds; and those whose runs a busy worker
 // holds that holds two or more of the waiting ones, which w takes over (the
 // run moves to w once the holder's job ends). A job of no work (a run
 // early stopping ended) stays with its holder.
-func Pick(w int, pending []int, holder func(i int) int, busy []bool, work func(i int) float64) int {
+func Pick(w int, pending []int, holder func(i int) int, busy []bool, order func(i int) int, work func(i int) float64) int {
 	longest := func(ok func(i int) bool) int {
 		best := -1
 		for k, i := range pending {
-			if ok(i) && (best < 0 || work(i) > work(pending[best])) {
+			if ok(i) && (best < 0 || sooner(order(i), work(i), order(pending[best]), work(pending[best]))) {
 				best = k
 			}
 		}

@@ -306,35 +306,45 @@ func TestCertainSurvivors(t *testing.T) {
 	}
 }
 
-// A free worker takes the longest of the jobs whose runs it holds, then of
-// those nobody holds; else it takes over a run of a busy worker holding two
-// or more of those waiting, never one early stopping ended; else it waits.
+// A free worker takes the first in order, of those the longest, of the
+// jobs whose runs it holds, then of those nobody holds; else it takes over
+// a run of a busy worker holding two or more of those waiting, never one
+// early stopping ended; else it waits.
 func TestPick(t *testing.T) {
 	for _, c := range []struct {
 		holders []int // of jobs 0, 1, ...
 		work    []float64
 		busy    []bool
-		want    int // job, or -1
+		want    int   // job, or -1
+		order   []int // nil: all 0
 	}{
-		{[]int{-1, 1, 1, -1}, []float64{1, 2, 3, 4}, []bool{false, false}, 3},    // 1 holds nothing for 0
-		{[]int{-1, 0, 0, -1}, []float64{1, 2, 3, 4}, []bool{false, false}, 2},    // its own first
-		{[]int{-1, -1}, []float64{2, 2}, []bool{false, true}, 0},                 // the first on a tie
-		{[]int{1, 1}, []float64{2, 3}, []bool{false, true}, 1},                   // taken over
-		{[]int{1, 1}, []float64{2, 3}, []bool{false, false}, -1},                 // the holder is free
-		{[]int{1}, []float64{3}, []bool{false, true}, -1},                        // one: it waits for its holder
-		{[]int{1, 1, 1}, []float64{2, 0, 1}, []bool{false, true}, 0},             // the longest with work
-		{[]int{1, 1, 2, 2}, []float64{1, 0, 5, 6}, []bool{false, true, true}, 3}, // of two busy holders
+		{[]int{-1, -1, -1}, []float64{5, 1, 3}, []bool{false, false}, 2, []int{2, 1, 1}}, // the least order first
+		{[]int{-1, 0}, []float64{1, 1}, []bool{false, false}, 1, []int{0, 1}},            // its own before the order
+		{[]int{1, 1, 1}, []float64{2, 2, 2}, []bool{false, true}, 2, []int{3, 2, 1}},     // taken over in order
+		{[]int{-1, 1, 1, -1}, []float64{1, 2, 3, 4}, []bool{false, false}, 3, nil},       // 1 holds nothing for 0
+		{[]int{-1, 0, 0, -1}, []float64{1, 2, 3, 4}, []bool{false, false}, 2, nil},       // its own first
+		{[]int{-1, -1}, []float64{2, 2}, []bool{false, true}, 0, nil},                    // the first on a tie
+		{[]int{1, 1}, []float64{2, 3}, []bool{false, true}, 1, nil},                      // taken over
+		{[]int{1, 1}, []float64{2, 3}, []bool{false, false}, -1, nil},                    // the holder is free
+		{[]int{1}, []float64{3}, []bool{false, true}, -1, nil},                           // one: it waits for its holder
+		{[]int{1, 1, 1}, []float64{2, 0, 1}, []bool{false, true}, 0, nil},                // the longest with work
+		{[]int{1, 1, 2, 2}, []float64{1, 0, 5, 6}, []bool{false, true, true}, 3, nil},    // of two busy holders
 	} {
 		pending := make([]int, len(c.holders))
 		for i := range pending {
 			pending[i] = i
 		}
-		got := Pick(0, pending, func(i int) int { return c.holders[i] }, c.busy, func(i int) float64 { return c.work[i] })
+		got := Pick(0, pending, func(i int) int { return c.holders[i] }, c.busy, func(i int) int {
+			if c.order == nil {
+				return 0
+			}
+			return c.order[i]
+		}, func(i int) float64 { return c.work[i] })
 		if got >= 0 {
 			got = pending[got]
 		}
 		if got != c.want {
-			t.Errorf("holders %v, work %v, busy %v: worker 0 takes job %d, want %d", c.holders, c.work, c.busy, got, c.want)
+			t.Errorf("holders %v, work %v, order %v, busy %v: worker 0 takes job %d, want %d", c.holders, c.work, c.order, c.busy, got, c.want)
 		}
 	}
 }

@@ -306,7 +306,7 @@ func (p *workerPool) Evaluate(ctx context.Context, jobs []proxy.Job, done func(i
 }
 
 // Train implements estimate.Pool. A free worker takes the job that
-// estimate.Pick chooses, by the epochs each adds to its run: at the pace of
+// estimate.Pick chooses, by Order, then by the epochs each adds to its run: at the pace of
 // the run's epochs so far if a worker holds it, else at the pace per
 // multiply-add of the epochs trained so far (longest processing time
 // first). A job that continues a run (Key) goes to the worker that holds
@@ -360,7 +360,8 @@ func (p *workerPool) Train(ctx context.Context, jobs []estimate.Job, epoch func(
 		return -1
 	}
 	pick := func(w int, pending []int, busy []bool) int {
-		return estimate.Pick(w, pending, holder, busy, func(i int) float64 { return p.work(jobs[i:i+1], units[i:i+1])[0] })
+		return estimate.Pick(w, pending, holder, busy, func(i int) int { return jobs[i].Order },
+			func(i int) float64 { return p.work(jobs[i:i+1], units[i:i+1])[0] })
 	}
 	// post sends job i to worker w under the id seq.
 	post := func(w, i, seq int) {
