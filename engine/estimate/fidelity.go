@@ -84,15 +84,10 @@ func (t *Trainer) pool() Pool {
 	return t.Pool
 }
 
-// EstimateAll implements search.Parallel: it trains archs in the pool.
-func (t *Trainer) EstimateAll(ctx context.Context, archs []space.Arch, epochs []int, done func(int, search.Score, error)) error {
-	jobs := make([]Job, len(archs))
-	for i, a := range archs {
-		var err error
-		if jobs[i], err = t.job(a, epochs[i]); err != nil {
-			return err
-		}
-	}
+// EstimateAll implements search.Parallel: it trains the jobs in the pool,
+// each ranked by the number of its evaluation (Job.Order), so that the
+// search observes the scores as early as it can.
+func (t *Trainer) EstimateAll(ctx context.Context, jobs []search.Job, done func(int, search.Score, error) []search.Job) error {
 	if t.Ctx != nil {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithCancel(ctx)
@@ -100,10 +95,35 @@ func (t *Trainer) EstimateAll(ctx context.Context, archs []space.Arch, epochs []
 		stop := context.AfterFunc(t.Ctx, cancel)
 		defer stop()
 	}
-	return t.pool().Train(ctx, jobs, nil, func(i int, r Result, _ int, err error) []Job {
-		sc, err := t.score(archs[i], r, err)
-		done(i, sc, err)
+	var archs []space.Arch // by the search's index
+	var index []int        // the search's index of the pool's job k
+	// add makes training jobs of the search's; one that cannot be one is
+	// done at once with its error, which may bring more.
+	add := func(js []search.Job) []Job {
+		var out []Job
+		for len(js) > 0 {
+			sj, i := js[0], len(archs)
+			js = js[1:]
+			archs = append(archs, sj.Arch)
+			j, err := t.job(sj.Arch, sj.Epochs)
+			if err != nil {
+				js = append(js, done(i, search.Score{}, err)...)
+				continue
+			}
+			j.Order = sj.N
+			index = append(index, i)
+			out = append(out, j)
+		}
+		return out
+	}
+	first := add(jobs)
+	if len(first) == 0 {
 		return nil
+	}
+	return t.pool().Train(ctx, first, nil, func(k int, r Result, _ int, err error) []Job {
+		i := index[k]
+		sc, err := t.score(archs[i], r, err)
+		return add(done(i, sc, err))
 	})
 }
 

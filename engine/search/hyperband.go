@@ -25,12 +25,13 @@ import (
 // results after 12 and after 200 epochs gives them, and the search counts
 // the epochs of every evaluation (Budget.Epochs).
 //
-// The brackets do not depend on each other: while a bracket's last rung
-// waits for its scores, Hyperband draws the first rung of the bracket after
-// it (and, past a bracket of one rung, of the one after that), so that a
-// pool of workers trains them beside the rung instead of idling. The draws
-// and the scores are those of a search one evaluation at a time; BOHB,
-// whose draws depend on the scores, waits.
+// The brackets do not depend on each other, and a bracket's first rung on
+// no score: while a rung waits for the scores of the one before it,
+// Hyperband draws the first rungs of the brackets after it (a Planner), so
+// that a pool of workers trains them beside the rungs instead of idling,
+// and each rung starts once the scores it waits for are in. The draws and
+// the scores are those of a search one evaluation at a time; BOHB, whose
+// draws depend on the scores, waits.
 //
 // Hyperband needs a Fidelity estimator (Checker). It is Stateful: a search
 // saved in the middle of a bracket resumes there.
@@ -55,8 +56,8 @@ type hbState struct {
 	Rung    int          `json:"rung"`    // 0 is the bracket's lowest budget
 	Members []space.Arch `json:"members"` // of the rung; the first rung's grow as drawn
 	Scores  []float64    `json:"scores"`  // fitness of Members[:len(Scores)]
-	// Ahead are the first members of the brackets after this one, drawn
-	// while its last rung waited for scores.
+	// Ahead are the members of the first rungs of the brackets after this
+	// one, in order, drawn while a rung waited for scores.
 	Ahead []space.Arch `json:"ahead,omitempty"`
 	// Seen is BOHB's model data: every evaluation's architecture, budget
 	// and first fitness.
@@ -131,11 +132,10 @@ func (h *Hyperband) Propose(p *Problem, r *rand.Rand) (space.Arch, error) {
 		return a, nil
 	}
 	// The rung is proposed whole: draw for the brackets after it.
-	b, ok := h.after(p, h.ahead)
-	if !ok || h.model != nil {
+	if h.model != nil {
 		panic("search: hyperband: a proposal that waits for scores")
 	}
-	h.epochs = p.Epochs[smax-b]
+	h.epochs = p.Epochs[smax-h.after(p, h.ahead)]
 	h.ahead++
 	if h.ahead <= len(st.Ahead) {
 		return st.Ahead[h.ahead-1].Clone(), nil
@@ -158,30 +158,22 @@ func (h *Hyperband) draw(p *Problem, r *rand.Rand) (space.Arch, error) {
 	return space.Sample(p.Space, r)
 }
 
-// after returns the bracket whose first rung the member j of Ahead
-// belongs to, and whether drawing it depends on no score to come: it does
-// not while this bracket is in its last rung and j falls in the first rung
-// of the next bracket, or of one after brackets of a single rung (bracket
-// 0), which end whatever their scores.
-func (h *Hyperband) after(p *Problem, j int) (int, bool) {
-	st := &h.st
-	if !st.Started || st.Rung != st.Bracket {
-		return 0, false
+// after returns the bracket whose first rung member j of Ahead belongs to.
+func (h *Hyperband) after(p *Problem, j int) int {
+	for b := h.st.Bracket; ; j -= h.size(p, b, 0) {
+		if b = h.next(p, b); j < h.size(p, b, 0) {
+			return b
+		}
 	}
-	smax := len(p.Epochs) - 1
-	for b := st.Bracket; ; {
-		if b--; b < 0 {
-			b = smax
-		}
-		n := h.size(p, b, 0)
-		if j < n {
-			return b, true
-		}
-		if b != 0 {
-			return 0, false
-		}
-		j -= n
+}
+
+// next returns the bracket after b: the one below, and after bracket 0 the
+// top one again.
+func (h *Hyperband) next(p *Problem, b int) int {
+	if b == 0 {
+		return len(p.Epochs) - 1
 	}
+	return b - 1
 }
 
 // ProposedEpochs is the budget of the current rung.
@@ -197,7 +189,6 @@ func (h *Hyperband) Observe(p *Problem, e Evaluation) {
 	if h.model != nil {
 		st.Seen = append(st.Seen, seen{Arch: e.Arch.Clone(), Epochs: e.Epochs, Fitness: e.Fitness[0]})
 	}
-	smax := len(p.Epochs) - 1
 	if len(st.Scores) < h.size(p, st.Bracket, st.Rung) {
 		return
 	}
@@ -217,9 +208,7 @@ func (h *Hyperband) Observe(p *Problem, e Evaluation) {
 		return
 	}
 	st.Rung, st.Members, st.Scores = 0, nil, nil
-	if st.Bracket--; st.Bracket < 0 {
-		st.Bracket = smax
-	}
+	st.Bracket = h.next(p, st.Bracket)
 	// The members drawn ahead for this bracket, and the proposals of them.
 	k := min(len(st.Ahead), h.size(p, st.Bracket, 0))
 	st.Members = slices.Clone(st.Ahead[:k])
@@ -254,13 +243,8 @@ func (h *Hyperband) UnmarshalState(p *Problem, data []byte) error {
 			return fmt.Errorf("search: %s state: %d scores of %d members, in a rung of %d", name, len(st.Scores), len(st.Members), n)
 		}
 	}
-	if len(st.Ahead) > 0 {
-		h.st = st
-		_, ok := h.after(p, len(st.Ahead)-1)
-		h.st = hbState{}
-		if !ok || h.model != nil || len(st.Members) != h.size(p, st.Bracket, st.Rung) {
-			return fmt.Errorf("search: %s state: %d members drawn ahead of bracket %d, rung %d", name, len(st.Ahead), st.Bracket, st.Rung)
-		}
+	if len(st.Ahead) > 0 && (!st.Started || h.model != nil || len(st.Members) != h.size(p, st.Bracket, st.Rung)) {
+		return fmt.Errorf("search: %s state: %d members drawn ahead of bracket %d, rung %d", name, len(st.Ahead), st.Bracket, st.Rung)
 	}
 	for _, a := range append(slices.Clone(st.Members), st.Ahead...) {
 		if err := checkArch(p, a); err != nil {

@@ -102,12 +102,15 @@ func (s *Search) Step() (bool, error) { return s.StepContext(context.Background(
 //
 // With a Parallel estimator and a Batcher strategy, it proposes while the
 // strategy says its next proposal does not depend on the scores still to
-// come (Batcher.Ahead) and the budget has room for it (counting the
-// pending evaluations' epochs), up to Parallel.Workers times 8; scores
-// them together; and observes them in the order proposed, each as soon as
-// it and those before it are scored, so events stream as the scores come.
-// Since every proposal and observation is the one a step at a time would
-// make, the search is the same, whatever the number of workers.
+// come (Batcher.Ahead; a Planner may propose past proposals that wait for
+// scores, Planner.Next) and the budget has room for it, counting the
+// epochs of the proposals before it; up to Parallel.Workers times 8
+// proposals. It scores them together and observes them in the order of
+// proposals, each as soon as it and those before it are scored, so that
+// events stream as the scores come; after each observation it proposes
+// again what the strategy now can, into the same scoring. Since every
+// proposal and observation is the one a step at a time would make, the
+// search is the same, whatever the number of workers.
 func (s *Search) StepContext(ctx context.Context) (bool, error) {
 	if s.reason != "" {
 		return false, nil
@@ -119,25 +122,104 @@ func (s *Search) StepContext(ctx context.Context) (bool, error) {
 	start := time.Now()
 	defer func() { s.wall += time.Since(start) }()
 	par, _ := s.cfg.Estimator.(Parallel)
-	bat, _ := s.cfg.Strategy.(Batcher)
-	limit := 1
-	if par != nil && bat != nil && s.cfg.Budget.Seconds == 0 && s.cfg.Budget.Wall == 0 {
-		limit = 8 * max(par.Workers(), 1)
+	st := &step{s: s, limit: 1}
+	st.bat, _ = s.cfg.Strategy.(Batcher)
+	if par != nil && st.bat != nil && s.cfg.Budget.Seconds == 0 && s.cfg.Budget.Wall == 0 {
+		st.limit = 8 * max(par.Workers(), 1)
 	}
-	var archs []space.Arch
-	var epochs []int
-	pendingEpochs, exhausted := 0, false
-	for len(archs) < limit {
-		if len(archs) > 0 && (!bat.Ahead(&s.prob, len(archs)) || s.spentWith(len(archs), pendingEpochs)) {
-			break
+	jobs, err := st.fill()
+	if err != nil {
+		return false, err
+	}
+	if len(st.window) == 0 {
+		s.finish("exhausted")
+		return false, nil
+	}
+	if par == nil {
+		sl := st.window[0]
+		sc, err := s.estimate(sl.arch, sl.epochs)
+		if err != nil {
+			return false, err
+		}
+		s.observe(sl.arch, sl.epochs, sc)
+	} else if err := st.run(ctx, par, jobs); err != nil {
+		return false, err
+	}
+	if st.exhausted {
+		s.finish("exhausted")
+		return false, nil
+	}
+	return true, nil
+}
+
+// step is the proposals of one StepContext not yet observed.
+type step struct {
+	s         *Search
+	bat       Batcher // nil for a strategy that proposes one at a time
+	limit     int     // of the proposals the step makes
+	made      int
+	window    []*proposal // in the order of proposals, from the first not observed
+	pending   int         // proposed, not observed
+	byJob     []*proposal // by the index of its job in EstimateAll
+	exhausted bool
+	failed    error // the first failure in the order of proposals
+}
+
+// proposal is one proposal of a step; a proposal that waits for scores
+// has no architecture yet.
+type proposal struct {
+	arch   space.Arch
+	epochs int
+	scored bool
+	score  Score
+	err    error
+}
+
+// next returns where the strategy's next proposal falls, after the
+// proposals of the window before it, whose budgets are before; and whether
+// it can be made now.
+func (st *step) next() (at int, before []int, ok bool) {
+	if len(st.window) == 0 {
+		return 0, nil, true
+	}
+	if pl, is := st.bat.(Planner); is && st.limit > 1 {
+		before, ok = pl.Next(&st.s.prob, st.pending)
+		return len(before), before, ok
+	}
+	for _, p := range st.window {
+		before = append(before, p.epochs)
+	}
+	ok = st.limit > 1 && st.bat.Ahead(&st.s.prob, st.pending)
+	return len(st.window), before, ok
+}
+
+// fill proposes what the strategy can propose now, and returns the jobs of
+// the new proposals.
+func (st *step) fill() ([]Job, error) {
+	s := st.s
+	var jobs []Job
+	for {
+		at, before, ok := st.next()
+		appending := at >= len(st.window)
+		if !ok || (appending && (st.exhausted || st.made >= st.limit)) {
+			return jobs, nil
+		}
+		// A search one evaluation at a time makes this proposal once those
+		// before it are observed, if the budget has room.
+		epochs := 0
+		for _, e := range before {
+			epochs += e
+		}
+		if s.spentWith(at, epochs) {
+			return jobs, nil
 		}
 		a, err := s.cfg.Strategy.Propose(&s.prob, s.rng)
-		if errors.Is(err, ErrExhausted) {
-			exhausted = true
-			break
+		if errors.Is(err, ErrExhausted) && appending {
+			st.exhausted = true
+			return jobs, nil
 		}
 		if err != nil {
-			return false, fmt.Errorf("search: %T: %w", s.cfg.Strategy, err)
+			return jobs, fmt.Errorf("search: %T: %w", s.cfg.Strategy, err)
 		}
 		if err := space.Valid(s.cfg.Space, a); err != nil {
 			panic(fmt.Sprintf("search: %T proposed an invalid architecture: %v", s.cfg.Strategy, err))
@@ -145,36 +227,79 @@ func (s *Search) StepContext(ctx context.Context) (bool, error) {
 		e := 0
 		if _, ok := s.cfg.Estimator.(Fidelity); ok {
 			e = s.prob.Epochs[len(s.prob.Epochs)-1]
-			if st, ok := s.cfg.Strategy.(Scheduler); ok {
-				e = st.ProposedEpochs()
+			if sch, ok := s.cfg.Strategy.(Scheduler); ok {
+				e = sch.ProposedEpochs()
 				if !slices.Contains(s.prob.Epochs, e) {
 					panic(fmt.Sprintf("search: %T proposed %d epochs, not one of %v", s.cfg.Strategy, e, s.prob.Epochs))
 				}
 			}
 		}
-		archs, epochs = append(archs, a.Clone()), append(epochs, e)
-		pendingEpochs += e
+		for i, p := range st.window[:min(at, len(st.window))] {
+			if p.epochs != before[i] {
+				panic(fmt.Sprintf("search: %T placed a proposal after one of %d epochs, which was proposed at %d", s.cfg.Strategy, before[i], p.epochs))
+			}
+		}
+		p := &proposal{arch: a.Clone(), epochs: e}
+		if appending {
+			st.made += at - len(st.window) + 1
+			for _, b := range before[len(st.window):] {
+				st.window = append(st.window, &proposal{epochs: b})
+			}
+			st.window = append(st.window, p)
+		} else {
+			if w := st.window[at]; w.arch != nil || w.epochs != e {
+				panic(fmt.Sprintf("search: %T proposed %d epochs in the place of a proposal of %d", s.cfg.Strategy, e, w.epochs))
+			}
+			st.window[at] = p
+		}
+		st.pending++
+		st.byJob = append(st.byJob, p)
+		jobs = append(jobs, Job{Arch: a, Epochs: e, N: len(s.history) + 1 + at})
 	}
-	if len(archs) == 0 {
-		s.finish("exhausted")
-		return false, nil
-	}
-	if len(archs) == 1 && par == nil {
-		sc, err := s.estimate(archs[0], epochs[0])
+}
+
+// run scores the proposals with par, observes them in order as the scores
+// come and proposes what each observation allows; the first failure in the
+// order of proposals ends it, with the ones before it observed.
+func (st *step) run(ctx context.Context, par Parallel, jobs []Job) error {
+	s := st.s
+	err := par.EstimateAll(ctx, jobs, func(i int, sc Score, err error) []Job {
+		p := st.byJob[i]
+		if err == nil {
+			err = s.checkScore(sc)
+		}
 		if err != nil {
-			return false, err
+			err = fmt.Errorf("search: estimate %s: %w", s.cfg.Space.Format(p.arch), err)
 		}
-		s.observe(archs[0], epochs[0], sc)
-	} else {
-		if err := s.estimateAll(ctx, par, archs, epochs); err != nil {
-			return false, err
+		p.scored, p.score, p.err = true, sc, err
+		observed := false
+		for st.failed == nil && len(st.window) > 0 && st.window[0].scored {
+			p := st.window[0]
+			if st.failed = p.err; st.failed == nil {
+				st.window, st.pending = st.window[1:], st.pending-1
+				s.observe(p.arch, p.epochs, p.score)
+				observed = true
+			}
 		}
+		if st.failed != nil || !observed {
+			return nil
+		}
+		more, err := st.fill()
+		if err != nil {
+			st.failed = err
+		}
+		return more
+	})
+	if st.failed != nil {
+		return st.failed
 	}
-	if exhausted {
-		s.finish("exhausted")
-		return false, nil
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
 	}
-	return true, nil
+	if len(st.window) > 0 {
+		return fmt.Errorf("search: %T scored %d of %d architectures", par, len(st.byJob)-st.pending, len(st.byJob))
+	}
+	return nil
 }
 
 // estimate scores one architecture after epochs (a Fidelity estimator) and
@@ -194,41 +319,6 @@ func (s *Search) estimate(a space.Arch, epochs int) (Score, error) {
 		return sc, fmt.Errorf("search: estimate %s: %w", s.cfg.Space.Format(a), err)
 	}
 	return sc, nil
-}
-
-// estimateAll scores archs with par and observes them in order as the
-// scores come; the first failure in that order ends it, with the ones
-// before it observed.
-func (s *Search) estimateAll(ctx context.Context, par Parallel, archs []space.Arch, epochs []int) error {
-	scores := make([]*Score, len(archs))
-	errs := make([]error, len(archs))
-	next := 0
-	var failed error
-	err := par.EstimateAll(ctx, archs, epochs, func(i int, sc Score, err error) {
-		if err == nil {
-			err = s.checkScore(sc)
-		}
-		if err != nil {
-			err = fmt.Errorf("search: estimate %s: %w", s.cfg.Space.Format(archs[i]), err)
-		}
-		scores[i], errs[i] = &sc, err
-		for failed == nil && next < len(archs) && scores[next] != nil {
-			if failed = errs[next]; failed == nil {
-				s.observe(archs[next], epochs[next], *scores[next])
-				next++
-			}
-		}
-	})
-	if failed != nil {
-		return failed
-	}
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
-	}
-	if next < len(archs) {
-		return fmt.Errorf("search: %T scored %d of %d architectures", par, next, len(archs))
-	}
-	return nil
 }
 
 // observe hands a score to the strategy, records it and sends its events.

@@ -34,37 +34,55 @@ func (s staged) EstimateAt(a space.Arch, epochs int) (search.Score, error) {
 	return sc, err
 }
 
-// pooled is staged scoring in parallel on goroutines, handing the scores
-// back in a shuffled order.
+// pooled is staged scoring in parallel on goroutines, each taking one of
+// the waiting jobs at random, so that the scores come in a shuffled order.
 type pooled struct {
 	staged
 	workers int
-	batches *[]int // the size of each EstimateAll call
+	batches *[]int // the size of each EstimateAll call's first jobs
 }
 
 func (p pooled) Workers() int { return p.workers }
-func (p pooled) EstimateAll(_ context.Context, archs []space.Arch, epochs []int, done func(int, search.Score, error)) error {
-	*p.batches = append(*p.batches, len(archs))
-	order := rand.Perm(len(archs))
+func (p pooled) EstimateAll(_ context.Context, jobs []search.Job, done func(int, search.Score, error) []search.Job) error {
+	*p.batches = append(*p.batches, len(jobs))
 	var mu sync.Mutex
+	more := sync.NewCond(&mu)
+	waiting := make([]int, len(jobs))
+	for i := range waiting {
+		waiting[i] = i
+	}
+	running := 0
 	var wg sync.WaitGroup
-	next := make(chan int)
 	for range p.workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				sc, err := p.EstimateAt(archs[i], epochs[i])
-				mu.Lock()
-				done(i, sc, err)
+			mu.Lock()
+			defer mu.Unlock()
+			for {
+				for len(waiting) == 0 && running > 0 {
+					more.Wait()
+				}
+				if len(waiting) == 0 {
+					more.Broadcast()
+					return
+				}
+				k := rand.Intn(len(waiting))
+				i, j := waiting[k], jobs[waiting[k]]
+				waiting = slices.Delete(waiting, k, k+1)
+				running++
 				mu.Unlock()
+				sc, err := p.EstimateAt(j.Arch, j.Epochs)
+				mu.Lock()
+				for _, m := range done(i, sc, err) {
+					waiting = append(waiting, len(jobs))
+					jobs = append(jobs, m)
+				}
+				running--
+				more.Broadcast()
 			}
 		}()
 	}
-	for _, i := range order {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 	return nil
 }
@@ -120,23 +138,90 @@ func firstDiff(a, b []string) string {
 	return ""
 }
 
-// Hyperband sends a bracket's last rung together with the first rung of
-// the bracket after it, and past a bracket of one rung, of the one after
-// that: with budgets of 1, 3 and 9 epochs (Eta 3), bracket 2 is 9
-// architectures for 1 epoch, 3 for 3 and 1 for 9; bracket 1 is 5 for 3 and
-// 1 for 9; bracket 0 is 3 for 9. BOHB, whose draws come from a model of the
-// scores, waits for them (and splits its first rung where the model would
-// change).
-func TestHyperbandDrawsTheNextBracketAhead(t *testing.T) {
-	for name, want := range map[string][]int{"hyperband": {9, 3, 1 + 5, 1 + 3 + 9, 3, 1 + 5}, "bohb": {8, 1, 3, 1, 5, 1, 3}} {
-		var batches []int
-		_, err := search.Repeat(context.Background(), search.RepeatConfig{Space: grid{}, Strategy: name,
-			Estimator: pooled{staged{twoObjective}, 3, &batches}, Budget: search.Budget{Epochs: 200}, Seed: 3, Seeds: 1})
+// clocked is scoring on workers simulated on a clock: a job takes as many
+// ticks as its epochs, a free worker takes the waiting job of least N, and
+// a job's score comes at its end. It logs when each job starts.
+type clocked struct {
+	search.Fidelity
+	workers int
+	now     int
+	log     []string // "tick:N@epochs", in the order the jobs start
+}
+
+func (c *clocked) Workers() int { return c.workers }
+func (c *clocked) EstimateAll(_ context.Context, jobs []search.Job, done func(int, search.Score, error) []search.Job) error {
+	type run struct{ i, end int }
+	var running []run
+	waiting := make([]int, len(jobs))
+	for i := range waiting {
+		waiting[i] = i
+	}
+	for len(waiting)+len(running) > 0 {
+		for len(running) < c.workers && len(waiting) > 0 {
+			k := 0
+			for n, i := range waiting {
+				if jobs[i].N < jobs[waiting[k]].N {
+					k = n
+				}
+			}
+			i := waiting[k]
+			waiting = slices.Delete(waiting, k, k+1)
+			running = append(running, run{i, c.now + jobs[i].Epochs})
+			c.log = append(c.log, fmt.Sprintf("%d:%d@%d", c.now, jobs[i].N, jobs[i].Epochs))
+		}
+		if len(running) == 0 {
+			return fmt.Errorf("no job runs, %d wait", len(waiting))
+		}
+		slices.SortStableFunc(running, func(a, b run) int {
+			if a.end != b.end {
+				return a.end - b.end
+			}
+			return jobs[a.i].N - jobs[b.i].N
+		})
+		r := running[0]
+		running = running[1:]
+		c.now = r.end
+		sc, err := c.EstimateAt(jobs[r.i].Arch, jobs[r.i].Epochs)
+		for _, j := range done(r.i, sc, err) {
+			waiting = append(waiting, len(jobs))
+			jobs = append(jobs, j)
+		}
+	}
+	return nil
+}
+
+// budgets13 is staged scoring at budgets of 1 and 3 epochs.
+type budgets13 struct{ staged }
+
+func (budgets13) Epochs() []int { return []int{1, 3} }
+
+// Hyperband trains the first rungs of the brackets after a rung beside it
+// while the rung after it waits for its scores, and each rung as soon as
+// the scores it waits for are in. With budgets of 1 and 3 epochs (Eta 3),
+// bracket 1 is 3 architectures for 1 epoch (evaluations 1-3) and the best
+// for 3 (4); bracket 0, 2 for 3 epochs (5, 6); over again, 7-9, 10 and 11,
+// 12: 24 epochs, on two workers in 13 ticks instead of 24. BOHB, whose
+// draws come from a model of the scores, waits for them where its model
+// would change.
+func TestHyperbandTrainsAroundTheRungsThatWait(t *testing.T) {
+	for _, c := range []struct {
+		strategy string
+		workers  int
+		ticks    int
+		log      string
+	}{
+		{"hyperband", 1, 24, "0:1@1 1:2@1 2:3@1 3:4@3 6:5@3 9:6@3 12:7@1 13:8@1 14:9@1 15:10@3 18:11@3 21:12@3"},
+		{"hyperband", 2, 13, "0:1@1 0:2@1 1:3@1 1:5@3 2:4@3 4:6@3 5:7@1 6:8@1 7:9@1 7:11@3 8:10@3 10:12@3"},
+		{"bohb", 2, 16, "0:1@1 0:2@1 1:3@1 2:4@3 5:5@3 5:6@3 8:7@1 8:8@1 9:9@1 10:10@3 13:11@3 13:12@3"},
+	} {
+		est := &clocked{Fidelity: budgets13{staged{twoObjective}}, workers: c.workers}
+		_, err := search.Repeat(context.Background(), search.RepeatConfig{Space: grid{}, Strategy: c.strategy,
+			Estimator: est, Budget: search.Budget{Epochs: 24}, Seed: 3, Seeds: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(batches) < len(want) || !slices.Equal(batches[:len(want)], want) {
-			t.Errorf("%s: batches %v, want them to start %v", name, batches, want)
+		if log := strings.Join(est.log, " "); est.now != c.ticks || log != c.log {
+			t.Errorf("%s on %d workers: %d ticks, want %d; jobs started\n%s\nwant\n%s", c.strategy, c.workers, est.now, c.ticks, log, c.log)
 		}
 	}
 }
@@ -150,14 +235,14 @@ type stopping struct {
 }
 
 func (s *stopping) Workers() int { return 2 }
-func (s *stopping) EstimateAll(ctx context.Context, archs []space.Arch, epochs []int, done func(int, search.Score, error)) error {
-	for i := range archs {
+func (s *stopping) EstimateAll(ctx context.Context, jobs []search.Job, done func(int, search.Score, error) []search.Job) error {
+	for i := 0; i < len(jobs); i++ {
 		if s.left == 0 {
 			return context.Canceled
 		}
 		s.left--
-		sc, err := s.EstimateAt(archs[i], epochs[i])
-		done(i, sc, err)
+		sc, err := s.EstimateAt(jobs[i].Arch, jobs[i].Epochs)
+		jobs = append(jobs, done(i, sc, err)...)
 	}
 	return nil
 }
