@@ -254,7 +254,7 @@ func (st *step) fill() ([]Job, error) {
 		}
 		st.pending++
 		st.byJob = append(st.byJob, p)
-		jobs = append(jobs, Job{Arch: a, Epochs: e, N: len(s.history) + 1 + at})
+		jobs = append(jobs, Job{Arch: p.arch, Epochs: e, N: len(s.history) + 1 + at})
 	}
 }
 
@@ -274,10 +274,10 @@ func (st *step) run(ctx context.Context, par Parallel, jobs []Job) error {
 		p.scored, p.score, p.err = true, sc, err
 		observed := false
 		for st.failed == nil && len(st.window) > 0 && st.window[0].scored {
-			p := st.window[0]
-			if st.failed = p.err; st.failed == nil {
+			first := st.window[0]
+			if st.failed = first.err; st.failed == nil {
 				st.window, st.pending = st.window[1:], st.pending-1
-				s.observe(p.arch, p.epochs, p.score)
+				s.observe(first.arch, first.epochs, first.score)
 				observed = true
 			}
 		}
