@@ -206,8 +206,10 @@ func FuzzRepeatState(f *testing.F) {
 	configs := []search.RepeatConfig{
 		{Space: grid{}, Strategy: "re", Estimator: oneObjective, Budget: search.Budget{Evaluations: 12}, Seed: 1, Seeds: 2},
 		{Space: grid{}, Strategy: "bohb", Estimator: twoBudgets{}, Budget: search.Budget{Evaluations: 12}, Seed: 1, Seeds: 2},
+		// Scored in parallel: Hyperband proposes past the rungs that wait.
+		{Space: grid{}, Strategy: "hyperband", Estimator: &clocked{Fidelity: twoBudgets{}, workers: 2}, Budget: search.Budget{Epochs: 30}, Seed: 1, Seeds: 2},
 	}
-	for i, stop := range []int{3, 14, 5, 13} {
+	for i, stop := range []int{3, 14, 5, 13, 4, 15} {
 		cfg := configs[i/2]
 		c := cfg
 		ctx, cancel := context.WithCancel(context.Background())
@@ -222,6 +224,9 @@ func FuzzRepeatState(f *testing.F) {
 		cancel()
 	}
 	f.Add(`{"version":1,"runs":[{"Seed":1}],"current":{"version":1,"history":[{"arch":[9,9]}]}}`)
+	f.Add(`{"version":1,"key":"","space":"grid","strategy":"hyperband","budget":{"Evaluations":0,"Epochs":30,"Seconds":0,"Wall":0},"seed":1,"seeds":2,` +
+		`"current":{"version":1,"space":"grid","strategy":"*search.Hyperband","objectives":[{"name":"acc"}],"seed":1,"rng":7,"history":[],` +
+		`"strategy_state":{"started":true,"bracket":1,"rung":0,"members":[[0,0,2,1,2],[2,2,1,3,2],[2,0,1,3,1]],"ahead":[[2,2,0,0,1],[2,1,1,0,3],[0,3,2,2,0]]}}}`)
 	f.Fuzz(func(t *testing.T, state string) {
 		for _, c := range configs {
 			c.State = []byte(state)
