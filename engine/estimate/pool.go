@@ -372,7 +372,7 @@ func DecodeResult(b []byte) (Result, error) {
 // run moves to w once the holder's job ends). A job of no work (a run
 // early stopping ended) stays with its holder.
 func Pick(w int, pending []int, holder func(i int) int, busy []bool, order func(i int) int, work func(i int) float64) int {
-	longest := func(ok func(i int) bool) int {
+	first := func(ok func(i int) bool) int {
 		best := -1
 		for k, i := range pending {
 			if ok(i) && (best < 0 || sooner(order(i), work(i), order(pending[best]), work(pending[best]))) {
@@ -381,10 +381,10 @@ func Pick(w int, pending []int, holder func(i int) int, busy []bool, order func(
 		}
 		return best
 	}
-	if k := longest(func(i int) bool { return holder(i) == w }); k >= 0 {
+	if k := first(func(i int) bool { return holder(i) == w }); k >= 0 {
 		return k
 	}
-	if k := longest(func(i int) bool { return holder(i) < 0 }); k >= 0 {
+	if k := first(func(i int) bool { return holder(i) < 0 }); k >= 0 {
 		return k
 	}
 	waiting := map[int]int{} // by busy holder
@@ -393,7 +393,7 @@ func Pick(w int, pending []int, holder func(i int) int, busy []bool, order func(
 			waiting[h]++
 		}
 	}
-	return longest(func(i int) bool { return waiting[holder(i)] >= 2 && work(i) > 0 })
+	return first(func(i int) bool { return waiting[holder(i)] >= 2 && work(i) > 0 })
 }
 
 // Rebalance plans the moves of held runs for a pool whose workers each hold

@@ -306,10 +306,10 @@ func (p *workerPool) Evaluate(ctx context.Context, jobs []proxy.Job, done func(i
 }
 
 // Train implements estimate.Pool. A free worker takes the job that
-// estimate.Pick chooses, by Order, then by the epochs each adds to its run: at the pace of
-// the run's epochs so far if a worker holds it, else at the pace per
-// multiply-add of the epochs trained so far (longest processing time
-// first). A job that continues a run (Key) goes to the worker that holds
+// estimate.Pick chooses, by Order, then by the epochs each adds to its
+// run (longest processing time first): at the pace of the run's epochs so
+// far if a worker holds it, else at the pace per multiply-add of the
+// epochs trained so far. A job that continues a run (Key) goes to the worker that holds
 // the run; a free worker takes those whose runs nobody holds. Before the
 // first jobs go out (all workers idle, as when a caller hands out a rung at
 // a time), runs move between the workers as estimate.Rebalance plans it
