@@ -218,7 +218,9 @@ func (s *Session) specOf(fn string, x any) *spec.Spec {
 // experts (the transformer space's E and K), Params counts every expert and
 // ActiveParams what one token uses (the router and its top-k experts); MACs
 // count what runs and TotalMACs what would if every token took every
-// expert. Without experts they are equal.
+// expert. Without experts they are equal. A network on a sequence of
+// Tokens tokens (a transformer) also gives MACsPerToken, what a token
+// costs.
 type Costs struct {
 	Params          int64 // of the inference network
 	ActiveParams    int64 // used per token
@@ -229,19 +231,31 @@ type Costs struct {
 	ActivationBytes int64 // what training keeps for backward
 	PeakTrainBytes  int64 // at batch 64
 	LatencyMS       float64
+	Tokens          int     // of a network on a sequence; 0 for others
+	MACsPerToken    float64 // MACs / Tokens
 }
 
 func (c Costs) String() string {
+	var token string // what a token costs, of a network on tokens
+	if c.Tokens > 0 {
+		token = fmt.Sprintf("%.1fk a token of %d", c.MACsPerToken/1e3, c.Tokens)
+	}
 	if c.ActiveParams != c.Params || c.TotalMACs != c.MACs {
-		s := fmt.Sprintf("%.3fM params (%.3fM active), %.1fM MACs (%.1fM with every expert), %.1fM FLOPs, %.1f MB activations, %.1f MB peak training memory at batch 64",
-			float64(c.Params)/1e6, float64(c.ActiveParams)/1e6, float64(c.MACs)/1e6, float64(c.TotalMACs)/1e6, float64(c.FLOPs)/1e6, float64(c.ActivationBytes)/1e6, float64(c.PeakTrainBytes)/1e6)
+		if token != "" {
+			token += "; "
+		}
+		s := fmt.Sprintf("%.3fM params (%.3fM active), %.1fM MACs (%s%.1fM with every expert), %.1fM FLOPs, %.1f MB activations, %.1f MB peak training memory at batch 64",
+			float64(c.Params)/1e6, float64(c.ActiveParams)/1e6, float64(c.MACs)/1e6, token, float64(c.TotalMACs)/1e6, float64(c.FLOPs)/1e6, float64(c.ActivationBytes)/1e6, float64(c.PeakTrainBytes)/1e6)
 		if c.LatencyMS > 0 {
 			s += fmt.Sprintf(", %.2f ms", c.LatencyMS)
 		}
 		return s
 	}
-	s := fmt.Sprintf("%.3fM params, %.1fM MACs, %.1fM FLOPs, %.1f MB activations, %.1f MB peak training memory at batch 64",
-		float64(c.Params)/1e6, float64(c.MACs)/1e6, float64(c.FLOPs)/1e6, float64(c.ActivationBytes)/1e6, float64(c.PeakTrainBytes)/1e6)
+	if token != "" {
+		token = " (" + token + ")"
+	}
+	s := fmt.Sprintf("%.3fM params, %.1fM MACs%s, %.1fM FLOPs, %.1f MB activations, %.1f MB peak training memory at batch 64",
+		float64(c.Params)/1e6, float64(c.MACs)/1e6, token, float64(c.FLOPs)/1e6, float64(c.ActivationBytes)/1e6, float64(c.PeakTrainBytes)/1e6)
 	if c.AuxParams > 0 {
 		s += fmt.Sprintf(" (+%.3fM auxiliary params)", float64(c.AuxParams)/1e6)
 	}
@@ -269,7 +283,7 @@ func (s *Session) Cost(x any) Costs {
 // costs is the notebook's form of a cost report.
 func costs(r cost.Report) Costs {
 	return Costs{Params: r.Params, ActiveParams: r.ActiveParams, AuxParams: r.AuxParams, MACs: r.MACs, TotalMACs: r.TotalMACs, FLOPs: r.FLOPs,
-		ActivationBytes: r.ActivationBytes, PeakTrainBytes: r.PeakTrainBytes}
+		ActivationBytes: r.ActivationBytes, PeakTrainBytes: r.PeakTrainBytes, Tokens: r.Tokens, MACsPerToken: r.MACsPerToken}
 }
 
 // Latency measures an architecture's forward time in milliseconds at batch

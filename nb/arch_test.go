@@ -129,6 +129,14 @@ func TestCostOfAMixtureOfExperts(t *testing.T) {
 	if want := "M active), "; !strings.Contains(moe.String(), want) || !strings.Contains(moe.String(), "with every expert") {
 		t.Errorf("%s", moe)
 	}
+	// A token of the 64 costs the router's 2·128 MACs more than the dense
+	// one's; a network on images has no tokens.
+	if moe.Tokens != 64 || dense.Tokens != 64 || moe.MACsPerToken-dense.MACsPerToken != 256 || !strings.Contains(moe.String(), "k a token of 64; ") {
+		t.Errorf("tokens %d and %d, %v and %v MACs a token: %s", moe.Tokens, dense.Tokens, moe.MACsPerToken, dense.MACsPerToken, moe)
+	}
+	if c := s.Cost("DARTS_V2"); c.Tokens != 0 || c.MACsPerToken != 0 || strings.Contains(c.String(), "token") {
+		t.Errorf("DARTS_V2: %+v, %s", c, c)
+	}
 	m := Sequential(Patches(4), Embed(16), MoETransformer(2, 2, 4, 2), LayerNorm(), GlobalAvgPool())
 	r := s.Train(m, s.Shapes(60, 8, 2, 1), TrainConfig{Quiet: true})
 	sp, err := m.Spec(1, 8, 8, 2)

@@ -38,7 +38,7 @@ func runCost(args []string, stdin io.Reader, stdout io.Writer) error {
 	table := fs.String("latency-table", "", "a JSON latency table `file` to read and extend (with -latency); it is created if absent,\nand a file that is not a latency table is left alone")
 	quiet := fs.Bool("q", false, "show no progress on standard error")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nasbook cost [flags] [< architectures]\n\nPrints one JSON object per architecture: params, active_params (per token: with a mixture of experts,\nthe router and the top-k experts), macs (what runs), total_macs (with every expert), flops (2 x macs),\nactivation_bytes, peak_train_bytes, latency_ms with -latency, naslib_flops for NB201 (as NASLib counts them).\nWithout -nb201, -darts, -spec or -arch it reads architectures from standard input, one per line.\n\nspaces: "+list(spaces.Names())+"\n")
+		fmt.Fprintln(fs.Output(), "usage: nasbook cost [flags] [< architectures]\n\nPrints one JSON object per architecture: params, active_params (per token: with a mixture of experts,\nthe router and the top-k experts), macs (what runs), total_macs (with every expert), flops (2 x macs),\nactivation_bytes, peak_train_bytes, latency_ms with -latency, naslib_flops for NB201 (as NASLib counts them);\nof a network on a sequence (a transformer), tokens and macs_per_token (macs / tokens).\nWithout -nb201, -darts, -spec or -arch it reads architectures from standard input, one per line.\n\nspaces: "+list(spaces.Names())+"\n")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {

@@ -378,16 +378,23 @@ func (n *Net) Add(l Layer) ([]int, error) {
 // MACs counts what runs, each token through TopK experts, and TotalMACs
 // what would run if every token took every expert, the dense network of the
 // same parameters. Without experts ActiveParams is Params and TotalMACs MACs.
+//
+// In a network on a sequence of tokens (a transformer's, text or image
+// patches), Tokens is the sequence's length, as its first attention,
+// position embedding or lookup sees it, and MACsPerToken is MACs over
+// Tokens: what a token costs, attention's share at this length included.
 type Report struct {
-	Params          int64   `json:"params"`               // inference network
-	ActiveParams    int64   `json:"active_params"`        // used per token
-	AuxParams       int64   `json:"aux_params,omitempty"` // auxiliary heads, training only
-	MACs            int64   `json:"macs"`                 // per example, inference network
-	TotalMACs       int64   `json:"total_macs"`           // per example with every expert
-	FLOPs           int64   `json:"flops"`                // 2 x MACs
-	ActivationBytes int64   `json:"activation_bytes"`     // per example, training
-	PeakTrainBytes  int64   `json:"peak_train_bytes"`     // at the batch size given to Count
-	LatencyMS       float64 `json:"latency_ms,omitempty"` // batch 1, inference network
+	Params          int64   `json:"params"`                   // inference network
+	ActiveParams    int64   `json:"active_params"`            // used per token
+	AuxParams       int64   `json:"aux_params,omitempty"`     // auxiliary heads, training only
+	MACs            int64   `json:"macs"`                     // per example, inference network
+	TotalMACs       int64   `json:"total_macs"`               // per example with every expert
+	FLOPs           int64   `json:"flops"`                    // 2 x MACs
+	ActivationBytes int64   `json:"activation_bytes"`         // per example, training
+	PeakTrainBytes  int64   `json:"peak_train_bytes"`         // at the batch size given to Count
+	LatencyMS       float64 `json:"latency_ms,omitempty"`     // batch 1, inference network
+	Tokens          int     `json:"tokens,omitempty"`         // of a network on a sequence
+	MACsPerToken    float64 `json:"macs_per_token,omitempty"` // MACs / Tokens
 }
 
 // Count adds up the costs of n; batch sets the batch size of PeakTrainBytes
@@ -417,11 +424,17 @@ func (n *Net) Count(batch int) Report {
 		if l.Kind != Dropout {
 			r.ActivationBytes += 4 * numel(l.Out)
 		}
+		if r.Tokens == 0 && !l.Aux && (l.Kind == Attention || l.Kind == PosEmbed || l.Kind == Lookup) && len(l.In) == 2 {
+			r.Tokens = l.In[0]
+		}
 	}
 	if r.Params+r.AuxParams > MaxCount || r.TotalMACs > MaxCount || r.ActivationBytes > MaxCount {
 		panic("cost: Count of a Net over MaxCount; build Nets with Add")
 	}
 	r.FLOPs = 2 * r.MACs
+	if r.Tokens > 0 {
+		r.MACsPerToken = float64(r.MACs) / float64(r.Tokens)
+	}
 	r.PeakTrainBytes = 12*(r.Params+r.AuxParams) + int64(one(batch))*2*r.ActivationBytes
 	return r
 }

@@ -89,6 +89,10 @@ func TestMixtureOfExpertsCost(t *testing.T) {
 		t.Errorf("params %d, active %d, MACs %d, with every expert %d, FLOPs %d; want 21699, 13315, 64256, 105216, 128512",
 			r.Params, r.ActiveParams, r.MACs, r.TotalMACs, r.FLOPs)
 	}
+	// A token costs a fifth of the example: 12851.2 MACs.
+	if r.Tokens != 5 || r.MACsPerToken != 12851.2 {
+		t.Errorf("%d tokens, %v MACs a token; want 5 and 12851.2", r.Tokens, r.MACsPerToken)
+	}
 	net, err := build.Build(sp, rand.New(rand.NewSource(1)))
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +114,9 @@ func TestMixtureOfExpertsCost(t *testing.T) {
 		t.Fatalf("dense long form: %v, %v", s.Format(d), err)
 	}
 	sp, _ = space.ToSpec(s, d)
-	if r, _ := spec.Cost(sp, 1); r.ActiveParams != r.Params || r.TotalMACs != r.MACs {
+	// Its token costs the mixture's, less the router's D·E = 128 and one of
+	// the two experts, D·H + H·D = 4096: 12851.2 − 4224 = 8627.2.
+	if r, _ := spec.Cost(sp, 1); r.ActiveParams != r.Params || r.TotalMACs != r.MACs || r.Tokens != 5 || r.MACsPerToken != 8627.2 {
 		t.Errorf("dense: %+v", r)
 	}
 	for _, bad := range []string{"L1-H1-D32-R2-E1-K2", "L1-H1-D32-R2-E3-K1", "L1-H1-D32-R2-E4"} {
