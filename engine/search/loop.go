@@ -236,7 +236,7 @@ func (st *step) fill() ([]Job, error) {
 		}
 		for i, p := range st.window[:min(at, len(st.window))] {
 			if p.epochs != before[i] {
-				panic(fmt.Sprintf("search: %T placed a proposal after one of %d epochs, which was proposed at %d", s.cfg.Strategy, before[i], p.epochs))
+				panic(fmt.Sprintf("search: %T's Next counts a proposal of %d epochs where one of %d was made", s.cfg.Strategy, before[i], p.epochs))
 			}
 		}
 		p := &proposal{arch: a.Clone(), epochs: e}
