@@ -16,6 +16,22 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
+// TestDARTSLessonWholeInTheBrowser runs the whole DARTS lesson in the tab
+// with Run all, about five minutes of CPU, and holds it to what the lesson
+// says (lessons.Check), as its native run is held: the first search
+// commits, the longer one does not collapse, the cap changes the cell and
+// retraining judges it, and DARTS's own cell drifts to pools and skips.
+// With NASBOOK_FULL=1 only.
+func TestDARTSLessonWholeInTheBrowser(t *testing.T) {
+	long(t)
+	if !full() {
+		t.Skip("runs four searches and four retrainings in the browser; set NASBOOK_FULL=1")
+	}
+	ctx := openPage(t, "")
+	openLesson(t, ctx, "darts.ipynb", 3, "nb.DARTS(search)")
+	checkWhole(t, ctx, "darts.ipynb")
+}
+
 // TestDARTSLessonInTheBrowser opens the DARTS lesson from the Lessons menu
 // on a 1920x1080 screen in Presentation mode, as on a projector, and runs
 // its search cell as written — first-order DARTS on the NAS-Bench-201 cell,

@@ -37,13 +37,11 @@ func TestLessonsRunNatively(t *testing.T) {
 				t.Fatal("a lesson asks for an uploaded file without checking that there is one")
 			}
 			if filepath.Base(f) == "darts.ipynb" {
-				// Run once for this test and the DARTS lesson's own.
+				// Run once for this test and the DARTS lesson's own, which
+				// hold it to lessons.Check.
 				start := time.Now()
-				run := dartsLessonRun(t)
+				dartsLessonRun(t)
 				t.Logf("ran in %.1f s (or before, for the DARTS lesson's tests)", time.Since(start).Seconds())
-				for _, p := range lessons.Check("darts.ipynb", run.text(t)) {
-					t.Error(p)
-				}
 				return
 			}
 			nb, err := Read(strings.NewReader(string(b)))

@@ -31,6 +31,32 @@ func TestCheck(t *testing.T) {
 		"search by training: L2-H2-D32-R4 at 60.1%\n" +
 		"by naswot  L1-H1-D64-R2 (x)\nby snip    L2-H1-D32-R2 (x)\nby cost   L1-H4-D64-R2\n" +
 		"dense 58.0%, sparse 64.1% (45288 parameters, 20136 active)\n"
+	// The DARTS lesson's lines that its check reads, as printed natively
+	// (the genotypes shortened).
+	darts := "mean entropy of an edge's weights: 1.609 (ln 5, uniform) at the start, 1.040 after 10 epochs\n" +
+		"on every edge the strongest op has at least 20.3 times the weight of the weakest\n" +
+		"epoch  1: 43% of the weight on skips and pools; derived cell 1 of 6 parameter-free: |a|\n" +
+		"epoch  5: 55% of the weight on skips and pools; derived cell 3 of 6 parameter-free: |b|\n" +
+		"epoch 10: 54% of the weight on skips and pools; derived cell 3 of 6 parameter-free: |b|\n" +
+		"epoch 15: 57% of the weight on skips and pools; derived cell 3 of 6 parameter-free: |b|\n" +
+		"epoch 20: 52% of the weight on skips and pools; derived cell 3 of 6 parameter-free: |b|\n" +
+		"epoch 25: 53% of the weight on skips and pools; derived cell 3 of 6 parameter-free: |b|\n" +
+		"epoch 30: 52% of the weight on skips and pools; derived cell 3 of 6 parameter-free: |b|\n" +
+		"after 10 epochs 3 parameter-free ops, after 30 3; the same cell: true\n" +
+		"derived: |avg_pool_3x3~0|+|avg_pool_3x3~0|nor_conv_1x1~1|\ncapped:  |nor_conv_1x1~0|+|avg_pool_3x3~0|nor_conv_1x1~1|\n" +
+		"30 epochs:         3 parameter-free ops · test accuracy on the supernet's weights 65.3%, retrained from scratch 64.6%\n" +
+		"30 epochs, capped: 1 parameter-free ops · test accuracy on the supernet's weights 14.3%, retrained from scratch 57.1%\n" +
+		"epoch 1: 35% of the weight on pools and skips; derived normal cell 2 of 8 parameter-free (0 skips)\n" +
+		"epoch 2: 42% of the weight on pools and skips; derived normal cell 2 of 8 parameter-free (0 skips)\n" +
+		"epoch 3: 46% of the weight on pools and skips; derived normal cell 3 of 8 parameter-free (1 skips)\n" +
+		"epoch 4: 52% of the weight on pools and skips; derived normal cell 4 of 8 parameter-free (1 skips)\n" +
+		"epoch 5: 50% of the weight on pools and skips; derived normal cell 3 of 8 parameter-free (1 skips)\n" +
+		"epoch 6: 50% of the weight on pools and skips; derived normal cell 3 of 8 parameter-free (1 skips)\n" +
+		"epoch 7: 50% of the weight on pools and skips; derived normal cell 4 of 8 parameter-free (0 skips)\n" +
+		"epoch 8: 53% of the weight on pools and skips; derived normal cell 6 of 8 parameter-free (2 skips)\n" +
+		"derived: Genotype(normal=[('skip_connect', 0), ('avg_pool_3x3', 1)])\ncapped:  Genotype(normal=[('sep_conv_5x5', 0), ('dil_conv_3x3', 1)])\n" +
+		"DARTS cell:         6 parameter-free ops · test accuracy on the supernet's weights 23.1%, retrained from scratch 97.3%\n" +
+		"DARTS cell, capped: 2 parameter-free ops · test accuracy on the supernet's weights 16.3%, retrained from scratch 89.1%\n"
 	mnist := "epoch 1/2: train loss 0.3000\nepoch 2/2: train loss 0.1000\n25066 parameters, test accuracy 97.5%\nMLP: 12345 parameters, test accuracy 95.0%\n"
 	for _, c := range []struct {
 		file, text, want string
@@ -57,6 +83,17 @@ func TestCheck(t *testing.T) {
 		{"transformer.ipynb", strings.Replace(transformer, "by snip ", "by grasp", 1), "printed no"},
 		{"transformer.ipynb", "", "no result of the first training"},
 		{"mnist.ipynb", mnist, ""},
+		{"darts.ipynb", darts, ""},
+		{"darts.ipynb", strings.Replace(darts, "1.040 after", "1.500 after", 1), "mean entropy 1.500"},
+		{"darts.ipynb", strings.Replace(darts, "at least 20.3 times", "at least 2.3 times", 1), "4 or more"},
+		{"darts.ipynb", strings.Replace(darts, "epoch 20: 52%", "epoch 20: 72%", 1), "epoch 20: 72%"},
+		{"darts.ipynb", strings.Replace(darts, "same cell: true", "same cell: false", 1), "printed no"},
+		{"darts.ipynb", strings.Replace(darts, "capped:  Genotype(normal=[('sep_conv_5x5', 0), ('dil_conv_3x3', 1)])", "capped:  Genotype(normal=[('skip_connect', 0), ('avg_pool_3x3', 1)])", 1), "each capped one another cell"},
+		{"darts.ipynb", strings.Replace(darts, "retrained from scratch 57.1%", "retrained from scratch 30.0%", 1), "then 20 points more"},
+		{"darts.ipynb", strings.Replace(darts, "weights 14.3%", "weights 44.3%", 1), "about a guess"},
+		{"darts.ipynb", strings.Replace(darts, "epoch 8: 53%", "epoch 8: 43%", 1), "drift past 50%"},
+		{"darts.ipynb", strings.Replace(darts, "capped: 2 parameter-free", "capped: 3 parameter-free", 1), "the capped one with 2"},
+		{"darts.ipynb", "", "printed no"},
 		{"mnist.ipynb", strings.Replace(mnist, "97.5", "90.5", 1), "want 96.5%"},
 		{"mnist.ipynb", strings.Replace(mnist, "epoch 2/2", "epoch 1/2", 1), "epoch 2/2"},
 		{"mnist.ipynb", "epoch 2/2\nMLP: 12345 parameters, test accuracy 97.0%\n", "no line of the CNN's accuracy"},
