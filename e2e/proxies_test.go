@@ -405,6 +405,11 @@ fmt.Println("workers:", r.Workers)`
 	// Pause is clicked from the page as soon as an epoch has ended.
 	waitFor[bool](t, ctx, "an epoch of the halving", bar+` >= 1 && (document.querySelector('#pause').click(), true)`, "true")
 	waitFor[bool](t, ctx, "the pause", `document.querySelector('#pause').textContent.includes('Resume')`, "true")
+	// The output the cell made before it paused reaches the page before
+	// "paused" does, but the page draws outputs at its next animation
+	// frame, where the pause button changes at once: read the cell once
+	// that frame is drawn (a frame's callbacks run in the order asked).
+	eval[bool](t, ctx, `new Promise(resolve => requestAnimationFrame(() => resolve(true)))`, patience)
 	if badge := eval[string](t, ctx, `document.querySelector('.cell[data-state="running"] .state-badge').textContent`, patience); badge != "paused" {
 		t.Errorf("the paused cell's badge says %q", badge)
 	}
