@@ -373,10 +373,13 @@ func DecodeResult(b []byte) (Result, error) {
 // early stopping ended) stays with its holder.
 func Pick(w int, pending []int, holder func(i int) int, busy []bool, order func(i int) int, work func(i int) float64) int {
 	first := func(ok func(i int) bool) int {
-		best := -1
+		best, bestOrder, bestWork := -1, 0, 0.0
 		for k, i := range pending {
-			if ok(i) && (best < 0 || sooner(order(i), work(i), order(pending[best]), work(pending[best]))) {
-				best = k
+			if !ok(i) {
+				continue
+			}
+			if o, wk := order(i), work(i); best < 0 || sooner(o, wk, bestOrder, bestWork) {
+				best, bestOrder, bestWork = k, o, wk
 			}
 		}
 		return best
